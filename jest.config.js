@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Type-checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles.
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 120000,
+};
