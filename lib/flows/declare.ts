@@ -1,0 +1,23 @@
+import { IConstruct } from 'constructs';
+import { NetworkModel } from '../network-model';
+import { Port } from '../port';
+import { invalid } from '../validation';
+import { Endpoint } from './endpoint';
+import { Flow, FlowKind } from './flow-graph';
+
+/**
+ * Validates and records a flow declared by `scope`. Ports default to the destination's container
+ * ports; a destination without known ports needs explicit ones.
+ * @internal
+ */
+export function declareFlow(
+  scope: IConstruct, field: string, from: Endpoint, to: Endpoint,
+  ports: readonly Port[] | undefined, kind: FlowKind = 'app',
+): Flow {
+  const chosen = ports && ports.length > 0 ? ports : to.ports ?? [];
+  if (chosen.length === 0) {
+    throw invalid(scope, `${field} ports`, to.name, `"${to.name}" exposes no known port: pass the ports to open, e.g. Port.tcp(8080)`);
+  }
+  chosen.forEach((p, i) => p._validate(scope, `${field} ports[${i}]`));
+  return NetworkModel.of(scope).addFlow({ from, to, ports: [...chosen], kind, declaredBy: [scope.node.path] });
+}

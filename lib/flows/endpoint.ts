@@ -1,0 +1,66 @@
+import { Port } from '../port';
+
+/** An ipBlock: a CIDR with optional exceptions. */
+export interface IpBlock {
+  readonly cidr: string;
+  readonly except?: readonly string[];
+}
+
+/**
+ * One end of a flow, resolved to what a NetworkPolicy peer can say: pods (by labels, in one
+ * namespace), every pod of a namespace, or IP blocks.
+ * @internal
+ */
+export interface Endpoint {
+  /** Canonical identity; two endpoints with the same key select the same traffic. */
+  readonly key: string;
+  /** Readable name used in policy names (`allow-<from>-to-<to>`). */
+  readonly name: string;
+  /** The name used from another namespace. @default - `name` */
+  readonly qualifiedName?: string;
+  /** Namespace of pod endpoints. */
+  readonly namespace?: string;
+  /** Pod labels; undefined means every pod of `namespace`. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** IP blocks, for endpoints outside the cluster's pod network. */
+  readonly ipBlocks?: readonly IpBlock[];
+  /** Container ports of the pods, when known: the default destination ports of a flow. */
+  readonly ports?: readonly Port[];
+}
+
+/** @internal Canonical text for a label map (sorted keys). */
+export function labelsKey(labels: Readonly<Record<string, string>>): string {
+  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+}
+
+/** @internal Builds a pods endpoint. */
+export function podsEndpoint(
+  name: string, namespace: string, podLabels: Readonly<Record<string, string>> | undefined,
+  ports?: readonly Port[], qualifiedName?: string,
+): Endpoint {
+  const key = podLabels ? `pods:${namespace}:${labelsKey(podLabels)}` : `namespace:${namespace}`;
+  return { key, name, qualifiedName, namespace, podLabels, ports };
+}
+
+/** @internal The endpoint's name as seen from a policy in `namespace`. */
+export function nameFrom(ep: Endpoint, namespace: string | undefined): string {
+  return ep.namespace !== undefined && ep.namespace !== namespace ? ep.qualifiedName ?? ep.name : ep.name;
+}
+
+/** @internal A label map with sorted keys, so output does not depend on declaration order. */
+export function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(labels).sort()) out[k] = labels[k];
+  return out;
+}
+
+/** @internal Builds an ipBlock endpoint. */
+export function ipBlockEndpoint(name: string, blocks: readonly IpBlock[]): Endpoint {
+  const key = 'cidr:' + blocks.map((b) => b.cidr + (b.except?.length ? ` except ${[...b.except].sort().join(',')}` : '')).sort().join(';');
+  return { key, name, ipBlocks: blocks };
+}
+
+/** @internal Turns free text into a readable DNS-1123 fragment for policy names. */
+export function nameFragment(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}

@@ -1,0 +1,60 @@
+import { Port, uniquePorts } from '../port';
+import { Endpoint } from './endpoint';
+
+/** Why a flow exists; the report groups flows by it. */
+export type FlowKind = 'app' | 'dns' | 'gateway';
+
+/**
+ * One declared allow: traffic from `from` to `to` on `ports`.
+ * @internal
+ */
+export interface Flow {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  /** Destination ports; sorted and unique. */
+  readonly ports: readonly Port[];
+  readonly kind: FlowKind;
+  /** Construct paths that declared it. */
+  readonly declaredBy: readonly string[];
+  /** Fixed policy names, for well-known flows such as DNS. */
+  readonly egressPolicyName?: string;
+  readonly ingressPolicyName?: string;
+}
+
+/**
+ * The flow graph: every declared allow recorded once. Declaring the same pair again merges its
+ * ports, so a repeated declaration is idempotent and one pair gives one rule per side.
+ * @internal
+ */
+export class FlowGraph {
+  private readonly byPair = new Map<string, Flow>();
+
+  /** Records a flow, merging it with an earlier one for the same pair. */
+  public add(flow: Flow): Flow {
+    const key = FlowGraph.pairKey(flow.from, flow.to);
+    const prior = this.byPair.get(key);
+    const merged: Flow = prior
+      ? {
+        ...prior,
+        ports: uniquePorts([...prior.ports, ...flow.ports]),
+        declaredBy: [...new Set([...prior.declaredBy, ...flow.declaredBy])],
+      }
+      : { ...flow, ports: uniquePorts(flow.ports) };
+    this.byPair.set(key, merged);
+    return merged;
+  }
+
+  /** Every flow, in a stable order that does not depend on declaration order. */
+  public get flows(): Flow[] {
+    return [...this.byPair.keys()].sort().map((k) => this.byPair.get(k)!);
+  }
+
+  /** The number of recorded flows. */
+  public get size(): number {
+    return this.byPair.size;
+  }
+
+  private static pairKey(from: Endpoint, to: Endpoint): string {
+    return `${from.key} -> ${to.key}`;
+  }
+}

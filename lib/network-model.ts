@@ -1,0 +1,131 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { Flow, FlowGraph } from './flows/flow-graph';
+import { PolicySide, policySides } from './flows/render';
+import { check, dns1123Subdomain } from './validation';
+
+/** The construct id of the app-wide model under the cdk8s App. */
+const MODEL_ID = 'cdk8s-networking';
+
+/** A namespace whose pods are isolated by default: policies for flows are written into it. */
+export interface IZeroTrustScope extends IConstruct {
+  /** The namespace name. */
+  readonly name: string;
+}
+
+/** A step run once per synth, after policies are rendered (checks, verification, report). */
+export type SynthStep = (model: NetworkModel) => void;
+
+/**
+ * The app-wide network model: the flow graph, the zero-trust namespaces, the names claimed in each
+ * namespace, and the steps that run at `app.synth()`. There is one per cdk8s App, created on
+ * first use under the App with the id `cdk8s-networking`.
+ *
+ * NetworkPolicies for flows are rendered from the graph when the app validates (the first step of
+ * `app.synth()` and `app.synthYaml()`), so an allow declared after a construct was made still lands.
+ */
+export class NetworkModel extends Construct {
+  /** The model of the App that `scope` belongs to. */
+  public static of(scope: IConstruct): NetworkModel {
+    const root = scope.node.root;
+    return (root.node.tryFindChild(MODEL_ID) as NetworkModel | undefined) ?? new NetworkModel(root, MODEL_ID);
+  }
+
+  /** Every declared flow. */
+  public readonly graph = new FlowGraph();
+  private readonly zeroTrust = new Map<string, IZeroTrustScope>();
+  private readonly claimed = new Map<string, string>();
+  private readonly steps: { name: string; step: SynthStep }[] = [];
+  private readonly rendered: PolicySide[] = [];
+  private prepared = false;
+
+  private constructor(scope: IConstruct, id: string) {
+    super(scope, id);
+    this.node.addValidation({
+      validate: () => {
+        this.prepare();
+        for (const { step } of this.steps) step(this);
+        return [];
+      },
+    });
+  }
+
+  /** Registers a zero-trust namespace; its name must be unique in the app. */
+  public registerZeroTrustNamespace(ns: IZeroTrustScope): void {
+    const prior = this.zeroTrust.get(ns.name);
+    if (prior) {
+      throw new Error(`${ns.node.path}: name "${ns.name}" is invalid: namespace "${ns.name}" is already declared at ${prior.node.path}`);
+    }
+    this.zeroTrust.set(ns.name, ns);
+  }
+
+  /** Whether `namespace` is a zero-trust namespace of this app. */
+  public isZeroTrust(namespace: string): boolean {
+    return this.zeroTrust.has(namespace);
+  }
+
+  /** The zero-trust namespaces, by name. */
+  public get zeroTrustNamespaces(): IZeroTrustScope[] {
+    return [...this.zeroTrust.keys()].sort().map((k) => this.zeroTrust.get(k)!);
+  }
+
+  /**
+   * Claims an object name in a namespace, so that two constructs cannot emit the same object.
+   * @param kind the object kind, e.g. `Service`
+   */
+  public claimName(scope: IConstruct, field: string, kind: string, namespace: string, name: string): void {
+    const key = `${namespace}/${kind}/${name}`;
+    const prior = this.claimed.get(key);
+    if (prior !== undefined && prior !== scope.node.path) {
+      throw new Error(`${scope.node.path}: ${field} "${name}" is invalid: a ${kind} named "${name}" already exists in namespace "${namespace}" (declared at ${prior})`);
+    }
+    this.claimed.set(key, scope.node.path);
+  }
+
+  /** Records a flow in the graph; NetworkPolicies are rendered from it at synth. */
+  public addFlow(flow: Flow): Flow {
+    if (this.prepared) {
+      throw new Error(`${flow.declaredBy.join(', ')}: flow from ${flow.from.name} to ${flow.to.name} is invalid: declared after synthesis started`);
+    }
+    return this.graph.add(flow);
+  }
+
+  /** Adds a step that runs at every synth, after policies are rendered. */
+  public addSynthStep(name: string, step: SynthStep): void {
+    if (!this.steps.some((s) => s.name === name)) this.steps.push({ name, step });
+  }
+
+  /** The NetworkPolicies rendered from the flow graph (after `prepare()`). */
+  public get renderedPolicies(): readonly PolicySide[] {
+    return this.rendered;
+  }
+
+  /**
+   * Renders the flow graph into NetworkPolicies, once. Called at synth; call it yourself only
+   * when synthesizing charts one by one with `chart.toJson()`.
+   */
+  public prepare(): void {
+    if (this.prepared) return;
+    this.prepared = true;
+    const byName = new Map<string, PolicySide>();
+    for (const flow of this.graph.flows) {
+      for (const side of policySides(flow, (ns) => this.isZeroTrust(ns))) {
+        const owner = this.zeroTrust.get(side.namespace)!;
+        const where = flow.declaredBy.join(', ');
+        check(owner, `NetworkPolicy name for the flow declared at ${where}:`, side.name, dns1123Subdomain);
+        const key = `${side.namespace}/${side.name}`;
+        const clash = byName.get(key);
+        if (clash) {
+          throw new Error(`${where}: NetworkPolicy name "${side.name}" is invalid: it clashes in namespace "${side.namespace}" with the policy for the flow declared at ${clash.flow.declaredBy.join(', ')}; give one of the peers a distinct name`);
+        }
+        this.claimName(owner, 'NetworkPolicy name', 'NetworkPolicy', side.namespace, side.name);
+        byName.set(key, side);
+        new k8s.KubeNetworkPolicy(owner, `Policy:${side.name}`, {
+          metadata: { name: side.name, namespace: side.namespace },
+          spec: side.spec as unknown as k8s.NetworkPolicySpec,
+        });
+        this.rendered.push(side);
+      }
+    }
+  }
+}

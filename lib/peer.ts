@@ -1,0 +1,122 @@
+import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { Endpoint, ipBlockEndpoint, nameFragment, podsEndpoint } from './flows/endpoint';
+import { namespaceName, NamespaceRef } from './namespace-ref';
+import { Port } from './port';
+import { check, checkLabels, cidr, invalid } from './validation';
+
+/** Something that can be the other end of a flow, such as a `WebApp`. */
+export interface IPeerable {
+  /** @internal Resolves this thing to a flow endpoint. */
+  _endpoint(): Endpoint;
+}
+
+/** Options of `Peer.pods()`. */
+export interface PodsPeerOptions {
+  /** The pods' labels (all must match). */
+  readonly labels: Record<string, string>;
+  /**
+   * The pods' namespace.
+   * @default - the namespace of the app the rule is declared on
+   */
+  readonly namespace?: NamespaceRef;
+  /**
+   * A readable name for these pods, used in policy names (`allow-<name>-to-api`).
+   * @default - the label values joined with "-", prefixed with the namespace when given
+   */
+  readonly name?: string;
+}
+
+/**
+ * Who an allow rule names: an app, a cdk8s-plus workload, pods by label, every pod of a
+ * namespace, or an IP block outside the cluster.
+ *
+ * Peers are resolved when a construct uses them, so errors name that construct's path.
+ */
+export abstract class Peer {
+  /** The pods of a `WebApp` (or anything peerable). */
+  public static app(app: IPeerable): Peer {
+    return new (class extends Peer {
+      public _resolve(): Endpoint {
+        return app._endpoint();
+      }
+    })();
+  }
+
+  /**
+   * The pods of a cdk8s-plus workload the user already has (Deployment, StatefulSet, DaemonSet,
+   * Job). Its pod selector labels are used, and its container ports are the default ports.
+   * The workload must set `metadata.namespace` (directly or through its Chart).
+   */
+  public static workload(workload: kplus.Workload): Peer {
+    return new (class extends Peer {
+      public _resolve(scope: IConstruct, field: string): Endpoint {
+        const labels = workload.matchLabels;
+        const ns = workload.metadata.namespace;
+        if (!ns) {
+          throw invalid(scope, field, workload.node.path, 'a workload peer must have metadata.namespace (set it on the workload or its Chart)');
+        }
+        if (Object.keys(labels).length === 0) {
+          throw invalid(scope, field, workload.node.path, 'a workload peer must select its pods by matchLabels');
+        }
+        const ports = workload.containers.flatMap((c) => c.ports.map((p) =>
+          (p.protocol === kplus.Protocol.UDP ? Port.udp(p.number) : p.protocol === kplus.Protocol.SCTP ? Port.sctp(p.number) : Port.tcp(p.number))));
+        return podsEndpoint(workload.metadata.name ?? workload.node.id, ns, labels, ports);
+      }
+    })();
+  }
+
+  /** Every pod of a namespace. */
+  public static namespace(ns: NamespaceRef): Peer {
+    return new (class extends Peer {
+      public _resolve(scope: IConstruct, field: string): Endpoint {
+        const name = namespaceName(scope, `${field} namespace`, ns);
+        return podsEndpoint(`namespace-${name}`, name, undefined);
+      }
+    })();
+  }
+
+  /** Pods selected by labels, in the given namespace or the declaring app's namespace. */
+  public static pods(options: PodsPeerOptions): Peer {
+    return new (class extends Peer {
+      public _resolve(scope: IConstruct, field: string, contextNamespace: string): Endpoint {
+        const labels = options.labels ?? {};
+        if (Object.keys(labels).length === 0) {
+          throw invalid(scope, `${field} labels`, labels, 'Peer.pods() needs at least one label; use Peer.namespace() for every pod of a namespace');
+        }
+        checkLabels(scope, `${field} labels`, labels);
+        const ns = options.namespace === undefined ? contextNamespace : namespaceName(scope, `${field} namespace`, options.namespace);
+        const values = Object.keys(labels).sort().map((k) => labels[k]).join('-');
+        const name = options.name ?? nameFragment(options.namespace === undefined ? values : `${ns}-${values}`);
+        return podsEndpoint(name, ns, { ...labels });
+      }
+    })();
+  }
+
+  /**
+   * An IP block outside the pod network, e.g. `Peer.cidr('203.0.113.0/24')`.
+   * @param except CIDRs inside `cidr` to leave out
+   */
+  public static cidr(block: string, except: string[] = []): Peer {
+    return new (class extends Peer {
+      public _resolve(scope: IConstruct, field: string): Endpoint {
+        check(scope, field, block, cidr);
+        for (const e of except) {
+          check(scope, `${field} except`, e, cidr);
+        }
+        return ipBlockEndpoint(`cidr-${nameFragment(block)}`, [{ cidr: block, except: [...except].sort() }]);
+      }
+    })();
+  }
+
+  /** Any IPv4 address (0.0.0.0/0). Note that this includes pod IPs in most clusters. */
+  public static anyIpv4(): Peer {
+    return Peer.cidr('0.0.0.0/0');
+  }
+
+  /**
+   * @internal Resolves the peer for a rule declared on `scope`.
+   * @param contextNamespace the namespace of the declaring app, for peers that default to it
+   */
+  public abstract _resolve(scope: IConstruct, field: string, contextNamespace: string): Endpoint;
+}

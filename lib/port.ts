@@ -1,0 +1,100 @@
+import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { check, ianaSvcName, invalid, portNumber } from './validation';
+
+/** Transport protocols a NetworkPolicy rule can name. */
+export enum Protocol {
+  TCP = 'TCP',
+  UDP = 'UDP',
+  SCTP = 'SCTP',
+}
+
+/**
+ * The port (or port range, or named port) an allow rule opens.
+ *
+ * Values are checked when a construct uses them, so the error names that construct's path.
+ */
+export class Port {
+  /** One TCP port. */
+  public static tcp(port: number): Port {
+    return new Port(Protocol.TCP, port);
+  }
+
+  /** One UDP port. */
+  public static udp(port: number): Port {
+    return new Port(Protocol.UDP, port);
+  }
+
+  /** One SCTP port. */
+  public static sctp(port: number): Port {
+    return new Port(Protocol.SCTP, port);
+  }
+
+  /** A TCP port range, both ends included (rendered with `endPort`). */
+  public static tcpRange(from: number, to: number): Port {
+    return new Port(Protocol.TCP, from, to);
+  }
+
+  /** A UDP port range, both ends included (rendered with `endPort`). */
+  public static udpRange(from: number, to: number): Port {
+    return new Port(Protocol.UDP, from, to);
+  }
+
+  /**
+   * A named container port of the destination pods (an IANA service name such as `http`).
+   * @param protocol @default Protocol.TCP
+   */
+  public static named(name: string, protocol: Protocol = Protocol.TCP): Port {
+    return new Port(protocol, name);
+  }
+
+  private constructor(
+    /** The protocol. */
+    public readonly protocol: Protocol,
+    /** The port number, or the container port name. */
+    public readonly port: number | string,
+    /** The last port of a range. @default - a single port */
+    public readonly endPort?: number,
+  ) {}
+
+  /** A stable text form: `TCP/3000`, `UDP/53`, `TCP/8000-8080`, `TCP/http`. */
+  public toString(): string {
+    return `${this.protocol}/${this.port}${this.endPort !== undefined ? `-${this.endPort}` : ''}`;
+  }
+
+  /** Whether this is a named port. */
+  public get isNamed(): boolean {
+    return typeof this.port === 'string';
+  }
+
+  /** @internal Checks the port against the API server's rules, naming `scope` and `field` on failure. */
+  public _validate(scope: IConstruct, field: string): void {
+    if (typeof this.port === 'string') {
+      check(scope, field, this.port, ianaSvcName);
+      return;
+    }
+    check(scope, field, this.port, portNumber);
+    if (this.endPort !== undefined) {
+      check(scope, `${field} end`, this.endPort, portNumber);
+      if (this.endPort < this.port) {
+        throw invalid(scope, field, this.toString(), `the range end ${this.endPort} must not be below its start ${this.port}`);
+      }
+    }
+  }
+
+  /** @internal The NetworkPolicyPort; TCP, the API default, is left implicit as in the seed. */
+  public _toKube(): k8s.NetworkPolicyPort {
+    return {
+      ...(this.protocol !== Protocol.TCP ? { protocol: this.protocol } : {}),
+      port: typeof this.port === 'string' ? k8s.IntOrString.fromString(this.port) : k8s.IntOrString.fromNumber(this.port),
+      ...(this.endPort !== undefined && this.endPort !== this.port ? { endPort: this.endPort } : {}),
+    };
+  }
+}
+
+/** Sorts and de-duplicates ports by their text form, so output does not depend on call order. */
+export function uniquePorts(ports: readonly Port[]): Port[] {
+  const byKey = new Map<string, Port>();
+  for (const p of ports) byKey.set(p.toString(), p);
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+}

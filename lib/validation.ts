@@ -1,0 +1,192 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Pure validation rules shared by every construct. Each rule returns `undefined` when the value
+ * is fine, or a sentence saying what is allowed. `invalid()` turns a broken rule into the error
+ * format used across the library: `<construct path>: <field> <value> is invalid: <rule>`.
+ */
+export type Rule<T> = (value: T) => string | undefined;
+
+/** Formats a value for an error message so that whitespace and look-alike characters show. */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') {
+    // JSON.stringify shows quotes and escapes control characters; non-ASCII look-alikes are escaped too.
+    return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  }
+  if (value === undefined) return 'undefined';
+  return JSON.stringify(value);
+}
+
+/** Builds the library's error for a broken rule. */
+export function invalid(scope: IConstruct, field: string, value: unknown, rule: string): Error {
+  return new Error(`${scope.node.path}: ${field} ${formatValue(value)} is invalid: ${rule}`);
+}
+
+/** Throws the library's error when `rule` rejects `value`. */
+export function check<T>(scope: IConstruct, field: string, value: T, ...rules: Rule<T>[]): T {
+  for (const rule of rules) {
+    const broken = rule(value);
+    if (broken) throw invalid(scope, field, value, broken);
+  }
+  return value;
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A DNS-1123 label: namespace names, container names. */
+export const dns1123Label: Rule<string> = (v) => {
+  if (typeof v !== 'string' || v.length === 0) return 'must be a non-empty string';
+  if (v.length > 63) return `must be at most 63 characters (a DNS-1123 label), got ${v.length}`;
+  if (!DNS1123_LABEL.test(v)) return 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit';
+  return undefined;
+};
+
+/** A DNS-1035 label: Service names (must start with a letter). */
+export const dns1035Label: Rule<string> = (v) => {
+  if (typeof v !== 'string' || v.length === 0) return 'must be a non-empty string';
+  if (v.length > 63) return `must be at most 63 characters (a DNS-1035 label), got ${v.length}`;
+  if (!DNS1035_LABEL.test(v)) return 'must be a DNS-1035 label: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit';
+  return undefined;
+};
+
+/** A DNS-1123 subdomain: object names such as NetworkPolicy, Ingress, Secret; DNS names. */
+export const dns1123Subdomain: Rule<string> = (v) => {
+  if (typeof v !== 'string' || v.length === 0) return 'must be a non-empty string';
+  if (v.length > 253) return `must be at most 253 characters (a DNS-1123 subdomain), got ${v.length}`;
+  if (!v.split('.').every((l) => l.length <= 63 && DNS1123_LABEL.test(l))) {
+    return 'must be a DNS-1123 subdomain: dot-separated labels of lowercase letters, digits and "-"';
+  }
+  return undefined;
+};
+
+/** A DNS name that is not an IP address (ExternalName targets, Ingress hosts). */
+export const dnsNameNotIp: Rule<string> = (v) => {
+  if (typeof v === 'string' && (isIPv4(v) || v.includes(':'))) return 'must be a DNS name, not an IP address';
+  return dns1123Subdomain(v);
+};
+
+/** An integer within [min, max]. */
+export function intInRange(min: number, max: number, what = 'an integer'): Rule<number> {
+  return (v) => (Number.isInteger(v) && v >= min && v <= max ? undefined : `must be ${what} from ${min} to ${max}`);
+}
+
+/** A TCP/UDP port number. */
+export const portNumber: Rule<number> = intInRange(1, 65535, 'a port number');
+
+/** An IANA service name: named container ports, Service port names used by Ingress backends. */
+export const ianaSvcName: Rule<string> = (v) => {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 15) return 'must be an IANA service name of 1 to 15 characters';
+  if (!/^[-a-z0-9]+$/.test(v)) return 'must be an IANA service name: lowercase letters, digits and "-"';
+  if (!/[a-z]/.test(v)) return 'must be an IANA service name: at least one letter';
+  if (v.includes('--') || v.startsWith('-') || v.endsWith('-')) return 'must be an IANA service name: no "--" and no leading or trailing "-"';
+  return undefined;
+};
+
+/** Label keys: an optional DNS-1123 subdomain prefix and a name of at most 63 characters. */
+export const labelKey: Rule<string> = (v) => {
+  if (typeof v !== 'string' || v.length === 0) return 'must be a non-empty label key';
+  const parts = v.split('/');
+  if (parts.length > 2) return 'must be a label key: at most one "/"';
+  const name = parts[parts.length - 1];
+  if (parts.length === 2 && dns1123Subdomain(parts[0])) return 'must be a label key: the prefix must be a DNS-1123 subdomain';
+  if (name.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {
+    return 'must be a label key: a name of at most 63 characters, alphanumerics, "-", "_", "." inside';
+  }
+  return undefined;
+};
+
+/** Label values: empty, or at most 63 alphanumerics with `-_.` inside. */
+export const labelValue: Rule<string> = (v) => {
+  if (typeof v !== 'string') return 'must be a string';
+  if (v.length > 63 || !/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(v)) {
+    return 'must be a label value: at most 63 characters, alphanumerics, "-", "_", "." inside';
+  }
+  return undefined;
+};
+
+/** Validates every key and value of a label map. */
+export function checkLabels(scope: IConstruct, field: string, labels: Record<string, string>): void {
+  for (const [k, v] of Object.entries(labels)) {
+    check(scope, `${field} key`, k, labelKey);
+    check(scope, `${field}[${JSON.stringify(k)}]`, v, labelValue);
+  }
+}
+
+function isIPv4(v: string): boolean {
+  const parts = v.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255 && String(Number(p)) === p);
+}
+
+/** Parses an IPv4 or IPv6 address to a bigint and its bit width, or undefined. */
+export function parseIp(v: string): { value: bigint; bits: 32 | 128 } | undefined {
+  if (isIPv4(v)) {
+    return { value: v.split('.').reduce((acc, p) => (acc << 8n) | BigInt(Number(p)), 0n), bits: 32 };
+  }
+  if (!/^[0-9a-fA-F:.]+$/.test(v) || (v.match(/::/g) ?? []).length > 1) return undefined;
+  let groups: string[];
+  const [head, tail] = v.includes('::') ? v.split('::') : [v, undefined];
+  const headParts = head ? head.split(':') : [];
+  const tailParts = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  // An embedded IPv4 tail (::ffff:1.2.3.4) counts as two groups.
+  const expand = (parts: string[]) => parts.flatMap((p) => {
+    if (p.includes('.')) {
+      if (!isIPv4(p)) return ['x'];
+      const n = p.split('.').map(Number);
+      return [((n[0] << 8) | n[1]).toString(16), ((n[2] << 8) | n[3]).toString(16)];
+    }
+    return [p];
+  });
+  const h = expand(headParts);
+  const t = expand(tailParts);
+  if (tail !== undefined) {
+    const missing = 8 - h.length - t.length;
+    if (missing < 1) return undefined;
+    groups = [...h, ...Array(missing).fill('0'), ...t];
+  } else {
+    groups = h;
+  }
+  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  return { value: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n), bits: 128 };
+}
+
+/** Parses `addr/prefix`; undefined when it is not a CIDR. */
+export function parseCidr(v: string): { value: bigint; bits: 32 | 128; prefix: number } | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^([^/\s]+)\/(\d{1,3})$/.exec(v);
+  if (!m) return undefined;
+  const ip = parseIp(m[1]);
+  const prefix = Number(m[2]);
+  if (!ip || prefix > ip.bits) return undefined;
+  return { ...ip, prefix };
+}
+
+/** An IPv4 or IPv6 CIDR whose host bits are zero (so it means what it says). */
+export const cidr: Rule<string> = (v) => {
+  const parsed = parseCidr(v);
+  if (!parsed) {
+    if (typeof v === 'string' && parseIp(v)) {
+      return `must be a CIDR with a prefix length; did you mean "${v}/${v.includes(':') ? 128 : 32}"?`;
+    }
+    return 'must be an IPv4 or IPv6 CIDR such as "10.0.0.0/16" or "2001:db8::/32"';
+  }
+  const hostBits = BigInt(parsed.bits - parsed.prefix);
+  if ((parsed.value & ((1n << hostBits) - 1n)) !== 0n) {
+    return 'must have its host bits zero: the address is not the first address of its block';
+  }
+  return undefined;
+};
+
+/** True when `inner` lies inside `outer` (same family). */
+export function cidrContains(outer: string, inner: string): boolean {
+  const o = parseCidr(outer);
+  const i = parseCidr(inner);
+  if (!o || !i || o.bits !== i.bits || i.prefix < o.prefix) return false;
+  const shift = BigInt(o.bits - o.prefix);
+  return (o.value >> shift) === (i.value >> shift);
+}
+
+/** A value is one of the allowed list. */
+export function oneOf<T>(allowed: readonly T[]): Rule<T> {
+  return (v) => (allowed.includes(v) ? undefined : `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+}

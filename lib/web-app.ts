@@ -1,0 +1,379 @@
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { declareFlow } from './flows/declare';
+import { Endpoint, podsEndpoint } from './flows/endpoint';
+import { namespaceName, NamespaceRef } from './namespace-ref';
+import { NetworkModel } from './network-model';
+import { IPeerable, Peer } from './peer';
+import { Port } from './port';
+import { check, cidr, dns1035Label, dns1123Subdomain, intInRange, invalid, labelValue, portNumber } from './validation';
+
+/** How a WebApp's Service is exposed. */
+export enum ServiceType {
+  /** A virtual IP inside the cluster (the default). */
+  CLUSTER_IP = 'ClusterIP',
+  /** A port on every node, in the cluster's node port range. */
+  NODE_PORT = 'NodePort',
+  /** A cloud load balancer. */
+  LOAD_BALANCER = 'LoadBalancer',
+  /** No virtual IP: DNS returns the pod IPs (`clusterIP: None`). */
+  HEADLESS = 'Headless',
+}
+
+/** Whether external traffic may be forwarded to pods on other nodes. */
+export enum ExternalTrafficPolicy {
+  /** Spread over all pods; the client IP is hidden by SNAT. */
+  CLUSTER = 'Cluster',
+  /** Only pods on the receiving node; keeps the client IP. */
+  LOCAL = 'Local',
+}
+
+/** The node port range of the cluster (`--service-node-port-range`). */
+export interface NodePortRange {
+  /** First port. */
+  readonly min: number;
+  /** Last port. */
+  readonly max: number;
+}
+
+/** CPU and memory of the app's container. */
+export interface WebAppResources {
+  /** CPU request in millicores. @default 100 */
+  readonly cpuRequestMillis?: number;
+  /** CPU limit in millicores. @default - no CPU limit (throttling hurts latency more than it protects) */
+  readonly cpuLimitMillis?: number;
+  /** Memory request in MiB. @default 128 */
+  readonly memoryRequestMebibytes?: number;
+  /** Memory limit in MiB. @default 256 */
+  readonly memoryLimitMebibytes?: number;
+}
+
+/** Options of a declared flow. */
+export interface FlowOptions {
+  /**
+   * Destination ports.
+   * @default - the destination's container port
+   */
+  readonly ports?: Port[];
+}
+
+/** Props of a `WebApp`. */
+export interface WebAppProps {
+  /** The namespace: a `ZeroTrustNamespace` or a namespace name. */
+  readonly namespace: NamespaceRef;
+  /**
+   * Name of the Deployment and Service and value of the `app` label (a DNS-1035 label).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** Container image, e.g. `ghcr.io/acme/api:1.4.2`. */
+  readonly image: string;
+  /** The port the container listens on. */
+  readonly containerPort: number;
+  /**
+   * The Service port.
+   * @default 80
+   */
+  readonly servicePort?: number;
+  /**
+   * Number of pods.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Environment variables, e.g. `{ API_URL: api.url }`.
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+  /**
+   * Container command (entrypoint).
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * Container arguments.
+   * @default - the image's command
+   */
+  readonly args?: string[];
+  /**
+   * How the Service is exposed.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
+  /**
+   * A fixed node port (NodePort and LoadBalancer services only).
+   * @default - allocated by the cluster
+   */
+  readonly nodePort?: number;
+  /**
+   * The cluster's node port range, for validating `nodePort`.
+   * @default { min: 30000, max: 32767 }
+   */
+  readonly nodePortRange?: NodePortRange;
+  /**
+   * Client CIDRs allowed through the load balancer (LoadBalancer services only).
+   * @default - the cloud provider's default, usually everyone
+   */
+  readonly loadBalancerSourceRanges?: string[];
+  /**
+   * External traffic policy (NodePort and LoadBalancer services only).
+   * @default - the cluster default, Cluster
+   */
+  readonly externalTrafficPolicy?: ExternalTrafficPolicy;
+  /**
+   * Resources of the container.
+   * @default - 100m CPU and 128Mi requested, 256Mi memory limit
+   */
+  readonly resources?: WebAppResources;
+  /**
+   * HTTP path for readiness and liveness probes.
+   * @default - a TCP readiness check on the container port, no liveness probe
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Value of the `app.kubernetes.io/part-of` label.
+   * @default - the namespace name
+   */
+  readonly partOf?: string;
+  /**
+   * The cluster DNS domain, for `dnsName` and `url`.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * Make the root filesystem writable: an explicit opt-out of a secure default.
+   * @default false
+   */
+  readonly writableRootFilesystem?: boolean;
+  /**
+   * User id the container runs as. The image must not need root either way.
+   * @default - the image's user, which must be non-root
+   */
+  readonly runAsUser?: number;
+  /**
+   * Mount a service-account token into the pods.
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+}
+
+const DEFAULT_NODE_PORT_RANGE: NodePortRange = { min: 30000, max: 32767 };
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
+
+/**
+ * One containerized application: a Deployment (cdk8s-plus-27) whose pods are labelled
+ * `app: <name>`, and a Service of the same name in front of them. Containers run as non-root with
+ * a read-only root filesystem, no privilege escalation and no capabilities.
+ *
+ * Flows are declared with `allowFrom`, `allowTo`, `allowIngressFrom` and `allowEgressTo`; in a
+ * `ZeroTrustNamespace` each becomes exactly the NetworkPolicies it needs.
+ */
+export class WebApp extends Construct implements IPeerable {
+  /** The app name: Deployment, Service and `app` label. */
+  public readonly name: string;
+  /** The namespace name. */
+  public readonly namespace: string;
+  /** The container port. */
+  public readonly containerPort: number;
+  /** The Service port. */
+  public readonly servicePort: number;
+  /** The Service type. */
+  public readonly serviceType: ServiceType;
+  /** The pod labels; `app` is the selector. */
+  public readonly podLabels: Readonly<Record<string, string>>;
+  /** The cdk8s-plus Deployment, for anything this construct does not cover. */
+  public readonly deployment: kplus.Deployment;
+  /** The Service API object. */
+  public readonly service: ApiObject;
+  /** The Service's cluster DNS name, e.g. `api.production.svc.cluster.local`. */
+  public readonly dnsName: string;
+
+  public constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id);
+    const p = validateProps(this, id, props);
+    this.name = p.name;
+    this.namespace = p.namespace;
+    this.containerPort = props.containerPort;
+    this.servicePort = p.servicePort;
+    this.serviceType = p.serviceType;
+    this.dnsName = `${p.name}.${p.namespace}.svc.${p.clusterDomain}`;
+    this.podLabels = {
+      'app': p.name,
+      'app.kubernetes.io/name': p.name,
+      'app.kubernetes.io/part-of': p.partOf,
+      'app.kubernetes.io/managed-by': 'cdk8s-networking',
+    };
+
+    const model = NetworkModel.of(this);
+    model.claimName(this, 'name', 'Service', p.namespace, p.name);
+    model.claimName(this, 'name', 'Deployment', p.namespace, p.name);
+
+    this.deployment = this.makeDeployment(props, p.replicas);
+    this.service = this.makeService(props, p.serviceType);
+  }
+
+  /** The URL of the Service inside the cluster: `http://<dnsName>`, with `:port` unless 80. */
+  public get url(): string {
+    return `http://${this.dnsName}${this.servicePort === 80 ? '' : `:${this.servicePort}`}`;
+  }
+
+  /**
+   * Allows `peer` to reach this app (by default on its container port). Writes the ingress side
+   * here and, when the peer is in a zero-trust namespace, the egress side there.
+   */
+  public allowFrom(peer: IPeerable | Peer, options: FlowOptions = {}): void {
+    declareFlow(this, 'allowFrom', this.resolve(peer, 'allowFrom'), this._endpoint(), options.ports);
+  }
+
+  /** Allows this app to reach `peer` (by default on the peer's container port). */
+  public allowTo(peer: IPeerable | Peer, options: FlowOptions = {}): void {
+    declareFlow(this, 'allowTo', this._endpoint(), this.resolve(peer, 'allowTo'), options.ports);
+  }
+
+  /** Allows traffic from something that is not a WebApp (a CIDR, pods, a namespace). */
+  public allowIngressFrom(peer: Peer, ...ports: Port[]): void {
+    declareFlow(this, 'allowIngressFrom', this.resolve(peer, 'allowIngressFrom'), this._endpoint(), ports);
+  }
+
+  /** Allows traffic to something that is not a WebApp; ports are required unless the peer has known ports. */
+  public allowEgressTo(peer: Peer, ...ports: Port[]): void {
+    declareFlow(this, 'allowEgressTo', this._endpoint(), this.resolve(peer, 'allowEgressTo'), ports);
+  }
+
+  /** @internal */
+  public _endpoint(): Endpoint {
+    return podsEndpoint(this.name, this.namespace, { app: this.name }, [Port.tcp(this.containerPort)], `${this.namespace}-${this.name}`);
+  }
+
+  private resolve(peer: IPeerable | Peer, field: string): Endpoint {
+    if (peer instanceof Peer) return peer._resolve(this, field, this.namespace);
+    if (peer && typeof (peer as IPeerable)._endpoint === 'function') return peer._endpoint();
+    throw invalid(this, field, String(peer), 'must be a WebApp or a Peer');
+  }
+
+  private makeDeployment(props: WebAppProps, replicas: number): kplus.Deployment {
+    const r = props.resources ?? {};
+    const deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: this.name, namespace: this.namespace, labels: this.podLabels },
+      replicas,
+      select: false,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      securityContext: { ensureNonRoot: true, user: props.runAsUser },
+      containers: [{
+        name: this.name,
+        image: props.image,
+        command: props.command,
+        args: props.args,
+        ports: [{ number: this.containerPort, name: 'http' }],
+        envVariables: Object.fromEntries(Object.keys(props.env ?? {}).sort()
+          .map((k) => [k, kplus.EnvValue.fromValue(props.env![k])])),
+        securityContext: {
+          ensureNonRoot: true,
+          user: props.runAsUser,
+          readOnlyRootFilesystem: !(props.writableRootFilesystem ?? false),
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          // cdk8s-plus-27's Capability enum lacks ALL, which Pod Security "restricted" requires.
+          capabilities: { drop: ['ALL' as kplus.Capability] },
+        },
+        resources: {
+          cpu: { request: kplus.Cpu.millis(r.cpuRequestMillis ?? 100), limit: r.cpuLimitMillis !== undefined ? kplus.Cpu.millis(r.cpuLimitMillis) : undefined },
+          memory: { request: Size.mebibytes(r.memoryRequestMebibytes ?? 128), limit: Size.mebibytes(r.memoryLimitMebibytes ?? 256) },
+        },
+        readiness: props.healthCheckPath
+          ? kplus.Probe.fromHttpGet(props.healthCheckPath, { port: this.containerPort })
+          : kplus.Probe.fromTcpSocket({ port: this.containerPort }),
+        liveness: props.healthCheckPath ? kplus.Probe.fromHttpGet(props.healthCheckPath, { port: this.containerPort }) : undefined,
+      }],
+    });
+    for (const [k, v] of Object.entries(this.podLabels)) deployment.podMetadata.addLabel(k, v);
+    deployment.select(kplus.LabelSelector.of({ labels: { app: this.name } }));
+    // cdk8s-plus labels pods with a hash of the construct path; a refactor would change it and
+    // trigger a rollout for nothing. `app: <name>` is the selector, so drop it.
+    const apiObject = ApiObject.of(deployment);
+    apiObject.addJsonPatch(JsonPatch.remove(ADDRESS_LABEL_PATH));
+    // Pod Security "restricted" also requires a seccomp profile, which cdk8s-plus-27 cannot set.
+    apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+    return deployment;
+  }
+
+  private makeService(props: WebAppProps, type: ServiceType): ApiObject {
+    const externallyReachable = type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER;
+    return new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, namespace: this.namespace, labels: this.podLabels },
+      spec: {
+        type: type === ServiceType.HEADLESS ? 'ClusterIP' : type,
+        ...(type === ServiceType.HEADLESS ? { clusterIP: 'None' } : {}),
+        selector: { app: this.name },
+        ports: [{
+          port: this.servicePort,
+          targetPort: k8s.IntOrString.fromNumber(this.containerPort),
+          ...(props.nodePort !== undefined ? { nodePort: props.nodePort } : {}),
+        }],
+        ...(props.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...props.loadBalancerSourceRanges] } : {}),
+        ...(externallyReachable && props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
+      },
+    });
+  }
+}
+
+/** Checks the props, top to bottom, and returns the resolved values. */
+function validateProps(scope: Construct, id: string, props: WebAppProps) {
+  const name = check(scope, 'name', props.name ?? id, dns1035Label);
+  const namespace = namespaceName(scope, 'namespace', props.namespace);
+  if (typeof props.image !== 'string' || props.image.trim() === '' || /\s/.test(props.image)) {
+    throw invalid(scope, 'image', props.image, 'must be a non-empty image reference without whitespace');
+  }
+  check(scope, 'containerPort', props.containerPort, portNumber);
+  const servicePort = check(scope, 'servicePort', props.servicePort ?? 80, portNumber);
+  const replicas = check(scope, 'replicas', props.replicas ?? 2, intInRange(0, 10000, 'a whole number'));
+  for (const [k, v] of Object.entries(props.env ?? {})) {
+    if (!ENV_NAME.test(k)) throw invalid(scope, 'env key', k, 'must be an environment variable name: letters, digits, "_", "-", ".", not starting with a digit');
+    if (typeof v !== 'string') throw invalid(scope, `env[${JSON.stringify(k)}]`, v, 'must be a string');
+  }
+  const serviceType = check(scope, 'serviceType', props.serviceType ?? ServiceType.CLUSTER_IP,
+    (v) => (Object.values(ServiceType).includes(v) ? undefined : `must be one of ${Object.values(ServiceType).join(', ')}`));
+  const external = serviceType === ServiceType.NODE_PORT || serviceType === ServiceType.LOAD_BALANCER;
+  if (props.nodePort !== undefined) {
+    if (!external) throw invalid(scope, 'nodePort', props.nodePort, `only applies to NodePort and LoadBalancer services, not ${serviceType}`);
+    const range = props.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
+    check(scope, 'nodePortRange.min', range.min, portNumber);
+    check(scope, 'nodePortRange.max', range.max, portNumber, intInRange(range.min, 65535, 'a port not below nodePortRange.min'));
+    check(scope, 'nodePort', props.nodePort, intInRange(range.min, range.max, 'a port in the node port range'));
+  }
+  if (props.loadBalancerSourceRanges !== undefined) {
+    if (serviceType !== ServiceType.LOAD_BALANCER) {
+      throw invalid(scope, 'loadBalancerSourceRanges', props.loadBalancerSourceRanges, `only applies to LoadBalancer services, not ${serviceType}`);
+    }
+    props.loadBalancerSourceRanges.forEach((c, i) => check(scope, `loadBalancerSourceRanges[${i}]`, c, cidr));
+  }
+  if (props.externalTrafficPolicy !== undefined) {
+    if (!external) throw invalid(scope, 'externalTrafficPolicy', props.externalTrafficPolicy, `only applies to NodePort and LoadBalancer services, not ${serviceType}`);
+    check(scope, 'externalTrafficPolicy', props.externalTrafficPolicy,
+      (v) => (Object.values(ExternalTrafficPolicy).includes(v) ? undefined : 'must be Cluster or Local'));
+  }
+  validateResources(scope, props.resources ?? {});
+  if (props.healthCheckPath !== undefined && !/^\/\S*$/.test(props.healthCheckPath)) {
+    throw invalid(scope, 'healthCheckPath', props.healthCheckPath, 'must be an HTTP path starting with "/" without whitespace');
+  }
+  const partOf = check(scope, 'partOf', props.partOf ?? namespace, labelValue);
+  const clusterDomain = check(scope, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dns1123Subdomain);
+  if (props.runAsUser !== undefined) check(scope, 'runAsUser', props.runAsUser, intInRange(1, 2147483647, 'a non-root user id'));
+  return { name, namespace, servicePort, replicas, serviceType, partOf, clusterDomain };
+}
+
+function validateResources(scope: Construct, r: WebAppResources): void {
+  const positive = intInRange(1, 1_000_000, 'a positive whole number');
+  for (const field of ['cpuRequestMillis', 'cpuLimitMillis', 'memoryRequestMebibytes', 'memoryLimitMebibytes'] as const) {
+    if (r[field] !== undefined) check(scope, `resources.${field}`, r[field]!, positive);
+  }
+  if (r.cpuLimitMillis !== undefined && r.cpuLimitMillis < (r.cpuRequestMillis ?? 100)) {
+    throw invalid(scope, 'resources.cpuLimitMillis', r.cpuLimitMillis, `must not be below the CPU request ${r.cpuRequestMillis ?? 100}`);
+  }
+  if ((r.memoryLimitMebibytes ?? 256) < (r.memoryRequestMebibytes ?? 128)) {
+    throw invalid(scope, 'resources.memoryLimitMebibytes', r.memoryLimitMebibytes ?? 256, `must not be below the memory request ${r.memoryRequestMebibytes ?? 128}`);
+  }
+}

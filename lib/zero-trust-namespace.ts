@@ -1,0 +1,139 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ipBlockEndpoint, podsEndpoint } from './flows/endpoint';
+import { INamespace } from './namespace-ref';
+import { NetworkModel } from './network-model';
+import { Port } from './port';
+import { check, checkLabels, cidr, dns1123Label, oneOf } from './validation';
+
+/** Pod Security Admission levels. */
+export enum PodSecurityLevel {
+  /** Hardened: non-root, no privilege escalation, all capabilities dropped, seccomp. */
+  RESTRICTED = 'restricted',
+  /** Prevents known privilege escalations. */
+  BASELINE = 'baseline',
+  /** Unrestricted: an explicit opt-out. */
+  PRIVILEGED = 'privileged',
+}
+
+/** Where the cluster DNS answers, for the `allow-dns-egress` policy. */
+export interface DnsOptions {
+  /**
+   * Namespace of the DNS pods.
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of the DNS pods (CoreDNS keeps the historical `k8s-app: kube-dns`).
+   * @default { 'k8s-app': 'kube-dns' }
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * Extra DNS addresses outside the pod network, such as NodeLocal DNSCache's link-local
+   * `169.254.20.10/32`.
+   * @default - none
+   */
+  readonly cidrs?: string[];
+}
+
+/** Props of a `ZeroTrustNamespace`. */
+export interface ZeroTrustNamespaceProps {
+  /**
+   * The namespace name (a DNS-1123 label).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Extra labels on the Namespace.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Allow every pod to query the cluster DNS on port 53 UDP and TCP. Turning it off breaks every
+   * DNS lookup in the namespace unless you allow DNS yourself.
+   * @default true
+   */
+  readonly allowDns?: boolean;
+  /**
+   * Where the cluster DNS runs.
+   * @default - CoreDNS pods `k8s-app: kube-dns` in `kube-system`
+   */
+  readonly dns?: DnsOptions;
+  /**
+   * The Pod Security Admission level enforced (also used for `audit` and `warn`).
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly podSecurity?: PodSecurityLevel;
+}
+
+/** The Namespace object; cluster-scoped, so it never carries `metadata.namespace`. */
+class ClusterScopedNamespace extends k8s.KubeNamespace {
+  public toJson(): any {
+    const json = super.toJson();
+    delete json.metadata.namespace;
+    return json;
+  }
+}
+
+/**
+ * A namespace where nothing talks to anything until the program says so.
+ *
+ * Emits the Namespace with Pod Security Admission labels, a `default-deny` NetworkPolicy that
+ * isolates every pod for ingress and egress, and `allow-dns-egress` so that name resolution keeps
+ * working. Flows declared between apps (`api.allowFrom(frontend)`) add exactly the allows they need.
+ */
+export class ZeroTrustNamespace extends Construct implements INamespace {
+  /** The namespace name. */
+  public readonly name: string;
+  /** The Namespace API object. */
+  public readonly namespaceObject: ApiObject;
+  /** The default-deny NetworkPolicy. */
+  public readonly defaultDeny: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
+    super(scope, id);
+    this.name = check(this, 'name', props.name ?? id, dns1123Label);
+    const level = check(this, 'podSecurity', props.podSecurity ?? PodSecurityLevel.RESTRICTED, oneOf(Object.values(PodSecurityLevel)));
+    checkLabels(this, 'labels', props.labels ?? {});
+    const dnsNamespace = check(this, 'dns.namespace', props.dns?.namespace ?? 'kube-system', dns1123Label);
+    const dnsLabels = props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' };
+    checkLabels(this, 'dns.podLabels', dnsLabels);
+    for (const c of props.dns?.cidrs ?? []) check(this, 'dns.cidrs', c, cidr);
+
+    const model = NetworkModel.of(this);
+    model.registerZeroTrustNamespace(this);
+
+    this.namespaceObject = new ClusterScopedNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.name,
+        labels: {
+          ...props.labels,
+          'app.kubernetes.io/managed-by': 'cdk8s-networking',
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/audit': level,
+          'pod-security.kubernetes.io/warn': level,
+        },
+      },
+    });
+
+    model.claimName(this, 'default-deny', 'NetworkPolicy', this.name, 'default-deny');
+    this.defaultDeny = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: 'default-deny', namespace: this.name },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+
+    if (props.allowDns ?? true) {
+      const dnsPods = podsEndpoint('kube-dns', dnsNamespace, dnsLabels);
+      const dnsCidrs = (props.dns?.cidrs ?? []).map((c) => ({ cidr: c }));
+      model.addFlow({
+        from: podsEndpoint('all-pods', this.name, undefined),
+        to: dnsCidrs.length ? { ...dnsPods, key: `${dnsPods.key};${ipBlockEndpoint('dns', dnsCidrs).key}`, ipBlocks: dnsCidrs } : dnsPods,
+        ports: [Port.udp(53), Port.tcp(53)],
+        kind: 'dns',
+        declaredBy: [this.node.path],
+        egressPolicyName: 'allow-dns-egress',
+      });
+    }
+  }
+}
