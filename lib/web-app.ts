@@ -68,6 +68,11 @@ export interface WebAppProps {
    * @default - the construct id
    */
   readonly name?: string;
+  /**
+   * Name of the Service, when it must differ from the app name (a DNS-1035 label).
+   * @default - the app name
+   */
+  readonly serviceName?: string;
   /** Container image, e.g. `ghcr.io/acme/api:1.4.2`. */
   readonly image: string;
   /** The port the container listens on. */
@@ -172,8 +177,10 @@ const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.ad
  * `ZeroTrustNamespace` each becomes exactly the NetworkPolicies it needs.
  */
 export class WebApp extends Construct implements IPeerable {
-  /** The app name: Deployment, Service and `app` label. */
+  /** The app name: Deployment name and `app` label. */
   public readonly name: string;
+  /** The Service name (the app name unless `serviceName` was given). */
+  public readonly serviceName: string;
   /** The namespace name. */
   public readonly namespace: string;
   /** The container port. */
@@ -195,11 +202,12 @@ export class WebApp extends Construct implements IPeerable {
     super(scope, id);
     const p = validateProps(this, id, props);
     this.name = p.name;
+    this.serviceName = p.serviceName;
     this.namespace = p.namespace;
     this.containerPort = props.containerPort;
     this.servicePort = p.servicePort;
     this.serviceType = p.serviceType;
-    this.dnsName = `${p.name}.${p.namespace}.svc.${p.clusterDomain}`;
+    this.dnsName = `${p.serviceName}.${p.namespace}.svc.${p.clusterDomain}`;
     this.podLabels = {
       'app': p.name,
       'app.kubernetes.io/name': p.name,
@@ -208,7 +216,7 @@ export class WebApp extends Construct implements IPeerable {
     };
 
     const model = NetworkModel.of(this);
-    model.claimName(this, 'name', 'Service', p.namespace, p.name);
+    model.claimName(this, props.serviceName ? 'serviceName' : 'name', 'Service', p.namespace, p.serviceName);
     model.claimName(this, 'name', 'Deployment', p.namespace, p.name);
 
     this.deployment = this.makeDeployment(props, p.replicas);
@@ -303,7 +311,7 @@ export class WebApp extends Construct implements IPeerable {
   private makeService(props: WebAppProps, type: ServiceType): ApiObject {
     const externallyReachable = type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER;
     return new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, namespace: this.namespace, labels: this.podLabels },
+      metadata: { name: this.serviceName, namespace: this.namespace, labels: this.podLabels },
       spec: {
         type: type === ServiceType.HEADLESS ? 'ClusterIP' : type,
         ...(type === ServiceType.HEADLESS ? { clusterIP: 'None' } : {}),
@@ -323,6 +331,7 @@ export class WebApp extends Construct implements IPeerable {
 /** Checks the props, top to bottom, and returns the resolved values. */
 function validateProps(scope: Construct, id: string, props: WebAppProps) {
   const name = check(scope, 'name', props.name ?? id, dns1035Label);
+  const serviceName = check(scope, 'serviceName', props.serviceName ?? name, dns1035Label);
   const namespace = namespaceName(scope, 'namespace', props.namespace);
   if (typeof props.image !== 'string' || props.image.trim() === '' || /\s/.test(props.image)) {
     throw invalid(scope, 'image', props.image, 'must be a non-empty image reference without whitespace');
@@ -362,7 +371,7 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
   const partOf = check(scope, 'partOf', props.partOf ?? namespace, labelValue);
   const clusterDomain = check(scope, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dns1123Subdomain);
   if (props.runAsUser !== undefined) check(scope, 'runAsUser', props.runAsUser, intInRange(1, 2147483647, 'a non-root user id'));
-  return { name, namespace, servicePort, replicas, serviceType, partOf, clusterDomain };
+  return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain };
 }
 
 function validateResources(scope: Construct, r: WebAppResources): void {

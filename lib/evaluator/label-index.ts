@@ -3,6 +3,7 @@
  * selector select?" without scanning every item.
  */
 import { Labels, matchesSelector, Selector, selectsAll } from './selector';
+import { pushTo } from './util';
 
 /**
  * Indexes items by `key=value` and by `key`. {@link LabelIndex.select} starts
@@ -23,8 +24,8 @@ export class LabelIndex<T> {
   add(item: T): void {
     this.items.push(item);
     for (const [key, value] of Object.entries(this.labelsOf(item))) {
-      push(this.byPair, pairKey(key, value), item);
-      push(this.byKey, key, item);
+      pushTo(this.byPair, pairKey(key, value), item);
+      pushTo(this.byKey, key, item);
     }
   }
 
@@ -60,10 +61,4 @@ export class LabelIndex<T> {
 
 function pairKey(key: string, value: string): string {
   return `${key}\u0000${value}`;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

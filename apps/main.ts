@@ -1,0 +1,65 @@
+/**
+ * The example app that `cdk8s synth` builds into dist/.
+ *
+ * - chart `seed`: the objects of the user's own description of the Kubernetes network model
+ *   (the `my-app` Service, the `allow-frontend-to-api` NetworkPolicy), reproduced with this library;
+ * - chart `shop`: a zero-trust `production` namespace with a storefront, an API, a worker and a
+ *   payments namespace, same- and cross-namespace flows, and egress to an external API.
+ */
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ExternalService, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
+
+/** The seed's objects: `my-app`, and `frontend` -> `api` on port 3000. */
+export class SeedChart extends Chart {
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const seed = new ZeroTrustNamespace(this, 'seed');
+    new WebApp(this, 'my-app', { namespace: seed, image: 'ghcr.io/acme/my-app:1.0.0', containerPort: 3000 });
+    const api = new WebApp(this, 'api', {
+      namespace: seed, serviceName: 'api-service', image: 'ghcr.io/acme/api:1.4.2', containerPort: 3000,
+    });
+    const frontend = new WebApp(this, 'frontend', {
+      namespace: seed, serviceName: 'frontend-service', image: 'ghcr.io/acme/web:2.0.0', containerPort: 8080,
+      env: { API_URL: api.url },
+    });
+    api.allowFrom(frontend);
+  }
+}
+
+/** A shop: storefront -> api -> payments, a worker, and an external card processor. */
+export class ShopChart extends Chart {
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const prod = new ZeroTrustNamespace(this, 'production');
+    const payments = new ZeroTrustNamespace(this, 'payments');
+
+    const ledger = new WebApp(this, 'ledger', { namespace: payments, image: 'ghcr.io/acme/ledger:3.1.0', containerPort: 9000 });
+    const api = new WebApp(this, 'api', {
+      namespace: prod, image: 'ghcr.io/acme/api:1.4.2', containerPort: 3000, healthCheckPath: '/healthz',
+      env: { LEDGER_URL: ledger.url },
+    });
+    const storefront = new WebApp(this, 'storefront', {
+      namespace: prod, image: 'ghcr.io/acme/web:2.0.0', containerPort: 8080, env: { API_URL: api.url },
+    });
+    const worker = new WebApp(this, 'worker', {
+      namespace: prod, image: 'ghcr.io/acme/worker:1.4.2', containerPort: 9090, replicas: 1,
+    });
+    new ExternalService(this, 'card-processor', { namespace: payments, externalName: 'api.cards.example' });
+
+    api.allowFrom(storefront);                 // same namespace
+    worker.allowTo(api);                       // same namespace, declared from the source
+    ledger.allowFrom(api);                     // cross-namespace: production/api -> payments/ledger
+    ledger.allowEgressTo(Peer.cidr('203.0.113.0/24'), Port.tcp(443)); // the card processor's API
+  }
+}
+
+export function buildApp(app: App): App {
+  new SeedChart(app, 'seed');
+  new ShopChart(app, 'shop');
+  return app;
+}
+
+if (require.main === module) {
+  buildApp(new App()).synth();
+}

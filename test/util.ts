@@ -1,0 +1,98 @@
+/**
+ * Test helpers: synthesize a whole app the way `cdk8s synth` does, read the YAML back, and validate
+ * every object against the Kubernetes OpenAPI schema with kubernetes-models (an independent
+ * validator), so that no test can pass on invalid or empty output.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+
+type ModelModule = Record<string, new (data: any) => { validate(): void }>;
+
+/** apiVersion -> module of kubernetes-models classes by kind. */
+const MODEL_MODULES: Record<string, () => ModelModule> = {
+  'v1': () => require('kubernetes-models/v1'),
+  'apps/v1': () => require('kubernetes-models/apps/v1'),
+  'batch/v1': () => require('kubernetes-models/batch/v1'),
+  'networking.k8s.io/v1': () => require('kubernetes-models/networking.k8s.io/v1'),
+  'gateway.networking.k8s.io/v1': () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1'),
+  'gateway.networking.k8s.io/v1beta1': () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1'),
+  'argoproj.io/v1alpha1': () => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1'),
+};
+
+/** Validates one manifest against its schema; throws with the object's identity on failure. */
+export function validateManifest(obj: any): void {
+  const id = `${obj?.kind} ${obj?.metadata?.namespace ?? ''}/${obj?.metadata?.name}`;
+  const load = MODEL_MODULES[obj?.apiVersion];
+  if (!load) throw new Error(`no schema known for apiVersion ${obj?.apiVersion} (${id})`);
+  const Model = load()[obj.kind];
+  if (!Model) throw new Error(`no schema known for kind ${obj.kind} in ${obj.apiVersion} (${id})`);
+  try {
+    new Model(obj).validate();
+  } catch (e) {
+    throw new Error(`${id} fails schema validation: ${(e as Error).message}`);
+  }
+  if (!obj.metadata?.name) throw new Error(`${id} has no metadata.name`);
+}
+
+/** A fresh App writing to a temporary folder. */
+export function testApp(): App {
+  return Testing.app({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-')) });
+}
+
+export interface Synthesized {
+  /** Every object of every file, in file then document order. */
+  readonly objects: any[];
+  /** File name -> YAML text. */
+  readonly files: Record<string, string>;
+  readonly outdir: string;
+}
+
+/** Parses YAML text with one or more documents. */
+export function parseYaml(text: string): any[] {
+  return parseAllDocuments(text).map((d) => {
+    if (d.errors.length) throw new Error(`invalid YAML: ${d.errors[0].message}`);
+    return d.toJS();
+  }).filter((o) => o !== null && o !== undefined);
+}
+
+/** Runs `app.synth()`, reads back every YAML file and validates every object. */
+export function synth(app: App): Synthesized {
+  app.synth();
+  return readOutput(app.outdir);
+}
+
+/** Reads and validates every `*.yaml` file below `outdir`. */
+export function readOutput(outdir: string): Synthesized {
+  const files: Record<string, string> = {};
+  const objects: any[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.yaml')) {
+        const text = fs.readFileSync(full, 'utf8');
+        files[path.relative(outdir, full)] = text;
+        objects.push(...parseYaml(text));
+      }
+    }
+  };
+  walk(outdir);
+  if (objects.length === 0) throw new Error(`no objects were synthesized into ${outdir}`);
+  objects.forEach(validateManifest);
+  return { objects, files, outdir };
+}
+
+/** Finds exactly one object by kind and name (and namespace when given). */
+export function find(objects: any[], kind: string, name: string, namespace?: string): any {
+  const hits = objects.filter((o) => o.kind === kind && o.metadata?.name === name && (namespace === undefined || o.metadata?.namespace === namespace));
+  if (hits.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? '*'}/${name}, found ${hits.length}`);
+  return hits[0];
+}
+
+/** Every object of a kind. */
+export function ofKind(objects: any[], kind: string): any[] {
+  return objects.filter((o) => o.kind === kind);
+}
