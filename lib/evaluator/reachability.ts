@@ -1,0 +1,91 @@
+/**
+ * Group-wise reachability: every allowed connection governed by at least one
+ * policy, with its exact port set, computed from the per-direction tables
+ * without looking at all pairs of groups.
+ */
+import { ClusterIndex } from './cluster-index';
+import { Contributions, DirectionTable } from './direction-table';
+import { Policy } from './policy';
+import { ALL_PORTS, intersect, isEmpty, overlaps, PortSet, toPortRanges, unionAll } from './port-set';
+import { PodGroup, ReachabilityEdge } from './types';
+import { compareStrings, getOrCreate, sortedUnique } from './util';
+
+/**
+ * Computes the reachability edges between `index`'s groups (and ipBlock
+ * endpoints) under `policies`, sorted by source then destination.
+ */
+export function computeReachability(policies: readonly Policy[], index: ClusterIndex): ReachabilityEdge[] {
+  const egress = DirectionTable.build('egress', policies, index);
+  const ingress = DirectionTable.build('ingress', policies, index);
+  const edges: ReachabilityEdge[] = [];
+  const keep = (edge: ReachabilityEdge | undefined) => edge && edges.push(edge);
+
+  for (const [srcId, dstIds] of candidatePairs(index.groups, egress, ingress)) {
+    const src = index.group(srcId)!;
+    for (const dstId of dstIds) keep(groupEdge(src, index.group(dstId)!, egress, ingress));
+  }
+  for (const [srcId, cidrs] of egress.toCidrs) {
+    for (const [cidrId, contributions] of cidrs) keep(makeEdge(srcId, cidrId, contributions, undefined));
+  }
+  for (const [dstId, cidrs] of ingress.toCidrs) {
+    for (const [cidrId, contributions] of cidrs) keep(makeEdge(cidrId, dstId, undefined, contributions));
+  }
+  return edges.sort((a, b) => compareStrings(a.from, b.from) || compareStrings(a.to, b.to));
+}
+
+/**
+ * The (source, destination) group pairs that may be governed and allowed,
+ * a superset of the edges and, apart from wildcard rules, a subset of the
+ * rule matches:
+ * - pairs named explicitly by an egress or an ingress rule;
+ * - a source with a wildcard egress rule, towards every destination that is
+ *   not ingress-isolated or that has a wildcard ingress rule itself;
+ * - every source that is not egress-isolated, towards a destination with a
+ *   wildcard ingress rule.
+ * Any other pair is either ungoverned or denied by an isolated side that has
+ * no rule for it.
+ */
+export function candidatePairs(groups: readonly PodGroup[], egress: DirectionTable, ingress: DirectionTable): Map<string, Set<string>> {
+  const pairs = new Map<string, Set<string>>();
+  const add = (src: string, dst: string) => getOrCreate(pairs, src, () => new Set<string>()).add(dst);
+  for (const [src, dsts] of egress.toGroups) for (const dst of dsts.keys()) add(src, dst);
+  for (const [dst, srcs] of ingress.toGroups) for (const src of srcs.keys()) add(src, dst);
+
+  const ids = groups.map((g) => g.id);
+  const wildcardDsts = [...ingress.wildcards.keys()];
+  const egressWildcardDsts = [...ids.filter((id) => !ingress.isolated.has(id)), ...wildcardDsts];
+  for (const src of egress.wildcards.keys()) for (const dst of egressWildcardDsts) add(src, dst);
+  for (const src of ids.filter((id) => !egress.isolated.has(id))) for (const dst of wildcardDsts) add(src, dst);
+  return pairs;
+}
+
+/** The edge between two groups, or undefined when no port is allowed or neither side is isolated. */
+function groupEdge(src: PodGroup, dst: PodGroup, egress: DirectionTable, ingress: DirectionTable): ReachabilityEdge | undefined {
+  const egressSide = egress.isolated.has(src.id) ? egress.groupContributions(src.id, dst.id, dst.ports) : undefined;
+  const ingressSide = ingress.isolated.has(dst.id) ? ingress.groupContributions(dst.id, src.id, dst.ports) : undefined;
+  if (!egressSide && !ingressSide) return undefined;
+  return makeEdge(src.id, dst.id, egressSide, ingressSide);
+}
+
+/**
+ * An edge from the contributions of each side (`undefined`: the side is not
+ * isolated and allows every port); undefined when no port is allowed.
+ * `allowedBy` keeps the policies that allow at least one of the edge's ports.
+ */
+export function makeEdge(
+  from: string,
+  to: string,
+  egressSide: Contributions | undefined,
+  ingressSide: Contributions | undefined,
+): ReachabilityEdge | undefined {
+  const allowed = intersect(sidePorts(egressSide), sidePorts(ingressSide));
+  if (isEmpty(allowed)) return undefined;
+  const contributing = [egressSide, ingressSide].flatMap((side) =>
+    [...(side ?? [])].filter(([, ports]) => overlaps(ports, allowed)).map(([policy]) => policy),
+  );
+  return { from, to, ports: toPortRanges(allowed), allowedBy: sortedUnique(contributing) };
+}
+
+function sidePorts(side: Contributions | undefined): PortSet {
+  return side ? unionAll(side.values()) : ALL_PORTS;
+}
