@@ -314,7 +314,7 @@ export class WebApp extends Construct implements IPeerable {
       metadata: { name: this.serviceName, namespace: this.namespace, labels: this.podLabels },
       spec: {
         type: type === ServiceType.HEADLESS ? 'ClusterIP' : type,
-        ...(type === ServiceType.HEADLESS ? { clusterIP: 'None' } : {}),
+        ...(type === ServiceType.HEADLESS ? { clusterIp: 'None' } : {}),
         selector: { app: this.name },
         ports: [{
           port: this.servicePort,

@@ -1,0 +1,115 @@
+/**
+ * One case per validation rule of the foundation constructs. Each asserts the library's error
+ * format: `<construct path>: <field> <value> is invalid: <rule>`.
+ */
+import { Chart } from 'cdk8s';
+import { ExternalService, ExternalTrafficPolicy, Peer, Port, ServiceType, WebApp, WebAppProps, ZeroTrustNamespace } from '../lib';
+import { testApp } from './util';
+
+const base: WebAppProps = { namespace: 'production', image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 };
+
+interface Case {
+  readonly rule: string;
+  readonly build: (chart: Chart) => void;
+  /** Path, field and value must all appear in the message, and the rule text must match. */
+  readonly path: string;
+  readonly field: string;
+  readonly value: string;
+  readonly message: RegExp;
+}
+
+const webApp = (props: Partial<WebAppProps>, id = 'api') => (chart: Chart) => new WebApp(chart, id, { ...base, ...props } as WebAppProps);
+
+const cases: Case[] = [
+  { rule: 'app name is a DNS-1035 label', build: webApp({ name: '1api' }), path: 'test/api', field: 'name', value: '"1api"', message: /DNS-1035 label/ },
+  { rule: 'app name has at most 63 characters', build: webApp({ name: 'a'.repeat(64) }), path: 'test/api', field: 'name', value: `"${'a'.repeat(64)}"`, message: /at most 63 characters/ },
+  { rule: 'app name is lowercase', build: webApp({ name: 'Api' }), path: 'test/api', field: 'name', value: '"Api"', message: /DNS-1035/ },
+  { rule: 'app name from the id is checked too', build: webApp({}, 'my_api'), path: 'test/my_api', field: 'name', value: '"my_api"', message: /DNS-1035/ },
+  { rule: 'serviceName is a DNS-1035 label', build: webApp({ serviceName: 'api.svc' }), path: 'test/api', field: 'serviceName', value: '"api.svc"', message: /DNS-1035/ },
+  { rule: 'namespace is a DNS-1123 label', build: webApp({ namespace: 'Prod' }), path: 'test/api', field: 'namespace', value: '"Prod"', message: /DNS-1123 label/ },
+  { rule: 'namespace has at most 63 characters', build: webApp({ namespace: 'n'.repeat(64) }), path: 'test/api', field: 'namespace', value: `"${'n'.repeat(64)}"`, message: /at most 63/ },
+  { rule: 'namespace is not empty', build: webApp({ namespace: '' }), path: 'test/api', field: 'namespace', value: '""', message: /non-empty/ },
+  { rule: 'image has no whitespace', build: webApp({ image: 'nginx latest' }), path: 'test/api', field: 'image', value: '"nginx latest"', message: /without whitespace/ },
+  { rule: 'image is not empty', build: webApp({ image: ' ' }), path: 'test/api', field: 'image', value: '" "', message: /non-empty image/ },
+  { rule: 'containerPort is at least 1', build: webApp({ containerPort: 0 }), path: 'test/api', field: 'containerPort', value: '0', message: /port number from 1 to 65535/ },
+  { rule: 'containerPort is at most 65535', build: webApp({ containerPort: 70000 }), path: 'test/api', field: 'containerPort', value: '70000', message: /1 to 65535/ },
+  { rule: 'containerPort is an integer', build: webApp({ containerPort: 80.5 }), path: 'test/api', field: 'containerPort', value: '80.5', message: /1 to 65535/ },
+  { rule: 'servicePort is a port', build: webApp({ servicePort: 65536 }), path: 'test/api', field: 'servicePort', value: '65536', message: /1 to 65535/ },
+  { rule: 'replicas is a whole number', build: webApp({ replicas: -1 }), path: 'test/api', field: 'replicas', value: '-1', message: /whole number/ },
+  { rule: 'env names are valid', build: webApp({ env: { '1BAD': 'x' } }), path: 'test/api', field: 'env key', value: '"1BAD"', message: /environment variable name/ },
+  { rule: 'serviceType is known', build: webApp({ serviceType: 'External' as ServiceType }), path: 'test/api', field: 'serviceType', value: '"External"', message: /must be one of ClusterIP/ },
+  { rule: 'nodePort only on NodePort/LoadBalancer', build: webApp({ nodePort: 30080 }), path: 'test/api', field: 'nodePort', value: '30080', message: /only applies to NodePort and LoadBalancer services, not ClusterIP/ },
+  { rule: 'nodePort within the default range', build: webApp({ serviceType: ServiceType.NODE_PORT, nodePort: 8080 }), path: 'test/api', field: 'nodePort', value: '8080', message: /from 30000 to 32767/ },
+  { rule: 'nodePort within a configured range', build: webApp({ serviceType: ServiceType.NODE_PORT, nodePort: 30000, nodePortRange: { min: 20000, max: 22767 } }), path: 'test/api', field: 'nodePort', value: '30000', message: /from 20000 to 22767/ },
+  { rule: 'nodePortRange is ordered', build: webApp({ serviceType: ServiceType.NODE_PORT, nodePort: 30000, nodePortRange: { min: 32000, max: 31000 } }), path: 'test/api', field: 'nodePortRange.max', value: '31000', message: /not below nodePortRange.min/ },
+  { rule: 'loadBalancerSourceRanges only on LoadBalancer', build: webApp({ serviceType: ServiceType.NODE_PORT, loadBalancerSourceRanges: ['10.0.0.0/8'] }), path: 'test/api', field: 'loadBalancerSourceRanges', value: '["10.0.0.0/8"]', message: /only applies to LoadBalancer services, not NodePort/ },
+  { rule: 'loadBalancerSourceRanges are CIDRs', build: webApp({ serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['10.0.0.1'] }), path: 'test/api', field: 'loadBalancerSourceRanges[0]', value: '"10.0.0.1"', message: /did you mean "10.0.0.1\/32"/ },
+  { rule: 'externalTrafficPolicy only on external services', build: webApp({ externalTrafficPolicy: ExternalTrafficPolicy.LOCAL }), path: 'test/api', field: 'externalTrafficPolicy', value: '"Local"', message: /only applies to NodePort and LoadBalancer/ },
+  { rule: 'externalTrafficPolicy is Cluster or Local', build: webApp({ serviceType: ServiceType.LOAD_BALANCER, externalTrafficPolicy: 'Nearest' as ExternalTrafficPolicy }), path: 'test/api', field: 'externalTrafficPolicy', value: '"Nearest"', message: /Cluster or Local/ },
+  { rule: 'resources are positive', build: webApp({ resources: { cpuRequestMillis: 0 } }), path: 'test/api', field: 'resources.cpuRequestMillis', value: '0', message: /positive whole number/ },
+  { rule: 'memory limit is not below the request', build: webApp({ resources: { memoryRequestMebibytes: 512 } }), path: 'test/api', field: 'resources.memoryLimitMebibytes', value: '256', message: /not be below the memory request 512/ },
+  { rule: 'cpu limit is not below the request', build: webApp({ resources: { cpuRequestMillis: 500, cpuLimitMillis: 100 } }), path: 'test/api', field: 'resources.cpuLimitMillis', value: '100', message: /not be below the CPU request 500/ },
+  { rule: 'healthCheckPath starts with /', build: webApp({ healthCheckPath: 'healthz' }), path: 'test/api', field: 'healthCheckPath', value: '"healthz"', message: /starting with "\/"/ },
+  { rule: 'partOf is a label value', build: webApp({ partOf: 'my shop' }), path: 'test/api', field: 'partOf', value: '"my shop"', message: /label value/ },
+  { rule: 'clusterDomain is a DNS subdomain', build: webApp({ clusterDomain: 'cluster_local' }), path: 'test/api', field: 'clusterDomain', value: '"cluster_local"', message: /DNS-1123 subdomain/ },
+  { rule: 'runAsUser is not root', build: webApp({ runAsUser: 0 }), path: 'test/api', field: 'runAsUser', value: '0', message: /non-root user id/ },
+  {
+    rule: 'two apps cannot share a Service name in one namespace',
+    build: (chart) => { new WebApp(chart, 'api', base); new WebApp(chart, 'api2', { ...base, name: 'api' }); },
+    path: 'test/api2', field: 'name', value: '"api"', message: /a Service named "api" already exists in namespace "production" \(declared at test\/api\)/,
+  },
+  {
+    rule: 'an ExternalService cannot take a WebApp\'s Service name',
+    build: (chart) => { new WebApp(chart, 'api', base); new ExternalService(chart, 'ext', { namespace: 'production', name: 'api', externalName: 'api.example.com' }); },
+    path: 'test/ext', field: 'name', value: '"api"', message: /already exists/,
+  },
+  { rule: 'externalName is not an IP', build: (chart) => new ExternalService(chart, 'ext', { namespace: 'production', externalName: '10.0.0.1' }), path: 'test/ext', field: 'externalName', value: '"10.0.0.1"', message: /DNS name, not an IP/ },
+  { rule: 'externalName is not an IPv6 address', build: (chart) => new ExternalService(chart, 'ext', { namespace: 'production', externalName: '2001:db8::1' }), path: 'test/ext', field: 'externalName', value: '"2001:db8::1"', message: /not an IP/ },
+  { rule: 'externalName is a DNS name', build: (chart) => new ExternalService(chart, 'ext', { namespace: 'production', externalName: 'api_payments.example' }), path: 'test/ext', field: 'externalName', value: '"api_payments.example"', message: /DNS-1123 subdomain/ },
+  { rule: 'ExternalService name is a DNS-1035 label', build: (chart) => new ExternalService(chart, 'ext', { namespace: 'production', name: 'pay.ments', externalName: 'a.example' }), path: 'test/ext', field: 'name', value: '"pay.ments"', message: /DNS-1035/ },
+  { rule: 'namespace name is a DNS-1123 label', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { name: 'Prod_1' }), path: 'test/ns', field: 'name', value: '"Prod_1"', message: /DNS-1123 label/ },
+  { rule: 'namespace name has at most 63 characters', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { name: 'x'.repeat(64) }), path: 'test/ns', field: 'name', value: `"${'x'.repeat(64)}"`, message: /at most 63 characters/ },
+  {
+    rule: 'a namespace is declared once',
+    build: (chart) => { new ZeroTrustNamespace(chart, 'a', { name: 'prod' }); new ZeroTrustNamespace(chart, 'b', { name: 'prod' }); },
+    path: 'test/b', field: 'name', value: '"prod"', message: /already declared at test\/a/,
+  },
+  { rule: 'namespace labels are valid', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { labels: { team: 'pay ments' } }), path: 'test/ns', field: 'labels["team"]', value: '"pay ments"', message: /label value/ },
+  { rule: 'DNS cidrs are CIDRs', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { dns: { cidrs: ['169.254.20.10'] } }), path: 'test/ns', field: 'dns.cidrs', value: '"169.254.20.10"', message: /did you mean "169.254.20.10\/32"/ },
+  { rule: 'podSecurity is a known level', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { podSecurity: 'strict' as any }), path: 'test/ns', field: 'podSecurity', value: '"strict"', message: /must be one of "restricted", "baseline", "privileged"/ },
+  { rule: 'Peer.cidr must be a CIDR', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('not-a-cidr'), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo', value: '"not-a-cidr"', message: /IPv4 or IPv6 CIDR/ },
+  { rule: 'Peer.cidr host bits are zero', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.1.2.3/8'), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo', value: '"10.1.2.3/8"', message: /host bits zero/ },
+  { rule: 'Peer.cidr IPv6 prefix is in range', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('2001:db8::/129'), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo', value: '"2001:db8::/129"', message: /CIDR/ },
+  { rule: 'Peer.cidr except entries are CIDRs', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8', ['10.1.0.0']), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo except', value: '"10.1.0.0"', message: /did you mean/ },
+  { rule: 'ports are at most 65535', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.tcp(70000)), path: 'test/api', field: 'allowEgressTo ports[0]', value: '70000', message: /1 to 65535/ },
+  { rule: 'ports are at least 1', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.udp(0)), path: 'test/api', field: 'allowEgressTo ports[0]', value: '0', message: /1 to 65535/ },
+  { rule: 'a port range ends after it starts', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.tcpRange(9000, 8000)), path: 'test/api', field: 'allowEgressTo ports[0]', value: '"TCP/9000-8000"', message: /range end 8000 must not be below its start 9000/ },
+  { rule: 'named ports are IANA service names', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.named('a-very-long-port-name')), path: 'test/api', field: 'allowEgressTo ports[0]', value: '"a-very-long-port-name"', message: /IANA service name of 1 to 15/ },
+  { rule: 'a flow to something without ports needs ports', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8')), path: 'test/api', field: 'allowEgressTo ports', value: '"cidr-10-0-0-0-8"', message: /exposes no known port: pass the ports to open/ },
+  { rule: 'Peer.pods needs labels', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.pods({ labels: {} }), Port.tcp(3000)), path: 'test/api', field: 'allowIngressFrom labels', value: '{}', message: /needs at least one label/ },
+  { rule: 'Peer.pods labels are valid', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.pods({ labels: { 'app': 'a b' } }), Port.tcp(3000)), path: 'test/api', field: 'allowIngressFrom labels["app"]', value: '"a b"', message: /label value/ },
+  { rule: 'Peer.namespace is a DNS-1123 label', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.namespace('Ops')), path: 'test/api', field: 'allowIngressFrom namespace', value: '"Ops"', message: /DNS-1123 label/ },
+];
+
+describe('validation: one failing input per rule', () => {
+  test.each(cases.map((c) => [c.rule, c] as const))('%s', (_rule, c) => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    let error: Error | undefined;
+    try {
+      c.build(chart);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect(error!.message.startsWith(`${c.path}: ${c.field} ${c.value} is invalid: `)).toBe(true);
+    expect(error!.message).toMatch(c.message);
+  });
+
+  test('Unicode look-alikes are shown escaped in the message', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    // Cyrillic "а" in place of Latin "a".
+    expect(() => new WebApp(chart, 'api', { ...base, name: '\u0430pi' })).toThrow('test/api: name "\\u0430pi" is invalid: must be a DNS-1035 label');
+  });
+});

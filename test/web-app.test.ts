@@ -1,0 +1,137 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ExternalTrafficPolicy, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
+import { find, ofKind, synth, testApp } from './util';
+
+function appWith(build: (chart: Chart) => void) {
+  const app = testApp();
+  const chart = new Chart(app, 'test');
+  build(chart);
+  return synth(app);
+}
+
+describe('WebApp', () => {
+  test('emits a Deployment and a ClusterIP Service named after the app, selecting app=<name>', () => {
+    const { objects } = appWith((chart) => {
+      new WebApp(chart, 'api', { namespace: 'production', image: 'ghcr.io/acme/api:1.4.2', containerPort: 3000 });
+    });
+    const svc = find(objects, 'Service', 'api', 'production');
+    expect(svc.spec).toEqual({ type: 'ClusterIP', selector: { app: 'api' }, ports: [{ port: 80, targetPort: 3000 }] });
+    const deploy = find(objects, 'Deployment', 'api', 'production');
+    expect(deploy.spec.replicas).toBe(2);
+    expect(deploy.spec.selector).toEqual({ matchLabels: { app: 'api' } });
+    expect(deploy.spec.template.metadata.labels).toEqual({
+      'app': 'api',
+      'app.kubernetes.io/name': 'api',
+      'app.kubernetes.io/part-of': 'production',
+      'app.kubernetes.io/managed-by': 'cdk8s-networking',
+    });
+    const container = deploy.spec.template.spec.containers[0];
+    expect(container.image).toBe('ghcr.io/acme/api:1.4.2');
+    expect(container.ports).toEqual([{ containerPort: 3000, name: 'http' }]);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('no cdk8s hash suffix or hashed address label anywhere', () => {
+    const { files } = appWith((chart) => {
+      new WebApp(chart, 'api', { namespace: 'production', image: 'nginx:1.27', containerPort: 8080 });
+    });
+    const text = Object.values(files).join('\n');
+    expect(text).not.toMatch(/cdk8s\.io\/metadata\.addr/);
+    expect(text).not.toMatch(/name: \S+-[0-9a-f]{8}\s/);
+  });
+
+  test('secure container defaults: non-root, read-only root fs, no escalation, no capabilities, seccomp, no token', () => {
+    const { objects } = appWith((chart) => {
+      new WebApp(chart, 'api', { namespace: 'production', image: 'nginx:1.27', containerPort: 8080 });
+    });
+    const pod = find(objects, 'Deployment', 'api').spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    });
+    expect(pod.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    expect(pod.containers[0].readinessProbe.tcpSocket).toEqual({ port: 8080 });
+  });
+
+  test('explicit opt-outs loosen only what they name', () => {
+    const { objects } = appWith((chart) => {
+      new WebApp(chart, 'api', {
+        namespace: 'production', image: 'nginx:1.27', containerPort: 8080,
+        writableRootFilesystem: true, automountServiceAccountToken: true, runAsUser: 1000, healthCheckPath: '/healthz',
+      });
+    });
+    const pod = find(objects, 'Deployment', 'api').spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: false, runAsUser: 1000, runAsNonRoot: true });
+    expect(pod.containers[0].readinessProbe.httpGet).toEqual({ path: '/healthz', port: 8080, scheme: 'HTTP' });
+    expect(pod.containers[0].livenessProbe.httpGet).toEqual({ path: '/healthz', port: 8080, scheme: 'HTTP' });
+  });
+
+  test('dnsName and url follow the Service name, namespace, cluster domain and port', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    const ns = new ZeroTrustNamespace(chart, 'production');
+    const api = new WebApp(chart, 'api', { namespace: ns, image: 'a:1', containerPort: 3000 });
+    const admin = new WebApp(chart, 'admin', { namespace: 'ops', image: 'a:1', containerPort: 3000, servicePort: 8443, clusterDomain: 'corp.internal' });
+    const named = new WebApp(chart, 'web', { namespace: ns, serviceName: 'web-service', image: 'a:1', containerPort: 80 });
+    expect(api.dnsName).toBe('api.production.svc.cluster.local');
+    expect(api.url).toBe('http://api.production.svc.cluster.local');
+    expect(admin.url).toBe('http://admin.ops.svc.corp.internal:8443');
+    expect(named.dnsName).toBe('web-service.production.svc.cluster.local');
+    const front = new WebApp(chart, 'front', { namespace: ns, image: 'a:1', containerPort: 8080, env: { API_URL: api.url, ADMIN: admin.url } });
+    front.allowTo(api);
+    const { objects } = synth(app);
+    expect(find(objects, 'Deployment', 'front').spec.template.spec.containers[0].env).toEqual([
+      { name: 'ADMIN', value: 'http://admin.ops.svc.corp.internal:8443' },
+      { name: 'API_URL', value: 'http://api.production.svc.cluster.local' },
+    ]);
+    expect(find(objects, 'Service', 'web-service').spec.selector).toEqual({ app: 'web' });
+  });
+
+  test('NodePort, LoadBalancer and headless services', () => {
+    const { objects } = appWith((chart) => {
+      new WebApp(chart, 'np', { namespace: 'edge', image: 'a:1', containerPort: 8080, serviceType: ServiceType.NODE_PORT, nodePort: 30080, externalTrafficPolicy: ExternalTrafficPolicy.LOCAL });
+      new WebApp(chart, 'lb', { namespace: 'edge', image: 'a:1', containerPort: 8080, serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['203.0.113.0/24'] });
+      new WebApp(chart, 'hl', { namespace: 'edge', image: 'a:1', containerPort: 8080, serviceType: ServiceType.HEADLESS });
+      new WebApp(chart, 'custom-range', { namespace: 'edge', image: 'a:1', containerPort: 8080, serviceType: ServiceType.NODE_PORT, nodePort: 20001, nodePortRange: { min: 20000, max: 22767 } });
+    });
+    expect(find(objects, 'Service', 'np').spec).toEqual({
+      type: 'NodePort', selector: { app: 'np' }, externalTrafficPolicy: 'Local', ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }],
+    });
+    expect(find(objects, 'Service', 'lb').spec).toMatchObject({ type: 'LoadBalancer', loadBalancerSourceRanges: ['203.0.113.0/24'] });
+    expect(find(objects, 'Service', 'hl').spec).toMatchObject({ type: 'ClusterIP', clusterIP: 'None' });
+    expect(find(objects, 'Service', 'custom-range').spec.ports[0].nodePort).toBe(20001);
+    expect(ofKind(objects, 'Service')).toHaveLength(4);
+  });
+
+  test('replicas, env, command and resources are passed through in a stable order', () => {
+    const { objects } = appWith((chart) => {
+      new WebApp(chart, 'job', {
+        namespace: 'batch', image: 'a:1', containerPort: 8080, replicas: 5, command: ['/bin/run'], args: ['--fast'],
+        env: { Z_LAST: 'z', A_FIRST: 'a' },
+        resources: { cpuRequestMillis: 250, cpuLimitMillis: 1000, memoryRequestMebibytes: 64, memoryLimitMebibytes: 64 },
+      });
+    });
+    const d = find(objects, 'Deployment', 'job');
+    expect(d.spec.replicas).toBe(5);
+    const c = d.spec.template.spec.containers[0];
+    expect(c.command).toEqual(['/bin/run']);
+    expect(c.args).toEqual(['--fast']);
+    expect(c.env.map((e: any) => e.name)).toEqual(['A_FIRST', 'Z_LAST']);
+    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '1000m', memory: '64Mi' } });
+  });
+
+  test('a cdk8s-plus workload can sit next to WebApps', () => {
+    const { objects } = appWith((chart) => {
+      new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: 3000 });
+      new kplus.Deployment(chart, 'legacy', { metadata: { name: 'legacy', namespace: 'production' }, containers: [{ image: 'b:1', portNumber: 8080 }] });
+    });
+    expect(ofKind(objects, 'Deployment').map((d) => d.metadata.name).sort()).toEqual(['api', 'legacy']);
+  });
+});

@@ -1,0 +1,188 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Peer, PodSecurityLevel, Port, WebApp, ZeroTrustNamespace } from '../lib';
+import { find, ofKind, synth, testApp } from './util';
+
+function build(fn: (chart: Chart) => void, chartNamespace?: string) {
+  const app = testApp();
+  const chart = new Chart(app, 'test', { namespace: chartNamespace });
+  fn(chart);
+  return synth(app).objects;
+}
+
+const policy = (objects: any[], name: string, ns = 'production') => find(objects, 'NetworkPolicy', name, ns);
+
+describe('ZeroTrustNamespace', () => {
+  test('emits the Namespace with Pod Security labels, default-deny and allow-dns-egress', () => {
+    const objects = build((chart) => new ZeroTrustNamespace(chart, 'production', { labels: { team: 'shop' } }));
+    const ns = find(objects, 'Namespace', 'production');
+    expect(ns.metadata.labels).toEqual({
+      'team': 'shop',
+      'app.kubernetes.io/managed-by': 'cdk8s-networking',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+    expect(policy(objects, 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policy(objects, 'allow-dns-egress').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: 53 }, { protocol: 'UDP', port: 53 }],
+      }],
+    });
+    expect(objects).toHaveLength(3);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('the Namespace never carries metadata.namespace, even in a Chart with a namespace', () => {
+    const objects = build((chart) => new ZeroTrustNamespace(chart, 'production'), 'other');
+    expect(find(objects, 'Namespace', 'production').metadata.namespace).toBeUndefined();
+    expect(policy(objects, 'default-deny').metadata.namespace).toBe('production');
+  });
+
+  test('allowDns: false leaves DNS to the user; custom DNS pods and NodeLocal DNSCache', () => {
+    const noDns = build((chart) => new ZeroTrustNamespace(chart, 'production', { allowDns: false }));
+    expect(ofKind(noDns, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['default-deny']);
+    const custom = build((chart) => new ZeroTrustNamespace(chart, 'production', {
+      dns: { namespace: 'dns', podLabels: { app: 'coredns' }, cidrs: ['169.254.20.10/32'] },
+      podSecurity: PodSecurityLevel.BASELINE,
+    }));
+    expect(policy(custom, 'allow-dns-egress').spec.egress[0].to).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } }, podSelector: { matchLabels: { app: 'coredns' } } },
+      { ipBlock: { cidr: '169.254.20.10/32' } },
+    ]);
+    expect(find(custom, 'Namespace', 'production').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+  });
+});
+
+describe('declared flows', () => {
+  function shop(declare: (apps: { api: WebApp; web: WebApp; ledger: WebApp }) => void) {
+    return build((chart) => {
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      const payments = new ZeroTrustNamespace(chart, 'payments');
+      const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+      const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 8080 });
+      const ledger = new WebApp(chart, 'ledger', { namespace: payments, image: 'a:1', containerPort: 9000 });
+      declare({ api, web, ledger });
+    });
+  }
+
+  test('allowFrom writes both sides on the destination container port', () => {
+    const objects = shop(({ api, web }) => api.allowFrom(web));
+    expect(policy(objects, 'allow-web-to-api').spec).toEqual({
+      podSelector: { matchLabels: { app: 'api' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 3000 }] }],
+    });
+    expect(policy(objects, 'allow-web-egress-to-api').spec).toEqual({
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 3000 }] }],
+    });
+  });
+
+  test('allowTo is the same flow declared from the source; declaring twice is idempotent', () => {
+    const a = shop(({ api, web }) => api.allowFrom(web));
+    const b = shop(({ api, web }) => { web.allowTo(api); api.allowFrom(web); web.allowTo(api); });
+    expect(ofKind(b, 'NetworkPolicy')).toEqual(ofKind(a, 'NetworkPolicy'));
+    expect(policy(b, 'allow-web-to-api').spec.ingress).toHaveLength(1);
+  });
+
+  test('further ports for the same pair merge into the same policies', () => {
+    const objects = shop(({ api, web }) => { api.allowFrom(web); api.allowFrom(web, { ports: [Port.tcp(9090)] }); });
+    expect(policy(objects, 'allow-web-to-api').spec.ingress[0].ports).toEqual([{ port: 3000 }, { port: 9090 }]);
+  });
+
+  test('across namespaces the peer is ONE entry with namespaceSelector AND podSelector', () => {
+    const objects = shop(({ api, ledger }) => ledger.allowFrom(api));
+    const ingress = policy(objects, 'allow-production-api-to-ledger', 'payments');
+    expect(ingress.spec.ingress[0].from).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'production' } },
+      podSelector: { matchLabels: { app: 'api' } },
+    }]);
+    // Two entries would be OR and open ledger to every pod of production.
+    expect(ingress.spec.ingress[0].from).toHaveLength(1);
+    const egress = policy(objects, 'allow-api-egress-to-payments-ledger', 'production');
+    expect(egress.spec.egress[0]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } }, podSelector: { matchLabels: { app: 'ledger' } } }],
+      ports: [{ port: 9000 }],
+    });
+  });
+
+  test('egress to a CIDR, ingress from pods and namespaces, UDP and ranges', () => {
+    const objects = shop(({ api, web }) => {
+      web.allowEgressTo(Peer.cidr('203.0.113.0/24', ['203.0.113.128/25']), Port.tcp(443));
+      api.allowIngressFrom(Peer.pods({ namespace: 'monitoring', labels: { app: 'prometheus' } }), Port.named('http'));
+      api.allowIngressFrom(Peer.namespace('ops'), Port.tcpRange(9000, 9100));
+      api.allowEgressTo(Peer.pods({ labels: { app: 'statsd' } }), Port.udp(8125));
+    });
+    expect(policy(objects, 'allow-web-egress-to-cidr-203-0-113-0-24').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }], ports: [{ port: 443 }] },
+    ]);
+    expect(policy(objects, 'allow-monitoring-prometheus-to-api').spec.ingress[0]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { app: 'prometheus' } } }],
+      ports: [{ port: 'http' }],
+    });
+    expect(policy(objects, 'allow-namespace-ops-to-api').spec.ingress[0]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops' } } }],
+      ports: [{ port: 9000, endPort: 9100 }],
+    });
+    expect(policy(objects, 'allow-api-egress-to-statsd').spec.egress[0]).toEqual({
+      to: [{ podSelector: { matchLabels: { app: 'statsd' } } }], ports: [{ protocol: 'UDP', port: 8125 }],
+    });
+    // Nothing is written into namespaces the app does not own.
+    expect(ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.namespace).sort()).not.toContain('monitoring');
+  });
+
+  test('a cdk8s-plus workload is a peer through its selector labels and container ports', () => {
+    const objects = build((chart) => {
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+      const legacy = new kplus.Deployment(chart, 'legacy', {
+        metadata: { name: 'legacy', namespace: 'production' },
+        containers: [{ image: 'b:1', portNumber: 7000, securityContext: { ensureNonRoot: true } }],
+      });
+      api.allowTo(Peer.workload(legacy));
+    });
+    const legacyLabels = find(objects, 'Deployment', 'legacy').spec.selector.matchLabels;
+    expect(policy(objects, 'allow-api-to-legacy').spec).toEqual({
+      podSelector: { matchLabels: legacyLabels },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 7000 }] }],
+    });
+  });
+
+  test('flows declared after a construct still land, independent of declaration order', () => {
+    const forward = shop(({ api, web, ledger }) => { api.allowFrom(web); ledger.allowFrom(api); });
+    const reverse = shop(({ api, web, ledger }) => { ledger.allowFrom(api); api.allowFrom(web); });
+    expect(reverse).toEqual(forward);
+  });
+
+  test('a flow in a namespace that is not zero-trust writes no policy (pods there are not isolated)', () => {
+    const objects = build((chart) => {
+      const a = new WebApp(chart, 'a', { namespace: 'legacy', image: 'a:1', containerPort: 3000 });
+      const b = new WebApp(chart, 'b', { namespace: 'legacy', image: 'a:1', containerPort: 3000 });
+      a.allowFrom(b);
+    });
+    expect(ofKind(objects, 'NetworkPolicy')).toHaveLength(0);
+  });
+
+  test('a policy name clash is an error, never a silent overwrite', () => {
+    expect(() => build((chart) => {
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+      api.allowIngressFrom(Peer.pods({ labels: { app: 'x' }, name: 'web' }), Port.tcp(1));
+      api.allowIngressFrom(Peer.pods({ labels: { app: 'y' }, name: 'web' }), Port.tcp(1));
+    })).toThrow(/NetworkPolicy name "allow-web-to-api" is invalid: it clashes in namespace "production"/);
+  });
+
+  test('an over-long policy name is an error naming the flow', () => {
+    expect(() => build((chart) => {
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+      api.allowIngressFrom(Peer.pods({ labels: { app: 'x' }, name: 'w'.repeat(250) }), Port.tcp(1));
+    })).toThrow(/test\/production: NetworkPolicy name for the flow declared at test\/api: "allow-w+-to-api" is invalid: must be at most 253 characters/);
+  });
+});
