@@ -97,17 +97,21 @@ function parseIpv4(text: string): bigint | undefined {
 function parseIpv6(text: string): bigint | undefined {
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
-  const head = ipv6Groups(halves[0]);
-  const tail = halves.length === 2 ? ipv6Groups(halves[1]) : [];
+  const compressed = halves.length === 2;
+  const head = ipv6Groups(halves[0], !compressed);
+  const tail = compressed ? ipv6Groups(halves[1], true) : [];
   if (!head || !tail) return undefined;
   const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  if (compressed ? missing < 1 : missing !== 0) return undefined;
   const groups = [...head, ...new Array<number>(missing).fill(0), ...tail];
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
 }
 
-/** The 16-bit groups of a `:`-separated run of IPv6 text; only the last piece may be dotted IPv4. */
-function ipv6Groups(text: string): number[] | undefined {
+/**
+ * The 16-bit groups of a `:`-separated run of IPv6 text; its last piece may
+ * be dotted IPv4 only if the run ends the address (`endsAddress`).
+ */
+function ipv6Groups(text: string, endsAddress: boolean): number[] | undefined {
   if (text === '') return [];
   const pieces = text.split(':');
   const groups: number[] = [];
@@ -116,7 +120,7 @@ function ipv6Groups(text: string): number[] | undefined {
       groups.push(parseInt(piece, 16));
       continue;
     }
-    const v4 = i === pieces.length - 1 ? parseIpv4(piece) : undefined;
+    const v4 = endsAddress && i === pieces.length - 1 ? parseIpv4(piece) : undefined;
     if (v4 === undefined) return undefined;
     groups.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
   }
