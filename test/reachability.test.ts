@@ -92,6 +92,8 @@ describe('reachability of synthesized policies', () => {
       const staging = new ZeroTrustNamespace(chart, 'staging');
       const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
       const ledger = new WebApp(chart, 'ledger', { namespace: payments, image: 'a:1', containerPort: 9000 });
+      // Another pod of production: an OR of the two selectors would let it in.
+      new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 8080 });
       new WebApp(chart, 'api-s', { name: 'api', namespace: staging, image: 'a:1', containerPort: 3000 });
       new WebApp(chart, 'ledger-s', { name: 'ledger', namespace: staging, image: 'a:1', containerPort: 9000 });
       ledger.allowFrom(api);
@@ -99,6 +101,22 @@ describe('reachability of synthesized policies', () => {
     const result = matrix(objects, {
       zeroTrust: ['production', 'payments', 'staging'],
       declared: [['production/Deployment/api', 'payments/Deployment/ledger', 9000]],
+    });
+    expect(result.mismatches).toEqual([]);
+  });
+
+  test('from a plain namespace only the named pods get in: namespaceSelector AND podSelector', () => {
+    const objects = chartOf((chart) => {
+      const payments = new ZeroTrustNamespace(chart, 'payments');
+      const ledger = new WebApp(chart, 'ledger', { namespace: payments, image: 'a:1', containerPort: 9000 });
+      // `legacy` is not zero-trust: its pods are not egress-isolated, so only ledger's ingress side decides.
+      const api = new WebApp(chart, 'api', { namespace: 'legacy', image: 'a:1', containerPort: 3000 });
+      new WebApp(chart, 'web', { namespace: 'legacy', image: 'a:1', containerPort: 8080 });
+      ledger.allowFrom(api);
+    });
+    const result = matrix(objects, {
+      zeroTrust: ['payments'],
+      declared: [['legacy/Deployment/api', 'payments/Deployment/ledger', 9000]],
     });
     expect(result.mismatches).toEqual([]);
   });
