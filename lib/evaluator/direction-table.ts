@@ -5,21 +5,33 @@
  */
 import { ClusterIndex } from './cluster-index';
 import { Direction, Policy, Rule } from './policy';
-import { isEmpty, PortSet, union } from './port-set';
+import { isEmpty, PortSet } from './port-set';
 import { resolveRulePorts, RulePorts } from './rule-ports';
 import { ContainerPortInfo, PodGroup } from './types';
 import { getOrCreate } from './util';
 
-/** The ports each policy allows for one (holder, other endpoint) pair, by policy name. */
-export type Contributions = Map<string, PortSet>;
+/** Ports a policy allows for one (holder, other endpoint) pair. */
+export interface Contribution {
+  readonly policy: string;
+  readonly ports: PortSet;
+}
+
+/** What the policies allow for one pair (a policy may appear more than once: the union counts). */
+export type Contributions = readonly Contribution[];
+
+const NONE: Contributions = [];
 
 /** The endpoint ids standing for "any address", used for rules without peers. */
 export const ANY_ADDRESS_IDS: readonly string[] = ['cidr:0.0.0.0/0', 'cidr:::/0'];
 
-/** A rule whose `from`/`to` is empty: it matches every peer. */
+/**
+ * A rule whose `from`/`to` is empty: it matches every peer. `resolved` is set
+ * when the rule names no port, so its ports do not depend on the destination.
+ */
 interface WildcardRule {
   readonly policy: string;
   readonly ports: RulePorts;
+  readonly resolved?: Contribution;
 }
 
 /**
@@ -31,11 +43,12 @@ export class DirectionTable {
   /** Ids of the groups isolated in this direction. */
   readonly isolated = new Set<string>();
   /** holder id -> other group id -> contributions, from pod and ipBlock peers. */
-  readonly toGroups = new Map<string, Map<string, Contributions>>();
+  readonly toGroups = new Map<string, Map<string, Contribution[]>>();
   /** holder id -> ipBlock endpoint id -> contributions (rules without peers count as any-address blocks). */
-  readonly toCidrs = new Map<string, Map<string, Contributions>>();
+  readonly toCidrs = new Map<string, Map<string, Contribution[]>>();
   /** holder id -> rules without peers, resolved per pair on demand (they match every group). */
   readonly wildcards = new Map<string, WildcardRule[]>();
+  private readonly fixedWildcardCache = new Map<string, Contributions | undefined>();
 
   /** @param direction which rules of the policies this table holds. */
   constructor(readonly direction: Direction) {}
@@ -58,52 +71,63 @@ export class DirectionTable {
    * wildcard rules; `destinationPorts` are the ports of the connection's destination.
    */
   groupContributions(holderId: string, otherId: string, destinationPorts: readonly ContainerPortInfo[] | undefined): Contributions {
-    const result: Contributions = new Map(this.toGroups.get(holderId)?.get(otherId) ?? []);
-    for (const rule of this.wildcards.get(holderId) ?? []) {
-      addPorts(result, rule.policy, resolveRulePorts(rule.ports, destinationPorts));
+    const explicit = this.toGroups.get(holderId)?.get(otherId) ?? NONE;
+    const wildcards = this.wildcards.get(holderId);
+    if (!wildcards) return explicit;
+    const fixed = this.fixedWildcards(holderId, wildcards);
+    if (fixed && explicit.length === 0) return fixed;
+    return [...explicit, ...wildcards.map((w) => w.resolved ?? { policy: w.policy, ports: resolveRulePorts(w.ports, destinationPorts) })];
+  }
+
+  /** The holder's wildcard contributions when none depends on the destination (cached), else undefined. */
+  private fixedWildcards(holderId: string, wildcards: readonly WildcardRule[]): Contributions | undefined {
+    if (!this.fixedWildcardCache.has(holderId)) {
+      const allFixed = wildcards.every((w) => w.resolved);
+      this.fixedWildcardCache.set(holderId, allFixed ? wildcards.map((w) => w.resolved!) : undefined);
     }
-    return result;
+    return this.fixedWildcardCache.get(holderId);
   }
 
   private addRule(policy: Policy, rule: Rule, holders: readonly PodGroup[], index: ClusterIndex): void {
+    const contribution = this.contributionOf(policy, rule);
     if (rule.peers === 'all') {
       for (const holder of holders) {
-        getOrCreate(this.wildcards, holder.id, () => []).push({ policy: policy.name, ports: rule.ports });
-        const ports = resolveRulePorts(rule.ports, this.destinationPorts(holder));
-        for (const id of ANY_ADDRESS_IDS) this.add(this.toCidrs, holder.id, id, policy.name, ports);
+        getOrCreate(this.wildcards, holder.id, () => []).push({ policy: policy.name, ports: rule.ports, resolved: contribution.fixed });
+        const toAnyAddress = contribution.towards(holder);
+        for (const id of ANY_ADDRESS_IDS) this.add(this.toCidrs, holder.id, id, toAnyAddress);
       }
       return;
     }
     for (const peer of rule.peers) {
       const others = index.peerGroups(peer, policy.namespace);
       for (const holder of holders) {
-        for (const other of others) {
-          const ports = resolveRulePorts(rule.ports, this.destinationPorts(holder, other));
-          this.add(this.toGroups, holder.id, other.id, policy.name, ports);
-        }
-        if (peer.kind === 'ipBlock') {
-          const ports = resolveRulePorts(rule.ports, this.destinationPorts(holder));
-          this.add(this.toCidrs, holder.id, peer.id, policy.name, ports);
-        }
+        for (const other of others) this.add(this.toGroups, holder.id, other.id, contribution.towards(holder, other));
+        if (peer.kind === 'ipBlock') this.add(this.toCidrs, holder.id, peer.id, contribution.towards(holder));
       }
     }
   }
 
-  /** The destination's ports: the holder's for ingress, the other end's for egress (none for an address). */
-  private destinationPorts(holder: PodGroup, other?: PodGroup): readonly ContainerPortInfo[] | undefined {
-    return this.direction === 'ingress' ? holder.ports : other?.ports;
+  /**
+   * A rule's contribution towards a (holder, other) pair. It depends only on
+   * the destination's ports, so it is resolved once per destination (and
+   * shared by every pair when the rule names no port).
+   */
+  private contributionOf(policy: Policy, rule: Rule): { fixed?: Contribution; towards: (holder: PodGroup, other?: PodGroup) => Contribution } {
+    if (rule.ports.named.length === 0) {
+      const fixed = { policy: policy.name, ports: rule.ports.fixed };
+      return { fixed, towards: () => fixed };
+    }
+    const byDestination = new Map<PodGroup | undefined, Contribution>();
+    const towards = (holder: PodGroup, other?: PodGroup): Contribution => {
+      const destination = this.direction === 'ingress' ? holder : other;
+      return getOrCreate(byDestination, destination, () => ({ policy: policy.name, ports: resolveRulePorts(rule.ports, destination?.ports) }));
+    };
+    return { towards };
   }
 
-  private add(map: Map<string, Map<string, Contributions>>, holderId: string, otherId: string, policy: string, ports: PortSet): void {
-    if (isEmpty(ports)) return;
-    const byOther = getOrCreate(map, holderId, () => new Map<string, Contributions>());
-    addPorts(getOrCreate(byOther, otherId, () => new Map()), policy, ports);
+  private add(map: Map<string, Map<string, Contribution[]>>, holderId: string, otherId: string, contribution: Contribution): void {
+    if (isEmpty(contribution.ports)) return;
+    const byOther = getOrCreate(map, holderId, () => new Map<string, Contribution[]>());
+    getOrCreate(byOther, otherId, () => []).push(contribution);
   }
-}
-
-/** Adds a policy's ports to a contributions map, uniting with what the policy already allows. */
-function addPorts(contributions: Contributions, policy: string, ports: PortSet): void {
-  if (isEmpty(ports)) return;
-  const existing = contributions.get(policy);
-  contributions.set(policy, existing ? union(existing, ports) : ports);
 }

@@ -8,7 +8,7 @@ import { Contributions, DirectionTable } from './direction-table';
 import { Policy } from './policy';
 import { ALL_PORTS, intersect, isEmpty, overlaps, PortSet, toPortRanges, unionAll } from './port-set';
 import { PodGroup, ReachabilityEdge } from './types';
-import { compareStrings, getOrCreate, sortedUnique } from './util';
+import { compareStrings, sortedUnique } from './util';
 
 /**
  * Computes the reachability edges between `index`'s groups (and ipBlock
@@ -20,9 +20,8 @@ export function computeReachability(policies: readonly Policy[], index: ClusterI
   const edges: ReachabilityEdge[] = [];
   const keep = (edge: ReachabilityEdge | undefined) => edge && edges.push(edge);
 
-  for (const [srcId, dstIds] of candidatePairs(index.groups, egress, ingress)) {
-    const src = index.group(srcId)!;
-    for (const dstId of dstIds) keep(groupEdge(src, index.group(dstId)!, egress, ingress));
+  for (const [srcId, dstId] of candidatePairs(index.groups, egress, ingress)) {
+    keep(groupEdge(index.group(srcId)!, index.group(dstId)!, egress, ingress));
   }
   for (const [srcId, cidrs] of egress.toCidrs) {
     for (const [cidrId, contributions] of cidrs) keep(makeEdge(srcId, cidrId, contributions, undefined));
@@ -34,29 +33,31 @@ export function computeReachability(policies: readonly Policy[], index: ClusterI
 }
 
 /**
- * The (source, destination) group pairs that may be governed and allowed,
- * a superset of the edges and, apart from wildcard rules, a subset of the
- * rule matches:
- * - pairs named explicitly by an egress or an ingress rule;
+ * Every (source, destination) group pair that may be governed and allowed,
+ * each exactly once, without materialising them:
+ * - pairs named explicitly by an egress rule, then those named only by an ingress rule;
  * - a source with a wildcard egress rule, towards every destination that is
  *   not ingress-isolated or that has a wildcard ingress rule itself;
  * - every source that is not egress-isolated, towards a destination with a
  *   wildcard ingress rule.
- * Any other pair is either ungoverned or denied by an isolated side that has
- * no rule for it.
+ * Any other pair is ungoverned, or denied by an isolated side without a rule for it.
  */
-export function candidatePairs(groups: readonly PodGroup[], egress: DirectionTable, ingress: DirectionTable): Map<string, Set<string>> {
-  const pairs = new Map<string, Set<string>>();
-  const add = (src: string, dst: string) => getOrCreate(pairs, src, () => new Set<string>()).add(dst);
-  for (const [src, dsts] of egress.toGroups) for (const dst of dsts.keys()) add(src, dst);
-  for (const [dst, srcs] of ingress.toGroups) for (const src of srcs.keys()) add(src, dst);
+export function* candidatePairs(groups: readonly PodGroup[], egress: DirectionTable, ingress: DirectionTable): Generator<[string, string]> {
+  const namedByEgress = (src: string, dst: string) => egress.toGroups.get(src)?.has(dst) ?? false;
+  const namedByIngress = (src: string, dst: string) => ingress.toGroups.get(dst)?.has(src) ?? false;
+  for (const [src, dsts] of egress.toGroups) for (const dst of dsts.keys()) yield [src, dst];
+  for (const [dst, srcs] of ingress.toGroups) for (const src of srcs.keys()) if (!namedByEgress(src, dst)) yield [src, dst];
 
   const ids = groups.map((g) => g.id);
-  const wildcardDsts = [...ingress.wildcards.keys()];
-  const egressWildcardDsts = [...ids.filter((id) => !ingress.isolated.has(id)), ...wildcardDsts];
-  for (const src of egress.wildcards.keys()) for (const dst of egressWildcardDsts) add(src, dst);
-  for (const src of ids.filter((id) => !egress.isolated.has(id))) for (const dst of wildcardDsts) add(src, dst);
-  return pairs;
+  const openIngress = ids.filter((id) => !ingress.isolated.has(id));
+  const wildcardIngress = [...ingress.wildcards.keys()];
+  for (const src of egress.wildcards.keys()) {
+    for (const dst of openIngress) if (!namedByEgress(src, dst)) yield [src, dst];
+    for (const dst of wildcardIngress) if (!namedByEgress(src, dst) && !namedByIngress(src, dst)) yield [src, dst];
+  }
+  for (const src of ids.filter((id) => !egress.isolated.has(id))) {
+    for (const dst of wildcardIngress) if (!namedByIngress(src, dst)) yield [src, dst];
+  }
 }
 
 /** The edge between two groups, or undefined when no port is allowed or neither side is isolated. */
@@ -80,12 +81,10 @@ export function makeEdge(
 ): ReachabilityEdge | undefined {
   const allowed = intersect(sidePorts(egressSide), sidePorts(ingressSide));
   if (isEmpty(allowed)) return undefined;
-  const contributing = [egressSide, ingressSide].flatMap((side) =>
-    [...(side ?? [])].filter(([, ports]) => overlaps(ports, allowed)).map(([policy]) => policy),
-  );
+  const contributing = [...(egressSide ?? []), ...(ingressSide ?? [])].filter((c) => overlaps(c.ports, allowed)).map((c) => c.policy);
   return { from, to, ports: toPortRanges(allowed), allowedBy: sortedUnique(contributing) };
 }
 
 function sidePorts(side: Contributions | undefined): PortSet {
-  return side ? unionAll(side.values()) : ALL_PORTS;
+  return side ? unionAll(side.map((c) => c.ports)) : ALL_PORTS;
 }

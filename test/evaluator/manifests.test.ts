@@ -1,0 +1,94 @@
+/**
+ * Reading synthesized manifests: policies and namespaces for the evaluator,
+ * pod groups from workloads.
+ */
+import { NetworkPolicyEvaluator } from '../../lib/evaluator';
+import { matchLabels, namespace, netpol } from './helpers/builders';
+
+const podSpec = (ports: any[], extra: Record<string, unknown> = {}) => ({
+  containers: [{ name: 'main', image: 'img', ports }],
+  ...extra,
+});
+const template = (labels: Record<string, string>, spec: any) => ({ metadata: { labels }, spec });
+
+describe('podGroupsFromManifests', () => {
+  const manifests = [
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: template({ app: 'web' }, podSpec([{ name: 'http', containerPort: 8080 }])) } },
+    { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'data' }, spec: { template: template({ app: 'db' }, podSpec([{ containerPort: 5432, protocol: 'TCP' }])) } },
+    { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'ops' }, spec: { template: template({ app: 'agent' }, podSpec([{ name: 'dns', containerPort: 53, protocol: 'UDP' }])) } },
+    { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'shop' }, spec: { template: template({ app: 'rs' }, podSpec([])) } },
+    { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'data' }, spec: { template: template({ job: 'migrate' }, podSpec([])) } },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'backup', namespace: 'data' },
+      spec: { schedule: '@daily', jobTemplate: { spec: { template: template({ job: 'backup' }, podSpec([{ name: 'metrics', containerPort: 9100 }])) } } },
+    },
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', labels: { role: 'debug' } }, spec: podSpec([]), status: { podIP: '10.0.0.9' } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' } } },
+    netpol('shop', 'deny', {}),
+    null,
+  ];
+
+  test('one group per pod template, id <namespace>/<Kind>/<name>', () => {
+    const groups = NetworkPolicyEvaluator.podGroupsFromManifests(manifests);
+    expect(groups.map((g) => [g.id, g.namespace, g.labels])).toEqual([
+      ['shop/Deployment/web', 'shop', { app: 'web' }],
+      ['data/StatefulSet/db', 'data', { app: 'db' }],
+      ['ops/DaemonSet/agent', 'ops', { app: 'agent' }],
+      ['shop/ReplicaSet/rs', 'shop', { app: 'rs' }],
+      ['data/Job/migrate', 'data', { job: 'migrate' }],
+      ['data/CronJob/backup', 'data', { job: 'backup' }],
+      ['default/Pod/debug', 'default', { role: 'debug' }],
+    ]);
+  });
+
+  test('ports come from every container (and sidecar init containers), protocol defaulting to TCP', () => {
+    const deployment = {
+      kind: 'Deployment',
+      metadata: { name: 'app', namespace: 'ns' },
+      spec: {
+        template: template({ app: 'x' }, {
+          containers: [{ ports: [{ name: 'http', containerPort: 80 }] }, { ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] }],
+          initContainers: [
+            { restartPolicy: 'Always', ports: [{ name: 'proxy', containerPort: 15001 }] },
+            { ports: [{ name: 'setup', containerPort: 9999 }] }, // runs to completion: serves nothing
+          ],
+        }),
+      },
+    };
+    expect(NetworkPolicyEvaluator.podGroupsFromManifests([deployment])[0].ports).toEqual([
+      { name: 'http', containerPort: 80, protocol: 'TCP' },
+      { name: 'dns', containerPort: 53, protocol: 'UDP' },
+      { name: 'proxy', containerPort: 15001, protocol: 'TCP' },
+    ]);
+  });
+
+  test("a bare Pod's status.podIP becomes the group IP; kind: List is expanded", () => {
+    const groups = NetworkPolicyEvaluator.podGroupsFromManifests([{ kind: 'List', items: manifests }]);
+    expect(groups.find((g) => g.id === 'default/Pod/debug')?.ip).toBe('10.0.0.9');
+    expect(groups.find((g) => g.id === 'shop/Deployment/web')?.ip).toBeUndefined();
+  });
+});
+
+describe('fromManifests', () => {
+  test('picks networking.k8s.io/v1 NetworkPolicies and v1 Namespaces, ignoring everything else', () => {
+    const calicoPolicy = { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'c', namespace: 'shop' }, spec: { selector: 'all()' } };
+    const manifests = [
+      netpol('shop', 'from-ops', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: matchLabels({ team: 'ops' }) }] }] }),
+      namespace('ops', { team: 'ops' }),
+      calicoPolicy,
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: template({ app: 'web' }, podSpec([])) } },
+    ];
+    const ev = NetworkPolicyEvaluator.fromManifests(manifests);
+    const [web] = NetworkPolicyEvaluator.podGroupsFromManifests(manifests);
+    const probe = { id: 'ops/probe', namespace: 'ops', labels: {} };
+    expect(ev.check(probe, web, 80)).toMatchObject({ allowed: true, ingress: { isolated: true, allowedBy: ['shop/from-ops'] } });
+    expect(ev.check({ id: 'dev/probe', namespace: 'dev', labels: {} }, web, 80).allowed).toBe(false);
+  });
+
+  test('a policy without namespace is in "default"', () => {
+    const ev = NetworkPolicyEvaluator.fromManifests([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' }, spec: {} }]);
+    expect(ev.check({ cidr: '1.1.1.1' }, { id: 'g', namespace: 'default', labels: {} }, 80).ingress).toEqual({ isolated: true, allowedBy: [] });
+  });
+});
