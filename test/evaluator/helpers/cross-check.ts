@@ -5,7 +5,7 @@
 import { NetworkPolicyEvaluator, PodGroup, PortRange, Protocol, PROTOCOLS, ReachabilityEdge } from '../../../lib/evaluator';
 
 /** Ports probed on every pair, in addition to the boundaries of the pair's edge ranges. */
-export const PROBE_PORTS = [1, 53, 79, 80, 81, 82, 443, 65535];
+export const PROBE_PORTS = [1, 49, 50, 53, 79, 80, 81, 82, 90, 91, 443, 8080, 65535];
 
 /**
  * The disagreements between `reachability(groups)` and `check()` over every
@@ -13,11 +13,14 @@ export const PROBE_PORTS = [1, 53, 79, 80, 81, 82, 443, 65535];
  * boundaries on every protocol:
  * - a governed pair's edge must hold exactly the probed ports check() allows;
  * - an ungoverned pair (neither side isolated) must have no edge;
- * - the edge's allowedBy must equal the union of check()'s allowedBy on the allowed probes.
+ * - the edge's allowedBy must equal the union of check()'s allowedBy on the allowed probes;
+ * - no pair may have two edges.
  */
 export function reachabilityDisagreements(evaluator: NetworkPolicyEvaluator, groups: readonly PodGroup[]): string[] {
-  const edges = new Map(evaluator.reachability(groups).map((e) => [`${e.from} -> ${e.to}`, e]));
-  return groups.flatMap((src) => groups.flatMap((dst) => pairDisagreements(evaluator, src, dst, edges.get(`${src.id} -> ${dst.id}`))));
+  const list = evaluator.reachability(groups);
+  const edges = new Map(list.map((e) => [`${e.from} -> ${e.to}`, e]));
+  const duplicates = list.length === edges.size ? [] : [`${list.length - edges.size} duplicate edge(s)`];
+  return [...duplicates, ...groups.flatMap((src) => groups.flatMap((dst) => pairDisagreements(evaluator, src, dst, edges.get(`${src.id} -> ${dst.id}`))))];
 }
 
 function pairDisagreements(evaluator: NetworkPolicyEvaluator, src: PodGroup, dst: PodGroup, edge: ReachabilityEdge | undefined): string[] {
