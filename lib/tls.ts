@@ -1,0 +1,127 @@
+import { IConstruct } from 'constructs';
+import { check, dns1123Subdomain, invalid } from './validation';
+
+/** Options of `Tls.certManager()`: exactly one of `clusterIssuer` and `issuer`. */
+export interface CertManagerTlsOptions {
+  /**
+   * A cert-manager ClusterIssuer, e.g. `letsencrypt-prod` (annotation `cert-manager.io/cluster-issuer`).
+   * @default - none; then `issuer` is required
+   */
+  readonly clusterIssuer?: string;
+  /**
+   * A cert-manager Issuer in the gateway's namespace (annotation `cert-manager.io/issuer`).
+   * @default - none; then `clusterIssuer` is required
+   */
+  readonly issuer?: string;
+  /**
+   * The Secret cert-manager writes the certificate to (and names the Certificate after). It must be
+   * unique per Ingress or Gateway.
+   * @default - `<gateway name>-tls`
+   */
+  readonly secretName?: string;
+}
+
+/** Options of `Tls.acm()`. */
+export interface AcmTlsOptions {
+  /**
+   * ACM certificate ARNs (annotation `alb.ingress.kubernetes.io/certificate-arn`).
+   * @default - the AWS Load Balancer Controller discovers certificates from the TLS hosts
+   */
+  readonly certificateArns?: string[];
+}
+
+/** How a TLS choice is resolved for one gateway. @internal */
+export interface BoundTls {
+  readonly mode: 'none' | 'secret' | 'cert-manager' | 'acm';
+  /** The Secret holding the certificate (secret and cert-manager modes). */
+  readonly secretName?: string;
+  /** Annotations for the object that requests the certificate (Ingress or Gateway). */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** ACM certificate ARNs (acm mode). */
+  readonly certificateArns?: readonly string[];
+}
+
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+/**
+ * How a gateway terminates TLS. There is no default: pass `Tls.none()` to serve plain HTTP.
+ *
+ * - `Tls.secret(name)`: a `kubernetes.io/tls` Secret you manage, in the gateway's namespace;
+ * - `Tls.certManager({ clusterIssuer })`: cert-manager issues the certificate into `<gateway>-tls`;
+ * - `Tls.acm()`: AWS Certificate Manager, for the AWS Load Balancer Controller, which ignores Secrets;
+ * - `Tls.none()`: plain HTTP, no redirect.
+ *
+ * When TLS is on, every route host is listed in `spec.tls[].hosts` and HTTP is redirected to HTTPS.
+ */
+export abstract class Tls {
+  /** A TLS Secret you manage (for instance with external-secrets), by name. */
+  public static secret(secretName: string): Tls {
+    return new (class extends Tls {
+      public readonly mode = 'secret' as const;
+      public _bind(scope: IConstruct, field: string): BoundTls {
+        check(scope, `${field} secretName`, secretName, dns1123Subdomain);
+        return { mode: 'secret', secretName, annotations: {} };
+      }
+    })();
+  }
+
+  /** A certificate issued by cert-manager's ingress-shim (or gateway-shim for a Gateway). */
+  public static certManager(options: CertManagerTlsOptions): Tls {
+    return new (class extends Tls {
+      public readonly mode = 'cert-manager' as const;
+      public _bind(scope: IConstruct, field: string, ownerName: string): BoundTls {
+        const o = options ?? {};
+        if ((o.clusterIssuer === undefined) === (o.issuer === undefined)) {
+          throw invalid(scope, `${field} issuer`, { clusterIssuer: o.clusterIssuer, issuer: o.issuer },
+            'Tls.certManager() needs exactly one of clusterIssuer and issuer');
+        }
+        const annotations: Record<string, string> = o.clusterIssuer !== undefined
+          ? { 'cert-manager.io/cluster-issuer': check(scope, `${field} clusterIssuer`, o.clusterIssuer, issuerName) }
+          : { 'cert-manager.io/issuer': check(scope, `${field} issuer`, o.issuer!, issuerName) };
+        const secretName = check(scope, `${field} secretName`, o.secretName ?? `${ownerName}-tls`, dns1123Subdomain);
+        return { mode: 'cert-manager', secretName, annotations };
+      }
+    })();
+  }
+
+  /** AWS Certificate Manager certificates, for `IngressController.awsAlb()` only. */
+  public static acm(options: AcmTlsOptions = {}): Tls {
+    return new (class extends Tls {
+      public readonly mode = 'acm' as const;
+      public _bind(scope: IConstruct, field: string): BoundTls {
+        const arns = options.certificateArns ?? [];
+        arns.forEach((a, i) => {
+          if (typeof a !== 'string' || !ACM_ARN.test(a)) {
+            throw invalid(scope, `${field} certificateArns[${i}]`, a, 'must be an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<id>"');
+          }
+        });
+        return { mode: 'acm', annotations: {}, certificateArns: [...arns] };
+      }
+    })();
+  }
+
+  /** Plain HTTP: an explicit opt-out of TLS. */
+  public static none(): Tls {
+    return new (class extends Tls {
+      public readonly mode = 'none' as const;
+      public _bind(): BoundTls {
+        return { mode: 'none', annotations: {} };
+      }
+    })();
+  }
+
+  /** How the certificate is provided: `none`, `secret`, `cert-manager` or `acm`. */
+  public abstract readonly mode: 'none' | 'secret' | 'cert-manager' | 'acm';
+
+  /**
+   * @internal Validates the choice for a gateway and resolves it.
+   * @param ownerName the object the certificate belongs to, for the default secret name
+   */
+  public abstract _bind(scope: IConstruct, field: string, ownerName: string): BoundTls;
+}
+
+/** cert-manager Issuer and ClusterIssuer names are object names: DNS-1123 subdomains. */
+const issuerName = (v: string) => {
+  const broken = dns1123Subdomain(v);
+  return broken ? `must name a cert-manager issuer: it ${broken}` : undefined;
+};
