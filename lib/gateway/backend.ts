@@ -1,0 +1,108 @@
+import { IConstruct } from 'constructs';
+import { Endpoint, podsEndpoint } from '../flows/endpoint';
+import { Port } from '../port';
+import { check, checkLabels, dns1035Label, ianaSvcName, invalid, portNumber } from '../validation';
+import { WebApp } from '../web-app';
+
+/** Options of `Backend.service()`. */
+export interface ServiceBackendOptions {
+  /**
+   * Labels of the pods behind the Service. With `containerPort`, the gateway records the flow
+   * from the controller to these pods, so a zero-trust namespace lets the traffic in.
+   * @default - no flow is recorded: allow the controller's traffic to these pods yourself
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * The pods' container port the Service forwards to (required with `podLabels`).
+   * @default - no flow is recorded
+   */
+  readonly containerPort?: number;
+}
+
+/** A backend resolved for one route. @internal */
+export interface ResolvedBackend {
+  readonly serviceName: string;
+  readonly namespace: string;
+  /** The Service port: a number or an IANA port name. */
+  readonly port: number | string;
+  /** The pods behind the Service, when known: the destination of the controller's flow. */
+  readonly endpoint?: Endpoint;
+  /** Identity for grouping routes by backend. */
+  readonly key: string;
+}
+
+/**
+ * Where a route sends its requests: a `WebApp` (its Service and Service port), or a Service by
+ * name and port in the gateway's namespace.
+ */
+export abstract class Backend {
+  /** A WebApp's Service on its Service port. Routes may also take the WebApp directly. */
+  public static app(app: WebApp): Backend {
+    return new (class extends Backend {
+      public _resolve(scope: IConstruct, field: string): ResolvedBackend {
+        if (!(app instanceof WebApp)) throw invalid(scope, field, String(app), 'must be a WebApp');
+        return resolveApp(scope, field, app);
+      }
+    })();
+  }
+
+  /**
+   * A Service by name in the gateway's namespace, on a port number or port name (an IANA service
+   * name of at most 15 characters). The gateway cannot see the pods behind it: pass `podLabels`
+   * and `containerPort` for the controller's flow to be recorded.
+   */
+  public static service(name: string, port: number | string, options: ServiceBackendOptions = {}): Backend {
+    return new (class extends Backend {
+      public _resolve(scope: IConstruct, field: string, namespace: string): ResolvedBackend {
+        check(scope, `${field} service`, name, dns1035Label);
+        if (port === undefined || port === null || (typeof port !== 'number' && typeof port !== 'string')) {
+          throw invalid(scope, `${field} port`, port, `a route needs the port of Service "${name}": a number or a port name`);
+        }
+        if (typeof port === 'number') check(scope, `${field} port`, port, portNumber);
+        else check(scope, `${field} port`, port, ianaSvcName);
+        const hasLabels = options.podLabels !== undefined;
+        const hasPort = options.containerPort !== undefined;
+        if (hasLabels !== hasPort) {
+          throw invalid(scope, `${field} ${hasLabels ? 'containerPort' : 'podLabels'}`, undefined,
+            'podLabels and containerPort go together: both are needed to record the flow to the pods');
+        }
+        let endpoint: Endpoint | undefined;
+        if (hasLabels) {
+          if (Object.keys(options.podLabels!).length === 0) {
+            throw invalid(scope, `${field} podLabels`, {}, 'must have at least one label: an empty selector would open every pod of the namespace');
+          }
+          checkLabels(scope, `${field} podLabels`, options.podLabels!);
+          check(scope, `${field} containerPort`, options.containerPort!, portNumber);
+          endpoint = podsEndpoint(name, namespace, { ...options.podLabels }, [Port.tcp(options.containerPort!)], `${namespace}-${name}`);
+        }
+        return { serviceName: name, namespace, port, endpoint, key: `${namespace}/${name}:${port}` };
+      }
+    })();
+  }
+
+  /**
+   * @internal Resolves the backend for a route of a gateway in `namespace`.
+   */
+  public abstract _resolve(scope: IConstruct, field: string, namespace: string): ResolvedBackend;
+}
+
+/** @internal Resolves a route's `backend` value: a WebApp or a Backend. */
+export function resolveBackend(scope: IConstruct, field: string, backend: WebApp | Backend, namespace: string): ResolvedBackend {
+  if (backend instanceof Backend) return backend._resolve(scope, field, namespace);
+  if (backend instanceof WebApp) return resolveApp(scope, field, backend);
+  throw invalid(scope, field, backend === undefined ? undefined : String(backend), 'must be a WebApp or a Backend (Backend.service(name, port))');
+}
+
+function resolveApp(scope: IConstruct, field: string, app: WebApp): ResolvedBackend {
+  if (app.servicePort === undefined) {
+    throw invalid(scope, `${field} port`, app.serviceName, `a route needs a Service port, and "${app.serviceName}" has none`);
+  }
+  check(scope, `${field} port`, app.servicePort, portNumber);
+  return {
+    serviceName: app.serviceName,
+    namespace: app.namespace,
+    port: app.servicePort,
+    endpoint: app._endpoint(),
+    key: `${app.namespace}/${app.serviceName}:${app.servicePort}`,
+  };
+}
