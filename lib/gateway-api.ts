@@ -1,0 +1,107 @@
+import { IConstruct } from 'constructs';
+import { namespaceName, NamespaceRef } from './namespace-ref';
+import { check, dns1123Subdomain, invalid } from './validation';
+
+/** The Gateway that HTTPRoutes attach to. */
+export interface GatewayReference {
+  /** The Gateway's name. */
+  readonly name: string;
+  /**
+   * The Gateway's namespace. Its listeners must allow routes from the gateway's namespace
+   * (`allowedRoutes`); a created Gateway does.
+   * @default - the ApiGateway's namespace
+   */
+  readonly namespace?: NamespaceRef;
+  /**
+   * The listener the routes attach to (`parentRefs[].sectionName`). Not allowed with
+   * `createGateway`, which names its own listeners.
+   * @default - 'https' when TLS is on (so plain HTTP only gets the redirect), else every listener
+   */
+  readonly sectionName?: string;
+  /**
+   * The plain-HTTP listener that gets the HTTP->HTTPS redirect routes when TLS is on.
+   * @default 'http'
+   */
+  readonly httpSectionName?: string;
+}
+
+/** Options of a Gateway created by the ApiGateway. */
+export interface CreateGatewayOptions {
+  /** The GatewayClass that selects the implementation, e.g. `nginx`, `eg`, `cilium`. */
+  readonly gatewayClassName: string;
+}
+
+/** Options of `GatewayApi.httpRoute()`. */
+export interface HttpRouteApiOptions {
+  /** The Gateway the routes attach to. */
+  readonly gateway: GatewayReference;
+  /**
+   * Also emit that Gateway: an `http` listener on port 80 and, when TLS is on, one HTTPS
+   * listener per host on port 443 (`https-<host>`, `*` spelled `wildcard`) terminating TLS with
+   * the gateway's certificate (a Secret in the Gateway's namespace; cert-manager's gateway-shim
+   * reads the issuer annotation from the Gateway).
+   * @default - the Gateway exists already and is managed elsewhere
+   */
+  readonly createGateway?: CreateGatewayOptions;
+}
+
+/** The Gateway API output, resolved. @internal */
+export interface BoundHttpRouteApi {
+  readonly gatewayName: string;
+  readonly gatewayNamespace: string;
+  readonly sectionName?: string;
+  readonly httpSectionName: string;
+  readonly createGateway?: CreateGatewayOptions;
+}
+
+/**
+ * Which API a gateway's routing is written in:
+ * - `GatewayApi.ingress()`: one `networking.k8s.io/v1` Ingress (the default);
+ * - `GatewayApi.httpRoute({ gateway })`: `gateway.networking.k8s.io/v1` HTTPRoutes attached to a
+ *   Gateway, one per host, with a ReferenceGrant for backends in other namespaces.
+ */
+export abstract class GatewayApi {
+  /** One Ingress named after the gateway. */
+  public static ingress(): GatewayApi {
+    return new (class extends GatewayApi {
+      public readonly kind = 'ingress' as const;
+      public _bindHttpRoute(): undefined {
+        return undefined;
+      }
+    })();
+  }
+
+  /** Gateway API HTTPRoutes attached to a Gateway (optionally created too). */
+  public static httpRoute(options: HttpRouteApiOptions): GatewayApi {
+    return new (class extends GatewayApi {
+      public readonly kind = 'httpRoute' as const;
+      public _bindHttpRoute(scope: IConstruct, field: string, defaultNamespace: string, tlsOn: boolean): BoundHttpRouteApi {
+        const g = options?.gateway;
+        if (!g) throw invalid(scope, `${field} gateway`, g, 'GatewayApi.httpRoute() needs the Gateway the routes attach to');
+        const gatewayName = check(scope, `${field} gateway.name`, g.name, dns1123Subdomain);
+        const gatewayNamespace = g.namespace === undefined ? defaultNamespace : namespaceName(scope, `${field} gateway.namespace`, g.namespace);
+        const create = options.createGateway;
+        if (create) {
+          check(scope, `${field} createGateway.gatewayClassName`, create.gatewayClassName, dns1123Subdomain);
+          if (g.sectionName !== undefined || g.httpSectionName !== undefined) {
+            throw invalid(scope, `${field} gateway.sectionName`, g.sectionName ?? g.httpSectionName,
+              'must not be set with createGateway: the created Gateway names its listeners "http" and "https-<host>"');
+          }
+        }
+        const sectionName = g.sectionName ?? (tlsOn && !create ? 'https' : undefined);
+        if (sectionName !== undefined) check(scope, `${field} gateway.sectionName`, sectionName, dns1123Subdomain);
+        const httpSectionName = check(scope, `${field} gateway.httpSectionName`, g.httpSectionName ?? 'http', dns1123Subdomain);
+        if (tlsOn && sectionName !== undefined && sectionName === httpSectionName) {
+          throw invalid(scope, `${field} gateway.sectionName`, sectionName, 'must differ from httpSectionName: the HTTPS routes and the HTTP redirect need separate listeners');
+        }
+        return { gatewayName, gatewayNamespace, sectionName, httpSectionName, createGateway: create };
+      }
+    })();
+  }
+
+  /** `ingress` or `httpRoute`. */
+  public abstract readonly kind: 'ingress' | 'httpRoute';
+
+  /** @internal Validates and resolves the HTTPRoute options; undefined for Ingress output. */
+  public abstract _bindHttpRoute(scope: IConstruct, field: string, defaultNamespace: string, tlsOn: boolean): BoundHttpRouteApi | undefined;
+}
