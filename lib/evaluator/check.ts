@@ -19,8 +19,10 @@ export interface Connection {
   readonly protocol: Protocol;
 }
 
-/** The verdict of a side that no policy governs (a non-pod endpoint, or a non-isolated pod). */
-const OPEN_SIDE: SideVerdict = { isolated: false, allowedBy: [] };
+/** The verdict of a side that is not checked (the endpoint is not a pod). */
+function uncheckedSide(): SideVerdict {
+  return { isolated: false, allowedBy: [] };
+}
 
 /**
  * Judges a connection: allowed iff the egress side (at a pod source) and the
@@ -28,9 +30,9 @@ const OPEN_SIDE: SideVerdict = { isolated: false, allowedBy: [] };
  * for a pod, and allows everything when no policy of its direction selects the pod.
  */
 export function checkConnection(policies: PolicySet, namespaces: NamespaceLabels, c: Connection): CheckResult {
-  const egress = isPodGroup(c.src) ? sideVerdict(policies.selecting(c.src), 'egress', c.dst, c, namespaces) : OPEN_SIDE;
-  const ingress = isPodGroup(c.dst) ? sideVerdict(policies.selecting(c.dst), 'ingress', c.src, c, namespaces) : OPEN_SIDE;
-  return { allowed: sideAllows(egress) && sideAllows(ingress), egress: clone(egress), ingress: clone(ingress) };
+  const egress = isPodGroup(c.src) ? sideVerdict(policies.selecting(c.src), 'egress', c.dst, c, namespaces) : uncheckedSide();
+  const ingress = isPodGroup(c.dst) ? sideVerdict(policies.selecting(c.dst), 'ingress', c.src, c, namespaces) : uncheckedSide();
+  return { allowed: sideAllows(egress) && sideAllows(ingress), egress, ingress };
 }
 
 /**
@@ -57,8 +59,4 @@ function sideVerdict(
 
 function sideAllows(side: SideVerdict): boolean {
   return !side.isolated || side.allowedBy.length > 0;
-}
-
-function clone(side: SideVerdict): SideVerdict {
-  return { isolated: side.isolated, allowedBy: [...side.allowedBy] };
 }

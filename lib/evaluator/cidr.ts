@@ -59,6 +59,16 @@ export function parseCidr(text: string): IpRange {
   return { family: address.family, first, last: first | hostMask };
 }
 
+/**
+ * Parses a single IPv4/IPv6 address (no prefix) as a one-address range.
+ * @throws Error if the text is not an address.
+ */
+export function parseAddress(text: string): IpRange {
+  const address = parseIp(text.trim());
+  if (!address) throw new Error(`invalid IP address: '${text}'`);
+  return addressRange(address);
+}
+
 /** Parses an `ipBlock` (`{ cidr, except }`). */
 export function parseIpBlock(cidr: string, except: readonly string[] = []): IpBlock {
   return { range: parseCidr(cidr), except: except.map(parseCidr) };

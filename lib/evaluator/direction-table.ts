@@ -4,7 +4,7 @@
  * number of (selected group, matched peer) pairs.
  */
 import { ClusterIndex } from './cluster-index';
-import { Direction, Policy, Rule } from './policy';
+import { Direction, ipBlockId, Policy, Rule } from './policy';
 import { isEmpty, PortSet } from './port-set';
 import { resolveRulePorts, RulePorts } from './rule-ports';
 import { ContainerPortInfo, PodGroup } from './types';
@@ -22,16 +22,16 @@ export type Contributions = readonly Contribution[];
 const NONE: Contributions = [];
 
 /** The endpoint ids standing for "any address", used for rules without peers. */
-export const ANY_ADDRESS_IDS: readonly string[] = ['cidr:0.0.0.0/0', 'cidr:::/0'];
+export const ANY_ADDRESS_IDS: readonly string[] = [ipBlockId('0.0.0.0/0'), ipBlockId('::/0')];
 
 /**
- * A rule whose `from`/`to` is empty: it matches every peer. `resolved` is set
+ * A rule whose `from`/`to` is empty: it matches every peer. `fixed` is set
  * when the rule names no port, so its ports do not depend on the destination.
  */
 interface WildcardRule {
   readonly policy: string;
   readonly ports: RulePorts;
-  readonly resolved?: Contribution;
+  readonly fixed?: Contribution;
 }
 
 /**
@@ -76,14 +76,14 @@ export class DirectionTable {
     if (!wildcards) return explicit;
     const fixed = this.fixedWildcards(holderId, wildcards);
     if (fixed && explicit.length === 0) return fixed;
-    return [...explicit, ...wildcards.map((w) => w.resolved ?? { policy: w.policy, ports: resolveRulePorts(w.ports, destinationPorts) })];
+    return [...explicit, ...wildcards.map((w) => resolveWildcard(w, destinationPorts))];
   }
 
   /** The holder's wildcard contributions when none depends on the destination (cached), else undefined. */
   private fixedWildcards(holderId: string, wildcards: readonly WildcardRule[]): Contributions | undefined {
     if (!this.fixedWildcardCache.has(holderId)) {
-      const allFixed = wildcards.every((w) => w.resolved);
-      this.fixedWildcardCache.set(holderId, allFixed ? wildcards.map((w) => w.resolved!) : undefined);
+      const allFixed = wildcards.every((w) => w.fixed);
+      this.fixedWildcardCache.set(holderId, allFixed ? wildcards.map((w) => w.fixed!) : undefined);
     }
     return this.fixedWildcardCache.get(holderId);
   }
@@ -92,7 +92,7 @@ export class DirectionTable {
     const contribution = this.contributionOf(policy, rule);
     if (rule.peers === 'all') {
       for (const holder of holders) {
-        getOrCreate(this.wildcards, holder.id, () => []).push({ policy: policy.name, ports: rule.ports, resolved: contribution.fixed });
+        getOrCreate(this.wildcards, holder.id, () => []).push({ policy: policy.name, ports: rule.ports, fixed: contribution.fixed });
         const toAnyAddress = contribution.towards(holder);
         for (const id of ANY_ADDRESS_IDS) this.add(this.toCidrs, holder.id, id, toAnyAddress);
       }
@@ -130,4 +130,9 @@ export class DirectionTable {
     const byOther = getOrCreate(map, holderId, () => new Map<string, Contribution[]>());
     getOrCreate(byOther, otherId, () => []).push(contribution);
   }
+}
+
+/** A wildcard rule's contribution towards a destination with the given ports. */
+function resolveWildcard(rule: WildcardRule, destinationPorts: readonly ContainerPortInfo[] | undefined): Contribution {
+  return rule.fixed ?? { policy: rule.policy, ports: resolveRulePorts(rule.ports, destinationPorts) };
 }

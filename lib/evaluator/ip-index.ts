@@ -1,7 +1,7 @@
 /**
  * Pod groups sorted by IP, to find those inside an ipBlock by binary search.
  */
-import { IpBlock, IpFamily, ipBlockCovers, parseCidr } from './cidr';
+import { IpBlock, IpFamily, ipBlockCovers, IpRange, parseAddress } from './cidr';
 import { PodGroup } from './types';
 
 interface Entry {
@@ -17,9 +17,8 @@ export class IpIndex {
   constructor(groups: readonly PodGroup[]) {
     for (const group of groups) {
       if (group.ip === undefined) continue;
-      const range = parseCidr(group.ip);
-      if (range.first !== range.last) throw new Error(`pod group ${group.id}: ip '${group.ip}' is a range, not an address`);
-      this.entries[range.family].push({ value: range.first, group });
+      const { family, first } = podAddress(group, group.ip);
+      this.entries[family].push({ value: first, group });
     }
     for (const list of Object.values(this.entries)) list.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   }
@@ -46,4 +45,16 @@ function lowerBound(list: readonly Entry[], value: bigint): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * The address of a pod group's IP.
+ * @throws Error naming the group if `ip` is not a single address.
+ */
+export function podAddress(group: PodGroup, ip: string): IpRange {
+  try {
+    return parseAddress(ip);
+  } catch (e) {
+    throw new Error(`pod group ${group.id}: ${(e as Error).message}`);
+  }
 }

@@ -3,6 +3,7 @@
  * form of the peer semantics, used for single-connection checks.
  */
 import { ipBlockCovers, IpRange, parseCidr } from './cidr';
+import { podAddress } from './ip-index';
 import { NamespaceLabels } from './namespaces';
 import { Peer, Rule } from './policy';
 import { matchesSelector } from './selector';
@@ -13,7 +14,7 @@ import { Endpoint, isPodGroup } from './types';
  * or an external endpoint's IP/CIDR.
  */
 export function endpointRange(endpoint: Endpoint): IpRange | undefined {
-  if (isPodGroup(endpoint)) return endpoint.ip === undefined ? undefined : parseCidr(endpoint.ip);
+  if (isPodGroup(endpoint)) return endpoint.ip === undefined ? undefined : podAddress(endpoint, endpoint.ip);
   return parseCidr(endpoint.cidr);
 }
 

@@ -122,8 +122,9 @@ describe('reachability()', () => {
     expect(keys).toEqual([...keys].sort((a, b) => (a[0] + '\u0000' + a[1] < b[0] + '\u0000' + b[1] ? -1 : 1)));
   });
 
-  test('duplicate group ids are an error', () => {
+  test('duplicate group ids, or a group IP that is not an address, are errors', () => {
     expect(() => edgesOf([], [web, web])).toThrow(/duplicate pod group id 'shop\/web'/);
+    expect(() => edgesOf([], [{ ...db, ip: '10.0.5.0/24' }])).toThrow(/pod group data\/db: invalid IP address/);
   });
 
   test('agrees with check() on a mixed cluster', () => {
