@@ -318,12 +318,12 @@ function traefikDialect(name: string, className: string, source: Endpoint): Boun
         const mw = middleware[k];
         throw unsupported(scope, k, f[k], `controller ${name} (Traefik)`, mw.startsWith('none')
           ? mw.slice(6)
-          : `it needs a ${mw} Middleware CRD; create one and attach it with annotations {"${TRAEFIK}router.middlewares": "<namespace>-<middleware>@kubernetescrd"}`);
+          : `it needs a Traefik Middleware CRD of type ${mw}; create one and attach it with annotations {"${TRAEFIK}router.middlewares": "<namespace>-<middleware>@kubernetescrd"}`);
       }
       return {};
     },
     checkPath() { /* Traefik accepts any path the API server accepts. */ },
-    rewriteRefusal: `it needs a StripPrefix or ReplacePathRegex Middleware CRD; create one and attach it with annotations {"${TRAEFIK}router.middlewares": "<namespace>-<middleware>@kubernetescrd"}`,
+    rewriteRefusal: `it needs a Traefik Middleware CRD of type StripPrefix or ReplacePathRegex; create one and attach it with annotations {"${TRAEFIK}router.middlewares": "<namespace>-<middleware>@kubernetescrd"}`,
   };
 }
 

@@ -49,7 +49,10 @@ export abstract class Backend {
   /**
    * A Service by name in the gateway's namespace, on a port number or port name (an IANA service
    * name of at most 15 characters). The gateway cannot see the pods behind it: pass `podLabels`
-   * and `containerPort` for the controller's flow to be recorded.
+   * and `containerPort` for the controller's flow to be recorded; without them no allow is
+   * written, and in a zero-trust namespace the controller is denied until you allow it yourself.
+   * A Service deployed outside this app must also be listed in the gateway's
+   * `cdk8s-networking.io/external-backends` annotation for the synth-time backend check.
    */
   public static service(name: string, port: number | string, options: ServiceBackendOptions = {}): Backend {
     return new (class extends Backend {
