@@ -1,0 +1,222 @@
+/**
+ * Gateway API output: one gateway.networking.k8s.io/v1 HTTPRoute per host, a redirect HTTPRoute on
+ * the plain-HTTP listener when TLS is on, URLRewrite for rewrites, a v1beta1 ReferenceGrant for
+ * backends in other namespaces, and optionally the Gateway itself. Every object is validated
+ * against the Gateway API schema (@kubernetes-models/gateway-api) by `synth`.
+ */
+import { Size } from 'cdk8s';
+import { Backend, GatewayApi, IngressController, Tls } from '../lib';
+import { find, gateway, objectsOf, ofKind, ownAnnotations, shop } from './api-gateway.fixtures';
+
+const envoy = () => IngressController.custom({
+  name: 'envoy-gateway', pods: { namespace: 'envoy-gateway-system', labels: { 'gateway.envoyproxy.io/owning-gateway-name': 'shared' } },
+});
+
+describe('HTTPRoutes attached to an existing Gateway, TLS on', () => {
+  const s = shop();
+  const gw = gateway(s, {
+    controller: envoy(),
+    tls: Tls.secret('shared-tls'),
+    api: GatewayApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra' } }),
+  });
+  gw.addRoute({ host: 'app.example.com', path: '/', backend: s.frontend });
+  gw.addRoute({ host: 'app.example.com', path: '/api', backend: s.api, rewriteTarget: '/' });
+  gw.addRoute({ host: 'app.example.com', path: '/v1', pathType: 'Exact', backend: s.api, rewriteTarget: '/v1/index' });
+  gw.addRoute({ host: 'app.example.com', path: '/static', backend: s.frontend });
+  gw.addRoute({ host: 'admin.example.com', path: '/', backend: s.api });
+  const objects = objectsOf(s);
+  const route = find(objects, 'HTTPRoute', 'gateway-app.example.com', 'production');
+
+  test('no Ingress; one HTTPRoute per host and one redirect route per host', () => {
+    expect(ofKind(objects, 'Ingress')).toEqual([]);
+    expect(ofKind(objects, 'HTTPRoute').map((r) => r.metadata.name).sort()).toEqual([
+      'gateway-admin.example.com', 'gateway-app.example.com', 'gateway-redirect-admin.example.com', 'gateway-redirect-app.example.com',
+    ]);
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec.hostnames).toEqual(['app.example.com']);
+  });
+
+  test('content routes attach to the https listener of the Gateway in its namespace', () => {
+    expect(route.spec.parentRefs).toEqual([{ name: 'shared', namespace: 'infra', sectionName: 'https' }]);
+  });
+
+  test('rules: most specific first, PathPrefix/Exact, URLRewrite per rewritten route, shared rules per backend', () => {
+    expect(route.spec.rules).toEqual([
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/static' } }, { path: { type: 'PathPrefix', value: '/' } }],
+        backendRefs: [{ name: 'frontend', port: 80 }],
+      },
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+        filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+        backendRefs: [{ name: 'api', port: 80 }],
+      },
+      {
+        matches: [{ path: { type: 'Exact', value: '/v1' } }],
+        filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: '/v1/index' } } }],
+        backendRefs: [{ name: 'api', port: 80 }],
+      },
+    ]);
+  });
+
+  test('HTTP->HTTPS: a separate route on the http listener with only a RequestRedirect', () => {
+    const redirect = find(objects, 'HTTPRoute', 'gateway-redirect-app.example.com', 'production');
+    expect(redirect.spec).toEqual({
+      parentRefs: [{ name: 'shared', namespace: 'infra', sectionName: 'http' }],
+      hostnames: ['app.example.com'],
+      rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+    });
+  });
+
+  test('no Gateway is emitted for an existing one', () => {
+    expect(ofKind(objects, 'Gateway')).toEqual([]);
+    expect(gw.gateway).toBeUndefined();
+    expect(gw.ingress).toBeUndefined();
+  });
+});
+
+describe('Gateway API details', () => {
+  test('a backend in another namespace: backendRefs namespace and a ReferenceGrant there', () => {
+    const s = shop();
+    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra', sectionName: 'web' } }) });
+    gw.addRoute({ host: 'pay.example.com', path: '/ledger', backend: s.ledger });
+    gw.addRoute({ host: 'pay.example.com', path: '/', backend: s.frontend });
+    const objects = objectsOf(s);
+    const route = find(objects, 'HTTPRoute', 'gateway-pay.example.com', 'production');
+    expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'ledger', namespace: 'payments', port: 80 }]);
+    expect(route.spec.parentRefs).toEqual([{ name: 'shared', namespace: 'infra', sectionName: 'web' }]);
+    const grant = find(objects, 'ReferenceGrant', 'gateway-from-production', 'payments');
+    expect(grant.apiVersion).toBe('gateway.networking.k8s.io/v1beta1');
+    expect(grant.spec).toEqual({
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'production' }],
+      to: [{ group: '', kind: 'Service', name: 'ledger' }],
+    });
+    // TLS off: no redirect route.
+    expect(ofKind(objects, 'HTTPRoute')).toHaveLength(1);
+  });
+
+  test('Tls.none with an existing Gateway and no sectionName: attach to every listener', () => {
+    const s = shop();
+    gateway(s, { controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'shared' } }) })
+      .addRoute({ host: 'app.example.com', backend: s.frontend });
+    expect(find(objectsOf(s), 'HTTPRoute', 'gateway-app.example.com').spec.parentRefs).toEqual([{ name: 'shared' }]);
+  });
+
+  test('createGateway with cert-manager: the Gateway with an HTTP listener and one HTTPS listener per host', () => {
+    const s = shop();
+    const gw = gateway(s, {
+      controller: envoy(),
+      tls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }),
+      api: GatewayApi.httpRoute({ gateway: { name: 'shop' }, createGateway: { gatewayClassName: 'eg' } }),
+      annotations: { 'example.com/owner': 'team-shop' },
+    });
+    gw.addRoute({ host: 'shop.example.com', backend: s.frontend });
+    gw.addRoute({ host: '*.shop.example.com', backend: s.api });
+    const objects = objectsOf(s);
+    const g = find(objects, 'Gateway', 'shop', 'production');
+    expect(g.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(ownAnnotations(g)).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' });
+    const allowedRoutes = { namespaces: { from: 'Same' } };
+    const https = (host: string, name: string) => ({
+      name, hostname: host, port: 443, protocol: 'HTTPS', allowedRoutes,
+      tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', group: '', name: 'shop-tls' }] },
+    });
+    expect(g.spec).toEqual({
+      gatewayClassName: 'eg',
+      listeners: [
+        { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes },
+        https('*.shop.example.com', 'https-wildcard.shop.example.com'),
+        https('shop.example.com', 'https-shop.example.com'),
+      ],
+    });
+    // Each host's route attaches to its own listener; redirects to `http`; raw annotations go on routes.
+    const route = find(objects, 'HTTPRoute', 'gateway-wildcard.shop.example.com');
+    expect(route.spec.parentRefs).toEqual([{ name: 'shop', sectionName: 'https-wildcard.shop.example.com' }]);
+    expect(route.spec.hostnames).toEqual(['*.shop.example.com']);
+    expect(ownAnnotations(route)).toEqual({ 'example.com/owner': 'team-shop' });
+    expect(find(objects, 'HTTPRoute', 'gateway-redirect-shop.example.com').spec.parentRefs).toEqual([{ name: 'shop', sectionName: 'http' }]);
+    expect(gw.gateway).toBeDefined();
+  });
+
+  test('a created Gateway in another namespace admits only the routes\' namespace', () => {
+    const s = shop();
+    gateway(s, {
+      controller: envoy(), tls: Tls.secret('edge-cert'),
+      api: GatewayApi.httpRoute({ gateway: { name: 'edge', namespace: 'infra' }, createGateway: { gatewayClassName: 'eg' } }),
+    }).addRoute({ host: 'app.example.com', backend: s.frontend });
+    const g = find(objectsOf(s), 'Gateway', 'edge', 'infra');
+    for (const l of g.spec.listeners) {
+      expect(l.allowedRoutes).toEqual({ namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'production' } } } });
+    }
+    expect(g.spec.listeners[1].tls.certificateRefs).toEqual([{ kind: 'Secret', group: '', name: 'edge-cert' }]);
+    expect(ownAnnotations(g)).toEqual({});
+  });
+
+  test('a created Gateway without TLS: only the http listener, routes attach to it, no redirects', () => {
+    const s = shop();
+    gateway(s, { controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'plain' }, createGateway: { gatewayClassName: 'eg' } }) })
+      .addRoute({ host: 'app.example.com', backend: s.frontend });
+    const objects = objectsOf(s);
+    expect(find(objects, 'Gateway', 'plain').spec.listeners).toEqual([{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }]);
+    expect(ofKind(objects, 'HTTPRoute').map((r) => r.spec.parentRefs)).toEqual([[{ name: 'plain', sectionName: 'http' }]]);
+  });
+});
+
+describe('Gateway API refusals', () => {
+  const api = GatewayApi.httpRoute({ gateway: { name: 'shared' } });
+
+  test('ImplementationSpecific paths have no portable match', () => {
+    const s = shop();
+    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api });
+    expect(() => gw.addRoute({ host: 'app.example.com', path: '/api/.*', pathType: 'ImplementationSpecific', backend: s.api }))
+      .toThrow('test/gateway: addRoute pathType "ImplementationSpecific" is invalid: has no portable Gateway API match; use Prefix or Exact with GatewayApi.httpRoute()');
+  });
+
+  test('backendRefs need a port number', () => {
+    const s = shop();
+    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api });
+    expect(() => gw.addRoute({ host: 'app.example.com', backend: Backend.service('legacy', 'http') }))
+      .toThrow('test/gateway: addRoute backend port "http" is invalid: must be a number: Gateway API backendRefs name Service ports by number');
+  });
+
+  test('typed proxy features are errors naming the Gateway API output', () => {
+    expect(() => gateway(shop(), { controller: envoy(), tls: Tls.none(), api, maxRequestBodySize: Size.mebibytes(1) }))
+      .toThrow('test/gateway: maxRequestBodySize "1m" is invalid: Gateway API output (HTTPRoute) cannot express maxRequestBodySize: the standard HTTPRoute has no field for it');
+    expect(() => gateway(shop(), { controller: envoy(), tls: Tls.none(), api, sourceAllowlist: ['10.0.0.0/8'] }))
+      .toThrow('test/gateway: sourceAllowlist ["10.0.0.0/8"] is invalid: Gateway API output (HTTPRoute) cannot express sourceAllowlist');
+  });
+
+  test('TLS that a Gateway cannot carry', () => {
+    expect(() => gateway(shop(), { controller: envoy(), tls: Tls.acm(), api }))
+      .toThrow('test/gateway: tls "Tls.acm()" is invalid: ACM certificates are for the AWS Load Balancer Controller\'s Ingress');
+    expect(() => gateway(shop(), { controller: envoy(), api }))
+      .toThrow('test/gateway: tls "Tls.certManager()" is invalid: cert-manager reads its issuer annotation from the Gateway, which this gateway does not create; set createGateway');
+  });
+
+  test('listener names: not with createGateway, and https differs from http', () => {
+    expect(() => gateway(shop(), {
+      controller: envoy(), tls: Tls.secret('x'),
+      api: GatewayApi.httpRoute({ gateway: { name: 'g', sectionName: 'https' }, createGateway: { gatewayClassName: 'eg' } }),
+    })).toThrow('test/gateway: api gateway.sectionName "https" is invalid: must not be set with createGateway');
+    expect(() => gateway(shop(), {
+      controller: envoy(), tls: Tls.secret('x'), api: GatewayApi.httpRoute({ gateway: { name: 'g', sectionName: 'web', httpSectionName: 'web' } }),
+    })).toThrow('test/gateway: api gateway.sectionName "web" is invalid: must differ from httpSectionName');
+    expect(() => gateway(shop(), { controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'Shared' } }) }))
+      .toThrow('test/gateway: api gateway.name "Shared" is invalid: must be a DNS-1123 subdomain');
+    expect(() => gateway(shop(), {
+      controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'g' }, createGateway: { gatewayClassName: 'EG' } }),
+    })).toThrow('test/gateway: api createGateway.gatewayClassName "EG" is invalid: must be a DNS-1123 subdomain');
+  });
+
+  test('a host needing more than 16 rules', () => {
+    const s = shop();
+    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api });
+    gw.addRoute({ host: 'app.example.com', path: '/plain', backend: s.frontend });
+    for (let i = 0; i < 15; i++) gw.addRoute({ host: 'app.example.com', path: `/r${i}`, backend: s.api, rewriteTarget: '/' });
+    // Routes to one backend without a rewrite share a rule, so this one does not count ...
+    gw.addRoute({ host: 'app.example.com', path: '/plain2', backend: s.frontend });
+    // ... but a 16th rewritten route needs a 17th rule.
+    expect(() => gw.addRoute({ host: 'app.example.com', path: '/r15', backend: s.api, rewriteTarget: '/' }))
+      .toThrow('test/gateway: addRoute path "/r15" is invalid: would make host app.example.com need 17 HTTPRoute rules; Gateway API allows 16 per HTTPRoute');
+  });
+});
