@@ -5,6 +5,7 @@ export * from './network-model';
 export * from './zero-trust-namespace';
 export * from './web-app';
 export * from './external-service';
+export * from './sync-waves';
 export * from './api-gateway';
 export * from './ingress-controller';
 export * from './tls';

@@ -2,6 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Flow, FlowGraph } from './flows/flow-graph';
 import { PolicySide, policySides } from './flows/render';
+import { appOf, checkOutputLayout } from './output/layout';
+import { SyncWaves } from './sync-waves';
 import { check, dns1123Subdomain } from './validation';
 
 /** The construct id of the app-wide model under the cdk8s App. */
@@ -15,6 +17,16 @@ export interface IZeroTrustScope extends IConstruct {
 
 /** A step run once per synth, after policies are rendered (checks, verification, report). */
 export type SynthStep = (model: NetworkModel) => void;
+
+/** Options of a synth step. */
+export interface SynthStepOptions {
+  /**
+   * Run after every step without this option, when no step adds objects any more: for steps that
+   * decorate every object of the app, such as the Argo CD sync-wave annotations.
+   * @default false
+   */
+  readonly last?: boolean;
+}
 
 /**
  * The app-wide network model: the flow graph, the zero-trust namespaces, the names claimed in each
@@ -35,7 +47,7 @@ export class NetworkModel extends Construct {
   public readonly graph = new FlowGraph();
   private readonly zeroTrust = new Map<string, IZeroTrustScope>();
   private readonly claimed = new Map<string, string>();
-  private readonly steps: { name: string; step: SynthStep }[] = [];
+  private readonly steps: { name: string; step: SynthStep; last: boolean }[] = [];
   private readonly rendered: PolicySide[] = [];
   private prepared = false;
 
@@ -44,10 +56,16 @@ export class NetworkModel extends Construct {
     this.node.addValidation({
       validate: () => {
         this.prepare();
-        for (const { step } of this.steps) step(this);
+        for (const { step } of this.steps.filter((s) => !s.last)) step(this);
+        for (const { step } of this.steps.filter((s) => s.last)) step(this);
         return [];
       },
     });
+    // GitOps output: refuse layouts that would drop a file, and annotate Argo CD sync waves last.
+    const app = appOf(this);
+    if (app) this.addSynthStep('output-layout', () => checkOutputLayout(app));
+    SyncWaves.of(this)._deferToModel();
+    this.addSynthStep('argocd-sync-waves', () => SyncWaves._apply(this), { last: true });
   }
 
   /** Registers a zero-trust namespace; its name must be unique in the app. */
@@ -90,9 +108,9 @@ export class NetworkModel extends Construct {
     return this.graph.add(flow);
   }
 
-  /** Adds a step that runs at every synth, after policies are rendered. */
-  public addSynthStep(name: string, step: SynthStep): void {
-    if (!this.steps.some((s) => s.name === name)) this.steps.push({ name, step });
+  /** Adds a step that runs at every synth, after policies are rendered; steps run in the order added. */
+  public addSynthStep(name: string, step: SynthStep, options: SynthStepOptions = {}): void {
+    if (!this.steps.some((s) => s.name === name)) this.steps.push({ name, step, last: options.last ?? false });
   }
 
   /** The NetworkPolicies rendered from the flow graph (after `prepare()`). */
