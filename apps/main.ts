@@ -4,11 +4,13 @@
  * - chart `seed`: the objects of the user's own description of the Kubernetes network model
  *   (the `my-app` Service, the `allow-frontend-to-api` NetworkPolicy), reproduced with this library;
  * - chart `shop`: a zero-trust `production` namespace with a storefront, an API, a worker and a
- *   payments namespace, same- and cross-namespace flows, and egress to an external API.
+ *   payments namespace, same- and cross-namespace flows, and egress to an external API;
+ * - chart `argocd`: the Argo CD Application that deploys the other charts from Git (applied once
+ *   with `kubectl apply -f dist/argocd.k8s.yaml`; it leaves its own file out of what it syncs).
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ExternalService, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
+import { ArgoCdApplication, ExternalService, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
 
 /** The seed's objects: `my-app`, and `frontend` -> `api` on port 3000. */
 export class SeedChart extends Chart {
@@ -54,9 +56,21 @@ export class ShopChart extends Chart {
   }
 }
 
+/** The Argo CD objects, in a chart of their own so that they are not synced into the workload cluster. */
+export class ArgoCdChart extends Chart {
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new ArgoCdApplication(this, 'example', {
+      repoURL: 'https://github.com/cdk8s-networking/cdk8s-networking.git',
+      path: 'dist',
+    });
+  }
+}
+
 export function buildApp(app: App): App {
   new SeedChart(app, 'seed');
   new ShopChart(app, 'shop');
+  new ArgoCdChart(app, 'argocd');
   return app;
 }
 

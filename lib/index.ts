@@ -6,6 +6,8 @@ export * from './zero-trust-namespace';
 export * from './web-app';
 export * from './external-service';
 export * from './sync-waves';
+export * from './argocd';
+export * from './sync-waves';
 export * from './api-gateway';
 export * from './ingress-controller';
 export * from './tls';
