@@ -1,0 +1,3 @@
+export { KUSTOMIZATION_FILE, writeKustomization } from './kustomization';
+export type { KustomizationOptions } from './kustomization';
+export { checkOutputLayout } from './layout';

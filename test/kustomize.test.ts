@@ -1,0 +1,116 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, YamlOutputType } from 'cdk8s';
+import { ArgoCdApplication, KUSTOMIZATION_FILE, WebApp, writeKustomization, ZeroTrustNamespace } from '../lib';
+import { buildApp } from '../apps/main';
+import { parseYaml, readOutput, testApp } from './util';
+
+/** `kubectl kustomize <dir>` as objects, or undefined (with a logged note) when kubectl is not installed. */
+function kustomize(dir: string): any[] | undefined {
+  const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    // eslint-disable-next-line no-console
+    console.log(`kubectl is not on PATH: skipped the kubectl kustomize check of ${dir}`);
+    return undefined;
+  }
+  if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${result.stderr}`);
+  return parseYaml(result.stdout);
+}
+
+const key = (o: any) => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+const byKey = (objects: any[]) => Object.fromEntries(objects.map((o) => [key(o), o]));
+const isArgo = (o: any) => String(o.apiVersion).startsWith('argoproj.io/');
+
+/** One chart per namespace, the layout the folder-per-chart output needs. */
+function perNamespaceApp(yamlOutputType: YamlOutputType): App {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'kustomize-')), yamlOutputType });
+  const prodChart = new Chart(app, 'production');
+  const paymentsChart = new Chart(app, 'payments');
+  const prod = new ZeroTrustNamespace(prodChart, 'production');
+  const payments = new ZeroTrustNamespace(paymentsChart, 'payments');
+  const ledger = new WebApp(paymentsChart, 'ledger', { namespace: payments, image: 'ghcr.io/acme/ledger:3', containerPort: 9000 });
+  const api = new WebApp(prodChart, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1', containerPort: 3000 });
+  ledger.allowFrom(api);
+  new ArgoCdApplication(new Chart(app, 'argocd'), 'platform', { repoURL: 'https://github.com/acme/platform.git', path: 'dist' });
+  return app;
+}
+
+describe('kustomization', () => {
+  test('lists every manifest but the Argo CD ones; kubectl kustomize yields exactly the synthesized objects', () => {
+    const app = buildApp(testApp());
+    app.synth();
+    const synthesized = readOutput(app.outdir).objects.filter((o) => !isArgo(o));
+    const resources = writeKustomization(app);
+    expect(resources).toEqual(['seed.k8s.yaml', 'shop.k8s.yaml']);
+    expect(fs.readFileSync(path.join(app.outdir, KUSTOMIZATION_FILE), 'utf8')).toBe([
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      '  - seed.k8s.yaml',
+      '  - shop.k8s.yaml',
+      '',
+    ].join('\n'));
+    const built = kustomize(app.outdir);
+    if (built) {
+      expect(Object.keys(byKey(built)).sort()).toEqual(Object.keys(byKey(synthesized)).sort());
+      expect(byKey(built)).toEqual(byKey(synthesized));
+    }
+  });
+
+  test('folder per chart: files in folders, and kubectl kustomize agrees', () => {
+    const app = perNamespaceApp(YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE);
+    app.synth();
+    const synthesized = readOutput(app.outdir).objects.filter((o) => !isArgo(o));
+    const resources = writeKustomization(app);
+    expect(resources).toContain('production/NetworkPolicy.default-deny.k8s.yaml');
+    expect(resources).toContain('payments/Namespace.payments.k8s.yaml');
+    expect(resources.filter((r) => r.startsWith('argocd/'))).toEqual([]);
+    expect(resources).toHaveLength(synthesized.length);
+    const built = kustomize(app.outdir);
+    if (built) expect(byKey(built)).toEqual(byKey(synthesized));
+  });
+
+  test('includeArgoCdObjects lists the Argo CD files too', () => {
+    const app = buildApp(testApp());
+    app.synth();
+    expect(writeKustomization(app, { includeArgoCdObjects: true })).toEqual(['argocd.k8s.yaml', 'seed.k8s.yaml', 'shop.k8s.yaml']);
+  });
+
+  test('refuses to run before synth, and a file that mixes Argo CD objects with others', () => {
+    const before = buildApp(new App({ outdir: path.join(os.tmpdir(), `never-synthesized-${process.pid}`) }));
+    expect(() => writeKustomization(before)).toThrow('the output folder does not exist; call app.synth() before writeKustomization(app)');
+
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'kustomize-')), yamlOutputType: YamlOutputType.FILE_PER_APP });
+    const chart = new Chart(app, 'all');
+    new ZeroTrustNamespace(chart, 'production');
+    new ArgoCdApplication(chart, 'platform', { repoURL: 'https://github.com/acme/platform.git', path: 'dist', kustomize: true });
+    app.synth();
+    expect(() => writeKustomization(app)).toThrow('kustomization resource "app.k8s.yaml" is invalid: it holds Argo CD objects (Application platform) and other objects in one file');
+  });
+});
+
+describe('output layout', () => {
+  test('refuses a per-resource layout in which two objects would share a file', () => {
+    const app = buildApp(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'layout-')), yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE }));
+    expect(() => app.synth()).toThrow(
+      'shop/payments/DefaultDeny: NetworkPolicy name "default-deny" is invalid: is also the name of the NetworkPolicy at shop/production/DefaultDeny; '
+      + 'YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE writes both to the file NetworkPolicy.default-deny.k8s.yaml of chart "shop" and only one would be kept. '
+      + 'Put each namespace in its own chart, or use YamlOutputType.FILE_PER_CHART',
+    );
+  });
+
+  test('file per resource collides across charts too', () => {
+    const app = perNamespaceApp(YamlOutputType.FILE_PER_RESOURCE);
+    expect(() => app.synth()).toThrow('payments/payments/DefaultDeny: NetworkPolicy name "default-deny" is invalid: is also the name of the NetworkPolicy at production/production/DefaultDeny');
+  });
+
+  test('one chart per namespace writes every object to its own file', () => {
+    const app = perNamespaceApp(YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE);
+    app.synth();
+    const { files, objects } = readOutput(app.outdir);
+    expect(Object.keys(files)).toHaveLength(objects.length);
+    expect(Object.keys(files).filter((f) => f.startsWith('argocd/'))).toEqual(['argocd/Application.platform.k8s.yaml']);
+  });
+});
