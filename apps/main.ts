@@ -2,15 +2,18 @@
  * The example app that `cdk8s synth` builds into dist/.
  *
  * - chart `seed`: the objects of the user's own description of the Kubernetes network model
- *   (the `my-app` Service, the `allow-frontend-to-api` NetworkPolicy), reproduced with this library;
+ *   (the `my-app` Service, the `allow-frontend-to-api` NetworkPolicy, the `my-ingress` Ingress),
+ *   reproduced with this library;
  * - chart `shop`: a zero-trust `production` namespace with a storefront, an API, a worker and a
  *   payments namespace, same- and cross-namespace flows, and egress to an external API;
  * - chart `argocd`: the Argo CD Application that deploys the other charts from Git (applied once
  *   with `kubectl apply -f dist/argocd.k8s.yaml`; it leaves its own file out of what it syncs).
  */
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ArgoCdApplication, ExternalService, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
+import {
+  ApiGateway, ArgoCdApplication, ExternalService, IngressController, Peer, Port, Tls, WebApp, ZeroTrustNamespace,
+} from '../lib';
 
 /** The seed's objects: `my-app`, and `frontend` -> `api` on port 3000. */
 export class SeedChart extends Chart {
@@ -26,6 +29,20 @@ export class SeedChart extends Chart {
       env: { API_URL: api.url },
     });
     api.allowFrom(frontend);
+
+    // The seed's `my-ingress`, field for field. Its Ingress-wide `rewrite-target: /` stays a raw
+    // annotation on purpose: ingress-nginx >= 0.22 replaces the WHOLE path with it (`/api/users`
+    // reaches the api as `/`), which the typed `rewriteTarget` (prefix replacement) does not mimic.
+    new ApiGateway(this, 'my-ingress', {
+      namespace: seed,
+      controller: IngressController.nginx(),
+      tls: Tls.secret('tls-secret'),
+      annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/' },
+      routes: [
+        { host: 'app.example.com', path: '/api', backend: api },
+        { host: 'app.example.com', path: '/', backend: frontend },
+      ],
+    });
   }
 }
 
@@ -53,6 +70,19 @@ export class ShopChart extends Chart {
     worker.allowTo(api);                       // same namespace, declared from the source
     ledger.allowFrom(api);                     // cross-namespace: production/api -> payments/ledger
     ledger.allowEgressTo(Peer.cidr('203.0.113.0/24'), Port.tcp(443)); // the card processor's API
+
+    // One TLS entry point for two hosts: cert-manager issues `gateway-tls` for both, ingress-nginx
+    // redirects HTTP to HTTPS, and only the routed apps (not the worker) admit the controller.
+    const gateway = new ApiGateway(this, 'gateway', {
+      namespace: prod,
+      controller: IngressController.nginx(),
+      tls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }),
+      maxRequestBodySize: Size.mebibytes(8),
+      rateLimit: { requestsPerSecond: 50 },
+    });
+    gateway.addRoute({ host: 'shop.example.com', path: '/', backend: storefront });
+    gateway.addRoute({ host: 'shop.example.com', path: '/api', backend: api });
+    gateway.addRoute({ host: 'api.shop.example.com', path: '/', backend: api });
   }
 }
 
