@@ -16,3 +16,5 @@ export { Backend } from './gateway/backend';
 export type { ServiceBackendOptions } from './gateway/backend';
 export type { CorsOptions, GatewayTimeouts, RateLimitOptions } from './gateway/features';
 export type { PathType } from './gateway/rules';
+export * from './checks';
+export * from './report';

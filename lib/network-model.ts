@@ -1,5 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import type { NetworkSynthOptions } from './checks/options';
+import { registerDefaultSynthSteps } from './checks/synth';
 import { Flow, FlowGraph } from './flows/flow-graph';
 import { PolicySide, policySides } from './flows/render';
 import { appOf, checkOutputLayout } from './output/layout';
@@ -50,6 +52,7 @@ export class NetworkModel extends Construct {
   private readonly steps: { name: string; step: SynthStep; last: boolean }[] = [];
   private readonly rendered: PolicySide[] = [];
   private prepared = false;
+  private synthOptions: NetworkSynthOptions = {};
 
   private constructor(scope: IConstruct, id: string) {
     super(scope, id);
@@ -64,8 +67,23 @@ export class NetworkModel extends Construct {
     // GitOps output: refuse layouts that would drop a file, and annotate Argo CD sync waves last.
     const app = appOf(this);
     if (app) this.addSynthStep('output-layout', () => checkOutputLayout(app));
+    // Cross-object checks, flow verification and the network report (lib/checks, lib/report).
+    registerDefaultSynthSteps(this);
     SyncWaves.of(this)._deferToModel();
     this.addSynthStep('argocd-sync-waves', () => SyncWaves._apply(this), { last: true });
+  }
+
+  /**
+   * Sets options of the synth-time checks, the flow verification and the network report
+   * (lib/checks, lib/report); each call merges into the earlier ones.
+   */
+  public configure(options: NetworkSynthOptions): void {
+    this.synthOptions = { ...this.synthOptions, ...options };
+  }
+
+  /** The options set with `configure()`. */
+  public get options(): NetworkSynthOptions {
+    return this.synthOptions;
   }
 
   /** Registers a zero-trust namespace; its name must be unique in the app. */

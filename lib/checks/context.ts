@@ -1,0 +1,94 @@
+/**
+ * What every check sees: the app's objects with indexes built once (pod templates by labels,
+ * Services by name), and the NetworkPolicy evaluator over them, built on first use.
+ */
+import { NetworkPolicyEvaluator } from '../evaluator';
+import { LabelIndex } from '../evaluator/label-index';
+import { parseSelector, Selector } from '../evaluator/selector';
+import { ManifestObject, namespaceOf, podTemplate, PodTemplate } from './objects';
+
+/** The input of the checks. */
+export interface CheckInput {
+  /** Every object of the app, in synthesis order. */
+  readonly objects: readonly ManifestObject[];
+  /**
+   * Namespaces whose pods the app fully defines (the app's ZeroTrustNamespaces): only there can a
+   * selector that matches none of the app's pods be called dangling.
+   * @default - none
+   */
+  readonly ownedNamespaces?: Iterable<string>;
+  /**
+   * Backend Services deployed outside the app, as `namespace/name`, that Ingress and HTTPRoute
+   * backends may name.
+   * @default - none
+   */
+  readonly externalBackends?: Iterable<string>;
+}
+
+/** The indexed view of the objects that checks share. */
+export class CheckContext {
+  public readonly objects: readonly ManifestObject[];
+  public readonly ownedNamespaces: ReadonlySet<string>;
+  public readonly externalBackends: ReadonlySet<string>;
+  private readonly byKind = new Map<string, ManifestObject[]>();
+  private templateIndex?: Map<string, LabelIndex<PodTemplate>>;
+  private templateList?: PodTemplate[];
+  private serviceIndex?: Map<string, ManifestObject>;
+  private policyEvaluator?: NetworkPolicyEvaluator;
+
+  public constructor(input: CheckInput) {
+    this.objects = input.objects;
+    this.ownedNamespaces = new Set(input.ownedNamespaces ?? []);
+    this.externalBackends = new Set(input.externalBackends ?? []);
+    for (const obj of this.objects) {
+      const kind = String(obj.json?.kind ?? '');
+      const list = this.byKind.get(kind);
+      if (list) list.push(obj);
+      else this.byKind.set(kind, [obj]);
+    }
+  }
+
+  /** Every object of a kind (of any API group). */
+  public ofKind(kind: string): readonly ManifestObject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** Every pod template of the app's workloads. */
+  public get templates(): readonly PodTemplate[] {
+    if (!this.templateList) this.templateList = this.objects.map(podTemplate).filter((t): t is PodTemplate => t !== undefined);
+    return this.templateList;
+  }
+
+  /** The pod templates in `namespace` that `selector` (a LabelSelector, or a plain label map with `plain`) selects. */
+  public selectTemplates(namespace: string, selector: Selector): readonly PodTemplate[] {
+    if (!this.templateIndex) {
+      this.templateIndex = new Map();
+      for (const t of this.templates) {
+        let index = this.templateIndex.get(t.namespace);
+        if (!index) this.templateIndex.set(t.namespace, (index = new LabelIndex<PodTemplate>((x) => x.labels)));
+        index.add(t);
+      }
+    }
+    return this.templateIndex.get(namespace)?.select(selector) ?? [];
+  }
+
+  /** Pod templates whose labels include every entry of a plain label map (a Service selector). */
+  public selectTemplatesByLabels(namespace: string, labels: Readonly<Record<string, unknown>>): readonly PodTemplate[] {
+    return this.selectTemplates(namespace, parseSelector({ matchLabels: labels }, 'selector'));
+  }
+
+  /** The Service `namespace/name`, if the app has it. */
+  public service(namespace: string, name: string): ManifestObject | undefined {
+    if (!this.serviceIndex) {
+      this.serviceIndex = new Map();
+      for (const s of this.ofKind('Service')) this.serviceIndex.set(`${namespaceOf(s)}/${s.json?.metadata?.name}`, s);
+    }
+    return this.serviceIndex.get(`${namespace}/${name}`);
+  }
+
+  /** The NetworkPolicy evaluator over the app's NetworkPolicies and Namespaces. */
+  public get evaluator(): NetworkPolicyEvaluator {
+    if (!this.policyEvaluator) this.policyEvaluator = NetworkPolicyEvaluator.fromManifests(this.objects.map((o) => o.json));
+    return this.policyEvaluator;
+  }
+}

@@ -1,0 +1,60 @@
+import { NetworkReportOptions } from '../report/options';
+
+/**
+ * Options of what runs at `app.synth()`: the cross-object checks, the flow verification and the
+ * network report. Set them with `NetworkModel.of(app).configure({...})`.
+ */
+export interface NetworkSynthOptions {
+  /**
+   * Fail synth on warnings too. Also settable without code: the context key
+   * `cdk8s-networking:strict` or the environment variable `CDK8S_NETWORKING_STRICT=true`
+   * (this option wins over the context, which wins over the environment).
+   * @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * Checks turned off for the whole app, by name (to turn one off for one object, annotate it with
+   * `cdk8s-networking.io/skip-checks`).
+   * @default - none
+   */
+  readonly skipChecks?: string[];
+  /**
+   * Backend Services deployed outside this app that Ingress and HTTPRoute backends may name, as
+   * `namespace/name` (per route: the `cdk8s-networking.io/external-backends` annotation).
+   * @default - none
+   */
+  readonly externalBackends?: string[];
+  /**
+   * Zero-trust namespaces where pods deployed outside this app also run (a Helm chart, an
+   * operator). The app is otherwise taken to define every pod of its zero-trust namespaces, so a
+   * selector there that matches none of its workloads is an error; here it is not judged, and a
+   * declared peer matching no workload stands for pods outside the app.
+   * @default - none
+   */
+  readonly sharedNamespaces?: string[];
+  /**
+   * The network report; `false` writes none. Also turned off by the context key
+   * `cdk8s-networking:report` set to false or the environment variable `CDK8S_NETWORKING_REPORT=false`.
+   * @default - `network-report.md` and `network-report.json` in the app's outdir
+   */
+  readonly report?: NetworkReportOptions | false;
+}
+
+/** Context key for strict mode. */
+export const STRICT_CONTEXT_KEY = 'cdk8s-networking:strict';
+/** Context key that turns the report off when false. */
+export const REPORT_CONTEXT_KEY = 'cdk8s-networking:report';
+/** Environment variable for strict mode. */
+export const STRICT_ENV = 'CDK8S_NETWORKING_STRICT';
+/** Environment variable that turns the report off when `false`. */
+export const REPORT_ENV = 'CDK8S_NETWORKING_REPORT';
+
+/** Reads a boolean from a context value or an environment string; undefined when unset or unclear. */
+export function parseFlag(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return undefined;
+}

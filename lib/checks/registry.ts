@@ -1,0 +1,108 @@
+/**
+ * The table of cross-object checks and the runner that applies opt-outs and strict mode.
+ */
+import { Check } from './check';
+import { CheckContext, CheckInput } from './context';
+import { Finding, problem, Severity, sortFindings } from './finding';
+import { ManifestObject, refOf, SKIP_CHECKS_ANNOTATION, skippedChecks } from './objects';
+import { duplicateNodePort } from './rules/duplicate-nodeport';
+import { duplicateRoute } from './rules/duplicate-route';
+import { ingressHostMatchTls } from './rules/ingress-host-match-tls';
+import { ingressTargetsService } from './rules/ingress-targets-service';
+import { metadataNamespace } from './rules/metadata-namespace';
+import { networkPolicyPeerTargetsPod, networkPolicyTargetsPod } from './rules/networkpolicy-targets-pod';
+import { podNetworkPolicy } from './rules/pod-networkpolicy';
+import { serviceTargetPort } from './rules/service-target-port';
+import { serviceTargetsPod } from './rules/service-targets-pod';
+import { DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
+
+/** Every cross-object check, in the order they run. */
+export const CHECKS: readonly Check[] = [
+  metadataNamespace,
+  serviceTargetsPod,
+  serviceTargetPort,
+  ingressTargetsService,
+  duplicateRoute,
+  ingressHostMatchTls,
+  duplicateNodePort,
+  networkPolicyTargetsPod,
+  networkPolicyPeerTargetsPod,
+  podNetworkPolicy,
+];
+
+/** Name of the finding for a skip annotation that names an unknown check. */
+export const SKIP_CHECKS_CHECK = 'skip-checks';
+
+/** Every name the skip annotation and the `skipChecks` option accept. */
+export const CHECK_NAMES: readonly string[] = [...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW].sort();
+
+/** Options of {@link runChecks} and {@link applyOptOuts}. */
+export interface RunChecksOptions {
+  /**
+   * Report warnings as errors.
+   * @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * Checks turned off for the whole app, by name.
+   * @default - none
+   */
+  readonly skipChecks?: readonly string[];
+}
+
+/** The outcome of the checks. */
+export interface CheckResults {
+  /** Findings that count: errors fail synth, warnings are reported. Sorted. */
+  readonly findings: Finding[];
+  /** Findings an object opted out of with the skip annotation (listed in the report). Sorted. */
+  readonly suppressed: Finding[];
+}
+
+/**
+ * Runs every check over the objects. Pure: the same objects give the same findings.
+ */
+export function runChecks(input: CheckInput | CheckContext, options: RunChecksOptions = {}): CheckResults {
+  const ctx = input instanceof CheckContext ? input : new CheckContext(input);
+  const skipped = new Set(options.skipChecks ?? []);
+  const raw: Finding[] = [];
+  for (const check of CHECKS) {
+    if (skipped.has(check.name)) continue;
+    for (const p of check.run(ctx)) raw.push({ ...p, check: check.name, severity: check.severity });
+  }
+  raw.push(...unknownSkipNames(ctx.objects));
+  return applyOptOuts(raw, ctx.objects, options);
+}
+
+/** Drops app-wide skipped checks, moves findings opted out by annotation aside, applies strict mode. */
+export function applyOptOuts(findings: readonly Finding[], objects: readonly ManifestObject[], options: RunChecksOptions = {}): CheckResults {
+  const skipped = new Set(options.skipChecks ?? []);
+  const byPath = new Map(objects.map((o) => [o.path, o]));
+  const kept: Finding[] = [];
+  const suppressed: Finding[] = [];
+  for (const f of findings) {
+    if (skipped.has(f.check)) continue;
+    const obj = f.object ? byPath.get(f.object.path) : undefined;
+    const severity: Severity = options.strict ? 'error' : f.severity;
+    const finding = severity === f.severity ? f : { ...f, severity };
+    if (obj && f.check !== SKIP_CHECKS_CHECK && skippedChecks(obj).includes(f.check)) suppressed.push(finding);
+    else kept.push(finding);
+  }
+  return { findings: sortFindings(kept), suppressed: sortFindings(suppressed) };
+}
+
+/** A skip annotation naming a check that does not exist is a typo that would silently skip nothing. */
+function unknownSkipNames(objects: readonly ManifestObject[]): Finding[] {
+  const known = new Set(CHECK_NAMES);
+  const out: Finding[] = [];
+  for (const obj of objects) {
+    const unknown = skippedChecks(obj).filter((n) => !known.has(n));
+    if (unknown.length === 0) continue;
+    out.push({
+      ...problem(refOf(obj), `metadata.annotations["${SKIP_CHECKS_ANNOTATION}"]`, unknown.join(','),
+        `it names no known check (known: ${CHECK_NAMES.join(', ')})`, 'fix the check names, or remove the annotation'),
+      check: SKIP_CHECKS_CHECK,
+      severity: 'error',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,290 @@
+/**
+ * Flow verification: computes what the synthesized NetworkPolicies allow, with the evaluator, and
+ * compares it with the declared flow graph. Every declared flow must be allowed on every declared
+ * port; every connection touching a pod of a zero-trust namespace must be declared.
+ *
+ * Work is per pod group (one per workload pod template, plus one per declared peer outside the
+ * app), never per pod pair: reachability comes from the evaluator's label indexes, and the
+ * expected side only expands the declared flows over the groups their endpoints select.
+ */
+import { NetworkPolicyEvaluator, PodGroup, PortRange, ReachabilityEdge } from '../evaluator';
+import { LabelIndex } from '../evaluator/label-index';
+import { isEmpty, NO_PORTS, PortSet, portRange, toPortRanges, union } from '../evaluator/port-set';
+import { parseSelector } from '../evaluator/selector';
+import { Endpoint, labelsKey } from '../flows/endpoint';
+import { Flow, FlowKind } from '../flows/flow-graph';
+import { CheckContext } from './context';
+import { Finding, Severity } from './finding';
+import { compare, ManifestObject, PodTemplate, refOf } from './objects';
+
+/** Check name of a declared flow that the policies deny. */
+export const DECLARED_FLOW_DENIED = 'declared-flow-denied';
+/** Check name of a connection into or out of a zero-trust namespace that no flow declares. */
+export const UNDECLARED_FLOW = 'undeclared-flow';
+
+/** A pod group and what it stands for. */
+export interface GroupInfo {
+  readonly group: PodGroup;
+  /** The workload name, or the declared peer's name for a group outside the app. */
+  readonly name: string;
+  /** The workload kind, or `Peer` for pods outside the app. */
+  readonly kind: string;
+  /** The workload object; undefined for pods outside the app. */
+  readonly object?: ManifestObject;
+}
+
+/** What the verification computed: the groups, the allowed edges and what declares each. */
+export interface NetworkView {
+  /** Every group, sorted by id. */
+  readonly groups: readonly GroupInfo[];
+  /** Every allowed connection governed by at least one policy, sorted by source then destination. */
+  readonly edges: readonly ReachabilityEdge[];
+  /** The kinds of the declared flows behind an edge, by `from -> to`; absent when undeclared. */
+  readonly declaredKinds: ReadonlyMap<string, readonly FlowKind[]>;
+  readonly groupById: ReadonlyMap<string, GroupInfo>;
+}
+
+/** The input of the verification. */
+export interface VerifyInput {
+  readonly context: CheckContext;
+  /** The declared flows. */
+  readonly flows: readonly Flow[];
+  /** The zero-trust namespaces: connections touching their pods must be declared. */
+  readonly zeroTrust: ReadonlySet<string>;
+  /**
+   * Namespaces whose pods the app fully defines: a declared peer there that matches no workload
+   * stands for nothing (elsewhere, for pods outside the app).
+   * @default - the zero-trust namespaces
+   */
+  readonly ownedNamespaces?: ReadonlySet<string>;
+  /** Names (`namespace/name`) of the policies the library rendered; others are the user's. */
+  readonly libraryPolicies?: ReadonlySet<string>;
+}
+
+/** Key of an ordered pair of endpoint ids. */
+export function pairKey(from: string, to: string): string {
+  return `${from} -> ${to}`;
+}
+
+/** `cidr:<cidr>[ except a,b]`, the evaluator's id of an ipBlock. */
+function cidrId(block: { cidr: string; except?: readonly string[] }): string {
+  return block.except?.length ? `cidr:${block.cidr} except ${block.except.join(',')}` : `cidr:${block.cidr}`;
+}
+
+function workloadGroups(templates: readonly PodTemplate[]): GroupInfo[] {
+  const used = new Set<string>();
+  return templates.map((t) => {
+    const ref = refOf(t.object);
+    let id = `${t.namespace}/${ref.kind}/${ref.name}`;
+    for (let n = 2; used.has(id); n++) id = `${t.namespace}/${ref.kind}/${ref.name}#${n}`;
+    used.add(id);
+    const ports = t.ports.filter((p) => Number.isInteger(p.containerPort))
+      .map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol as PortRange['protocol'] }));
+    return { group: { id, namespace: t.namespace, labels: { ...t.labels }, ports }, name: ref.name, kind: ref.kind, object: t.object };
+  });
+}
+
+/** Groups stand-in for pods outside the app that flows name (kube-dns, an ingress controller...). */
+function peerGroups(flows: readonly Flow[], owned: ReadonlySet<string>, index: GroupIndex): GroupInfo[] {
+  const out = new Map<string, GroupInfo>();
+  const endpoints = flows.flatMap((f) => [f.from, f.to]).filter((e) => e.namespace !== undefined);
+  for (const ep of endpoints) {
+    const ns = ep.namespace!;
+    // The app defines every pod of an owned namespace: a selector matching none there is dangling.
+    if (owned.has(ns) || index.select(ns, ep.podLabels ?? {}).length > 0) continue;
+    const id = ep.podLabels ? `${ns}/Peer/${labelsKey(ep.podLabels)}` : `${ns}/Peer/*`;
+    if (out.has(id)) continue;
+    const ports = (ep.ports ?? []).filter((p) => typeof p.port === 'number')
+      .map((p) => ({ containerPort: p.port as number, protocol: p.protocol as PortRange['protocol'] }));
+    out.set(id, {
+      group: { id, namespace: ns, labels: { ...(ep.podLabels ?? {}) }, ports },
+      name: ep.podLabels ? ep.name : `any pod in ${ns}`,
+      kind: 'Peer',
+    });
+  }
+  return [...out.values()];
+}
+
+/** Groups by namespace and labels. */
+class GroupIndex {
+  private readonly byNamespace = new Map<string, LabelIndex<GroupInfo>>();
+
+  public add(g: GroupInfo): void {
+    let idx = this.byNamespace.get(g.group.namespace);
+    if (!idx) this.byNamespace.set(g.group.namespace, (idx = new LabelIndex<GroupInfo>((x) => x.group.labels)));
+    idx.add(g);
+  }
+
+  public select(namespace: string, labels: Readonly<Record<string, string>>): readonly GroupInfo[] {
+    return this.byNamespace.get(namespace)?.select(parseSelector({ matchLabels: labels }, 'endpoint')) ?? [];
+  }
+}
+
+/** The ids an endpoint stands for: the groups it selects and its ipBlocks. */
+function endpointIds(ep: Endpoint, index: GroupIndex): string[] {
+  const ids = ep.namespace !== undefined ? index.select(ep.namespace, ep.podLabels ?? {}).map((g) => g.group.id) : [];
+  return [...ids, ...(ep.ipBlocks ?? []).map(cidrId)];
+}
+
+/** The ports of a flow towards one destination; named ports resolve against its container ports. */
+function flowPorts(flow: Flow, dst: GroupInfo | undefined): PortSet {
+  let set = NO_PORTS;
+  for (const p of flow.ports) {
+    const protocol = p.protocol as PortRange['protocol'];
+    if (typeof p.port === 'number') {
+      set = union(set, portRange(protocol, p.port, p.endPort ?? p.port));
+    } else {
+      for (const c of dst?.group.ports ?? []) {
+        if (c.name === p.port && (c.protocol ?? 'TCP') === protocol) set = union(set, portRange(protocol, c.containerPort));
+      }
+    }
+  }
+  return set;
+}
+
+/** `a` minus `b`. */
+function difference(a: PortSet, b: PortSet): PortSet {
+  const out: Record<string, [number, number][]> = {};
+  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
+    const result: [number, number][] = [];
+    for (const [lo, hi] of a[protocol]) {
+      let start = lo;
+      for (const [blo, bhi] of b[protocol]) {
+        if (bhi < start || blo > hi) continue;
+        if (blo > start) result.push([start, blo - 1]);
+        start = Math.max(start, bhi + 1);
+        if (start > hi) break;
+      }
+      if (start <= hi) result.push([start, hi]);
+    }
+    out[protocol] = result;
+  }
+  return out as unknown as PortSet;
+}
+
+function setOf(ranges: readonly PortRange[]): PortSet {
+  return ranges.reduce((s, r) => union(s, portRange(r.protocol, r.from, r.to)), NO_PORTS);
+}
+
+/** `TCP 3000`, `UDP 53`, `TCP 8000-8080`, `TCP all` for a port set. */
+export function formatPorts(ranges: readonly PortRange[]): string {
+  return ranges.map((r) => (r.from === 1 && r.to === 65535 ? `${r.protocol} all` : `${r.protocol} ${r.from}${r.to !== r.from ? `-${r.to}` : ''}`)).join(', ');
+}
+
+const LIST_LIMIT = 10;
+
+function listed(items: readonly string[]): string {
+  return items.slice(0, LIST_LIMIT).join('; ') + (items.length > LIST_LIMIT ? `; and ${items.length - LIST_LIMIT} more` : '');
+}
+
+/**
+ * Verifies the flows against the policies. Returns the findings (severity error; check names
+ * {@link DECLARED_FLOW_DENIED} and {@link UNDECLARED_FLOW}) and the computed view, for the report.
+ */
+export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: NetworkView } {
+  const { context, flows, zeroTrust } = input;
+  const evaluator: NetworkPolicyEvaluator = context.evaluator;
+  const index = new GroupIndex();
+  const workloads = workloadGroups(context.templates);
+  workloads.forEach((g) => index.add(g));
+  const peers = peerGroups(flows, input.ownedNamespaces ?? zeroTrust, index);
+  peers.forEach((g) => index.add(g));
+  const groups = [...workloads, ...peers].sort((a, b) => compare(a.group.id, b.group.id));
+  const groupById = new Map(groups.map((g) => [g.group.id, g]));
+
+  // Expected: every declared flow expanded over the groups its endpoints select.
+  const expected = new Map<string, { from: string; to: string; ports: PortSet; flows: Flow[] }>();
+  for (const flow of flows) {
+    const srcs = endpointIds(flow.from, index);
+    const dsts = endpointIds(flow.to, index);
+    for (const s of srcs) {
+      for (const d of dsts) {
+        if (!groupById.has(s) && !groupById.has(d)) continue;
+        const ports = flowPorts(flow, groupById.get(d));
+        const key = pairKey(s, d);
+        const prior = expected.get(key);
+        if (prior) {
+          prior.ports = union(prior.ports, ports);
+          prior.flows.push(flow);
+        } else {
+          expected.set(key, { from: s, to: d, ports, flows: [flow] });
+        }
+      }
+    }
+  }
+
+  const edges = evaluator.reachability(groups.map((g) => g.group));
+  const actual = new Map(edges.map((e) => [pairKey(e.from, e.to), e]));
+  const findings: Finding[] = [];
+  const endpointOf = (id: string) => groupById.get(id)?.group ?? { cidr: id.replace(/^cidr:/, '').split(' except ')[0] };
+  const isolated = (id: string, direction: 'ingress' | 'egress') => {
+    const g = groupById.get(id);
+    return g !== undefined && evaluator.isolation(g.group)[direction];
+  };
+
+  // 1. Every declared flow is allowed on every declared port.
+  const denied = new Map<Flow, string[]>();
+  for (const exp of expected.values()) {
+    if (isEmpty(exp.ports)) continue; // e.g. a named port the destination does not declare: nothing to verify
+    const edge = actual.get(pairKey(exp.from, exp.to));
+    if (!edge && !isolated(exp.from, 'egress') && !isolated(exp.to, 'ingress')) continue; // no policy governs the pair
+    const missing = edge ? difference(exp.ports, setOf(edge.ports)) : exp.ports;
+    if (isEmpty(missing)) continue;
+    const ranges = toPortRanges(missing);
+    const first = ranges[0];
+    const verdict = evaluator.check(endpointOf(exp.from), endpointOf(exp.to), first.from, first.protocol);
+    const side = (name: string, v: { isolated: boolean; allowedBy: string[] }) =>
+      v.isolated && v.allowedBy.length === 0 ? [`${name} is isolated and no policy allows it`] : [];
+    const why = [...side(`egress at ${exp.from}`, verdict.egress), ...side(`ingress at ${exp.to}`, verdict.ingress)];
+    const text = `${exp.from} -> ${exp.to} on ${formatPorts(ranges)}${why.length ? ` (${why.join('; ')})` : ''}`;
+    for (const flow of exp.flows) {
+      const list = denied.get(flow) ?? [];
+      list.push(text);
+      denied.set(flow, list);
+    }
+  }
+  for (const [flow, pairs] of denied) {
+    findings.push({
+      check: DECLARED_FLOW_DENIED,
+      severity: 'error',
+      related: [],
+      message: `${flow.declaredBy.join(', ')}: ${flow.kind} flow ${flow.from.qualifiedName ?? flow.from.name} -> ${flow.to.qualifiedName ?? flow.to.name} on ${flow.ports.map(String).join(', ')} is invalid: the synthesized NetworkPolicies deny it: ${listed(pairs.sort(compare))}`,
+      fix: 'look for what changed the rendered policies or the pods: a JSON patch on a policy, pod labels that no longer match the flow\'s selector, or a policy that isolates the source or destination outside the zero-trust namespaces without allowing the flow',
+    });
+  }
+
+  // 2. Nothing touching a zero-trust pod is allowed that no flow declares.
+  const policyObjects = new Map(context.ofKind('NetworkPolicy').map((p) => [`${p.json?.metadata?.namespace ?? 'default'}/${p.json?.metadata?.name}`, p]));
+  const undeclared = new Map<string, { culprits: string[]; lines: string[] }>();
+  const declaredKinds = new Map<string, FlowKind[]>();
+  for (const edge of edges) {
+    const key = pairKey(edge.from, edge.to);
+    const exp = expected.get(key);
+    if (exp) declaredKinds.set(key, [...new Set(exp.flows.map((f) => f.kind))].sort());
+    const touches = [edge.from, edge.to].some((id) => zeroTrust.has(groupById.get(id)?.group.namespace ?? ''));
+    if (!touches) continue;
+    const extra = exp ? difference(setOf(edge.ports), exp.ports) : setOf(edge.ports);
+    if (isEmpty(extra)) continue;
+    const ranges = toPortRanges(extra);
+    const culprits = edge.allowedBy.filter((p) => !input.libraryPolicies?.has(p));
+    const blamed = culprits.length ? culprits : edge.allowedBy;
+    const group = blamed.join(', ');
+    const entry = undeclared.get(group) ?? { culprits: blamed, lines: [] };
+    entry.lines.push(`${edge.from} -> ${edge.to} on ${formatPorts(ranges)}`);
+    undeclared.set(group, entry);
+  }
+  for (const { culprits, lines } of undeclared.values()) {
+    const objects = culprits.map((c) => policyObjects.get(c)).filter((o): o is ManifestObject => o !== undefined);
+    const [object, ...related] = objects.map(refOf);
+    findings.push({
+      check: UNDECLARED_FLOW,
+      severity: 'error' as Severity,
+      ...(object ? { object } : {}),
+      related,
+      message: `${object?.path ?? culprits.join(', ')}: NetworkPolicy ${culprits.join(', ')} is invalid: it allows connections touching a zero-trust namespace that no flow declares: ${listed(lines.sort(compare))}`,
+      fix: 'declare the flow (app.allowFrom(peer), app.allowTo(peer), allowIngressFrom/allowEgressTo) instead of writing the policy, or narrow the policy to the declared flows',
+    });
+  }
+
+  return { findings, view: { groups, edges, declaredKinds, groupById } };
+}

@@ -1,0 +1,288 @@
+/**
+ * The network report as data: computed from the synthesized objects and the reachability the flow
+ * verification computed, never from what constructs meant. Deterministic: every list is sorted,
+ * nothing depends on time, paths on disk or declaration order.
+ */
+import { ReachabilityEdge } from '../evaluator';
+import { CheckContext } from '../checks/context';
+import { Finding } from '../checks/finding';
+import { annotation, compare, ManifestObject, namespaceOf } from '../checks/objects';
+import { tlsHostCovers } from '../checks/rules/ingress-host-match-tls';
+import { formatPorts, NetworkView, pairKey } from '../checks/verify';
+
+/** Version of the JSON layout; bumped on incompatible changes. */
+export const REPORT_VERSION = 1;
+
+/** One end of the allowed flows: a workload, pods outside the app that flows name, or an IP block. */
+export interface ReportEndpoint {
+  /** `<namespace>/<Kind>/<name>` for workloads, `<namespace>/Peer/<labels>` for pods outside the app, `cidr:<cidr>` for IP blocks. */
+  readonly id: string;
+  readonly type: 'workload' | 'external-pods' | 'ip-block';
+  readonly namespace?: string;
+  readonly name: string;
+  /** The workload kind (Deployment, StatefulSet, ...). */
+  readonly kind?: string;
+  /** The construct path of the workload. */
+  readonly path?: string;
+  /** Whether NetworkPolicies isolate the pods (workloads only). */
+  readonly isolated?: { readonly ingress: boolean; readonly egress: boolean };
+}
+
+/** One allowed connection. */
+export interface ReportFlow {
+  readonly from: string;
+  readonly to: string;
+  /** `TCP 3000`, `UDP 53`, `TCP 8000-8080`, `TCP all`. */
+  readonly ports: readonly string[];
+  /** `<namespace>/<policy>` of every policy allowing it, on either side. */
+  readonly allowedBy: readonly string[];
+  /** Kinds of the declared flows behind it (`app`, `dns`, `gateway`); empty when not declared. */
+  readonly declared: readonly string[];
+}
+
+/** One route into the cluster through an Ingress or an HTTPRoute. */
+export interface ReportEntryPoint {
+  readonly namespace: string;
+  /** `Ingress/<name>` or `HTTPRoute/<name>`. */
+  readonly via: string;
+  readonly path: string;
+  /** The ingress class or the parent Gateway(s). */
+  readonly gateway: string;
+  /** `*` when the rule names no host. */
+  readonly host: string;
+  /** The matched path, with its type, e.g. `/api (Prefix)`; `(default backend)` for an Ingress default backend. */
+  readonly match: string;
+  /** `<service>:<port>`, or `redirect <scheme>://...` for a redirect rule. */
+  readonly backend: string;
+  /** Endpoint ids of the pods behind the backend Service. */
+  readonly targets: readonly string[];
+  /** TLS on this host: `on`, `off`, or `unknown` when the Gateway is not in the app. */
+  readonly tls: 'on' | 'off' | 'unknown';
+  /** The certificate Secret, when known. */
+  readonly tlsSecret?: string;
+}
+
+/** One Service. */
+export interface ReportService {
+  readonly namespace: string;
+  readonly name: string;
+  /** ClusterIP, Headless, NodePort, LoadBalancer or ExternalName. */
+  readonly type: string;
+  /** `<name>.<namespace>.svc.<cluster domain>`. */
+  readonly dnsName: string;
+  /** `80 -> 3000 TCP`, with `nodePort` when set. */
+  readonly ports: readonly string[];
+  /** Endpoint ids of the selected pods. */
+  readonly targets: readonly string[];
+  /** The CNAME target of an ExternalName Service. */
+  readonly externalName?: string;
+  readonly path: string;
+}
+
+/** A namespace seen in the app. */
+export interface ReportNamespace {
+  readonly name: string;
+  /** A ZeroTrustNamespace of the app. */
+  readonly zeroTrust: boolean;
+  /** Whether the app has objects in it (otherwise only flows name it). */
+  readonly inApp: boolean;
+  /** Endpoint ids of its workloads. */
+  readonly workloads: readonly string[];
+}
+
+/** A finding, flattened for the report. */
+export interface ReportFinding {
+  readonly check: string;
+  readonly severity: string;
+  readonly message: string;
+  readonly fix: string;
+  /** The construct path of the object the finding is about. */
+  readonly object?: string;
+}
+
+/** The whole report. */
+export interface NetworkReport {
+  readonly version: number;
+  readonly namespaces: readonly ReportNamespace[];
+  readonly endpoints: readonly ReportEndpoint[];
+  readonly flows: readonly ReportFlow[];
+  readonly entryPoints: readonly ReportEntryPoint[];
+  readonly services: readonly ReportService[];
+  /** Findings that did not fail synth (warnings). */
+  readonly findings: readonly ReportFinding[];
+  /** Findings objects opted out of with the skip annotation. */
+  readonly suppressed: readonly ReportFinding[];
+}
+
+/** Inputs of {@link buildReport}. */
+export interface BuildReportInput {
+  readonly context: CheckContext;
+  readonly view: NetworkView;
+  readonly zeroTrust: ReadonlySet<string>;
+  readonly findings: readonly Finding[];
+  readonly suppressed: readonly Finding[];
+  /** @default 'cluster.local' */
+  readonly clusterDomain?: string;
+}
+
+/** Builds the report. */
+export function buildReport(input: BuildReportInput): NetworkReport {
+  const { context, view, zeroTrust } = input;
+  const domain = input.clusterDomain ?? 'cluster.local';
+
+  const endpoints = new Map<string, ReportEndpoint>();
+  for (const g of view.groups) {
+    const workload = g.object !== undefined;
+    const isolation = workload ? context.evaluator.isolation(g.group) : undefined;
+    endpoints.set(g.group.id, {
+      id: g.group.id,
+      type: workload ? 'workload' : 'external-pods',
+      namespace: g.group.namespace,
+      name: g.name,
+      ...(workload ? { kind: g.kind, path: g.object!.path, isolated: { ingress: isolation!.ingress, egress: isolation!.egress } } : {}),
+    });
+  }
+  const flows = view.edges.map((e) => reportFlow(e, view));
+  for (const f of flows) {
+    for (const id of [f.from, f.to]) {
+      if (!endpoints.has(id)) endpoints.set(id, { id, type: 'ip-block', name: id.replace(/^cidr:/, '') });
+    }
+  }
+
+  const services = context.ofKind('Service').map((s) => reportService(s, context, view, domain))
+    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+  const entryPoints = reportEntryPoints(context, view)
+    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.host, b.host) || compare(a.match, b.match) || compare(a.via, b.via));
+
+  const appNamespaces = new Set(context.objects.filter((o) => o.json?.kind !== 'Namespace' && o.json?.metadata?.namespace).map(namespaceOf));
+  for (const ns of context.ofKind('Namespace')) appNamespaces.add(String(ns.json?.metadata?.name));
+  const allNamespaces = new Set([...appNamespaces, ...zeroTrust]);
+  for (const e of endpoints.values()) if (e.namespace) allNamespaces.add(e.namespace);
+  const namespaces = [...allNamespaces].sort(compare).map((name) => ({
+    name,
+    zeroTrust: zeroTrust.has(name),
+    inApp: appNamespaces.has(name) || zeroTrust.has(name),
+    workloads: [...endpoints.values()].filter((e) => e.type === 'workload' && e.namespace === name).map((e) => e.id).sort(compare),
+  }));
+
+  const findingOf = (f: Finding): ReportFinding => ({
+    check: f.check, severity: f.severity, message: f.message, fix: f.fix, ...(f.object ? { object: f.object.path } : {}),
+  });
+  return {
+    version: REPORT_VERSION,
+    namespaces,
+    endpoints: [...endpoints.values()].sort((a, b) => compare(a.id, b.id)),
+    flows,
+    entryPoints,
+    services,
+    findings: input.findings.map(findingOf),
+    suppressed: input.suppressed.map(findingOf),
+  };
+}
+
+function reportFlow(e: ReachabilityEdge, view: NetworkView): ReportFlow {
+  return {
+    from: e.from,
+    to: e.to,
+    ports: formatPorts(e.ports).split(', '),
+    allowedBy: [...e.allowedBy],
+    declared: [...(view.declaredKinds.get(pairKey(e.from, e.to)) ?? [])],
+  };
+}
+
+/** Endpoint ids of the workloads a Service selector selects. */
+function selectedBy(context: CheckContext, view: NetworkView, namespace: string, selector: any): string[] {
+  if (!selector || Object.keys(selector).length === 0) return [];
+  const objects = new Set(context.selectTemplatesByLabels(namespace, selector).map((t) => t.object));
+  return view.groups.filter((g) => g.object && objects.has(g.object)).map((g) => g.group.id).sort(compare);
+}
+
+function reportService(s: ManifestObject, context: CheckContext, view: NetworkView, domain: string): ReportService {
+  const spec = s.json?.spec ?? {};
+  const ns = namespaceOf(s);
+  const name = String(s.json?.metadata?.name);
+  const type = spec.type === 'ExternalName' ? 'ExternalName'
+    : spec.clusterIP === 'None' ? 'Headless' : String(spec.type ?? 'ClusterIP');
+  const ports = (spec.ports ?? []).map((p: any) =>
+    `${p.name ? `${p.name} ` : ''}${p.port} -> ${p.targetPort ?? p.port} ${p.protocol ?? 'TCP'}${p.nodePort ? ` (nodePort ${p.nodePort})` : ''}`);
+  return {
+    namespace: ns,
+    name,
+    type,
+    dnsName: `${name}.${ns}.svc.${domain}`,
+    ports,
+    targets: type === 'ExternalName' ? [] : selectedBy(context, view, ns, spec.selector),
+    ...(type === 'ExternalName' ? { externalName: String(spec.externalName) } : {}),
+    path: s.path,
+  };
+}
+
+function reportEntryPoints(context: CheckContext, view: NetworkView): ReportEntryPoint[] {
+  const out: ReportEntryPoint[] = [];
+  const targetsOf = (ns: string, service: string): string[] => {
+    const svc = context.service(ns, service);
+    return svc ? selectedBy(context, view, ns, svc.json?.spec?.selector) : [];
+  };
+  for (const ing of context.ofKind('Ingress')) {
+    const ns = namespaceOf(ing);
+    const spec = ing.json?.spec ?? {};
+    const gateway = `class ${spec.ingressClassName ?? annotation(ing, 'kubernetes.io/ingress.class') ?? '(default)'}`;
+    const tls: any[] = spec.tls ?? [];
+    const tlsFor = (host: string) => {
+      const entry = tls.find((t) => (t?.hosts ?? []).some((h: string) => h === host || (host !== '*' && tlsHostCovers(h, host))))
+        ?? (host === '*' ? tls.find((t) => !(t?.hosts ?? []).length) : undefined);
+      return entry ? { tls: 'on' as const, ...(entry.secretName ? { tlsSecret: String(entry.secretName) } : {}) } : { tls: 'off' as const };
+    };
+    const base = { namespace: ns, via: `Ingress/${ing.json?.metadata?.name}`, path: ing.path, gateway };
+    const backendText = (b: any) => (b?.service ? `${b.service.name}:${b.service.port?.number ?? b.service.port?.name}` : `${b?.resource?.kind ?? 'resource'}/${b?.resource?.name ?? '?'}`);
+    if (spec.defaultBackend) {
+      out.push({ ...base, host: '*', match: '(default backend)', backend: backendText(spec.defaultBackend),
+        targets: spec.defaultBackend.service ? targetsOf(ns, spec.defaultBackend.service.name) : [], ...tlsFor('*') });
+    }
+    for (const rule of spec.rules ?? []) {
+      const host = rule?.host || '*';
+      for (const p of rule?.http?.paths ?? []) {
+        out.push({ ...base, host, match: `${p?.path ?? ''} (${p?.pathType ?? 'ImplementationSpecific'})`, backend: backendText(p?.backend),
+          targets: p?.backend?.service ? targetsOf(ns, p.backend.service.name) : [], ...tlsFor(host) });
+      }
+    }
+  }
+  const gateways = new Map(context.ofKind('Gateway').map((g) => [`${namespaceOf(g)}/${g.json?.metadata?.name}`, g]));
+  for (const route of context.ofKind('HTTPRoute')) {
+    const ns = namespaceOf(route);
+    const spec = route.json?.spec ?? {};
+    const parents: any[] = spec.parentRefs ?? [];
+    const gateway = parents.map((p) => `${p?.namespace ?? ns}/${p?.name}${p?.sectionName ? `#${p.sectionName}` : ''}`).join(', ');
+    const listeners = parents.flatMap((p) => {
+      const gw = gateways.get(`${p?.namespace ?? ns}/${p?.name}`);
+      if (!gw) return [undefined];
+      const all: any[] = gw.json?.spec?.listeners ?? [];
+      return p?.sectionName ? all.filter((l) => l?.name === p.sectionName) : all;
+    });
+    const tlsState = (): Pick<ReportEntryPoint, 'tls' | 'tlsSecret'> => {
+      if (listeners.length === 0 || listeners.some((l) => l === undefined)) return { tls: 'unknown' };
+      const secure = listeners.filter((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS');
+      if (secure.length === 0) return { tls: 'off' };
+      const secret = secure[0]?.tls?.certificateRefs?.[0]?.name;
+      return { tls: secure.length === listeners.length ? 'on' : 'unknown', ...(secret ? { tlsSecret: String(secret) } : {}) };
+    };
+    const hosts: string[] = spec.hostnames?.length ? spec.hostnames.map(String) : ['*'];
+    for (const rule of spec.rules ?? []) {
+      const matches: any[] = rule?.matches?.length ? rule.matches : [{}];
+      const redirect = (rule?.filters ?? []).find((f: any) => f?.type === 'RequestRedirect')?.requestRedirect;
+      const refs: any[] = (rule?.backendRefs ?? []).filter((r: any) => (r?.group ?? '') === '' && (r?.kind ?? 'Service') === 'Service');
+      const backends = redirect
+        ? [{ backend: `redirect ${redirect.scheme ?? ''}${redirect.scheme ? '://' : ''}${redirect.hostname ?? '(same host)'}${redirect.port ? `:${redirect.port}` : ''}`, targets: [] as string[] }]
+        : refs.map((r) => ({ backend: `${r.namespace && r.namespace !== ns ? `${r.namespace}/` : ''}${r.name}:${r.port ?? '?'}`, targets: targetsOf(String(r.namespace ?? ns), String(r.name)) }));
+      for (const host of hosts) {
+        for (const m of matches) {
+          const match = `${m?.path?.value ?? '/'} (${m?.path?.type ?? 'PathPrefix'})${m?.method ? ` ${m.method}` : ''}${m?.headers?.length ? ' +headers' : ''}`;
+          for (const b of backends) {
+            out.push({ namespace: ns, via: `HTTPRoute/${route.json?.metadata?.name}`, path: route.path, gateway, host, match, ...b, ...tlsState() });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}

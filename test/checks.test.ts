@@ -1,0 +1,516 @@
+/**
+ * Cross-object checks at synth: for each check, a broken app it catches (synth fails naming the
+ * check, the object and its construct path) and a correct app it passes (synth succeeds and every
+ * object is schema-validated by test/util.ts). Edge cases run on plain JSON through runChecks().
+ */
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import {
+  ApiGateway, CHECKS, EXTERNAL_BACKENDS_ANNOTATION, IngressController, NetworkModel, Peer, Port, runChecks, ServiceType,
+  SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp, ZeroTrustNamespace,
+} from '../lib';
+import { tlsHostCovers } from '../lib/checks/rules/ingress-host-match-tls';
+import { synth, testApp } from './util';
+
+interface Shop {
+  readonly app: App;
+  readonly chart: Chart;
+  readonly prod: ZeroTrustNamespace;
+  readonly api: WebApp;
+  readonly web: WebApp;
+}
+
+/** A zero-trust `production` namespace with `api` (3000) and `web` (8080), web -> api declared. */
+function shop(): Shop {
+  const app = testApp();
+  const chart = new Chart(app, 'test');
+  const prod = new ZeroTrustNamespace(chart, 'production');
+  const api = new WebApp(chart, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 });
+  const web = new WebApp(chart, 'web', { namespace: prod, image: 'ghcr.io/acme/web:1.0.0', containerPort: 8080 });
+  api.allowFrom(web);
+  return { app, chart, prod, api, web };
+}
+
+/** Runs synth, expecting it to fail; returns the error text. */
+function synthError(app: App): string {
+  try {
+    app.synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synth to fail');
+}
+
+/** The findings lines of a synth error that belong to one check. */
+function linesOf(message: string, check: string): string[] {
+  return message.split('\n').filter((l) => l.includes(`[${check}]`));
+}
+
+function service(chart: Chart, id: string, spec: k8s.ServiceSpec, annotations?: Record<string, string>): ApiObject {
+  return new k8s.KubeService(chart, id, { metadata: { name: id, namespace: 'production', ...(annotations ? { annotations } : {}) }, spec });
+}
+
+function ingress(chart: Chart, id: string, spec: k8s.IngressSpec, annotations?: Record<string, string>): ApiObject {
+  return new k8s.KubeIngress(chart, id, { metadata: { name: id, namespace: 'production', ...(annotations ? { annotations } : {}) }, spec });
+}
+
+function rule(host: string, path: string, name: string, port: number | string): k8s.IngressRule {
+  return {
+    host,
+    http: {
+      paths: [{
+        path, pathType: 'Prefix',
+        backend: { service: { name, port: typeof port === 'number' ? { number: port } : { name: port } } },
+      }],
+    },
+  };
+}
+
+describe('the check table', () => {
+  test('every check has a unique kebab-case name, a severity and a description', () => {
+    const names = CHECKS.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const c of CHECKS) {
+      expect(c.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(['error', 'warning']).toContain(c.severity);
+      expect(c.description.length).toBeGreaterThan(20);
+    }
+    expect(CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name)).toEqual(['pod-networkpolicy']);
+  });
+
+  test('the example shop passes every check', () => {
+    const { objects } = synth(shop().app);
+    expect(objects.length).toBeGreaterThan(5);
+  });
+});
+
+describe('service-targets-pod', () => {
+  test('a Service whose selector matches no pod template fails synth, naming it and its path', () => {
+    const s = shop();
+    service(s.chart, 'typo', { selector: { app: 'apii' }, ports: [{ port: 80, targetPort: k8s.IntOrString.fromNumber(3000) }] });
+    const lines = linesOf(synthError(s.app), 'service-targets-pod');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('test/typo: Service production/typo spec.selector "{app=apii}" is invalid: it matches no pod template in namespace "production"');
+    expect(lines[0]).toContain('Deployment api {app=api');
+    expect(lines[0]).toContain('Fix: make the selector match');
+  });
+
+  test('a second Service selecting the app\'s pods passes; ExternalName and selector-less Services are not judged', () => {
+    const s = shop();
+    service(s.chart, 'api-internal', { selector: { app: 'api' }, ports: [{ port: 8080, targetPort: k8s.IntOrString.fromNumber(3000) }] });
+    service(s.chart, 'manual', { ports: [{ port: 80 }] });
+    service(s.chart, 'cname', { type: 'ExternalName', externalName: 'db.example.com' });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+
+  test('a failing synth writes no file', () => {
+    const s = shop();
+    service(s.chart, 'typo', { selector: { app: 'nope' }, ports: [{ port: 80 }] });
+    synthError(s.app);
+    const fs = require('fs') as typeof import('fs');
+    expect(fs.readdirSync(s.app.outdir)).toEqual([]);
+  });
+});
+
+describe('service-target-port', () => {
+  test('a numeric targetPort no container declares fails synth, listing the declared ports', () => {
+    const s = shop();
+    service(s.chart, 'api-alt', { selector: { app: 'api' }, ports: [{ port: 80, targetPort: k8s.IntOrString.fromNumber(3001) }] });
+    const lines = linesOf(synthError(s.app), 'service-target-port');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('test/api-alt: Service production/api-alt spec.ports[0].targetPort 3001 is invalid');
+    expect(lines[0]).toContain('(they declare TCP/3000)');
+  });
+
+  test('a named targetPort the pods do not name, or a protocol they do not serve, fails synth', () => {
+    const s = shop();
+    service(s.chart, 'api-named', { selector: { app: 'api' }, ports: [{ port: 80, targetPort: k8s.IntOrString.fromString('web') }] });
+    service(s.chart, 'api-udp', { selector: { app: 'api' }, ports: [{ port: 80, protocol: 'UDP', targetPort: k8s.IntOrString.fromNumber(3000) }] });
+    const lines = linesOf(synthError(s.app), 'service-target-port');
+    expect(lines).toHaveLength(2);
+    expect(lines.join('\n')).toContain('no TCP container port named "web" in Deployment production/api');
+    expect(lines.join('\n')).toContain('declares UDP port 3000');
+  });
+
+  test('a targetPort by the container port name, or by number, passes; an omitted targetPort means the port', () => {
+    const s = shop();
+    service(s.chart, 'api-named', { selector: { app: 'api' }, ports: [{ port: 80, targetPort: k8s.IntOrString.fromString('http') }] });
+    service(s.chart, 'api-direct', { selector: { app: 'api' }, ports: [{ port: 3000 }] });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+});
+
+describe('ingress-targets-service', () => {
+  test('a backend naming a missing Service or a port the Service lacks fails synth', () => {
+    const s = shop();
+    ingress(s.chart, 'edge', {
+      ingressClassName: 'nginx',
+      rules: [rule('a.example.com', '/', 'apii', 80), rule('b.example.com', '/', 'api', 3000), rule('c.example.com', '/', 'api', 'http')],
+    });
+    const lines = linesOf(synthError(s.app), 'ingress-targets-service');
+    expect(lines).toHaveLength(3);
+    const text = lines.join('\n');
+    expect(text).toContain('test/edge: Ingress production/edge spec.rules[0].http.paths[0].backend.service.name "apii" is invalid: there is no Service "apii" in namespace "production"');
+    expect(text).toContain(`list "apii" in the annotation ${EXTERNAL_BACKENDS_ANNOTATION}`);
+    expect(text).toContain('spec.rules[1].http.paths[0].backend.service.port 3000 is invalid: Service production/api has no port numbered 3000 (it has 80)');
+    expect(text).toContain('has no port named "http"');
+  });
+
+  test('an HTTPRoute backendRef to a missing Service fails synth; one to an existing Service passes', () => {
+    const broken = shop();
+    new ApiObject(broken.chart, 'route', {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'route', namespace: 'production' },
+      spec: { parentRefs: [{ name: 'public', namespace: 'gateways' }], rules: [{ backendRefs: [{ name: 'missing', port: 80 }] }] },
+    });
+    expect(linesOf(synthError(broken.app), 'ingress-targets-service')[0])
+      .toContain('test/route: HTTPRoute production/route spec.rules[0].backendRefs[0].name "missing" is invalid');
+
+    const ok = shop();
+    new ApiObject(ok.chart, 'route', {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'route', namespace: 'production' },
+      spec: { parentRefs: [{ name: 'public', namespace: 'gateways' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] },
+    });
+    expect(() => synth(ok.app)).not.toThrow();
+  });
+
+  test('backends declared external, by annotation or by option, pass; so do the ApiGateway\'s own', () => {
+    const s = shop();
+    ingress(s.chart, 'edge', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'legacy', 80)] },
+      { [EXTERNAL_BACKENDS_ANNOTATION]: 'legacy' });
+    ingress(s.chart, 'edge2', { ingressClassName: 'nginx', rules: [rule('b.example.com', '/', 'billing', 8080)] });
+    NetworkModel.of(s.app).configure({ externalBackends: ['production/billing'] });
+    const gw = new ApiGateway(s.chart, 'gateway', { namespace: s.prod, controller: IngressController.nginx(), tls: Tls.secret('app-tls') });
+    gw.addRoute({ host: 'app.example.com', backend: s.web });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+
+  test('a malformed externalBackends entry is an error', () => {
+    const s = shop();
+    NetworkModel.of(s.app).configure({ externalBackends: ['billing'] });
+    expect(synthError(s.app)).toContain('externalBackends ["billing"] is invalid: each entry must be "<namespace>/<service name>"');
+  });
+});
+
+describe('duplicate-route', () => {
+  test('two ApiGateways routing the same host and path fail synth, naming both', () => {
+    const s = shop();
+    for (const id of ['public', 'public2']) {
+      const gw = new ApiGateway(s.chart, id, { namespace: s.prod, controller: IngressController.nginx(), tls: Tls.secret(`${id}-tls`) });
+      gw.addRoute({ host: 'app.example.com', path: '/', backend: s.web });
+    }
+    const lines = linesOf(synthError(s.app), 'duplicate-route');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('test/public2/Ingress: Ingress production/public2 spec.rules[0].http.paths[0] "host app.example.com path / (Prefix, class nginx)" is invalid');
+    expect(lines[0]).toContain('Ingress production/public (test/public/Ingress) routes it already');
+  });
+
+  test('/api and /api/ as Prefix are the same route', () => {
+    const s = shop();
+    ingress(s.chart, 'one', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/api', 'api', 80)] });
+    ingress(s.chart, 'two', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/api/', 'api', 80)] });
+    expect(linesOf(synthError(s.app), 'duplicate-route')).toHaveLength(1);
+  });
+
+  test('other classes, other hosts, other paths and nginx canaries pass', () => {
+    const s = shop();
+    ingress(s.chart, 'one', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'api', 80)] });
+    ingress(s.chart, 'internal', { ingressClassName: 'traefik', rules: [rule('a.example.com', '/', 'api', 80)] });
+    ingress(s.chart, 'other-host', { ingressClassName: 'nginx', rules: [rule('b.example.com', '/', 'api', 80)] });
+    ingress(s.chart, 'other-path', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/v2', 'api', 80)] });
+    ingress(s.chart, 'canary', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'web', 80)] },
+      { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10' });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+
+  test('HTTPRoutes on the same parent and host clash unless a header match sets them apart', () => {
+    const route = (name: string, matches: any[]) => ({
+      json: {
+        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: 'production' },
+        spec: { parentRefs: [{ name: 'public' }], hostnames: ['a.example.com'], rules: [{ matches, backendRefs: [{ name: 'api', port: 80 }] }] },
+      },
+      path: `t/${name}`,
+    });
+    const run = (objects: any[]) => runChecks({ objects }).findings.filter((f) => f.check === 'duplicate-route');
+    expect(run([route('a', []), route('b', [{ path: { type: 'PathPrefix', value: '/' } }])])).toHaveLength(1);
+    expect(run([route('a', []), route('b', [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ name: 'x-canary', value: '1' }] }])])).toHaveLength(0);
+    expect(run([route('a', [{ path: { type: 'Exact', value: '/' } }]), route('b', [])])).toHaveLength(0);
+  });
+});
+
+describe('ingress-host-match-tls', () => {
+  test('a rule host missing from tls[].hosts fails synth', () => {
+    const s = shop();
+    ingress(s.chart, 'edge', {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['a.example.com'], secretName: 'edge-tls' }],
+      rules: [rule('a.example.com', '/', 'api', 80), rule('b.example.com', '/', 'web', 80)],
+    });
+    const lines = linesOf(synthError(s.app), 'ingress-host-match-tls');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('test/edge: Ingress production/edge spec.rules[1].host "b.example.com" is invalid: it is not in spec.tls[].hosts (a.example.com)');
+  });
+
+  test('listed hosts and one-label wildcards pass; an Ingress without tls is not judged', () => {
+    const s = shop();
+    ingress(s.chart, 'edge', {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['*.example.com'], secretName: 'edge-tls' }],
+      rules: [rule('a.example.com', '/', 'api', 80), rule('b.example.com', '/', 'web', 80)],
+    });
+    ingress(s.chart, 'plain', { ingressClassName: 'nginx', rules: [rule('c.example.org', '/', 'api', 80)] });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+
+  test('a wildcard covers exactly one label', () => {
+    expect(tlsHostCovers('*.example.com', 'a.example.com')).toBe(true);
+    expect(tlsHostCovers('*.example.com', 'a.b.example.com')).toBe(false);
+    expect(tlsHostCovers('*.example.com', 'example.com')).toBe(false);
+    expect(tlsHostCovers('a.example.com', 'a.example.com')).toBe(true);
+  });
+});
+
+describe('duplicate-nodeport', () => {
+  test('two Services claiming one nodePort fail synth, naming both', () => {
+    const s = shop();
+    new WebApp(s.chart, 'one', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30080 });
+    new WebApp(s.chart, 'two', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30080 });
+    const lines = linesOf(synthError(s.app), 'duplicate-nodeport');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('test/two/Service: Service production/two spec.ports[0].nodePort 30080 is invalid: Service production/one (test/one/Service) claims nodePort 30080 too');
+  });
+
+  test('distinct nodePorts pass; one Service may use a nodePort for TCP and UDP', () => {
+    const s = shop();
+    new WebApp(s.chart, 'one', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30080 });
+    new WebApp(s.chart, 'two', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30081 });
+    expect(() => synth(s.app)).not.toThrow();
+    const dual = {
+      json: {
+        apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns', namespace: 'x' },
+        spec: { type: 'NodePort', ports: [{ name: 'udp', port: 53, protocol: 'UDP', nodePort: 30053 }, { name: 'tcp', port: 53, nodePort: 30053 }] },
+      },
+      path: 't/dns',
+    };
+    expect(runChecks({ objects: [dual] }).findings.filter((f) => f.check === 'duplicate-nodeport')).toEqual([]);
+  });
+});
+
+describe('metadata-namespace', () => {
+  test('a namespaced object without metadata.namespace fails synth', () => {
+    const s = shop();
+    const bare = new Chart(s.app, 'bare');
+    new k8s.KubeConfigMap(bare, 'settings', { metadata: { name: 'settings' }, data: { a: 'b' } });
+    const lines = linesOf(synthError(s.app), 'metadata-namespace');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('bare/settings: ConfigMap settings metadata.namespace undefined is invalid: a ConfigMap is namespaced and must name its namespace');
+  });
+
+  test('a namespace from the Chart passes; cluster-scoped kinds are not judged', () => {
+    const s = shop();
+    const scoped = new Chart(s.app, 'scoped', { namespace: 'production' });
+    new k8s.KubeConfigMap(scoped, 'settings', { metadata: { name: 'settings' }, data: { a: 'b' } });
+    expect(() => synth(s.app)).not.toThrow();
+    const objects = [
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } },
+      { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'le' } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' } },
+      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'tenants.acme.io' }, spec: { scope: 'Cluster', names: { kind: 'Tenant' } } },
+      { apiVersion: 'acme.io/v1', kind: 'Tenant', metadata: { name: 't' } },
+      { apiVersion: 'acme.io/v1', kind: 'Widget', metadata: { name: 'w' } },
+    ].map((json, i) => ({ json, path: `t/${i}` }));
+    expect(runChecks({ objects }).findings.filter((f) => f.check === 'metadata-namespace').map((f) => f.object?.name)).toEqual(['w']);
+  });
+});
+
+describe('networkpolicy-targets-pod', () => {
+  test('a policy in a zero-trust namespace selecting no pod fails synth', () => {
+    const s = shop();
+    new k8s.KubeNetworkPolicy(s.chart, 'deny-apii', {
+      metadata: { name: 'deny-apii', namespace: 'production' },
+      spec: { podSelector: { matchLabels: { app: 'apii' } }, policyTypes: ['Ingress'] },
+    });
+    const lines = linesOf(synthError(s.app), 'networkpolicy-targets-pod');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('test/deny-apii: NetworkPolicy production/deny-apii spec.podSelector "{app=apii}" is invalid: it selects no pod in namespace "production"');
+  });
+
+  test('selecting pods, selecting all, or a namespace the app does not own passes', () => {
+    const s = shop();
+    new k8s.KubeNetworkPolicy(s.chart, 'deny-api', {
+      metadata: { name: 'deny-api', namespace: 'production' },
+      spec: { podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['api', 'apii'] }] }, policyTypes: ['Ingress'] },
+    });
+    new k8s.KubeNetworkPolicy(s.chart, 'deny-all', {
+      metadata: { name: 'deny-all-ingress', namespace: 'production' }, spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+    new k8s.KubeNetworkPolicy(s.chart, 'monitoring', {
+      metadata: { name: 'protect-prometheus', namespace: 'monitoring' },
+      spec: { podSelector: { matchLabels: { app: 'prometheus' } }, policyTypes: ['Ingress'] },
+    });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+});
+
+describe('networkpolicy-peer-targets-pod', () => {
+  test('a raw policy peer selecting no pod of a zero-trust namespace fails synth', () => {
+    const s = shop();
+    new k8s.KubeNetworkPolicy(s.chart, 'web-egress', {
+      metadata: { name: 'web-egress', namespace: 'production' },
+      spec: {
+        podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: { matchLabels: { app: 'apii' } } }] }],
+      },
+    });
+    const lines = linesOf(synthError(s.app), 'networkpolicy-peer-targets-pod');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('test/web-egress: NetworkPolicy production/web-egress spec.egress[0].to[0].podSelector "{app=apii}" is invalid: it selects no pod in namespace "production"');
+  });
+
+  test('a declared Peer.pods() with a typo in a zero-trust namespace fails synth at the rendered policy', () => {
+    const s = shop();
+    s.api.allowIngressFrom(Peer.pods({ labels: { app: 'wbe' } }));
+    const lines = linesOf(synthError(s.app), 'networkpolicy-peer-targets-pod');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('NetworkPolicy production/allow-wbe-to-api spec.ingress[0].from[0].podSelector "{app=wbe}" is invalid');
+  });
+
+  test('peers outside the app (kube-dns, an ingress controller, another namespace) pass', () => {
+    const s = shop();
+    s.api.allowIngressFrom(Peer.pods({ namespace: 'monitoring', labels: { app: 'prometheus' } }));
+    new k8s.KubeNetworkPolicy(s.chart, 'web-dns', {
+      metadata: { name: 'web-dns', namespace: 'production' },
+      spec: {
+        podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+        egress: [
+          { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }] },
+          { to: [{ namespaceSelector: { matchLabels: { team: 'platform' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }] },
+        ],
+      },
+    });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+
+  test('sharedNamespaces tells that pods from outside the app run in a zero-trust namespace too', () => {
+    const s = shop();
+    s.api.allowEgressTo(Peer.pods({ labels: { app: 'statsd' } }), Port.udp(8125));
+    NetworkModel.of(s.app).configure({ sharedNamespaces: ['production'] });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+
+  test('sharedNamespaces must name zero-trust namespaces', () => {
+    const s = shop();
+    NetworkModel.of(s.app).configure({ sharedNamespaces: ['monitoring'] });
+    expect(synthError(s.app)).toContain('sharedNamespaces ["monitoring"] is invalid: must name zero-trust namespaces');
+  });
+});
+
+describe('pod-networkpolicy (a warning)', () => {
+  function plain(before: (app: App) => void = () => undefined): { app: App; legacy: WebApp } {
+    const app = testApp();
+    before(app);
+    const chart = new Chart(app, 'test');
+    const legacy = new WebApp(chart, 'legacy', { namespace: 'legacy', image: 'a:1', containerPort: 80 });
+    return { app, legacy };
+  }
+
+  test('a workload no policy isolates is reported on its construct and stderr, and synth succeeds', () => {
+    const { app, legacy } = plain();
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      synth(app);
+      const printed = stderr.mock.calls.map((c) => String(c[0])).join('');
+      expect(printed).toContain('[cdk8s-networking] warning: [pod-networkpolicy] test/legacy/Deployment/Resource: Deployment legacy/legacy pods "legacy" is invalid: no NetworkPolicy of namespace "legacy" isolates them for ingress or egress');
+    } finally {
+      stderr.mockRestore();
+    }
+    const recorded = legacy.deployment.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === WARNING_METADATA);
+    expect(recorded).toHaveLength(1);
+  });
+
+  test('strict mode turns it into an error: by option, by context, by environment', () => {
+    const byOption = plain();
+    NetworkModel.of(byOption.app).configure({ strict: true });
+    expect(linesOf(synthError(byOption.app), 'pod-networkpolicy')).toHaveLength(1);
+
+    const byContext = plain((app) => app.node.setContext('cdk8s-networking:strict', true));
+    expect(linesOf(synthError(byContext.app), 'pod-networkpolicy')).toHaveLength(1);
+
+    const byEnv = plain();
+    process.env.CDK8S_NETWORKING_STRICT = 'true';
+    try {
+      expect(linesOf(synthError(byEnv.app), 'pod-networkpolicy')).toHaveLength(1);
+      const optionWins = plain();
+      NetworkModel.of(optionWins.app).configure({ strict: false });
+      expect(() => synth(optionWins.app)).not.toThrow();
+    } finally {
+      delete process.env.CDK8S_NETWORKING_STRICT;
+    }
+  });
+
+  test('workloads of a zero-trust namespace are isolated: no warning, even in strict mode', () => {
+    const s = shop();
+    NetworkModel.of(s.app).configure({ strict: true });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+
+  test('a namespace with only an ingress default-deny still warns about egress', () => {
+    const objects = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'n' }, spec: { template: { metadata: { labels: { app: 'a' } }, spec: { containers: [] } } } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'd', namespace: 'n' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } },
+    ].map((json, i) => ({ json, path: `t/${i}` }));
+    const [w] = runChecks({ objects }).findings.filter((f) => f.check === 'pod-networkpolicy');
+    expect(w.severity).toBe('warning');
+    expect(w.message).toContain('isolates them for egress, so they can reach anything');
+  });
+});
+
+describe('opting out', () => {
+  test(`${SKIP_CHECKS_ANNOTATION} on the object skips that check only, and the report lists it as suppressed`, () => {
+    const s = shop();
+    service(s.chart, 'typo', { selector: { app: 'apii' }, ports: [{ port: 80 }] }, { [SKIP_CHECKS_ANNOTATION]: 'service-targets-pod, pod-networkpolicy' });
+    const out = synth(s.app);
+    expect(out.objects.some((o) => o.metadata.name === 'typo')).toBe(true);
+    const report = JSON.parse(require('fs').readFileSync(`${s.app.outdir}/network-report.json`, 'utf8'));
+    expect(report.suppressed.map((f: any) => f.check)).toEqual(['service-targets-pod']);
+  });
+
+  test('the annotation does not skip other checks', () => {
+    const s = shop();
+    service(s.chart, 'typo', { selector: { app: 'api' }, ports: [{ port: 80, targetPort: k8s.IntOrString.fromNumber(1) }] },
+      { [SKIP_CHECKS_ANNOTATION]: 'service-targets-pod' });
+    expect(linesOf(synthError(s.app), 'service-target-port')).toHaveLength(1);
+  });
+
+  test('an unknown check name in the annotation or the option is an error, not a silent no-op', () => {
+    const s = shop();
+    service(s.chart, 'typo', { selector: { app: 'api' }, ports: [{ port: 80, targetPort: k8s.IntOrString.fromNumber(3000) }] },
+      { [SKIP_CHECKS_ANNOTATION]: 'service-target-pod' });
+    expect(linesOf(synthError(s.app), 'skip-checks')[0]).toContain('"service-target-pod" is invalid: it names no known check');
+
+    const t = shop();
+    NetworkModel.of(t.app).configure({ skipChecks: ['dangling-service'] });
+    expect(synthError(t.app)).toContain('skipChecks ["dangling-service"] is invalid: no such check');
+  });
+
+  test('skipChecks turns a check off for the whole app', () => {
+    const s = shop();
+    service(s.chart, 'typo', { selector: { app: 'apii' }, ports: [{ port: 80 }] });
+    NetworkModel.of(s.app).configure({ skipChecks: ['service-targets-pod'] });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+});
+
+describe('all problems at once', () => {
+  test('one error lists every finding, sorted, and names what to do', () => {
+    const s = shop();
+    service(s.chart, 'typo', { selector: { app: 'apii' }, ports: [{ port: 80 }] });
+    ingress(s.chart, 'edge', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'gone', 80)] });
+    const patched = ApiObject.of(s.web.service);
+    patched.addJsonPatch(JsonPatch.replace('/spec/ports/0/targetPort', 8081));
+    const message = synthError(s.app);
+    expect(message.split('\n')[0]).toBe('cdk8s-networking: 3 problems found at synth; no file was written.');
+    expect(message.split('\n').slice(1).map((l) => l.match(/\[([a-z-]+)\]/)![1]))
+      .toEqual(['ingress-targets-service', 'service-target-port', 'service-targets-pod']);
+    expect(message.split('\n').slice(1).every((l) => l.includes('. Fix: '))).toBe(true);
+  });
+});
