@@ -2,7 +2,11 @@ import { IConstruct } from 'constructs';
 import { namespaceName, NamespaceRef } from './namespace-ref';
 import { check, dns1123Subdomain, invalid } from './validation';
 
-/** The Gateway that HTTPRoutes attach to. */
+/**
+ * The Gateway that HTTPRoutes attach to. With an existing Gateway, TLS terminates on its listeners:
+ * the gateway's `Tls.secret(name)` only says so (the routes attach to the HTTPS listener and HTTP
+ * gets redirect routes); the Secret itself is configured on that Gateway, not emitted here.
+ */
 export interface GatewayReference {
   /** The Gateway's name. */
   readonly name: string;

@@ -148,21 +148,35 @@ const ALB = 'alb.ingress.kubernetes.io/';
  * Options are validated when a gateway uses the controller, so errors name the gateway.
  */
 export abstract class IngressController {
-  /** ingress-nginx (kubernetes/ingress-nginx). */
+  /**
+   * ingress-nginx (kubernetes/ingress-nginx). With TLS on, HTTP->HTTPS relies on the controller's
+   * default `ssl-redirect` (a 308 for every host in `spec.tls`); no annotation is emitted, so a
+   * cluster-wide `ssl-redirect: "false"` in the controller ConfigMap would turn it off.
+   * Exact and Prefix paths follow strict path validation (v1.12+).
+   */
   public static nginx(options: NginxControllerOptions = {}): IngressController {
     return new InClusterController('nginx', options, {
       name: 'ingress-nginx', className: 'nginx', namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
     });
   }
 
-  /** Traefik's Kubernetes Ingress provider. */
+  /**
+   * Traefik's Kubernetes Ingress provider. With TLS on, the router listens on the `websecure`
+   * entryPoint only, with `router.tls: "true"`; redirecting HTTP is the `web` entryPoint's job
+   * (Helm `ports.web.redirections.entryPoint.to: websecure`), since a per-Ingress redirect needs a
+   * RedirectScheme Middleware CRD. Typed features that need Middlewares are errors.
+   */
   public static traefik(options: TraefikControllerOptions = {}): IngressController {
     return new InClusterController('traefik', options, {
       name: 'traefik', className: 'traefik', namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' },
     });
   }
 
-  /** The AWS Load Balancer Controller (an ALB per Ingress, target type `ip`). */
+  /**
+   * The AWS Load Balancer Controller (an ALB per Ingress, target type `ip`): TLS with ACM
+   * (`Tls.acm()`), listeners on 80 and 443 with `ssl-redirect: '443'`. IngressGroups
+   * (`group.name`) are not modelled: one ALB per gateway.
+   */
   public static awsAlb(options: AwsAlbControllerOptions): IngressController {
     return new AwsAlbController(options);
   }

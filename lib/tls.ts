@@ -65,7 +65,11 @@ export abstract class Tls {
     })();
   }
 
-  /** A certificate issued by cert-manager's ingress-shim (or gateway-shim for a Gateway). */
+  /**
+   * A certificate issued by cert-manager's ingress-shim (or gateway-shim for a Gateway) for every
+   * host of the gateway. Wildcard hosts need an issuer with a DNS-01 solver: HTTP-01 cannot
+   * issue wildcard certificates.
+   */
   public static certManager(options: CertManagerTlsOptions): Tls {
     return new (class extends Tls {
       public readonly mode = 'cert-manager' as const;

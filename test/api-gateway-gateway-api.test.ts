@@ -208,6 +208,17 @@ describe('Gateway API refusals', () => {
     })).toThrow('test/gateway: api createGateway.gatewayClassName "EG" is invalid: must be a DNS-1123 subdomain');
   });
 
+  test('a created Gateway holds at most 64 listeners: http and 63 HTTPS hosts', () => {
+    const s = shop();
+    const gw = gateway(s, {
+      controller: envoy(), tls: Tls.secret('x'), api: GatewayApi.httpRoute({ gateway: { name: 'g' }, createGateway: { gatewayClassName: 'eg' } }),
+    });
+    for (let i = 0; i < 63; i++) gw.addRoute({ host: `h${i}.example.com`, backend: s.frontend });
+    expect(() => gw.addRoute({ host: 'h63.example.com', backend: s.frontend }))
+      .toThrow('test/gateway: addRoute host "h63.example.com" is invalid: would give the created Gateway more than 64 listeners (one HTTPS listener per host)');
+    expect(find(objectsOf(s), 'Gateway', 'g').spec.listeners).toHaveLength(64);
+  });
+
   test('a host needing more than 16 rules', () => {
     const s = shop();
     const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api });
