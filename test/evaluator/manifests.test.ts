@@ -11,13 +11,18 @@ const podSpec = (ports: any[], extra: Record<string, unknown> = {}) => ({
 });
 const template = (labels: Record<string, string>, spec: any) => ({ metadata: { labels }, spec });
 
+/** A workload manifest whose pod template (at `spec.template`) has the given labels and container ports. */
+function workload(apiVersion: string, kind: string, ns: string, name: string, labels: Record<string, string>, ports: any[] = []): any {
+  return { apiVersion, kind, metadata: { name, namespace: ns }, spec: { template: template(labels, podSpec(ports)) } };
+}
+
 describe('podGroupsFromManifests', () => {
   const manifests = [
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: template({ app: 'web' }, podSpec([{ name: 'http', containerPort: 8080 }])) } },
-    { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'data' }, spec: { template: template({ app: 'db' }, podSpec([{ containerPort: 5432, protocol: 'TCP' }])) } },
-    { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'ops' }, spec: { template: template({ app: 'agent' }, podSpec([{ name: 'dns', containerPort: 53, protocol: 'UDP' }])) } },
-    { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'shop' }, spec: { template: template({ app: 'rs' }, podSpec([])) } },
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'data' }, spec: { template: template({ job: 'migrate' }, podSpec([])) } },
+    workload('apps/v1', 'Deployment', 'shop', 'web', { app: 'web' }, [{ name: 'http', containerPort: 8080 }]),
+    workload('apps/v1', 'StatefulSet', 'data', 'db', { app: 'db' }, [{ containerPort: 5432, protocol: 'TCP' }]),
+    workload('apps/v1', 'DaemonSet', 'ops', 'agent', { app: 'agent' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' }]),
+    workload('apps/v1', 'ReplicaSet', 'shop', 'rs', { app: 'rs' }),
+    workload('batch/v1', 'Job', 'data', 'migrate', { job: 'migrate' }),
     {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
@@ -73,12 +78,17 @@ describe('podGroupsFromManifests', () => {
 
 describe('fromManifests', () => {
   test('picks networking.k8s.io/v1 NetworkPolicies and v1 Namespaces, ignoring everything else', () => {
-    const calicoPolicy = { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'c', namespace: 'shop' }, spec: { selector: 'all()' } };
+    const calicoPolicy = {
+      apiVersion: 'projectcalico.org/v3',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'c', namespace: 'shop' },
+      spec: { selector: 'all()' },
+    };
     const manifests = [
       netpol('shop', 'from-ops', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: matchLabels({ team: 'ops' }) }] }] }),
       namespace('ops', { team: 'ops' }),
       calicoPolicy,
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: template({ app: 'web' }, podSpec([])) } },
+      workload('apps/v1', 'Deployment', 'shop', 'web', { app: 'web' }),
     ];
     const ev = NetworkPolicyEvaluator.fromManifests(manifests);
     const [web] = NetworkPolicyEvaluator.podGroupsFromManifests(manifests);

@@ -36,7 +36,14 @@ const peerArb = fc.oneof(
   fc.tuple(selectorArb, selectorArb).map(([podSelector, namespaceSelector]) => ({ podSelector, namespaceSelector })),
   ipBlockArb.map((ipBlock) => ({ ipBlock })),
 );
-const portArb = fc.constantFrom<any>({ port: 80 }, { port: 'http' }, { protocol: 'UDP' }, { port: 50, endPort: 90 }, { port: 'dns', protocol: 'UDP' }, { port: 8080, protocol: 'SCTP' });
+const portArb = fc.constantFrom<any>(
+  { port: 80 },
+  { port: 'http' },
+  { protocol: 'UDP' },
+  { port: 50, endPort: 90 },
+  { port: 'dns', protocol: 'UDP' },
+  { port: 8080, protocol: 'SCTP' },
+);
 const ruleArb = fc.record(
   { peers: fc.array(peerArb, { maxLength: 2 }), ports: fc.array(portArb, { maxLength: 2 }) },
   { requiredKeys: [] },

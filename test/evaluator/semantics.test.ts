@@ -6,7 +6,12 @@ import { NetworkPolicyEvaluator } from '../../lib/evaluator';
 import { matchLabels, namespace, netpol, pods } from './helpers/builders';
 
 const web = pods('shop/web', { app: 'web', tier: 'front' }, { ports: [{ name: 'http', containerPort: 8080 }] });
-const api = pods('shop/api', { app: 'api', tier: 'back' }, { ports: [{ name: 'http', containerPort: 9090 }, { name: 'dns', containerPort: 53, protocol: 'UDP' }] });
+const api = pods('shop/api', { app: 'api', tier: 'back' }, {
+  ports: [
+    { name: 'http', containerPort: 9090 },
+    { name: 'dns', containerPort: 53, protocol: 'UDP' },
+  ],
+});
 const db = pods('data/db', { app: 'db' }, { ports: [{ name: 'pg', containerPort: 5432 }] });
 const probe = pods('ops/probe', { app: 'probe' });
 
@@ -99,8 +104,14 @@ describe('rules', () => {
   test('rules and policies are a union', () => {
     const ev = new NetworkPolicyEvaluator({
       policies: [
-        netpol('shop', 'from-web', { podSelector: matchLabels({ app: 'api' }), ingress: [{ from: [{ podSelector: matchLabels({ app: 'web' }) }], ports: [{ port: 9090 }] }] }),
-        netpol('shop', 'from-db', { podSelector: matchLabels({ app: 'api' }), ingress: [{ from: [{ namespaceSelector: matchLabels({ team: 'data' }) }] }, { ports: [{ port: 7000 }] }] }),
+        netpol('shop', 'from-web', {
+          podSelector: matchLabels({ app: 'api' }),
+          ingress: [{ from: [{ podSelector: matchLabels({ app: 'web' }) }], ports: [{ port: 9090 }] }],
+        }),
+        netpol('shop', 'from-db', {
+          podSelector: matchLabels({ app: 'api' }),
+          ingress: [{ from: [{ namespaceSelector: matchLabels({ team: 'data' }) }] }, { ports: [{ port: 7000 }] }],
+        }),
       ],
       namespaces: [namespace('data', { team: 'data' })],
     });
@@ -180,7 +191,13 @@ describe('peers', () => {
 describe('ipBlock', () => {
   const egressTo = (...ipBlocks: any[]) =>
     new NetworkPolicyEvaluator({
-      policies: [netpol('shop', 'out', { podSelector: matchLabels({ app: 'web' }), policyTypes: ['Egress'], egress: [{ to: ipBlocks.map((ipBlock) => ({ ipBlock })) }] })],
+      policies: [
+        netpol('shop', 'out', {
+          podSelector: matchLabels({ app: 'web' }),
+          policyTypes: ['Egress'],
+          egress: [{ to: ipBlocks.map((ipBlock) => ({ ipBlock })) }],
+        }),
+      ],
     });
 
   test('IPv4 CIDR with except', () => {
@@ -274,8 +291,15 @@ describe('ports', () => {
 describe('both sides', () => {
   const ev = new NetworkPolicyEvaluator({
     policies: [
-      netpol('shop', 'web-out', { podSelector: matchLabels({ app: 'web' }), policyTypes: ['Egress'], egress: [{ to: [{ podSelector: matchLabels({ app: 'api' }) }], ports: [{ port: 9090 }, { port: 9091 }] }] }),
-      netpol('shop', 'api-in', { podSelector: matchLabels({ app: 'api' }), ingress: [{ from: [{ podSelector: matchLabels({ app: 'web' }) }], ports: [{ port: 9090 }, { port: 9092 }] }] }),
+      netpol('shop', 'web-out', {
+        podSelector: matchLabels({ app: 'web' }),
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: matchLabels({ app: 'api' }) }], ports: [{ port: 9090 }, { port: 9091 }] }],
+      }),
+      netpol('shop', 'api-in', {
+        podSelector: matchLabels({ app: 'api' }),
+        ingress: [{ from: [{ podSelector: matchLabels({ app: 'web' }) }], ports: [{ port: 9090 }, { port: 9092 }] }],
+      }),
     ],
   });
 
