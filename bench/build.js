@@ -8,6 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const ts = require('typescript');
+const { execFileSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.bench-tmp', 'build');
@@ -21,21 +22,32 @@ function walk(dir, out = []) {
   return out;
 }
 
-function build() {
+/**
+ * @param rev a git revision to build from instead of the work tree (env BENCH_REV), e.g. to
+ *   measure a commit while the work tree is mid-edit, or to compare before and after a change.
+ */
+function build(rev = process.env.BENCH_REV) {
+  let srcRoot = ROOT;
+  if (rev) {
+    srcRoot = path.join(ROOT, '.bench-tmp', 'src');
+    fs.rmSync(srcRoot, { recursive: true, force: true });
+    fs.mkdirSync(srcRoot, { recursive: true });
+    execFileSync('sh', ['-c', `git archive --format=tar ${JSON.stringify(rev)} lib apps | tar -x -C ${JSON.stringify(srcRoot)}`], { cwd: ROOT, stdio: 'inherit' });
+  }
   const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.build.json'), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
   const compilerOptions = { ...parsed.options, declaration: false, sourceMap: false, inlineSourceMap: false, noEmit: false };
   fs.rmSync(OUT, { recursive: true, force: true });
-  const files = [...walk(path.join(ROOT, 'lib')), ...walk(path.join(ROOT, 'apps'))];
+  const files = [...walk(path.join(srcRoot, 'lib')), ...walk(path.join(srcRoot, 'apps'))];
   for (const file of files) {
     const src = fs.readFileSync(file, 'utf8');
     const res = ts.transpileModule(src, { compilerOptions, fileName: file, reportDiagnostics: false });
-    const rel = path.relative(ROOT, file).replace(/\.ts$/, '.js');
+    const rel = path.relative(srcRoot, file).replace(/\.ts$/, '.js');
     const dest = path.join(OUT, rel);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.writeFileSync(dest, res.outputText);
   }
-  return { out: OUT, files: files.length };
+  return { out: OUT, files: files.length, rev: rev ?? 'work tree' };
 }
 
 module.exports = { build, OUT };
@@ -43,5 +55,5 @@ module.exports = { build, OUT };
 if (require.main === module) {
   const t = process.hrtime.bigint();
   const r = build();
-  console.log(`transpiled ${r.files} files into ${path.relative(ROOT, r.out)} in ${Number(process.hrtime.bigint() - t) / 1e6} ms`);
+  console.log(`transpiled ${r.files} files (${r.rev}) into ${path.relative(ROOT, r.out)} in ${Number(process.hrtime.bigint() - t) / 1e6} ms`);
 }

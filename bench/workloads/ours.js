@@ -8,7 +8,7 @@ const path = require('path');
 const { App, Chart } = require('cdk8s');
 const W = require('./plan');
 
-const LIB = path.join(process.env.BENCH_BUILD_DIR || path.resolve(__dirname, '../../.bench-tmp/build'), 'lib');
+const LIB = path.resolve(process.env.BENCH_BUILD_DIR || path.resolve(__dirname, '../../.bench-tmp/build'), 'lib');
 
 function load() {
   const lib = require(LIB);
@@ -17,7 +17,8 @@ function load() {
   return { lib, hasGateway };
 }
 
-function run(plan, outdir) {
+/** Builds the constructs; returns the App (synthesized by the caller, timed separately). */
+function build(plan, outdir, { gateway = true } = {}) {
   const { lib, hasGateway } = load();
   const { ZeroTrustNamespace, WebApp } = lib;
   const app = new App({ outdir });
@@ -34,7 +35,7 @@ function run(plan, outdir) {
       if (a.routed) routed.push([a, web]);
       prev = web;
     }
-    if (hasGateway && routed.length > 0) {
+    if (gateway && hasGateway && routed.length > 0) {
       const { ApiGateway, IngressController, Tls } = lib;
       const gw = new ApiGateway(chart, `${ns.name}-${ns.gateway}`, {
         namespace: zt,
@@ -44,8 +45,11 @@ function run(plan, outdir) {
       for (const [a, web] of routed) gw.addRoute({ host: ns.host, path: `/${a.name}`, backend: web });
     }
   }
-  app.synth();
-  return { gateway: hasGateway };
+  return { app, gateway: hasGateway };
 }
 
-module.exports = { run, load };
+function synth(built) {
+  built.app.synth();
+}
+
+module.exports = { build, synth, load };

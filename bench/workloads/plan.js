@@ -20,6 +20,10 @@ const CLUSTER_ISSUER = 'letsencrypt-prod';
 const NGINX = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
 const KUBE_DNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
 
+/** Argo CD sync waves per kind, as (a) writes them by default (lib/sync-waves.ts). */
+const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+const SYNC_WAVES = { Namespace: -3, NetworkPolicy: -2, Service: -1, Deployment: 0, Ingress: 1 };
+
 function pad(i, width) {
   return String(i).padStart(width, '0');
 }
@@ -50,4 +54,4 @@ function plan(n, layout) {
   return { n, layout, namespaces, charts };
 }
 
-module.exports = { plan, IMAGE, CONTAINER_PORT, SERVICE_PORT, CLUSTER_ISSUER, NGINX, KUBE_DNS, APPS_PER_NAMESPACE };
+module.exports = { plan, SYNC_WAVE_ANNOTATION, SYNC_WAVES, IMAGE, CONTAINER_PORT, SERVICE_PORT, CLUSTER_ISSUER, NGINX, KUBE_DNS, APPS_PER_NAMESPACE };

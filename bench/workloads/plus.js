@@ -6,7 +6,7 @@
  * `connections.allowFrom` (ingress on the destination, egress on the source); per routed app an
  * ingress policy from the ingress-nginx pods. Object counts per kind match (a); the bench checks it.
  */
-const { App, Chart } = require('cdk8s');
+const { ApiObject, App, Chart, Size } = require('cdk8s');
 const kplus = require('cdk8s-plus-27');
 const { Construct } = require('constructs');
 const W = require('./plan');
@@ -17,7 +17,7 @@ const PSA = {
   'pod-security.kubernetes.io/warn': 'restricted',
 };
 
-function run(plan, outdir) {
+function build(plan, outdir, { gateway = true } = {}) {
   const app = new App({ outdir });
   const charts = new Map();
   // Names are given explicitly where people refer to them; disabling hashes keeps the generated
@@ -26,7 +26,7 @@ function run(plan, outdir) {
   for (const ns of plan.namespaces) {
     const scope = new Construct(chartOf(ns.chart), ns.name);
     const namespace = ns.name;
-    new kplus.Namespace(scope, 'Namespace', { metadata: { name: namespace, labels: PSA } });
+    new kplus.Namespace(scope, 'Namespace', { metadata: { name: namespace, labels: { ...PSA, 'app.kubernetes.io/managed-by': 'cdk8s-networking' } } });
     new kplus.NetworkPolicy(scope, 'default-deny', {
       metadata: { name: 'default-deny', namespace },
       ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
@@ -45,14 +45,18 @@ function run(plan, outdir) {
       namespaces: kplus.Namespaces.select(scope, 'ingress-nginx-ns', { names: [W.NGINX.namespace] }),
     });
     const gatewayName = `${ns.name}-${ns.gateway}`;
-    const ingress = new kplus.Ingress(scope, 'gateway', {
-      metadata: { name: gatewayName, namespace, annotations: { 'cert-manager.io/cluster-issuer': W.CLUSTER_ISSUER } },
+    const ingress = gateway && ns.apps.some((a) => a.routed) && new kplus.Ingress(scope, 'gateway', {
+      metadata: {
+        name: gatewayName, namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'cdk8s-networking' },
+        annotations: { 'cert-manager.io/cluster-issuer': W.CLUSTER_ISSUER },
+      },
       className: 'nginx',
       tls: [{ hosts: [ns.host], secret: kplus.Secret.fromSecretName(scope, 'tls', `${gatewayName}-tls`) }],
     });
     let prev;
     for (const a of ns.apps) {
-      const labels = { 'app': a.name, 'app.kubernetes.io/name': a.name, 'app.kubernetes.io/part-of': namespace };
+      const labels = { 'app': a.name, 'app.kubernetes.io/name': a.name, 'app.kubernetes.io/part-of': namespace, 'app.kubernetes.io/managed-by': 'cdk8s-networking' };
       const d = new kplus.Deployment(scope, a.name, {
         metadata: { name: a.name, namespace, labels },
         replicas: 2,
@@ -64,7 +68,7 @@ function run(plan, outdir) {
           securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
           resources: {
             cpu: { request: kplus.Cpu.millis(100) },
-            memory: { request: require('cdk8s').Size.mebibytes(128), limit: require('cdk8s').Size.mebibytes(256) },
+            memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
           },
           readiness: kplus.Probe.fromTcpSocket({ port: W.CONTAINER_PORT }),
         }],
@@ -72,15 +76,22 @@ function run(plan, outdir) {
       for (const [k, v] of Object.entries(labels)) d.podMetadata.addLabel(k, v);
       const svc = d.exposeViaService({ name: a.name, ports: [{ port: W.SERVICE_PORT, targetPort: W.CONTAINER_PORT }] });
       if (prev) d.connections.allowFrom(prev);
-      if (a.routed) {
+      if (gateway && a.routed) {
         ingress.addHostRule(ns.host, `/${a.name}`, kplus.IngressBackend.fromService(svc));
         d.connections.allowFrom(nginx, { isolation: kplus.PodConnectionsIsolation.POD, ports: [kplus.NetworkPolicyPort.tcp(W.CONTAINER_PORT)] });
       }
       prev = d;
     }
   }
-  app.synth();
-  return {};
+  // Argo CD sync waves by kind, as (a) writes them: one pass over the objects at the end.
+  for (const c of app.node.findAll()) {
+    if (c instanceof ApiObject && W.SYNC_WAVES[c.kind] !== undefined) c.metadata.addAnnotation(W.SYNC_WAVE_ANNOTATION, String(W.SYNC_WAVES[c.kind]));
+  }
+  return { app };
 }
 
-module.exports = { run };
+function synth(built) {
+  built.app.synth();
+}
+
+module.exports = { build, synth };

@@ -1,0 +1,169 @@
+'use strict';
+/** Turns the measurements into the console table and bench/results.md. */
+const { median, linearFit } = require('./stats');
+
+const IMPLS = ['ours', 'plus', 'floor'];
+const NAME = { ours: '(a) ours', plus: '(b) cdk8s-plus-27', floor: '(c) floor' };
+const MiB = (kb) => kb / 1024;
+const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
+const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+
+function med(samples, field) {
+  return samples.length ? median(samples.map((s) => s[field])) : NaN;
+}
+
+function summarizeRow(r) {
+  const m = {};
+  for (const i of IMPLS) {
+    const s = r.samples[i];
+    m[i] = {
+      time: med(s, 'timeMs'), build: med(s, 'buildMs'), synth: med(s, 'synthOnlyMs'), load: med(s, 'loadMs'),
+      process: med(s, 'processMs'), rss: MiB(med(s, 'maxRssKb')), runs: s.length,
+      cpu: s.length ? median(s.map((x) => x.cpuUserMs + x.cpuSystemMs)) : NaN,
+      min: Math.min(...s.map((x) => x.timeMs)), max: Math.max(...s.map((x) => x.timeMs)),
+    };
+  }
+  return { ...r, m, ab: m.ours.time / m.plus.time, ac: m.ours.time / m.floor.time, abCpu: m.ours.cpu / m.plus.cpu, acCpu: m.ours.cpu / m.floor.cpu };
+}
+
+function mainTable(rows) {
+  const head = '| N | charts | (a) ours ms | (b) cdk8s-plus ms | (c) floor ms | (a)/(b) | (a)/(c) | (a)/(b) CPU | (a)/(c) CPU | (a) process ms | (b) process ms | (c) process ms | (a) peak MiB | (b) peak MiB | (c) peak MiB | runs |\n'
+    + '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = rows.map((r) => `| ${r.n} | ${r.charts} (${r.layout}) | ${f0(r.m.ours.time)} | ${f0(r.m.plus.time)} | ${f0(r.m.floor.time)} | ${f2(r.ab)} | ${f2(r.ac)} | ${f2(r.abCpu)} | ${f2(r.acCpu)} | ${f0(r.m.ours.process)} | ${f0(r.m.plus.process)} | ${f0(r.m.floor.process)} | ${f0(r.m.ours.rss)} | ${f0(r.m.plus.rss)} | ${f0(r.m.floor.rss)} | ${r.m.ours.runs} |`);
+  return [head, ...lines].join('\n');
+}
+
+function phaseTable(rows) {
+  const head = '| N | charts | impl | module load ms | construct ms | synth ms | construct+synth ms (min-max) | CPU ms (user+sys, whole process) |\n|---:|---|---|---:|---:|---:|---|---:|';
+  const lines = [];
+  for (const r of rows) {
+    for (const i of IMPLS) {
+      const m = r.m[i];
+      lines.push(`| ${r.n} | ${r.charts} (${r.layout}) | ${NAME[i]} | ${f0(m.load)} | ${f0(m.build)} | ${f0(m.synth)} | ${f0(m.time)} (${f0(m.min)}-${f0(m.max)}) | ${f0(m.cpu)} |`);
+    }
+  }
+  return [head, ...lines].join('\n');
+}
+
+/** Per layout and implementation: least-squares slope over N, per-app cost at 1000 and 5000. */
+function growth(rows) {
+  const out = [];
+  for (const layout of ['per-namespace', 'single']) {
+    const rs = rows.filter((r) => r.layout === layout || (layout === 'single' && r.charts === 1 && r.layout === 'per-namespace'));
+    const byN = new Map(rs.map((r) => [r.n, r]));
+    if (rs.length < 2) continue;
+    for (const i of IMPLS) {
+      const xs = [...byN.keys()].sort((a, b) => a - b);
+      const t = linearFit(xs, xs.map((n) => byN.get(n).m[i].time));
+      const mem = linearFit(xs, xs.map((n) => byN.get(n).m[i].rss));
+      const at = (n) => (byN.has(n) ? byN.get(n).m[i].time / n : NaN);
+      const exp = byN.has(1000) && byN.has(5000) ? Math.log(byN.get(5000).m[i].time / byN.get(1000).m[i].time) / Math.log(5) : NaN;
+      out.push({ layout, impl: i, slope: t.slope, intercept: t.intercept, memSlope: mem.slope * 1000, memIntercept: mem.intercept, per1000: at(1000), per5000: at(5000), exp });
+    }
+  }
+  return out;
+}
+
+function growthTable(g) {
+  const head = '| layout | impl | fitted ms/app | intercept ms | ms/app at 1000 | ms/app at 5000 | 5000 vs 1000 per app | exponent 1000->5000 | peak MiB per 1000 apps |\n|---|---|---:|---:|---:|---:|---:|---:|---:|';
+  return [head, ...g.map((x) => `| ${x.layout} | ${NAME[x.impl]} | ${f3(x.slope)} | ${f0(x.intercept)} | ${f3(x.per1000)} | ${f3(x.per5000)} | ${f2(x.per5000 / x.per1000)}x | ${f2(x.exp)} | ${f0(x.memSlope)} |`)].join('\n');
+}
+
+function targets(rows, g, cli) {
+  const row = (n, layout = 'per-namespace') => rows.find((r) => r.n === n && r.layout === layout);
+  const t = [];
+  const pass = (ok) => (ok === undefined ? 'not measured' : ok ? 'PASS' : 'MISS');
+  for (const n of [1000, 5000]) {
+    for (const layout of ['per-namespace', 'single']) {
+      const r = row(n, layout);
+      if (r) t.push([`(a)/(b) <= 1.0 at N=${n}, ${r.charts} chart(s)`, f2(r.ab), pass(r.ab <= 1.0), r.ab > 1 ? `${f0((r.ab - 1) * 100)}% over` : '']);
+    }
+  }
+  for (const layout of ['per-namespace', 'single']) {
+    const r = row(1000, layout);
+    if (r) t.push([`(a)/(c) <= 2.0 at N=1000, ${r.charts} chart(s)`, f2(r.ac), pass(r.ac <= 2.0), r.ac > 2 ? `${f0((r.ac / 2 - 1) * 100)}% over` : '']);
+  }
+  for (const x of g.filter((y) => y.impl === 'ours')) {
+    const ratio = x.per5000 / x.per1000;
+    if (Number.isFinite(ratio)) {
+      t.push([`(a) linear growth, ${x.layout} (ms/app at 5000 within 1.2x of 1000)`, `${f2(ratio)}x (exponent ${f2(x.exp)})`, pass(ratio <= 1.2), ratio > 1.2 ? `per-app cost +${f0((ratio - 1) * 100)}%` : '']);
+    }
+  }
+  for (const layout of ['per-namespace', 'single']) {
+    const r = row(5000, layout);
+    if (r) t.push([`(a) peak memory < 1024 MiB at N=5000, ${r.charts} chart(s)`, `${f0(r.m.ours.rss)} MiB`, pass(r.m.ours.rss < 1024), '']);
+  }
+  const readme = cli.find((c) => c.id === 'readme');
+  if (readme) t.push(['example app <= 0.5 s with the README command (`npx cdk8s synth`)', `${f0(readme.median)} ms`, pass(readme.median <= 500), readme.median > 500 ? `${f0(readme.median - 500)} ms over` : '']);
+  return `| target | measured | result | by how much |\n|---|---|---|---|\n${t.map((x) => `| ${x.join(' | ')} |`).join('\n')}`;
+}
+
+function cliTable(cli) {
+  if (!cli.length) return '(skipped)';
+  return `| command | median ms | runs (ms) |\n|---|---:|---|\n${cli.map((c) => `| ${c.label} | ${f0(c.median)} | ${c.error ? `failed: ${c.error.replace(/\|/g, '\\|').slice(0, 160)}` : c.times.map(f0).join(', ')} |`).join('\n')}`;
+}
+
+function profileTables(p) {
+  const self = `| self ms | % | function (file:line) |\n|---:|---:|---|\n${p.self.map((r) => `| ${f0(r.ms)} | ${r.pct.toFixed(1)} | \`${r.key}\` |`).join('\n')}`;
+  const buckets = `| self ms | % | where |\n|---:|---:|---|\n${p.buckets.map((r) => `| ${f0(r.ms)} | ${r.pct.toFixed(1)} | ${r.key} |`).join('\n')}`;
+  const ours = `| inclusive ms | % | function in lib/ |\n|---:|---:|---|\n${p.inclusiveOurs.slice(0, 12).map((r) => `| ${f0(r.ms)} | ${r.pct.toFixed(1)} | \`${r.key}\` |`).join('\n')}`;
+  return { self, buckets, ours };
+}
+
+function render({ machine, gateway, check, sizes, cli, profile, quick }) {
+  const rows = sizes.map(summarizeRow);
+  const g = growth(rows);
+  const table = mainTable(rows);
+  const prof = profileTables(profile);
+  const kinds = Object.entries(check.kinds.ours).map(([k, v]) => `${v} ${k}`).join(', ');
+  const markdown = `# Synth benchmark results
+
+Generated by \`npm run bench\` (\`bench/run.js\`)${quick ? ' in QUICK mode (smoke run, not results)' : ''}. See \`bench/README.md\` for the method and the analysis.
+
+- Machine: ${machine.cpus} CPUs, ${machine.model}, ${machine.memGiB.toFixed(0)} GiB RAM, ${machine.platform}; Node ${machine.node}
+- Date: ${machine.date}; the whole run took ${machine.minutes.toFixed(1)} min; load average at start ${machine.loadStart.map((x) => x.toFixed(2)).join(' ')}, at end ${machine.loadEnd.map((x) => x.toFixed(2)).join(' ')} (a shared machine: other work adds noise; the three variants are interleaved run by run so ratios hold)
+- Workload: N WebApps (Deployment + ClusterIP Service), 50 per ZeroTrustNamespace, app i-1 -> app i declared as a flow, every tenth app routed by ${gateway ? 'an ApiGateway with cert-manager TLS (one per namespace, ingress-nginx)' : 'NO gateway (lib/api-gateway.ts did not exist at this run; (b) and (c) leave the Ingress out too)'}.
+- Layouts: one chart per namespace (what users write; one file per team/Argo CD app) and one chart for everything.
+- Each number is the median of the runs shown, each run a fresh \`node\` process; one warm-up round is discarded for N < 5000 (at N = 5000 the N = 1000 rounds just before are the warm-up).
+- "ms" columns = construct + synth inside the process (hrtime); "process ms" = the whole process seen from outside (node start-up, module loading, exit); peak = \`process.resourceUsage().maxRSS\`; "CPU" ratios use user+system CPU time of the whole process, which a busy machine disturbs less than wall time.
+- Same objects: at N = ${check.n}, (a) emits ${kinds}; kinds per variant ${check.sameKinds ? 'match' : `DIFFER: ${JSON.stringify(check.kinds)}`}; (a) vs (c) object by object: ${check.diffs.length ? `${check.diffs.length} differ (${check.diffs.slice(0, 5).join('; ')})` : 'identical'}. Manifest bytes: ${IMPLS.map((i) => `${NAME[i]} ${check.bytes[i]}`).join(', ')}. Construct tree at synth end: ${IMPLS.filter((i) => check.tree[i]).map((i) => `${NAME[i]} ${check.tree[i].constructs} constructs, ${check.tree[i].dependencies} construct dependencies`).join('; ')}.${check.extraFiles.ours.length ? ` (a) also writes ${check.extraFiles.ours.join(', ')}.` : ''}
+
+## Synth time and peak memory (medians)
+
+${table}
+
+## Where the time is spent per phase (medians)
+
+${phaseTable(rows)}
+
+## Growth
+
+${growthTable(g)}
+
+## Targets
+
+${targets(rows, g, cli)}
+
+## Example app (\`apps/main.ts\`), cold processes, CDK8S_CHECK_UPGRADE=false
+
+${cliTable(cli)}
+
+## Where the time goes: (a) at N = ${profile.n}, one chart per namespace (\`node --cpu-prof\`, ${f0(profile.totalMs)} ms sampled)
+
+Self time by package:
+
+${prof.buckets}
+
+Top functions by self time:
+
+${prof.self}
+
+Our code, inclusive time (what lib/ spends including the cdk8s calls it makes):
+
+${prof.ours}
+`;
+  return { table: `\n${table}\n`, markdown };
+}
+
+module.exports = { render };

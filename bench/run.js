@@ -1,0 +1,240 @@
+'use strict';
+/**
+ * `npm run bench`: synth time and peak memory of
+ *   (a) this library (ZeroTrustNamespace, WebApp, flows, ApiGateway; app.synth() with its checks),
+ *   (b) the same objects written by hand with cdk8s-plus-27,
+ *   (c) the floor: the same objects as plain JS, serialized with cdk8s's yaml and written,
+ * at N = 10, 100, 1000, 5000 apps, each measurement in a fresh `node` process; then the example
+ * app's synth through the CLI, and a CPU profile of (a) at N = 1000. Prints one table and writes
+ * bench/results.md.
+ *
+ * Environment:
+ *   BENCH_QUICK=1     smoke run: N = 10 and 100, one run each, results to .bench-tmp/ only
+ *   BENCH_SIZES=...   comma-separated N (default 10,100,1000,5000)
+ *   BENCH_RUNS=5      measured runs per N (after one warm-up); N >= 5000 uses 5, or 3 when a
+ *                     run of the three takes over 40 s (keeps the whole bench under ~15 minutes)
+ *   BENCH_NO_CLI=1    skip the example-app CLI timings
+ */
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { build } = require('./build');
+const { plan } = require('./workloads/plan');
+const { summarize } = require('./profile-summary');
+const stats = require('./stats');
+
+const ROOT = path.resolve(__dirname, '..');
+const TMP = path.join(ROOT, '.bench-tmp');
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '10,100' : '10,100,1000,5000')).split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 1 : 5));
+const WARMUP = QUICK ? 0 : 1;
+const IMPLS = ['ours', 'plus', 'floor'];
+const LABEL = { ours: '(a) ours', plus: '(b) cdk8s-plus-27', floor: '(c) floor' };
+const PROFILE_N = QUICK ? 100 : 1000;
+const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
+
+const log = (...a) => console.error(...a);
+
+function rmrf(p) {
+  fs.rmSync(p, { recursive: true, force: true });
+}
+
+/** Runs one measurement child; returns its JSON plus the process's wall time as seen from here. */
+function measure(impl, n, layout, gateway, extraNodeArgs = [], extraEnv = {}) {
+  const outdir = path.join(TMP, 'out', `${impl}-${layout}-${n}`);
+  rmrf(outdir);
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [...extraNodeArgs, path.join(__dirname, 'child.js'), impl, String(n), layout, outdir, gateway ? '1' : '0'], {
+    cwd: ROOT, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, BENCH_BUILD_DIR: path.join(TMP, 'build'), ...extraEnv },
+  });
+  const processMs = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) {
+    throw new Error(`${impl} N=${n} ${layout} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
+  }
+  const line = r.stdout.trim().split('\n').pop();
+  return { ...JSON.parse(line), processMs, outdir };
+}
+
+/** Kinds per output, and (a) against (c) object by object, so the comparison stays honest. */
+function verify(n, gateway) {
+  const YAML = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s/package.json'))] }));
+  const outs = {};
+  for (const impl of IMPLS) {
+    const r = measure(impl, n, 'per-namespace', gateway, [], { BENCH_COUNT: '1' });
+    const docs = [];
+    const files = fs.readdirSync(r.outdir).sort();
+    for (const f of files.filter((x) => x.endsWith('.k8s.yaml'))) {
+      for (const d of YAML.parseAllDocuments(fs.readFileSync(path.join(r.outdir, f), 'utf8'))) docs.push(d.toJSON());
+    }
+    const bytes = files.filter((f) => f.endsWith('.k8s.yaml')).reduce((s, f) => s + fs.statSync(path.join(r.outdir, f)).size, 0);
+    outs[impl] = { docs, files, bytes, tree: r.tree };
+  }
+  const kinds = (docs) => docs.reduce((m, d) => ({ ...m, [d.kind]: (m[d.kind] ?? 0) + 1 }), {});
+  const key = (d) => `${d.kind}/${d.metadata?.namespace ?? ''}/${d.metadata?.name}`;
+  const byKey = (docs) => new Map(docs.map((d) => [key(d), d]));
+  const a = byKey(outs.ours.docs);
+  const c = byKey(outs.floor.docs);
+  const diffs = [];
+  for (const [k, d] of a) {
+    if (!c.has(k)) diffs.push(`only in (a): ${k}`);
+    else {
+      const where = stats.firstDiff(d, c.get(k));
+      if (where) diffs.push(`${k} differs at ${where}`);
+    }
+  }
+  for (const k of c.keys()) if (!a.has(k)) diffs.push(`only in (c): ${k}`);
+  const result = {
+    n,
+    kinds: Object.fromEntries(IMPLS.map((i) => [i, kinds(outs[i].docs)])),
+    bytes: Object.fromEntries(IMPLS.map((i) => [i, outs[i].bytes])),
+    extraFiles: Object.fromEntries(IMPLS.map((i) => [i, outs[i].files.filter((f) => !f.endsWith('.k8s.yaml'))])),
+    diffs,
+    tree: Object.fromEntries(IMPLS.map((i) => [i, outs[i].tree])),
+  };
+  result.sameKinds = IMPLS.every((i) => JSON.stringify(stats.sortKeys(result.kinds[i])) === JSON.stringify(stats.sortKeys(result.kinds.ours)));
+  return result;
+}
+
+function hasGateway() {
+  const lib = path.join(TMP, 'build', 'lib');
+  if (!fs.existsSync(path.join(lib, 'api-gateway.js'))) return false;
+  try {
+    return typeof require(lib).ApiGateway === 'function';
+  } catch (e) {
+    log(`warning: lib does not load: ${e.message}`);
+    return false;
+  }
+}
+
+/** Budget for the whole bench, and what is kept for the CLI timings and the profile after the sizes. */
+const STARTED = Date.now();
+const BUDGET_S = Number(process.env.BENCH_BUDGET_S ?? 14 * 60);
+const RESERVE_S = 150;
+
+/** How many layouts of size n come after `layout` (they need a share of the budget too). */
+function layoutsLeft(n, layout) {
+  return layout === 'per-namespace' && plan(n, 'per-namespace').charts.length > 1 ? 1 : 0;
+}
+
+function runSizes(gateway) {
+  const results = [];
+  for (const n of SIZES) {
+    const layouts = plan(n, 'per-namespace').charts.length > 1 ? ['per-namespace', 'single'] : ['per-namespace'];
+    for (const layout of layouts) {
+      const warm = n >= 5000 ? 0 : WARMUP;
+      let runs = RUNS;
+      const samples = Object.fromEntries(IMPLS.map((i) => [i, []]));
+      for (let rep = 0; rep < warm + runs; rep++) {
+        const t = Date.now();
+        // Interleaved, so that a slow spell on a shared machine hits all three alike.
+        for (const impl of IMPLS) {
+          const r = measure(impl, n, layout, gateway);
+          if (rep >= warm) samples[impl].push(r);
+        }
+        const repS = (Date.now() - t) / 1000;
+        log(`  N=${n} ${layout} ${rep < warm ? 'warm-up' : `run ${rep - warm + 1}/${runs}`}: ${IMPLS.map((i) => `${i} ${samples[i].at(-1)?.timeMs.toFixed(0)} ms`).join(', ')} (${repS.toFixed(1)} s)`);
+        if (n >= 5000 && rep === warm && !process.env.BENCH_RUNS) {
+          // Fit the largest size into the time budget: 5 runs if they fit, else as many as fit (at least 1).
+          const left = BUDGET_S - (Date.now() - STARTED) / 1000 - layoutsLeft(n, layout) * repS - RESERVE_S;
+          runs = Math.max(1, Math.min(RUNS, 1 + Math.floor(left / repS)));
+          if (runs < RUNS) log(`  (time budget: ${runs} run(s) at N=${n} ${layout})`);
+        }
+      }
+      results.push({ n, layout, charts: plan(n, layout).charts.length, namespaces: plan(n, layout).namespaces.length, samples });
+    }
+  }
+  return results;
+}
+
+/** The example app through the CLI and alone, from cold processes. */
+function runCli() {
+  const outdir = path.join(TMP, 'cli-out');
+  const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CDK8S_OUTDIR: outdir };
+  const npx = 'npx';
+  const cmds = [
+    { id: 'readme', label: '`npx cdk8s synth` (README; app from cdk8s.yaml: `node -r ts-node/register/transpile-only apps/main.ts`)', cmd: npx, args: ['cdk8s', 'synth', '-o', outdir] },
+    { id: 'cli-typecheck', label: '`npx cdk8s synth --app "npx ts-node apps/main.ts"` (cdk8s template default, type-checking)', cmd: npx, args: ['cdk8s', 'synth', '-o', outdir, '--app', 'npx ts-node apps/main.ts'] },
+    { id: 'ts-node', label: '`npx ts-node apps/main.ts` alone (type-checking)', cmd: npx, args: ['ts-node', 'apps/main.ts'] },
+    { id: 'transpile-only', label: '`node -r ts-node/register/transpile-only apps/main.ts` alone', cmd: process.execPath, args: ['-r', 'ts-node/register/transpile-only', 'apps/main.ts'] },
+    { id: 'precompiled', label: '`node` on the precompiled example (lib and apps as JS)', cmd: process.execPath, args: [path.join(TMP, 'build', 'apps', 'main.js')] },
+    { id: 'cli-alone', label: '`npx cdk8s --version` (CLI start-up alone, no synth)', cmd: npx, args: ['cdk8s', '--version'] },
+  ];
+  const out = [];
+  for (const c of cmds) {
+    const times = [];
+    for (let rep = 0; rep < WARMUP + RUNS; rep++) {
+      rmrf(outdir);
+      const t = process.hrtime.bigint();
+      const r = spawnSync(c.cmd, c.args, { cwd: ROOT, env, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+      const ms = Number(process.hrtime.bigint() - t) / 1e6;
+      const wrote = c.id === 'cli-alone' || (fs.existsSync(outdir) && fs.readdirSync(outdir).some((f) => f.endsWith('.k8s.yaml')));
+      if (r.status !== 0 || !wrote) {
+        log(`  ${c.id} failed (status ${r.status}${wrote ? '' : ', no manifests written'}): ${(r.stderr || r.stdout).slice(0, 2000)}`);
+        c.error = (r.stderr || r.stdout || '').split('\n').find((l) => /error|Error/.test(l)) ?? `status ${r.status}`;
+        times.length = 0;
+        break;
+      }
+      if (rep >= WARMUP) times.push(ms);
+    }
+    log(`  ${c.id}: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+    out.push({ ...c, times, median: times.length ? stats.median(times) : NaN });
+  }
+  return out;
+}
+
+function runProfile(gateway) {
+  const dir = path.join(TMP, 'prof');
+  rmrf(dir);
+  const r = measure('ours', PROFILE_N, 'per-namespace', gateway, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  return { n: PROFILE_N, run: r, file: path.join(dir, file), ...summarize(path.join(dir, file), { top: 15 }) };
+}
+
+function main() {
+  if (process.argv[2] === 'verify') {
+    build();
+    const r = verify(Number(process.argv[3] ?? 100), hasGateway());
+    console.log(JSON.stringify({ ...r, diffs: r.diffs.slice(0, 20), ndiffs: r.diffs.length }, null, 1));
+    return;
+  }
+  const started = Date.now();
+  const loadStart = os.loadavg();
+  log(`building lib and apps into ${path.relative(ROOT, TMP)}/build ...`);
+  build();
+  const gateway = hasGateway();
+  log(`ApiGateway in the workload: ${gateway ? 'yes' : 'no (lib/api-gateway.ts does not exist yet)'}`);
+
+  log(`checking that (a), (b) and (c) emit the same objects (N=${QUICK ? 10 : 100}) ...`);
+  const check = verify(QUICK ? 10 : 100, gateway);
+  if (!check.sameKinds) log(`warning: object kinds differ: ${JSON.stringify(check.kinds)}`);
+  if (check.diffs.length) log(`warning: (a) and (c) differ in ${check.diffs.length} objects, e.g. ${check.diffs.slice(0, 5).join('; ')}`);
+
+  log('measuring ...');
+  const sizes = runSizes(gateway);
+  log('example app (cold processes) ...');
+  const cli = process.env.BENCH_NO_CLI === '1' ? [] : runCli();
+  log(`profiling (a) at N=${PROFILE_N} ...`);
+  const profile = runProfile(gateway);
+
+  const machine = {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    memGiB: os.totalmem() / 2 ** 30,
+    platform: `${os.type()} ${os.release()}`,
+    loadStart,
+    loadEnd: os.loadavg(),
+    date: new Date().toISOString(),
+    minutes: (Date.now() - started) / 60000,
+  };
+  const report = require('./report').render({ machine, gateway, check, sizes, cli, profile, quick: QUICK });
+  console.log(report.table);
+  const file = QUICK ? path.join(TMP, 'results-quick.md') : path.join(__dirname, 'results.md');
+  fs.writeFileSync(file, report.markdown);
+  log(`\nwrote ${path.relative(ROOT, file)} (${machine.minutes.toFixed(1)} min)`);
+}
+
+main();
