@@ -171,6 +171,14 @@ export function formatPorts(ranges: readonly PortRange[]): string {
   return ranges.map((r) => (r.from === 1 && r.to === 65535 ? `${r.protocol} all` : `${r.protocol} ${r.from}${r.to !== r.from ? `-${r.to}` : ''}`)).join(', ');
 }
 
+/** An endpoint for messages: `namespace/name`, `every pod of namespace x`, or the IP blocks. */
+function endpointText(ep: Endpoint): string {
+  const parts: string[] = [];
+  if (ep.namespace !== undefined) parts.push(ep.podLabels ? `${ep.namespace}/${ep.name}` : `every pod of namespace ${ep.namespace}`);
+  for (const b of ep.ipBlocks ?? []) parts.push(b.except?.length ? `${b.cidr} except ${b.except.join(',')}` : b.cidr);
+  return parts.join(' + ');
+}
+
 const LIST_LIMIT = 10;
 
 function listed(items: readonly string[]): string {
@@ -248,7 +256,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
       check: DECLARED_FLOW_DENIED,
       severity: 'error',
       related: [],
-      message: `${flow.declaredBy.join(', ')}: ${flow.kind} flow ${flow.from.qualifiedName ?? flow.from.name} -> ${flow.to.qualifiedName ?? flow.to.name} on ${flow.ports.map(String).join(', ')} is invalid: the synthesized NetworkPolicies deny it: ${listed(pairs.sort(compare))}`,
+      message: `${flow.declaredBy.join(', ')}: ${flow.kind} flow ${endpointText(flow.from)} -> ${endpointText(flow.to)} on ${flow.ports.map(String).join(', ')} is invalid: the synthesized NetworkPolicies deny it: ${listed(pairs.sort(compare))}`,
       fix: 'look for what changed the rendered policies or the pods: a JSON patch on a policy, pod labels that no longer match the flow\'s selector, or a policy that isolates the source or destination outside the zero-trust namespaces without allowing the flow',
     });
   }
