@@ -20,6 +20,7 @@ export interface ClusterTarget {
 
 /** @internal What a generator contributes to an ApplicationSet. */
 export interface BoundGenerator {
+  /** One entry of `spec.generators`. */
   readonly generator: Record<string, unknown>;
   /** The parameter that holds a DNS-safe cluster name. */
   readonly nameParam: string;

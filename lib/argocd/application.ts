@@ -31,10 +31,10 @@ export interface ArgoCdApplicationProps extends ArgoCdSourceOptions, ArgoCdSyncO
  * from Git: a plain directory (or Kustomize) source, automated sync with prune and self-heal,
  * `CreateNamespace=false` because ZeroTrustNamespace owns the namespaces, and `PruneLast=true`.
  *
- * Put it in a chart of its own (e.g. `argocd`): by default the Application deploys every file in
- * `path` except its own chart's, so Argo CD objects never land in the destination cluster. Apply
- * that chart's file once (`kubectl apply -f dist/argocd.k8s.yaml`) or point an app-of-apps parent
- * at it (`charts: [argocdChart]`).
+ * Put it in a chart of its own (e.g. `argocd`): by default the Application deploys every manifest
+ * in `path` except the files holding Argo CD objects, so Applications never land in the
+ * destination cluster. Apply that chart's file once (`kubectl apply -f dist/argocd.k8s.yaml`) or
+ * point an app-of-apps parent at it (`charts: [argocdChart]`).
  *
  * @example
  * new ArgoCdApplication(argocd, 'shop', {

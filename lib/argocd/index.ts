@@ -1,4 +1,6 @@
 export { ARGOCD_NAMESPACE, IN_CLUSTER_SERVER, RESOURCES_FINALIZER } from './common';
 export type { ArgoCdDestination, ArgoCdSourceOptions, ArgoCdSyncOptions } from './common';
-export * from './application';
-export * from './application-set';
+export { ArgoCdApplication } from './application';
+export type { ArgoCdApplicationProps } from './application';
+export { ArgoCdApplicationSet, ClusterGenerator } from './application-set';
+export type { ArgoCdApplicationSetProps, ClusterTarget } from './application-set';
