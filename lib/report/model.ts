@@ -152,7 +152,8 @@ export function buildReport(input: BuildReportInput): NetworkReport {
   const services = context.ofKind('Service').map((s) => reportService(s, context, view, domain))
     .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
   const entryPoints = reportEntryPoints(context, view)
-    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.host, b.host) || compare(a.match, b.match) || compare(a.via, b.via));
+    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.host, b.host) || compare(a.match, b.match)
+      || Number(isRedirect(a)) - Number(isRedirect(b)) || compare(a.via, b.via) || compare(a.backend, b.backend));
 
   const appNamespaces = new Set(context.objects.filter((o) => o.json?.kind !== 'Namespace' && o.json?.metadata?.namespace).map(namespaceOf));
   for (const ns of context.ofKind('Namespace')) appNamespaces.add(String(ns.json?.metadata?.name));
@@ -178,6 +179,10 @@ export function buildReport(input: BuildReportInput): NetworkReport {
     findings: input.findings.map(findingOf),
     suppressed: input.suppressed.map(findingOf),
   };
+}
+
+function isRedirect(e: ReportEntryPoint): boolean {
+  return e.backend.startsWith('redirect ');
 }
 
 function reportFlow(e: ReachabilityEdge, view: NetworkView): ReportFlow {
