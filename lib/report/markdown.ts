@@ -71,8 +71,10 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
     if (flows.length > 0 || ns.workloads.length > 0) out.push('', '### Allowed flows', '');
     if (flows.length === 0 && ns.workloads.length > 0) out.push('None governed by a NetworkPolicy.');
     else if (flows.length > 0) {
-      out.push(...table(['Source', 'Destination', 'Ports', 'Allowed by', 'Declared as'], flows.map((f) => [
-        name(f.from, ns.name), name(f.to, ns.name), f.ports.join(', '), policies(f, ns.name), f.declared.length ? f.declared.join(', ') : 'not declared',
+      const everyWorkload = `every workload (${ns.workloads.length})`;
+      out.push(...table(['Source', 'Destination', 'Ports', 'Allowed by', 'Declared as'], collapseRows(flows, ns.workloads).map(({ flow: f, from, to }) => [
+        from === undefined ? everyWorkload : name(from, ns.name), to === undefined ? everyWorkload : name(to, ns.name),
+        f.ports.join(', '), policies(f, ns.name), f.declared.length ? f.declared.join(', ') : 'not declared',
       ])));
     }
 
@@ -103,6 +105,42 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
     out.push(...findingTable(report.suppressed));
   }
   return out.join('\n') + '\n';
+}
+
+/** A table row: a flow, or flows from (to) every workload of the namespace, `from` (`to`) undefined. */
+interface Row {
+  readonly flow: ReportFlow;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/**
+ * Flows from every workload of the namespace to one destination (DNS, typically), with the same
+ * ports, policies and declaration, become one row; likewise flows to every workload from one source.
+ */
+function collapseRows(flows: readonly ReportFlow[], workloads: readonly string[]): Row[] {
+  const members = new Set(workloads);
+  if (members.size < 2) return flows.map((f) => ({ flow: f, from: f.from, to: f.to }));
+  const same = (f: ReportFlow) => `${f.ports.join(',')}\u0000${f.allowedBy.join(',')}\u0000${f.declared.join(',')}`;
+  const bySource = new Map<string, ReportFlow[]>();
+  const byDestination = new Map<string, ReportFlow[]>();
+  for (const f of flows) {
+    if (members.has(f.from)) bySource.set(`${f.to}\u0000${same(f)}`, [...(bySource.get(`${f.to}\u0000${same(f)}`) ?? []), f]);
+    if (members.has(f.to)) byDestination.set(`${f.from}\u0000${same(f)}`, [...(byDestination.get(`${f.from}\u0000${same(f)}`) ?? []), f]);
+  }
+  const covered = new Set<ReportFlow>();
+  const rows: Row[] = [];
+  for (const group of [...bySource.values()].filter((g) => g.length === members.size)) {
+    group.forEach((f) => covered.add(f));
+    rows.push({ flow: group[0], to: group[0].to });
+  }
+  for (const group of [...byDestination.values()].filter((g) => g.length === members.size && g.every((f) => !covered.has(f)))) {
+    group.forEach((f) => covered.add(f));
+    rows.push({ flow: group[0], from: group[0].from });
+  }
+  for (const f of flows) if (!covered.has(f)) rows.push({ flow: f, from: f.from, to: f.to });
+  const key = (r: Row) => `${r.from ?? ''}\u0000${r.to ?? ''}`;
+  return rows.sort((a, b) => compare(key(a), key(b)));
 }
 
 function findingTable(findings: readonly ReportFinding[]): string[] {
