@@ -78,6 +78,13 @@ describe('the check table', () => {
     expect(CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name)).toEqual(['pod-networkpolicy']);
   });
 
+  test('lib/checks/README.md documents every check with its severity', () => {
+    const readme = require('fs').readFileSync(require('path').join(__dirname, '..', 'lib', 'checks', 'README.md'), 'utf8') as string;
+    const documented = [...readme.matchAll(/^\| `([a-z-]+)` \| (error|warning) \|/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+    const actual = [...CHECKS.map((c) => `${c.name} ${c.severity}`), 'declared-flow-denied error', 'undeclared-flow error'].sort();
+    expect(documented).toEqual(actual);
+  });
+
   test('the example shop passes every check', () => {
     const { objects } = synth(shop().app);
     expect(objects.length).toBeGreaterThan(5);
