@@ -33,7 +33,8 @@ const WARMUP = QUICK ? 0 : 1;
 const IMPLS = ['ours', 'plus', 'floor'];
 const LABEL = { ours: '(a) ours', plus: '(b) cdk8s-plus-27', floor: '(c) floor' };
 const PROFILE_N = QUICK ? 100 : 1000;
-const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
+/** A measurement that takes longer is stopped and reported as "> limit" (and not repeated). */
+const CHILD_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 300) * 1000;
 
 const log = (...a) => console.error(...a);
 
@@ -51,6 +52,10 @@ function measure(impl, n, layout, gateway, extraNodeArgs = [], extraEnv = {}) {
     env: { ...process.env, BENCH_BUILD_DIR: path.join(TMP, 'build'), ...extraEnv },
   });
   const processMs = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM') {
+    log(`  ${impl} N=${n} ${layout}: stopped after ${CHILD_TIMEOUT_MS / 1000} s`);
+    return { impl, n, layout, timedOut: true, timeMs: NaN, processMs, outdir };
+  }
   if (r.status !== 0) {
     throw new Error(`${impl} N=${n} ${layout} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
   }
@@ -111,6 +116,8 @@ function hasGateway() {
 
 /** Budget for the whole bench, and what is kept for the CLI timings and the profile after the sizes. */
 const STARTED = Date.now();
+/** impl/layout pairs that hit the time limit: larger N of the same are not attempted. */
+const TIMED_OUT = new Set();
 const BUDGET_S = Number(process.env.BENCH_BUDGET_S ?? 14 * 60);
 const RESERVE_S = 150;
 
@@ -131,11 +138,13 @@ function runSizes(gateway) {
         const t = Date.now();
         // Interleaved, so that a slow spell on a shared machine hits all three alike.
         for (const impl of IMPLS) {
+          if (samples[impl].some((x) => x.timedOut) || TIMED_OUT.has(`${impl}/${layout}`)) continue;
           const r = measure(impl, n, layout, gateway);
-          if (rep >= warm) samples[impl].push(r);
+          if (r.timedOut) TIMED_OUT.add(`${impl}/${layout}`);
+          if (rep >= warm || r.timedOut) samples[impl].push(r);
         }
         const repS = (Date.now() - t) / 1000;
-        log(`  N=${n} ${layout} ${rep < warm ? 'warm-up' : `run ${rep - warm + 1}/${runs}`}: ${IMPLS.map((i) => `${i} ${samples[i].at(-1)?.timeMs.toFixed(0)} ms`).join(', ')} (${repS.toFixed(1)} s)`);
+        log(`  N=${n} ${layout} ${rep < warm ? 'warm-up' : `run ${rep - warm + 1}/${runs}`}: ${IMPLS.map((i) => `${i} ${samples[i].at(-1)?.timeMs?.toFixed(0)} ms`).join(', ')} (${repS.toFixed(1)} s)`);
         if (n >= 5000 && rep === warm && !process.env.BENCH_RUNS) {
           // Fit the largest size into the time budget: 5 runs if they fit, else as many as fit (at least 1).
           const left = BUDGET_S - (Date.now() - STARTED) / 1000 - layoutsLeft(n, layout) * repS - RESERVE_S;
@@ -189,7 +198,8 @@ function runProfile(gateway) {
   const dir = path.join(TMP, 'prof');
   rmrf(dir);
   const r = measure('ours', PROFILE_N, 'per-namespace', gateway, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+  if (r.timedOut || !file) return { n: PROFILE_N, timedOut: true, self: [], buckets: [], inclusiveOurs: [], totalMs: NaN };
   return { n: PROFILE_N, run: r, file: path.join(dir, file), ...summarize(path.join(dir, file), { top: 15 }) };
 }
 
