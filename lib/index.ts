@@ -18,3 +18,7 @@ export type { CorsOptions, GatewayTimeouts, RateLimitOptions } from './gateway/f
 export type { PathType } from './gateway/rules';
 export * from './checks';
 export * from './report';
+export { NetworkPolicyEvaluator } from './evaluator';
+export type {
+  CheckResult, ContainerPortInfo, EvaluatorInput, ExternalEndpoint, Isolation, PodGroup, PortRange, ReachabilityEdge, SideVerdict,
+} from './evaluator';
