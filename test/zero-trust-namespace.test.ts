@@ -58,14 +58,14 @@ describe('ZeroTrustNamespace', () => {
 });
 
 describe('declared flows', () => {
-  function shop(declare: (apps: { api: WebApp; web: WebApp; ledger: WebApp }) => void) {
+  function shop(declare: (apps: { api: WebApp; web: WebApp; ledger: WebApp; chart: Chart }) => void) {
     return build((chart) => {
       const prod = new ZeroTrustNamespace(chart, 'production');
       const payments = new ZeroTrustNamespace(chart, 'payments');
       const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
       const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 8080 });
       const ledger = new WebApp(chart, 'ledger', { namespace: payments, image: 'a:1', containerPort: 9000 });
-      declare({ api, web, ledger });
+      declare({ api, web, ledger, chart });
     });
   }
 
@@ -112,7 +112,8 @@ describe('declared flows', () => {
   });
 
   test('egress to a CIDR, ingress from pods and namespaces, UDP and ranges', () => {
-    const objects = shop(({ api, web }) => {
+    const objects = shop(({ api, web, chart }) => {
+      new WebApp(chart, 'statsd', { namespace: 'production', image: 'statsd:1', containerPort: 8125 });
       web.allowEgressTo(Peer.cidr('203.0.113.0/24', ['203.0.113.128/25']), Port.tcp(443));
       api.allowIngressFrom(Peer.pods({ namespace: 'monitoring', labels: { app: 'prometheus' } }), Port.named('http'));
       api.allowIngressFrom(Peer.namespace('ops'), Port.tcpRange(9000, 9100));
