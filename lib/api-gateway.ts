@@ -12,7 +12,7 @@ import { namespaceName, NamespaceRef } from './namespace-ref';
 import { NetworkModel } from './network-model';
 import { NAMESPACE_NAME_LABEL } from './flows/render';
 import { BoundTls, Tls } from './tls';
-import { check, dns1123Subdomain, invalid, labelKey, oneOf } from './validation';
+import { check, dns1123Subdomain, invalid, labelKey, objectName, oneOf } from './validation';
 import { WebApp } from './web-app';
 
 /** One route: requests for `host` whose path matches `path` go to `backend`. */
@@ -367,7 +367,7 @@ export class ApiGateway extends Construct {
       if (api.createGateway && this.tls.mode !== 'none' && this.hosts.length + 2 > 64) {
         throw invalid(this, `${field} host`, host, 'would give the created Gateway more than 64 listeners (one HTTPS listener per host)');
       }
-      const name = check(this, `${field} host`, `${this.name}-${hostFragment(host)}`, (v) => (dns1123Subdomain(v) ? `gives the HTTPRoute name "${v}", which ${dns1123Subdomain(v)}` : undefined));
+      const name = check(this, `${field} host`, `${this.name}-${hostFragment(host)}`, (v) => (objectName(v) ? `gives the HTTPRoute name "${v}", which ${objectName(v)}` : undefined));
       model.claimName(this, `${field} host`, 'HTTPRoute', this.namespace, name);
       this.httpRoutes.set(host, new ApiObject(this, `HTTPRoute:${host}`, {
         apiVersion: 'gateway.networking.k8s.io/v1',
@@ -383,7 +383,7 @@ export class ApiGateway extends Construct {
       }));
       if (this.tls.mode !== 'none') {
         const redirectName = `${this.name}-redirect-${hostFragment(host)}`;
-        check(this, `${field} host`, redirectName, dns1123Subdomain);
+        check(this, `${field} host`, redirectName, objectName);
         model.claimName(this, `${field} host`, 'HTTPRoute', this.namespace, redirectName);
         new ApiObject(this, `HTTPRoute:redirect:${host}`, {
           apiVersion: 'gateway.networking.k8s.io/v1',
@@ -416,7 +416,7 @@ export class ApiGateway extends Construct {
     if (!services) {
       services = new Set();
       this.referenceGrants.set(namespace, services);
-      const name = check(this, `${field} backend`, `${this.name}-from-${this.namespace}`, dns1123Subdomain);
+      const name = check(this, `${field} backend`, `${this.name}-from-${this.namespace}`, objectName);
       NetworkModel.of(this).claimName(this, `${field} backend`, 'ReferenceGrant', namespace, name);
       const grants = services;
       new ApiObject(this, `ReferenceGrant:${namespace}`, {

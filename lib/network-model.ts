@@ -6,7 +6,7 @@ import { Flow, FlowGraph } from './flows/flow-graph';
 import { PolicySide, policySides } from './flows/render';
 import { appOf, checkOutputLayout } from './output/layout';
 import { SyncWaves } from './sync-waves';
-import { check, dns1123Subdomain } from './validation';
+import { check, objectName } from './validation';
 
 /** The construct id of the app-wide model under the cdk8s App. */
 const MODEL_ID = 'cdk8s-networking';
@@ -148,7 +148,7 @@ export class NetworkModel extends Construct {
       for (const side of policySides(flow, (ns) => this.isZeroTrust(ns))) {
         const owner = this.zeroTrust.get(side.namespace)!;
         const where = flow.declaredBy.join(', ');
-        check(owner, `NetworkPolicy name for the flow declared at ${where}:`, side.name, dns1123Subdomain);
+        check(owner, `NetworkPolicy name for the flow declared at ${where}:`, side.name, objectName);
         const key = `${side.namespace}/${side.name}`;
         const clash = byName.get(key);
         if (clash) {

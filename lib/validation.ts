@@ -60,6 +60,21 @@ export const dns1123Subdomain: Rule<string> = (v) => {
   return undefined;
 };
 
+/**
+ * A Kubernetes object name as the API server checks it (`IsDNS1123Subdomain`): at most 253
+ * characters of dot-separated DNS-1123 labels, with no limit per label. For names the library
+ * builds from others (`allow-<source>-egress-to-<destination>`): unlike a DNS name, such a name may
+ * run past 63 characters without a dot.
+ */
+export const objectName: Rule<string> = (v) => {
+  if (typeof v !== 'string' || v.length === 0) return 'must be a non-empty string';
+  if (v.length > 253) return `must be at most 253 characters (a Kubernetes object name), got ${v.length}`;
+  if (!v.split('.').every((l) => DNS1123_LABEL.test(l))) {
+    return 'must be a Kubernetes object name: dot-separated parts of lowercase letters, digits and "-"';
+  }
+  return undefined;
+};
+
 /** A DNS name that is not an IP address (ExternalName targets, Ingress hosts). */
 export const dnsNameNotIp: Rule<string> = (v) => {
   if (typeof v === 'string' && (isIPv4(v) || v.includes(':'))) return 'must be a DNS name, not an IP address';

@@ -1,0 +1,44 @@
+/**
+ * Regressions found by the robustness suite, each reduced to the smallest program that showed it.
+ */
+import { Chart } from 'cdk8s';
+import { ApiGateway, GatewayApi, IngressController, Peer, Port, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
+import { find, synth, testApp } from '../util';
+
+describe('regressions', () => {
+  /**
+   * Policy names are Kubernetes object names (253 characters, no limit per dot-separated part),
+   * but were checked as DNS names (63 characters per label): two apps with ordinary names could
+   * not have a flow, because `allow-<a>-egress-to-<b>` passed 63 characters.
+   */
+  test('a flow between apps with long names gets its policies (names over 63 characters, no dot)', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'shop');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const dispatcher = new WebApp(chart, 'notification-dispatcher', { namespace: prod, image: 'a:1', containerPort: 3000 });
+    const processor = new WebApp(chart, 'payment-processor-service', { namespace: prod, image: 'a:1', containerPort: 8080 });
+    processor.allowFrom(dispatcher);
+    dispatcher.allowEgressTo(Peer.cidr('2001:db8:1234:5678::/64'), Port.tcp(443));
+    const { objects } = synth(app);
+    const egress = 'allow-notification-dispatcher-egress-to-payment-processor-service';
+    expect(egress.length).toBeGreaterThan(63);
+    expect(find(objects, 'NetworkPolicy', egress, 'production').spec.egress[0].ports).toEqual([{ port: 8080 }]);
+    expect(find(objects, 'NetworkPolicy', 'allow-notification-dispatcher-egress-to-cidr-2001-db8-1234-5678-64', 'production')).toBeDefined();
+  });
+
+  test('the generated HTTPRoute names of a long host label are object names too', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'shop');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 3000 });
+    const host = `${'customer-self-service-portal-for-the-european-region'}.example.com`;
+    new ApiGateway(chart, 'storefront', {
+      namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('storefront-cert'),
+      api: GatewayApi.httpRoute({ gateway: { name: 'shared' } }),
+      routes: [{ host, backend: web }],
+    });
+    const { objects } = synth(app);
+    expect(find(objects, 'HTTPRoute', `storefront-${host}`, 'production').spec.hostnames).toEqual([host]);
+    expect(find(objects, 'HTTPRoute', `storefront-redirect-${host}`, 'production')).toBeDefined();
+  });
+});
