@@ -367,7 +367,7 @@ export class ApiGateway extends Construct {
       if (api.createGateway && this.tls.mode !== 'none' && this.hosts.length + 2 > 64) {
         throw invalid(this, `${field} host`, host, 'would give the created Gateway more than 64 listeners (one HTTPS listener per host)');
       }
-      const name = check(this, `${field} host`, `${this.name}-${hostFragment(host)}`, (v) => (objectName(v) ? `gives the HTTPRoute name "${v}", which ${objectName(v)}` : undefined));
+      const name = this.generatedName(`${field} host`, host, 'HTTPRoute', `${this.name}-${hostFragment(host)}`);
       model.claimName(this, `${field} host`, 'HTTPRoute', this.namespace, name);
       this.httpRoutes.set(host, new ApiObject(this, `HTTPRoute:${host}`, {
         apiVersion: 'gateway.networking.k8s.io/v1',
@@ -382,8 +382,7 @@ export class ApiGateway extends Construct {
         }),
       }));
       if (this.tls.mode !== 'none') {
-        const redirectName = `${this.name}-redirect-${hostFragment(host)}`;
-        check(this, `${field} host`, redirectName, objectName);
+        const redirectName = this.generatedName(`${field} host`, host, 'redirect HTTPRoute', `${this.name}-redirect-${hostFragment(host)}`);
         model.claimName(this, `${field} host`, 'HTTPRoute', this.namespace, redirectName);
         new ApiObject(this, `HTTPRoute:redirect:${host}`, {
           apiVersion: 'gateway.networking.k8s.io/v1',
@@ -398,6 +397,13 @@ export class ApiGateway extends Construct {
       }
     }
     if (backend.namespace !== this.namespace) this.grantReference(backend.namespace, backend.serviceName, field);
+  }
+
+  /** A name built from the user's `value`: an error names the field and that value, then the name. */
+  private generatedName(field: string, value: string, kind: string, name: string): string {
+    const broken = objectName(name);
+    if (broken) throw invalid(this, field, value, `gives the ${kind} name "${name}", which ${broken}`);
+    return name;
   }
 
   private routeMetadata(name: string) {
@@ -416,7 +422,7 @@ export class ApiGateway extends Construct {
     if (!services) {
       services = new Set();
       this.referenceGrants.set(namespace, services);
-      const name = check(this, `${field} backend`, `${this.name}-from-${this.namespace}`, objectName);
+      const name = this.generatedName(`${field} backend`, `${namespace}/${service}`, 'ReferenceGrant', `${this.name}-from-${this.namespace}`);
       NetworkModel.of(this).claimName(this, `${field} backend`, 'ReferenceGrant', namespace, name);
       const grants = services;
       new ApiObject(this, `ReferenceGrant:${namespace}`, {

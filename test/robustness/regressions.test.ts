@@ -41,4 +41,22 @@ describe('regressions', () => {
     expect(find(objects, 'HTTPRoute', `storefront-${host}`, 'production').spec.hostnames).toEqual([host]);
     expect(find(objects, 'HTTPRoute', `storefront-redirect-${host}`, 'production')).toBeDefined();
   });
+
+  /**
+   * The error for a generated name that is too long showed that name as the value of `host`, a
+   * value the user never gave: it names the host given now, then the name it makes.
+   */
+  test('a generated name over 253 characters: the error shows the host the user gave, then the name', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'shop');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 3000 });
+    const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(50)}.com`;
+    const gw = new ApiGateway(chart, 'storefront', {
+      namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('storefront-cert'),
+      api: GatewayApi.httpRoute({ gateway: { name: 'shared' } }),
+    });
+    expect(() => gw.addRoute({ host, backend: web })).toThrow(
+      `shop/storefront: addRoute host "${host}" is invalid: gives the HTTPRoute name "storefront-${host}", which must be at most 253 characters (a Kubernetes object name), got ${`storefront-${host}`.length}`);
+  });
 });
