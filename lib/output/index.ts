@@ -1,3 +1,2 @@
 export { KUSTOMIZATION_FILE, writeKustomization } from './kustomization';
 export type { KustomizationOptions } from './kustomization';
-export { checkOutputLayout } from './layout';
