@@ -14,7 +14,15 @@ export function formatValue(value: unknown): string {
     return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   }
   if (value === undefined) return 'undefined';
-  return JSON.stringify(value);
+  // JSON has no NaN, Infinity or bigint: JSON.stringify would show NaN as null, or throw.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function' || typeof value === 'symbol') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 /** Builds the library's error for a broken rule. */

@@ -60,3 +60,17 @@ describe('regressions', () => {
       `shop/storefront: addRoute host "${host}" is invalid: gives the HTTPRoute name "storefront-${host}", which must be at most 253 characters (a Kubernetes object name), got ${`storefront-${host}`.length}`);
   });
 });
+
+describe('regressions: values in error messages', () => {
+  /** JSON.stringify shows NaN and Infinity as null: the error named a value nobody passed. */
+  test.each([
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    [-Infinity, '-Infinity'],
+    [BigInt(8080), '8080n'],
+  ])('containerPort %p is shown as %s', (value, shown) => {
+    const chart = new Chart(testApp(), 'test');
+    expect(() => new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: value as number }))
+      .toThrow(`test/api: containerPort ${shown} is invalid: must be a port number from 1 to 65535`);
+  });
+});
