@@ -357,6 +357,10 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
     if (serviceType !== ServiceType.LOAD_BALANCER) {
       throw invalid(scope, 'loadBalancerSourceRanges', props.loadBalancerSourceRanges, `only applies to LoadBalancer services, not ${serviceType}`);
     }
+    if (props.loadBalancerSourceRanges.length === 0) {
+      // Kubernetes reads an empty list as no restriction: a computed allowlist that came out empty would open the load balancer to everyone.
+      throw invalid(scope, 'loadBalancerSourceRanges', [], 'must list at least one CIDR; an empty list lets every client through the load balancer (leave the option out for the provider default)');
+    }
     props.loadBalancerSourceRanges.forEach((c, i) => check(scope, `loadBalancerSourceRanges[${i}]`, c, cidr));
   }
   if (props.externalTrafficPolicy !== undefined) {

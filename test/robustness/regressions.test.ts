@@ -2,7 +2,7 @@
  * Regressions found by the robustness suite, each reduced to the smallest program that showed it.
  */
 import { Chart } from 'cdk8s';
-import { ApiGateway, GatewayApi, IngressController, Peer, Port, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
+import { ApiGateway, GatewayApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
 import { find, synth, testApp } from '../util';
 
 describe('regressions', () => {
@@ -72,5 +72,20 @@ describe('regressions: values in error messages', () => {
     const chart = new Chart(testApp(), 'test');
     expect(() => new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: value as number }))
       .toThrow(`test/api: containerPort ${shown} is invalid: must be a port number from 1 to 65535`);
+  });
+});
+
+describe('regressions: no unintended open door', () => {
+  /**
+   * `loadBalancerSourceRanges: []` was written as is, and Kubernetes reads an empty list as "no
+   * restriction": an allowlist computed from an empty list opened the load balancer to everyone.
+   * The gateway's `sourceAllowlist: []` was already refused for the same reason.
+   */
+  test('an empty loadBalancerSourceRanges is refused', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    expect(() => new WebApp(chart, 'api', {
+      namespace: 'production', image: 'a:1', containerPort: 3000, serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: [],
+    })).toThrow('test/api: loadBalancerSourceRanges [] is invalid: must list at least one CIDR; an empty list lets every client through the load balancer');
   });
 });
