@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { Endpoint, ipBlockEndpoint, nameFragment, podsEndpoint } from './flows/endpoint';
 import { namespaceName, NamespaceRef } from './namespace-ref';
 import { Port } from './port';
-import { check, checkLabels, cidr, invalid } from './validation';
+import { check, checkLabels, cidr, cidrContains, invalid, parseCidr } from './validation';
 
 /** Something that can be the other end of a flow, such as a `WebApp`. */
 export interface IPeerable {
@@ -103,6 +103,10 @@ export abstract class Peer {
         check(scope, field, block, cidr);
         for (const e of except) {
           check(scope, `${field} except`, e, cidr);
+          // The API server refuses an except that is not a strict subset of the block.
+          if (!cidrContains(block, e) || parseCidr(e)!.prefix <= parseCidr(block)!.prefix) {
+            throw invalid(scope, `${field} except`, e, `must be a block strictly inside ${JSON.stringify(block)} (the API server refuses the policy otherwise)`);
+          }
         }
         return ipBlockEndpoint(`cidr-${nameFragment(block)}`, [{ cidr: block, except: [...except].sort() }]);
       }

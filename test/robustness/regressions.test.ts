@@ -89,3 +89,31 @@ describe('regressions: no unintended open door', () => {
     })).toThrow('test/api: loadBalancerSourceRanges [] is invalid: must list at least one CIDR; an empty list lets every client through the load balancer');
   });
 });
+
+describe('regressions: output the API server would refuse', () => {
+  /**
+   * `Peer.cidr(block, except)` checked that each except is a CIDR, not that it lies inside the
+   * block: the policy was written, and the API server refuses it (`must be a strict subset of cidr`).
+   */
+  test.each([
+    ['outside the block', '10.0.0.0/8', '192.168.0.0/16'],
+    ['the block itself', '10.0.0.0/8', '10.0.0.0/8'],
+    ['larger than the block', '10.1.0.0/16', '10.0.0.0/8'],
+    ['another address family', '10.0.0.0/8', 'fd00::/8'],
+  ])('an except %s is refused', (_what, block, except) => {
+    const chart = new Chart(testApp(), 'test');
+    const api = new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: 3000 });
+    expect(() => api.allowEgressTo(Peer.cidr(block, [except]), Port.tcp(443)))
+      .toThrow(`test/api: allowEgressTo except "${except}" is invalid: must be a block strictly inside "${block}"`);
+  });
+
+  test('an except strictly inside the block is written', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+    api.allowEgressTo(Peer.cidr('2001:db8::/32', ['2001:db8:ff::/48']), Port.tcp(443));
+    const policy = find(synth(app).objects, 'NetworkPolicy', 'allow-api-egress-to-cidr-2001-db8-32', 'production');
+    expect(policy.spec.egress[0].to).toEqual([{ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:ff::/48'] } }]);
+  });
+});
