@@ -4,6 +4,7 @@
  *   (a) this library (ZeroTrustNamespace, WebApp, flows, ApiGateway; app.synth() with its checks),
  *   (b) the same objects written by hand with cdk8s-plus-27,
  *   (c) the floor: the same objects as plain JS, serialized with cdk8s's yaml and written,
+ *   (d) the cdk8s floor: the same objects as plain cdk8s ApiObjects through app.synth(),
  * at N = 10, 100, 1000, 5000 apps, each measurement in a fresh `node` process; then the example
  * app's synth through the CLI, and a CPU profile of (a) at N = 1000. Prints one table and writes
  * bench/results.md.
@@ -30,8 +31,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '10,100' : '10,100,1000,5000')).split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 1 : 5));
 const WARMUP = QUICK ? 0 : 1;
-const IMPLS = ['ours', 'plus', 'floor'];
-const LABEL = { ours: '(a) ours', plus: '(b) cdk8s-plus-27', floor: '(c) floor' };
+const IMPLS = ['ours', 'plus', 'floor', 'apiobject'];
 const PROFILE_N = QUICK ? 100 : 1000;
 /** A measurement that takes longer is stopped and reported as "> limit" (and not repeated). */
 const CHILD_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 300) * 1000;
@@ -75,7 +75,8 @@ function verify(n, gateway) {
       for (const d of YAML.parseAllDocuments(fs.readFileSync(path.join(r.outdir, f), 'utf8'))) docs.push(d.toJSON());
     }
     const bytes = files.filter((f) => f.endsWith('.k8s.yaml')).reduce((s, f) => s + fs.statSync(path.join(r.outdir, f)).size, 0);
-    outs[impl] = { docs, files, bytes, tree: r.tree };
+    const text = files.filter((f) => f.endsWith('.k8s.yaml')).map((f) => fs.readFileSync(path.join(r.outdir, f), 'utf8')).join('\n');
+    outs[impl] = { docs, files, bytes, text, tree: r.tree };
   }
   const kinds = (docs) => docs.reduce((m, d) => ({ ...m, [d.kind]: (m[d.kind] ?? 0) + 1 }), {});
   const key = (d) => `${d.kind}/${d.metadata?.namespace ?? ''}/${d.metadata?.name}`;
@@ -98,6 +99,7 @@ function verify(n, gateway) {
     extraFiles: Object.fromEntries(IMPLS.map((i) => [i, outs[i].files.filter((f) => !f.endsWith('.k8s.yaml'))])),
     diffs,
     tree: Object.fromEntries(IMPLS.map((i) => [i, outs[i].tree])),
+    byteIdentical: Object.fromEntries(IMPLS.map((i) => [i, outs[i].text === outs.ours.text])),
   };
   result.sameKinds = IMPLS.every((i) => JSON.stringify(stats.sortKeys(result.kinds[i])) === JSON.stringify(stats.sortKeys(result.kinds.ours)));
   return result;
@@ -229,7 +231,16 @@ function main() {
   log(`profiling (a) at N=${PROFILE_N} ...`);
   const profile = runProfile(gateway);
 
+  const git = (args) => {
+    const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : '';
+  };
+  const rev = process.env.BENCH_REV;
+  const source = rev
+    ? `lib/ and apps/ at ${rev} (${git(['rev-parse', '--short', rev])})`
+    : `the work tree at ${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--', 'lib', 'apps']) ? ' with uncommitted changes in lib/ or apps/' : ''}`;
   const machine = {
+    source,
     cpus: os.cpus().length,
     model: os.cpus()[0]?.model ?? 'unknown',
     node: process.version,
