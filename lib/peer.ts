@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { Endpoint, ipBlockEndpoint, nameFragment, podsEndpoint } from './flows/endpoint';
 import { namespaceName, NamespaceRef } from './namespace-ref';
 import { Port } from './port';
-import { check, checkLabels, cidr, cidrContains, invalid, parseCidr } from './validation';
+import { check, checkLabels, cidr, cidrContains, dns1123Label, invalid, parseCidr } from './validation';
 
 /** Something that can be the other end of a flow, such as a `WebApp`. */
 export interface IPeerable {
@@ -87,6 +87,8 @@ export abstract class Peer {
         checkLabels(scope, `${field} labels`, labels);
         const ns = options.namespace === undefined ? contextNamespace : namespaceName(scope, `${field} namespace`, options.namespace);
         const values = Object.keys(labels).sort().map((k) => labels[k]).join('-');
+        // The name goes into policy names: check it here, where the error can name this construct and field.
+        if (options.name !== undefined) check(scope, `${field} name`, options.name, dns1123Label);
         const name = options.name ?? nameFragment(options.namespace === undefined ? values : `${ns}-${values}`);
         return podsEndpoint(name, ns, { ...labels });
       }

@@ -117,3 +117,18 @@ describe('regressions: output the API server would refuse', () => {
     expect(policy.spec.egress[0].to).toEqual([{ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:ff::/48'] } }]);
   });
 });
+
+describe('regressions: errors name the construct, field and value given', () => {
+  /**
+   * `Peer.pods({ name })` was not checked: a bad name failed only at synth, as the namespace's
+   * error about a policy name ("test/production: NetworkPolicy name ... \"allow-Bad Name-to-api\""),
+   * not naming the field or the value that was passed.
+   */
+  test('Peer.pods name is checked where the flow is declared', () => {
+    const chart = new Chart(testApp(), 'test');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+    expect(() => api.allowIngressFrom(Peer.pods({ labels: { app: 'prometheus' }, name: 'Prometheus Server' }), Port.tcp(3000)))
+      .toThrow('test/api: allowIngressFrom name "Prometheus Server" is invalid: must be a DNS-1123 label');
+  });
+});
