@@ -144,6 +144,8 @@ export class ApiGateway extends Construct {
   private readonly generatedAnnotations: Record<string, string>;
   private readonly routes: Route[] = [];
   private readonly httpRoutes = new Map<string, ApiObject>();
+  /** HTTPRoute name -> the kind of route and the host it was made for. */
+  private readonly httpRouteNames = new Map<string, { kind: string; value: string }>();
   private readonly referenceGrants = new Map<string, Set<string>>();
   /** ingress-nginx: the rewrite target every route shares (null: no rewrite); unset before the first route. */
   private nginxRewrite?: string | null;
@@ -399,10 +401,21 @@ export class ApiGateway extends Construct {
     if (backend.namespace !== this.namespace) this.grantReference(backend.namespace, backend.serviceName, field);
   }
 
-  /** A name built from the user's `value`: an error names the field and that value, then the name. */
+  /**
+   * A name built from the user's `value`: an error names the field and that value, then the name.
+   * Two hosts can give one HTTPRoute name (`*.a.com` and `wildcard.a.com`; `a.com`'s redirect and
+   * `redirect-a.com`): the model lets a construct claim a name twice, so the clash is checked here.
+   */
   private generatedName(field: string, value: string, kind: string, name: string): string {
     const broken = objectName(name);
     if (broken) throw invalid(this, field, value, `gives the ${kind} name "${name}", which ${broken}`);
+    if (kind.endsWith('HTTPRoute')) {
+      const prior = this.httpRouteNames.get(name);
+      if (prior && prior.value !== value) {
+        throw invalid(this, field, value, `gives the ${kind} name "${name}", which the ${prior.kind} of host ${JSON.stringify(prior.value)} already has; route one of the hosts through another ApiGateway`);
+      }
+      this.httpRouteNames.set(name, { kind, value });
+    }
     return name;
   }
 

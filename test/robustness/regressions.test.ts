@@ -132,3 +132,29 @@ describe('regressions: errors name the construct, field and value given', () => 
       .toThrow('test/api: allowIngressFrom name "Prometheus Server" is invalid: must be a DNS-1123 label');
   });
 });
+
+describe('regressions: two objects with one name', () => {
+  /**
+   * HTTPRoute names are `<gateway>-<host>` (`*` spelled `wildcard`) and `<gateway>-redirect-<host>`.
+   * Two hosts of one gateway could give the same name, and the model let the gateway claim it
+   * twice: two HTTPRoutes with one name were written (the second overwrites the first when
+   * applied), and with createGateway two listeners with one name.
+   */
+  test.each([
+    ['*.example.com', 'wildcard.example.com', 'HTTPRoute', 'gw-wildcard.example.com', 'HTTPRoute', '*.example.com'],
+    ['example.com', 'redirect-example.com', 'HTTPRoute', 'gw-redirect-example.com', 'redirect HTTPRoute', 'example.com'],
+    ['redirect-example.com', 'example.com', 'redirect HTTPRoute', 'gw-redirect-example.com', 'HTTPRoute', 'redirect-example.com'],
+  ])('hosts %s then %s: refused', (first, second, kind, name, priorKind, priorHost) => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 3000 });
+    const gw = new ApiGateway(chart, 'gw', {
+      namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('gw-cert'),
+      api: GatewayApi.httpRoute({ gateway: { name: 'gw' }, createGateway: { gatewayClassName: 'eg' } }),
+    });
+    gw.addRoute({ host: first, backend: web });
+    expect(() => gw.addRoute({ host: second, backend: web })).toThrow(
+      `test/gw: addRoute host "${second}" is invalid: gives the ${kind} name "${name}", which the ${priorKind} of host "${priorHost}" already has`);
+  });
+});
