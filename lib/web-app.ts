@@ -343,6 +343,14 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
     if (!ENV_NAME.test(k)) throw invalid(scope, 'env key', k, 'must be an environment variable name: letters, digits, "_", "-", ".", not starting with a digit');
     if (typeof v !== 'string') throw invalid(scope, `env[${JSON.stringify(k)}]`, v, 'must be a string');
   }
+  for (const field of ['command', 'args'] as const) {
+    const list: unknown = props[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw invalid(scope, field, list, 'must be a list of strings');
+    list.forEach((v, i) => {
+      if (typeof v !== 'string') throw invalid(scope, `${field}[${i}]`, v, 'must be a string (quote numbers and booleans: "8080", "true")');
+    });
+  }
   const serviceType = check(scope, 'serviceType', props.serviceType ?? ServiceType.CLUSTER_IP,
     (v) => (Object.values(ServiceType).includes(v) ? undefined : `must be one of ${Object.values(ServiceType).join(', ')}`));
   const external = serviceType === ServiceType.NODE_PORT || serviceType === ServiceType.LOAD_BALANCER;

@@ -75,6 +75,22 @@ describe('regressions: values in error messages', () => {
   });
 });
 
+describe('regressions: output the API server would refuse (JavaScript callers)', () => {
+  /**
+   * Env values were checked to be strings, command and args items not: `command: ['serve', 8080]`
+   * from JavaScript was written as a YAML number, which the API server refuses in a Deployment.
+   */
+  test.each([
+    ['command', { command: ['serve', 8080] }, 'command[1]', '8080'],
+    ['args', { args: ['--verbose', true] }, 'args[1]', 'true'],
+    ['args as a string', { args: '--verbose' }, 'args', '"--verbose"'],
+  ])('%s', (_what, props, field, value) => {
+    const chart = new Chart(testApp(), 'test');
+    expect(() => new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: 3000, ...(props as object) }))
+      .toThrow(`test/api: ${field} ${value} is invalid: must be a`);
+  });
+});
+
 describe('regressions: no unintended open door', () => {
   /**
    * `loadBalancerSourceRanges: []` was written as is, and Kubernetes reads an empty list as "no
