@@ -62,9 +62,12 @@ export const dns1035Label: Rule<string> = (v) => {
 export const dns1123Subdomain: Rule<string> = (v) => {
   if (typeof v !== 'string' || v.length === 0) return 'must be a non-empty string';
   if (v.length > 253) return `must be at most 253 characters (a DNS-1123 subdomain), got ${v.length}`;
-  if (!v.split('.').every((l) => l.length <= 63 && DNS1123_LABEL.test(l))) {
+  const labels = v.split('.');
+  if (!labels.every((l) => DNS1123_LABEL.test(l))) {
     return 'must be a DNS-1123 subdomain: dot-separated labels of lowercase letters, digits and "-"';
   }
+  const long = labels.find((l) => l.length > 63);
+  if (long) return `must be a DNS-1123 subdomain: each dot-separated label at most 63 characters, got one of ${long.length}`;
   return undefined;
 };
 

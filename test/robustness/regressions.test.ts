@@ -174,3 +174,16 @@ describe('regressions: two objects with one name', () => {
       `test/gw: addRoute host "${second}" is invalid: gives the ${kind} name "${name}", which the ${priorKind} of host "${priorHost}" already has`);
   });
 });
+
+describe('regressions: the rule says what is wrong', () => {
+  /**
+   * A DNS name with a label over 63 characters failed with "dot-separated labels of lowercase
+   * letters, digits and \"-\"", which it was: the rule broken, the label length, went unsaid.
+   */
+  test('a 64-character label is named as too long', () => {
+    const chart = new Chart(testApp(), 'test');
+    const host = `${'a'.repeat(64)}.example.com`;
+    expect(() => new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: 3000, clusterDomain: host }))
+      .toThrow(`test/api: clusterDomain "${host}" is invalid: must be a DNS-1123 subdomain: each dot-separated label at most 63 characters, got one of 64`);
+  });
+});
