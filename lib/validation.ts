@@ -212,6 +212,22 @@ export function cidrContains(outer: string, inner: string): boolean {
   return (o.value >> shift) === (i.value >> shift);
 }
 
+/**
+ * Free text that survives cdk8s' YAML and the Go YAML decoder of kubectl and Argo CD. cdk8s writes
+ * DEL and C1 controls (U+007F-U+009F), U+2028, U+2029, U+FFFE and U+FFFF raw, and Go YAML refuses
+ * the whole file for them, or reads NEL (U+0085) as a line break; an unpaired surrogate cannot be
+ * written as UTF-8 at all. One such character in one value would stop every object of its file
+ * from syncing.
+ */
+export const yamlSafeText: Rule<string> = (v) => {
+  const m = typeof v === 'string'
+    ? /[\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(v)
+    : null;
+  if (!m) return undefined;
+  const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return `must not contain ${code} at index ${m.index}: kubectl and Argo CD cannot read it back from the YAML (DEL and C1 controls, U+2028, U+2029, U+FFFE, U+FFFF and unpaired surrogates are refused)`;
+};
+
 /** A value is one of the allowed list. */
 export function oneOf<T>(allowed: readonly T[]): Rule<T> {
   return (v) => (allowed.includes(v) ? undefined : `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);

@@ -8,7 +8,7 @@ import { namespaceName, NamespaceRef } from './namespace-ref';
 import { NetworkModel } from './network-model';
 import { IPeerable, Peer } from './peer';
 import { Port } from './port';
-import { check, cidr, dns1035Label, dns1123Subdomain, intInRange, invalid, labelValue, portNumber } from './validation';
+import { check, cidr, dns1035Label, dns1123Subdomain, intInRange, invalid, labelValue, portNumber, yamlSafeText } from './validation';
 
 /** How a WebApp's Service is exposed. */
 export enum ServiceType {
@@ -336,12 +336,14 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
   if (typeof props.image !== 'string' || props.image.trim() === '' || /\s/.test(props.image)) {
     throw invalid(scope, 'image', props.image, 'must be a non-empty image reference without whitespace');
   }
+  check(scope, 'image', props.image, yamlSafeText);
   check(scope, 'containerPort', props.containerPort, portNumber);
   const servicePort = check(scope, 'servicePort', props.servicePort ?? 80, portNumber);
   const replicas = check(scope, 'replicas', props.replicas ?? 2, intInRange(0, 10000, 'a whole number'));
   for (const [k, v] of Object.entries(props.env ?? {})) {
     if (!ENV_NAME.test(k)) throw invalid(scope, 'env key', k, 'must be an environment variable name: letters, digits, "_", "-", ".", not starting with a digit');
     if (typeof v !== 'string') throw invalid(scope, `env[${JSON.stringify(k)}]`, v, 'must be a string');
+    check(scope, `env[${JSON.stringify(k)}]`, v, yamlSafeText);
   }
   for (const field of ['command', 'args'] as const) {
     const list: unknown = props[field];
@@ -349,6 +351,7 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
     if (!Array.isArray(list)) throw invalid(scope, field, list, 'must be a list of strings');
     list.forEach((v, i) => {
       if (typeof v !== 'string') throw invalid(scope, `${field}[${i}]`, v, 'must be a string (quote numbers and booleans: "8080", "true")');
+      check(scope, `${field}[${i}]`, v, yamlSafeText);
     });
   }
   const serviceType = check(scope, 'serviceType', props.serviceType ?? ServiceType.CLUSTER_IP,
@@ -380,6 +383,7 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
   if (props.healthCheckPath !== undefined && !/^\/\S*$/.test(props.healthCheckPath)) {
     throw invalid(scope, 'healthCheckPath', props.healthCheckPath, 'must be an HTTP path starting with "/" without whitespace');
   }
+  if (props.healthCheckPath !== undefined) check(scope, 'healthCheckPath', props.healthCheckPath, yamlSafeText);
   const partOf = check(scope, 'partOf', props.partOf ?? namespace, labelValue);
   const clusterDomain = check(scope, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dns1123Subdomain);
   if (props.runAsUser !== undefined) check(scope, 'runAsUser', props.runAsUser, intInRange(1, 2147483647, 'a non-root user id'));

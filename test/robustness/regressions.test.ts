@@ -187,3 +187,42 @@ describe('regressions: the rule says what is wrong', () => {
       .toThrow(`test/api: clusterDomain "${host}" is invalid: must be a DNS-1123 subdomain: each dot-separated label at most 63 characters, got one of 64`);
   });
 });
+
+describe('regressions: characters kubectl and Argo CD cannot read back', () => {
+  /**
+   * cdk8s writes DEL, C1 controls, U+2028/U+2029 and U+FFFE/U+FFFF raw into the YAML; the Go YAML
+   * decoder of kubectl and Argo CD then refuses the whole file ("control characters are not
+   * allowed", or a line break inside a plain scalar), or reads NEL as a line break (the value comes
+   * back with a space). One env value stopped every object of its chart, NetworkPolicies included,
+   * from syncing. Such text is refused where the program gives it.
+   */
+  test.each([
+    ['env value with a line separator pasted from a document', { env: { GREETING: 'Hello\u2028World' } }, 'env["GREETING"]', '"Hello\\u2028World"', 'U+2028 at index 5'],
+    ['env value with NEL', { env: { GREETING: 'a\u0085b' } }, 'env["GREETING"]', '"a\\u0085b"', 'U+0085 at index 1'],
+    ['env value with DEL', { env: { KEY: 'x\u007f' } }, 'env["KEY"]', '"x\\u007f"', 'U+007F at index 1'],
+    ['env value with an unpaired surrogate', { env: { KEY: 'x\ud800' } }, 'env["KEY"]', '"x\\ud800"', 'U+D800 at index 1'],
+    ['command with U+FFFE', { command: ['serve\ufffe'] }, 'command[0]', '"serve\\ufffe"', 'U+FFFE at index 5'],
+    ['image with a C1 control', { image: 'nginx\u009b1' }, 'image', '"nginx\\u009b1"', 'U+009B at index 5'],
+    ['healthCheckPath with DEL', { healthCheckPath: '/health\u007f' }, 'healthCheckPath', '"/health\\u007f"', 'U+007F at index 7'],
+  ])('%s is refused', (_what, props, field, value, rule) => {
+    const chart = new Chart(testApp(), 'test');
+    let message = '';
+    try {
+      new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: 3000, ...(props as object) });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`test/api: ${field} ${value} is invalid: `);
+    expect(message).toContain(rule);
+  });
+
+  test('emoji, CJK, a BOM and escapable C0 controls are still fine', () => {
+    const app = testApp();
+    new WebApp(new Chart(app, 'test'), 'api', {
+      namespace: 'production', image: 'a:1', containerPort: 3000,
+      env: { A: 'emoji \u{1f680}', B: '\u65e5\u672c', C: '\ufeffbom', D: 'tab\there', E: 'nul\u0000', F: 'esc\u001b[0m' },
+    });
+    const env = synth(app).objects.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].env;
+    expect(env.map((e: any) => e.value)).toEqual(['emoji \u{1f680}', '\u65e5\u672c', '\ufeffbom', 'tab\there', 'nul\u0000', 'esc\u001b[0m']);
+  });
+});
