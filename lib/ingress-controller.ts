@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
 import { Endpoint, ipBlockEndpoint, podsEndpoint } from './flows/endpoint';
 import { featuresSet, GatewayFeatures, sizeText, unsupported } from './gateway/features';
-import { nginxStrictPath, PathType } from './gateway/rules';
+import { isSnippetAnnotation, nginxStrictPath, PathType } from './gateway/rules';
 import { BoundTls } from './tls';
-import { check, checkLabels, cidr, dns1123Label, dns1123Subdomain, intInRange, invalid, parseCidr } from './validation';
+import { check, checkLabels, cidr, dns1123Label, dns1123Subdomain, intInRange, invalid, labelKey, parseCidr, yamlSafeText } from './validation';
 
 /** Options shared by the in-cluster controller presets (ingress-nginx, Traefik). */
 export interface InClusterControllerOptions {
@@ -401,6 +401,30 @@ class AwsAlbController extends IngressController {
   }
 }
 
+/**
+ * The custom controller's TLS annotations go on the Ingress like the gateway's raw annotations, so
+ * they follow the same rules: valid keys, string values YAML carries, no snippet (the gateway's
+ * `allowSnippetAnnotations` opt-in covers only its own `annotations`), no `kubernetes.io/ingress.class`.
+ */
+function validateTlsAnnotations(scope: IConstruct, field: string, annotations: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(annotations).sort()) {
+    const v = annotations[k];
+    check(scope, `${field} key`, k, labelKey);
+    if (typeof v !== 'string') throw invalid(scope, `${field}[${JSON.stringify(k)}]`, v, 'must be a string (quote numbers and booleans: "true", "443")');
+    check(scope, `${field}[${JSON.stringify(k)}]`, v, yamlSafeText);
+    if (isSnippetAnnotation(k)) {
+      throw invalid(scope, `${field}[${JSON.stringify(k)}]`, v,
+        'snippet annotations inject raw proxy configuration (CVE-2021-25742) and are refused here; put it in the gateway\'s annotations with allowSnippetAnnotations: true');
+    }
+    if (k === 'kubernetes.io/ingress.class') {
+      throw invalid(scope, `${field}[${JSON.stringify(k)}]`, v, 'is deprecated and rejected by the API server when it differs from spec.ingressClassName; set the controller\'s className');
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
 class CustomController extends IngressController {
   public readonly name: string;
 
@@ -424,7 +448,7 @@ class CustomController extends IngressController {
     } else {
       source = ipBlockEndpoint(name, validateCidrs(scope, `${field} cidrs`, o.cidrs).map((c) => ({ cidr: c })));
     }
-    const tlsExtra = { ...(o.tlsAnnotations ?? {}) };
+    const tlsExtra = validateTlsAnnotations(scope, `${field} tlsAnnotations`, o.tlsAnnotations ?? {});
     return {
       kind: 'custom',
       name,

@@ -226,3 +226,33 @@ describe('regressions: characters kubectl and Argo CD cannot read back', () => {
     expect(env.map((e: any) => e.value)).toEqual(['emoji \u{1f680}', '\u65e5\u672c', '\ufeffbom', 'tab\there', 'nul\u0000', 'esc\u001b[0m']);
   });
 });
+
+describe('regressions: a custom controller\'s tlsAnnotations follow the annotation rules', () => {
+  /**
+   * `IngressController.custom({ tlsAnnotations })` was copied onto the Ingress unchecked: a snippet
+   * annotation got past the refusal that `allowSnippetAnnotations: false` stands for (the
+   * CVE-2021-25742 class), and an invalid key or a number went into output the API server refuses.
+   */
+  test.each([
+    ['a snippet annotation', { 'nginx.ingress.kubernetes.io/server-snippet': 'location /admin { allow all; }' }, 'controller tlsAnnotations["nginx.ingress.kubernetes.io/server-snippet"]', '"location /admin { allow all; }"', 'CVE-2021-25742'],
+    ['an invalid key', { 'force ssl': 'true' }, 'controller tlsAnnotations key', '"force ssl"', 'label key'],
+    ['a number', { 'haproxy.org/ssl-redirect-port': 443 }, 'controller tlsAnnotations["haproxy.org/ssl-redirect-port"]', '443', 'must be a string'],
+    ['the deprecated class annotation', { 'kubernetes.io/ingress.class': 'haproxy' }, 'controller tlsAnnotations["kubernetes.io/ingress.class"]', '"haproxy"', 'deprecated'],
+  ])('%s is refused', (_what, tlsAnnotations, field, value, rule) => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 3000 });
+    let message = '';
+    try {
+      new ApiGateway(chart, 'gw', {
+        namespace: prod, tls: Tls.secret('gw-cert'), routes: [{ host: 'app.example.com', backend: web }],
+        controller: IngressController.custom({ name: 'haproxy', className: 'haproxy', pods: { namespace: 'haproxy', labels: { app: 'haproxy' } }, tlsAnnotations: tlsAnnotations as Record<string, string> }),
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`test/gw: ${field} ${value} is invalid: `);
+    expect(message).toContain(rule);
+  });
+});
