@@ -12,7 +12,7 @@ import { namespaceName, NamespaceRef } from './namespace-ref';
 import { NetworkModel } from './network-model';
 import { NAMESPACE_NAME_LABEL } from './flows/render';
 import { BoundTls, Tls } from './tls';
-import { check, dns1123Subdomain, invalid, labelKey, objectName, oneOf } from './validation';
+import { check, dns1123Subdomain, invalid, labelKey, objectName, oneOf, yamlSafeText } from './validation';
 import { WebApp } from './web-app';
 
 /** One route: requests for `host` whose path matches `path` go to `backend`. */
@@ -327,6 +327,7 @@ export class ApiGateway extends Construct {
       const v = raw[k];
       check(this, 'annotations key', k, labelKey);
       if (typeof v !== 'string') throw invalid(this, `annotations[${JSON.stringify(k)}]`, v, 'must be a string (quote numbers and booleans: "true", "100")');
+      check(this, `annotations[${JSON.stringify(k)}]`, v, yamlSafeText);
       if (isSnippetAnnotation(k) && !allowSnippets) {
         throw invalid(this, `annotations[${JSON.stringify(k)}]`, v,
           'snippet annotations inject raw proxy configuration (CVE-2021-25742) and are refused; set allowSnippetAnnotations: true to accept them');

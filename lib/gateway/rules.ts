@@ -1,4 +1,4 @@
-import { dns1123Subdomain, parseIp, Rule } from '../validation';
+import { dns1123Subdomain, parseIp, Rule, yamlSafeText } from '../validation';
 
 /**
  * Validation rules for HTTP routing: Ingress hosts and paths as the API server checks them
@@ -39,6 +39,8 @@ export function ingressPath(pathType: PathType): Rule<string> {
   return (v) => {
     if (typeof v !== 'string' || !v.startsWith('/')) return 'must start with "/"';
     if (/\s/.test(v)) return 'must not contain whitespace';
+    const unsafe = yamlSafeText(v);
+    if (unsafe) return unsafe;
     if (pathType === 'ImplementationSpecific') return undefined;
     for (const bad of ['//', '/./', '/../']) {
       if (v.includes(bad)) return `must not contain "${bad}" (${pathType} paths are normalized)`;
@@ -64,7 +66,7 @@ export const rewriteTarget: Rule<string> = (v) => {
   if (typeof v !== 'string' || !v.startsWith('/')) return 'must be a path starting with "/"';
   if (/[\s$?#]/.test(v)) return 'must not contain whitespace, "$", "?" or "#"';
   if (v.includes('//')) return 'must not contain "//"';
-  return undefined;
+  return yamlSafeText(v);
 };
 
 /** A CORS origin: `*`, or `http(s)://host[:port]` with an optional single leading `*.` label. */

@@ -2,7 +2,7 @@
  * Regressions found by the robustness suite, each reduced to the smallest program that showed it.
  */
 import { Chart } from 'cdk8s';
-import { ApiGateway, GatewayApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
+import { ApiGateway, GatewayApi, IngressController, Peer, Port, RouteOptions, ServiceType, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
 import { find, synth, testApp } from '../util';
 
 describe('regressions', () => {
@@ -248,6 +248,32 @@ describe('regressions: a custom controller\'s tlsAnnotations follow the annotati
       new ApiGateway(chart, 'gw', {
         namespace: prod, tls: Tls.secret('gw-cert'), routes: [{ host: 'app.example.com', backend: web }],
         controller: IngressController.custom({ name: 'haproxy', className: 'haproxy', pods: { namespace: 'haproxy', labels: { app: 'haproxy' } }, tlsAnnotations: tlsAnnotations as Record<string, string> }),
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`test/gw: ${field} ${value} is invalid: `);
+    expect(message).toContain(rule);
+  });
+});
+
+describe('regressions: gateway text kubectl and Argo CD cannot read back', () => {
+  /** The same characters in a raw annotation value, an ImplementationSpecific path, or a rewrite target. */
+  test.each([
+    ['an annotation value', { annotations: { 'example.com/owner': 'team\u2028payments' } }, {}, 'annotations["example.com/owner"]', '"team\\u2028payments"', 'U+2028 at index 4'],
+    ['an ImplementationSpecific path', {}, { path: '/api/(.*)\u0085', pathType: 'ImplementationSpecific' }, 'routes[0] path', '"/api/(.*)\\u0085"', 'U+0085 at index 9'],
+    ['a Prefix path on Traefik', { controller: IngressController.traefik() }, { path: '/caf\u0080' }, 'routes[0] path', '"/caf\\u0080"', 'U+0080 at index 4'],
+    ['a rewrite target', {}, { path: '/api', rewriteTarget: '/v1\u007f/' }, 'routes[0] rewriteTarget', '"/v1\\u007f/"', 'U+007F at index 3'],
+  ])('%s is refused', (_what, props, routeProps, field, value, rule) => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 3000 });
+    let message = '';
+    try {
+      new ApiGateway(chart, 'gw', {
+        namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('gw-cert'), ...props,
+        routes: [{ host: 'app.example.com', backend: web, ...(routeProps as Partial<RouteOptions>) }],
       });
     } catch (e) {
       message = (e as Error).message;
