@@ -1,0 +1,611 @@
+/**
+ * Random valid programs for the property tests, as plain data: an arbitrary (`programArb`) that
+ * generates them, `build()` that turns one into a cdk8s App (optionally with its order-free
+ * declarations shuffled), and `expectedEdges()` that says, from the data alone and without the
+ * library, which connections the synthesized NetworkPolicies must allow.
+ *
+ * Generated programs are valid by construction: names are unique where Kubernetes needs them to
+ * be, and chosen so that the library's readable policy names cannot clash (a clash is a documented
+ * error, not something to generate). The rules that make that so:
+ * - namespace names have no "-" and contain a digit; app names start with a letters-only segment,
+ *   so `allow-<namespace>-<app>-to-...` (a source in another namespace) never equals
+ *   `allow-<app>-to-...` (a local source);
+ * - no app name segment is `to`, `egress`, `cidr`, or a controller's name, so
+ *   `allow-<a>-to-<b>` and `allow-<a>-egress-to-<b>` split in one way only;
+ * - CIDRs of one program have distinct name fragments (`cidr-10-0-0-0-8`);
+ * - hosts have no `wildcard` or `redirect` label (the HTTPRoute names `<gw>-<host>` and
+ *   `<gw>-redirect-<host>`, and the listener `https-wildcard...` for `*.`, would clash).
+ */
+import { App, Chart } from 'cdk8s';
+import fc from 'fast-check';
+import {
+  ApiGateway, ExternalTrafficPolicy, GatewayApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace,
+} from '../../lib';
+import type { PodGroup } from '../../lib/evaluator';
+import { testApp } from '../util';
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+/**
+ * One port of a flow: a single port, a range (TCP and UDP only), or the named port `http` (every
+ * WebApp names its container port so; it resolves to the destination pods' container port).
+ */
+export interface PortData {
+  readonly protocol: Protocol;
+  readonly port: number | 'http';
+  /** Last port of a range. */
+  readonly end?: number;
+}
+
+export interface NamespaceData {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  /** `default`: kube-dns; `nodelocal`: kube-dns and NodeLocal DNSCache's address; `off`: no DNS. */
+  readonly dns: 'default' | 'nodelocal' | 'off';
+}
+
+export type ServiceTypeData = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'Headless';
+
+export interface AppData {
+  /** Construct id: `app<index>`. */
+  readonly id: string;
+  readonly name: string;
+  /** Index into `namespaces`. */
+  readonly ns: number;
+  readonly containerPort: number;
+  readonly servicePort: number;
+  readonly serviceType: ServiceTypeData;
+  readonly nodePort?: number;
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  readonly loadBalancerSourceRanges?: string[];
+  readonly env: Record<string, string>;
+}
+
+/** `apps[to].allowFrom(apps[from])` or `apps[from].allowTo(apps[to])`, with optional explicit ports. */
+export interface FlowData {
+  readonly from: number;
+  readonly to: number;
+  readonly via: 'allowFrom' | 'allowTo';
+  readonly ports: PortData[];
+}
+
+export interface CidrData {
+  readonly cidr: string;
+  readonly except?: string;
+}
+
+/**
+ * A flow with every pod of a namespace: `apps[app].allowIngressFrom(Peer.namespace(ns), ...ports)`
+ * or `apps[app].allowEgressTo(Peer.namespace(ns), ...ports)`.
+ */
+export interface NamespaceFlowData {
+  readonly app: number;
+  /** Index into `namespaces`; always a namespace with apps (a selector matching nothing is an error). */
+  readonly ns: number;
+  readonly direction: 'ingress' | 'egress';
+  readonly ports: PortData[];
+}
+
+/** `apps[app].allowEgressTo(Peer.cidr(cidrs[cidr]), ...ports)`. */
+export interface EgressData {
+  readonly app: number;
+  /** Index into `cidrs`. */
+  readonly cidr: number;
+  readonly ports: PortData[];
+}
+
+export interface RouteData {
+  readonly host: string;
+  readonly path: string;
+  readonly pathType: 'Prefix' | 'Exact';
+  /** Index into `apps`. */
+  readonly backend: number;
+  readonly rewriteTarget?: string;
+}
+
+export type ControllerData = 'nginx' | 'traefik' | 'alb' | 'envoy';
+export type TlsData = 'cert-manager' | 'secret' | 'acm' | 'none';
+
+export interface GatewayData {
+  /** Construct id and name: `gw<index>`. */
+  readonly name: string;
+  /** Index into `namespaces`. */
+  readonly ns: number;
+  readonly controller: ControllerData;
+  readonly tls: TlsData;
+  readonly api: 'ingress' | 'httpRoute' | 'httpRoute+gateway';
+  /** Pass the routes in the props (else one `addRoute` call each). */
+  readonly routesInProps: boolean;
+  readonly routes: RouteData[];
+}
+
+export interface Program {
+  readonly namespaces: NamespaceData[];
+  readonly apps: AppData[];
+  readonly flows: FlowData[];
+  readonly namespaceFlows: NamespaceFlowData[];
+  readonly cidrs: CidrData[];
+  readonly egress: EgressData[];
+  readonly gateways: GatewayData[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arbitraries
+
+const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws']);
+
+/** Namespace names: DNS-1123 labels without "-", with at least one digit. */
+const namespaceNameArb = fc.stringMatching(/^[a-z0-9]{0,10}$/).chain((s) =>
+  fc.nat(9).chain((d) => fc.nat(s.length).map((at) => `${s.slice(0, at)}${d}${s.slice(at)}`)));
+
+const segmentArb = (first: boolean) => fc.stringMatching(first ? /^[a-z]{1,8}$/ : /^[a-z0-9]{1,6}$/)
+  .filter((s) => !RESERVED_SEGMENTS.has(s));
+
+/** App names: DNS-1035 labels, mostly short, sometimes exactly 63 characters long. */
+const appNameArb = fc.oneof(
+  { weight: 9, arbitrary: fc.tuple(segmentArb(true), fc.array(segmentArb(false), { maxLength: 2 })).map(([h, t]) => [h, ...t].join('-')) },
+  { weight: 1, arbitrary: segmentArb(true).map((h) => `${h}-${'x'.repeat(62 - h.length)}`) },
+);
+
+const portNumberArb = fc.integer({ min: 1, max: 65535 });
+
+const portDataArb: fc.Arbitrary<PortData> = fc.oneof(
+  fc.record({ protocol: fc.constantFrom<Protocol>('TCP', 'UDP', 'SCTP'), port: portNumberArb }),
+  fc.record({ protocol: fc.constantFrom<Protocol>('TCP', 'UDP'), port: fc.integer({ min: 1, max: 65520 }), width: fc.integer({ min: 1, max: 15 }) })
+    .map(({ protocol, port, width }) => ({ protocol, port, end: port + width })),
+);
+
+/** Ports of a flow to pods: also the named port `http`. */
+const podPortDataArb: fc.Arbitrary<PortData> = fc.oneof(
+  { weight: 4, arbitrary: portDataArb },
+  { weight: 1, arbitrary: fc.constant<PortData>({ protocol: 'TCP', port: 'http' }) },
+);
+
+/** Label keys and values that are valid, in random order. */
+const labelsArb = fc.dictionary(
+  fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/).filter((k) => !k.startsWith('kubernetes')),
+  fc.stringMatching(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,10}[A-Za-z0-9])?)?$/),
+  { maxKeys: 3 },
+);
+
+/** Environment variables: valid names, any string value (the YAML boundary is tested elsewhere too). */
+const envArb = fc.dictionary(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/), fc.string({ maxLength: 12 }), { maxKeys: 3 });
+
+function ipv4(value: number): string {
+  return [24, 16, 8, 0].map((s) => (value >>> s) & 255).join('.');
+}
+
+function ipv6(groups: number[]): string {
+  // RFC 5952: the longest run (at least two) of zero groups becomes "::".
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** IPv4 blocks in the documentation ranges and private ranges, host bits zero. */
+const cidr4Arb = fc.record({ addr: fc.integer({ min: 0, max: 0xffffffff }), prefix: fc.integer({ min: 8, max: 32 }) })
+  .map(({ addr, prefix }) => {
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    return { value: (addr & mask) >>> 0, prefix, bits: 32 as const };
+  });
+
+const cidr6Arb = fc.record({ groups: fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), prefix: fc.integer({ min: 16, max: 128 }) })
+  .map(({ groups, prefix }) => ({
+    groups: groups.map((g, i) => {
+      const keep = Math.max(0, Math.min(16, prefix - 16 * i));
+      return keep === 0 ? 0 : g & (0xffff << (16 - keep)) & 0xffff;
+    }),
+    prefix,
+    bits: 128 as const,
+  }));
+
+const cidrDataArb: fc.Arbitrary<CidrData> = fc.oneof(
+  fc.tuple(cidr4Arb, fc.boolean()).map(([c, withExcept]) => {
+    const cidr = `${ipv4(c.value)}/${c.prefix}`;
+    // An except is a strictly smaller block inside: the first half of the block.
+    return withExcept && c.prefix < 32 ? { cidr, except: `${ipv4(c.value)}/${c.prefix + 1}` } : { cidr };
+  }),
+  cidr6Arb.map((c) => ({ cidr: `${ipv6(c.groups)}/${c.prefix}` })),
+);
+
+/** Hosts: 2-3 DNS labels, sometimes a leading `*.` wildcard. */
+const hostLabelArb = fc.oneof(
+  { weight: 9, arbitrary: fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?$/) },
+  // Up to 63 characters: the HTTPRoute name `<gateway>-<host>` then runs past 63 without a dot.
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9-]{40,61}[a-z0-9]$/) },
+).filter((l) => l !== 'wildcard' && !l.startsWith('redirect'));
+const hostArb = fc.tuple(fc.boolean(), fc.array(hostLabelArb, { minLength: 2, maxLength: 3 }))
+  .map(([wild, labels]) => `${wild ? '*.' : ''}${labels.join('.')}`);
+
+/** Paths ingress-nginx's strict validation accepts: "/" or segments of letters, digits, "_" and "-". */
+const pathArb = fc.oneof(
+  fc.constant('/'),
+  fc.array(fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/), { minLength: 1, maxLength: 3 }).map((s) => `/${s.join('/')}`),
+);
+
+const routeArb = fc.record({
+  host: hostArb,
+  path: pathArb,
+  pathType: fc.constantFrom<'Prefix' | 'Exact'>('Prefix', 'Exact'),
+  backend: fc.nat(),
+  rewrite: fc.constantFrom(undefined, '/', '/v1/'),
+});
+
+const gatewayArb = fc.record({
+  ns: fc.nat(),
+  controller: fc.constantFrom<ControllerData>('nginx', 'traefik', 'alb', 'envoy'),
+  tls: fc.constantFrom<TlsData>('cert-manager', 'secret', 'acm', 'none'),
+  api: fc.constantFrom<GatewayData['api']>('ingress', 'httpRoute', 'httpRoute+gateway'),
+  routesInProps: fc.boolean(),
+  routes: fc.array(routeArb, { minLength: 1, maxLength: 5 }),
+});
+
+const rawAppArb = fc.record({
+  name: appNameArb,
+  ns: fc.nat(),
+  containerPort: portNumberArb,
+  servicePort: portNumberArb,
+  serviceType: fc.constantFrom<ServiceTypeData>('ClusterIP', 'NodePort', 'LoadBalancer', 'Headless'),
+  nodePort: fc.option(fc.integer({ min: 30000, max: 32767 }), { nil: undefined }),
+  externalTrafficPolicy: fc.constantFrom(undefined, 'Cluster' as const, 'Local' as const),
+  sourceRanges: fc.option(fc.array(cidr4Arb.map((c) => `${ipv4(c.value)}/${c.prefix}`), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+  env: envArb,
+});
+
+type RawApp = typeof rawAppArb extends fc.Arbitrary<infer T> ? T : never;
+
+const namespaceArb = fc.record({ name: namespaceNameArb, labels: labelsArb, dns: fc.constantFrom<NamespaceData['dns']>('default', 'default', 'nodelocal', 'off') });
+
+/** 1-5 namespaces, mostly few: apps spread over many namespaces would leave most of them empty. */
+const namespaceCountArb = fc.oneof(
+  { weight: 7, arbitrary: fc.constant(1) }, { weight: 6, arbitrary: fc.constant(2) }, { weight: 4, arbitrary: fc.constant(3) },
+  { weight: 2, arbitrary: fc.constant(4) }, { weight: 1, arbitrary: fc.constant(5) },
+);
+
+/**
+ * Random valid programs: 1-5 zero-trust namespaces, 1-30 WebApps, flows, CIDR egress, 0-3 gateways.
+ * Most are small (1-5 namespaces, mostly 1-3; 1-8 apps, up to 8 flows and 2 gateways: interactions
+ * are dense there, a run is cheap and failures shrink fast); a share `largeShare` is large, with
+ * 1-5 namespaces, 13-30 apps, 10-40 flows and up to 3 gateways.
+ */
+export function programArb(options: { readonly largeShare?: number } = {}): fc.Arbitrary<Program> {
+  const largeShare = options.largeShare ?? 0.05;
+  const shape = (large: boolean) => fc.record({
+    namespaces: (large ? fc.integer({ min: 1, max: 5 }) : namespaceCountArb).chain((count) => fc.uniqueArray(namespaceArb, { minLength: count, maxLength: count, selector: (n) => n.name })),
+    apps: large ? fc.array(rawAppArb, { minLength: 13, maxLength: 30, size: 'max' }) : fc.array(rawAppArb, { minLength: 1, maxLength: 8 }),
+    flows: fc.array(fc.record({
+      from: fc.nat(), to: fc.nat(), via: fc.constantFrom<'allowFrom' | 'allowTo'>('allowFrom', 'allowTo'),
+      ports: fc.oneof({ weight: 3, arbitrary: fc.constant([] as PortData[]) }, { weight: 1, arbitrary: fc.array(podPortDataArb, { minLength: 1, maxLength: 2 }) }),
+    }), large ? { minLength: 10, maxLength: 40, size: 'max' } : { maxLength: 8 }),
+    namespaceFlows: fc.array(fc.record({
+      app: fc.nat(), ns: fc.nat(), direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
+      ports: fc.array(podPortDataArb, { minLength: 1, maxLength: 2 }),
+    }), { maxLength: large ? 4 : 2 }),
+    cidrs: fc.array(cidrDataArb, { minLength: 1, maxLength: 3 }),
+    egress: fc.array(fc.record({ app: fc.nat(), cidr: fc.nat(), ports: fc.array(portDataArb, { minLength: 1, maxLength: 2 }) }), { maxLength: large ? 6 : 3 }),
+    gateways: fc.array(gatewayArb, { maxLength: large ? 3 : 2 }),
+  }).map(normalize);
+  const weight = Math.round(largeShare * 100);
+  return weight <= 0 ? shape(false) : fc.oneof({ weight: 100 - weight, arbitrary: shape(false) }, { weight, arbitrary: shape(true) });
+}
+
+/** Name fragment of a CIDR as the library writes it in policy names. */
+function fragment(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Turns raw generated values into a valid program: indices are taken modulo the list they point
+ * into, duplicates that Kubernetes or the library's naming forbid are dropped, and options are
+ * kept only where they apply (node ports on NodePort/LoadBalancer, ACM only with the ALB, ...).
+ */
+function normalize(raw: {
+  namespaces: NamespaceData[];
+  apps: RawApp[];
+  flows: FlowData[];
+  namespaceFlows: NamespaceFlowData[];
+  cidrs: CidrData[];
+  egress: EgressData[];
+  gateways: (Omit<GatewayData, 'name' | 'routes'> & { routes: { host: string; path: string; pathType: 'Prefix' | 'Exact'; backend: number; rewrite?: string }[] })[];
+}): Program {
+  const namespaces = raw.namespaces;
+  const seenApps = new Set<string>();
+  const usedNodePorts = new Set<number>();
+  const apps: AppData[] = [];
+  for (const a of raw.apps) {
+    const ns = a.ns % namespaces.length;
+    if (seenApps.has(`${ns}/${a.name}`)) continue;
+    seenApps.add(`${ns}/${a.name}`);
+    const external = a.serviceType === 'NodePort' || a.serviceType === 'LoadBalancer';
+    const nodePort = external && a.nodePort !== undefined && !usedNodePorts.has(a.nodePort) ? a.nodePort : undefined;
+    if (nodePort !== undefined) usedNodePorts.add(nodePort);
+    apps.push({
+      id: `app${apps.length}`,
+      name: a.name,
+      ns,
+      containerPort: a.containerPort,
+      servicePort: a.servicePort,
+      serviceType: a.serviceType,
+      ...(nodePort !== undefined ? { nodePort } : {}),
+      ...(external && a.externalTrafficPolicy ? { externalTrafficPolicy: a.externalTrafficPolicy } : {}),
+      ...(a.serviceType === 'LoadBalancer' && a.sourceRanges ? { loadBalancerSourceRanges: a.sourceRanges } : {}),
+      env: a.env,
+    });
+  }
+
+  const flows = raw.flows.map((f) => ({ ...f, from: f.from % apps.length, to: f.to % apps.length }));
+  const namespaceFlows = raw.namespaceFlows.map((f) => ({ ...f, app: f.app % apps.length, ns: apps[f.ns % apps.length].ns }));
+
+  const fragments = new Set<string>();
+  const cidrs = raw.cidrs.filter((c) => {
+    const f = fragment(c.cidr);
+    if (fragments.has(f)) return false;
+    fragments.add(f);
+    return true;
+  });
+  const egress = raw.egress.map((e) => ({ ...e, app: e.app % apps.length, cidr: e.cidr % cidrs.length }));
+
+  // Hosts and paths are unique over the whole program, so no two gateways serve the same route.
+  const routeKeys = new Set<string>();
+  const gateways: GatewayData[] = [];
+  for (const g of raw.gateways) {
+    const ns = apps[g.ns % apps.length].ns;
+    const controller = g.controller;
+    const api = controller === 'alb' ? 'ingress' : g.api;
+    let tls: TlsData = g.tls;
+    if (controller === 'alb') tls = tls === 'none' ? 'none' : 'acm';
+    else if (tls === 'acm') tls = 'secret';
+    if (api === 'httpRoute' && tls === 'cert-manager') tls = 'secret';
+    const local = apps.map((a, i) => [a, i] as const).filter(([a]) => a.ns === ns).map(([, i]) => i);
+    const rewriteAll = controller === 'nginx' && api === 'ingress' ? g.routes[0].rewrite : undefined;
+    const routes: RouteData[] = [];
+    for (const r of g.routes) {
+      if (routeKeys.has(`${r.host} ${r.path}`)) continue;
+      routeKeys.add(`${r.host} ${r.path}`);
+      const backend = api === 'ingress' ? local[r.backend % local.length] : r.backend % apps.length;
+      // ingress-nginx rewrites per Ingress (one target for every route); Traefik and the ALB cannot.
+      const rewriteTarget = api !== 'ingress' ? r.rewrite : rewriteAll;
+      routes.push({ host: r.host, path: r.path, pathType: r.pathType, backend, ...(rewriteTarget !== undefined ? { rewriteTarget } : {}) });
+    }
+    if (routes.length === 0) continue;
+    gateways.push({ name: `gw${gateways.length}`, ns, controller, tls, api, routesInProps: g.routesInProps, routes });
+  }
+  return { namespaces, apps, flows, namespaceFlows, cidrs, egress, gateways };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build
+
+/** A small deterministic PRNG (mulberry32), for shuffles that are reproducible from a seed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(items: readonly T[], random: (() => number) | undefined): T[] {
+  const out = [...items];
+  if (!random) return out;
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** A record with its keys in another order (insertion order is what a program would write). */
+function shuffledRecord(record: Record<string, string>, random: (() => number) | undefined): Record<string, string> {
+  return Object.fromEntries(shuffled(Object.entries(record), random));
+}
+
+export const CONTROLLER_PODS: Record<Exclude<ControllerData, 'alb'>, PodGroup> = {
+  nginx: { id: 'ingress-nginx/Deployment/ingress-nginx-controller', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }, ports: [{ containerPort: 443 }] },
+  traefik: { id: 'traefik/Deployment/traefik', namespace: 'traefik', labels: { 'app.kubernetes.io/name': 'traefik' }, ports: [{ containerPort: 8443 }] },
+  envoy: { id: 'envoy-gateway-system/Deployment/envoy', namespace: 'envoy-gateway-system', labels: { 'app.kubernetes.io/name': 'envoy' }, ports: [{ containerPort: 10443 }] },
+};
+
+export const KUBE_DNS: PodGroup = {
+  id: 'kube-system/Deployment/coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' },
+  ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }],
+};
+
+export const NODELOCAL_DNS = '169.254.20.10/32';
+export const ALB_VPC = '10.100.0.0/16';
+
+function controllerOf(kind: ControllerData): IngressController {
+  switch (kind) {
+    case 'nginx': return IngressController.nginx();
+    case 'traefik': return IngressController.traefik();
+    case 'alb': return IngressController.awsAlb({ vpcCidrs: [ALB_VPC] });
+    case 'envoy': return IngressController.custom({
+      name: 'envoy', className: 'envoy', pods: { namespace: CONTROLLER_PODS.envoy.namespace, labels: { 'app.kubernetes.io/name': 'envoy' } },
+    });
+  }
+}
+
+function tlsOf(g: GatewayData): Tls {
+  switch (g.tls) {
+    case 'cert-manager': return Tls.certManager({ clusterIssuer: 'letsencrypt-prod' });
+    case 'secret': return Tls.secret(`${g.name}-cert`);
+    case 'acm': return Tls.acm();
+    case 'none': return Tls.none();
+  }
+}
+
+function portOf(p: PortData): Port {
+  if (p.port === 'http') return Port.named('http');
+  if (p.end !== undefined) return p.protocol === 'UDP' ? Port.udpRange(p.port, p.end) : Port.tcpRange(p.port, p.end);
+  return p.protocol === 'UDP' ? Port.udp(p.port) : p.protocol === 'SCTP' ? Port.sctp(p.port) : Port.tcp(p.port);
+}
+
+const SERVICE_TYPES: Record<ServiceTypeData, ServiceType> = {
+  ClusterIP: ServiceType.CLUSTER_IP, NodePort: ServiceType.NODE_PORT, LoadBalancer: ServiceType.LOAD_BALANCER, Headless: ServiceType.HEADLESS,
+};
+
+/**
+ * Builds the program into `app` (a fresh test app by default): one chart per namespace, holding
+ * the ZeroTrustNamespace, then its WebApps, then its gateways, in the program's order.
+ *
+ * With `shuffleSeed`, everything whose order carries no meaning is declared in another order:
+ * - the flows, the CIDR egress declarations and the `addRoute` calls, interleaved in one random
+ *   order (a flow is recorded in a graph, a route in a gateway; neither depends on the calls before);
+ * - the routes passed in a gateway's `routes` prop;
+ * - the ports of a flow, the keys of each env map and of each namespace's labels.
+ * What is NOT shuffled, because its order is meaningful: the creation order of charts and of the
+ * constructs in a chart (namespaces, WebApps, gateways). cdk8s writes a chart's objects in
+ * construct creation order, and construct ids and paths follow the program, so reordering
+ * creations legitimately reorders the documents of a file.
+ *
+ * Known gap, kept out of the shuffle: the routes of a Gateway API gateway (`GatewayApi.httpRoute`)
+ * keep their relative order (they are still interleaved at random with everything else). Such a
+ * gateway creates an HTTPRoute object when a host gets its first route, and a ReferenceGrant when a
+ * namespace gets its first backend, so the order of those documents in the file follows the order
+ * of the first route per host and per namespace. Their content is sorted and does not depend on it;
+ * an Ingress gateway's output does not depend on route order at all.
+ */
+export function build(p: Program, shuffleSeed?: number, app: App = testApp()): App {
+  const random = shuffleSeed === undefined ? undefined : rng(shuffleSeed);
+  const charts = p.namespaces.map((n) => new Chart(app, `ns-${n.name}`));
+  const namespaces = p.namespaces.map((n, i) => new ZeroTrustNamespace(charts[i], n.name, {
+    labels: shuffledRecord(n.labels, random),
+    ...(n.dns === 'off' ? { allowDns: false } : {}),
+    ...(n.dns === 'nodelocal' ? { dns: { cidrs: [NODELOCAL_DNS] } } : {}),
+  }));
+  const apps = p.apps.map((a) => new WebApp(charts[a.ns], a.id, {
+    name: a.name,
+    namespace: namespaces[a.ns],
+    image: `registry.example.com/${a.name}:1.0.0`,
+    containerPort: a.containerPort,
+    servicePort: a.servicePort,
+    serviceType: SERVICE_TYPES[a.serviceType],
+    ...(a.nodePort !== undefined ? { nodePort: a.nodePort } : {}),
+    ...(a.externalTrafficPolicy ? { externalTrafficPolicy: a.externalTrafficPolicy as ExternalTrafficPolicy } : {}),
+    ...(a.loadBalancerSourceRanges ? { loadBalancerSourceRanges: a.loadBalancerSourceRanges } : {}),
+    env: shuffledRecord(a.env, random),
+  }));
+  const routeOptions = (r: RouteData) => ({
+    host: r.host, path: r.path, pathType: r.pathType, backend: apps[r.backend], ...(r.rewriteTarget !== undefined ? { rewriteTarget: r.rewriteTarget } : {}),
+  });
+  const gateways = p.gateways.map((g) => new ApiGateway(charts[g.ns], g.name, {
+    namespace: namespaces[g.ns],
+    controller: controllerOf(g.controller),
+    tls: tlsOf(g),
+    ...(g.api === 'ingress' ? {} : {
+      api: GatewayApi.httpRoute({
+        gateway: { name: `${g.name}-gateway` },
+        ...(g.api === 'httpRoute+gateway' ? { createGateway: { gatewayClassName: 'eg' } } : {}),
+      }),
+    }),
+    ...(g.routesInProps ? { routes: shuffled(g.routes, g.api === 'ingress' ? random : undefined).map(routeOptions) } : {}),
+  }));
+
+  /** A declaration, and the gateway whose routes must keep their relative order (Gateway API). */
+  type Declaration = { readonly run: () => void; readonly ordered?: number };
+  const declarations: Declaration[] = [
+    ...p.flows.map((f) => ({ run: () => {
+      const ports = shuffled(f.ports, random).map(portOf);
+      const options = ports.length ? { ports } : {};
+      if (f.via === 'allowFrom') apps[f.to].allowFrom(apps[f.from], options);
+      else apps[f.from].allowTo(apps[f.to], options);
+    } })),
+    ...p.namespaceFlows.map((f) => ({ run: () => {
+      const ports = shuffled(f.ports, random).map(portOf);
+      if (f.direction === 'ingress') apps[f.app].allowIngressFrom(Peer.namespace(namespaces[f.ns]), ...ports);
+      else apps[f.app].allowEgressTo(Peer.namespace(namespaces[f.ns]), ...ports);
+    } })),
+    ...p.egress.map((e) => ({ run: () => {
+      const c = p.cidrs[e.cidr];
+      apps[e.app].allowEgressTo(Peer.cidr(c.cidr, c.except ? [c.except] : []), ...shuffled(e.ports, random).map(portOf));
+    } })),
+    ...p.gateways.flatMap((g, i) => (g.routesInProps ? [] : g.routes.map((r) => ({
+      run: () => gateways[i].addRoute(routeOptions(r)),
+      ...(g.api === 'ingress' ? {} : { ordered: i }),
+    })))),
+  ];
+  const order = shuffled(declarations, random);
+  // Put the order-keeping declarations back in their original relative order, in the slots the
+  // shuffle gave them.
+  for (const g of new Set(declarations.filter((d) => d.ordered !== undefined).map((d) => d.ordered))) {
+    const original = declarations.filter((d) => d.ordered === g);
+    const slots = order.map((d, i) => (d.ordered === g ? i : -1)).filter((i) => i >= 0);
+    slots.forEach((slot, k) => { order[slot] = original[k]; });
+  }
+  for (const d of order) d.run();
+  return app;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expected reachability, from the data alone
+
+/** Id of an app's pod group, as `podGroupsFromManifests` names it. */
+export function groupId(p: Program, app: number): string {
+  const a = p.apps[app];
+  return `${p.namespaces[a.ns].name}/Deployment/${a.name}`;
+}
+
+function cidrId(c: CidrData): string {
+  return c.except ? `cidr:${c.cidr} except ${c.except}` : `cidr:${c.cidr}`;
+}
+
+/** Expands a port (range) to `PROTO/port` strings. */
+export function portStrings(protocol: string, from: number, to: number): string[] {
+  if (to - from > 1000) return [`${protocol}/${from}-${to}`];
+  const out: string[] = [];
+  for (let n = from; n <= to; n++) out.push(`${protocol}/${n}`);
+  return out;
+}
+
+/**
+ * Every connection the program declares, by `from -> to`, with the allowed ports: the declared
+ * flows (on the destination's container port unless ports are given), CIDR egress, DNS from every
+ * pod of a zero-trust namespace with DNS on, and each route's controller -> backend container port.
+ */
+export function expectedEdges(p: Program): Map<string, Set<string>> {
+  const edges = new Map<string, Set<string>>();
+  const add = (from: string, to: string, ports: string[]) => {
+    const key = `${from} -> ${to}`;
+    if (!edges.has(key)) edges.set(key, new Set());
+    for (const port of ports) edges.get(key)!.add(port);
+  };
+  // A named port resolves to the destination's container port (a CIDR has none: not generated).
+  const portsOf = (ports: PortData[], destination: number) => (ports.length
+    ? ports.flatMap((q) => (q.port === 'http' ? [`TCP/${p.apps[destination].containerPort}`] : portStrings(q.protocol, q.port, q.end ?? q.port)))
+    : [`TCP/${p.apps[destination].containerPort}`]);
+  for (const f of p.flows) add(groupId(p, f.from), groupId(p, f.to), portsOf(f.ports, f.to));
+  for (const f of p.namespaceFlows) {
+    p.apps.forEach((a, i) => {
+      if (a.ns !== f.ns) return;
+      if (f.direction === 'ingress') add(groupId(p, i), groupId(p, f.app), portsOf(f.ports, f.app));
+      else add(groupId(p, f.app), groupId(p, i), portsOf(f.ports, i));
+    });
+  }
+  for (const e of p.egress) add(groupId(p, e.app), cidrId(p.cidrs[e.cidr]), portsOf(e.ports, -1));
+  p.apps.forEach((a, i) => {
+    const dns = p.namespaces[a.ns].dns;
+    if (dns === 'off') return;
+    add(groupId(p, i), KUBE_DNS.id, ['UDP/53', 'TCP/53']);
+    if (dns === 'nodelocal') add(groupId(p, i), `cidr:${NODELOCAL_DNS}`, ['UDP/53', 'TCP/53']);
+  });
+  for (const g of p.gateways) {
+    const source = g.controller === 'alb' ? `cidr:${ALB_VPC}` : CONTROLLER_PODS[g.controller].id;
+    for (const r of g.routes) add(source, groupId(p, r.backend), [`TCP/${p.apps[r.backend].containerPort}`]);
+  }
+  return edges;
+}
