@@ -64,7 +64,7 @@ export function synth(app: App): Synthesized {
   return readOutput(app.outdir);
 }
 
-/** Reads and validates every `*.yaml` file below `outdir`. */
+/** Reads and validates every manifest (`*.yaml` but `kustomization.yaml`) below `outdir`. */
 export function readOutput(outdir: string): Synthesized {
   const files: Record<string, string> = {};
   const objects: any[] = [];
@@ -72,7 +72,7 @@ export function readOutput(outdir: string): Synthesized {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.yaml')) {
+      else if (entry.name.endsWith('.yaml') && entry.name !== 'kustomization.yaml') {
         const text = fs.readFileSync(full, 'utf8');
         files[path.relative(outdir, full)] = text;
         objects.push(...parseYaml(text));
