@@ -1,5 +1,5 @@
 /**
- * Every ```ts block in README.md and docs/*.md is a complete program a user can copy: this test
+ * Every ```ts block in README.md, lib/checks/README.md and docs/*.md is a complete program a user can copy: this test
  * type-checks each against the library's sources (as if installed as `cdk8s-networking`), runs it,
  * and schema-validates what it synthesized. Blocks fenced as ```ts nocheck are skipped.
  */
@@ -23,7 +23,7 @@ function examples(file: string): Example[] {
   return out;
 }
 
-const docs = ['README.md', ...(fs.existsSync(path.join(ROOT, 'docs'))
+const docs = ['README.md', 'lib/checks/README.md', ...(fs.existsSync(path.join(ROOT, 'docs'))
   ? fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`) : [])];
 const all = docs.flatMap(examples);
 
