@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { Endpoint, ipBlockEndpoint, nameFragment, podsEndpoint } from './flows/endpoint';
 import { namespaceName, NamespaceRef } from './namespace-ref';
 import { Port } from './port';
-import { check, checkLabels, cidr, cidrContains, dns1123Label, invalid, parseCidr } from './validation';
+import { check, checkLabels, cidr, cidrContains, invalid, parseCidr, Rule } from './validation';
 
 /** Something that can be the other end of a flow, such as a `WebApp`. */
 export interface IPeerable {
@@ -26,6 +26,10 @@ export interface PodsPeerOptions {
    */
   readonly name?: string;
 }
+
+/** A readable name that goes into policy names: DNS-1123 label characters, any length. */
+const policyNamePart: Rule<string> = (v) => (typeof v === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined
+  : 'must be lowercase letters, digits and "-", starting and ending with a letter or digit: it goes into policy names');
 
 /**
  * Who an allow rule names: an app, a cdk8s-plus workload, pods by label, every pod of a
@@ -87,8 +91,9 @@ export abstract class Peer {
         checkLabels(scope, `${field} labels`, labels);
         const ns = options.namespace === undefined ? contextNamespace : namespaceName(scope, `${field} namespace`, options.namespace);
         const values = Object.keys(labels).sort().map((k) => labels[k]).join('-');
-        // The name goes into policy names: check it here, where the error can name this construct and field.
-        if (options.name !== undefined) check(scope, `${field} name`, options.name, dns1123Label);
+        // The name goes into policy names: check it here, where the error can name this construct and
+        // field. Its length is left to the policy name (253 characters), checked at synth.
+        if (options.name !== undefined) check(scope, `${field} name`, options.name, policyNamePart);
         const name = options.name ?? nameFragment(options.namespace === undefined ? values : `${ns}-${values}`);
         return podsEndpoint(name, ns, { ...labels });
       }

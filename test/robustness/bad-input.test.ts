@@ -147,7 +147,7 @@ const cases: Case[] = [
   { name: 'named port with "--"', build: (c) => c.api.allowTo(c.web, { ports: [Port.named('my--port')] }), path: 'test/api', field: 'allowTo ports[0]', value: '"my--port"', rule: 'no "--"' },
   { name: 'Peer.namespace with a space', build: (c) => c.api.allowIngressFrom(Peer.namespace('ops team'), Port.tcp(8000)), path: 'test/api', field: 'allowIngressFrom namespace', value: '"ops team"', rule: 'DNS-1123 label' },
   { name: 'Peer.pods label value over 63 characters', build: (c) => c.api.allowIngressFrom(Peer.pods({ labels: { app: LONG } })), path: 'test/api', field: 'allowIngressFrom labels["app"]', value: q(LONG), rule: 'label value' },
-  { name: 'Peer.pods name with a space', build: (c) => c.api.allowIngressFrom(Peer.pods({ labels: { app: 'prometheus' }, name: 'Prom Server' })), path: 'test/api', field: 'allowIngressFrom name', value: '"Prom Server"', rule: 'DNS-1123 label' },
+  { name: 'Peer.pods name with a space', build: (c) => c.api.allowIngressFrom(Peer.pods({ labels: { app: 'prometheus' }, name: 'Prom Server' })), path: 'test/api', field: 'allowIngressFrom name', value: '"Prom Server"', rule: 'it goes into policy names' },
   { name: 'a peer that is neither a WebApp nor a Peer', build: (c) => c.api.allowFrom(42 as unknown as WebApp), path: 'test/api', field: 'allowFrom', value: '"42"', rule: 'must be a WebApp or a Peer' },
   {
     name: 'a workload peer without a namespace',

@@ -145,7 +145,7 @@ describe('regressions: errors name the construct, field and value given', () => 
     const prod = new ZeroTrustNamespace(chart, 'production');
     const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
     expect(() => api.allowIngressFrom(Peer.pods({ labels: { app: 'prometheus' }, name: 'Prometheus Server' }), Port.tcp(3000)))
-      .toThrow('test/api: allowIngressFrom name "Prometheus Server" is invalid: must be a DNS-1123 label');
+      .toThrow('test/api: allowIngressFrom name "Prometheus Server" is invalid: must be lowercase letters, digits and "-"');
   });
 });
 
