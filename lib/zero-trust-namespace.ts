@@ -5,7 +5,7 @@ import { ipBlockEndpoint, podsEndpoint } from './flows/endpoint';
 import { INamespace } from './namespace-ref';
 import { NetworkModel } from './network-model';
 import { Port } from './port';
-import { check, checkLabels, cidr, dns1123Label, oneOf } from './validation';
+import { check, checkLabels, cidr, dns1123Label, invalid, oneOf } from './validation';
 
 /** Pod Security Admission levels. */
 export enum PodSecurityLevel {
@@ -98,6 +98,9 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     checkLabels(this, 'labels', props.labels ?? {});
     const dnsNamespace = check(this, 'dns.namespace', props.dns?.namespace ?? 'kube-system', dns1123Label);
     const dnsLabels = props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' };
+    if (Object.keys(dnsLabels ?? {}).length === 0) {
+      throw invalid(this, 'dns.podLabels', dnsLabels ?? {}, 'must have at least one label: an empty selector would open port 53 to every pod of the DNS namespace');
+    }
     checkLabels(this, 'dns.podLabels', dnsLabels);
     for (const c of props.dns?.cidrs ?? []) check(this, 'dns.cidrs', c, cidr);
 

@@ -93,6 +93,17 @@ describe('regressions: output the API server would refuse (JavaScript callers)',
 
 describe('regressions: no unintended open door', () => {
   /**
+   * `dns: { podLabels: {} }` gave `allow-dns-egress` an empty podSelector: every pod of kube-system
+   * was reachable on port 53, where an empty selector is refused everywhere else (controllers,
+   * Peer.pods, Backend.service).
+   */
+  test('DNS pods selected by no label are refused', () => {
+    const chart = new Chart(testApp(), 'test');
+    expect(() => new ZeroTrustNamespace(chart, 'production', { dns: { podLabels: {} } }))
+      .toThrow('test/production: dns.podLabels {} is invalid: must have at least one label: an empty selector would open port 53 to every pod of the DNS namespace');
+  });
+
+  /**
    * `loadBalancerSourceRanges: []` was written as is, and Kubernetes reads an empty list as "no
    * restriction": an allowlist computed from an empty list opened the load balancer to everyone.
    * The gateway's `sourceAllowlist: []` was already refused for the same reason.
