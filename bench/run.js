@@ -139,14 +139,16 @@ function runSizes(gateway) {
       for (let rep = 0; rep < warm + runs; rep++) {
         const t = Date.now();
         // Interleaved, so that a slow spell on a shared machine hits all three alike.
+        const got = {};
         for (const impl of IMPLS) {
           if (samples[impl].some((x) => x.timedOut) || TIMED_OUT.has(`${impl}/${layout}`)) continue;
           const r = measure(impl, n, layout, gateway);
+          got[impl] = r;
           if (r.timedOut) TIMED_OUT.add(`${impl}/${layout}`);
           if (rep >= warm || r.timedOut) samples[impl].push(r);
         }
         const repS = (Date.now() - t) / 1000;
-        log(`  N=${n} ${layout} ${rep < warm ? 'warm-up' : `run ${rep - warm + 1}/${runs}`}: ${IMPLS.map((i) => `${i} ${samples[i].at(-1)?.timeMs?.toFixed(0)} ms`).join(', ')} (${repS.toFixed(1)} s)`);
+        log(`  N=${n} ${layout} ${rep < warm ? 'warm-up' : `run ${rep - warm + 1}/${runs}`}: ${IMPLS.map((i) => `${i} ${got[i] ? (got[i].timedOut ? 'stopped' : `${got[i].timeMs.toFixed(0)} ms`) : '-'}`).join(', ')} (${repS.toFixed(1)} s)`);
         if (n >= 5000 && rep === warm && !process.env.BENCH_RUNS) {
           // Fit the largest size into the time budget: 5 runs if they fit, else as many as fit (at least 1).
           const left = BUDGET_S - (Date.now() - STARTED) / 1000 - layoutsLeft(n, layout) * repS - RESERVE_S;
@@ -206,6 +208,14 @@ function runProfile(gateway) {
 }
 
 function main() {
+  if (process.argv[2] === 'render') {
+    // Re-renders the table and results from the raw measurements of an earlier run.
+    const raw = JSON.parse(fs.readFileSync(process.argv[3] ?? path.join(TMP, 'raw.json'), 'utf8'));
+    const report = require('./report').render(raw);
+    console.log(report.table);
+    if (process.argv[4]) fs.writeFileSync(process.argv[4], report.markdown);
+    return;
+  }
   if (process.argv[2] === 'verify') {
     build();
     const r = verify(Number(process.argv[3] ?? 100), hasGateway());
@@ -251,7 +261,9 @@ function main() {
     date: new Date().toISOString(),
     minutes: (Date.now() - started) / 60000,
   };
-  const report = require('./report').render({ machine, gateway, check, sizes, cli, profile, quick: QUICK });
+  const raw = { machine, gateway, check, sizes, cli, profile, quick: QUICK };
+  fs.writeFileSync(path.join(TMP, QUICK ? 'raw-quick.json' : 'raw.json'), JSON.stringify(raw));
+  const report = require('./report').render(raw);
   console.log(report.table);
   const file = QUICK ? path.join(TMP, 'results-quick.md') : path.join(__dirname, 'results.md');
   fs.writeFileSync(file, report.markdown);
