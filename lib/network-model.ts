@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import type { NetworkSynthOptions } from './checks/options';
@@ -53,24 +54,68 @@ export class NetworkModel extends Construct {
   private readonly rendered: PolicySide[] = [];
   private prepared = false;
   private synthOptions: NetworkSynthOptions = {};
+  /** Set while `app.synth()` or `app.synthYaml()` runs; see `runStepsOncePerSynth`. */
+  private session?: { validated: boolean; rendered: ApiObject[] };
 
   private constructor(scope: IConstruct, id: string) {
     super(scope, id);
     this.node.addValidation({
       validate: () => {
+        if (this.session?.validated) return [];
         this.prepare();
         for (const { step } of this.steps.filter((s) => !s.last)) step(this);
         for (const { step } of this.steps.filter((s) => s.last)) step(this);
+        if (this.session) this.session.validated = true;
         return [];
       },
     });
     // GitOps output: refuse layouts that would drop a file, and annotate Argo CD sync waves last.
     const app = appOf(this);
     if (app) this.addSynthStep('output-layout', () => checkOutputLayout(app));
-    // Cross-object checks, flow verification and the network report (lib/checks, lib/report).
-    registerDefaultSynthSteps(this);
     SyncWaves.of(this)._deferToModel();
     this.addSynthStep('argocd-sync-waves', () => SyncWaves._apply(this), { last: true });
+    // Cross-object checks, flow verification and the network report (lib/checks, lib/report), after
+    // the sync waves so that the JSON they read is final and can be written as it is.
+    registerDefaultSynthSteps(this);
+    this.runStepsOncePerSynth(scope);
+  }
+
+  /**
+   * cdk8s validates the whole app once in `app.synth()` and then again inside every
+   * `chart.toJson()` it calls, once per chart: with one chart per namespace that would run the
+   * checks and the flow verification once per chart, quadratic in the app's size. Within one
+   * `synth()`/`synthYaml()` call nothing changes between those validations, so the steps run once.
+   */
+  private runStepsOncePerSynth(root: IConstruct): void {
+    const app = root as unknown as Record<string, unknown>;
+    for (const method of ['synth', 'synthYaml']) {
+      const original = app[method];
+      if (typeof original !== 'function') continue;
+      const model = this;
+      app[method] = function synthOnce(this: unknown, ...args: unknown[]) {
+        if (model.session) return original.apply(this, args);
+        model.session = { validated: false, rendered: [] };
+        try {
+          return original.apply(this, args);
+        } finally {
+          for (const obj of model.session.rendered) delete (obj as { toJson?: unknown }).toJson;
+          model.session = undefined;
+        }
+      };
+    }
+  }
+
+  /**
+   * @internal Renders an object's JSON once per synth: the checks read it and cdk8s then writes the
+   * same JSON instead of rendering the object again. Outside a synth it simply renders.
+   */
+  public _renderOnce(obj: ApiObject): any {
+    const json = obj.toJson();
+    if (this.session) {
+      Object.defineProperty(obj, 'toJson', { value: () => json, configurable: true, writable: true });
+      this.session.rendered.push(obj);
+    }
+    return json;
   }
 
   /**

@@ -25,17 +25,19 @@ export const WARNING_METADATA = 'cdk8s-networking:warning';
 
 /** Registers the default synth steps on a new model, and the report writer on its App. */
 export function registerDefaultSynthSteps(model: NetworkModel): void {
-  model.addSynthStep(CHECKS_STEP, runSynthChecks);
+  model.addSynthStep(CHECKS_STEP, runSynthChecks, { last: true });
   installReportWriter(model.node.root, model);
 }
 
 /** Every ApiObject of every chart, with its manifest (`toJson()` called once) and construct path. */
-export function collectObjects(root: IConstruct): { objects: ManifestObject[]; constructs: Map<string, IConstruct> } {
+export function collectObjects(
+  root: IConstruct, render: (obj: ApiObject) => any = (obj) => obj.toJson(),
+): { objects: ManifestObject[]; constructs: Map<string, IConstruct> } {
   const objects: ManifestObject[] = [];
   const constructs = new Map<string, IConstruct>();
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c) || !inChart(c)) continue;
-    objects.push({ json: c.toJson(), path: c.node.path });
+    objects.push({ json: render(c), path: c.node.path });
     constructs.set(c.node.path, c);
   }
   return { objects, constructs };
@@ -61,7 +63,7 @@ const reported = new WeakMap<NetworkModel, Set<string>>();
 export function runSynthChecks(model: NetworkModel): void {
   const options = model.options;
   const strict = isStrict(model);
-  const { objects, constructs } = collectObjects(model.node.root);
+  const { objects, constructs } = collectObjects(model.node.root, (obj) => model._renderOnce(obj));
   const zeroTrust = new Set(model.zeroTrustNamespaces.map((n) => n.name));
   validateOptions(model, zeroTrust);
   const shared = new Set(options.sharedNamespaces ?? []);
