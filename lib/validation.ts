@@ -125,6 +125,8 @@ export const labelKey: Rule<string> = (v) => {
 /** Label values: empty, or at most 63 alphanumerics with `-_.` inside. */
 export const labelValue: Rule<string> = (v) => {
   if (typeof v !== 'string') return 'must be a string';
+  const numeric = goYamlNumber(v);
+  if (numeric) return numeric;
   if (v.length > 63 || !/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(v)) {
     return 'must be a label value: at most 63 characters, alphanumerics, "-", "_", "." inside';
   }
@@ -219,7 +221,19 @@ export function cidrContains(outer: string, inner: string): boolean {
  * written as UTF-8 at all. One such character in one value would stop every object of its file
  * from syncing.
  */
-export const yamlSafeText: Rule<string> = (v) => {
+export const yamlSafeText: Rule<string> = (v) => goYamlNumber(v) ?? unreadableCharacter(v);
+
+/**
+ * cdk8s writes YAML 1.1 and leaves `0o17`, `0O17`, `0X1F` and `0B11` unquoted: strings in YAML 1.1,
+ * but integers to YAML 1.2 and to Go YAML (kubectl, Argo CD), so the API server would get a number
+ * where it wants a string and refuse the object.
+ */
+function goYamlNumber(v: string): string | undefined {
+  if (typeof v !== 'string' || !/^[-+]?0([oO][0-7_]+|X[0-9a-fA-F_]+|B[01_]+)$/.test(v)) return undefined;
+  return 'would be read as a number by kubectl and Argo CD: cdk8s writes it unquoted (write the number in decimal, or add a character that is not a digit)';
+}
+
+function unreadableCharacter(v: string): string | undefined {
   const m = typeof v === 'string'
     ? /[\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(v)
     : null;
