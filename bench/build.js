@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Transpiles lib/ and apps/ (TypeScript) into .bench-tmp/build/, mirroring the repo layout, so
+ * Transpiles lib/ and apps/ (TypeScript) into .bench-tmp/build/ (or the given folder), mirroring the repo layout, so
  * the benchmark runs precompiled JavaScript exactly as `npm run build` would produce it, without
  * touching lib/*.js (other work may be in progress there) and without type-checking (the
  * benchmark measures run time, `npm test` owns type errors).
@@ -26,10 +26,10 @@ function walk(dir, out = []) {
  * @param rev a git revision to build from instead of the work tree (env BENCH_REV), e.g. to
  *   measure a commit while the work tree is mid-edit, or to compare before and after a change.
  */
-function build(rev = process.env.BENCH_REV) {
+function build(rev = process.env.BENCH_REV, out = OUT) {
   let srcRoot = ROOT;
   if (rev) {
-    srcRoot = path.join(ROOT, '.bench-tmp', 'src');
+    srcRoot = path.join(path.dirname(out), 'src');
     fs.rmSync(srcRoot, { recursive: true, force: true });
     fs.mkdirSync(srcRoot, { recursive: true });
     execFileSync('sh', ['-c', `git archive --format=tar ${JSON.stringify(rev)} lib apps | tar -x -C ${JSON.stringify(srcRoot)}`], { cwd: ROOT, stdio: 'inherit' });
@@ -37,17 +37,17 @@ function build(rev = process.env.BENCH_REV) {
   const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.build.json'), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
   const compilerOptions = { ...parsed.options, declaration: false, sourceMap: false, inlineSourceMap: false, noEmit: false };
-  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.rmSync(out, { recursive: true, force: true });
   const files = [...walk(path.join(srcRoot, 'lib')), ...walk(path.join(srcRoot, 'apps'))];
   for (const file of files) {
     const src = fs.readFileSync(file, 'utf8');
     const res = ts.transpileModule(src, { compilerOptions, fileName: file, reportDiagnostics: false });
     const rel = path.relative(srcRoot, file).replace(/\.ts$/, '.js');
-    const dest = path.join(OUT, rel);
+    const dest = path.join(out, rel);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.writeFileSync(dest, res.outputText);
   }
-  return { out: OUT, files: files.length, rev: rev ?? 'work tree' };
+  return { out, files: files.length, rev: rev ?? 'work tree' };
 }
 
 module.exports = { build, OUT };

@@ -27,6 +27,9 @@ const stats = require('./stats');
 
 const ROOT = path.resolve(__dirname, '..');
 const TMP = path.join(ROOT, '.bench-tmp');
+/** This run's own folder: several people may run the bench in one checkout at once. */
+const RUN = path.join(TMP, `run-${process.pid}`);
+const BUILD = path.join(RUN, 'build');
 const QUICK = process.env.BENCH_QUICK === '1';
 const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '10,100' : '10,100,1000,5000')).split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 1 : 5));
@@ -44,12 +47,12 @@ function rmrf(p) {
 
 /** Runs one measurement child; returns its JSON plus the process's wall time as seen from here. */
 function measure(impl, n, layout, gateway, extraNodeArgs = [], extraEnv = {}) {
-  const outdir = path.join(TMP, 'out', `${impl}-${layout}-${n}`);
+  const outdir = path.join(RUN, 'out', `${impl}-${layout}-${n}`);
   rmrf(outdir);
   const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [...extraNodeArgs, path.join(__dirname, 'child.js'), impl, String(n), layout, outdir, gateway ? '1' : '0'], {
     cwd: ROOT, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, BENCH_BUILD_DIR: path.join(TMP, 'build'), ...extraEnv },
+    env: { ...process.env, BENCH_BUILD_DIR: BUILD, ...extraEnv },
   });
   const processMs = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM') {
@@ -106,7 +109,7 @@ function verify(n, gateway) {
 }
 
 function hasGateway() {
-  const lib = path.join(TMP, 'build', 'lib');
+  const lib = path.join(BUILD, 'lib');
   if (!fs.existsSync(path.join(lib, 'api-gateway.js'))) return false;
   try {
     return typeof require(lib).ApiGateway === 'function';
@@ -164,7 +167,7 @@ function runSizes(gateway) {
 
 /** The example app through the CLI and alone, from cold processes. */
 function runCli() {
-  const outdir = path.join(TMP, 'cli-out');
+  const outdir = path.join(RUN, 'cli-out');
   const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CDK8S_OUTDIR: outdir };
   const npx = 'npx';
   const cmds = [
@@ -172,7 +175,7 @@ function runCli() {
     { id: 'cli-typecheck', label: '`npx cdk8s synth --app "npx ts-node apps/main.ts"` (cdk8s template default, type-checking)', cmd: npx, args: ['cdk8s', 'synth', '-o', outdir, '--app', 'npx ts-node apps/main.ts'] },
     { id: 'ts-node', label: '`npx ts-node apps/main.ts` alone (type-checking)', cmd: npx, args: ['ts-node', 'apps/main.ts'] },
     { id: 'transpile-only', label: '`node -r ts-node/register/transpile-only apps/main.ts` alone', cmd: process.execPath, args: ['-r', 'ts-node/register/transpile-only', 'apps/main.ts'] },
-    { id: 'precompiled', label: '`node` on the precompiled example (lib and apps as JS)', cmd: process.execPath, args: [path.join(TMP, 'build', 'apps', 'main.js')] },
+    { id: 'precompiled', label: '`node` on the precompiled example (lib and apps as JS)', cmd: process.execPath, args: [path.join(BUILD, 'apps', 'main.js')] },
     { id: 'cli-alone', label: '`npx cdk8s --version` (CLI start-up alone, no synth)', cmd: npx, args: ['cdk8s', '--version'] },
   ];
   const out = [];
@@ -199,12 +202,14 @@ function runCli() {
 }
 
 function runProfile(gateway) {
-  const dir = path.join(TMP, 'prof');
+  const dir = path.join(RUN, 'prof');
   rmrf(dir);
   const r = measure('ours', PROFILE_N, 'per-namespace', gateway, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
   if (r.timedOut || !file) return { n: PROFILE_N, timedOut: true, self: [], buckets: [], inclusiveOurs: [], totalMs: NaN };
-  return { n: PROFILE_N, run: r, file: path.join(dir, file), ...summarize(path.join(dir, file), { top: 15 }) };
+  const kept = path.join(TMP, `profile-a-${PROFILE_N}.cpuprofile`); // for a closer look (e.g. Chrome DevTools)
+  fs.copyFileSync(path.join(dir, file), kept);
+  return { n: PROFILE_N, run: r, file: kept, ...summarize(kept, { top: 15 }) };
 }
 
 function main() {
@@ -217,15 +222,17 @@ function main() {
     return;
   }
   if (process.argv[2] === 'verify') {
-    build();
+    process.on('exit', () => rmrf(RUN));
+    build(undefined, BUILD);
     const r = verify(Number(process.argv[3] ?? 100), hasGateway());
     console.log(JSON.stringify({ ...r, diffs: r.diffs.slice(0, 20), ndiffs: r.diffs.length }, null, 1));
     return;
   }
   const started = Date.now();
   const loadStart = os.loadavg();
-  log(`building lib and apps into ${path.relative(ROOT, TMP)}/build ...`);
-  build();
+  log(`building lib and apps into ${path.relative(ROOT, BUILD)} ...`);
+  process.on('exit', () => rmrf(RUN));
+  build(undefined, BUILD);
   const gateway = hasGateway();
   log(`ApiGateway in the workload: ${gateway ? 'yes' : 'no (lib/api-gateway.ts does not exist yet)'}`);
 
