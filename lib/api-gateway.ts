@@ -143,10 +143,12 @@ export class ApiGateway extends Construct {
   private readonly rawAnnotations: Readonly<Record<string, string>>;
   private readonly generatedAnnotations: Record<string, string>;
   private readonly routes: Route[] = [];
-  private readonly httpRoutes = new Map<string, ApiObject>();
+  /** Host -> names of its HTTPRoute and redirect HTTPRoute; the objects are made at synth. */
+  private readonly httpRoutes = new Map<string, { name: string; redirectName?: string }>();
   /** HTTPRoute name -> the kind of route and the host it was made for. */
   private readonly httpRouteNames = new Map<string, { kind: string; value: string }>();
-  private readonly referenceGrants = new Map<string, Set<string>>();
+  /** Backend namespace -> the ReferenceGrant's name and the Services it grants. */
+  private readonly referenceGrants = new Map<string, { name: string; services: Set<string> }>();
   /** ingress-nginx: the rewrite target every route shares (null: no rewrite); unset before the first route. */
   private nginxRewrite?: string | null;
 
@@ -372,32 +374,13 @@ export class ApiGateway extends Construct {
       }
       const name = this.generatedName(`${field} host`, host, 'HTTPRoute', `${this.name}-${hostFragment(host)}`);
       model.claimName(this, `${field} host`, 'HTTPRoute', this.namespace, name);
-      this.httpRoutes.set(host, new ApiObject(this, `HTTPRoute:${host}`, {
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'HTTPRoute',
-        metadata: this.routeMetadata(name),
-        spec: Lazy.any({
-          produce: () => ({
-            parentRefs: [this.parentRef(api, this.sectionFor(api, host))],
-            hostnames: [host],
-            rules: httpRouteRules(this.routes.filter((r) => r.host === host), this.namespace),
-          }),
-        }),
-      }));
+      let redirectName: string | undefined;
       if (this.tls.mode !== 'none') {
-        const redirectName = this.generatedName(`${field} host`, host, 'redirect HTTPRoute', `${this.name}-redirect-${hostFragment(host)}`);
+        redirectName = this.generatedName(`${field} host`, host, 'redirect HTTPRoute', `${this.name}-redirect-${hostFragment(host)}`);
         model.claimName(this, `${field} host`, 'HTTPRoute', this.namespace, redirectName);
-        new ApiObject(this, `HTTPRoute:redirect:${host}`, {
-          apiVersion: 'gateway.networking.k8s.io/v1',
-          kind: 'HTTPRoute',
-          metadata: this.routeMetadata(redirectName),
-          spec: {
-            parentRefs: [this.parentRef(api, api.createGateway ? 'http' : api.httpSectionName)],
-            hostnames: [host],
-            rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
-          },
-        });
       }
+      if (this.httpRoutes.size === 0) model._addRenderer(() => this.renderHttpRoutes(api));
+      this.httpRoutes.set(host, { name, redirectName });
     }
     if (backend.namespace !== this.namespace) this.grantReference(backend.namespace, backend.serviceName, field);
   }
@@ -432,26 +415,59 @@ export class ApiGateway extends Construct {
 
   /** A ReferenceGrant in the backend's namespace lets this namespace's HTTPRoutes reach the Service. */
   private grantReference(namespace: string, service: string, field: string): void {
-    let services = this.referenceGrants.get(namespace);
-    if (!services) {
-      services = new Set();
-      this.referenceGrants.set(namespace, services);
+    let grant = this.referenceGrants.get(namespace);
+    if (!grant) {
       const name = this.generatedName(`${field} backend`, `${namespace}/${service}`, 'ReferenceGrant', `${this.name}-from-${this.namespace}`);
       NetworkModel.of(this).claimName(this, `${field} backend`, 'ReferenceGrant', namespace, name);
-      const grants = services;
+      grant = { name, services: new Set() };
+      this.referenceGrants.set(namespace, grant);
+    }
+    grant.services.add(service);
+  }
+
+  /**
+   * Emits the HTTPRoutes (one per host, plus its redirect) and ReferenceGrants (one per backend
+   * namespace) at synth, sorted by host and namespace, so the output does not depend on the order
+   * in which routes were added.
+   */
+  private renderHttpRoutes(api: BoundHttpRouteApi): void {
+    for (const host of [...this.httpRoutes.keys()].sort()) {
+      const { name, redirectName } = this.httpRoutes.get(host)!;
+      new ApiObject(this, `HTTPRoute:${host}`, {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: this.routeMetadata(name),
+        spec: {
+          parentRefs: [this.parentRef(api, this.sectionFor(api, host))],
+          hostnames: [host],
+          rules: httpRouteRules(this.routes.filter((r) => r.host === host), this.namespace),
+        },
+      });
+      if (redirectName) {
+        new ApiObject(this, `HTTPRoute:redirect:${host}`, {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: this.routeMetadata(redirectName),
+          spec: {
+            parentRefs: [this.parentRef(api, api.createGateway ? 'http' : api.httpSectionName)],
+            hostnames: [host],
+            rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+          },
+        });
+      }
+    }
+    for (const namespace of [...this.referenceGrants.keys()].sort()) {
+      const { name, services } = this.referenceGrants.get(namespace)!;
       new ApiObject(this, `ReferenceGrant:${namespace}`, {
         apiVersion: 'gateway.networking.k8s.io/v1beta1',
         kind: 'ReferenceGrant',
         metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-networking' } },
-        spec: Lazy.any({
-          produce: () => ({
-            from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: this.namespace }],
-            to: [...grants].sort().map((s) => ({ group: '', kind: 'Service', name: s })),
-          }),
-        }),
+        spec: {
+          from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: this.namespace }],
+          to: [...services].sort().map((s) => ({ group: '', kind: 'Service', name: s })),
+        },
       });
     }
-    services.add(service);
   }
 
   private makeGateway(api: BoundHttpRouteApi): ApiObject {

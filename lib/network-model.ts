@@ -53,6 +53,7 @@ export class NetworkModel extends Construct {
   private readonly steps: { name: string; step: SynthStep; last: boolean }[] = [];
   private readonly rendered: PolicySide[] = [];
   private prepared = false;
+  private readonly renderers: (() => void)[] = [];
   private synthOptions: NetworkSynthOptions = {};
   /** Set while `app.synth()` or `app.synthYaml()` runs; see `runStepsOncePerSynth`. */
   private session?: { validated: boolean; rendered: ApiObject[] };
@@ -171,6 +172,15 @@ export class NetworkModel extends Construct {
     return this.graph.add(flow);
   }
 
+  /**
+   * @internal Adds objects at synth, before the flows' policies, in an order that does not depend on
+   * the order of the declarations that led to them (e.g. one HTTPRoute per host, sorted by host).
+   */
+  public _addRenderer(render: () => void): void {
+    if (this.prepared) throw new Error(`${this.node.path}: renderers must be added before synthesis`);
+    this.renderers.push(render);
+  }
+
   /** Adds a step that runs at every synth, after policies are rendered; steps run in the order added. */
   public addSynthStep(name: string, step: SynthStep, options: SynthStepOptions = {}): void {
     if (!this.steps.some((s) => s.name === name)) this.steps.push({ name, step, last: options.last ?? false });
@@ -188,6 +198,7 @@ export class NetworkModel extends Construct {
   public prepare(): void {
     if (this.prepared) return;
     this.prepared = true;
+    for (const render of this.renderers) render();
     const byName = new Map<string, PolicySide>();
     for (const flow of this.graph.flows) {
       for (const side of policySides(flow, (ns) => this.isZeroTrust(ns))) {
