@@ -32,7 +32,7 @@ function build(rev = process.env.BENCH_REV, out = OUT) {
     srcRoot = path.join(path.dirname(out), 'src');
     fs.rmSync(srcRoot, { recursive: true, force: true });
     fs.mkdirSync(srcRoot, { recursive: true });
-    execFileSync('sh', ['-c', `git archive --format=tar ${JSON.stringify(rev)} lib apps | tar -x -C ${JSON.stringify(srcRoot)}`], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('sh', ['-c', `git archive --format=tar ${JSON.stringify(rev)} lib apps package.json cdk8s.yaml tsconfig.json README.md | tar -x -C ${JSON.stringify(srcRoot)}`], { cwd: ROOT, stdio: 'inherit' });
   }
   const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.build.json'), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
@@ -47,7 +47,7 @@ function build(rev = process.env.BENCH_REV, out = OUT) {
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.writeFileSync(dest, res.outputText);
   }
-  return { out, files: files.length, rev: rev ?? 'work tree' };
+  return { out, srcRoot, files: files.length, rev: rev ?? 'work tree' };
 }
 
 module.exports = { build, OUT };

@@ -7,20 +7,22 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
+/** Our code as the bench runs it: lib/ transpiled somewhere under .bench-tmp/. */
+const OURS = /\/\.bench-tmp\/(?:[^/]+\/)*lib\//;
 
 function shortUrl(url) {
   if (!url) return '';
   let p = url.replace(/^file:\/\//, '');
   const nm = p.lastIndexOf('node_modules/');
   if (nm >= 0) return p.slice(nm + 'node_modules/'.length);
-  p = p.replace(/^.*\/\.bench-tmp\/[^/]+\//, '');
+  p = p.replace(/^.*\/\.bench-tmp\/(?:[^/]+\/)*?(?=(?:lib|apps)\/)/, '');
   return p.replace(ROOT + '/', '');
 }
 
 /** Which part of the stack a frame belongs to. */
 function bucket(cf) {
   const u = cf.url || '';
-  if (/\/\.bench-tmp\/[^/]+\/lib\//.test(u)) return 'this library (lib/)';
+  if (OURS.test(u)) return 'this library (lib/)';
   if (/\/bench\//.test(u)) return 'benchmark workload';
   if (/node_modules\/cdk8s\/node_modules\/yaml\//.test(u) || /node_modules\/yaml\//.test(u)) return 'yaml (serializer)';
   if (/node_modules\/cdk8s\/node_modules\/fast-json-patch\//.test(u)) return 'fast-json-patch (cdk8s JSON patches)';
@@ -37,7 +39,7 @@ function frameKey(cf) {
 }
 
 /** @returns {{ totalMs, self: {key, ms, pct}[], inclusiveOurs: {key, ms, pct}[] }} */
-function summarize(file, { top = 25, ours = (url) => /\/\.bench-tmp\/[^/]+\/lib\//.test(url) } = {}) {
+function summarize(file, { top = 25, ours = (url) => OURS.test(url) } = {}) {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8'));
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const parent = new Map();

@@ -116,7 +116,7 @@ function targets(rows, g, cli) {
     if (r) t.push([`(a) peak memory < 1024 MiB at N=5000, ${r.charts} chart(s)`, `${f0(r.m.ours.rss)} MiB`, r.m.ours.timedOut ? 'not measured (stopped)' : pass(r.m.ours.rss < 1024), '']);
   }
   const readme = cli.find((c) => c.id === 'readme');
-  if (readme) t.push(['example app <= 0.5 s with the README command (`npx cdk8s synth`)', `${f0(readme.median)} ms`, pass(readme.median <= 500), readme.median > 500 ? `${f0(readme.median - 500)} ms over` : '']);
+  if (readme) t.push([`example app <= 0.5 s with the README's command (\`${readme.sh}\`)`, readme.error ? 'failed' : `${f0(readme.median)} ms`, readme.error ? 'MISS' : pass(readme.median <= 500), readme.median > 500 ? `${f0(readme.median - 500)} ms over` : '']);
   return `| target | measured | result | by how much |\n|---|---|---|---|\n${t.map((x) => `| ${x.join(' | ')} |`).join('\n')}`;
 }
 
@@ -171,7 +171,7 @@ ${growthTable(g)}
 
 ${targets(rows, g, cli)}
 
-## Example app (\`apps/main.ts\`), cold processes, CDK8S_CHECK_UPGRADE=false
+## Example app (\`apps/main.ts\`), cold processes, in a sandbox copy of the project, CDK8S_CHECK_UPGRADE=false
 
 ${cliTable(cli)}
 

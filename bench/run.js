@@ -108,6 +108,18 @@ function verify(n, gateway) {
   return result;
 }
 
+/** Which code is measured, resolved when it is built (HEAD may move during a run). */
+function describeSource() {
+  const git = (args) => {
+    const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : '';
+  };
+  const rev = process.env.BENCH_REV;
+  return rev
+    ? `lib/ and apps/ at ${rev} = ${git(['rev-parse', '--short', rev])}`
+    : `the work tree at ${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--', 'lib', 'apps']) ? ' with uncommitted changes in lib/ or apps/' : ''}`;
+}
+
 function hasGateway() {
   const lib = path.join(BUILD, 'lib');
   if (!fs.existsSync(path.join(lib, 'api-gateway.js'))) return false;
@@ -165,28 +177,45 @@ function runSizes(gateway) {
   return results;
 }
 
-/** The example app through the CLI and alone, from cold processes. */
-function runCli() {
-  const outdir = path.join(RUN, 'cli-out');
-  const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CDK8S_OUTDIR: outdir };
-  const npx = 'npx';
+/**
+ * The example app from cold processes, with the project's own commands, in a sandbox copy of the
+ * project (lib/, apps/, package.json, cdk8s.yaml, tsconfig.json; node_modules linked) so that
+ * `rm -rf dist` and the like never touch the shared checkout's dist/.
+ */
+function runCli(srcRoot) {
+  const box = path.join(RUN, 'example');
+  rmrf(box);
+  fs.mkdirSync(box, { recursive: true });
+  for (const d of ['lib', 'apps']) fs.cpSync(path.join(srcRoot, d), path.join(box, d), { recursive: true, filter: (f) => !/\.(js|d\.ts)$/.test(f) || fs.statSync(f).isDirectory() });
+  for (const f of ['package.json', 'cdk8s.yaml', 'tsconfig.json', 'README.md']) {
+    if (fs.existsSync(path.join(srcRoot, f))) fs.copyFileSync(path.join(srcRoot, f), path.join(box, f));
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(box, 'node_modules'), 'dir');
+  const readme = fs.existsSync(path.join(box, 'README.md')) ? fs.readFileSync(path.join(box, 'README.md'), 'utf8') : '';
+  const readmeCmd = (/npm ci && ([^#\n]+?)\s+#/.exec(readme)?.[1] ?? 'npx cdk8s synth').trim();
+  const appCmd = (/^app:\s*(.+)$/m.exec(fs.readFileSync(path.join(box, 'cdk8s.yaml'), 'utf8'))?.[1] ?? '').trim();
+  const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
+  delete env.CDK8S_OUTDIR;
+  const dist = path.join(box, 'dist');
   const cmds = [
-    { id: 'readme', label: '`npx cdk8s synth` (README; app from cdk8s.yaml: `node -r ts-node/register/transpile-only apps/main.ts`)', cmd: npx, args: ['cdk8s', 'synth', '-o', outdir] },
-    { id: 'cli-typecheck', label: '`npx cdk8s synth --app "npx ts-node apps/main.ts"` (cdk8s template default, type-checking)', cmd: npx, args: ['cdk8s', 'synth', '-o', outdir, '--app', 'npx ts-node apps/main.ts'] },
-    { id: 'ts-node', label: '`npx ts-node apps/main.ts` alone (type-checking)', cmd: npx, args: ['ts-node', 'apps/main.ts'] },
-    { id: 'transpile-only', label: '`node -r ts-node/register/transpile-only apps/main.ts` alone', cmd: process.execPath, args: ['-r', 'ts-node/register/transpile-only', 'apps/main.ts'] },
-    { id: 'precompiled', label: '`node` on the precompiled example (lib and apps as JS)', cmd: process.execPath, args: [path.join(BUILD, 'apps', 'main.js')] },
-    { id: 'cli-alone', label: '`npx cdk8s --version` (CLI start-up alone, no synth)', cmd: npx, args: ['cdk8s', '--version'] },
+    { id: 'readme', label: `the README's command: \`${readmeCmd}\``, sh: readmeCmd },
+    { id: 'cdk8s-cli', label: `\`npx cdk8s synth\` (cdk8s.yaml app: \`${appCmd}\`)`, sh: 'npx cdk8s synth' },
+    { id: 'cli-typecheck', label: '`npx cdk8s synth --app "npx ts-node apps/main.ts"` (the cdk8s template\'s default, type-checking)', sh: 'npx cdk8s synth --app "npx ts-node apps/main.ts"' },
+    ...(appCmd && appCmd !== readmeCmd ? [{ id: 'app-alone', label: `cdk8s.yaml's app command alone: \`${appCmd}\``, sh: appCmd }] : []),
+    { id: 'ts-node', label: '`npx ts-node apps/main.ts` alone (type-checking)', sh: 'npx ts-node apps/main.ts' },
+    { id: 'transpile-only', label: '`node -r ts-node/register/transpile-only apps/main.ts` alone', sh: 'node -r ts-node/register/transpile-only apps/main.ts' },
+    { id: 'precompiled', label: '`node apps/main.js` on the precompiled example (lib and apps as JS)', sh: `node ${JSON.stringify(path.join(BUILD, 'apps', 'main.js'))}` },
+    { id: 'cli-alone', label: '`npx cdk8s --version` (CLI start-up alone, no synth)', sh: 'npx cdk8s --version' },
   ];
   const out = [];
   for (const c of cmds) {
     const times = [];
     for (let rep = 0; rep < WARMUP + RUNS; rep++) {
-      rmrf(outdir);
+      rmrf(dist);
       const t = process.hrtime.bigint();
-      const r = spawnSync(c.cmd, c.args, { cwd: ROOT, env, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+      const r = spawnSync('sh', ['-c', c.sh], { cwd: box, env, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
-      const wrote = c.id === 'cli-alone' || (fs.existsSync(outdir) && fs.readdirSync(outdir).some((f) => f.endsWith('.k8s.yaml')));
+      const wrote = c.id === 'cli-alone' || (fs.existsSync(dist) && fs.readdirSync(dist).some((f) => f.endsWith('.k8s.yaml')));
       if (r.status !== 0 || !wrote) {
         log(`  ${c.id} failed (status ${r.status}${wrote ? '' : ', no manifests written'}): ${(r.stderr || r.stdout).slice(0, 2000)}`);
         c.error = (r.stderr || r.stdout || '').split('\n').find((l) => /error|Error/.test(l)) ?? `status ${r.status}`;
@@ -216,6 +245,7 @@ function main() {
   if (process.argv[2] === 'render') {
     // Re-renders the table and results from the raw measurements of an earlier run.
     const raw = JSON.parse(fs.readFileSync(process.argv[3] ?? path.join(TMP, 'raw.json'), 'utf8'));
+    if (raw.profile?.file && fs.existsSync(raw.profile.file)) raw.profile = { ...raw.profile, ...summarize(raw.profile.file, { top: 15 }) };
     const report = require('./report').render(raw);
     console.log(report.table);
     if (process.argv[4]) fs.writeFileSync(process.argv[4], report.markdown);
@@ -232,7 +262,8 @@ function main() {
   const loadStart = os.loadavg();
   log(`building lib and apps into ${path.relative(ROOT, BUILD)} ...`);
   process.on('exit', () => rmrf(RUN));
-  build(undefined, BUILD);
+  const built = build(undefined, BUILD);
+  const source = describeSource();
   const gateway = hasGateway();
   log(`ApiGateway in the workload: ${gateway ? 'yes' : 'no (lib/api-gateway.ts does not exist yet)'}`);
 
@@ -244,18 +275,10 @@ function main() {
   log('measuring ...');
   const sizes = runSizes(gateway);
   log('example app (cold processes) ...');
-  const cli = process.env.BENCH_NO_CLI === '1' ? [] : runCli();
+  const cli = process.env.BENCH_NO_CLI === '1' ? [] : runCli(built.srcRoot);
   log(`profiling (a) at N=${PROFILE_N} ...`);
   const profile = runProfile(gateway);
 
-  const git = (args) => {
-    const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
-    return r.status === 0 ? r.stdout.trim() : '';
-  };
-  const rev = process.env.BENCH_REV;
-  const source = rev
-    ? `lib/ and apps/ at ${rev} (${git(['rev-parse', '--short', rev])})`
-    : `the work tree at ${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--', 'lib', 'apps']) ? ' with uncommitted changes in lib/ or apps/' : ''}`;
   const machine = {
     source,
     cpus: os.cpus().length,
