@@ -56,6 +56,14 @@ export const DEFAULT_SYNC_WAVES: Readonly<Record<string, number>> = Object.freez
 /** Service types that expose pods outside the cluster; they join the wave of `Ingress`. */
 const EXPOSING_SERVICE_TYPES = ['LoadBalancer', 'NodePort'];
 
+/** Service types known without rendering the Service (the library's own Services). */
+const KNOWN_SERVICE_TYPES = new WeakMap<ApiObject, string>();
+
+/** @internal Records the type of a Service the library made, so its wave needs no rendering. */
+export function recordServiceType(service: ApiObject, type: string): void {
+  KNOWN_SERVICE_TYPES.set(service, type);
+}
+
 /** Options of the Argo CD sync-wave annotations. */
 export interface SyncWavesOptions {
   /**
@@ -198,7 +206,7 @@ export class SyncWaves {
     if (obj.kind === 'Service' && obj.apiVersion === 'v1') {
       let type: unknown;
       try {
-        type = obj.toJson()?.spec?.type;
+        type = KNOWN_SERVICE_TYPES.get(obj) ?? obj.toJson()?.spec?.type;
       } catch (e) {
         throw invalid(obj, 'Service', obj.name, `cannot be read to choose its sync wave: ${(e as Error).message}`);
       }

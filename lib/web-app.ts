@@ -6,6 +6,7 @@ import { declareFlow } from './flows/declare';
 import { Endpoint, podsEndpoint } from './flows/endpoint';
 import { namespaceName, NamespaceRef } from './namespace-ref';
 import { NetworkModel } from './network-model';
+import { recordServiceType } from './sync-waves';
 import { IPeerable, Peer } from './peer';
 import { Port } from './port';
 import { check, cidr, dns1035Label, dns1123Subdomain, intInRange, invalid, labelValue, portNumber, yamlSafeText } from './validation';
@@ -310,7 +311,7 @@ export class WebApp extends Construct implements IPeerable {
 
   private makeService(props: WebAppProps, type: ServiceType): ApiObject {
     const externallyReachable = type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER;
-    return new k8s.KubeService(this, 'Service', {
+    const service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.serviceName, namespace: this.namespace, labels: this.podLabels },
       spec: {
         type: type === ServiceType.HEADLESS ? 'ClusterIP' : type,
@@ -325,6 +326,8 @@ export class WebApp extends Construct implements IPeerable {
         ...(externallyReachable && props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
       },
     });
+    recordServiceType(service, type === ServiceType.HEADLESS ? 'ClusterIP' : type);
+    return service;
   }
 }
 
