@@ -179,7 +179,7 @@ function runSizes(gateway) {
 
 /**
  * The example app from cold processes, with the project's own commands, in a sandbox copy of the
- * project (lib/, apps/, package.json, cdk8s.yaml, tsconfig.json; node_modules linked) so that
+ * project (lib/, apps/, scripts/, package.json, cdk8s.yaml, tsconfig.json; node_modules linked) so that
  * `rm -rf dist` and the like never touch the shared checkout's dist/.
  */
 function runCli(srcRoot) {
@@ -187,6 +187,8 @@ function runCli(srcRoot) {
   rmrf(box);
   fs.mkdirSync(box, { recursive: true });
   for (const d of ['lib', 'apps']) fs.cpSync(path.join(srcRoot, d), path.join(box, d), { recursive: true, filter: (f) => !/\.(js|d\.ts)$/.test(f) || fs.statSync(f).isDirectory() });
+  // The synth hook that cdk8s.yaml and `npm run synth` preload.
+  if (fs.existsSync(path.join(srcRoot, 'scripts'))) fs.cpSync(path.join(srcRoot, 'scripts'), path.join(box, 'scripts'), { recursive: true });
   for (const f of ['package.json', 'cdk8s.yaml', 'tsconfig.json', 'README.md']) {
     if (fs.existsSync(path.join(srcRoot, f))) fs.copyFileSync(path.join(srcRoot, f), path.join(box, f));
   }
