@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { parseIp as parseAddress } from './evaluator/cidr';
 
 /**
  * Pure validation rules shared by every construct. Each rule returns `undefined` when the value
@@ -88,7 +89,7 @@ export const objectName: Rule<string> = (v) => {
 
 /** A DNS name that is not an IP address (ExternalName targets, Ingress hosts). */
 export const dnsNameNotIp: Rule<string> = (v) => {
-  if (typeof v === 'string' && (isIPv4(v) || v.includes(':'))) return 'must be a DNS name, not an IP address';
+  if (typeof v === 'string' && (parseAddress(v) !== undefined || v.includes(':'))) return 'must be a DNS name, not an IP address';
   return dns1123Subdomain(v);
 };
 
@@ -141,41 +142,17 @@ export function checkLabels(scope: IConstruct, field: string, labels: Record<str
   }
 }
 
-function isIPv4(v: string): boolean {
-  const parts = v.split('.');
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255 && String(Number(p)) === p);
-}
-
-/** Parses an IPv4 or IPv6 address to a bigint and its bit width, or undefined. */
+/**
+ * Parses an IPv4 or IPv6 address to a bigint and its bit width, or undefined. The evaluator's
+ * parser does the work; validation is stricter in one point, as the API server now is: a dotted
+ * octet has no leading zero (`010.0.0.1` is ambiguous between decimal and octal).
+ */
 export function parseIp(v: string): { value: bigint; bits: 32 | 128 } | undefined {
-  if (isIPv4(v)) {
-    return { value: v.split('.').reduce((acc, p) => (acc << 8n) | BigInt(Number(p)), 0n), bits: 32 };
-  }
-  if (!/^[0-9a-fA-F:.]+$/.test(v) || (v.match(/::/g) ?? []).length > 1) return undefined;
-  let groups: string[];
-  const [head, tail] = v.includes('::') ? v.split('::') : [v, undefined];
-  const headParts = head ? head.split(':') : [];
-  const tailParts = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  // An embedded IPv4 tail (::ffff:1.2.3.4) counts as two groups.
-  const expand = (parts: string[]) => parts.flatMap((p) => {
-    if (p.includes('.')) {
-      if (!isIPv4(p)) return ['x'];
-      const n = p.split('.').map(Number);
-      return [((n[0] << 8) | n[1]).toString(16), ((n[2] << 8) | n[3]).toString(16)];
-    }
-    return [p];
-  });
-  const h = expand(headParts);
-  const t = expand(tailParts);
-  if (tail !== undefined) {
-    const missing = 8 - h.length - t.length;
-    if (missing < 1) return undefined;
-    groups = [...h, ...Array(missing).fill('0'), ...t];
-  } else {
-    groups = h;
-  }
-  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  return { value: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n), bits: 128 };
+  if (typeof v !== 'string') return undefined;
+  const ip = parseAddress(v);
+  const dotted = v.slice(v.lastIndexOf(':') + 1);
+  if (!ip || (dotted.includes('.') && /(^|\.)0\d/.test(dotted))) return undefined;
+  return { value: ip.value, bits: ip.family === 4 ? 32 : 128 };
 }
 
 /** Parses `addr/prefix`; undefined when it is not a CIDR. */
