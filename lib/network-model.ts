@@ -54,6 +54,7 @@ export class NetworkModel extends Construct {
   private readonly rendered: PolicySide[] = [];
   private prepared = false;
   private readonly renderers: (() => void)[] = [];
+  private readonly afterSynthHooks: (() => void)[] = [];
   private synthOptions: NetworkSynthOptions = {};
   /** Set while `app.synth()` or `app.synthYaml()` runs; see `runStepsOncePerSynth`. */
   private session?: { validated: boolean; rendered: ApiObject[] };
@@ -86,6 +87,8 @@ export class NetworkModel extends Construct {
    * `chart.toJson()` it calls, once per chart: with one chart per namespace that would run the
    * checks and the flow verification once per chart, quadratic in the app's size. Within one
    * `synth()`/`synthYaml()` call nothing changes between those validations, so the steps run once.
+   * cdk8s has no hook after synthesis either, so this wrapper also runs the after-synth hooks
+   * (the network report) once `synth()` has written the manifests.
    */
   private runStepsOncePerSynth(root: IConstruct): void {
     const app = root as unknown as Record<string, unknown>;
@@ -97,7 +100,9 @@ export class NetworkModel extends Construct {
         if (model.session) return original.apply(this, args);
         model.session = { validated: false, rendered: [] };
         try {
-          return original.apply(this, args);
+          const result = original.apply(this, args);
+          if (method === 'synth') for (const hook of model.afterSynthHooks) hook();
+          return result;
         } finally {
           for (const obj of model.session.rendered) delete (obj as { toJson?: unknown }).toJson;
           model.session = undefined;
@@ -170,6 +175,11 @@ export class NetworkModel extends Construct {
       throw new Error(`${flow.declaredBy.join(', ')}: flow from ${flow.from.name} to ${flow.to.name} is invalid: declared after synthesis started`);
     }
     return this.graph.add(flow);
+  }
+
+  /** @internal Runs `hook` after each successful `app.synth()`, once the manifests are written. */
+  public _afterSynth(hook: () => void): void {
+    this.afterSynthHooks.push(hook);
   }
 
   /**

@@ -9,7 +9,7 @@ import { IConstruct } from 'constructs';
 import type { NetworkModel } from '../network-model';
 import { buildReport } from '../report/model';
 import { formatValue } from '../validation';
-import { setPendingReport, installReportWriter } from '../report/write';
+import { setPendingReport, writePendingReport } from '../report/write';
 import { CheckContext } from './context';
 import { Finding, formatFinding } from './finding';
 import { ManifestObject } from './objects';
@@ -26,7 +26,7 @@ export const WARNING_METADATA = 'cdk8s-networking:warning';
 /** Registers the default synth steps on a new model, and the report writer on its App. */
 export function registerDefaultSynthSteps(model: NetworkModel): void {
   model.addSynthStep(CHECKS_STEP, runSynthChecks, { last: true });
-  installReportWriter(model.node.root, model);
+  model._afterSynth(() => writePendingReport(model, (model.node.root as unknown as { outdir: string }).outdir));
 }
 
 /** Every ApiObject of every chart, with its manifest (`toJson()` called once) and construct path. */

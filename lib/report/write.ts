@@ -1,11 +1,9 @@
 /**
- * Writes the network report after `app.synth()` has written the manifests. cdk8s has no hook after
- * synthesis, so the App's `synth` is wrapped (on that one instance): the report is written only
- * when synthesis succeeded, and `app.synthYaml()` or `Testing.synth()` write nothing.
+ * Writes the network report after `app.synth()` has written the manifests (the model's after-synth
+ * hook): only when synthesis succeeded; `app.synthYaml()` and `Testing.synth()` write nothing.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { IConstruct } from 'constructs';
 import { compare } from '../checks/objects';
 import { renderMarkdown } from './markdown';
 import { NetworkReport } from './model';
@@ -18,9 +16,8 @@ export interface PendingReport {
 }
 
 const pending = new WeakMap<object, PendingReport | undefined>();
-const WRAPPED = Symbol.for('cdk8s-networking.report-writer');
 
-/** @internal Stores the report the next `app.synth()` writes. */
+/** @internal Stores the report that `app.synth()` writes once the manifests are written. */
 export function setPendingReport(model: object, report: PendingReport | undefined): void {
   pending.set(model, report);
 }
@@ -50,17 +47,9 @@ export function writeReport(report: NetworkReport, outdir: string, options: Netw
   return [...files.keys()].sort(compare);
 }
 
-/** @internal Wraps the App's `synth()` so it writes the model's pending report after the manifests. */
-export function installReportWriter(root: IConstruct, model: object): void {
-  const app = root as any;
-  if (typeof app.synth !== 'function' || typeof app.outdir !== 'string' || app[WRAPPED]) return;
-  const synth = app.synth;
-  Object.defineProperty(app, WRAPPED, { value: true });
-  app.synth = function synthWithReport(this: any, ...args: unknown[]) {
-    pending.set(model, undefined);
-    const result = synth.apply(this, args);
-    const ready = pending.get(model);
-    if (ready) writeReport(ready.report, app.outdir, ready.options);
-    return result;
-  };
+/** @internal Writes the report the last validation prepared, if any, and forgets it. */
+export function writePendingReport(model: object, outdir: string): void {
+  const ready = pending.get(model);
+  pending.delete(model);
+  if (ready) writeReport(ready.report, outdir, ready.options);
 }
