@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { namespaceName, NamespaceRef } from './namespace-ref';
-import { NetworkModel } from './network-model';
-import { check, dns1035Label, dnsNameNotIp } from './validation';
+import { namespaceName, NamespaceRef } from './namespace';
+import { NetworkModel } from './model/network-model';
+import { check, dns1035Label, dnsNameNotIp } from './util/validation';
 
 /** Props of an `ExternalService`. */
 export interface ExternalServiceProps {

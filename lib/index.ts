@@ -1,24 +1,34 @@
+/**
+ * cdk8s-networking: the public API. The root exports the constructs, the value types, the enums
+ * and the network model with its options; the analysis APIs are namespaces (`checks`, `report`,
+ * `evaluator`). Loading the synth layer registers the pipeline every app runs at synth.
+ */
+import './synth';
+
+// Value types.
 export * from './port';
 export * from './peer';
-export * from './namespace-ref';
-export * from './network-model';
+export * from './namespace';
+
+// The app-wide model, its options and the synth pipeline's public face.
+export { NetworkModel } from './model/network-model';
+export type { IZeroTrustScope } from './model/network-model';
+export type { NetworkSynthOptions } from './model/options';
+export { SYNTH_PHASES, SynthPhase } from './model/synth-step';
+export type { ISynthStep } from './model/synth-step';
+export type { NetworkReportOptions } from './report/options';
+export { networkReportPaths, REPORT_CONTEXT_KEY, REPORT_ENV, STRICT_CONTEXT_KEY, STRICT_ENV, WARNING_METADATA } from './synth';
+export { EXTERNAL_BACKENDS_ANNOTATION, SKIP_CHECKS_ANNOTATION } from './checks/objects';
+
+// Constructs.
 export * from './zero-trust-namespace';
 export * from './web-app';
 export * from './external-service';
-export * from './sync-waves';
+export * from './gateway';
 export * from './argocd';
 export * from './output';
-export * from './api-gateway';
-export * from './ingress-controller';
-export * from './tls';
-export * from './gateway-api';
-export { Backend } from './gateway/backend';
-export type { ServiceBackendOptions } from './gateway/backend';
-export type { CorsOptions, GatewayTimeouts, RateLimitOptions } from './gateway/features';
-export type { PathType } from './gateway/rules';
-export * from './checks';
-export * from './report';
-export { NetworkPolicyEvaluator } from './evaluator';
-export type {
-  CheckResult, ContainerPortInfo, EvaluatorInput, ExternalEndpoint, Isolation, PodGroup, PortRange, ReachabilityEdge, SideVerdict,
-} from './evaluator';
+
+// Analysis APIs, for tools built on the library.
+export * as checks from './checks';
+export * as report from './report';
+export * as evaluator from './evaluator';

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { check, dns1123Label } from './validation';
+import { check, dns1123Label } from './util/validation';
 
 /** Something that names a Kubernetes namespace, such as a `ZeroTrustNamespace`. */
 export interface INamespace {

@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { Endpoint, ipBlockEndpoint, nameFragment, podsEndpoint } from './flows/endpoint';
-import { namespaceName, NamespaceRef } from './namespace-ref';
+import { Endpoint, ipBlockEndpoint, nameFragment, podsEndpoint } from './model/flows/endpoint';
+import { namespaceName, NamespaceRef } from './namespace';
 import { Port } from './port';
-import { check, checkLabels, cidr, cidrContains, invalid, parseCidr, Rule } from './validation';
+import { check, checkLabels, cidr, cidrContains, invalid, parseCidr, Rule } from './util/validation';
 
 /** Something that can be the other end of a flow, such as a `WebApp`. */
 export interface IPeerable {

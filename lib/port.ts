@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { check, ianaSvcName, invalid, portNumber } from './validation';
+import { check, ianaSvcName, invalid, portNumber } from './util/validation';
 
 /** Transport protocols a NetworkPolicy rule can name. */
 export enum Protocol {

@@ -2,14 +2,14 @@ import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { declareFlow } from './flows/declare';
-import { Endpoint, podsEndpoint } from './flows/endpoint';
-import { namespaceName, NamespaceRef } from './namespace-ref';
-import { NetworkModel } from './network-model';
-import { recordServiceType } from './sync-waves';
+import { declareFlow } from './model/flows/declare';
+import { Endpoint, podsEndpoint } from './model/flows/endpoint';
+import { namespaceName, NamespaceRef } from './namespace';
+import { NetworkModel } from './model/network-model';
+import { recordServiceType } from './argocd/sync-waves';
 import { IPeerable, Peer } from './peer';
 import { Port } from './port';
-import { check, cidr, dns1035Label, dns1123Subdomain, intInRange, invalid, labelValue, portNumber, yamlSafeText } from './validation';
+import { check, cidr, dns1035Label, dns1123Subdomain, intInRange, invalid, labelValue, portNumber, yamlSafeText } from './util/validation';
 
 /** How a WebApp's Service is exposed. */
 export enum ServiceType {

@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ipBlockEndpoint, podsEndpoint } from './flows/endpoint';
-import { INamespace } from './namespace-ref';
-import { NetworkModel } from './network-model';
+import { ipBlockEndpoint, podsEndpoint } from './model/flows/endpoint';
+import { INamespace } from './namespace';
+import { NetworkModel } from './model/network-model';
 import { Port } from './port';
-import { check, checkLabels, cidr, dns1123Label, invalid, oneOf } from './validation';
+import { check, checkLabels, cidr, dns1123Label, invalid, oneOf } from './util/validation';
 
 /** Pod Security Admission levels. */
 export enum PodSecurityLevel {

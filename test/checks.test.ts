@@ -1,12 +1,12 @@
 /**
  * Cross-object checks at synth: for each check, a broken app it catches (synth fails naming the
  * check, the object and its construct path) and a correct app it passes (synth succeeds and every
- * object is schema-validated by test/util.ts). Edge cases run on plain JSON through runChecks().
+ * object is schema-validated by test/util.ts). Edge cases run on plain JSON through checks.runChecks().
  */
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, CHECKS, EXTERNAL_BACKENDS_ANNOTATION, IngressController, NetworkModel, Peer, Port, runChecks, ServiceType,
+  ApiGateway, checks, EXTERNAL_BACKENDS_ANNOTATION, IngressController, NetworkModel, Peer, Port, ServiceType,
   SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { tlsHostCovers } from '../lib/checks/rules/ingress-host-match-tls';
@@ -68,20 +68,20 @@ function rule(host: string, path: string, name: string, port: number | string): 
 
 describe('the check table', () => {
   test('every check has a unique kebab-case name, a severity and a description', () => {
-    const names = CHECKS.map((c) => c.name);
+    const names = checks.CHECKS.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const c of CHECKS) {
+    for (const c of checks.CHECKS) {
       expect(c.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(['error', 'warning']).toContain(c.severity);
       expect(c.description.length).toBeGreaterThan(20);
     }
-    expect(CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name)).toEqual(['pod-networkpolicy']);
+    expect(checks.CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name)).toEqual(['pod-networkpolicy']);
   });
 
   test('lib/checks/README.md documents every check with its severity', () => {
     const readme = require('fs').readFileSync(require('path').join(__dirname, '..', 'lib', 'checks', 'README.md'), 'utf8') as string;
     const documented = [...readme.matchAll(/^\| `([a-z-]+)` \| (error|warning) \|/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
-    const actual = [...CHECKS.map((c) => `${c.name} ${c.severity}`), 'declared-flow-denied error', 'undeclared-flow error'].sort();
+    const actual = [...checks.CHECKS.map((c) => `${c.name} ${c.severity}`), 'declared-flow-denied error', 'undeclared-flow error'].sort();
     expect(documented).toEqual(actual);
   });
 
@@ -237,7 +237,7 @@ describe('duplicate-route', () => {
       },
       path: `t/${name}`,
     });
-    const run = (objects: any[]) => runChecks({ objects }).findings.filter((f) => f.check === 'duplicate-route');
+    const run = (objects: any[]) => checks.runChecks({ objects }).findings.filter((f) => f.check === 'duplicate-route');
     expect(run([route('a', []), route('b', [{ path: { type: 'PathPrefix', value: '/' } }])])).toHaveLength(1);
     expect(run([route('a', []), route('b', [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ name: 'x-canary', value: '1' }] }])])).toHaveLength(0);
     expect(run([route('a', [{ path: { type: 'Exact', value: '/' } }]), route('b', [])])).toHaveLength(0);
@@ -298,7 +298,7 @@ describe('duplicate-nodeport', () => {
       },
       path: 't/dns',
     };
-    expect(runChecks({ objects: [dual] }).findings.filter((f) => f.check === 'duplicate-nodeport')).toEqual([]);
+    expect(checks.runChecks({ objects: [dual] }).findings.filter((f) => f.check === 'duplicate-nodeport')).toEqual([]);
   });
 });
 
@@ -325,7 +325,7 @@ describe('metadata-namespace', () => {
       { apiVersion: 'acme.io/v1', kind: 'Tenant', metadata: { name: 't' } },
       { apiVersion: 'acme.io/v1', kind: 'Widget', metadata: { name: 'w' } },
     ].map((json, i) => ({ json, path: `t/${i}` }));
-    expect(runChecks({ objects }).findings.filter((f) => f.check === 'metadata-namespace').map((f) => f.object?.name)).toEqual(['w']);
+    expect(checks.runChecks({ objects }).findings.filter((f) => f.check === 'metadata-namespace').map((f) => f.object?.name)).toEqual(['w']);
   });
 });
 
@@ -465,7 +465,7 @@ describe('pod-networkpolicy (a warning)', () => {
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'n' }, spec: { template: { metadata: { labels: { app: 'a' } }, spec: { containers: [] } } } },
       { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'd', namespace: 'n' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } },
     ].map((json, i) => ({ json, path: `t/${i}` }));
-    const [w] = runChecks({ objects }).findings.filter((f) => f.check === 'pod-networkpolicy');
+    const [w] = checks.runChecks({ objects }).findings.filter((f) => f.check === 'pod-networkpolicy');
     expect(w.severity).toBe('warning');
     expect(w.message).toContain('isolates them for egress, so they can reach anything');
   });

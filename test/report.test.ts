@@ -7,8 +7,8 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, GatewayApi, IngressController, NetworkModel, NetworkReport, networkReportPaths, Peer, Port,
-  renderMarkdown, renderMermaid, Tls, WebApp, ZeroTrustNamespace,
+  ApiGateway, GatewayApi, IngressController, NetworkModel, networkReportPaths, Peer, Port,
+  report as reporting, Tls, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { buildApp } from '../apps/main';
 import { synth, testApp } from './util';
@@ -20,7 +20,7 @@ function read(app: App, file = 'network-report.md'): string {
   return fs.readFileSync(path.join(app.outdir, file), 'utf8');
 }
 
-function readJson(app: App): NetworkReport {
+function readJson(app: App): reporting.NetworkReport {
   return JSON.parse(read(app, 'network-report.json'));
 }
 
@@ -297,7 +297,7 @@ describe('report details', () => {
   });
 
   test('Mermaid labels are quoted and escaped; large graphs collapse to namespaces', () => {
-    const report: NetworkReport = {
+    const report: reporting.NetworkReport = {
       version: 1,
       namespaces: [{ name: 'a', zeroTrust: true, inApp: true, workloads: ['a/Deployment/x'] }],
       endpoints: [
@@ -311,7 +311,7 @@ describe('report details', () => {
       ],
       entryPoints: [], services: [], findings: [], suppressed: [],
     };
-    const chart = renderMermaid(report);
+    const chart = reporting.renderMermaid(report);
     expect(chart).toBe([
       'flowchart LR',
       '  subgraph ns1["a (zero-trust)"]',
@@ -322,7 +322,7 @@ describe('report details', () => {
       '  n1 -->|"TCP 443"| n2',
       '  n1 -->|"TCP 1 (undeclared)"| n3',
     ].join('\n'));
-    expect(renderMermaid(report, { maxEdges: 1 })).toBe([
+    expect(reporting.renderMermaid(report, { maxEdges: 1 })).toBe([
       'flowchart LR',
       '  ns1["a (zero-trust): 1 workloads"]',
       '  x1["10.0.0.0/8"]',
@@ -330,6 +330,6 @@ describe('report details', () => {
       '  ns1 -->|"1 flow"| x1',
       '  ns1 -->|"1 flow"| x2',
     ].join('\n'));
-    expect(renderMarkdown(report)).toContain('| say "hi" | end | TCP 1 | p | not declared |');
+    expect(reporting.renderMarkdown(report)).toContain('| say "hi" | end | TCP 1 | p | not declared |');
   });
 });

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
   DEFAULT_SYNC_WAVES, NetworkModel, ServiceType, SYNC_WAVE_ANNOTATION, SyncWaves, WebApp, ZeroTrustNamespace,
+  SynthPhase,
 } from '../lib';
 import { buildApp } from '../apps/main';
 import { synth, testApp } from './util';
@@ -109,10 +110,14 @@ describe('sync waves', () => {
 
   test('objects added by a synth step are annotated too: the waves are applied last', () => {
     const { app, chart } = shop();
-    NetworkModel.of(app).addSynthStep('late-object', () => {
-      if (!chart.node.tryFindChild('late')) {
-        new kplus.Secret(chart, 'late', { metadata: { name: 'late', namespace: 'production' }, stringData: { k: 'v' } });
-      }
+    NetworkModel.of(app).addSynthStep({
+      name: 'late-object',
+      phase: SynthPhase.RENDER,
+      run: () => {
+        if (!chart.node.tryFindChild('late')) {
+          new kplus.Secret(chart, 'late', { metadata: { name: 'late', namespace: 'production' }, stringData: { k: 'v' } });
+        }
+      },
     });
     const secret = synth(app).objects.find((o) => o.kind === 'Secret');
     expect(wave(secret)).toBe('-1');

@@ -6,7 +6,7 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, CheckContext, collectObjects, IngressController, NetworkModel, Peer, Port, runChecks,
+  ApiGateway, checks as analysis, IngressController, NetworkModel, Peer, Port,
   SKIP_CHECKS_ANNOTATION, Tls, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { verifyFlows } from '../lib/checks/verify';
@@ -202,11 +202,11 @@ describe('scale', () => {
     }
     const model = NetworkModel.of(app);
     model.prepare();
-    const { objects } = collectObjects(app);
+    const { objects } = analysis.collectObjects(app);
     const zeroTrust = new Set(namespaces.map((n) => n.name));
     const run = () => {
-      const context = new CheckContext({ objects, ownedNamespaces: zeroTrust });
-      const checks = runChecks(context);
+      const context = new analysis.CheckContext({ objects, ownedNamespaces: zeroTrust });
+      const checks = analysis.runChecks(context);
       const verified = verifyFlows({ context, flows: model.graph.flows, zeroTrust });
       return { checks, verified };
     };

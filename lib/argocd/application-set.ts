@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { NetworkModel } from '../network-model';
-import { check, checkLabels, invalid } from '../validation';
+import { NetworkModel } from '../model/network-model';
+import { check, checkLabels, invalid } from '../util/validation';
 import {
   applicationName, ARGOCD_NAMESPACE, ArgoCdSourceOptions, ArgoCdSyncOptions,
   optionalNamespace, resolveSource, resolveSync, serverUrl,

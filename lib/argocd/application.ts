@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NetworkModel } from '../network-model';
-import { check } from '../validation';
+import { NetworkModel } from '../model/network-model';
+import { check } from '../util/validation';
 import {
   applicationName, ARGOCD_NAMESPACE, ArgoCdDestination, ArgoCdSourceOptions, ArgoCdSyncOptions,
   optionalNamespace, resolveDestination, resolveSource, resolveSync,

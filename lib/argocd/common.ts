@@ -1,7 +1,7 @@
 import { Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { appOf, argoCdOutputPatterns, chartOutputPatterns, hasFolders } from '../output/layout';
-import { check, dns1123Label, dns1123Subdomain, invalid, Rule } from '../validation';
+import { check, dns1123Label, dns1123Subdomain, invalid, Rule } from '../util/validation';
 
 /** The namespace Argo CD watches for Applications in a default installation. */
 export const ARGOCD_NAMESPACE = 'argocd';

@@ -4,3 +4,5 @@ export { ArgoCdApplication } from './application';
 export type { ArgoCdApplicationProps } from './application';
 export { ArgoCdApplicationSet, ClusterGenerator } from './application-set';
 export type { ArgoCdApplicationSetProps, ClusterTarget } from './application-set';
+export { DEFAULT_SYNC_WAVES, SYNC_WAVE_ANNOTATION, SyncWaves } from './sync-waves';
+export type { SyncWavesOptions } from './sync-waves';

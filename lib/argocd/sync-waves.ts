@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { formatValue, intInRange, invalid, Rule } from './validation';
+import { Construct, IConstruct } from 'constructs';
+import { formatValue, intInRange, invalid, Rule } from '../util/validation';
 
 /** The annotation Argo CD reads to order a sync: objects of a lower wave are applied (and healthy) first. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -56,12 +56,16 @@ export const DEFAULT_SYNC_WAVES: Readonly<Record<string, number>> = Object.freez
 /** Service types that expose pods outside the cluster; they join the wave of `Ingress`. */
 const EXPOSING_SERVICE_TYPES = ['LoadBalancer', 'NodePort'];
 
-/** Service types known without rendering the Service (the library's own Services). */
-const KNOWN_SERVICE_TYPES = new WeakMap<ApiObject, string>();
+/** Construct metadata that carries the type of a Service the library made. */
+const SERVICE_TYPE_METADATA = 'cdk8s-networking:service-type';
 
 /** @internal Records the type of a Service the library made, so its wave needs no rendering. */
 export function recordServiceType(service: ApiObject, type: string): void {
-  KNOWN_SERVICE_TYPES.set(service, type);
+  service.node.addMetadata(SERVICE_TYPE_METADATA, type);
+}
+
+function knownServiceType(service: ApiObject): string | undefined {
+  return service.node.metadata.find((m) => m.type === SERVICE_TYPE_METADATA)?.data;
 }
 
 /** Options of the Argo CD sync-wave annotations. */
@@ -86,7 +90,8 @@ export interface SyncWavesOptions {
 
 const WAVE = intInRange(-1_000_000, 1_000_000, 'a whole number');
 const KIND: Rule<string> = (v) => (typeof v === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(v) ? undefined : 'must be a Kubernetes kind such as "Deployment"');
-const REGISTRY = new WeakMap<IConstruct, SyncWaves>();
+/** The construct id of the sync waves under the cdk8s App. */
+const SYNC_WAVES_ID = 'cdk8s-networking-sync-waves';
 
 /**
  * The Argo CD sync waves of an app: every API object of the app (including ones made directly
@@ -101,16 +106,11 @@ const REGISTRY = new WeakMap<IConstruct, SyncWaves>();
  * SyncWaves.of(app).configure({ waves: { HTTPRoute: 2 } });
  * SyncWaves.of(app).disable();
  */
-export class SyncWaves {
-  /** The sync waves of the App that `scope` belongs to. */
+export class SyncWaves extends Construct {
+  /** The sync waves of the App that `scope` belongs to (one per App, created on first use). */
   public static of(scope: IConstruct): SyncWaves {
     const root = scope.node.root;
-    let waves = REGISTRY.get(root);
-    if (!waves) {
-      waves = new SyncWaves(root);
-      REGISTRY.set(root, waves);
-    }
-    return waves;
+    return (root.node.tryFindChild(SYNC_WAVES_ID) as SyncWaves | undefined) ?? new SyncWaves(root);
   }
 
   /**
@@ -133,10 +133,14 @@ export class SyncWaves {
   /** Set when the network model runs `apply` as its last synth step. */
   private deferred = false;
 
-  private constructor(private readonly root: IConstruct) {
+  private readonly root: IConstruct;
+
+  private constructor(root: IConstruct) {
+    super(root, SYNC_WAVES_ID);
+    this.root = root;
     // Apps without the network model still get their waves at validation. With the model, its last
     // synth step annotates instead, after the policies are rendered and every check has run.
-    root.node.addValidation({ validate: () => { if (!this.deferred) this.applyTo(root); return []; } });
+    this.node.addValidation({ validate: () => { if (!this.deferred) this.applyTo(root); return []; } });
   }
 
   /**
@@ -206,7 +210,7 @@ export class SyncWaves {
     if (obj.kind === 'Service' && obj.apiVersion === 'v1') {
       let type: unknown;
       try {
-        type = KNOWN_SERVICE_TYPES.get(obj) ?? obj.toJson()?.spec?.type;
+        type = knownServiceType(obj) ?? obj.toJson()?.spec?.type;
       } catch (e) {
         throw invalid(obj, 'Service', obj.name, `cannot be read to choose its sync wave: ${(e as Error).message}`);
       }

@@ -2,7 +2,7 @@
  * Findings: what a check reports, in the library's error format
  * `<construct path>: <field> <value> is invalid: <rule>`, plus what to do about it.
  */
-import { formatValue } from '../validation';
+import { formatValue } from '../util/validation';
 import { compare, describeRef, ObjectRef, SKIP_CHECKS_ANNOTATION } from './objects';
 
 /** How bad a finding is: errors fail synth, warnings are reported (and fail synth when strict). */

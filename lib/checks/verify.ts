@@ -11,8 +11,8 @@ import { NetworkPolicyEvaluator, PodGroup, PortRange, ReachabilityEdge } from '.
 import { LabelIndex } from '../evaluator/label-index';
 import { isEmpty, NO_PORTS, PortSet, portRange, toPortRanges, union } from '../evaluator/port-set';
 import { parseSelector } from '../evaluator/selector';
-import { Endpoint, labelsKey } from '../flows/endpoint';
-import { Flow, FlowKind } from '../flows/flow-graph';
+import { Endpoint, labelsKey } from '../model/flows/endpoint';
+import { Flow, FlowKind } from '../model/flows/flow-graph';
 import { CheckContext } from './context';
 import { Finding, Severity } from './finding';
 import { compare, ManifestObject, PodTemplate, refOf } from './objects';

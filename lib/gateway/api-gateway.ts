@@ -1,19 +1,19 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { declareFlow } from './flows/declare';
+import { declareFlow } from '../model/flows/declare';
 import { BoundHttpRouteApi, GatewayApi } from './gateway-api';
-import { Backend, resolveBackend } from './gateway/backend';
-import { CorsOptions, GatewayFeatures, GatewayTimeouts, RateLimitOptions, featuresSet, unsupported, validateFeatures } from './gateway/features';
-import { hostFragment, hostsOf, httpRouteRules, ingressSpec, Route, ruleGroups } from './gateway/render';
-import { ingressHost, ingressPath, isSnippetAnnotation, PATH_TYPES, PathType, pathKey, rewriteTarget } from './gateway/rules';
+import { Backend, resolveBackend } from './backend';
+import { CorsOptions, GatewayFeatures, GatewayTimeouts, RateLimitOptions, featuresSet, unsupported, validateFeatures } from './features';
+import { hostFragment, hostsOf, httpRouteRules, ingressSpec, Route, ruleGroups } from './render';
+import { ingressHost, ingressPath, isSnippetAnnotation, PATH_TYPES, PathType, pathKey, rewriteTarget } from './rules';
 import { BoundController, IngressController } from './ingress-controller';
-import { namespaceName, NamespaceRef } from './namespace-ref';
-import { NetworkModel } from './network-model';
-import { NAMESPACE_NAME_LABEL } from './flows/render';
+import { namespaceName, NamespaceRef } from '../namespace';
+import { NetworkModel } from '../model/network-model';
+import { NAMESPACE_NAME_LABEL } from '../model/flows/render';
 import { BoundTls, Tls } from './tls';
-import { check, dns1123Subdomain, invalid, labelKey, objectName, oneOf, yamlSafeText } from './validation';
-import { WebApp } from './web-app';
+import { check, dns1123Subdomain, invalid, labelKey, objectName, oneOf, yamlSafeText } from '../util/validation';
+import { WebApp } from '../web-app';
 
 /** One route: requests for `host` whose path matches `path` go to `backend`. */
 export interface RouteOptions {

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { Endpoint, podsEndpoint } from '../flows/endpoint';
+import { Endpoint, podsEndpoint } from '../model/flows/endpoint';
 import { Port } from '../port';
-import { check, checkLabels, dns1035Label, ianaSvcName, invalid, portNumber } from '../validation';
+import { check, checkLabels, dns1035Label, ianaSvcName, invalid, portNumber } from '../util/validation';
 import { WebApp } from '../web-app';
 
 /** Options of `Backend.service()`. */

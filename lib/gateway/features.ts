@@ -1,6 +1,6 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { check, cidr, intInRange, invalid } from '../validation';
+import { check, cidr, intInRange, invalid } from '../util/validation';
 import { corsOrigin, httpHeaderName, httpMethod } from './rules';
 
 /** Proxy timeouts towards the backends, in seconds. */

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { namespaceName, NamespaceRef } from './namespace-ref';
-import { check, dns1123Subdomain, invalid } from './validation';
+import { namespaceName, NamespaceRef } from '../namespace';
+import { check, dns1123Subdomain, invalid } from '../util/validation';
 
 /**
  * The Gateway that HTTPRoutes attach to. With an existing Gateway, TLS terminates on its listeners:

@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
-import { Endpoint, ipBlockEndpoint, podsEndpoint } from './flows/endpoint';
-import { featuresSet, GatewayFeatures, sizeText, unsupported } from './gateway/features';
-import { isSnippetAnnotation, nginxStrictPath, PathType } from './gateway/rules';
+import { Endpoint, ipBlockEndpoint, podsEndpoint } from '../model/flows/endpoint';
+import { featuresSet, GatewayFeatures, sizeText, unsupported } from './features';
+import { isSnippetAnnotation, nginxStrictPath, PathType } from './rules';
 import { BoundTls } from './tls';
-import { check, checkLabels, cidr, dns1123Label, dns1123Subdomain, intInRange, invalid, labelKey, parseCidr, yamlSafeText } from './validation';
+import { check, checkLabels, cidr, dns1123Label, dns1123Subdomain, intInRange, invalid, labelKey, parseCidr, yamlSafeText } from '../util/validation';
 
 /** Options shared by the in-cluster controller presets (ingress-nginx, Traefik). */
 export interface InClusterControllerOptions {

@@ -1,5 +1,5 @@
-import { IngressRewrite } from '../ingress-controller';
-import { BoundTls } from '../tls';
+import { IngressRewrite } from './ingress-controller';
+import { BoundTls } from './tls';
 import { ResolvedBackend } from './backend';
 import { PathType } from './rules';
 

@@ -1,4 +1,4 @@
-import { dns1123Subdomain, parseIp, Rule, yamlSafeText } from '../validation';
+import { dns1123Subdomain, parseIp, Rule, yamlSafeText } from '../util/validation';
 
 /**
  * Validation rules for HTTP routing: Ingress hosts and paths as the API server checks them

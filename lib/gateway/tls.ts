@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { check, dns1123Subdomain, invalid } from './validation';
+import { check, dns1123Subdomain, invalid } from '../util/validation';
 
 /** Options of `Tls.certManager()`: exactly one of `clusterIssuer` and `issuer`. */
 export interface CertManagerTlsOptions {

@@ -1,13 +1,10 @@
-import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import type { NetworkSynthOptions } from './checks/options';
-import { registerDefaultSynthSteps } from './checks/synth';
 import { Flow, FlowGraph } from './flows/flow-graph';
 import { PolicySide, policySides } from './flows/render';
-import { appOf, checkOutputLayout } from './output/layout';
-import { SyncWaves } from './sync-waves';
-import { check, objectName } from './validation';
+import type { NetworkSynthOptions } from './options';
+import { ISynthStep, SYNTH_PHASES } from './synth-step';
+import { check, objectName } from '../util/validation';
 
 /** The construct id of the app-wide model under the cdk8s App. */
 const MODEL_ID = 'cdk8s-networking';
@@ -18,17 +15,16 @@ export interface IZeroTrustScope extends IConstruct {
   readonly name: string;
 }
 
-/** A step run once per synth, after policies are rendered (checks, verification, report). */
-export type SynthStep = (model: NetworkModel) => void;
+/**
+ * Installs what runs at synth on a new model. The synth layer (lib/synth) registers the pipeline
+ * here when the package loads, so that the model, below it, does not import it.
+ */
+type ModelInitializer = (model: NetworkModel) => void;
+const initializers: ModelInitializer[] = [];
 
-/** Options of a synth step. */
-export interface SynthStepOptions {
-  /**
-   * Run after every step without this option, when no step adds objects any more: for steps that
-   * decorate every object of the app, such as the Argo CD sync-wave annotations.
-   * @default false
-   */
-  readonly last?: boolean;
+/** @internal Registers what every new model gets (the synth pipeline); called once by lib/synth. */
+export function onNewModel(init: ModelInitializer): void {
+  if (!initializers.includes(init)) initializers.push(init);
 }
 
 /**
@@ -50,78 +46,18 @@ export class NetworkModel extends Construct {
   public readonly graph = new FlowGraph();
   private readonly zeroTrust = new Map<string, IZeroTrustScope>();
   private readonly claimed = new Map<string, string>();
-  private readonly steps: { name: string; step: SynthStep; last: boolean }[] = [];
+  private readonly steps: ISynthStep[] = [];
   private readonly rendered: PolicySide[] = [];
   private prepared = false;
   private readonly renderers: (() => void)[] = [];
-  private readonly afterSynthHooks: (() => void)[] = [];
   private synthOptions: NetworkSynthOptions = {};
-  /** Set while `app.synth()` or `app.synthYaml()` runs; see `runStepsOncePerSynth`. */
-  private session?: { validated: boolean; rendered: ApiObject[] };
 
   private constructor(scope: IConstruct, id: string) {
     super(scope, id);
-    this.node.addValidation({
-      validate: () => {
-        if (this.session?.validated) return [];
-        this.prepare();
-        for (const { step } of this.steps.filter((s) => !s.last)) step(this);
-        for (const { step } of this.steps.filter((s) => s.last)) step(this);
-        if (this.session) this.session.validated = true;
-        return [];
-      },
-    });
-    // GitOps output: refuse layouts that would drop a file, and annotate Argo CD sync waves last.
-    const app = appOf(this);
-    if (app) this.addSynthStep('output-layout', () => checkOutputLayout(app));
-    SyncWaves.of(this)._deferToModel();
-    this.addSynthStep('argocd-sync-waves', () => SyncWaves._apply(this), { last: true });
-    // Cross-object checks, flow verification and the network report (lib/checks, lib/report), after
-    // the sync waves so that the JSON they read is final and can be written as it is.
-    registerDefaultSynthSteps(this);
-    this.runStepsOncePerSynth(scope);
-  }
-
-  /**
-   * cdk8s validates the whole app once in `app.synth()` and then again inside every
-   * `chart.toJson()` it calls, once per chart: with one chart per namespace that would run the
-   * checks and the flow verification once per chart, quadratic in the app's size. Within one
-   * `synth()`/`synthYaml()` call nothing changes between those validations, so the steps run once.
-   * cdk8s has no hook after synthesis either, so this wrapper also runs the after-synth hooks
-   * (the network report) once `synth()` has written the manifests.
-   */
-  private runStepsOncePerSynth(root: IConstruct): void {
-    const app = root as unknown as Record<string, unknown>;
-    for (const method of ['synth', 'synthYaml']) {
-      const original = app[method];
-      if (typeof original !== 'function') continue;
-      const model = this;
-      app[method] = function synthOnce(this: unknown, ...args: unknown[]) {
-        if (model.session) return original.apply(this, args);
-        model.session = { validated: false, rendered: [] };
-        try {
-          const result = original.apply(this, args);
-          if (method === 'synth') for (const hook of model.afterSynthHooks) hook();
-          return result;
-        } finally {
-          for (const obj of model.session.rendered) delete (obj as { toJson?: unknown }).toJson;
-          model.session = undefined;
-        }
-      };
+    if (initializers.length === 0) {
+      throw new Error(`${this.node.path}: the synth pipeline is not loaded; import the library from its entry point ('cdk8s-networking'), not a deep path`);
     }
-  }
-
-  /**
-   * @internal Renders an object's JSON once per synth: the checks read it and cdk8s then writes the
-   * same JSON instead of rendering the object again. Outside a synth it simply renders.
-   */
-  public _renderOnce(obj: ApiObject): any {
-    const json = obj.toJson();
-    if (this.session) {
-      Object.defineProperty(obj, 'toJson', { value: () => json, configurable: true, writable: true });
-      this.session.rendered.push(obj);
-    }
-    return json;
+    for (const init of initializers) init(this);
   }
 
   /**
@@ -177,11 +113,6 @@ export class NetworkModel extends Construct {
     return this.graph.add(flow);
   }
 
-  /** @internal Runs `hook` after each successful `app.synth()`, once the manifests are written. */
-  public _afterSynth(hook: () => void): void {
-    this.afterSynthHooks.push(hook);
-  }
-
   /**
    * @internal Adds objects at synth, before the flows' policies, in an order that does not depend on
    * the order of the declarations that led to them (e.g. one HTTPRoute per host, sorted by host).
@@ -191,9 +122,17 @@ export class NetworkModel extends Construct {
     this.renderers.push(render);
   }
 
-  /** Adds a step that runs at every synth, after policies are rendered; steps run in the order added. */
-  public addSynthStep(name: string, step: SynthStep, options: SynthStepOptions = {}): void {
-    if (!this.steps.some((s) => s.name === name)) this.steps.push({ name, step, last: options.last ?? false });
+  /**
+   * Adds a step that runs at every synth, in its phase (see `SynthPhase`); within a phase, steps run
+   * in the order they were added. A second step with the same name is ignored.
+   */
+  public addSynthStep(step: ISynthStep): void {
+    if (!this.steps.some((s) => s.name === step.name)) this.steps.push(step);
+  }
+
+  /** The synth steps in the order they run: by phase, then in the order they were added. */
+  public get synthSteps(): ISynthStep[] {
+    return SYNTH_PHASES.flatMap((phase) => this.steps.filter((s) => s.phase === phase));
   }
 
   /** The NetworkPolicies rendered from the flow graph (after `prepare()`). */

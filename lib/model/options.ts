@@ -1,4 +1,4 @@
-import { NetworkReportOptions } from '../report/options';
+import type { NetworkReportOptions } from '../report/options';
 
 /**
  * Options of what runs at `app.synth()`: the cross-object checks, the flow verification and the
@@ -38,23 +38,4 @@ export interface NetworkSynthOptions {
    * @default - `network-report.md` and `network-report.json` in the app's outdir
    */
   readonly report?: NetworkReportOptions | false;
-}
-
-/** Context key for strict mode. */
-export const STRICT_CONTEXT_KEY = 'cdk8s-networking:strict';
-/** Context key that turns the report off when false. */
-export const REPORT_CONTEXT_KEY = 'cdk8s-networking:report';
-/** Environment variable for strict mode. */
-export const STRICT_ENV = 'CDK8S_NETWORKING_STRICT';
-/** Environment variable that turns the report off when `false`. */
-export const REPORT_ENV = 'CDK8S_NETWORKING_REPORT';
-
-/** Reads a boolean from a context value or an environment string; undefined when unset or unclear. */
-export function parseFlag(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value !== 'string') return undefined;
-  const v = value.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off'].includes(v)) return false;
-  return undefined;
 }

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { invalid } from '../validation';
+import { invalid } from '../util/validation';
 
 /**
  * Where cdk8s writes things, mirrored from cdk8s 2.x `App.synth()` so that other objects (an Argo CD

@@ -1,26 +1,10 @@
-/**
- * Writes the network report after `app.synth()` has written the manifests (the model's after-synth
- * hook): only when synthesis succeeded; `app.synthYaml()` and `Testing.synth()` write nothing.
- */
+/** The files of the network report: its JSON text, and the files written for it. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { compare } from '../checks/objects';
 import { renderMarkdown } from './markdown';
 import { NetworkReport } from './model';
 import { NetworkReportOptions } from './options';
-
-/** A report computed at validation, waiting for the manifests to be written. */
-export interface PendingReport {
-  readonly report: NetworkReport;
-  readonly options: NetworkReportOptions;
-}
-
-const pending = new WeakMap<object, PendingReport | undefined>();
-
-/** @internal Stores the report that `app.synth()` writes once the manifests are written. */
-export function setPendingReport(model: object, report: PendingReport | undefined): void {
-  pending.set(model, report);
-}
 
 /** The JSON text of a report: two-space indent, a final newline (key order is fixed by construction). */
 export function reportJson(report: NetworkReport): string {
@@ -45,11 +29,4 @@ export function writeReport(report: NetworkReport, outdir: string, options: Netw
     fs.writeFileSync(file, text);
   }
   return [...files.keys()].sort(compare);
-}
-
-/** @internal Writes the report the last validation prepared, if any, and forgets it. */
-export function writePendingReport(model: object, outdir: string): void {
-  const ready = pending.get(model);
-  pending.delete(model);
-  if (ready) writeReport(ready.report, outdir, ready.options);
 }

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { parseIp as parseAddress } from './evaluator/cidr';
+import { parseIp as parseAddress } from '../evaluator/cidr';
 
 /**
  * Pure validation rules shared by every construct. Each rule returns `undefined` when the value

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { NetworkModel } from '../network-model';
-import { Port } from '../port';
-import { invalid } from '../validation';
+import { Port } from '../../port';
+import { invalid } from '../../util/validation';
 import { Endpoint } from './endpoint';
 import { Flow, FlowKind } from './flow-graph';
 

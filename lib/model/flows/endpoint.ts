@@ -1,4 +1,4 @@
-import { Port } from '../port';
+import { Port } from '../../port';
 
 /** An ipBlock: a CIDR with optional exceptions. */
 export interface IpBlock {

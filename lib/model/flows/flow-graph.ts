@@ -1,4 +1,4 @@
-import { Port, uniquePorts } from '../port';
+import { Port, uniquePorts } from '../../port';
 import { Endpoint } from './endpoint';
 
 /** Why a flow exists; the report groups flows by it. */

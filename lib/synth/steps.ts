@@ -1,69 +1,75 @@
 /**
- * The steps every app runs at synth, after the model renders its policies: collect the app's
- * objects, run the checks and the flow verification, fail with one error listing every problem,
- * report warnings, and prepare the network report that `app.synth()` writes after the manifests.
+ * The steps every app runs at synth, each in its phase: render the flow graph's policies, check
+ * the output layout, annotate Argo CD sync waves, run the checks and the flow verification (fail
+ * with one error listing every problem, print warnings), and write the network report.
  */
 import * as path from 'path';
-import { ApiObject, Chart } from 'cdk8s';
+import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import type { NetworkModel } from '../network-model';
+import { SyncWaves } from '../argocd/sync-waves';
+import { CheckContext } from '../checks/context';
+import { Finding, formatFinding } from '../checks/finding';
+import { applyOptOuts, CHECK_NAMES, runChecks } from '../checks/registry';
+import { NetworkView, verifyFlows } from '../checks/verify';
+import type { NetworkModel } from '../model/network-model';
+import { SynthPhase } from '../model/synth-step';
+import { checkOutputLayout } from '../output/layout';
 import { buildReport } from '../report/model';
-import { formatValue } from '../validation';
-import { setPendingReport, writePendingReport } from '../report/write';
-import { CheckContext } from './context';
-import { Finding, formatFinding } from './finding';
-import { ManifestObject } from './objects';
-import { parseFlag, REPORT_CONTEXT_KEY, REPORT_ENV, STRICT_CONTEXT_KEY, STRICT_ENV } from './options';
-import { applyOptOuts, CHECK_NAMES, runChecks } from './registry';
-import { verifyFlows } from './verify';
+import { writeReport } from '../report/write';
+import { formatValue } from '../util/validation';
+import { collectObjects } from '../checks/collect';
+import { isStrict, reportEnabled } from './options';
+import { SynthPipeline } from './pipeline';
 
-/** Name of the synth step. */
+/** Name of the checks step. */
 export const CHECKS_STEP = 'cdk8s-networking:checks';
 
 /** Metadata type under which warnings are recorded on the construct of the object concerned. */
 export const WARNING_METADATA = 'cdk8s-networking:warning';
 
-/** Registers the default synth steps on a new model, and the report writer on its App. */
-export function registerDefaultSynthSteps(model: NetworkModel): void {
-  model.addSynthStep(CHECKS_STEP, runSynthChecks, { last: true });
-  model._afterSynth(() => writePendingReport(model, (model.node.root as unknown as { outdir: string }).outdir));
+/** What the checks step computed, for the report step. */
+interface CheckOutcome {
+  readonly context: CheckContext;
+  readonly view: NetworkView;
+  readonly zeroTrust: ReadonlySet<string>;
+  readonly findings: readonly Finding[];
+  readonly suppressed: readonly Finding[];
 }
 
-/** Every ApiObject of every chart, with its manifest (`toJson()` called once) and construct path. */
-export function collectObjects(
-  root: IConstruct, render: (obj: ApiObject) => any = (obj) => obj.toJson(),
-): { objects: ManifestObject[]; constructs: Map<string, IConstruct> } {
-  const objects: ManifestObject[] = [];
-  const constructs = new Map<string, IConstruct>();
-  for (const c of root.node.findAll()) {
-    if (!ApiObject.isApiObject(c) || !inChart(c)) continue;
-    objects.push({ json: render(c), path: c.node.path });
-    constructs.set(c.node.path, c);
+/** Adds the default steps to a new model. */
+export function addDefaultSteps(model: NetworkModel): void {
+  const pipeline = SynthPipeline.of(model);
+  let outcome: CheckOutcome | undefined;
+  model.addSynthStep({ name: 'cdk8s-networking:policies', phase: SynthPhase.RENDER, run: () => model.prepare() });
+  const app = model.node.root;
+  if (app instanceof App) {
+    model.addSynthStep({ name: 'output-layout', phase: SynthPhase.LAYOUT, run: () => checkOutputLayout(app) });
   }
-  return { objects, constructs };
+  SyncWaves.of(model)._deferToModel();
+  model.addSynthStep({ name: 'argocd-sync-waves', phase: SynthPhase.ANNOTATE, run: () => SyncWaves._apply(model) });
+  model.addSynthStep({
+    name: CHECKS_STEP,
+    phase: SynthPhase.CHECK,
+    run: () => { outcome = runSynthChecks(model, pipeline); },
+  });
+  model.addSynthStep({
+    name: 'cdk8s-networking:report',
+    phase: SynthPhase.REPORT,
+    run: () => {
+      if (!outcome || !reportEnabled(model)) return;
+      const options = model.options.report || {};
+      const report = buildReport({ ...outcome, clusterDomain: options.clusterDomain });
+      const outdir = (model.node.root as { outdir?: unknown }).outdir;
+      if (typeof outdir === 'string') pipeline.whenWriting(() => writeReport(report, outdir, options));
+    },
+  });
 }
 
-function inChart(c: IConstruct): boolean {
-  return c.node.scopes.some((s) => Chart.isChart(s));
-}
-
-/** Whether warnings are errors: the option, else the context, else the environment. */
-export function isStrict(model: NetworkModel): boolean {
-  return model.options.strict ?? parseFlag(model.node.tryGetContext(STRICT_CONTEXT_KEY)) ?? parseFlag(process.env[STRICT_ENV]) ?? false;
-}
-
-function reportEnabled(model: NetworkModel): boolean {
-  if (model.options.report === false) return false;
-  return (parseFlag(model.node.tryGetContext(REPORT_CONTEXT_KEY)) ?? parseFlag(process.env[REPORT_ENV]) ?? true) !== false;
-}
-
-const reported = new WeakMap<NetworkModel, Set<string>>();
-
-/** The synth step: checks, verification, errors, warnings, and the report. */
-export function runSynthChecks(model: NetworkModel): void {
+/** The checks step: checks, verification, errors and warnings. */
+function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutcome {
   const options = model.options;
   const strict = isStrict(model);
-  const { objects, constructs } = collectObjects(model.node.root, (obj) => model._renderOnce(obj));
+  const { objects, constructs } = collectObjects(model.node.root, (obj) => pipeline.render(obj));
   const zeroTrust = new Set(model.zeroTrustNamespaces.map((n) => n.name));
   validateOptions(model, zeroTrust);
   const shared = new Set(options.sharedNamespaces ?? []);
@@ -83,15 +89,8 @@ export function runSynthChecks(model: NetworkModel): void {
     throw new Error(`cdk8s-networking: ${errors.length} problem${errors.length === 1 ? '' : 's'} found at synth; no file was written.\n`
       + errors.map((f) => `  - ${formatFinding(f)}`).join('\n'));
   }
-  emitWarnings(model, findings.filter((f) => f.severity === 'warning'), constructs);
-
-  if (!reportEnabled(model)) {
-    setPendingReport(model, undefined);
-    return;
-  }
-  const reportOptions = options.report || {};
-  const report = buildReport({ context, view: verified.view, zeroTrust, findings, suppressed, clusterDomain: reportOptions.clusterDomain });
-  setPendingReport(model, { report, options: reportOptions });
+  emitWarnings(model, pipeline, findings.filter((f) => f.severity === 'warning'), constructs);
+  return { context, view: verified.view, zeroTrust, findings, suppressed };
 }
 
 /** Options naming checks or namespaces that do not exist would silently do nothing. */
@@ -107,9 +106,8 @@ function validateOptions(model: NetworkModel, zeroTrust: ReadonlySet<string>): v
 }
 
 /** Records each warning once on its construct's metadata and prints it to stderr. */
-function emitWarnings(model: NetworkModel, warnings: readonly Finding[], constructs: Map<string, IConstruct>): void {
-  let seen = reported.get(model);
-  if (!seen) reported.set(model, (seen = new Set()));
+function emitWarnings(model: NetworkModel, pipeline: SynthPipeline, warnings: readonly Finding[], constructs: Map<string, IConstruct>): void {
+  const seen = pipeline.reportedWarnings;
   for (const w of warnings) {
     const text = formatFinding(w);
     if (seen.has(text)) continue;
