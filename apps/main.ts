@@ -10,7 +10,7 @@
  *   with `kubectl apply -f dist/argocd.k8s.yaml`; it leaves its own file out of what it syncs).
  */
 import { App, Chart, Size } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
   ApiGateway, ArgoCdApplication, ExternalService, IngressController, Peer, Port, Tls, WebApp, ZeroTrustNamespace,
 } from '../lib';

@@ -35,20 +35,26 @@ function summarizeRow(r) {
 }
 
 function mainTable(rows) {
-  const head = '| N | charts | (a) ours ms | (b) cdk8s-plus ms | (c) floor ms | (a)/(b) | (a)/(c) | (a)/(b) CPU | (a)/(c) CPU | (d) cdk8s ApiObject ms | (a)/(d) | (a) process ms | (b) process ms | (c) process ms | (a) peak MiB | (b) peak MiB | (c) peak MiB | (d) peak MiB | runs |\n'
+  const head = '| N | charts | (a) ours ms | (b) cdk8s-plus ms | (c) floor ms | (a)/(b) | (a)/(c) | (a)/(b) CPU | (a)/(c) CPU | (d) cdk8s ' +
+    'ApiObject ms | (a)/(d) | (a) process ms | (b) process ms | (c) process ms | (a) peak MiB | (b) peak MiB | (c) peak MiB | (d) peak MiB | runs |\n'
     + '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const t = (m) => (m.timedOut ? `> ${TIMEOUT_S} s (stopped)` : f0(m.time));
-  const lines = rows.map((r) => `| ${r.n} | ${r.charts} (${r.layout}) | ${t(r.m.ours)} | ${t(r.m.plus)} | ${t(r.m.floor)} | ${f2(r.ab)} | ${f2(r.ac)} | ${f2(r.abCpu)} | ${f2(r.acCpu)} | ${t(r.m.apiobject)} | ${f2(r.ad)} | ${f0(r.m.ours.process)} | ${f0(r.m.plus.process)} | ${f0(r.m.floor.process)} | ${f0(r.m.ours.rss)} | ${f0(r.m.plus.rss)} | ${f0(r.m.floor.rss)} | ${f0(r.m.apiobject.rss)} | ${r.m.ours.runs} |`);
+  const lines = rows.map((r)
+    => `| ${r.n} | ${r.charts} (${r.layout}) | ${t(r.m.ours)} | ${t(r.m.plus)} | ${t(r.m.floor)} | ${f2(r.ab)} | ${f2(r.ac)} | ${f2(r.abCpu)} | ` +
+      `${f2(r.acCpu)} | ${t(r.m.apiobject)} | ${f2(r.ad)} | ${f0(r.m.ours.process)} | ${f0(r.m.plus.process)} | ${f0(r.m.floor.process)} | ` +
+        `${f0(r.m.ours.rss)} | ${f0(r.m.plus.rss)} | ${f0(r.m.floor.rss)} | ${f0(r.m.apiobject.rss)} | ${r.m.ours.runs} |`);
   return [head, ...lines].join('\n');
 }
 
 function phaseTable(rows) {
-  const head = '| N | charts | impl | module load ms | construct ms | synth ms | construct+synth ms (min-max) | CPU ms (user+sys, whole process) |\n|---:|---|---|---:|---:|---:|---|---:|';
+  const head = '| N | charts | impl | module load ms | construct ms | synth ms | construct+synth ms (min-max) | CPU ms (user+sys, whole process) ' +
+    '|\n|---:|---|---|---:|---:|---:|---|---:|';
   const lines = [];
   for (const r of rows) {
     for (const i of IMPLS) {
       const m = r.m[i];
-      lines.push(`| ${r.n} | ${r.charts} (${r.layout}) | ${NAME[i]} | ${f0(m.load)} | ${f0(m.build)} | ${f0(m.synth)} | ${f0(m.time)} (${f0(m.min)}-${f0(m.max)}) | ${f0(m.cpu)} |`);
+      lines.push(`| ${r.n} | ${r.charts} (${r.layout}) | ${NAME[i]} | ${f0(m.load)} | ${f0(m.build)} | ${f0(m.synth)} | ` +
+        `${f0(m.time)} (${f0(m.min)}-${f0(m.max)}) | ${f0(m.cpu)} |`);
     }
   }
   return [head, ...lines].join('\n');
@@ -70,7 +76,8 @@ function growth(rows) {
       const exp = byN.has(1000) && byN.has(5000) ? Math.log(byN.get(5000).m[i].time / byN.get(1000).m[i].time) / Math.log(5) : NaN;
       const rss = (n) => (byN.has(n) ? byN.get(n).m[i].rss : NaN);
       const memMarginal = [(rss(1000) - rss(100)) / 0.9, (rss(5000) - rss(1000)) / 4];
-      out.push({ layout, impl: i, slope: t.slope, intercept: t.intercept, memSlope: mem.slope * 1000, memIntercept: mem.intercept, memMarginal, per1000: at(1000), per5000: at(5000), exp });
+      out.push({ layout, impl: i, slope: t.slope, intercept: t.intercept, memSlope: mem.slope * 1000, memIntercept: mem.intercept, memMarginal,
+        per1000: at(1000), per5000: at(5000), exp });
     }
   }
   return out;
@@ -84,8 +91,12 @@ function relGrowth(g, layout) {
 }
 
 function growthTable(g) {
-  const head = '| layout | impl | fitted ms/app | intercept ms | ms/app at 1000 | ms/app at 5000 | 5000 vs 1000 per app | exponent 1000->5000 | fitted peak MiB per 1000 apps | marginal MiB per 1000 apps, 100->1000 / 1000->5000 |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|';
-  return [head, ...g.map((x) => `| ${x.layout} | ${NAME[x.impl]} | ${f3(x.slope)} | ${f0(x.intercept)} | ${f3(x.per1000)} | ${f3(x.per5000)} | ${f2(x.per5000 / x.per1000)}x | ${f2(x.exp)} | ${f0(x.memSlope)} | ${f0(x.memMarginal[0])} / ${f0(x.memMarginal[1])} |`)].join('\n');
+  const head = '| layout | impl | fitted ms/app | intercept ms | ms/app at 1000 | ms/app at 5000 | 5000 vs 1000 per app | exponent 1000->5000 | ' +
+    'fitted peak MiB per 1000 apps | marginal MiB per 1000 apps, 100->1000 / 1000->5000 |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|';
+  return [head,
+    ...g.map((x)
+      => `| ${x.layout} | ${NAME[x.impl]} | ${f3(x.slope)} | ${f0(x.intercept)} | ${f3(x.per1000)} | ${f3(x.per5000)} | ` +
+        `${f2(x.per5000 / x.per1000)}x | ${f2(x.exp)} | ${f0(x.memSlope)} | ${f0(x.memMarginal[0])} / ${f0(x.memMarginal[1])} |`)].join('\n');
 }
 
 function targets(rows, g, cli) {
@@ -95,41 +106,50 @@ function targets(rows, g, cli) {
   for (const n of [1000, 5000]) {
     for (const layout of ['per-namespace', 'single']) {
       const r = row(n, layout);
-      if (r && r.m.ours.timedOut) t.push([`(a)/(b) <= 1.0 at N=${n}, ${r.charts} chart(s)`, `(a) > ${TIMEOUT_S} s vs (b) ${f0(r.m.plus.time)} ms`, 'MISS', `over ${f0(TIMEOUT_S * 1000 / r.m.plus.time)}x`]);
-      else if (r) t.push([`(a)/(b) <= 1.0 at N=${n}, ${r.charts} chart(s)`, `${f2(r.ab)} (CPU ${f2(r.abCpu)})`, pass(r.ab <= 1.0), r.ab > 1 ? `${f0((r.ab - 1) * 100)}% over` : '']);
+      if (r && r.m.ours.timedOut) t.push([`(a)/(b) <= 1.0 at N=${n}, ${r.charts} chart(s)`, `(a) > ${TIMEOUT_S} s vs (b) ${f0(r.m.plus.time)} ms`,
+        'MISS', `over ${f0(TIMEOUT_S * 1000 / r.m.plus.time)}x`]);
+      else if (r) t.push([`(a)/(b) <= 1.0 at N=${n}, ${r.charts} chart(s)`, `${f2(r.ab)} (CPU ${f2(r.abCpu)})`, pass(r.ab <= 1.0),
+        r.ab > 1 ? `${f0((r.ab - 1) * 100)}% over` : '']);
     }
   }
   for (const layout of ['per-namespace', 'single']) {
     const r = row(1000, layout);
-    if (r) t.push([`(a)/(c) <= 2.0 at N=1000, ${r.charts} chart(s)`, `${f2(r.ac)} (CPU ${f2(r.acCpu)})`, pass(r.ac <= 2.0), r.ac > 2 ? `${f0((r.ac / 2 - 1) * 100)}% over` : '']);
+    if (r) t.push([`(a)/(c) <= 2.0 at N=1000, ${r.charts} chart(s)`, `${f2(r.ac)} (CPU ${f2(r.acCpu)})`, pass(r.ac <= 2.0),
+      r.ac > 2 ? `${f0((r.ac / 2 - 1) * 100)}% over` : '']);
   }
   for (const x of g.filter((y) => y.impl === 'ours')) {
     const ratio = x.per5000 / x.per1000;
     const rel = relGrowth(g, x.layout);
     if (Number.isFinite(ratio)) {
       t.push([`(a) linear growth, ${x.layout}: ms/app at 5000 within 1.2x of 1000, after dividing out cdk8s's own growth ((d))`,
-        `${f2(ratio)}x raw (exponent ${f2(x.exp)}); ${f2(rel)}x relative to (d)`, pass(rel <= 1.2), rel > 1.2 ? `per-app cost +${f0((rel - 1) * 100)}% beyond cdk8s's` : '']);
+        `${f2(ratio)}x raw (exponent ${f2(x.exp)}); ${f2(rel)}x relative to (d)`, pass(rel <= 1.2),
+          rel > 1.2 ? `per-app cost +${f0((rel - 1) * 100)}% beyond cdk8s's` : '']);
     }
   }
   for (const layout of ['per-namespace', 'single']) {
     const r = row(5000, layout);
-    if (r) t.push([`(a) peak memory < 1024 MiB at N=5000, ${r.charts} chart(s)`, `${f0(r.m.ours.rss)} MiB`, r.m.ours.timedOut ? 'not measured (stopped)' : pass(r.m.ours.rss < 1024), '']);
+    if (r) t.push([`(a) peak memory < 1024 MiB at N=5000, ${r.charts} chart(s)`, `${f0(r.m.ours.rss)} MiB`,
+      r.m.ours.timedOut ? 'not measured (stopped)' : pass(r.m.ours.rss < 1024), '']);
   }
   const readme = cli.find((c) => c.id === 'readme');
-  if (readme) t.push([`example app <= 0.5 s with the README's command (\`${readme.sh}\`)`, readme.error ? 'failed' : `${f0(readme.median)} ms`, readme.error ? 'MISS' : pass(readme.median <= 500), readme.median > 500 ? `${f0(readme.median - 500)} ms over` : '']);
+  if (readme) t.push([`example app <= 0.5 s with the README's command (\`${readme.sh}\`)`, readme.error ? 'failed' : `${f0(readme.median)} ms`,
+    readme.error ? 'MISS' : pass(readme.median <= 500), readme.median > 500 ? `${f0(readme.median - 500)} ms over` : '']);
   return `| target | measured | result | by how much |\n|---|---|---|---|\n${t.map((x) => `| ${x.join(' | ')} |`).join('\n')}`;
 }
 
 function cliTable(cli) {
   if (!cli.length) return '(skipped)';
-  return `| command | median ms | runs (ms) |\n|---|---:|---|\n${cli.map((c) => `| ${c.label} | ${f0(c.median)} | ${c.error ? `failed: ${c.error.replace(/\|/g, '\\|').slice(0, 160)}` : c.times.map(f0).join(', ')} |`).join('\n')}`;
+  return `| command | median ms | runs (ms) |\n|---|---:|---|\n${cli.map((c) => `| ${c.label} | ${f0(c.median)} | ${c.error ? `failed: ` +
+    `${c.error.replace(/\|/g, '\\|').slice(0, 160)}` : c.times.map(f0).join(', ')} |`).join('\n')}`;
 }
 
 function profileTables(p) {
   if (p.timedOut) return { self: '(the profiled run was stopped at the time limit)', buckets: '', ours: '' };
-  const self = `| self ms | % | function (file:line) |\n|---:|---:|---|\n${p.self.map((r) => `| ${f0(r.ms)} | ${r.pct.toFixed(1)} | \`${r.key}\` |`).join('\n')}`;
+  const self = `| self ms | % | function (file:line) |\n|---:|---:|---|\n${p.self.map((r) => `| ${f0(r.ms)} | ${r.pct.toFixed(1)} | \`${r.key}\` ` +
+    `|`).join('\n')}`;
   const buckets = `| self ms | % | where |\n|---:|---:|---|\n${p.buckets.map((r) => `| ${f0(r.ms)} | ${r.pct.toFixed(1)} | ${r.key} |`).join('\n')}`;
-  const ours = `| inclusive ms | % | function in lib/ |\n|---:|---:|---|\n${p.inclusiveOurs.slice(0, 12).map((r) => `| ${f0(r.ms)} | ${r.pct.toFixed(1)} | \`${r.key}\` |`).join('\n')}`;
+  const ours = `| inclusive ms | % | function in lib/ |\n|---:|---:|---|\n${p.inclusiveOurs.slice(0, 12).map((r) => `| ${f0(r.ms)} | ` +
+    `${r.pct.toFixed(1)} | \`${r.key}\` |`).join('\n')}`;
   return { self, buckets, ours };
 }
 
@@ -141,17 +161,39 @@ function render({ machine, gateway, check, sizes, cli, profile, quick }) {
   const kinds = Object.entries(check.kinds.ours).map(([k, v]) => `${v} ${k}`).join(', ');
   const markdown = `# Synth benchmark results
 
-Generated by \`npm run bench\` (\`bench/run.js\`)${quick ? ' in QUICK mode (smoke run, not results)' : ''}. See \`bench/README.md\` for the method and the analysis.
+Generated by \`npm run bench\` (\`bench/run.js\`)${quick ? ' in QUICK mode (smoke run, not results)' : ''}. See \`bench/README.md\` for the method ` +
+  `and the analysis.
 
 - Code measured: ${machine.source}
 - Machine: ${machine.cpus} CPUs, ${machine.model}, ${machine.memGiB.toFixed(0)} GiB RAM, ${machine.platform}; Node ${machine.node}
-- Date: ${machine.date}; the whole run took ${machine.minutes.toFixed(1)} min; load average at start ${machine.loadStart.map((x) => x.toFixed(2)).join(' ')}, at end ${machine.loadEnd.map((x) => x.toFixed(2)).join(' ')} (a shared machine: other work adds noise; the variants are interleaved run by run so ratios hold)
-- Workload: N WebApps (Deployment + ClusterIP Service), 50 per ZeroTrustNamespace, app i-1 -> app i declared as a flow, every tenth app routed by ${gateway ? 'an ApiGateway with cert-manager TLS (one per namespace, ingress-nginx)' : 'NO gateway (lib/api-gateway.ts did not exist at this run; (b) and (c) leave the Ingress out too)'}.
-- Variants: (a) this library, \`app.synth()\` with everything it runs by default (checks, flow verification, network report, Argo CD sync waves); (b) the same objects by hand with cdk8s-plus-27 (\`connections.allowFrom\` for flows, \`exposeViaService\`, \`Ingress\` + TLS, no checks); (c) the floor: the same objects as plain JS written with cdk8s's \`yaml\` and \`Yaml.save\` options; (d) the cdk8s floor: the objects of (c) as plain cdk8s \`ApiObject\`s through \`app.synth()\` (what anything built on cdk8s pays at least).
+- Date: ${machine.date}; the whole run took ${machine.minutes.toFixed(1)} min; load average at start ${machine.loadStart.map((x)
+  => x.toFixed(2)).join(' ')},
+    at end ${machine.loadEnd.map((x)
+      => x.toFixed(2)).join(' ')} (a shared machine: other work adds noise; the variants are interleaved run by run so ratios hold)
+- Workload: N WebApps (Deployment + ClusterIP Service), 50 per ZeroTrustNamespace, app i-1 -> app i declared as a flow,
+  every tenth app routed by ${gateway
+    ? 'an ApiGateway with cert-manager TLS (one per namespace, ingress-nginx)'
+      : 'NO gateway (lib/api-gateway.ts did not exist at this run; (b) and (c) leave the Ingress out too)'}.
+- Variants: (a) this library,
+  \`app.synth()\` with everything it runs by default (checks, flow verification, network report, Argo CD sync waves); (b) the same objects by hand ` +
+    `with cdk8s-plus-27 (\`connections.allowFrom\` for flows, \`exposeViaService\`, \`Ingress\` + TLS, no checks); (c) the floor: the same objects ` +
+      `as plain JS written with cdk8s's \`yaml\` and \`Yaml.save\` options; (d) the cdk8s floor: the objects of (c) as plain cdk8s \`ApiObject\`s ` +
+        `through \`app.synth()\` (what anything built on cdk8s pays at least).
 - Layouts: one chart per namespace (what users write; one file per team/Argo CD app) and one chart for everything.
-- Each number is the median of the runs shown, each run a fresh \`node\` process; one warm-up round is discarded for N < 5000 (at N = 5000 the N = 1000 rounds just before are the warm-up).
-- "ms" columns = construct + synth inside the process (hrtime); "process ms" = the whole process seen from outside (node start-up, module loading, exit); peak = \`process.resourceUsage().maxRSS\`; "CPU" ratios use user+system CPU time of the whole process, which a busy machine disturbs less than wall time.
-- Same objects: at N = ${check.n}, (a) emits ${kinds}; kinds per variant ${check.sameKinds ? 'match' : `DIFFER: ${JSON.stringify(check.kinds)}`}; (a) vs (c) object by object: ${check.diffs.length ? `${check.diffs.length} differ (${check.diffs.slice(0, 5).join('; ')})` : 'identical'}; manifest files byte-identical to (a): ${IMPLS.filter((i) => i !== 'ours').map((i) => `${NAME[i]} ${check.byteIdentical[i] ? 'yes' : 'no'}`).join(', ')}. Manifest bytes: ${IMPLS.map((i) => `${NAME[i]} ${check.bytes[i]}`).join(', ')}. Construct tree at synth end: ${IMPLS.filter((i) => check.tree[i]).map((i) => `${NAME[i]} ${check.tree[i].constructs} constructs, ${check.tree[i].dependencies} construct dependencies`).join('; ')}.${check.extraFiles.ours.length ? ` (a) also writes ${check.extraFiles.ours.join(', ')}.` : ''}
+- Each number is the median of the runs shown,
+  each run a fresh \`node\` process; one warm-up round is discarded for N < 5000 (at N = 5000 the N = 1000 rounds just before are the warm-up).
+- "ms" columns = construct + synth inside the process (hrtime); "process ms" = the whole process seen from outside (node start-up, module loading,
+  exit); peak = \`process.resourceUsage().maxRSS\`; "CPU" ratios use user+system CPU time of the whole process, which a busy machine disturbs less ` +
+    `than wall time.
+- Same objects: at N = ${check.n},
+  (a) emits ${kinds}; kinds per variant ${check.sameKinds
+    ? 'match' : `DIFFER: ${JSON.stringify(check.kinds)}`}; (a) vs (c) object by object: ${check.diffs.length
+      ? `${check.diffs.length} differ (${check.diffs.slice(0, 5).join('; ')})`
+        : 'identical'}; manifest files byte-identical to (a): ${IMPLS.filter((i) => i !== 'ours').map((i)
+          => `${NAME[i]} ${check.byteIdentical[i] ? 'yes' : 'no'}`).join(', ')}. Manifest bytes: ${IMPLS.map((i)
+            => `${NAME[i]} ${check.bytes[i]}`).join(', ')}. Construct tree at synth end: ${IMPLS.filter((i) => check.tree[i]).map((i)
+              => `${NAME[i]} ${check.tree[i].constructs} constructs, ${check.tree[i].dependencies} construct dependencies`).join('; ' +
+                '')}.${check.extraFiles.ours.length ? ` (a) also writes ${check.extraFiles.ours.join(', ')}.` : ''}
 
 ## Synth time and peak memory (medians)
 
@@ -165,7 +207,8 @@ ${phaseTable(rows)}
 
 ${growthTable(g)}
 
-(d) shows what cdk8s itself does: with one chart per namespace it validates the whole app and re-resolves its dependencies once per chart, so its per-app cost grows with the number of charts; "relative to (d)" in the targets divides that out to judge our own code.
+(d) shows what cdk8s itself does: with one chart per namespace it validates the whole app and re-resolves its dependencies once per chart,
+  so its per-app cost grows with the number of charts; "relative to (d)" in the targets divides that out to judge our own code.
 
 ## Targets
 

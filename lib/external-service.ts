@@ -1,7 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { namespaceName, NamespaceRef } from './namespace';
+import type { NamespaceRef } from './namespace';
+import { namespaceName } from './namespace';
 import { NetworkModel } from './model/network-model';
 import { check, dns1035Label, dnsNameNotIp } from './util/validation';
 

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { check, dns1123Label } from './util/validation';
 
 /** Something that names a Kubernetes namespace, such as a `ZeroTrustNamespace`. */

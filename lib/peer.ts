@@ -1,9 +1,12 @@
 import * as kplus from 'cdk8s-plus-27';
-import { IConstruct } from 'constructs';
-import { Endpoint, ipBlockEndpoint, nameFragment, podsEndpoint } from './model/flows/endpoint';
-import { namespaceName, NamespaceRef } from './namespace';
+import type { IConstruct } from 'constructs';
+import type { Endpoint } from './model/flows/endpoint';
+import { ipBlockEndpoint, nameFragment, podsEndpoint } from './model/flows/endpoint';
+import type { NamespaceRef } from './namespace';
+import { namespaceName } from './namespace';
 import { Port } from './port';
-import { check, checkLabels, cidr, cidrContains, invalid, parseCidr, Rule } from './util/validation';
+import type { Rule } from './util/validation';
+import { check, checkLabels, cidr, cidrContains, invalid, parseCidr } from './util/validation';
 
 /** Something that can be the other end of a flow, such as a `WebApp`. */
 export interface IPeerable {
@@ -112,7 +115,8 @@ export abstract class Peer {
           check(scope, `${field} except`, e, cidr);
           // The API server refuses an except that is not a strict subset of the block.
           if (!cidrContains(block, e) || parseCidr(e)!.prefix <= parseCidr(block)!.prefix) {
-            throw invalid(scope, `${field} except`, e, `must be a block strictly inside ${JSON.stringify(block)} (the API server refuses the policy otherwise)`);
+            throw invalid(scope, `${field} except`, e,
+              `must be a block strictly inside ${JSON.stringify(block)} (the API server refuses the policy otherwise)`);
           }
         }
         return ipBlockEndpoint(`cidr-${nameFragment(block)}`, [{ cidr: block, except: [...except].sort() }]);

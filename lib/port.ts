@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { check, ianaSvcName, invalid, portNumber } from './util/validation';
 
 /** Transport protocols a NetworkPolicy rule can name. */

@@ -3,11 +3,14 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { declareFlow } from './model/flows/declare';
-import { Endpoint, podsEndpoint } from './model/flows/endpoint';
-import { namespaceName, NamespaceRef } from './namespace';
+import type { Endpoint } from './model/flows/endpoint';
+import { podsEndpoint } from './model/flows/endpoint';
+import type { NamespaceRef } from './namespace';
+import { namespaceName } from './namespace';
 import { NetworkModel } from './model/network-model';
 import { recordServiceType } from './argocd/sync-waves';
-import { IPeerable, Peer } from './peer';
+import type { IPeerable } from './peer';
+import { Peer } from './peer';
 import { Port } from './port';
 import { check, cidr, dns1035Label, dns1123Subdomain, intInRange, invalid, labelValue, portNumber, yamlSafeText } from './util/validation';
 
@@ -289,7 +292,8 @@ export class WebApp extends Construct implements IPeerable {
           capabilities: { drop: ['ALL' as kplus.Capability] },
         },
         resources: {
-          cpu: { request: kplus.Cpu.millis(r.cpuRequestMillis ?? 100), limit: r.cpuLimitMillis !== undefined ? kplus.Cpu.millis(r.cpuLimitMillis) : undefined },
+          cpu: { request: kplus.Cpu.millis(r.cpuRequestMillis ?? 100),
+            limit: r.cpuLimitMillis !== undefined ? kplus.Cpu.millis(r.cpuLimitMillis) : undefined },
           memory: { request: Size.mebibytes(r.memoryRequestMebibytes ?? 128), limit: Size.mebibytes(r.memoryLimitMebibytes ?? 256) },
         },
         readiness: props.healthCheckPath
@@ -344,7 +348,8 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
   const servicePort = check(scope, 'servicePort', props.servicePort ?? 80, portNumber);
   const replicas = check(scope, 'replicas', props.replicas ?? 2, intInRange(0, 10000, 'a whole number'));
   for (const [k, v] of Object.entries(props.env ?? {})) {
-    if (!ENV_NAME.test(k)) throw invalid(scope, 'env key', k, 'must be an environment variable name: letters, digits, "_", "-", ".", not starting with a digit');
+    if (!ENV_NAME.test(k)) throw invalid(scope, 'env key', k,
+      'must be an environment variable name: letters, digits, "_", "-", ".", not starting with a digit');
     if (typeof v !== 'string') throw invalid(scope, `env[${JSON.stringify(k)}]`, v, 'must be a string');
     check(scope, `env[${JSON.stringify(k)}]`, v, yamlSafeText);
   }
@@ -373,12 +378,14 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
     }
     if (props.loadBalancerSourceRanges.length === 0) {
       // Kubernetes reads an empty list as no restriction: a computed allowlist that came out empty would open the load balancer to everyone.
-      throw invalid(scope, 'loadBalancerSourceRanges', [], 'must list at least one CIDR; an empty list lets every client through the load balancer (leave the option out for the provider default)');
+      throw invalid(scope, 'loadBalancerSourceRanges', [],
+        'must list at least one CIDR; an empty list lets every client through the load balancer (leave the option out for the provider default)');
     }
     props.loadBalancerSourceRanges.forEach((c, i) => check(scope, `loadBalancerSourceRanges[${i}]`, c, cidr));
   }
   if (props.externalTrafficPolicy !== undefined) {
-    if (!external) throw invalid(scope, 'externalTrafficPolicy', props.externalTrafficPolicy, `only applies to NodePort and LoadBalancer services, not ${serviceType}`);
+    if (!external) throw invalid(scope, 'externalTrafficPolicy', props.externalTrafficPolicy,
+      `only applies to NodePort and LoadBalancer services, not ${serviceType}`);
     check(scope, 'externalTrafficPolicy', props.externalTrafficPolicy,
       (v) => (Object.values(ExternalTrafficPolicy).includes(v) ? undefined : 'must be Cluster or Local'));
   }
@@ -402,6 +409,7 @@ function validateResources(scope: Construct, r: WebAppResources): void {
     throw invalid(scope, 'resources.cpuLimitMillis', r.cpuLimitMillis, `must not be below the CPU request ${r.cpuRequestMillis ?? 100}`);
   }
   if ((r.memoryLimitMebibytes ?? 256) < (r.memoryRequestMebibytes ?? 128)) {
-    throw invalid(scope, 'resources.memoryLimitMebibytes', r.memoryLimitMebibytes ?? 256, `must not be below the memory request ${r.memoryRequestMebibytes ?? 128}`);
+    throw invalid(scope, 'resources.memoryLimitMebibytes', r.memoryLimitMebibytes ?? 256,
+      `must not be below the memory request ${r.memoryRequestMebibytes ?? 128}`);
   }
 }

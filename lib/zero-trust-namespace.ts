@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ipBlockEndpoint, podsEndpoint } from './model/flows/endpoint';
-import { INamespace } from './namespace';
+import type { INamespace } from './namespace';
 import { NetworkModel } from './model/network-model';
 import { Port } from './port';
 import { check, checkLabels, cidr, dns1123Label, invalid, oneOf } from './util/validation';
@@ -99,7 +99,8 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     const dnsNamespace = check(this, 'dns.namespace', props.dns?.namespace ?? 'kube-system', dns1123Label);
     const dnsLabels = props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' };
     if (Object.keys(dnsLabels ?? {}).length === 0) {
-      throw invalid(this, 'dns.podLabels', dnsLabels ?? {}, 'must have at least one label: an empty selector would open port 53 to every pod of the DNS namespace');
+      throw invalid(this, 'dns.podLabels', dnsLabels ?? {},
+        'must have at least one label: an empty selector would open port 53 to every pod of the DNS namespace');
     }
     checkLabels(this, 'dns.podLabels', dnsLabels);
     for (const c of props.dns?.cidrs ?? []) check(this, 'dns.cidrs', c, cidr);

@@ -5,7 +5,8 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Backend, GatewayApi, IngressController, Tls } from '../lib';
-import { NetworkPolicyEvaluator, PodGroup } from '../lib/evaluator';
+import type { PodGroup } from '../lib/evaluator';
+import { NetworkPolicyEvaluator } from '../lib/evaluator';
 import { find, gateway, objectsOf, ofKind, shop } from './api-gateway.fixtures';
 
 const NGINX_PODS: PodGroup = {

@@ -4,7 +4,8 @@
  * validation, ingress-nginx's strict path validation, cert-manager, and what a controller accepts.
  */
 import { Size } from 'cdk8s';
-import { ApiGateway, Backend, IngressController, RouteOptions, Tls, WebApp } from '../lib';
+import type { RouteOptions } from '../lib';
+import { ApiGateway, Backend, IngressController, Tls, WebApp } from '../lib';
 import { gateway, objectsOf, shop } from './api-gateway.fixtures';
 
 /** Adds one route to a fresh nginx gateway and returns the error message. */

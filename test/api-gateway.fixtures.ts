@@ -2,8 +2,10 @@
  * Fixtures of the ApiGateway tests: a chart with a zero-trust `production` namespace (api,
  * frontend, worker), a zero-trust `payments` namespace (ledger), and helpers to find objects.
  */
-import { App, Chart } from 'cdk8s';
-import { ApiGateway, ApiGatewayProps, IngressController, Tls, WebApp, ZeroTrustNamespace } from '../lib';
+import type { App } from 'cdk8s';
+import { Chart } from 'cdk8s';
+import type { ApiGatewayProps } from '../lib';
+import { ApiGateway, IngressController, Tls, WebApp, ZeroTrustNamespace } from '../lib';
 import { find, ofKind, synth, testApp } from './util';
 
 export interface Shop {

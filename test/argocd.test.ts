@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing, YamlOutputType } from 'cdk8s';
+import type { ArgoCdApplicationProps } from '../lib';
 import {
-  ArgoCdApplication, ArgoCdApplicationProps, ArgoCdApplicationSet, ClusterGenerator, WebApp, ZeroTrustNamespace,
+  ArgoCdApplication, ArgoCdApplicationSet, ClusterGenerator, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { buildApp } from '../apps/main';
 import { find, ofKind, synth, testApp, validateManifest } from './util';

@@ -3,7 +3,8 @@
  * check, the object and its construct path) and a correct app it passes (synth succeeds and every
  * object is schema-validated by test/util.ts). Edge cases run on plain JSON through checks.runChecks().
  */
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
   ApiGateway, checks, EXTERNAL_BACKENDS_ANNOTATION, IngressController, NetworkModel, Peer, Port, ServiceType,
@@ -114,7 +115,7 @@ describe('service-targets-pod', () => {
     const s = shop();
     service(s.chart, 'typo', { selector: { app: 'nope' }, ports: [{ port: 80 }] });
     synthError(s.app);
-    const fs = require('fs') as typeof import('fs');
+    const fs: typeof import('fs') = require('fs'); // eslint-disable-line @typescript-eslint/consistent-type-imports
     expect(fs.readdirSync(s.app.outdir)).toEqual([]);
   });
 });

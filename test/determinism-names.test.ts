@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { ArgoCdApplication, ArgoCdApplicationSet, ClusterGenerator, ExternalService, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
 import { buildApp } from '../apps/main';
 import { synth, testApp } from './util';

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { App, Chart } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import {
   ArgoCdApplication, ArgoCdApplicationSet, ClusterGenerator, Peer, Port, SyncWaves, WebApp, ZeroTrustNamespace,
 } from '../lib';

@@ -11,7 +11,7 @@ import { parseYaml, readOutput, testApp } from './util';
 function kustomize(dir: string): any[] | undefined {
   const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    // eslint-disable-next-line no-console
+     
     console.log(`kubectl is not on PATH: skipped the kubectl kustomize check of ${dir}`);
     return undefined;
   }

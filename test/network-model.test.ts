@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { NetworkModel, SynthPhase, WebApp, ZeroTrustNamespace } from '../lib';
 import { testApp } from './util';
 

@@ -7,7 +7,8 @@
 import { Chart } from 'cdk8s';
 import { buildApp } from '../apps/main';
 import { Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
-import { NetworkPolicyEvaluator, PodGroup, Protocol } from '../lib/evaluator';
+import type { PodGroup, Protocol } from '../lib/evaluator';
+import { NetworkPolicyEvaluator } from '../lib/evaluator';
 import { synth, testApp } from './util';
 
 /** A declared connection: source group id (or cidr), destination group id (or cidr), port. */

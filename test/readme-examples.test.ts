@@ -64,7 +64,8 @@ describe('documentation examples', () => {
   test.each(all.map((ex) => [`${ex.file}:${ex.line}`, ex] as const))('%s type-checks, runs and synthesizes valid YAML', (_where, ex) => {
     expect(typeErrors.get(ex)).toEqual([]);
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-example-'));
-    const js = ts.transpileModule(ex.code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    const js = ts.transpileModule(ex.code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true } }).outputText;
     const previous = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {

@@ -1,4 +1,5 @@
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
@@ -33,7 +34,8 @@ function shop(app: App = testApp()) {
 describe('sync waves', () => {
   test('every object of the example app has a wave: namespaces, then policies, then Services, then workloads', () => {
     const { objects, files } = synth(buildApp(testApp()));
-    for (const o of objects) expect({ kind: o.kind, name: o.metadata.name, wave: wave(o) }).toEqual({ kind: o.kind, name: o.metadata.name, wave: expect.any(String) });
+    for (const o of objects) expect({ kind: o.kind, name: o.metadata.name, wave: wave(o) }).toEqual({ kind: o.kind, name: o.metadata.name,
+      wave: expect.any(String) });
     const wavesOf = (kind: string) => new Set(objects.filter((o) => o.kind === kind).map((o) => Number(wave(o))));
     expect(wavesOf('Namespace')).toEqual(new Set([-3]));
     expect(wavesOf('NetworkPolicy')).toEqual(new Set([-2]));
@@ -78,7 +80,8 @@ describe('sync waves', () => {
     expect(waves.table.Namespace).toBe(-3);
     app.synth();
     const objects = [...Testing.synth(app.node.findChild('shop') as Chart), ...Testing.synth(app.node.findChild('extra') as Chart)];
-    expect(Object.fromEntries(objects.map((o) => [o.kind, wave(o)]))).toMatchObject({ HTTPRoute: '2', Ingress: '1', Certificate: '7', Namespace: '-3' });
+    expect(Object.fromEntries(objects.map((o) => [o.kind, wave(o)]))).toMatchObject({ HTTPRoute: '2', Ingress: '1', Certificate: '7',
+      Namespace: '-3' });
   });
 
   test('can be turned off', () => {
@@ -139,9 +142,12 @@ describe('sync waves', () => {
   });
 
   test.each<[string, () => void, string]>([
-    ['a fractional wave', () => SyncWaves.of(Testing.app()).configure({ waves: { Deployment: 1.5 } }), 'App: syncWaves.waves["Deployment"] 1.5 is invalid: must be a whole number'],
-    ['a kind', () => SyncWaves.of(Testing.app()).configure({ waves: { deployment: 1 } }), 'App: syncWaves.waves key "deployment" is invalid: must be a Kubernetes kind'],
-    ['the default wave', () => SyncWaves.of(Testing.app()).configure({ defaultWave: 2.5 }), 'App: syncWaves.defaultWave 2.5 is invalid: must be a whole number'],
+    ['a fractional wave', () => SyncWaves.of(Testing.app()).configure({ waves: { Deployment: 1.5 } }),
+      'App: syncWaves.waves["Deployment"] 1.5 is invalid: must be a whole number'],
+    ['a kind', () => SyncWaves.of(Testing.app()).configure({ waves: { deployment: 1 } }),
+      'App: syncWaves.waves key "deployment" is invalid: must be a Kubernetes kind'],
+    ['the default wave', () => SyncWaves.of(Testing.app()).configure({ defaultWave: 2.5 }),
+      'App: syncWaves.defaultWave 2.5 is invalid: must be a whole number'],
   ])('validates %s', (_what, act, message) => {
     expect(act).toThrow(message);
   });

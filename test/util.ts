@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Testing } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 
 type ModelModule = Record<string, new (data: any) => { validate(): void }>;
@@ -32,7 +33,7 @@ export function validateManifest(obj: any): void {
   try {
     new Model(obj).validate();
   } catch (e) {
-    throw new Error(`${id} fails schema validation: ${(e as Error).message}`);
+    throw new Error(`${id} fails schema validation: ${(e as Error).message}`, { cause: e });
   }
   if (!obj.metadata?.name) throw new Error(`${id} has no metadata.name`);
 }
@@ -87,7 +88,8 @@ export function readOutput(outdir: string): Synthesized {
 
 /** Finds exactly one object by kind and name (and namespace when given). */
 export function find(objects: any[], kind: string, name: string, namespace?: string): any {
-  const hits = objects.filter((o) => o.kind === kind && o.metadata?.name === name && (namespace === undefined || o.metadata?.namespace === namespace));
+  const hits = objects.filter((o) => o.kind === kind && o.metadata?.name === name
+    && (namespace === undefined || o.metadata?.namespace === namespace));
   if (hits.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? '*'}/${name}, found ${hits.length}`);
   return hits[0];
 }

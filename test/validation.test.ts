@@ -3,7 +3,8 @@
  * format: `<construct path>: <field> <value> is invalid: <rule>`.
  */
 import { Chart } from 'cdk8s';
-import { ExternalService, ExternalTrafficPolicy, Peer, Port, ServiceType, WebApp, WebAppProps, ZeroTrustNamespace } from '../lib';
+import type { WebAppProps } from '../lib';
+import { ExternalService, ExternalTrafficPolicy, Peer, Port, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
 import { testApp } from './util';
 
 const base: WebAppProps = { namespace: 'production', image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 };

@@ -3,7 +3,8 @@
  * declared flow and, around zero-trust pods, nothing else. Tests inject wrong policies and expect
  * synth to fail naming the flow, its ports and the policies involved.
  */
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
   ApiGateway, checks as analysis, IngressController, NetworkModel, Peer, Port,

@@ -1,9 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { NetworkModel } from '../model/network-model';
 import { check, checkLabels, invalid } from '../util/validation';
+import type { ArgoCdSourceOptions, ArgoCdSyncOptions } from './common';
 import {
-  applicationName, ARGOCD_NAMESPACE, ArgoCdSourceOptions, ArgoCdSyncOptions,
+  applicationName, ARGOCD_NAMESPACE,
   optionalNamespace, resolveSource, resolveSync, serverUrl,
 } from './common';
 

@@ -2,8 +2,9 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkModel } from '../model/network-model';
 import { check } from '../util/validation';
+import type { ArgoCdDestination, ArgoCdSourceOptions, ArgoCdSyncOptions } from './common';
 import {
-  applicationName, ARGOCD_NAMESPACE, ArgoCdDestination, ArgoCdSourceOptions, ArgoCdSyncOptions,
+  applicationName, ARGOCD_NAMESPACE,
   optionalNamespace, resolveDestination, resolveSource, resolveSync,
 } from './common';
 

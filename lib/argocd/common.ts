@@ -1,7 +1,8 @@
 import { Chart, YamlOutputType } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { appOf, argoCdOutputPatterns, chartOutputPatterns, hasFolders } from '../output/layout';
-import { check, dns1123Label, dns1123Subdomain, invalid, Rule } from '../util/validation';
+import type { Rule } from '../util/validation';
+import { check, dns1123Label, dns1123Subdomain, invalid } from '../util/validation';
 
 /** The namespace Argo CD watches for Applications in a default installation. */
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -109,7 +110,8 @@ export interface ArgoCdDestination {
 
 /** @internal A cluster API server URL. */
 export const serverUrl: Rule<string> = (v) =>
-  (typeof v === 'string' && /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v) ? undefined : 'must be a cluster API server URL such as "https://kubernetes.default.svc"');
+  (typeof v === 'string'
+    && /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v) ? undefined : 'must be a cluster API server URL such as "https://kubernetes.default.svc"');
 
 /** @internal Validates a destination and returns `spec.destination`. */
 export function resolveDestination(scope: IConstruct, destination: ArgoCdDestination = {}): Record<string, string> {
@@ -118,7 +120,8 @@ export function resolveDestination(scope: IConstruct, destination: ArgoCdDestina
   }
   const namespace = optionalNamespace(scope, 'destination.namespace', destination.namespace);
   const cluster: Record<string, string> = destination.name !== undefined
-    ? { name: check(scope, 'destination.name', destination.name, (v) => (typeof v === 'string' && v.trim() !== '' ? undefined : 'must be the non-empty name of a cluster registered in Argo CD')) }
+    ? { name: check(scope, 'destination.name', destination.name,
+      (v) => (typeof v === 'string' && v.trim() !== '' ? undefined : 'must be the non-empty name of a cluster registered in Argo CD')) }
     : { server: check(scope, 'destination.server', destination.server ?? IN_CLUSTER_SERVER, serverUrl) };
   return { ...cluster, ...(namespace ? { namespace } : {}) };
 }
@@ -172,7 +175,8 @@ export function resolveSync(scope: IConstruct, props: ArgoCdSyncOptions): Resolv
       (v) => (/^[A-Za-z]+=\S+$/.test(v) ? undefined : 'must be NAME=VALUE, such as "ServerSideApply=true"'));
     const [key, value] = option.split('=');
     if (key === 'CreateNamespace' && value !== 'false') {
-      throw invalid(scope, field, option, 'must not create namespaces: ZeroTrustNamespace emits each Namespace with its Pod Security labels, default-deny and DNS policies; '
+      throw invalid(scope, field, option,
+        'must not create namespaces: ZeroTrustNamespace emits each Namespace with its Pod Security labels, default-deny and DNS policies; '
         + 'a namespace Argo CD creates has none of them. Declare the namespace with ZeroTrustNamespace instead');
     }
     if (key === 'PruneLast' && props.pruneLast !== undefined) {
@@ -204,12 +208,15 @@ export function resolveSource(scope: IConstruct, props: ArgoCdSourceOptions): Re
   const repoPath = check(scope, 'path', props.path, REPO_PATH).replace(/\/+$/, '') || '.';
   const app = appOf(scope);
   if (app && !props.kustomize && app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
-    throw invalid(scope, 'path', repoPath, 'cannot be split by chart: YamlOutputType.FILE_PER_APP writes every chart, this Argo CD object\'s too, into one file, '
-      + 'and Argo CD would sync the Argo CD objects into the destination cluster; use YamlOutputType.FILE_PER_CHART (the default) or FOLDER_PER_CHART_FILE_PER_RESOURCE');
+    throw invalid(scope, 'path', repoPath,
+      'cannot be split by chart: YamlOutputType.FILE_PER_APP writes every chart, this Argo CD object\'s too, into one file, '
+      + 'and Argo CD would sync the Argo CD objects into the destination cluster; use YamlOutputType.FILE_PER_CHART (the default) or ' +
+        'FOLDER_PER_CHART_FILE_PER_RESOURCE');
   }
   const charts = props.charts;
   if (charts !== undefined) {
-    if (props.kustomize) throw invalid(scope, 'charts', charts.map((c) => c?.node?.path), 'cannot select files of a Kustomize path; list them in the kustomization instead');
+    if (props.kustomize) throw invalid(scope, 'charts', charts.map((c) => c?.node?.path),
+      'cannot select files of a Kustomize path; list them in the kustomization instead');
     if (charts.length === 0) throw invalid(scope, 'charts', [], 'must name at least one chart, or be left out to deploy every chart');
     charts.forEach((c, i) => {
       if (!(c instanceof Chart)) throw invalid(scope, `charts[${i}]`, String(c), 'must be a cdk8s Chart');

@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
-import { formatValue, intInRange, invalid, Rule } from '../util/validation';
+import type { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import type { Rule } from '../util/validation';
+import { formatValue, intInRange, invalid } from '../util/validation';
 
 /** The annotation Argo CD reads to order a sync: objects of a lower wave are applied (and healthy) first. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';

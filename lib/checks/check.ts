@@ -1,5 +1,5 @@
-import { CheckContext } from './context';
-import { Problem, Severity } from './finding';
+import type { CheckContext } from './context';
+import type { Problem, Severity } from './finding';
 
 /** One cross-object check: a pure function over the app's objects. */
 export interface Check {

@@ -1,5 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import type { ManifestObject } from './objects';
 
 /** Every ApiObject of every chart, with its manifest (`toJson()` called once) and construct path. */

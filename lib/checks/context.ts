@@ -4,8 +4,10 @@
  */
 import { NetworkPolicyEvaluator } from '../evaluator';
 import { LabelIndex } from '../evaluator/label-index';
-import { parseSelector, Selector } from '../evaluator/selector';
-import { ManifestObject, namespaceOf, podTemplate, PodTemplate } from './objects';
+import type { Selector } from '../evaluator/selector';
+import { parseSelector } from '../evaluator/selector';
+import type { ManifestObject, PodTemplate } from './objects';
+import { namespaceOf, podTemplate } from './objects';
 
 /** The input of the checks. */
 export interface CheckInput {

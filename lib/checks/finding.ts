@@ -3,7 +3,8 @@
  * `<construct path>: <field> <value> is invalid: <rule>`, plus what to do about it.
  */
 import { formatValue } from '../util/validation';
-import { compare, describeRef, ObjectRef, SKIP_CHECKS_ANNOTATION } from './objects';
+import type { ObjectRef } from './objects';
+import { compare, describeRef, SKIP_CHECKS_ANNOTATION } from './objects';
 
 /** How bad a finding is: errors fail synth, warnings are reported (and fail synth when strict). */
 export type Severity = 'error' | 'warning';

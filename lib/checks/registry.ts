@@ -1,10 +1,13 @@
 /**
  * The table of cross-object checks and the runner that applies opt-outs and strict mode.
  */
-import { Check } from './check';
-import { CheckContext, CheckInput } from './context';
-import { Finding, problem, Severity, sortFindings } from './finding';
-import { ManifestObject, refOf, SKIP_CHECKS_ANNOTATION, skippedChecks } from './objects';
+import type { Check } from './check';
+import type { CheckInput } from './context';
+import { CheckContext } from './context';
+import type { Finding, Severity } from './finding';
+import { problem, sortFindings } from './finding';
+import type { ManifestObject } from './objects';
+import { refOf, SKIP_CHECKS_ANNOTATION, skippedChecks } from './objects';
 import { duplicateNodePort } from './rules/duplicate-nodeport';
 import { duplicateRoute } from './rules/duplicate-route';
 import { ingressHostMatchTls } from './rules/ingress-host-match-tls';

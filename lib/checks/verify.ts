@@ -7,15 +7,17 @@
  * app), never per pod pair: reachability comes from the evaluator's label indexes, and the
  * expected side only expands the declared flows over the groups their endpoints select.
  */
-import { NetworkPolicyEvaluator, PodGroup, PortRange, ReachabilityEdge } from '../evaluator';
+import type { NetworkPolicyEvaluator, PodGroup, PortRange, ReachabilityEdge } from '../evaluator';
 import { LabelIndex } from '../evaluator/label-index';
-import { isEmpty, NO_PORTS, PortSet, portRange, toPortRanges, union } from '../evaluator/port-set';
+import type { PortSet } from '../evaluator/port-set';
+import { isEmpty, NO_PORTS, portRange, toPortRanges, union } from '../evaluator/port-set';
 import { parseSelector } from '../evaluator/selector';
-import { Endpoint, labelsKey } from '../model/flows/endpoint';
-import { Flow, FlowKind } from '../model/flows/flow-graph';
-import { CheckContext } from './context';
-import { Finding, Severity } from './finding';
-import { compare, ManifestObject, PodTemplate, refOf } from './objects';
+import { labelsKey } from '../util/labels';
+import type { DeclaredEndpoint, DeclaredFlow, FlowKind } from './declared';
+import type { CheckContext } from './context';
+import type { Finding, Severity } from './finding';
+import type { ManifestObject, PodTemplate } from './objects';
+import { compare, refOf } from './objects';
 
 /** Check name of a declared flow that the policies deny. */
 export const DECLARED_FLOW_DENIED = 'declared-flow-denied';
@@ -48,7 +50,7 @@ export interface NetworkView {
 export interface VerifyInput {
   readonly context: CheckContext;
   /** The declared flows. */
-  readonly flows: readonly Flow[];
+  readonly flows: readonly DeclaredFlow[];
   /** The zero-trust namespaces: connections touching their pods must be declared. */
   readonly zeroTrust: ReadonlySet<string>;
   /**
@@ -85,7 +87,7 @@ function workloadGroups(templates: readonly PodTemplate[]): GroupInfo[] {
 }
 
 /** Groups stand-in for pods outside the app that flows name (kube-dns, an ingress controller...). */
-function peerGroups(flows: readonly Flow[], owned: ReadonlySet<string>, index: GroupIndex): GroupInfo[] {
+function peerGroups(flows: readonly DeclaredFlow[], owned: ReadonlySet<string>, index: GroupIndex): GroupInfo[] {
   const out = new Map<string, GroupInfo>();
   const endpoints = flows.flatMap((f) => [f.from, f.to]).filter((e) => e.namespace !== undefined);
   for (const ep of endpoints) {
@@ -121,13 +123,13 @@ class GroupIndex {
 }
 
 /** The ids an endpoint stands for: the groups it selects and its ipBlocks. */
-function endpointIds(ep: Endpoint, index: GroupIndex): string[] {
+function endpointIds(ep: DeclaredEndpoint, index: GroupIndex): string[] {
   const ids = ep.namespace !== undefined ? index.select(ep.namespace, ep.podLabels ?? {}).map((g) => g.group.id) : [];
   return [...ids, ...(ep.ipBlocks ?? []).map(cidrId)];
 }
 
 /** The ports of a flow towards one destination; named ports resolve against its container ports. */
-function flowPorts(flow: Flow, dst: GroupInfo | undefined): PortSet {
+function flowPorts(flow: DeclaredFlow, dst: GroupInfo | undefined): PortSet {
   let set = NO_PORTS;
   for (const p of flow.ports) {
     const protocol = p.protocol as PortRange['protocol'];
@@ -168,11 +170,13 @@ function setOf(ranges: readonly PortRange[]): PortSet {
 
 /** `TCP 3000`, `UDP 53`, `TCP 8000-8080`, `TCP all` for a port set. */
 export function formatPorts(ranges: readonly PortRange[]): string {
-  return ranges.map((r) => (r.from === 1 && r.to === 65535 ? `${r.protocol} all` : `${r.protocol} ${r.from}${r.to !== r.from ? `-${r.to}` : ''}`)).join(', ');
+  const text = (r: PortRange) => (r.from === 1 && r.to === 65535
+    ? `${r.protocol} all` : `${r.protocol} ${r.from}${r.to !== r.from ? `-${r.to}` : ''}`);
+  return ranges.map(text).join(', ');
 }
 
 /** An endpoint for messages: `namespace/name`, `every pod of namespace x`, or the IP blocks. */
-function endpointText(ep: Endpoint): string {
+function endpointText(ep: DeclaredEndpoint): string {
   const parts: string[] = [];
   if (ep.namespace !== undefined) parts.push(ep.podLabels ? `${ep.namespace}/${ep.name}` : `every pod of namespace ${ep.namespace}`);
   for (const b of ep.ipBlocks ?? []) parts.push(b.except?.length ? `${b.cidr} except ${b.except.join(',')}` : b.cidr);
@@ -201,7 +205,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   const groupById = new Map(groups.map((g) => [g.group.id, g]));
 
   // Expected: every declared flow expanded over the groups its endpoints select.
-  const expected = new Map<string, { from: string; to: string; ports: PortSet; flows: Flow[] }>();
+  const expected = new Map<string, { from: string; to: string; ports: PortSet; flows: DeclaredFlow[] }>();
   for (const flow of flows) {
     const srcs = endpointIds(flow.from, index);
     const dsts = endpointIds(flow.to, index);
@@ -231,7 +235,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   };
 
   // 1. Every declared flow is allowed on every declared port.
-  const denied = new Map<Flow, string[]>();
+  const denied = new Map<DeclaredFlow, string[]>();
   for (const exp of expected.values()) {
     if (isEmpty(exp.ports)) continue; // e.g. a named port the destination does not declare: nothing to verify
     const edge = actual.get(pairKey(exp.from, exp.to));
@@ -258,13 +262,16 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
       check: DECLARED_FLOW_DENIED,
       severity: 'error',
       related: [],
-      message: `${flow.declaredBy.join(', ')}: ${flow.kind} flow ${endpointText(flow.from)} -> ${endpointText(flow.to)} on ${flow.ports.map(String).join(', ')} is invalid: the synthesized NetworkPolicies deny it: ${listed(pairs.sort(compare))}`,
-      fix: 'look for what changed the rendered policies or the pods: a JSON patch on a policy, pod labels that no longer match the flow\'s selector, or a policy that isolates the source or destination outside the zero-trust namespaces without allowing the flow',
+      message: `${flow.declaredBy.join(', ')}: ${flow.kind} flow ${endpointText(flow.from)} -> ${endpointText(flow.to)} on ` +
+        `${flow.ports.map(String).join(', ')} is invalid: the synthesized NetworkPolicies deny it: ${listed(pairs.sort(compare))}`,
+      fix: 'look for what changed the rendered policies or the pods: a JSON patch on a policy, pod labels that no longer match the flow\'s ' +
+        'selector, or a policy that isolates the source or destination outside the zero-trust namespaces without allowing the flow',
     });
   }
 
   // 2. Nothing touching a zero-trust pod is allowed that no flow declares.
-  const policyObjects = new Map(context.ofKind('NetworkPolicy').map((p) => [`${p.json?.metadata?.namespace ?? 'default'}/${p.json?.metadata?.name}`, p]));
+  const policyObjects = new Map(context.ofKind('NetworkPolicy').map((p) => [`${p.json?.metadata?.namespace ?? 'default'}/${p.json?.metadata?.name}`,
+    p]));
   const undeclared = new Map<string, { culprits: string[]; lines: string[] }>();
   const declaredKinds = new Map<string, FlowKind[]>();
   for (const edge of edges) {
@@ -291,8 +298,10 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
       severity: 'error' as Severity,
       ...(object ? { object } : {}),
       related,
-      message: `${object?.path ?? culprits.join(', ')}: NetworkPolicy ${culprits.join(', ')} is invalid: it allows connections touching a zero-trust namespace that no flow declares: ${listed(lines.sort(compare))}`,
-      fix: 'declare the flow (app.allowFrom(peer), app.allowTo(peer), allowIngressFrom/allowEgressTo) instead of writing the policy, or narrow the policy to the declared flows',
+      message: `${object?.path ?? culprits.join(', ')}: NetworkPolicy ${culprits.join(', ')} is invalid: it allows connections touching a ` +
+        `zero-trust namespace that no flow declares: ${listed(lines.sort(compare))}`,
+      fix: 'declare the flow (app.allowFrom(peer), app.allowTo(peer), allowIngressFrom/allowEgressTo) instead of writing the policy, or narrow the ' +
+        'policy to the declared flows',
     });
   }
 

@@ -2,13 +2,14 @@
  * The verdict for a single connection, computed directly from the policies
  * (no index): the reference semantics that reachability is tested against.
  */
-import { NamespaceLabels } from './namespaces';
+import type { NamespaceLabels } from './namespaces';
 import { rulePeersMatch } from './peer-match';
-import { Direction, Policy } from './policy';
-import { PolicySet } from './policy-set';
+import type { Direction, Policy } from './policy';
+import type { PolicySet } from './policy-set';
 import { hasPort } from './port-set';
 import { resolveRulePorts } from './rule-ports';
-import { CheckResult, Endpoint, isPodGroup, Protocol, SideVerdict } from './types';
+import type { CheckResult, Endpoint, Protocol, SideVerdict } from './types';
+import { isPodGroup } from './types';
 import { sortedUnique } from './util';
 
 /** One connection to judge. */

@@ -5,9 +5,9 @@
  */
 import { IpIndex } from './ip-index';
 import { LabelIndex } from './label-index';
-import { NamespaceLabels } from './namespaces';
-import { Peer, Policy } from './policy';
-import { PodGroup } from './types';
+import type { NamespaceLabels } from './namespaces';
+import type { Peer, Policy } from './policy';
+import type { PodGroup } from './types';
 import { getOrCreate } from './util';
 
 const EMPTY: readonly PodGroup[] = [];

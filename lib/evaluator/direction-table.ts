@@ -3,11 +3,14 @@
  * they select, built from the cluster index in time proportional to the
  * number of (selected group, matched peer) pairs.
  */
-import { ClusterIndex } from './cluster-index';
-import { Direction, ipBlockId, Policy, Rule } from './policy';
-import { isEmpty, PortSet } from './port-set';
-import { resolveRulePorts, RulePorts } from './rule-ports';
-import { ContainerPortInfo, PodGroup } from './types';
+import type { ClusterIndex } from './cluster-index';
+import type { Direction, Policy, Rule } from './policy';
+import { ipBlockId } from './policy';
+import type { PortSet } from './port-set';
+import { isEmpty } from './port-set';
+import type { RulePorts } from './rule-ports';
+import { resolveRulePorts } from './rule-ports';
+import type { ContainerPortInfo, PodGroup } from './types';
 import { getOrCreate } from './util';
 
 /** Ports a policy allows for one (holder, other endpoint) pair. */

@@ -8,7 +8,7 @@ import { NamespaceLabels } from './namespaces';
 import { parsePolicy } from './policy';
 import { PolicySet } from './policy-set';
 import { computeReachability } from './reachability';
-import { CheckResult, Endpoint, Isolation, PodGroup, Protocol, ReachabilityEdge } from './types';
+import type { CheckResult, Endpoint, Isolation, PodGroup, Protocol, ReachabilityEdge } from './types';
 import { flattenManifests, podGroupsFromManifests } from './workloads';
 
 /** The manifests an evaluator is built from. */

@@ -1,8 +1,9 @@
 /**
  * Pod groups sorted by IP, to find those inside an ipBlock by binary search.
  */
-import { IpBlock, IpFamily, ipBlockCovers, IpRange, parseAddress } from './cidr';
-import { PodGroup } from './types';
+import type { IpBlock, IpFamily, IpRange } from './cidr';
+import { ipBlockCovers, parseAddress } from './cidr';
+import type { PodGroup } from './types';
 
 interface Entry {
   readonly value: bigint;
@@ -55,6 +56,6 @@ export function podAddress(group: PodGroup, ip: string): IpRange {
   try {
     return parseAddress(ip);
   } catch (e) {
-    throw new Error(`pod group ${group.id}: ${(e as Error).message}`);
+    throw new Error(`pod group ${group.id}: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -2,7 +2,8 @@
  * An inverted index from labels to items, to answer "which items does this
  * selector select?" without scanning every item.
  */
-import { Labels, matchesSelector, Selector, selectsAll } from './selector';
+import type { Labels, Selector } from './selector';
+import { matchesSelector, selectsAll } from './selector';
 import { pushTo } from './util';
 
 /**

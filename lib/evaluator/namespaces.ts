@@ -1,7 +1,7 @@
 /**
  * Namespace labels, as namespaceSelectors see them.
  */
-import { Labels } from './selector';
+import type { Labels } from './selector';
 
 /** The label the API server puts on every namespace, holding its name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

@@ -2,12 +2,14 @@
  * Whether one endpoint is matched by a rule's peers: the direct, unindexed
  * form of the peer semantics, used for single-connection checks.
  */
-import { ipBlockCovers, IpRange, parseCidr } from './cidr';
+import type { IpRange } from './cidr';
+import { ipBlockCovers, parseCidr } from './cidr';
 import { podAddress } from './ip-index';
-import { NamespaceLabels } from './namespaces';
-import { Peer, Rule } from './policy';
+import type { NamespaceLabels } from './namespaces';
+import type { Peer, Rule } from './policy';
 import { matchesSelector } from './selector';
-import { Endpoint, isPodGroup } from './types';
+import type { Endpoint } from './types';
+import { isPodGroup } from './types';
 
 /**
  * The addresses of an endpoint: a pod group's IP (undefined when it has none)

@@ -1,9 +1,9 @@
 /**
  * The parsed policies of a cluster, grouped by namespace.
  */
-import { Policy } from './policy';
+import type { Policy } from './policy';
 import { matchesSelector } from './selector';
-import { Isolation, PodGroup } from './types';
+import type { Isolation, PodGroup } from './types';
 import { pushTo } from './util';
 
 /** Policies grouped by namespace, to find those selecting a pod group. */

@@ -2,9 +2,12 @@
  * NetworkPolicy manifests (`networking.k8s.io/v1`) parsed into a normalised,
  * validated form the evaluator works on.
  */
-import { IpBlock, parseIpBlock } from './cidr';
-import { parseRulePorts, RulePorts } from './rule-ports';
-import { parseSelector, Selector } from './selector';
+import type { IpBlock } from './cidr';
+import { parseIpBlock } from './cidr';
+import type { RulePorts } from './rule-ports';
+import { parseRulePorts } from './rule-ports';
+import type { Selector } from './selector';
+import { parseSelector } from './selector';
 
 /** The namespace of a namespaced object whose manifest names none. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -105,7 +108,7 @@ function parseIpBlockPeer(raw: any, where: string): IpBlockPeer {
   try {
     return { kind: 'ipBlock', block: parseIpBlock(cidr, except), id: ipBlockId(cidr, except) };
   } catch (e) {
-    throw new Error(`${where}.ipBlock: ${(e as Error).message}`);
+    throw new Error(`${where}.ipBlock: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -2,7 +2,8 @@
  * Sets of (protocol, port) pairs, kept as sorted, disjoint, non-adjacent ranges
  * per protocol. All functions are pure; a PortSet is never mutated.
  */
-import { PortRange, Protocol, PROTOCOLS } from './types';
+import type { PortRange, Protocol } from './types';
+import { PROTOCOLS } from './types';
 
 /** The lowest valid port number. */
 export const MIN_PORT = 1;

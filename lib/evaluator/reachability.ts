@@ -3,11 +3,13 @@
  * policy, with its exact port set, computed from the per-direction tables
  * without looking at all pairs of groups.
  */
-import { ClusterIndex } from './cluster-index';
-import { Contributions, DirectionTable } from './direction-table';
-import { Policy } from './policy';
-import { ALL_PORTS, intersect, isEmpty, overlaps, PortSet, toPortRanges, unionAll } from './port-set';
-import { PodGroup, ReachabilityEdge } from './types';
+import type { ClusterIndex } from './cluster-index';
+import type { Contributions } from './direction-table';
+import { DirectionTable } from './direction-table';
+import type { Policy } from './policy';
+import type { PortSet } from './port-set';
+import { ALL_PORTS, intersect, isEmpty, overlaps, toPortRanges, unionAll } from './port-set';
+import type { PodGroup, ReachabilityEdge } from './types';
 import { compareStrings, sortedUnique } from './util';
 
 /**

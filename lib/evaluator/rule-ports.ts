@@ -3,8 +3,10 @@
  * concrete {@link PortSet} for one destination (named ports are looked up in
  * the destination pod's container ports).
  */
-import { ALL_PORTS, allPortsOf, NO_PORTS, PortSet, portRange, union } from './port-set';
-import { ContainerPortInfo, Protocol, PROTOCOLS } from './types';
+import type { PortSet } from './port-set';
+import { ALL_PORTS, allPortsOf, NO_PORTS, portRange, union } from './port-set';
+import type { ContainerPortInfo, Protocol } from './types';
+import { PROTOCOLS } from './types';
 
 /** A named port of a rule, with the protocol it must be served on. */
 export interface NamedPort {

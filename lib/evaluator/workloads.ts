@@ -2,7 +2,7 @@
  * Pod groups from workload manifests: one group per pod template.
  */
 import { DEFAULT_NAMESPACE } from './policy';
-import { ContainerPortInfo, PodGroup, Protocol } from './types';
+import type { ContainerPortInfo, PodGroup, Protocol } from './types';
 
 /** Where each supported kind keeps its pod template (`[]`: the object is the pod). */
 const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {

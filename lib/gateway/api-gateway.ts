@@ -1,19 +1,28 @@
-import { ApiObject, Lazy, Size } from 'cdk8s';
+import type { Size } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { declareFlow } from '../model/flows/declare';
-import { BoundHttpRouteApi, GatewayApi } from './gateway-api';
-import { Backend, resolveBackend } from './backend';
-import { CorsOptions, GatewayFeatures, GatewayTimeouts, RateLimitOptions, featuresSet, unsupported, validateFeatures } from './features';
-import { hostFragment, hostsOf, httpRouteRules, ingressSpec, Route, ruleGroups } from './render';
-import { ingressHost, ingressPath, isSnippetAnnotation, PATH_TYPES, PathType, pathKey, rewriteTarget } from './rules';
-import { BoundController, IngressController } from './ingress-controller';
-import { namespaceName, NamespaceRef } from '../namespace';
+import type { BoundHttpRouteApi } from './gateway-api';
+import { GatewayApi } from './gateway-api';
+import type { Backend } from './backend';
+import { resolveBackend } from './backend';
+import type { CorsOptions, GatewayFeatures, GatewayTimeouts, RateLimitOptions } from './features';
+import { featuresSet, unsupported, validateFeatures } from './features';
+import type { Route } from './render';
+import { hostFragment, hostsOf, httpRouteRules, ingressSpec, ruleGroups } from './render';
+import type { PathType } from './rules';
+import { ingressHost, ingressPath, isSnippetAnnotation, PATH_TYPES, pathKey, rewriteTarget } from './rules';
+import type { BoundController } from './ingress-controller';
+import { IngressController } from './ingress-controller';
+import type { NamespaceRef } from '../namespace';
+import { namespaceName } from '../namespace';
 import { NetworkModel } from '../model/network-model';
 import { NAMESPACE_NAME_LABEL } from '../model/flows/render';
-import { BoundTls, Tls } from './tls';
+import type { BoundTls } from './tls';
+import { Tls } from './tls';
 import { check, dns1123Subdomain, invalid, labelKey, objectName, oneOf, yamlSafeText } from '../util/validation';
-import { WebApp } from '../web-app';
+import type { WebApp } from '../web-app';
 
 /** One route: requests for `host` whose path matches `path` go to `backend`. */
 export interface RouteOptions {

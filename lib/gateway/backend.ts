@@ -1,5 +1,6 @@
-import { IConstruct } from 'constructs';
-import { Endpoint, podsEndpoint } from '../model/flows/endpoint';
+import type { IConstruct } from 'constructs';
+import type { Endpoint } from '../model/flows/endpoint';
+import { podsEndpoint } from '../model/flows/endpoint';
 import { Port } from '../port';
 import { check, checkLabels, dns1035Label, ianaSvcName, invalid, portNumber } from '../util/validation';
 import { WebApp } from '../web-app';

@@ -1,5 +1,5 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { check, cidr, intInRange, invalid } from '../util/validation';
 import { corsOrigin, httpHeaderName, httpMethod } from './rules';
 

@@ -1,5 +1,6 @@
-import { IConstruct } from 'constructs';
-import { namespaceName, NamespaceRef } from '../namespace';
+import type { IConstruct } from 'constructs';
+import type { NamespaceRef } from '../namespace';
+import { namespaceName } from '../namespace';
 import { check, dns1123Subdomain, invalid } from '../util/validation';
 
 /**

@@ -1,8 +1,11 @@
-import { IConstruct } from 'constructs';
-import { Endpoint, ipBlockEndpoint, podsEndpoint } from '../model/flows/endpoint';
-import { featuresSet, GatewayFeatures, sizeText, unsupported } from './features';
-import { isSnippetAnnotation, nginxStrictPath, PathType } from './rules';
-import { BoundTls } from './tls';
+import type { IConstruct } from 'constructs';
+import type { Endpoint } from '../model/flows/endpoint';
+import { ipBlockEndpoint, podsEndpoint } from '../model/flows/endpoint';
+import type { GatewayFeatures } from './features';
+import { featuresSet, sizeText, unsupported } from './features';
+import type { PathType } from './rules';
+import { isSnippetAnnotation, nginxStrictPath } from './rules';
+import type { BoundTls } from './tls';
 import { check, checkLabels, cidr, dns1123Label, dns1123Subdomain, intInRange, invalid, labelKey, parseCidr, yamlSafeText } from '../util/validation';
 
 /** Options shared by the in-cluster controller presets (ingress-nginx, Traefik). */

@@ -1,7 +1,7 @@
-import { IngressRewrite } from './ingress-controller';
-import { BoundTls } from './tls';
-import { ResolvedBackend } from './backend';
-import { PathType } from './rules';
+import type { IngressRewrite } from './ingress-controller';
+import type { BoundTls } from './tls';
+import type { ResolvedBackend } from './backend';
+import type { PathType } from './rules';
 
 /**
  * Pure rendering of a gateway's routes into Ingress and Gateway API specs. Everything with no

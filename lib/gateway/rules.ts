@@ -1,4 +1,5 @@
-import { dns1123Subdomain, parseIp, Rule, yamlSafeText } from '../util/validation';
+import type { Rule } from '../util/validation';
+import { dns1123Subdomain, parseIp, yamlSafeText } from '../util/validation';
 
 /**
  * Validation rules for HTTP routing: Ingress hosts and paths as the API server checks them

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { check, dns1123Subdomain, invalid } from '../util/validation';
 
 /** Options of `Tls.certManager()`: exactly one of `clusterIssuer` and `issuer`. */

@@ -1,9 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
-import { Construct, IConstruct } from 'constructs';
-import { Flow, FlowGraph } from './flows/flow-graph';
-import { PolicySide, policySides } from './flows/render';
+import type { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import type { Flow } from './flows/flow-graph';
+import { FlowGraph } from './flows/flow-graph';
+import type { PolicySide } from './flows/render';
+import { policySides } from './flows/render';
 import type { NetworkSynthOptions } from './options';
-import { ISynthStep, SYNTH_PHASES } from './synth-step';
 import { check, objectName } from '../util/validation';
 
 /** The construct id of the app-wide model under the cdk8s App. */
@@ -13,6 +15,38 @@ const MODEL_ID = 'cdk8s-networking';
 export interface IZeroTrustScope extends IConstruct {
   /** The namespace name. */
   readonly name: string;
+}
+
+/**
+ * The phases of a synth, in the order they run. Each step names its phase instead of relying on
+ * the order in which it was added; within a phase, steps run in the order they were added.
+ */
+export enum SynthPhase {
+  /** Objects are added: routes rendered at synth, then the NetworkPolicies of the flow graph. */
+  RENDER = 'render',
+  /** The output layout is checked (no two objects written to one file). */
+  LAYOUT = 'layout',
+  /** Every object of the app is decorated, e.g. with Argo CD sync waves. Nothing is added after it. */
+  ANNOTATE = 'annotate',
+  /** The final JSON is checked and the flows are verified against the policies. */
+  CHECK = 'check',
+  /** The network report is prepared from what the checks computed. */
+  REPORT = 'report',
+}
+
+/** Every phase, in the order the pipeline runs them. */
+export const SYNTH_PHASES: readonly SynthPhase[] = [
+  SynthPhase.RENDER, SynthPhase.LAYOUT, SynthPhase.ANNOTATE, SynthPhase.CHECK, SynthPhase.REPORT,
+];
+
+/** A step that runs once at every synth of the app, in its phase. */
+export interface ISynthStep {
+  /** A unique name; adding a second step with the same name does nothing. */
+  readonly name: string;
+  /** When the step runs. */
+  readonly phase: SynthPhase;
+  /** Runs the step on the app's model. */
+  run(model: NetworkModel): void;
 }
 
 /**
@@ -55,7 +89,8 @@ export class NetworkModel extends Construct {
   private constructor(scope: IConstruct, id: string) {
     super(scope, id);
     if (initializers.length === 0) {
-      throw new Error(`${this.node.path}: the synth pipeline is not loaded; import the library from its entry point ('cdk8s-networking'), not a deep path`);
+      throw new Error(`${this.node.path}: the synth pipeline is not loaded; import the library from its entry point ('cdk8s-networking'), not a ` +
+        `deep path`);
     }
     for (const init of initializers) init(this);
   }
@@ -100,7 +135,8 @@ export class NetworkModel extends Construct {
     const key = `${namespace}/${kind}/${name}`;
     const prior = this.claimed.get(key);
     if (prior !== undefined && prior !== scope.node.path) {
-      throw new Error(`${scope.node.path}: ${field} "${name}" is invalid: a ${kind} named "${name}" already exists in namespace "${namespace}" (declared at ${prior})`);
+      throw new Error(`${scope.node.path}: ${field} "${name}" is invalid: a ${kind} named "${name}" already exists in namespace "${namespace}" ` +
+        `(declared at ${prior})`);
     }
     this.claimed.set(key, scope.node.path);
   }
@@ -157,7 +193,8 @@ export class NetworkModel extends Construct {
         const key = `${side.namespace}/${side.name}`;
         const clash = byName.get(key);
         if (clash) {
-          throw new Error(`${where}: NetworkPolicy name "${side.name}" is invalid: it clashes in namespace "${side.namespace}" with the policy for the flow declared at ${clash.flow.declaredBy.join(', ')}; give one of the peers a distinct name`);
+          throw new Error(`${where}: NetworkPolicy name "${side.name}" is invalid: it clashes in namespace "${side.namespace}" with the policy for ` +
+            `the flow declared at ${clash.flow.declaredBy.join(', ')}; give one of the peers a distinct name`);
         }
         this.claimName(owner, 'NetworkPolicy name', 'NetworkPolicy', side.namespace, side.name);
         byName.set(key, side);

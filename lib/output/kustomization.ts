@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { Yaml } from 'cdk8s';
 
 /** The file Kustomize (and Argo CD's tool detection) looks for. */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
@@ -41,7 +42,8 @@ export function writeKustomization(app: App, options: KustomizationOptions = {})
     if (!options.includeArgoCdObjects && argo.length > 0) {
       if (argo.length === docs.length) continue;
       throw new Error(`${path.join(outdir, file)}: kustomization resource ${JSON.stringify(file)} is invalid: it holds Argo CD objects `
-        + `(${argo.map((d) => `${d.kind} ${d.metadata?.name}`).join(', ')}) and other objects in one file; put the Argo CD objects in a chart of their own, `
+        + `(${argo.map((d) => `${d.kind} ${d.metadata?.name}`).join(', ')}) and other objects in one file; put the Argo CD objects in a chart of ` +
+          `their own, `
         + 'or pass { includeArgoCdObjects: true }');
     }
     resources.push(file);

@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { invalid } from '../util/validation';
 
 /**
@@ -54,7 +54,8 @@ export function chartOutputPatterns(chart: Chart, scope: IConstruct, field: stri
       return [...new Set(chartObjects(chart).map((o) => resourceFileName(o, app.outputFileExtension)))].sort();
     default:
       throw invalid(scope, field, chart.node.path,
-        'cannot be told apart in the output: YamlOutputType.FILE_PER_APP writes every chart into one file; use FILE_PER_CHART or FOLDER_PER_CHART_FILE_PER_RESOURCE');
+        'cannot be told apart in the output: YamlOutputType.FILE_PER_APP writes every chart into one file; use FILE_PER_CHART or ' +
+          'FOLDER_PER_CHART_FILE_PER_RESOURCE');
   }
 }
 
@@ -94,7 +95,8 @@ export function argoCdOutputPatterns(app: App, scope: IConstruct, field: string)
         patterns.push(...argo.map((o) => resourceFileName(o, app.outputFileExtension)));
         break;
       default:
-        throw invalid(scope, field, chart.node.path, 'cannot be told apart in the output: YamlOutputType.FILE_PER_APP writes every chart into one file');
+        throw invalid(scope, field, chart.node.path,
+          'cannot be told apart in the output: YamlOutputType.FILE_PER_APP writes every chart into one file');
     }
   });
   return patterns;
@@ -127,8 +129,10 @@ export function checkOutputLayout(app: App): void {
       const prior = seen.get(file);
       if (prior) {
         throw invalid(obj, `${obj.kind} name`, obj.name,
-          `is also the name of the ${prior.kind} at ${prior.node.path}; YamlOutputType.${layout} writes both to the file ${resourceFileName(obj, app.outputFileExtension)}`
-          + `${perChart ? ` of chart "${chart.node.path}"` : ''} and only one would be kept. Put each namespace in its own chart, or use YamlOutputType.FILE_PER_CHART`);
+          `is also the name of the ${prior.kind} at ${prior.node.path}; YamlOutputType.${layout} writes both to the file ` +
+            `${resourceFileName(obj, app.outputFileExtension)}`
+          + `${perChart ? ` of chart "${chart.node.path}"` : ''} and only one would be kept. Put each namespace in its own chart, or use ` +
+            `YamlOutputType.FILE_PER_CHART`);
       }
       seen.set(file, obj);
     }

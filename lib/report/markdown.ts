@@ -3,8 +3,9 @@
  * allowed flows, entry points and Services, then the findings.
  */
 import { compare } from '../checks/objects';
-import { MermaidOptions, renderMermaid } from './mermaid';
-import { NetworkReport, ReportEndpoint, ReportFinding, ReportFlow } from './model';
+import type { MermaidOptions } from './mermaid';
+import { renderMermaid } from './mermaid';
+import type { NetworkReport, ReportEndpoint, ReportFinding, ReportFlow } from './model';
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownOptions extends MermaidOptions {
@@ -72,7 +73,8 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
     if (flows.length === 0 && ns.workloads.length > 0) out.push('None governed by a NetworkPolicy.');
     else if (flows.length > 0) {
       const everyWorkload = `every workload (${ns.workloads.length})`;
-      out.push(...table(['Source', 'Destination', 'Ports', 'Allowed by', 'Declared as'], collapseRows(flows, ns.workloads).map(({ flow: f, from, to }) => [
+      out.push(...table(['Source', 'Destination', 'Ports', 'Allowed by', 'Declared as'], collapseRows(flows, ns.workloads).map(({ flow: f, from,
+        to }) => [
         from === undefined ? everyWorkload : name(from, ns.name), to === undefined ? everyWorkload : name(to, ns.name),
         f.ports.join(', '), policies(f, ns.name), f.declared.length ? f.declared.join(', ') : 'not declared',
       ])));
@@ -162,9 +164,12 @@ function policies(f: ReportFlow, here: string): string {
 }
 
 function isolationSentence(workloads: readonly ReportEndpoint[], zeroTrust: boolean): string {
-  if (workloads.length === 0) return zeroTrust ? 'No workloads yet; every pod placed here is isolated by `default-deny`.' : 'No workloads of the app run here.';
+  if (workloads.length === 0) return zeroTrust
+    ? 'No workloads yet; every pod placed here is isolated by `default-deny`.' : 'No workloads of the app run here.';
   const open = workloads.filter((w) => !w.isolated?.ingress || !w.isolated?.egress);
   if (open.length === 0) return 'Every pod is isolated for ingress and egress: only the flows below are allowed.';
-  const list = open.map((w) => `${w.name} (${!w.isolated?.ingress && !w.isolated?.egress ? 'ingress and egress' : !w.isolated?.ingress ? 'ingress' : 'egress'})`).join(', ');
+  const sides = (w: ReportEndpoint) => (!w.isolated?.ingress && !w.isolated?.egress
+    ? 'ingress and egress' : !w.isolated?.ingress ? 'ingress' : 'egress');
+  const list = open.map((w) => `${w.name} (${sides(w)})`).join(', ');
   return `Not isolated by any NetworkPolicy, so open beyond the flows below: ${list}.`;
 }

@@ -6,7 +6,7 @@
  * namespaces only, with flow counts.
  */
 import { compare } from '../checks/objects';
-import { NetworkReport, ReportEndpoint, ReportFlow } from './model';
+import type { NetworkReport, ReportEndpoint, ReportFlow } from './model';
 
 /** A quoted Mermaid label; `"` becomes the entity `#quot;`. */
 export function mermaidLabel(text: string): string {

@@ -3,12 +3,14 @@
  * verification computed, never from what constructs meant. Deterministic: every list is sorted,
  * nothing depends on time, paths on disk or declaration order.
  */
-import { ReachabilityEdge } from '../evaluator';
-import { CheckContext } from '../checks/context';
-import { Finding } from '../checks/finding';
-import { annotation, compare, ManifestObject, namespaceOf } from '../checks/objects';
+import type { ReachabilityEdge } from '../evaluator';
+import type { CheckContext } from '../checks/context';
+import type { Finding } from '../checks/finding';
+import type { ManifestObject } from '../checks/objects';
+import { annotation, compare, namespaceOf } from '../checks/objects';
 import { tlsHostCovers } from '../checks/rules/ingress-host-match-tls';
-import { formatPorts, NetworkView, pairKey } from '../checks/verify';
+import type { NetworkView } from '../checks/verify';
+import { formatPorts, pairKey } from '../checks/verify';
 
 /** Version of the JSON layout; bumped on incompatible changes. */
 export const REPORT_VERSION = 1;
@@ -239,7 +241,8 @@ function reportEntryPoints(context: CheckContext, view: NetworkView): ReportEntr
       return entry ? { tls: 'on' as const, ...(entry.secretName ? { tlsSecret: String(entry.secretName) } : {}) } : { tls: 'off' as const };
     };
     const base = { namespace: ns, via: `Ingress/${ing.json?.metadata?.name}`, path: ing.path, gateway };
-    const backendText = (b: any) => (b?.service ? `${b.service.name}:${b.service.port?.number ?? b.service.port?.name}` : `${b?.resource?.kind ?? 'resource'}/${b?.resource?.name ?? '?'}`);
+    const backendText = (b: any) => (b?.service
+      ? `${b.service.name}:${b.service.port?.number ?? b.service.port?.name}` : `${b?.resource?.kind ?? 'resource'}/${b?.resource?.name ?? '?'}`);
     if (spec.defaultBackend) {
       out.push({ ...base, host: '*', match: '(default backend)', backend: backendText(spec.defaultBackend),
         targets: spec.defaultBackend.service ? targetsOf(ns, spec.defaultBackend.service.name) : [], ...tlsFor('*') });
@@ -277,11 +280,14 @@ function reportEntryPoints(context: CheckContext, view: NetworkView): ReportEntr
       const redirect = (rule?.filters ?? []).find((f: any) => f?.type === 'RequestRedirect')?.requestRedirect;
       const refs: any[] = (rule?.backendRefs ?? []).filter((r: any) => (r?.group ?? '') === '' && (r?.kind ?? 'Service') === 'Service');
       const backends = redirect
-        ? [{ backend: `redirect ${redirect.scheme ?? ''}${redirect.scheme ? '://' : ''}${redirect.hostname ?? '(same host)'}${redirect.port ? `:${redirect.port}` : ''}`, targets: [] as string[] }]
-        : refs.map((r) => ({ backend: `${r.namespace && r.namespace !== ns ? `${r.namespace}/` : ''}${r.name}:${r.port ?? '?'}`, targets: targetsOf(String(r.namespace ?? ns), String(r.name)) }));
+        ? [{ backend: `redirect ${redirect.scheme ?? ''}${redirect.scheme ? '://' : ''}${redirect.hostname ?? '(same ' +
+          'host)'}${redirect.port ? `:${redirect.port}` : ''}`, targets: [] as string[] }]
+        : refs.map((r) => ({ backend: `${r.namespace && r.namespace !== ns ? `${r.namespace}/` : ''}${r.name}:${r.port ?? '?'}`,
+          targets: targetsOf(String(r.namespace ?? ns), String(r.name)) }));
       for (const host of hosts) {
         for (const m of matches) {
-          const match = `${m?.path?.value ?? '/'} (${m?.path?.type ?? 'PathPrefix'})${m?.method ? ` ${m.method}` : ''}${m?.headers?.length ? ' +headers' : ''}`;
+          const match = `${m?.path?.value ?? '/'} (${m?.path?.type ?? 'PathPrefix'})`
+            + `${m?.method ? ` ${m.method}` : ''}${m?.headers?.length ? ' +headers' : ''}`;
           for (const b of backends) {
             out.push({ namespace: ns, via: `HTTPRoute/${route.json?.metadata?.name}`, path: route.path, gateway, host, match, ...b, ...tlsState() });
           }

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { compare } from '../checks/objects';
 import { renderMarkdown } from './markdown';
-import { NetworkReport } from './model';
-import { NetworkReportOptions } from './options';
+import type { NetworkReport } from './model';
+import type { NetworkReportOptions } from './options';
 
 /** The JSON text of a report: two-space indent, a final newline (key order is fixed by construction). */
 export function reportJson(report: NetworkReport): string {

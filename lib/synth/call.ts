@@ -28,7 +28,7 @@ function isAppMethod(site: NodeJS.CallSite, name: string): boolean {
 export function currentSynthCall(): SynthCall {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
-  let sites: NodeJS.CallSite[] = [];
+  let sites: NodeJS.CallSite[];
   try {
     Error.stackTraceLimit = 100;
     Error.prepareStackTrace = (_error, callSites) => callSites;

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { NetworkModel } from '../model/network-model';
 import { currentSynthCall } from './call';

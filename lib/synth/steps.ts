@@ -5,14 +5,16 @@
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { SyncWaves } from '../argocd/sync-waves';
 import { CheckContext } from '../checks/context';
-import { Finding, formatFinding } from '../checks/finding';
+import type { Finding } from '../checks/finding';
+import { formatFinding } from '../checks/finding';
 import { applyOptOuts, CHECK_NAMES, runChecks } from '../checks/registry';
-import { NetworkView, verifyFlows } from '../checks/verify';
+import type { NetworkView } from '../checks/verify';
+import { verifyFlows } from '../checks/verify';
 import type { NetworkModel } from '../model/network-model';
-import { SynthPhase } from '../model/synth-step';
+import { SynthPhase } from '../model/network-model';
 import { checkOutputLayout } from '../output/layout';
 import { buildReport } from '../report/model';
 import { writeReport } from '../report/write';
@@ -100,9 +102,11 @@ function validateOptions(model: NetworkModel, zeroTrust: ReadonlySet<string>): v
   const unknown = skipChecks.filter((c) => !CHECK_NAMES.includes(c));
   if (unknown.length) throw new Error(`${where} skipChecks ${formatValue(unknown)} is invalid: no such check (known: ${CHECK_NAMES.join(', ')})`);
   const notZt = sharedNamespaces.filter((n) => !zeroTrust.has(n));
-  if (notZt.length) throw new Error(`${where} sharedNamespaces ${formatValue(notZt)} is invalid: must name zero-trust namespaces of the app (others are never taken to be fully defined by the app)`);
+  if (notZt.length) throw new Error(`${where} sharedNamespaces ${formatValue(notZt)} is invalid: must name zero-trust namespaces of the app ` +
+    `(others are never taken to be fully defined by the app)`);
   const malformed = externalBackends.filter((b) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z]([-a-z0-9]*[a-z0-9])?$/.test(b));
-  if (malformed.length) throw new Error(`${where} externalBackends ${formatValue(malformed)} is invalid: each entry must be "<namespace>/<service name>"`);
+  if (malformed.length) throw new Error(`${where} externalBackends ${formatValue(malformed)} is invalid: each entry must be "<namespace>/<service ` +
+    `name>"`);
 }
 
 /** Records each warning once on its construct's metadata and prints it to stderr. */

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { parseIp as parseAddress } from '../evaluator/cidr';
 
 /**
@@ -55,7 +55,8 @@ export const dns1123Label: Rule<string> = (v) => {
 export const dns1035Label: Rule<string> = (v) => {
   if (typeof v !== 'string' || v.length === 0) return 'must be a non-empty string';
   if (v.length > 63) return `must be at most 63 characters (a DNS-1035 label), got ${v.length}`;
-  if (!DNS1035_LABEL.test(v)) return 'must be a DNS-1035 label: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit';
+  if (!DNS1035_LABEL.test(v)) return 'must be a DNS-1035 label: lowercase letters, digits and "-", starting with a letter and ending with a letter ' +
+    'or digit';
   return undefined;
 };
 
@@ -207,7 +208,8 @@ export const yamlSafeText: Rule<string> = (v) => goYamlNumber(v) ?? unreadableCh
  */
 function goYamlNumber(v: string): string | undefined {
   if (typeof v !== 'string' || !/^[-+]?0([oO][0-7_]+|X[0-9a-fA-F_]+|B[01_]+)$/.test(v)) return undefined;
-  return 'would be read as a number by kubectl and Argo CD: cdk8s writes it unquoted (write the number in decimal, or add a character that is not a digit)';
+  return 'would be read as a number by kubectl and Argo CD: cdk8s writes it unquoted (write the number in decimal, or add a character that is not ' +
+    'a digit)';
 }
 
 function unreadableCharacter(v: string): string | undefined {
@@ -216,7 +218,8 @@ function unreadableCharacter(v: string): string | undefined {
     : null;
   if (!m) return undefined;
   const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-  return `must not contain ${code} at index ${m.index}: kubectl and Argo CD cannot read it back from the YAML (DEL and C1 controls, U+2028, U+2029, U+FFFE, U+FFFF and unpaired surrogates are refused)`;
+  return `must not contain ${code} at index ${m.index}: kubectl and Argo CD cannot read it back from the YAML (DEL and C1 controls, U+2028, ` +
+    `U+2029, U+FFFE, U+FFFF and unpaired surrogates are refused)`;
 };
 
 /** A value is one of the allowed list. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { ALL_PORTS, hasPort, intersect, isEmpty, NO_PORTS, PortSet, portRange, toPortRanges, union, unionAll } from '../../lib/evaluator/port-set';
-import { Protocol } from '../../lib/evaluator';
+import type { PortSet } from '../../lib/evaluator/port-set';
+import { ALL_PORTS, hasPort, intersect, isEmpty, NO_PORTS, portRange, toPortRanges, union, unionAll } from '../../lib/evaluator/port-set';
+import type { Protocol } from '../../lib/evaluator';
 
 describe('PortSet', () => {
   test('union merges overlapping and adjacent ranges, and sorts', () => {

@@ -3,7 +3,8 @@
  * reachability() gives the same answers as pairwise check().
  */
 import fc from 'fast-check';
-import { ContainerPortInfo, NetworkPolicyEvaluator, PodGroup } from '../../lib/evaluator';
+import type { ContainerPortInfo, PodGroup } from '../../lib/evaluator';
+import { NetworkPolicyEvaluator } from '../../lib/evaluator';
 import { namespace, netpol } from './helpers/builders';
 import { reachabilityDisagreements } from './helpers/cross-check';
 
@@ -16,7 +17,8 @@ const selectorArb = fc.oneof(
   fc.record({
     matchExpressions: fc.tuple(
       fc.oneof(
-        fc.record({ key: fc.constantFrom('app', 'tier', 'env'), operator: fc.constantFrom('In', 'NotIn'), values: fc.constantFrom(['x'], ['1', 'y'], ['prod']) }),
+        fc.record({ key: fc.constantFrom('app', 'tier', 'env'), operator: fc.constantFrom('In', 'NotIn'), values: fc.constantFrom(['x'], ['1', 'y'],
+          ['prod']) }),
         fc.record({ key: fc.constantFrom('app', 'tier', 'env'), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
       ),
     ),
@@ -60,7 +62,8 @@ const portsArb = fc.subarray<ContainerPortInfo>([
   { name: 'http', containerPort: 8080, protocol: 'SCTP' },
   { name: 'dns', containerPort: 53, protocol: 'UDP' },
 ]);
-const groupArb = fc.record({ namespace: fc.constantFrom(...NAMESPACES), labels: labelsArb, ports: portsArb, ip: fc.option(ipArb, { nil: undefined }) });
+const groupArb = fc.record({ namespace: fc.constantFrom(...NAMESPACES), labels: labelsArb, ports: portsArb, ip: fc.option(ipArb,
+  { nil: undefined }) });
 
 /** Turns a generated rule into manifest JSON for the given direction. */
 function toRule(rule: { peers?: any[]; ports?: any[] }, peerKey: 'from' | 'to'): any {
@@ -70,7 +73,8 @@ function toRule(rule: { peers?: any[]; ports?: any[] }, peerKey: 'from' | 'to'):
 describe('reachability() vs check() on random clusters', () => {
   test('they agree (property)', () => {
     fc.assert(
-      fc.property(fc.array(groupArb, { minLength: 1, maxLength: 6 }), fc.array(policyArb, { maxLength: 4 }), fc.constantFrom('prod', 'dev'), (gs, ps, env) => {
+      fc.property(fc.array(groupArb, { minLength: 1, maxLength: 6 }), fc.array(policyArb, { maxLength: 4 }), fc.constantFrom('prod', 'dev'), (gs, ps,
+        env) => {
         const groups: PodGroup[] = gs.map((g, i) => ({ id: `${g.namespace}/g${i}`, ...g }));
         const policies = ps.map((p, i) =>
           netpol(p.namespace, `p${i}`, {

@@ -2,7 +2,8 @@
  * The shape and semantics of reachability(): governed pairs only, exact port
  * sets, ipBlock endpoints, policy attribution, determinism.
  */
-import { NetworkPolicyEvaluator, PodGroup } from '../../lib/evaluator';
+import type { PodGroup } from '../../lib/evaluator';
+import { NetworkPolicyEvaluator } from '../../lib/evaluator';
 import { matchLabels, netpol, pods } from './helpers/builders';
 import { reachabilityDisagreements } from './helpers/cross-check';
 

@@ -3,7 +3,8 @@
  * number of group pairs: it verifies thousands of workloads at synth time.
  * (No timing assertion; this runs in well under a second.)
  */
-import { NetworkPolicyEvaluator, PodGroup } from '../../lib/evaluator';
+import type { PodGroup } from '../../lib/evaluator';
+import { NetworkPolicyEvaluator } from '../../lib/evaluator';
 import { matchLabels, namespace, netpol } from './helpers/builders';
 
 const GROUPS = 2000;

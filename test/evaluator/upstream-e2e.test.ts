@@ -2,7 +2,8 @@
  * The upstream Kubernetes network-policy e2e scenarios, evaluated on all 9x9
  * pod pairs of the e2e model for every port/protocol each scenario probes.
  */
-import { NetworkPolicyEvaluator, PodGroup } from '../../lib/evaluator';
+import type { PodGroup } from '../../lib/evaluator';
+import { NetworkPolicyEvaluator } from '../../lib/evaluator';
 import { scenarioName, UPSTREAM_SCENARIOS } from './fixtures';
 import { modelGroups, modelNamespaces, renderTable } from './fixtures/e2e-model';
 import type { Scenario, Step } from './fixtures/scenario';

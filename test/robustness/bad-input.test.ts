@@ -13,12 +13,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Size } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import type { ApiGatewayProps, ArgoCdApplicationProps, PodSecurityLevel, RouteOptions, WebAppProps } from '../../lib';
 import {
-  ApiGateway, ApiGatewayProps, ArgoCdApplication, ArgoCdApplicationProps, ArgoCdApplicationSet, Backend, ClusterGenerator,
-  ExternalService, ExternalTrafficPolicy, GatewayApi, IngressController, NetworkModel, Peer, Port, PodSecurityLevel, RouteOptions,
-  ServiceType, Tls, WebApp, WebAppProps, ZeroTrustNamespace,
+  ApiGateway, ArgoCdApplication, ArgoCdApplicationSet, Backend, ClusterGenerator,
+  ExternalService, ExternalTrafficPolicy, GatewayApi, IngressController, NetworkModel, Peer, Port,
+  ServiceType, Tls, WebApp, ZeroTrustNamespace,
 } from '../../lib';
 import { readOutput, testApp } from '../util';
 

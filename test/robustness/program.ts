@@ -16,10 +16,12 @@
  * - hosts have no `wildcard` or `redirect` label (the HTTPRoute names `<gw>-<host>` and
  *   `<gw>-redirect-<host>`, and the listener `https-wildcard...` for `*.`, would clash).
  */
-import { App, Chart } from 'cdk8s';
+import type { App } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import fc from 'fast-check';
+import type { ExternalTrafficPolicy } from '../../lib';
 import {
-  ApiGateway, ExternalTrafficPolicy, GatewayApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace,
+  ApiGateway, GatewayApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace,
 } from '../../lib';
 import type { PodGroup } from '../../lib/evaluator';
 import { testApp } from '../util';
@@ -201,7 +203,8 @@ const cidr4Arb = fc.record({ addr: fc.integer({ min: 0, max: 0xffffffff }), pref
     return { value: (addr & mask) >>> 0, prefix, bits: 32 as const };
   });
 
-const cidr6Arb = fc.record({ groups: fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), prefix: fc.integer({ min: 16, max: 128 }) })
+const cidr6Arb = fc.record({ groups: fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), prefix: fc.integer({ min: 16,
+  max: 128 }) })
   .map(({ groups, prefix }) => ({
     groups: groups.map((g, i) => {
       const keep = Math.max(0, Math.min(16, prefix - 16 * i));
@@ -266,7 +269,8 @@ const rawAppArb = fc.record({
 
 type RawApp = typeof rawAppArb extends fc.Arbitrary<infer T> ? T : never;
 
-const namespaceArb = fc.record({ name: namespaceNameArb, labels: labelsArb, dns: fc.constantFrom<NamespaceData['dns']>('default', 'default', 'nodelocal', 'off') });
+const namespaceArb = fc.record({ name: namespaceNameArb, labels: labelsArb, dns: fc.constantFrom<NamespaceData['dns']>('default', 'default',
+  'nodelocal', 'off') });
 
 /** 1-5 namespaces, mostly few: apps spread over many namespaces would leave most of them empty. */
 const namespaceCountArb = fc.oneof(
@@ -283,18 +287,21 @@ const namespaceCountArb = fc.oneof(
 export function programArb(options: { readonly largeShare?: number } = {}): fc.Arbitrary<Program> {
   const largeShare = options.largeShare ?? 0.05;
   const shape = (large: boolean) => fc.record({
-    namespaces: (large ? fc.integer({ min: 1, max: 5 }) : namespaceCountArb).chain((count) => fc.uniqueArray(namespaceArb, { minLength: count, maxLength: count, selector: (n) => n.name })),
+    namespaces: (large ? fc.integer({ min: 1, max: 5 }) : namespaceCountArb).chain((count) => fc.uniqueArray(namespaceArb, { minLength: count,
+      maxLength: count, selector: (n) => n.name })),
     apps: large ? fc.array(rawAppArb, { minLength: 13, maxLength: 30, size: 'max' }) : fc.array(rawAppArb, { minLength: 1, maxLength: 8 }),
     flows: fc.array(fc.record({
       from: fc.nat(), to: fc.nat(), via: fc.constantFrom<'allowFrom' | 'allowTo'>('allowFrom', 'allowTo'),
-      ports: fc.oneof({ weight: 3, arbitrary: fc.constant([] as PortData[]) }, { weight: 1, arbitrary: fc.array(podPortDataArb, { minLength: 1, maxLength: 2 }) }),
+      ports: fc.oneof({ weight: 3, arbitrary: fc.constant([] as PortData[]) }, { weight: 1, arbitrary: fc.array(podPortDataArb, { minLength: 1,
+        maxLength: 2 }) }),
     }), large ? { minLength: 10, maxLength: 40, size: 'max' } : { maxLength: 8 }),
     namespaceFlows: fc.array(fc.record({
       app: fc.nat(), ns: fc.nat(), direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
       ports: fc.array(podPortDataArb, { minLength: 1, maxLength: 2 }),
     }), { maxLength: large ? 4 : 2 }),
     cidrs: fc.array(cidrDataArb, { minLength: 1, maxLength: 3 }),
-    egress: fc.array(fc.record({ app: fc.nat(), cidr: fc.nat(), ports: fc.array(portDataArb, { minLength: 1, maxLength: 2 }) }), { maxLength: large ? 6 : 3 }),
+    egress: fc.array(fc.record({ app: fc.nat(), cidr: fc.nat(), ports: fc.array(portDataArb, { minLength: 1, maxLength: 2 }) }),
+      { maxLength: large ? 6 : 3 }),
     gateways: fc.array(gatewayArb, { maxLength: large ? 3 : 2 }),
   }).map(normalize);
   const weight = Math.round(largeShare * 100);
@@ -318,7 +325,8 @@ function normalize(raw: {
   namespaceFlows: NamespaceFlowData[];
   cidrs: CidrData[];
   egress: EgressData[];
-  gateways: (Omit<GatewayData, 'name' | 'routes'> & { routes: { host: string; path: string; pathType: 'Prefix' | 'Exact'; backend: number; rewrite?: string }[] })[];
+  gateways: (Omit<GatewayData,
+    'name' | 'routes'> & { routes: { host: string; path: string; pathType: 'Prefix' | 'Exact'; backend: number; rewrite?: string }[] })[];
 }): Program {
   const namespaces = raw.namespaces;
   const seenApps = new Set<string>();
@@ -416,9 +424,12 @@ function shuffledRecord(record: Record<string, string>, random: (() => number) |
 }
 
 export const CONTROLLER_PODS: Record<Exclude<ControllerData, 'alb'>, PodGroup> = {
-  nginx: { id: 'ingress-nginx/Deployment/ingress-nginx-controller', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }, ports: [{ containerPort: 443 }] },
-  traefik: { id: 'traefik/Deployment/traefik', namespace: 'traefik', labels: { 'app.kubernetes.io/name': 'traefik' }, ports: [{ containerPort: 8443 }] },
-  envoy: { id: 'envoy-gateway-system/Deployment/envoy', namespace: 'envoy-gateway-system', labels: { 'app.kubernetes.io/name': 'envoy' }, ports: [{ containerPort: 10443 }] },
+  nginx: { id: 'ingress-nginx/Deployment/ingress-nginx-controller', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx',
+    'app.kubernetes.io/component': 'controller' }, ports: [{ containerPort: 443 }] },
+  traefik: { id: 'traefik/Deployment/traefik', namespace: 'traefik', labels: { 'app.kubernetes.io/name': 'traefik' },
+    ports: [{ containerPort: 8443 }] },
+  envoy: { id: 'envoy-gateway-system/Deployment/envoy', namespace: 'envoy-gateway-system', labels: { 'app.kubernetes.io/name': 'envoy' },
+    ports: [{ containerPort: 10443 }] },
 };
 
 export const KUBE_DNS: PodGroup = {
@@ -501,7 +512,8 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
     env: shuffledRecord(a.env, random),
   }));
   const routeOptions = (r: RouteData) => ({
-    host: r.host, path: r.path, pathType: r.pathType, backend: apps[r.backend], ...(r.rewriteTarget !== undefined ? { rewriteTarget: r.rewriteTarget } : {}),
+    host: r.host, path: r.path, pathType: r.pathType, backend: apps[r.backend],
+      ...(r.rewriteTarget !== undefined ? { rewriteTarget: r.rewriteTarget } : {}),
   });
   const gateways = p.gateways.map((g) => new ApiGateway(charts[g.ns], g.name, {
     namespace: namespaces[g.ns],

@@ -15,12 +15,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import type { App } from 'cdk8s';
 import fc from 'fast-check';
 import { WARNING_METADATA } from '../../lib';
 import { NetworkPolicyEvaluator } from '../../lib/evaluator';
 import { readOutput } from '../util';
-import { build, CONTROLLER_PODS, expectedEdges, KUBE_DNS, portStrings, Program, programArb } from './program';
+import type { Program } from './program';
+import { build, CONTROLLER_PODS, expectedEdges, KUBE_DNS, portStrings, programArb } from './program';
 
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const SEED = process.env.PROPERTY_SEED !== undefined ? Number(process.env.PROPERTY_SEED) : undefined;

@@ -2,7 +2,8 @@
  * Regressions found by the robustness suite, each reduced to the smallest program that showed it.
  */
 import { Chart } from 'cdk8s';
-import { ApiGateway, GatewayApi, IngressController, Peer, Port, RouteOptions, ServiceType, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
+import type { RouteOptions } from '../../lib';
+import { ApiGateway, GatewayApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
 import { find, synth, testApp } from '../util';
 
 describe('regressions', () => {

@@ -41,7 +41,8 @@ const SPECIAL: readonly string[] = [
   ' leading', 'trailing ', '  ', '\t', 'a\tb', 'line1\nline2', 'ends with newline\n', '\nstarts with newline', 'a\n\nb', 'a\r\nb', 'a\rb',
   'a\u000bb', 'a\u000cb',
   // C0 control characters (written escaped), BOM, noncharacters Go YAML accepts, Unicode.
-  'a\u0000b', 'bell\u0007', 'esc\u001b[0m', '\ufeffbom', 'a\ufdd0b', 'a\u{1fffe}b', 'caf\u00e9', '\u65e5\u672c\u8a9e', 'emoji \u{1f680}', 'ZW\u200bSP', '\u0430pp',
+  'a\u0000b', 'bell\u0007', 'esc\u001b[0m', '\ufeffbom', 'a\ufdd0b', 'a\u{1fffe}b', 'caf\u00e9', '\u65e5\u672c\u8a9e', 'emoji \u{1f680}',
+    'ZW\u200bSP', '\u0430pp',
   // Quotes and backslashes.
   "it's", 'say "hi"', 'back\\slash', '\\n not a newline', "'single'", '"double"',
 ];
@@ -51,7 +52,8 @@ const SPECIAL: readonly string[] = [
  * back as a line break): the library refuses it where the program gives it. Defined here on its own,
  * from what kubectl was seen to do, not from the library's rule.
  */
-const REFUSED: readonly string[] = ['a\u0085b', 'a\u2028b', 'a\u2029b', 'del\u007f', 'c1\u0080', 'c1\u009f', 'x\ufffe', 'x\uffff', 'lone \ud800', 'lone \udfff'];
+const REFUSED: readonly string[] = ['a\u0085b', 'a\u2028b', 'a\u2029b', 'del\u007f', 'c1\u0080', 'c1\u009f', 'x\ufffe', 'x\uffff', 'lone \ud800',
+  'lone \udfff'];
 const isRefused = (v: string) => /[\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v);
 
 /** Label values must be alphanumerics with `-_.` inside: these YAML words qualify. */
@@ -59,7 +61,8 @@ const LABEL_VALUES = SPECIAL.filter((v) => /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z
 /** Env names that are YAML words (an env name is a value in `env[].name`). */
 const ENV_NAMES = ['yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'N', 'true', 'false', 'null', 'NULL', '.inf', '.nan', '-', '--', '-.inf', '_'];
 /** Label and annotation keys that are YAML words (keys of a map, quoted or not). */
-const KEYS = ['yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'N', 'true', 'false', 'null', '0x10', '012', '1e3', '1_000', 'example.com/on', 'example.com/null'];
+const KEYS = ['yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'N', 'true', 'false', 'null', '0x10', '012', '1e3', '1_000', 'example.com/on',
+  'example.com/null'];
 
 /** A key as a label value: its name part (a label value has no "/"). */
 const labelValueOf = (key: string) => key.slice(key.lastIndexOf('/') + 1);
@@ -79,7 +82,8 @@ function parseAll(dir: string, reader: Reader): any[] {
     const file = path.join(dir, f);
     if (reader === 'kubectl') {
       // `kubectl label --local` decodes each document and prints it as JSON, touching no cluster.
-      const out = spawnSync('kubectl', ['label', '--local', '-f', file, 'yaml-boundary.example.com/read=1', '-o', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const out = spawnSync('kubectl', ['label', '--local', '-f', file, 'yaml-boundary.example.com/read=1', '-o', 'json'], { encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024 });
       if (out.status !== 0) throw new Error(`kubectl could not read ${f}: ${out.stderr}`);
       return out.stdout.trim().split(/\n(?=\{)/).map((text) => JSON.parse(text));
     }
@@ -145,9 +149,11 @@ describe.each(READERS)('read back by %s: the strings the program gave', (version
 
   test('annotation keys and values on the Ingress and on each HTTPRoute', () => {
     const annotated = objects.filter((o) => o.kind === 'Ingress' || o.kind === 'HTTPRoute');
-    expect(annotated.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['HTTPRoute/routes-api.example.com', 'HTTPRoute/routes-redirect-api.example.com', 'Ingress/ingress']);
+    expect(annotated.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['HTTPRoute/routes-api.example.com',
+      'HTTPRoute/routes-redirect-api.example.com', 'Ingress/ingress']);
     for (const o of annotated) {
-      for (const [k, v] of Object.entries(annotations)) expect({ object: o.metadata.name, key: k, value: o.metadata.annotations[k] }).toEqual({ object: o.metadata.name, key: k, value: v });
+      for (const [k, v] of Object.entries(annotations)) expect({ object: o.metadata.name, key: k,
+        value: o.metadata.annotations[k] }).toEqual({ object: o.metadata.name, key: k, value: v });
     }
   });
 
@@ -206,7 +212,8 @@ describe('property: any env value is refused (text YAML readers cannot take back
   const tricky = fc.constantFrom(...SPECIAL);
   const valueArb = fc.oneof(
     { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-    { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', ':', '#', '-', '?', '\'', '"', '\\', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%', '@', '`', '~', '.', '0', 'x', 'e', 'y', 'n', 'o', '\u0085', '\u2028', '\u00a0', '\ufeff'), maxLength: 12 }) },
+    { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', ':', '#', '-', '?', '\'', '"', '\\', '{', '}', '[', ']', ',',
+      '&', '*', '!', '|', '>', '%', '@', '`', '~', '.', '0', 'x', 'e', 'y', 'n', 'o', '\u0085', '\u2028', '\u00a0', '\ufeff'), maxLength: 12 }) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }).map((v) => `${v}${String.fromCharCode(0xd800)}`) },
     { weight: 1, arbitrary: fc.tuple(tricky, tricky).map(([a, b]) => `${a}${b}`) },
   );

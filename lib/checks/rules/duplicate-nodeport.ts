@@ -1,12 +1,15 @@
-import { Check } from '../check';
-import { Problem, problem } from '../finding';
-import { compare, ManifestObject, refOf } from '../objects';
+import type { Check } from '../check';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
+import type { ManifestObject } from '../objects';
+import { compare, refOf } from '../objects';
 
 /** Two Services claiming the same nodePort. */
 export const duplicateNodePort: Check = {
   name: 'duplicate-nodeport',
   severity: 'error',
-  description: 'A nodePort is allocated cluster-wide: two Services of the app must not claim the same one (the second is rejected by the API server).',
+  description: 'A nodePort is allocated cluster-wide: two Services of the app must not claim the same one (the second is rejected by the API ' +
+    'server).',
   equivalents: ['API server nodePort allocator ("provided port is already allocated")'],
   run(ctx) {
     const out: Problem[] = [];
@@ -26,7 +29,8 @@ export const duplicateNodePort: Check = {
       for (const c of rest) {
         const f = refOf(first.svc);
         out.push(problem(refOf(c.svc), c.field, port,
-          `Service ${f.namespace ?? 'default'}/${f.name} (${f.path}) claims nodePort ${port} too; a node port belongs to one Service in the whole cluster`,
+          `Service ${f.namespace ?? 'default'}/${f.name} (${f.path}) claims nodePort ${port} too; a node port belongs to one Service in the whole ` +
+            `cluster`,
           'give each Service its own nodePort, or leave nodePort out and let the cluster allocate one', [f]));
       }
     }

@@ -1,7 +1,9 @@
-import { Check } from '../check';
-import { CheckContext } from '../context';
-import { Problem, problem } from '../finding';
-import { annotation, compare, ManifestObject, namespaceOf, refOf } from '../objects';
+import type { Check } from '../check';
+import type { CheckContext } from '../context';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
+import type { ManifestObject } from '../objects';
+import { annotation, compare, namespaceOf, refOf } from '../objects';
 
 interface RouteKey {
   readonly key: string;
@@ -74,7 +76,8 @@ function httpRouteKeys(ctx: CheckContext): RouteKey[] {
 export const duplicateRoute: Check = {
   name: 'duplicate-route',
   severity: 'error',
-  description: 'A host and path (and path type) must be routed once per ingress class (or per Gateway listener): the controller would pick one of the duplicates silently. nginx canary Ingresses are exempt.',
+  description: 'A host and path (and path type) must be routed once per ingress class (or per Gateway listener): the controller would pick one of ' +
+    'the duplicates silently. nginx canary Ingresses are exempt.',
   equivalents: ['kube-score ingress (duplicate paths)', 'ingress-nginx admission webhook (host/path conflicts)'],
   run(ctx) {
     const out: Problem[] = [];
@@ -91,7 +94,8 @@ export const duplicateRoute: Check = {
       for (const dup of rest) {
         const same = dup.object === first.object;
         out.push(problem(refOf(dup.object), dup.field, dup.text,
-          `${same ? `it repeats ${first.field} of the same object` : `${refOf(first.object).kind} ${namespaceOf(first.object)}/${refOf(first.object).name} (${first.object.path}) routes it already`}; the controller serves only one of them`,
+          `${same ? `it repeats ${first.field} of the same object` : `${describeRoute(first.object)} routes it already`}; `
+            + 'the controller serves only one of them',
           'route each host and path once: remove one route or change its host or path',
           same ? [] : [refOf(first.object)]));
       }
@@ -99,3 +103,7 @@ export const duplicateRoute: Check = {
     return out;
   },
 };
+
+function describeRoute(route: ManifestObject): string {
+  return `${refOf(route).kind} ${namespaceOf(route)}/${refOf(route).name} (${route.path})`;
+}

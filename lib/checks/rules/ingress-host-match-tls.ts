@@ -1,5 +1,6 @@
-import { Check } from '../check';
-import { Problem, problem } from '../finding';
+import type { Check } from '../check';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
 import { refOf } from '../objects';
 
 /** Whether a TLS host (maybe `*.example.com`) covers a rule host, with Ingress wildcard semantics. */
@@ -15,7 +16,8 @@ export function tlsHostCovers(tlsHost: string, host: string): boolean {
 export const ingressHostMatchTls: Check = {
   name: 'ingress-host-match-tls',
   severity: 'error',
-  description: 'When an Ingress has a tls section, every rule host must be listed in tls[].hosts; otherwise that host is served with the controller\'s default certificate and cert-manager does not put it in the certificate.',
+  description: 'When an Ingress has a tls section, every rule host must be listed in tls[].hosts; otherwise that host is served with the ' +
+    'controller\'s default certificate and cert-manager does not put it in the certificate.',
   equivalents: ['Kyverno ingress-host-match-tls'],
   run(ctx) {
     const out: Problem[] = [];
@@ -27,7 +29,8 @@ export const ingressHostMatchTls: Check = {
         const host = rule?.host;
         if (typeof host !== 'string' || host === '' || tlsHosts.some((t) => tlsHostCovers(t, host))) return;
         out.push(problem(refOf(ing), `spec.rules[${r}].host`, host,
-          `it is not in spec.tls[].hosts (${tlsHosts.length ? tlsHosts.join(', ') : 'none listed'}), so it is served with the controller's default certificate`,
+          `it is not in spec.tls[].hosts (${tlsHosts.length ? tlsHosts.join(', ') : 'none listed'}), so it is served with the controller's default ` +
+            `certificate`,
           `add "${host}" to the hosts of a spec.tls entry (with cert-manager, its certificate then covers it)`));
       });
     }

@@ -1,7 +1,9 @@
-import { Check } from '../check';
-import { CheckContext } from '../context';
-import { Problem, problem } from '../finding';
-import { annotation, commaList, EXTERNAL_BACKENDS_ANNOTATION, ManifestObject, namespaceOf, refOf } from '../objects';
+import type { Check } from '../check';
+import type { CheckContext } from '../context';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
+import type { ManifestObject } from '../objects';
+import { annotation, commaList, EXTERNAL_BACKENDS_ANNOTATION, namespaceOf, refOf } from '../objects';
 
 /** One backend reference of an Ingress or HTTPRoute. */
 export interface BackendRef {
@@ -56,7 +58,8 @@ function isExternal(ctx: CheckContext, ref: BackendRef): boolean {
 export const ingressTargetsService: Check = {
   name: 'ingress-targets-service',
   severity: 'error',
-  description: 'Every Ingress and HTTPRoute backend must name a Service of the app, and a port (number or name) that Service has, unless declared external.',
+  description: 'Every Ingress and HTTPRoute backend must name a Service of the app, and a port (number or name) that Service has, unless declared ' +
+    'external.',
   equivalents: ['kube-score ingress-targets-service', 'kube-linter dangling-ingress'],
   run(ctx) {
     const out: Problem[] = [];
@@ -64,7 +67,9 @@ export const ingressTargetsService: Check = {
       if (isExternal(ctx, ref)) continue;
       const route = refOf(ref.route);
       const svc = ctx.service(ref.namespace, ref.name);
-      const externalHint = `or, if the Service is deployed outside this app, list "${ref.namespace === namespaceOf(ref.route) ? ref.name : `${ref.namespace}/${ref.name}`}" in the annotation ${EXTERNAL_BACKENDS_ANNOTATION} of the ${route.kind}`;
+      const externalHint = `or, if the Service is deployed outside this app, list ` +
+        `"${ref.namespace === namespaceOf(ref.route) ? ref.name : `${ref.namespace}/${ref.name}`}" in the annotation ` +
+          `${EXTERNAL_BACKENDS_ANNOTATION} of the ${route.kind}`;
       if (!svc) {
         out.push(problem(route, `${ref.field}.name`, ref.name,
           `there is no Service "${ref.name}" in namespace "${ref.namespace}" in this app, so the controller answers 503 for this route`,
@@ -80,7 +85,8 @@ export const ingressTargetsService: Check = {
           'set the backend port to one of the Service ports', [refOf(svc)]));
       } else if (typeof ref.port === 'number' ? !ports.some((p) => p?.port === ref.port) : !ports.some((p) => p?.name === ref.port)) {
         out.push(problem(route, `${ref.field}.port`, ref.port,
-          `Service ${ref.namespace}/${ref.name} has no port ${typeof ref.port === 'number' ? 'numbered' : 'named'} ${JSON.stringify(ref.port)} (it has ${have})`,
+          `Service ${ref.namespace}/${ref.name} has no port ${typeof ref.port === 'number' ? 'numbered' : 'named'} ${JSON.stringify(ref.port)} (it ` +
+            `has ${have})`,
           'use one of the Service\'s ports (the Service port, not the container port)', [refOf(svc)]));
       }
     }

@@ -1,12 +1,14 @@
-import { Check } from '../check';
-import { Problem, problem } from '../finding';
+import type { Check } from '../check';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
 import { CLUSTER_SCOPED_KINDS, refOf } from '../objects';
 
 /** A namespaced object without `metadata.namespace`. */
 export const metadataNamespace: Check = {
   name: 'metadata-namespace',
   severity: 'error',
-  description: 'Every namespaced object must set metadata.namespace; otherwise it lands in whatever namespace kubectl or Argo CD defaults to, and selectors and policies written for it miss.',
+  description: 'Every namespaced object must set metadata.namespace; otherwise it lands in whatever namespace kubectl or Argo CD defaults to, and ' +
+    'selectors and policies written for it miss.',
   equivalents: ['Checkov CKV_K8S_21', 'kube-linter use-namespace'],
   run(ctx) {
     const clusterScopedCustomKinds = new Set(ctx.ofKind('CustomResourceDefinition')
@@ -20,7 +22,8 @@ export const metadataNamespace: Check = {
       if (typeof ns === 'string' && ns !== '') continue;
       out.push(problem(refOf(obj), 'metadata.namespace', ns,
         `a ${kind} is namespaced and must name its namespace`,
-        'set the namespace on the object, or on its Chart (new Chart(app, id, { namespace })); WebApp and the other constructs of this library take a namespace prop'));
+        'set the namespace on the object, or on its Chart (new Chart(app, id, { namespace })); WebApp and the other constructs of this library ' +
+          'take a namespace prop'));
     }
     return out;
   },

@@ -1,8 +1,9 @@
 import { NAMESPACE_NAME_LABEL } from '../../evaluator';
 import { parseSelector, selectsAll } from '../../evaluator/selector';
-import { Check } from '../check';
-import { CheckContext } from '../context';
-import { Problem, problem } from '../finding';
+import type { Check } from '../check';
+import type { CheckContext } from '../context';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
 import { formatLabels, namespaceOf, refOf } from '../objects';
 
 /** A selector as text for messages: matchLabels and matchExpressions. */
@@ -32,13 +33,15 @@ function selectsNothing(ctx: CheckContext, namespace: string, raw: any): boolean
 }
 
 const OWNED_NOTE = 'the app defines every pod of this namespace';
-const SHARED_HINT = '; if these pods are deployed outside this app (a Helm chart, an operator), list the namespace in NetworkModel.of(app).configure({ sharedNamespaces })';
+const SHARED_HINT = '; if these pods are deployed outside this app (a Helm chart, an operator), list the namespace in ' +
+  'NetworkModel.of(app).configure({ sharedNamespaces })';
 
 /** A NetworkPolicy whose podSelector selects no pod, in a namespace whose pods the app fully defines. */
 export const networkPolicyTargetsPod: Check = {
   name: 'networkpolicy-targets-pod',
   severity: 'error',
-  description: 'In a namespace whose pods the app fully defines (a ZeroTrustNamespace), a NetworkPolicy with a non-empty podSelector must select at least one pod template.',
+  description: 'In a namespace whose pods the app fully defines (a ZeroTrustNamespace), a NetworkPolicy with a non-empty podSelector must select ' +
+    'at least one pod template.',
   equivalents: ['kube-score networkpolicy-targets-pod', 'kube-linter dangling-networkpolicy'],
   run(ctx) {
     const out: Problem[] = [];
@@ -49,7 +52,8 @@ export const networkPolicyTargetsPod: Check = {
       if (!selectsNothing(ctx, ns, raw)) continue;
       out.push(problem(refOf(pol), 'spec.podSelector', selectorText(raw),
         `it selects no pod in namespace "${ns}" (${OWNED_NOTE}), so the policy does nothing`,
-        `fix the selector to match the pod labels of the workload it is meant for (WebApps label pods app=<name>), or remove the policy${SHARED_HINT}`));
+        `fix the selector to match the pod labels of the workload it is meant for (WebApps label pods app=<name>), or remove the ` +
+          `policy${SHARED_HINT}`));
     }
     return out;
   },
@@ -59,7 +63,8 @@ export const networkPolicyTargetsPod: Check = {
 export const networkPolicyPeerTargetsPod: Check = {
   name: 'networkpolicy-peer-targets-pod',
   severity: 'error',
-  description: 'A NetworkPolicy peer podSelector must select at least one pod template when every namespace it can select is one whose pods the app fully defines; peers pointing outside (kube-dns, ingress controllers) are not judged.',
+  description: 'A NetworkPolicy peer podSelector must select at least one pod template when every namespace it can select is one whose pods the ' +
+    'app fully defines; peers pointing outside (kube-dns, ingress controllers) are not judged.',
   equivalents: ['kube-linter dangling-networkpolicypeer-podselector'],
   run(ctx) {
     const out: Problem[] = [];
@@ -77,7 +82,8 @@ export const networkPolicyPeerTargetsPod: Check = {
             const where = namespaces.map((n) => `"${n}"`).join(', ');
             out.push(problem(refOf(pol), `spec.${dir}[${r}].${dir === 'ingress' ? 'from' : 'to'}[${i}].podSelector`, selectorText(peer.podSelector),
               `it selects no pod in namespace ${where} (${OWNED_NOTE}), so this ${dir} rule allows nothing`,
-              `fix the labels to match the pods meant (WebApps label pods app=<name>; for pods in another namespace add a namespaceSelector), or remove the peer${SHARED_HINT}`));
+              `fix the labels to match the pods meant (WebApps label pods app=<name>; for pods in another namespace add a namespaceSelector), or ` +
+                `remove the peer${SHARED_HINT}`));
           });
         });
       }

@@ -1,12 +1,14 @@
-import { Check } from '../check';
-import { Problem, problem } from '../finding';
+import type { Check } from '../check';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
 import { refOf } from '../objects';
 
 /** A workload whose pods no NetworkPolicy isolates, for ingress or for egress. */
 export const podNetworkPolicy: Check = {
   name: 'pod-networkpolicy',
   severity: 'warning',
-  description: 'Every workload\'s pods should be isolated for ingress and egress by some NetworkPolicy (a ZeroTrustNamespace does it), so only declared flows reach them.',
+  description: 'Every workload\'s pods should be isolated for ingress and egress by some NetworkPolicy (a ZeroTrustNamespace does it), so only ' +
+    'declared flows reach them.',
   equivalents: ['kube-score pod-networkpolicy', 'kube-linter non-isolated-pod', 'Polaris missingNetworkPolicy', 'Checkov CKV2_K8S_6'],
   run(ctx) {
     const out: Problem[] = [];
@@ -16,8 +18,10 @@ export const podNetworkPolicy: Check = {
       const open = [...(isolation.ingress ? [] : ['ingress']), ...(isolation.egress ? [] : ['egress'])];
       if (open.length === 0) continue;
       out.push(problem(ref, 'pods', ref.name,
-        `no NetworkPolicy of namespace "${t.namespace}" isolates them for ${open.join(' or ')}, so ${open.length === 2 ? 'any pod can reach them and they can reach anything' : open[0] === 'ingress' ? 'any pod can reach them' : 'they can reach anything'}`,
-        'put the workload in a ZeroTrustNamespace, or add a default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress) to its namespace'));
+        `no NetworkPolicy of namespace "${t.namespace}" isolates them for ${open.join(' or ')}, so ${open.length === 2 ? 'any pod can reach them ' +
+          'and they can reach anything' : open[0] === 'ingress' ? 'any pod can reach them' : 'they can reach anything'}`,
+        'put the workload in a ZeroTrustNamespace, or add a default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress) to its ' +
+          'namespace'));
     }
     return out;
   },

@@ -1,12 +1,15 @@
-import { Check } from '../check';
-import { Problem, problem } from '../finding';
-import { describeRef, namespaceOf, PodTemplate, refOf } from '../objects';
+import type { Check } from '../check';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
+import type { PodTemplate } from '../objects';
+import { describeRef, namespaceOf, refOf } from '../objects';
 
 /** A Service port whose targetPort no container of the selected pods exposes. */
 export const serviceTargetPort: Check = {
   name: 'service-target-port',
   severity: 'error',
-  description: 'Each Service targetPort (number or name; the port itself when omitted) must be a container port of the selected pods, with the same protocol.',
+  description: 'Each Service targetPort (number or name; the port itself when omitted) must be a container port of the selected pods, with the ' +
+    'same protocol.',
   equivalents: ['kube-linter dangling-service (ports)', 'kube-score service-targets-pod'],
   run(ctx) {
     const out: Problem[] = [];
@@ -34,7 +37,8 @@ export const serviceTargetPort: Check = {
         if (selected.some((t) => t.ports.some((c) => c.containerPort === number && c.protocol === protocol))) return;
         const declared = [...new Set(selected.flatMap((t) => t.ports.map((c) => `${c.protocol}/${c.containerPort}`)))].sort();
         out.push(problem(refOf(svc), field, number,
-          `no container of the selected pods (${names(selected)}) declares ${protocol} port ${number}${declared.length ? ` (they declare ${declared.join(', ')})` : ' (they declare no ports)'}`,
+          `no container of the selected pods (${names(selected)}) declares ${protocol} port ${number}${declared.length ? ` (they declare ` +
+            `${declared.join(', ')})` : ' (they declare no ports)'}`,
           `set targetPort to the port the container listens on, or declare containerPort ${number} on the container`,
           selected.map((t) => refOf(t.object))));
       });

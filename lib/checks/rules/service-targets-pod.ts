@@ -1,5 +1,7 @@
-import { Check } from '../check';
-import { Problem, problem } from '../finding';
+import type { Check } from '../check';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
+import type { PodTemplate } from '../objects';
 import { formatLabels, namespaceOf, refOf } from '../objects';
 
 /** A Service whose selector matches no pod template of the app. */
@@ -18,7 +20,7 @@ export const serviceTargetsPod: Check = {
       const inNamespace = ctx.templates.filter((t) => t.namespace === ns);
       const seen = inNamespace.length === 0
         ? `namespace "${ns}" has no workload in this app`
-        : `pod templates in "${ns}": ${inNamespace.slice(0, 5).map((t) => `${refOf(t.object).kind} ${refOf(t.object).name} ${formatLabels(t.labels)}`).join('; ')}${inNamespace.length > 5 ? '; ...' : ''}`;
+        : `pod templates in "${ns}": ${inNamespace.slice(0, 5).map(templateText).join('; ')}${inNamespace.length > 5 ? '; ...' : ''}`;
       out.push(problem(refOf(svc), 'spec.selector', formatLabels(selector),
         `it matches no pod template in namespace "${ns}", so the Service has no endpoints (${seen})`,
         'make the selector match the labels of the workload\'s pod template (spec.template.metadata.labels), or remove the Service'));
@@ -26,3 +28,7 @@ export const serviceTargetsPod: Check = {
     return out;
   },
 };
+
+function templateText(t: PodTemplate): string {
+  return `${refOf(t.object).kind} ${refOf(t.object).name} ${formatLabels(t.labels)}`;
+}

@@ -1,9 +1,9 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { NetworkModel } from '../network-model';
-import { Port } from '../../port';
+import type { Port } from '../../port';
 import { invalid } from '../../util/validation';
-import { Endpoint } from './endpoint';
-import { Flow, FlowKind } from './flow-graph';
+import type { Endpoint } from './endpoint';
+import type { Flow, FlowKind } from './flow-graph';
 
 /**
  * Validates and records a flow declared by `scope`. Ports default to the destination's container

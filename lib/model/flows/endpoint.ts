@@ -1,4 +1,5 @@
-import { Port } from '../../port';
+import type { Port } from '../../port';
+import { labelsKey } from '../../util/labels';
 
 /** An ipBlock: a CIDR with optional exceptions. */
 export interface IpBlock {
@@ -28,10 +29,7 @@ export interface Endpoint {
   readonly ports?: readonly Port[];
 }
 
-/** @internal Canonical text for a label map (sorted keys). */
-export function labelsKey(labels: Readonly<Record<string, string>>): string {
-  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
-}
+export { labelsKey };
 
 /** @internal Builds a pods endpoint. */
 export function podsEndpoint(

@@ -1,8 +1,9 @@
-import { Port, uniquePorts } from '../../port';
-import { Endpoint } from './endpoint';
+import type { Port } from '../../port';
+import { uniquePorts } from '../../port';
+import type { Endpoint } from './endpoint';
+import type { FlowKind } from '../../checks/declared';
 
-/** Why a flow exists; the report groups flows by it. */
-export type FlowKind = 'app' | 'dns' | 'gateway';
+export type { FlowKind };
 
 /**
  * One declared allow: traffic from `from` to `to` on `ports`.

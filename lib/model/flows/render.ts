@@ -1,5 +1,6 @@
-import { Endpoint, nameFrom, sortedLabels } from './endpoint';
-import { Flow } from './flow-graph';
+import type { Endpoint } from './endpoint';
+import { nameFrom, sortedLabels } from './endpoint';
+import type { Flow } from './flow-graph';
 
 /** The label every namespace carries with its own name (set by the API server). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

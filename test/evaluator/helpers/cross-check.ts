@@ -2,7 +2,8 @@
  * Compares `reachability()` (indexed, group-wise) with pairwise `check()`
  * (direct): they must give the same answers.
  */
-import { NetworkPolicyEvaluator, PodGroup, PortRange, Protocol, PROTOCOLS, ReachabilityEdge } from '../../../lib/evaluator';
+import type { NetworkPolicyEvaluator, PodGroup, PortRange, Protocol, ReachabilityEdge } from '../../../lib/evaluator';
+import { PROTOCOLS } from '../../../lib/evaluator';
 
 /** Ports probed on every pair, in addition to the boundaries of the pair's edge ranges. */
 export const PROBE_PORTS = [1, 49, 50, 53, 79, 80, 81, 82, 90, 91, 443, 8080, 65535];

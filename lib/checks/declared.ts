@@ -1,0 +1,47 @@
+/**
+ * Declared flows as the verification reads them: plain data, so that checks do not depend on the
+ * model. The model's `Flow`, `Endpoint` and `Port` have this shape.
+ */
+
+/** Why a flow exists; the report groups flows by it. */
+export type FlowKind = 'app' | 'dns' | 'gateway';
+
+/** A destination port of a declared flow: a number (or range start) or a container port name. */
+export interface DeclaredPort {
+  readonly port: number | string;
+  /** The last port of a range. */
+  readonly endPort?: number;
+  readonly protocol: string;
+  /** How the port reads in messages, e.g. `TCP 8080`. */
+  toString(): string;
+}
+
+/** An IP block of a declared peer. */
+export interface DeclaredIpBlock {
+  readonly cidr: string;
+  readonly except?: readonly string[];
+}
+
+/** One end of a declared flow: pods by labels in a namespace, every pod of a namespace, or IP blocks. */
+export interface DeclaredEndpoint {
+  /** Readable name. */
+  readonly name: string;
+  /** Namespace of pod endpoints. */
+  readonly namespace?: string;
+  /** Pod labels; undefined means every pod of `namespace`. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** IP blocks, for endpoints outside the cluster's pod network. */
+  readonly ipBlocks?: readonly DeclaredIpBlock[];
+  /** Container ports of the pods, when known. */
+  readonly ports?: readonly DeclaredPort[];
+}
+
+/** A declared allow: traffic from `from` to `to` on `ports`. */
+export interface DeclaredFlow {
+  readonly from: DeclaredEndpoint;
+  readonly to: DeclaredEndpoint;
+  readonly ports: readonly DeclaredPort[];
+  readonly kind: FlowKind;
+  /** Construct paths that declared it. */
+  readonly declaredBy: readonly string[];
+}
