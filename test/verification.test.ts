@@ -191,7 +191,8 @@ describe('an injected change that breaks a declared flow fails synth', () => {
 });
 
 describe('scale', () => {
-  test('1000 WebApps: checks and verification by pod group, well under a second', () => {
+  // Time is measured by `npm run bench`, never here: a loaded machine would fail a timed test.
+  test('1000 WebApps: checks and verification work per pod group and find every edge', () => {
     const app = testApp();
     const chart = new Chart(app, 'big');
     const namespaces = Array.from({ length: 10 }, (_, i) => new ZeroTrustNamespace(chart, `team-${i}`));
@@ -211,15 +212,13 @@ describe('scale', () => {
       const verified = verifyFlows({ context, flows: model.graph.flows, zeroTrust });
       return { checks, verified };
     };
-    run(); // warm up the JIT
-    const start = process.hrtime.bigint();
     const { checks, verified } = run();
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
     expect(checks.findings).toEqual([]);
     expect(verified.findings).toEqual([]);
+    // One group per workload, plus the DNS pods outside the app: not one per pod pair.
+    expect(verified.view.groups).toHaveLength(1001);
     // 999 app flows + 1000 DNS edges.
     expect(verified.view.edges).toHaveLength(1999);
-    // Measured around 150-250 ms on a laptop; the bound leaves room for a loaded CI machine.
-    expect(ms).toBeLessThan(1000);
+    expect(verified.view.edges.find((e) => e.from === 'team-0/Deployment/app-0' && e.to === 'team-1/Deployment/app-1')).toBeDefined();
   });
 });

@@ -1,22 +1,20 @@
 import type { Port } from '../../port';
 import { uniquePorts } from '../../port';
 import type { Endpoint } from './endpoint';
-import type { FlowKind } from '../../checks/declared';
+import type { DeclaredFlow, FlowKind } from '../../checks/declared';
 
 export type { FlowKind };
 
 /**
- * One declared allow: traffic from `from` to `to` on `ports`.
+ * One declared allow: traffic from `from` to `to` on `ports`, as the verification reads it
+ * (`DeclaredFlow`), with the model's endpoints and ports.
  * @internal
  */
-export interface Flow {
+export interface Flow extends DeclaredFlow {
   readonly from: Endpoint;
   readonly to: Endpoint;
   /** Destination ports; sorted and unique. */
   readonly ports: readonly Port[];
-  readonly kind: FlowKind;
-  /** Construct paths that declared it. */
-  readonly declaredBy: readonly string[];
   /** Fixed policy names, for well-known flows such as DNS. */
   readonly egressPolicyName?: string;
   readonly ingressPolicyName?: string;
