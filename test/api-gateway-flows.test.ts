@@ -4,7 +4,7 @@
  * and with the NetworkPolicy evaluator on the synthesized YAML alone.
  */
 import { k8s } from 'cdk8s-plus-27';
-import { Backend, GatewayApi, IngressController, Tls } from '../lib';
+import { Backend, RoutingApi, IngressController, Tls } from '../lib';
 import type { PodGroup } from '../lib/evaluator';
 import { NetworkPolicyEvaluator } from '../lib/evaluator';
 import { find, gateway, objectsOf, ofKind, shop } from './api-gateway.fixtures';
@@ -132,7 +132,7 @@ describe('other traffic sources', () => {
     gateway(s, {
       controller: IngressController.custom({ name: 'envoy-gateway', pods: { namespace: 'envoy-gateway-system', labels: { 'app.kubernetes.io/name': 'envoy' } } }),
       tls: Tls.none(),
-      api: GatewayApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra' } }),
+      api: RoutingApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra' } }),
     }).addRoute({ host: 'pay.example.com', backend: s.ledger });
     const objects = objectsOf(s);
     const policy = find(objects, 'NetworkPolicy', 'allow-envoy-gateway-to-ledger', 'payments');

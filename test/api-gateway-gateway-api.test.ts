@@ -5,7 +5,7 @@
  * against the Gateway API schema (@kubernetes-models/gateway-api) by `synth`.
  */
 import { Size } from 'cdk8s';
-import { Backend, GatewayApi, IngressController, Tls } from '../lib';
+import { Backend, IngressController, PathType, RoutingApi, Tls } from '../lib';
 import { find, gateway, objectsOf, ofKind, ownAnnotations, shop } from './api-gateway.fixtures';
 
 const envoy = () => IngressController.custom({
@@ -17,11 +17,11 @@ describe('HTTPRoutes attached to an existing Gateway, TLS on', () => {
   const gw = gateway(s, {
     controller: envoy(),
     tls: Tls.secret('shared-tls'),
-    api: GatewayApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra' } }),
+    api: RoutingApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra' } }),
   });
   gw.addRoute({ host: 'app.example.com', path: '/', backend: s.frontend });
   gw.addRoute({ host: 'app.example.com', path: '/api', backend: s.api, rewriteTarget: '/' });
-  gw.addRoute({ host: 'app.example.com', path: '/v1', pathType: 'Exact', backend: s.api, rewriteTarget: '/v1/index' });
+  gw.addRoute({ host: 'app.example.com', path: '/v1', pathType: PathType.EXACT, backend: s.api, rewriteTarget: '/v1/index' });
   gw.addRoute({ host: 'app.example.com', path: '/static', backend: s.frontend });
   gw.addRoute({ host: 'admin.example.com', path: '/', backend: s.api });
   const objects = objectsOf(s);
@@ -78,7 +78,7 @@ describe('HTTPRoutes attached to an existing Gateway, TLS on', () => {
 describe('Gateway API details', () => {
   test('a backend in another namespace: backendRefs namespace and a ReferenceGrant there', () => {
     const s = shop();
-    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra', sectionName: 'web' } }) });
+    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api: RoutingApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra', sectionName: 'web' } }) });
     gw.addRoute({ host: 'pay.example.com', path: '/ledger', backend: s.ledger });
     gw.addRoute({ host: 'pay.example.com', path: '/', backend: s.frontend });
     const objects = objectsOf(s);
@@ -97,7 +97,7 @@ describe('Gateway API details', () => {
 
   test('Tls.none with an existing Gateway and no sectionName: attach to every listener', () => {
     const s = shop();
-    gateway(s, { controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'shared' } }) })
+    gateway(s, { controller: envoy(), tls: Tls.none(), api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }) })
       .addRoute({ host: 'app.example.com', backend: s.frontend });
     expect(find(objectsOf(s), 'HTTPRoute', 'gateway-app.example.com').spec.parentRefs).toEqual([{ name: 'shared' }]);
   });
@@ -107,7 +107,7 @@ describe('Gateway API details', () => {
     const gw = gateway(s, {
       controller: envoy(),
       tls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }),
-      api: GatewayApi.httpRoute({ gateway: { name: 'shop' }, createGateway: { gatewayClassName: 'eg' } }),
+      api: RoutingApi.httpRoute({ gateway: { name: 'shop' }, createGateway: { gatewayClassName: 'eg' } }),
       annotations: { 'example.com/owner': 'team-shop' },
     });
     gw.addRoute({ host: 'shop.example.com', backend: s.frontend });
@@ -142,7 +142,7 @@ describe('Gateway API details', () => {
     const s = shop();
     gateway(s, {
       controller: envoy(), tls: Tls.secret('edge-cert'),
-      api: GatewayApi.httpRoute({ gateway: { name: 'edge', namespace: 'infra' }, createGateway: { gatewayClassName: 'eg' } }),
+      api: RoutingApi.httpRoute({ gateway: { name: 'edge', namespace: 'infra' }, createGateway: { gatewayClassName: 'eg' } }),
     }).addRoute({ host: 'app.example.com', backend: s.frontend });
     const g = find(objectsOf(s), 'Gateway', 'edge', 'infra');
     for (const l of g.spec.listeners) {
@@ -154,7 +154,7 @@ describe('Gateway API details', () => {
 
   test('a created Gateway without TLS: only the http listener, routes attach to it, no redirects', () => {
     const s = shop();
-    gateway(s, { controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'plain' }, createGateway: { gatewayClassName: 'eg' } }) })
+    gateway(s, { controller: envoy(), tls: Tls.none(), api: RoutingApi.httpRoute({ gateway: { name: 'plain' }, createGateway: { gatewayClassName: 'eg' } }) })
       .addRoute({ host: 'app.example.com', backend: s.frontend });
     const objects = objectsOf(s);
     expect(find(objects, 'Gateway', 'plain').spec.listeners).toEqual([{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }]);
@@ -163,13 +163,13 @@ describe('Gateway API details', () => {
 });
 
 describe('Gateway API refusals', () => {
-  const api = GatewayApi.httpRoute({ gateway: { name: 'shared' } });
+  const api = RoutingApi.httpRoute({ gateway: { name: 'shared' } });
 
   test('ImplementationSpecific paths have no portable match', () => {
     const s = shop();
     const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api });
-    expect(() => gw.addRoute({ host: 'app.example.com', path: '/api/.*', pathType: 'ImplementationSpecific', backend: s.api }))
-      .toThrow('test/gateway: addRoute pathType "ImplementationSpecific" is invalid: has no portable Gateway API match; use Prefix or Exact with GatewayApi.httpRoute()');
+    expect(() => gw.addRoute({ host: 'app.example.com', path: '/api/.*', pathType: PathType.IMPLEMENTATION_SPECIFIC, backend: s.api }))
+      .toThrow('test/gateway: addRoute pathType "ImplementationSpecific" is invalid: has no portable Gateway API match; use Prefix or Exact with RoutingApi.httpRoute()');
   });
 
   test('backendRefs need a port number', () => {
@@ -196,22 +196,22 @@ describe('Gateway API refusals', () => {
   test('listener names: not with createGateway, and https differs from http', () => {
     expect(() => gateway(shop(), {
       controller: envoy(), tls: Tls.secret('x'),
-      api: GatewayApi.httpRoute({ gateway: { name: 'g', sectionName: 'https' }, createGateway: { gatewayClassName: 'eg' } }),
+      api: RoutingApi.httpRoute({ gateway: { name: 'g', sectionName: 'https' }, createGateway: { gatewayClassName: 'eg' } }),
     })).toThrow('test/gateway: api gateway.sectionName "https" is invalid: must not be set with createGateway');
     expect(() => gateway(shop(), {
-      controller: envoy(), tls: Tls.secret('x'), api: GatewayApi.httpRoute({ gateway: { name: 'g', sectionName: 'web', httpSectionName: 'web' } }),
+      controller: envoy(), tls: Tls.secret('x'), api: RoutingApi.httpRoute({ gateway: { name: 'g', sectionName: 'web', httpSectionName: 'web' } }),
     })).toThrow('test/gateway: api gateway.sectionName "web" is invalid: must differ from httpSectionName');
-    expect(() => gateway(shop(), { controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'Shared' } }) }))
+    expect(() => gateway(shop(), { controller: envoy(), tls: Tls.none(), api: RoutingApi.httpRoute({ gateway: { name: 'Shared' } }) }))
       .toThrow('test/gateway: api gateway.name "Shared" is invalid: must be a DNS-1123 subdomain');
     expect(() => gateway(shop(), {
-      controller: envoy(), tls: Tls.none(), api: GatewayApi.httpRoute({ gateway: { name: 'g' }, createGateway: { gatewayClassName: 'EG' } }),
+      controller: envoy(), tls: Tls.none(), api: RoutingApi.httpRoute({ gateway: { name: 'g' }, createGateway: { gatewayClassName: 'EG' } }),
     })).toThrow('test/gateway: api createGateway.gatewayClassName "EG" is invalid: must be a DNS-1123 subdomain');
   });
 
   test('a created Gateway holds at most 64 listeners: http and 63 HTTPS hosts', () => {
     const s = shop();
     const gw = gateway(s, {
-      controller: envoy(), tls: Tls.secret('x'), api: GatewayApi.httpRoute({ gateway: { name: 'g' }, createGateway: { gatewayClassName: 'eg' } }),
+      controller: envoy(), tls: Tls.secret('x'), api: RoutingApi.httpRoute({ gateway: { name: 'g' }, createGateway: { gatewayClassName: 'eg' } }),
     });
     for (let i = 0; i < 63; i++) gw.addRoute({ host: `h${i}.example.com`, backend: s.frontend });
     expect(() => gw.addRoute({ host: 'h63.example.com', backend: s.frontend }))

@@ -5,7 +5,7 @@
  */
 import { Size } from 'cdk8s';
 import type { RouteOptions } from '../lib';
-import { ApiGateway, Backend, IngressController, Tls, WebApp } from '../lib';
+import { ApiGateway, Backend, IngressController, Tls, WebApp, PathType } from '../lib';
 import { gateway, objectsOf, shop } from './api-gateway.fixtures';
 
 /** Adds one route to a fresh nginx gateway and returns the error message. */
@@ -77,7 +77,7 @@ describe('ingress-nginx strict path validation (v1.12+)', () => {
 
   test('regex paths are fine as ImplementationSpecific', () => {
     const s = shop();
-    gateway(s).addRoute({ host: 'app.example.com', path: '/api/(.*)', pathType: 'ImplementationSpecific', backend: s.api });
+    gateway(s).addRoute({ host: 'app.example.com', path: '/api/(.*)', pathType: PathType.IMPLEMENTATION_SPECIFIC, backend: s.api });
     expect(objectsOf(s).find((o) => o.kind === 'Ingress').spec.rules[0].http.paths[0]).toMatchObject({ path: '/api/(.*)', pathType: 'ImplementationSpecific' });
   });
 });
@@ -91,7 +91,7 @@ describe('routes', () => {
       .toThrow('test/gateway: addRoute path "/api" is invalid: duplicates the route addRoute (app.example.com Prefix /api) on host app.example.com');
     expect(() => gw.addRoute({ host: 'app.example.com', path: '/api/', backend: s.api }))
       .toThrow('test/gateway: addRoute path "/api/" is invalid: duplicates the route addRoute (app.example.com Prefix /api) on host app.example.com');
-    expect(() => gw.addRoute({ host: 'app.example.com', path: '/api', pathType: 'Exact', backend: s.api }))
+    expect(() => gw.addRoute({ host: 'app.example.com', path: '/api', pathType: PathType.EXACT, backend: s.api }))
       .toThrow('test/gateway: addRoute path "/api" is invalid: duplicates the route addRoute (app.example.com Prefix /api) on host app.example.com');
     // Another host is another route.
     gw.addRoute({ host: 'www.example.com', path: '/api', backend: s.api });
@@ -134,7 +134,7 @@ describe('backends', () => {
 
   test('an Ingress cannot route to another namespace', () => {
     expect(routeError((s) => ({ backend: s.ledger })))
-      .toBe('test/gateway: addRoute backend "payments/ledger" is invalid: an Ingress routes only to Services in its own namespace "production"; use GatewayApi.httpRoute() for a backend in another namespace');
+      .toBe('test/gateway: addRoute backend "payments/ledger" is invalid: an Ingress routes only to Services in its own namespace "production"; use RoutingApi.httpRoute() for a backend in another namespace');
   });
 });
 
@@ -150,7 +150,7 @@ describe('rewriteTarget', () => {
   });
 
   test('needs a Prefix or Exact path', () => {
-    expect(routeError((s) => ({ path: '/api/(.*)', pathType: 'ImplementationSpecific', backend: s.api, rewriteTarget: '/' })))
+    expect(routeError((s) => ({ path: '/api/(.*)', pathType: PathType.IMPLEMENTATION_SPECIFIC, backend: s.api, rewriteTarget: '/' })))
       .toBe('test/gateway: addRoute rewriteTarget "/" is invalid: needs a Prefix or Exact path: an ImplementationSpecific path has no defined prefix to replace');
   });
 

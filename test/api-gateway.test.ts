@@ -4,7 +4,7 @@
  * service backends.
  */
 import { Size } from 'cdk8s';
-import { Backend, IngressController, Tls, WebApp } from '../lib';
+import { Backend, IngressController, PathType, Tls, WebApp } from '../lib';
 import { gateway, ingressPaths, objectsOf, ofKind, ownAnnotations, shop, theIngress } from './api-gateway.fixtures';
 
 const NGINX = 'nginx.ingress.kubernetes.io/';
@@ -14,7 +14,7 @@ describe('ApiGateway with ingress-nginx and cert-manager', () => {
   const gw = gateway(s);
   gw.addRoute({ host: 'app.example.com', path: '/', backend: s.frontend });
   gw.addRoute({ host: 'app.example.com', path: '/api', backend: s.api });
-  gw.addRoute({ host: 'admin.example.com', path: '/v1/users', pathType: 'Exact', backend: s.api });
+  gw.addRoute({ host: 'admin.example.com', path: '/v1/users', pathType: PathType.EXACT, backend: s.api });
   gw.addRoute({ host: 'admin.example.com', path: '/v1', backend: s.api });
   gw.addRoute({ host: '*.example.com', backend: s.frontend });
   const objects = objectsOf(s);
@@ -182,7 +182,7 @@ describe('typed features on ingress-nginx', () => {
     const s = shop();
     const gw = gateway(s);
     gw.addRoute({ host: 'app.example.com', path: '/api', backend: s.api, rewriteTarget: '/' });
-    gw.addRoute({ host: 'app.example.com', path: '/v1', pathType: 'Exact', backend: s.api, rewriteTarget: '/' });
+    gw.addRoute({ host: 'app.example.com', path: '/v1', pathType: PathType.EXACT, backend: s.api, rewriteTarget: '/' });
     gw.addRoute({ host: 'app.example.com', path: '/', backend: s.frontend, rewriteTarget: '/' });
     const ingress = theIngress(objectsOf(s));
     expect(ownAnnotations(ingress)).toEqual({

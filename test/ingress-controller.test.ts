@@ -4,7 +4,7 @@
  * feature a controller cannot express is an error naming the controller and the feature.
  */
 import { Size } from 'cdk8s';
-import { IngressController, Tls } from '../lib';
+import { AlbScheme, IngressController, Tls } from '../lib';
 import { gateway, ingressPaths, objectsOf, ownAnnotations, shop, theIngress } from './api-gateway.fixtures';
 
 const TRAEFIK = 'traefik.ingress.kubernetes.io/';
@@ -74,7 +74,7 @@ describe('IngressController.traefik()', () => {
 });
 
 describe('IngressController.awsAlb()', () => {
-  const alb = (extra = {}) => IngressController.awsAlb({ scheme: 'internet-facing', vpcCidrs: ['10.0.0.0/24', '10.0.1.0/24'], ...extra });
+  const alb = (extra = {}) => IngressController.awsAlb({ scheme: AlbScheme.INTERNET_FACING, vpcCidrs: ['10.0.0.0/24', '10.0.1.0/24'], ...extra });
 
   test('ACM TLS: scheme, target type ip, both listeners, ssl-redirect to 443, certificate ARN', () => {
     const s = shop();

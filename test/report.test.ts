@@ -8,7 +8,7 @@ import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, GatewayApi, IngressController, NetworkModel, networkReportPaths, Peer, Port,
+  ApiGateway, RoutingApi, IngressController, NetworkModel, networkReportPaths, Peer, Port,
   report as reporting, Tls, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { buildApp } from '../apps/main';
@@ -286,7 +286,7 @@ describe('report details', () => {
     const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 8080 });
     const gw = new ApiGateway(chart, 'gateway', {
       namespace: prod, controller: IngressController.nginx(), tls: Tls.certManager({ clusterIssuer: 'le' }),
-      api: GatewayApi.httpRoute({ gateway: { name: 'public', namespace: 'gateways' }, createGateway: { gatewayClassName: 'nginx' } }),
+      api: RoutingApi.httpRoute({ gateway: { name: 'public', namespace: 'gateways' }, createGateway: { gatewayClassName: 'nginx' } }),
     });
     gw.addRoute({ host: 'shop.example.com', backend: web });
     synth(app);

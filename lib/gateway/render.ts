@@ -1,7 +1,7 @@
-import type { IngressRewrite } from './ingress-controller';
+import type { IngressRewrite } from './controllers/controller';
 import type { BoundTls } from './tls';
 import type { ResolvedBackend } from './backend';
-import type { PathType } from './rules';
+import { PathType } from './rules';
 
 /**
  * Pure rendering of a gateway's routes into Ingress and Gateway API specs. Everything with no
@@ -20,7 +20,7 @@ export interface Route {
   readonly field: string;
 }
 
-const TYPE_ORDER: Record<PathType, number> = { Exact: 0, Prefix: 1, ImplementationSpecific: 2 };
+const TYPE_ORDER: Record<PathType, number> = { [PathType.EXACT]: 0, [PathType.PREFIX]: 1, [PathType.IMPLEMENTATION_SPECIFIC]: 2 };
 
 /** Most specific first: longest path, then Exact before Prefix, then by text. @internal */
 export function compareRoutes(a: Route, b: Route): number {
@@ -91,12 +91,12 @@ export function httpRouteRules(routes: readonly Route[], routeNamespace: string)
     const b = rs[0].backend;
     const rewrite = rs[0].rewriteTarget;
     return {
-      matches: rs.map((r) => ({ path: { type: r.pathType === 'Exact' ? 'Exact' : 'PathPrefix', value: r.path } })),
+      matches: rs.map((r) => ({ path: { type: r.pathType === PathType.EXACT ? 'Exact' : 'PathPrefix', value: r.path } })),
       ...(rewrite !== undefined ? {
         filters: [{
           type: 'URLRewrite',
           urlRewrite: {
-            path: rs[0].pathType === 'Exact'
+            path: rs[0].pathType === PathType.EXACT
               ? { type: 'ReplaceFullPath', replaceFullPath: rewrite }
               : { type: 'ReplacePrefixMatch', replacePrefixMatch: rewrite },
           },

@@ -7,11 +7,18 @@ import { dns1123Subdomain, parseIp, yamlSafeText } from '../util/validation';
  * CORS values and annotation keys. Pure functions, like the rules in `validation.ts`.
  */
 
-/** How a route's path is matched. */
-export type PathType = 'Prefix' | 'Exact' | 'ImplementationSpecific';
+/** How a route's path is matched (the Ingress `pathType`). */
+export enum PathType {
+  /** Element-wise prefix on "/": `/api` matches `/api` and `/api/x`, not `/apix`. */
+  PREFIX = 'Prefix',
+  /** The whole path, case-sensitively. */
+  EXACT = 'Exact',
+  /** The controller's own syntax, e.g. a regex (Ingress output only). */
+  IMPLEMENTATION_SPECIFIC = 'ImplementationSpecific',
+}
 
-/** Every path type, for validation. */
-export const PATH_TYPES: readonly PathType[] = ['Prefix', 'Exact', 'ImplementationSpecific'];
+/** Every path type, for validation. @internal */
+export const PATH_TYPES: readonly PathType[] = [PathType.PREFIX, PathType.EXACT, PathType.IMPLEMENTATION_SPECIFIC];
 
 /**
  * An Ingress host: a lowercase DNS name, not an IP and without a port; a wildcard only as one
@@ -42,7 +49,7 @@ export function ingressPath(pathType: PathType): Rule<string> {
     if (/\s/.test(v)) return 'must not contain whitespace';
     const unsafe = yamlSafeText(v);
     if (unsafe) return unsafe;
-    if (pathType === 'ImplementationSpecific') return undefined;
+    if (pathType === PathType.IMPLEMENTATION_SPECIFIC) return undefined;
     for (const bad of ['//', '/./', '/../']) {
       if (v.includes(bad)) return `must not contain "${bad}" (${pathType} paths are normalized)`;
     }
@@ -97,5 +104,5 @@ export function isSnippetAnnotation(key: string): boolean {
 
 /** The comparison key of a path: Prefix paths match element-wise, so `/api` and `/api/` are one path. */
 export function pathKey(path: string, pathType: PathType): string {
-  return pathType === 'Prefix' && path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return pathType === PathType.PREFIX && path.length > 1 ? path.replace(/\/+$/, '') : path;
 }

@@ -19,8 +19,8 @@ import * as kplus from 'cdk8s-plus-27';
 import type { ApiGatewayProps, ArgoCdApplicationProps, PodSecurityLevel, RouteOptions, WebAppProps } from '../../lib';
 import {
   ApiGateway, ArgoCdApplication, ArgoCdApplicationSet, Backend, ClusterGenerator,
-  ExternalService, ExternalTrafficPolicy, GatewayApi, IngressController, NetworkModel, Peer, Port,
-  ServiceType, Tls, WebApp, ZeroTrustNamespace,
+  ExternalService, ExternalTrafficPolicy, RoutingApi, IngressController, NetworkModel, Peer, Port,
+  ServiceType, Tls, WebApp, ZeroTrustNamespace, PathType, AlbScheme,
 } from '../../lib';
 import { readOutput, testApp } from '../util';
 
@@ -60,7 +60,7 @@ function gateway(c: Ctx, props: Partial<ApiGatewayProps> = {}, routes: Partial<R
 }
 const route = (r: Partial<RouteOptions>, props: Partial<ApiGatewayProps> = {}) => (c: Ctx) => { gateway(c, props, [r]); };
 const gw = (props: Partial<ApiGatewayProps>) => (c: Ctx) => { gateway(c, props); };
-const httpRoute = (props: Partial<ApiGatewayProps> = {}) => ({ api: GatewayApi.httpRoute({ gateway: { name: 'shared' } }), ...props });
+const httpRoute = (props: Partial<ApiGatewayProps> = {}) => ({ api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }), ...props });
 
 const REPO = 'https://github.com/acme/platform.git';
 /** Argo CD objects live in a chart of their own, `argocd`. */
@@ -189,12 +189,12 @@ const cases: Case[] = [
   { name: 'host over 253 characters', build: route({ host: `${'a'.repeat(60)}.`.repeat(4) + 'example.com' }), path: 'test/gw', field: 'routes[0] host', value: q(`${'a'.repeat(60)}.`.repeat(4) + 'example.com'), rule: 'at most 253 characters' },
   { name: 'path without a leading "/"', build: route({ path: 'api' }), path: 'test/gw', field: 'routes[0] path', value: '"api"', rule: 'must start with "/"' },
   { name: 'path with "/../"', build: route({ path: '/api/../admin' }), path: 'test/gw', field: 'routes[0] path', value: '"/api/../admin"', rule: 'must not contain "/../"' },
-  { name: 'path with "//"', build: route({ path: '/api//v1', pathType: 'Exact' }), path: 'test/gw', field: 'routes[0] path', value: '"/api//v1"', rule: 'must not contain "//"' },
+  { name: 'path with "//"', build: route({ path: '/api//v1', pathType: PathType.EXACT }), path: 'test/gw', field: 'routes[0] path', value: '"/api//v1"', rule: 'must not contain "//"' },
   { name: 'path with an encoded slash', build: route({ path: '/a%2Fb' }), path: 'test/gw', field: 'routes[0] path', value: '"/a%2Fb"', rule: 'encoded slash' },
   { name: 'path with a tab', build: route({ path: '/api\tv1' }), path: 'test/gw', field: 'routes[0] path', value: '"/api\\tv1"', rule: 'must not contain whitespace' },
   { name: 'path with a dot on ingress-nginx', build: route({ path: '/api.v1' }), path: 'test/gw', field: 'routes[0] path', value: '"/api.v1"', rule: 'strict path validation' },
   { name: 'a Traefik Prefix path with a C1 control', build: route({ path: '/caf\u0080' }, { controller: IngressController.traefik() }), path: 'test/gw', field: 'routes[0] path', value: '"/caf\\u0080"', rule: 'must not contain U+0080' },
-  { name: 'unknown pathType', build: route({ pathType: 'Regex' as 'Prefix' }), path: 'test/gw', field: 'routes[0] pathType', value: '"Regex"', rule: 'must be one of "Prefix", "Exact", "ImplementationSpecific"' },
+  { name: 'unknown pathType', build: route({ pathType: 'Regex' as PathType }), path: 'test/gw', field: 'routes[0] pathType', value: '"Regex"', rule: 'must be one of "Prefix", "Exact", "ImplementationSpecific"' },
   { name: 'the same host and path twice', build: (c) => { gateway(c, {}, [{ path: '/api' }, { path: '/api', backend: c.web }]); }, path: 'test/gw', field: 'routes[1] path', value: '"/api"', rule: 'duplicates the route routes[0]' },
   { name: 'a Prefix path and the same path with "/"', build: (c) => { gateway(c, {}, [{ path: '/api' }, { path: '/api/', backend: c.web }]); }, path: 'test/gw', field: 'routes[1] path', value: '"/api/"', rule: 'duplicates the route routes[0]' },
   { name: 'the same route through addRoute', build: (c) => gateway(c).addRoute({ host: 'app.example.com', backend: c.web }), path: 'test/gw', field: 'addRoute path', value: '"/"', rule: 'duplicates the route routes[0]' },
@@ -206,7 +206,7 @@ const cases: Case[] = [
   { name: 'rewriteTarget on Traefik', build: route({ path: '/api', rewriteTarget: '/' }, { controller: IngressController.traefik() }), path: 'test/gw', field: 'rewriteTarget', value: '"/"', rule: 'cannot express rewriteTarget' },
   { name: 'two rewriteTargets on one ingress-nginx Ingress', build: (c) => { gateway(c, {}, [{ path: '/api', rewriteTarget: '/' }, { path: '/v2', rewriteTarget: '/v2/', backend: c.web }]); }, path: 'test/gw', field: 'routes[1] rewriteTarget', value: '"/v2/"', rule: 'every route of this gateway the same rewriteTarget' },
   { name: 'rewrite of the root prefix to a target without "/"', build: route({ path: '/', rewriteTarget: '/v1' }), path: 'test/gw', field: 'routes[0] rewriteTarget', value: '"/v1"', rule: 'cannot replace the root prefix' },
-  { name: 'rewrite of an ImplementationSpecific path', build: route({ path: '/api/(.*)', pathType: 'ImplementationSpecific', rewriteTarget: '/' }), path: 'test/gw', field: 'routes[0] rewriteTarget', value: '"/"', rule: 'needs a Prefix or Exact path' },
+  { name: 'rewrite of an ImplementationSpecific path', build: route({ path: '/api/(.*)', pathType: PathType.IMPLEMENTATION_SPECIFIC, rewriteTarget: '/' }), path: 'test/gw', field: 'routes[0] rewriteTarget', value: '"/"', rule: 'needs a Prefix or Exact path' },
   {
     name: 'an Ingress backend in another namespace',
     build: (c) => { const pay = new ZeroTrustNamespace(c.chart, 'payments'); route({ backend: new WebApp(c.chart, 'ledger', { namespace: pay, image: 'a:1', containerPort: 9000 }) })(c); },
@@ -254,7 +254,7 @@ const cases: Case[] = [
   { name: 'custom controller from every address', build: gw({ controller: IngressController.custom({ name: 'lb', className: 'lb', cidrs: ['0.0.0.0/0'] }) }), path: 'test/gw', field: 'controller cidrs[0]', value: '"0.0.0.0/0"', rule: 'not every address' },
   { name: 'custom controller without a className for an Ingress', build: gw({ controller: IngressController.custom({ name: 'haproxy', pods: { namespace: 'haproxy', labels: { app: 'haproxy' } } }) }), path: 'test/gw', field: 'controller className', value: 'undefined', rule: 'needs a className for Ingress output' },
   { name: 'AWS ALB without VPC CIDRs', build: gw({ controller: IngressController.awsAlb({ vpcCidrs: [] }), tls: Tls.acm() }), path: 'test/gw', field: 'controller vpcCidrs', value: '[]', rule: 'must list the CIDRs' },
-  { name: 'AWS ALB scheme "public"', build: gw({ controller: IngressController.awsAlb({ vpcCidrs: ['10.0.0.0/16'], scheme: 'public' as 'internal' }), tls: Tls.acm() }), path: 'test/gw', field: 'controller scheme', value: '"public"', rule: '"internal" or "internet-facing"' },
+  { name: 'AWS ALB scheme "public"', build: gw({ controller: IngressController.awsAlb({ vpcCidrs: ['10.0.0.0/16'], scheme: 'public' as AlbScheme }), tls: Tls.acm() }), path: 'test/gw', field: 'controller scheme', value: '"public"', rule: '"internal" or "internet-facing"' },
 
   // ApiGateway: features and annotations ------------------------------------------------------
   { name: 'annotation key with a space', build: gw({ annotations: { 'nginx.ingress.kubernetes.io/proxy body': '1m' } }), path: 'test/gw', field: 'annotations key', value: '"nginx.ingress.kubernetes.io/proxy body"', rule: 'label key' },
@@ -284,14 +284,14 @@ const cases: Case[] = [
   { name: 'typed features on a custom controller', build: gw({ controller: IngressController.custom({ name: 'haproxy', className: 'haproxy', cidrs: ['10.0.0.0/16'] }), rateLimit: { requestsPerSecond: 10 } }), path: 'test/gw', field: 'rateLimit', value: '{"requestsPerSecond":10}', rule: 'custom controller haproxy cannot express rateLimit' },
 
   // ApiGateway: Gateway API output ------------------------------------------------------------
-  { name: 'an ImplementationSpecific path on an HTTPRoute', build: route({ path: '/api', pathType: 'ImplementationSpecific' }, httpRoute()), path: 'test/gw', field: 'routes[0] pathType', value: '"ImplementationSpecific"', rule: 'no portable Gateway API match' },
+  { name: 'an ImplementationSpecific path on an HTTPRoute', build: route({ path: '/api', pathType: PathType.IMPLEMENTATION_SPECIFIC }, httpRoute()), path: 'test/gw', field: 'routes[0] pathType', value: '"ImplementationSpecific"', rule: 'no portable Gateway API match' },
   { name: 'a named backend port on an HTTPRoute', build: route({ backend: Backend.service('ledger', 'http') }, httpRoute()), path: 'test/gw', field: 'routes[0] backend port', value: '"http"', rule: 'must be a number' },
   { name: 'ACM on an HTTPRoute', build: gw(httpRoute({ tls: Tls.acm() })), path: 'test/gw', field: 'tls', value: '"Tls.acm()"', rule: 'a Gateway terminates TLS with certificateRefs' },
   { name: 'cert-manager for a Gateway the gateway does not create', build: gw(httpRoute({ tls: Tls.certManager({ clusterIssuer: 'le' }) })), path: 'test/gw', field: 'tls', value: '"Tls.certManager()"', rule: 'set createGateway' },
   { name: 'a typed feature on an HTTPRoute', build: gw(httpRoute({ sourceAllowlist: ['10.0.0.0/8'] })), path: 'test/gw', field: 'sourceAllowlist', value: '["10.0.0.0/8"]', rule: 'Gateway API output (HTTPRoute) cannot express sourceAllowlist' },
-  { name: 'sectionName with createGateway', build: gw({ api: GatewayApi.httpRoute({ gateway: { name: 'shared', sectionName: 'https' }, createGateway: { gatewayClassName: 'eg' } }) }), path: 'test/gw', field: 'api gateway.sectionName', value: '"https"', rule: 'must not be set with createGateway' },
-  { name: 'Gateway name uppercase', build: gw({ api: GatewayApi.httpRoute({ gateway: { name: 'Shared' } }) }), path: 'test/gw', field: 'api gateway.name', value: '"Shared"', rule: 'DNS-1123 subdomain' },
-  { name: 'the HTTPS and HTTP listeners are one', build: gw({ api: GatewayApi.httpRoute({ gateway: { name: 'shared', sectionName: 'web', httpSectionName: 'web' } }) }), path: 'test/gw', field: 'api gateway.sectionName', value: '"web"', rule: 'must differ from httpSectionName' },
+  { name: 'sectionName with createGateway', build: gw({ api: RoutingApi.httpRoute({ gateway: { name: 'shared', sectionName: 'https' }, createGateway: { gatewayClassName: 'eg' } }) }), path: 'test/gw', field: 'api gateway.sectionName', value: '"https"', rule: 'must not be set with createGateway' },
+  { name: 'Gateway name uppercase', build: gw({ api: RoutingApi.httpRoute({ gateway: { name: 'Shared' } }) }), path: 'test/gw', field: 'api gateway.name', value: '"Shared"', rule: 'DNS-1123 subdomain' },
+  { name: 'the HTTPS and HTTP listeners are one', build: gw({ api: RoutingApi.httpRoute({ gateway: { name: 'shared', sectionName: 'web', httpSectionName: 'web' } }) }), path: 'test/gw', field: 'api gateway.sectionName', value: '"web"', rule: 'must differ from httpSectionName' },
   { name: 'two hosts with one HTTPRoute name', build: (c) => { gateway(c, httpRoute(), [{ host: '*.example.com' }, { host: 'wildcard.example.com' }]); }, path: 'test/gw', field: 'routes[1] host', value: '"wildcard.example.com"', rule: 'gives the HTTPRoute name "gw-wildcard.example.com"' },
   {
     name: 'seventeen rewritten routes on one host',

@@ -21,7 +21,7 @@ import { Chart } from 'cdk8s';
 import fc from 'fast-check';
 import type { ExternalTrafficPolicy } from '../../lib';
 import {
-  ApiGateway, GatewayApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace,
+  ApiGateway, RoutingApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace, PathType,
 } from '../../lib';
 import type { PodGroup } from '../../lib/evaluator';
 import { testApp } from '../util';
@@ -102,7 +102,7 @@ export interface EgressData {
 export interface RouteData {
   readonly host: string;
   readonly path: string;
-  readonly pathType: 'Prefix' | 'Exact';
+  readonly pathType: PathType;
   /** Index into `apps`. */
   readonly backend: number;
   readonly rewriteTarget?: string;
@@ -241,7 +241,7 @@ const pathArb = fc.oneof(
 const routeArb = fc.record({
   host: hostArb,
   path: pathArb,
-  pathType: fc.constantFrom<'Prefix' | 'Exact'>('Prefix', 'Exact'),
+  pathType: fc.constantFrom(PathType.PREFIX, PathType.EXACT),
   backend: fc.nat(),
   rewrite: fc.constantFrom(undefined, '/', '/v1/'),
 });
@@ -326,7 +326,7 @@ function normalize(raw: {
   cidrs: CidrData[];
   egress: EgressData[];
   gateways: (Omit<GatewayData,
-    'name' | 'routes'> & { routes: { host: string; path: string; pathType: 'Prefix' | 'Exact'; backend: number; rewrite?: string }[] })[];
+    'name' | 'routes'> & { routes: { host: string; path: string; pathType: PathType; backend: number; rewrite?: string }[] })[];
 }): Program {
   const namespaces = raw.namespaces;
   const seenApps = new Set<string>();
@@ -484,7 +484,7 @@ const SERVICE_TYPES: Record<ServiceTypeData, ServiceType> = {
  * construct creation order, and construct ids and paths follow the program, so reordering
  * creations legitimately reorders the documents of a file.
  *
- * Known gap, kept out of the shuffle: the routes of a Gateway API gateway (`GatewayApi.httpRoute`)
+ * Known gap, kept out of the shuffle: the routes of a Gateway API gateway (`RoutingApi.httpRoute`)
  * keep their relative order (they are still interleaved at random with everything else). Such a
  * gateway creates an HTTPRoute object when a host gets its first route, and a ReferenceGrant when a
  * namespace gets its first backend, so the order of those documents in the file follows the order
@@ -520,7 +520,7 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
     controller: controllerOf(g.controller),
     tls: tlsOf(g),
     ...(g.api === 'ingress' ? {} : {
-      api: GatewayApi.httpRoute({
+      api: RoutingApi.httpRoute({
         gateway: { name: `${g.name}-gateway` },
         ...(g.api === 'httpRoute+gateway' ? { createGateway: { gatewayClassName: 'eg' } } : {}),
       }),

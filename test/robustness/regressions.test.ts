@@ -3,7 +3,7 @@
  */
 import { Chart } from 'cdk8s';
 import type { RouteOptions } from '../../lib';
-import { ApiGateway, GatewayApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
+import { ApiGateway, RoutingApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
 import { find, synth, testApp } from '../util';
 
 describe('regressions', () => {
@@ -35,7 +35,7 @@ describe('regressions', () => {
     const host = `${'customer-self-service-portal-for-the-european-region'}.example.com`;
     new ApiGateway(chart, 'storefront', {
       namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('storefront-cert'),
-      api: GatewayApi.httpRoute({ gateway: { name: 'shared' } }),
+      api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }),
       routes: [{ host, backend: web }],
     });
     const { objects } = synth(app);
@@ -55,7 +55,7 @@ describe('regressions', () => {
     const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(50)}.com`;
     const gw = new ApiGateway(chart, 'storefront', {
       namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('storefront-cert'),
-      api: GatewayApi.httpRoute({ gateway: { name: 'shared' } }),
+      api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }),
     });
     expect(() => gw.addRoute({ host, backend: web })).toThrow(
       `shop/storefront: addRoute host "${host}" is invalid: gives the HTTPRoute name "storefront-${host}", which must be at most 253 characters (a Kubernetes object name), got ${`storefront-${host}`.length}`);
@@ -179,7 +179,7 @@ describe('regressions: two objects with one name', () => {
     const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 3000 });
     const gw = new ApiGateway(chart, 'gw', {
       namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('gw-cert'),
-      api: GatewayApi.httpRoute({ gateway: { name: 'gw' }, createGateway: { gatewayClassName: 'eg' } }),
+      api: RoutingApi.httpRoute({ gateway: { name: 'gw' }, createGateway: { gatewayClassName: 'eg' } }),
     });
     gw.addRoute({ host: first, backend: web });
     expect(() => gw.addRoute({ host: second, backend: web })).toThrow(

@@ -21,7 +21,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
-import { ApiGateway, GatewayApi, IngressController, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
+import { ApiGateway, RoutingApi, IngressController, Tls, WebApp, ZeroTrustNamespace } from '../../lib';
 import { readOutput, testApp } from '../util';
 
 /** Strings a YAML parser may read as something else, or that need quoting or escaping. */
@@ -127,7 +127,7 @@ describe.each(READERS)('read back by %s: the strings the program gave', (version
   });
   new ApiGateway(chart, 'routes', {
     namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('routes-cert'), annotations,
-    api: GatewayApi.httpRoute({ gateway: { name: 'shared' } }),
+    api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }),
     routes: [{ host: 'api.example.com', backend: api }],
   });
   app.synth();

@@ -1,0 +1,105 @@
+import { IConstruct } from 'constructs';
+import { Endpoint, ipBlockEndpoint } from '../../model/flows/endpoint';
+import { check, dns1123Label, dns1123Subdomain, intInRange, invalid } from '../../util/validation';
+import { GatewayFeatures, unsupported } from '../features';
+import { BoundTls } from '../tls';
+import { BoundController, validateCidrs } from './controller';
+
+/** Whether an AWS ALB is reachable from the internet (`alb.ingress.kubernetes.io/scheme`). */
+export enum AlbScheme {
+  /** Reachable from the internet: public subnets, public addresses. */
+  INTERNET_FACING = 'internet-facing',
+  /** Reachable only from inside the VPC (the AWS Load Balancer Controller's default). */
+  INTERNAL = 'internal',
+}
+
+/** Options of `IngressController.awsAlb()`. */
+export interface AwsAlbControllerOptions {
+  /**
+   * The CIDRs the ALB sends from: with target type `ip` the ALB reaches the pods directly from
+   * its own addresses in the VPC, so the backends' NetworkPolicies allow these blocks. Prefer the
+   * ALB's subnet CIDRs to the whole VPC CIDR: with the AWS VPC CNI pods have VPC addresses too,
+   * and a VPC-wide ipBlock may let every pod in.
+   */
+  readonly vpcCidrs: string[];
+  /**
+   * Whether the ALB is reachable from the internet.
+   * @default AlbScheme.INTERNAL (the AWS Load Balancer Controller's default)
+   */
+  readonly scheme?: AlbScheme;
+  /**
+   * The IngressClass name.
+   * @default 'alb'
+   */
+  readonly className?: string;
+  /**
+   * A readable name for the load balancer in policy names and errors.
+   * @default 'aws-alb'
+   */
+  readonly name?: string;
+}
+
+const ALB = 'alb.ingress.kubernetes.io/';
+
+/**
+ * The AWS Load Balancer Controller (an ALB per Ingress, target type `ip`), bound to one gateway:
+ * the allow is an ipBlock of the ALB's CIDRs, TLS is ACM, and the features an ALB has are
+ * annotations. @internal
+ */
+export class AwsAlbController implements BoundController {
+  public static bind(scope: IConstruct, field: string, options: AwsAlbControllerOptions): AwsAlbController {
+    const o = options ?? ({} as AwsAlbControllerOptions);
+    const name = check(scope, `${field} name`, o.name ?? 'aws-alb', dns1123Label);
+    const className = check(scope, `${field} className`, o.className ?? 'alb', dns1123Subdomain);
+    const scheme = o.scheme ?? AlbScheme.INTERNAL;
+    if (scheme !== AlbScheme.INTERNAL && scheme !== AlbScheme.INTERNET_FACING) {
+      throw invalid(scope, `${field} scheme`, scheme, 'must be "internal" or "internet-facing"');
+    }
+    const blocks = validateCidrs(scope, `${field} vpcCidrs`, o.vpcCidrs);
+    return new AwsAlbController(name, className, scheme, ipBlockEndpoint(name, blocks.map((c) => ({ cidr: c }))));
+  }
+
+  public readonly rewriteRefusal = 'an ALB forwards the path unchanged; rewrite in the backend or use another controller';
+  private readonly who: string;
+
+  private constructor(public readonly name: string, public readonly className: string, private readonly scheme: AlbScheme,
+    public readonly source: Endpoint) {
+    this.who = `controller ${name} (AWS Load Balancer Controller)`;
+  }
+
+  public tlsAnnotations(scope: IConstruct, field: string, tls: BoundTls): Record<string, string> {
+    const base = { [`${ALB}scheme`]: this.scheme, [`${ALB}target-type`]: 'ip' };
+    if (tls.mode === 'secret' || tls.mode === 'cert-manager') {
+      throw invalid(scope, field, tls.mode === 'secret' ? `Tls.secret(${JSON.stringify(tls.secretName)})` : 'Tls.certManager()',
+        `${this.who} terminates TLS with ACM certificates and ignores Kubernetes TLS Secrets; use Tls.acm()`);
+    }
+    if (tls.mode === 'none') return { ...base, [`${ALB}listen-ports`]: '[{"HTTP": 80}]' };
+    return {
+      ...base,
+      [`${ALB}listen-ports`]: '[{"HTTP": 80}, {"HTTPS": 443}]',
+      [`${ALB}ssl-redirect`]: '443',
+      ...(tls.certificateArns?.length ? { [`${ALB}certificate-arn`]: tls.certificateArns.join(',') } : {}),
+    };
+  }
+
+  public featureAnnotations(s: IConstruct, f: GatewayFeatures): Record<string, string> {
+    const who = this.who;
+    const a: Record<string, string> = {};
+    if (f.maxRequestBodySize) throw unsupported(s, 'maxRequestBodySize', f.maxRequestBodySize, who, 'an ALB has no request body size limit setting');
+    if (f.cors) throw unsupported(s, 'cors', f.cors, who, 'an ALB does not answer CORS; let the backend send the headers');
+    if (f.rateLimit) throw unsupported(s, 'rateLimit', f.rateLimit, who, 'an ALB has no rate limit; use AWS WAF (alb.ingress.kubernetes.io/wafv2-acl-arn)');
+    if (f.timeouts) {
+      const t = f.timeouts;
+      if (t.connectSeconds !== undefined) throw unsupported(s, 'timeouts', t, who, 'an ALB has no connect timeout setting, only an idle timeout (readSeconds/sendSeconds)');
+      if (t.readSeconds !== undefined && t.sendSeconds !== undefined && t.readSeconds !== t.sendSeconds) {
+        throw unsupported(s, 'timeouts', t, who, 'an ALB has one idle timeout for both directions; give readSeconds and sendSeconds the same value');
+      }
+      const idle = check(s, 'timeouts.readSeconds', (t.readSeconds ?? t.sendSeconds)!, intInRange(1, 4000, 'an ALB idle timeout in seconds'));
+      a[`${ALB}load-balancer-attributes`] = `idle_timeout.timeout_seconds=${idle}`;
+    }
+    if (f.sourceAllowlist) a[`${ALB}inbound-cidrs`] = [...f.sourceAllowlist].sort().join(',');
+    return a;
+  }
+
+  public checkPath(): void { /* ALB path patterns accept what the API server accepts; `*` and `?` only as ImplementationSpecific. */ }
+}
