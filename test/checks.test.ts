@@ -10,7 +10,7 @@ import {
   ApiGateway, checks, EXTERNAL_BACKENDS_ANNOTATION, IngressController, NetworkModel, Peer, Port, ServiceType,
   SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp, ZeroTrustNamespace,
 } from '../lib';
-import { tlsHostCovers } from '../lib/checks/rules/ingress-host-match-tls';
+import { tlsHostCovers } from '../lib/checks/routes';
 import { synth, testApp } from './util';
 
 interface Shop {

@@ -4,10 +4,9 @@
  */
 import { NetworkPolicyEvaluator } from '../evaluator';
 import { LabelIndex } from '../evaluator/label-index';
-import type { Selector } from '../evaluator/selector';
-import { parseSelector } from '../evaluator/selector';
-import type { ManifestObject, PodTemplate } from './objects';
-import { namespaceOf, podTemplate } from './objects';
+import { parseSelector, Selector } from '../evaluator/selector';
+import { ManifestObject, namespaceOf, podTemplate, PodTemplate } from './objects';
+import { RouteRule, routeRules } from './routes';
 
 /** The input of the checks. */
 export interface CheckInput {
@@ -37,6 +36,7 @@ export class CheckContext {
   private templateList?: PodTemplate[];
   private serviceIndex?: Map<string, ManifestObject>;
   private policyEvaluator?: NetworkPolicyEvaluator;
+  private routeList?: RouteRule[];
 
   public constructor(input: CheckInput) {
     this.objects = input.objects;
@@ -53,6 +53,12 @@ export class CheckContext {
   /** Every object of a kind (of any API group). */
   public ofKind(kind: string): readonly ManifestObject[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  /** Every rule of the app's Ingresses and HTTPRoutes, normalised (see `routes.ts`). */
+  public get routes(): readonly RouteRule[] {
+    if (!this.routeList) this.routeList = routeRules(this.ofKind('Ingress'), this.ofKind('HTTPRoute'));
+    return this.routeList;
   }
 
   /** Every pod template of the app's workloads. */

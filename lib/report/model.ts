@@ -3,14 +3,12 @@
  * verification computed, never from what constructs meant. Deterministic: every list is sorted,
  * nothing depends on time, paths on disk or declaration order.
  */
-import type { ReachabilityEdge } from '../evaluator';
-import type { CheckContext } from '../checks/context';
-import type { Finding } from '../checks/finding';
-import type { ManifestObject } from '../checks/objects';
-import { annotation, compare, namespaceOf } from '../checks/objects';
-import { tlsHostCovers } from '../checks/rules/ingress-host-match-tls';
-import type { NetworkView } from '../checks/verify';
-import { formatPorts, pairKey } from '../checks/verify';
+import { ReachabilityEdge } from '../evaluator';
+import { CheckContext } from '../checks/context';
+import { Finding } from '../checks/finding';
+import { compare, ManifestObject, namespaceOf } from '../checks/objects';
+import { RouteBackend, tlsHostCovers } from '../checks/routes';
+import { formatPorts, NetworkView, pairKey } from '../checks/verify';
 
 /** Version of the JSON layout; bumped on incompatible changes. */
 export const REPORT_VERSION = 1;
@@ -226,46 +224,39 @@ function reportService(s: ManifestObject, context: CheckContext, view: NetworkVi
 
 function reportEntryPoints(context: CheckContext, view: NetworkView): ReportEntryPoint[] {
   const out: ReportEntryPoint[] = [];
-  const targetsOf = (ns: string, service: string): string[] => {
-    const svc = context.service(ns, service);
-    return svc ? selectedBy(context, view, ns, svc.json?.spec?.selector) : [];
+  const targetsOf = (b: RouteBackend): string[] => {
+    const svc = b.kind === 'Service' ? context.service(b.namespace, String(b.name)) : undefined;
+    return svc ? selectedBy(context, view, b.namespace, svc.json?.spec?.selector) : [];
   };
-  for (const ing of context.ofKind('Ingress')) {
-    const ns = namespaceOf(ing);
-    const spec = ing.json?.spec ?? {};
-    const gateway = `class ${spec.ingressClassName ?? annotation(ing, 'kubernetes.io/ingress.class') ?? '(default)'}`;
-    const tls: any[] = spec.tls ?? [];
-    const tlsFor = (host: string) => {
-      const entry = tls.find((t) => (t?.hosts ?? []).some((h: string) => h === host || (host !== '*' && tlsHostCovers(h, host))))
-        ?? (host === '*' ? tls.find((t) => !(t?.hosts ?? []).length) : undefined);
-      return entry ? { tls: 'on' as const, ...(entry.secretName ? { tlsSecret: String(entry.secretName) } : {}) } : { tls: 'off' as const };
-    };
-    const base = { namespace: ns, via: `Ingress/${ing.json?.metadata?.name}`, path: ing.path, gateway };
-    const backendText = (b: any) => (b?.service
-      ? `${b.service.name}:${b.service.port?.number ?? b.service.port?.name}` : `${b?.resource?.kind ?? 'resource'}/${b?.resource?.name ?? '?'}`);
-    if (spec.defaultBackend) {
-      out.push({ ...base, host: '*', match: '(default backend)', backend: backendText(spec.defaultBackend),
-        targets: spec.defaultBackend.service ? targetsOf(ns, spec.defaultBackend.service.name) : [], ...tlsFor('*') });
-    }
-    for (const rule of spec.rules ?? []) {
-      const host = rule?.host || '*';
-      for (const p of rule?.http?.paths ?? []) {
-        out.push({ ...base, host, match: `${p?.path ?? ''} (${p?.pathType ?? 'ImplementationSpecific'})`, backend: backendText(p?.backend),
-          targets: p?.backend?.service ? targetsOf(ns, p.backend.service.name) : [], ...tlsFor(host) });
-      }
-    }
-  }
   const gateways = new Map(context.ofKind('Gateway').map((g) => [`${namespaceOf(g)}/${g.json?.metadata?.name}`, g]));
-  for (const route of context.ofKind('HTTPRoute')) {
-    const ns = namespaceOf(route);
-    const spec = route.json?.spec ?? {};
-    const parents: any[] = spec.parentRefs ?? [];
-    const gateway = parents.map((p) => `${p?.namespace ?? ns}/${p?.name}${p?.sectionName ? `#${p.sectionName}` : ''}`).join(', ');
-    const listeners = parents.flatMap((p) => {
-      const gw = gateways.get(`${p?.namespace ?? ns}/${p?.name}`);
+  for (const rule of context.routes) {
+    const ns = rule.namespace;
+    const base = { namespace: ns, via: `${rule.kind}/${rule.object.json?.metadata?.name}`, path: rule.object.path };
+    if (rule.kind === 'Ingress') {
+      const tls: any[] = rule.object.json?.spec?.tls ?? [];
+      const tlsFor = (host: string) => {
+        const entry = tls.find((t) => (t?.hosts ?? []).some((h: string) => h === host || (host !== '*' && tlsHostCovers(h, host))))
+          ?? (host === '*' ? tls.find((t) => !(t?.hosts ?? []).length) : undefined);
+        return entry ? { tls: 'on' as const, ...(entry.secretName ? { tlsSecret: String(entry.secretName) } : {}) } : { tls: 'off' as const };
+      };
+      const host = rule.hosts[0] ?? '*';
+      for (const m of rule.matches) {
+        const b = m.backends[0];
+        out.push({
+          ...base, gateway: `class ${rule.className ?? '(default)'}`, host,
+          match: m.path === undefined ? '(default backend)' : `${m.path} (${m.pathType})`,
+          backend: b.kind === 'Service' ? `${b.name}:${b.port ?? '?'}` : `${b.resourceKind ?? 'resource'}/${b.name ?? '?'}`,
+          targets: targetsOf(b), ...tlsFor(host),
+        });
+      }
+      continue;
+    }
+    const gateway = rule.parents.map((p) => `${p.namespace}/${p.name}${p.sectionName ? `#${p.sectionName}` : ''}`).join(', ');
+    const listeners = rule.parents.flatMap((p) => {
+      const gw = gateways.get(`${p.namespace}/${p.name}`);
       if (!gw) return [undefined];
       const all: any[] = gw.json?.spec?.listeners ?? [];
-      return p?.sectionName ? all.filter((l) => l?.name === p.sectionName) : all;
+      return p.sectionName ? all.filter((l) => l?.name === p.sectionName) : all;
     });
     const tlsState = (): Pick<ReportEntryPoint, 'tls' | 'tlsSecret'> => {
       if (listeners.length === 0 || listeners.some((l) => l === undefined)) return { tls: 'unknown' };
@@ -274,24 +265,14 @@ function reportEntryPoints(context: CheckContext, view: NetworkView): ReportEntr
       const secret = secure[0]?.tls?.certificateRefs?.[0]?.name;
       return { tls: secure.length === listeners.length ? 'on' : 'unknown', ...(secret ? { tlsSecret: String(secret) } : {}) };
     };
-    const hosts: string[] = spec.hostnames?.length ? spec.hostnames.map(String) : ['*'];
-    for (const rule of spec.rules ?? []) {
-      const matches: any[] = rule?.matches?.length ? rule.matches : [{}];
-      const redirect = (rule?.filters ?? []).find((f: any) => f?.type === 'RequestRedirect')?.requestRedirect;
-      const refs: any[] = (rule?.backendRefs ?? []).filter((r: any) => (r?.group ?? '') === '' && (r?.kind ?? 'Service') === 'Service');
-      const backends = redirect
-        ? [{ backend: `redirect ${redirect.scheme ?? ''}${redirect.scheme ? '://' : ''}${redirect.hostname ?? '(same ' +
-          'host)'}${redirect.port ? `:${redirect.port}` : ''}`, targets: [] as string[] }]
-        : refs.map((r) => ({ backend: `${r.namespace && r.namespace !== ns ? `${r.namespace}/` : ''}${r.name}:${r.port ?? '?'}`,
-          targets: targetsOf(String(r.namespace ?? ns), String(r.name)) }));
-      for (const host of hosts) {
-        for (const m of matches) {
-          const match = `${m?.path?.value ?? '/'} (${m?.path?.type ?? 'PathPrefix'})`
-            + `${m?.method ? ` ${m.method}` : ''}${m?.headers?.length ? ' +headers' : ''}`;
-          for (const b of backends) {
-            out.push({ namespace: ns, via: `HTTPRoute/${route.json?.metadata?.name}`, path: route.path, gateway, host, match, ...b, ...tlsState() });
-          }
-        }
+    const r = rule.redirect;
+    const backends = r
+      ? [{ backend: `redirect ${r.scheme ?? ''}${r.scheme ? '://' : ''}${r.hostname ?? '(same host)'}${r.port ? `:${r.port}` : ''}`, targets: [] as string[] }]
+      : rule.backends.map((b) => ({ backend: `${b.namespace !== ns ? `${b.namespace}/` : ''}${b.name}:${b.port ?? '?'}`, targets: targetsOf(b) }));
+    for (const host of rule.hosts.length ? rule.hosts : ['*']) {
+      for (const m of rule.matches) {
+        const match = `${m.path} (${m.pathType})${m.method ? ` ${m.method}` : ''}${m.headers ? ' +headers' : ''}`;
+        for (const b of backends) out.push({ ...base, gateway, host, match, ...b, ...tlsState() });
       }
     }
   }

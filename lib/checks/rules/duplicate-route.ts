@@ -18,56 +18,44 @@ function normalizePrefix(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
 }
 
-function ingressKeys(ctx: CheckContext): RouteKey[] {
+/** One key per host and path of each Ingress rule and each HTTPRoute match on each parent. */
+function routeKeys(ctx: CheckContext): RouteKey[] {
   const out: RouteKey[] = [];
-  for (const ing of ctx.ofKind('Ingress')) {
-    // An nginx canary Ingress repeats the host and path of its main Ingress on purpose.
-    if (annotation(ing, 'nginx.ingress.kubernetes.io/canary') === 'true') continue;
-    const cls = ing.json?.spec?.ingressClassName ?? annotation(ing, 'kubernetes.io/ingress.class') ?? '';
-    (ing.json?.spec?.rules ?? []).forEach((rule: any, r: number) => {
-      const host = rule?.host ?? '';
-      (rule?.http?.paths ?? []).forEach((p: any, i: number) => {
-        const type = p?.pathType ?? 'ImplementationSpecific';
-        const path = type === 'Prefix' ? normalizePrefix(p?.path ?? '/') : (p?.path ?? '');
+  for (const rule of ctx.routes) {
+    if (rule.kind === 'Ingress') {
+      // An nginx canary Ingress repeats the host and path of its main Ingress on purpose.
+      if (annotation(rule.object, 'nginx.ingress.kubernetes.io/canary') === 'true') continue;
+      const cls = rule.className ?? '';
+      const host = rule.hosts[0] ?? '';
+      for (const m of rule.matches) {
+        if (m.path === undefined) continue; // the default backend
+        const path = m.pathType === 'Prefix' ? normalizePrefix(m.path || '/') : m.path;
         out.push({
-          key: `ingress\u0000${cls}\u0000${host}\u0000${type}\u0000${path}`,
-          text: `host ${host || '*'} path ${p?.path ?? ''} (${type}${cls ? `, class ${cls}` : ''})`,
-          object: ing,
-          field: `spec.rules[${r}].http.paths[${i}]`,
+          key: `ingress\u0000${cls}\u0000${host}\u0000${m.pathType}\u0000${path}`,
+          text: `host ${host || '*'} path ${m.path} (${m.pathType}${cls ? `, class ${cls}` : ''})`,
+          object: rule.object,
+          field: m.field,
         });
-      });
-    });
-  }
-  return out;
-}
-
-function httpRouteKeys(ctx: CheckContext): RouteKey[] {
-  const out: RouteKey[] = [];
-  for (const route of ctx.ofKind('HTTPRoute')) {
-    const ns = namespaceOf(route);
-    const parents = (route.json?.spec?.parentRefs ?? []).map((p: any) =>
-      `${p?.namespace ?? ns}/${p?.name}${p?.sectionName ? `#${p.sectionName}` : ''}${p?.port ? `:${p.port}` : ''}`);
-    const hosts: string[] = route.json?.spec?.hostnames?.length ? route.json.spec.hostnames : [''];
-    (route.json?.spec?.rules ?? []).forEach((rule: any, r: number) => {
-      const matches: any[] = rule?.matches?.length ? rule.matches : [{}];
-      matches.forEach((m, i) => {
-        // Header, query and method matches make two rules on the same path distinct.
-        if (m?.headers?.length || m?.queryParams?.length || m?.method) return;
-        const type = m?.path?.type ?? 'PathPrefix';
-        const value = m?.path?.value ?? '/';
-        const path = type === 'PathPrefix' ? normalizePrefix(value) : value;
-        for (const parent of parents) {
-          for (const host of hosts) {
-            out.push({
-              key: `httproute\u0000${parent}\u0000${host}\u0000${type}\u0000${path}`,
-              text: `host ${host || '*'} path ${value} (${type}, parent ${parent})`,
-              object: route,
-              field: `spec.rules[${r}].matches[${i}]`,
-            });
-          }
+      }
+      continue;
+    }
+    const parents = rule.parents.map((p) => `${p.namespace}/${p.name}${p.sectionName ? `#${p.sectionName}` : ''}${p.port ? `:${p.port}` : ''}`);
+    const hosts = rule.hosts.length ? rule.hosts : [''];
+    for (const m of rule.matches) {
+      // Header, query and method matches make two rules on the same path distinct.
+      if (m.headers || m.queryParams || m.method) continue;
+      const path = m.pathType === 'PathPrefix' ? normalizePrefix(m.path!) : m.path!;
+      for (const parent of parents) {
+        for (const host of hosts) {
+          out.push({
+            key: `httproute\u0000${parent}\u0000${host}\u0000${m.pathType}\u0000${path}`,
+            text: `host ${host || '*'} path ${m.path} (${m.pathType}, parent ${parent})`,
+            object: rule.object,
+            field: m.field,
+          });
         }
-      });
-    });
+      }
+    }
   }
   return out;
 }
@@ -82,7 +70,7 @@ export const duplicateRoute: Check = {
   run(ctx) {
     const out: Problem[] = [];
     const byKey = new Map<string, RouteKey[]>();
-    for (const k of [...ingressKeys(ctx), ...httpRouteKeys(ctx)]) {
+    for (const k of routeKeys(ctx)) {
       const list = byKey.get(k.key);
       if (list) list.push(k);
       else byKey.set(k.key, [k]);

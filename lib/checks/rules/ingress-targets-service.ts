@@ -5,7 +5,7 @@ import { problem } from '../finding';
 import type { ManifestObject } from '../objects';
 import { annotation, commaList, EXTERNAL_BACKENDS_ANNOTATION, namespaceOf, refOf } from '../objects';
 
-/** One backend reference of an Ingress or HTTPRoute. */
+/** One Service backend reference of an Ingress or HTTPRoute. */
 export interface BackendRef {
   readonly route: ManifestObject;
   /** Where it is, e.g. `spec.rules[0].http.paths[1].backend.service`. */
@@ -16,33 +16,11 @@ export interface BackendRef {
   readonly port?: number | string;
 }
 
-/** Every Service backend of the app's Ingresses and HTTPRoutes. */
+/** Every named Service backend of the app's Ingresses and HTTPRoutes. */
 export function backendRefs(ctx: CheckContext): BackendRef[] {
-  const out: BackendRef[] = [];
-  for (const ing of ctx.ofKind('Ingress')) {
-    const ns = namespaceOf(ing);
-    const add = (backend: any, field: string) => {
-      const svc = backend?.service;
-      if (!svc?.name) return; // a `resource` backend
-      const port = svc.port?.number ?? svc.port?.name;
-      out.push({ route: ing, field: `${field}.service`, namespace: ns, name: String(svc.name), ...(port !== undefined ? { port } : {}) });
-    };
-    if (ing.json?.spec?.defaultBackend) add(ing.json.spec.defaultBackend, 'spec.defaultBackend');
-    (ing.json?.spec?.rules ?? []).forEach((rule: any, r: number) =>
-      (rule?.http?.paths ?? []).forEach((p: any, i: number) => add(p?.backend, `spec.rules[${r}].http.paths[${i}].backend`)));
-  }
-  for (const route of ctx.ofKind('HTTPRoute')) {
-    const ns = namespaceOf(route);
-    (route.json?.spec?.rules ?? []).forEach((rule: any, r: number) =>
-      (rule?.backendRefs ?? []).forEach((ref: any, i: number) => {
-        if ((ref?.group ?? '') !== '' || (ref?.kind ?? 'Service') !== 'Service' || !ref?.name) return;
-        out.push({
-          route, field: `spec.rules[${r}].backendRefs[${i}]`, namespace: String(ref.namespace ?? ns), name: String(ref.name),
-          ...(ref.port !== undefined ? { port: ref.port } : {}),
-        });
-      }));
-  }
-  return out;
+  return ctx.routes.flatMap((rule) => rule.backends
+    .filter((b) => b.kind === 'Service' && b.name !== undefined)
+    .map((b) => ({ route: rule.object, field: b.field, namespace: b.namespace, name: b.name!, ...(b.port !== undefined ? { port: b.port } : {}) })));
 }
 
 /** Whether a backend is declared external, by option or by the route's annotation. */
