@@ -4,9 +4,12 @@
  */
 import { NetworkPolicyEvaluator } from '../evaluator';
 import { LabelIndex } from '../evaluator/label-index';
-import { parseSelector, Selector } from '../evaluator/selector';
-import { ManifestObject, namespaceOf, podTemplate, PodTemplate } from './objects';
-import { RouteRule, routeRules } from './routes';
+import type { Selector } from '../evaluator/selector';
+import { parseSelector } from '../evaluator/selector';
+import type { ManifestObject, PodTemplate } from './objects';
+import { namespaceOf, podTemplate } from './objects';
+import type { RouteRule } from './routes';
+import { routeRules } from './routes';
 
 /** The input of the checks. */
 export interface CheckInput {

@@ -10,3 +10,4 @@ export { CHECK_NAMES, CHECKS, runChecks } from './registry';
 export type { CheckResults, RunChecksOptions } from './registry';
 export { collectObjects } from './collect';
 export { DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
+export type { RouteBackend, RouteMatch, RouteParent, RouteRule } from './routes';

@@ -4,7 +4,8 @@
  * two kinds. Plain JSON in, plain data out; what is missing keeps the API server's defaults
  * (Ingress `pathType` ImplementationSpecific, HTTPRoute match `PathPrefix /`).
  */
-import { annotation, ManifestObject, namespaceOf } from './objects';
+import type { ManifestObject } from './objects';
+import { annotation, namespaceOf } from './objects';
 
 /** One Service (or Ingress `resource`) a route sends requests to. */
 export interface RouteBackend {
@@ -80,10 +81,16 @@ function ingressBackend(backend: any, field: string, namespace: string): RouteBa
   const svc = backend?.service;
   if (svc) {
     const port = svc.port?.number ?? svc.port?.name;
-    return { field: `${field}.service`, kind: 'Service', namespace, ...(svc.name ? { name: String(svc.name) } : {}), ...(port !== undefined ? { port } : {}) };
+    return {
+      field: `${field}.service`, kind: 'Service', namespace,
+      ...(svc.name ? { name: String(svc.name) } : {}), ...(port !== undefined ? { port } : {}),
+    };
   }
   const res = backend?.resource;
-  return { field: `${field}.resource`, kind: 'resource', namespace, ...(res?.name ? { name: String(res.name) } : {}), ...(res?.kind ? { resourceKind: String(res.kind) } : {}) };
+  return {
+    field: `${field}.resource`, kind: 'resource', namespace,
+    ...(res?.name ? { name: String(res.name) } : {}), ...(res?.kind ? { resourceKind: String(res.kind) } : {}),
+  };
 }
 
 function ingressRules(ing: ManifestObject): RouteRule[] {

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { check, invalid, labelKey, yamlSafeText } from '../util/validation';
 import { isSnippetAnnotation } from './rules';
 
@@ -31,11 +31,13 @@ export function validateAnnotations(scope: IConstruct, field: string, annotation
       throw invalid(scope, at, v, `snippet annotations inject raw proxy configuration (CVE-2021-25742) and are refused${policy.snippetRefusal}`);
     }
     if (k === 'kubernetes.io/ingress.class') {
-      throw invalid(scope, at, v, `is deprecated and rejected by the API server when it differs from spec.ingressClassName; ${policy.ingressClassHint}`);
+      throw invalid(scope, at, v,
+        `is deprecated and rejected by the API server when it differs from spec.ingressClassName; ${policy.ingressClassHint}`);
     }
     if (policy.generated && k in policy.generated) {
       throw invalid(scope, at, v,
-        `conflicts with the value ${JSON.stringify(policy.generated[k])} set by the typed options (tls, controller or features); change the typed option instead`);
+        `conflicts with the value ${JSON.stringify(policy.generated[k])} set by the typed options (tls, controller or features); change the typed `
+        + `option instead`);
     }
     out[k] = v;
   }

@@ -1,20 +1,25 @@
-import { ApiObject, Size } from 'cdk8s';
+import type { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { declareFlow } from '../model/flows/declare';
 import { NetworkModel } from '../model/network-model';
-import { namespaceName, NamespaceRef } from '../namespace';
+import type { NamespaceRef } from '../namespace';
+import { namespaceName } from '../namespace';
 import { check, dns1123Subdomain, invalid, oneOf } from '../util/validation';
-import { WebApp } from '../web-app';
+import type { WebApp } from '../web-app';
 import { validateAnnotations } from './annotations';
-import { Backend, resolveBackend } from './backend';
-import { BoundController } from './controllers/controller';
-import { CorsOptions, GatewayFeatures, GatewayTimeouts, RateLimitOptions, validateFeatures } from './features';
+import type { Backend } from './backend';
+import { resolveBackend } from './backend';
+import type { BoundController } from './controllers/controller';
+import type { CorsOptions, GatewayFeatures, GatewayTimeouts, RateLimitOptions } from './features';
+import { validateFeatures } from './features';
 import { IngressController } from './ingress-controller';
-import { GatewayOutput } from './output/output';
-import { hostsOf, Route } from './render';
+import type { GatewayOutput } from './output/output';
+import type { Route } from './render';
+import { hostsOf } from './render';
 import { RoutingApi } from './routing-api';
 import { ingressHost, ingressPath, PATH_TYPES, PathType, pathKey, rewriteTarget } from './rules';
-import { BoundTls, Tls } from './tls';
+import type { BoundTls } from './tls';
+import { Tls } from './tls';
 
 /** One route: requests for `host` whose path matches `path` go to `backend`. */
 export interface RouteOptions {
@@ -149,7 +154,8 @@ export class ApiGateway extends Construct {
     this.name = check(this, 'name', props.name ?? id, dns1123Subdomain);
     this.namespace = namespaceName(this, 'namespace', props.namespace);
     if (!(props.controller instanceof IngressController)) {
-      throw invalid(this, 'controller', props.controller === undefined ? undefined : String(props.controller), 'must be an IngressController such as IngressController.nginx()');
+      throw invalid(this, 'controller', props.controller === undefined ? undefined : String(props.controller),
+        'must be an IngressController such as IngressController.nginx()');
     }
     if (!(props.tls instanceof Tls)) {
       throw invalid(this, 'tls', props.tls === undefined ? undefined : String(props.tls),
@@ -222,14 +228,16 @@ export class ApiGateway extends Construct {
     const key = pathKey(path, pathType);
     const prior = this.routes.find((r) => r.host === host && pathKey(r.path, r.pathType) === key);
     if (prior) {
-      throw invalid(this, `${field} path`, path, `duplicates the route ${prior.field} (${prior.host} ${prior.pathType} ${prior.path}) on host ${host}`);
+      throw invalid(this, `${field} path`, path,
+        `duplicates the route ${prior.field} (${prior.host} ${prior.pathType} ${prior.path}) on host ${host}`);
     }
 
     const target = options.rewriteTarget;
     if (target !== undefined) {
       check(this, `${field} rewriteTarget`, target, rewriteTarget);
       if (pathType === PathType.IMPLEMENTATION_SPECIFIC) {
-        throw invalid(this, `${field} rewriteTarget`, target, 'needs a Prefix or Exact path: an ImplementationSpecific path has no defined prefix to replace');
+        throw invalid(this, `${field} rewriteTarget`, target,
+          'needs a Prefix or Exact path: an ImplementationSpecific path has no defined prefix to replace');
       }
     }
 

@@ -101,7 +101,8 @@ export function validateFeatures(scope: IConstruct, f: GatewayFeatures): void {
     (c.allowHeaders ?? []).forEach((h, i) => check(scope, `cors.allowHeaders[${i}]`, h, httpHeaderName));
     (c.exposeHeaders ?? []).forEach((h, i) => check(scope, `cors.exposeHeaders[${i}]`, h, httpHeaderName));
     if (c.allowCredentials && c.allowOrigins.includes('*')) {
-      throw invalid(scope, 'cors.allowCredentials', true, 'cannot be combined with origin "*": browsers refuse credentialed responses to any origin; list the origins');
+      throw invalid(scope, 'cors.allowCredentials', true,
+        'cannot be combined with origin "*": browsers refuse credentialed responses to any origin; list the origins');
     }
     if (c.maxAgeSeconds !== undefined) check(scope, 'cors.maxAgeSeconds', c.maxAgeSeconds, intInRange(0, 1_000_000_000, 'a whole number of seconds'));
   }
@@ -110,7 +111,8 @@ export function validateFeatures(scope: IConstruct, f: GatewayFeatures): void {
   }
   if (f.sourceAllowlist !== undefined) {
     if (f.sourceAllowlist.length === 0) {
-      throw invalid(scope, 'sourceAllowlist', [], 'must list at least one CIDR; an empty allowlist would mean everyone to some controllers and no one to others');
+      throw invalid(scope, 'sourceAllowlist', [],
+        'must list at least one CIDR; an empty allowlist would mean everyone to some controllers and no one to others');
     }
     f.sourceAllowlist.forEach((b, i) => check(scope, `sourceAllowlist[${i}]`, b, cidr));
   }

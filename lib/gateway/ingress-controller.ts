@@ -1,9 +1,13 @@
-import { IConstruct } from 'constructs';
-import { AwsAlbController, AwsAlbControllerOptions } from './controllers/aws-alb';
-import { BoundController } from './controllers/controller';
-import { CustomController, CustomControllerOptions } from './controllers/custom';
-import { NginxController, NginxControllerOptions } from './controllers/nginx';
-import { TraefikController, TraefikControllerOptions } from './controllers/traefik';
+import type { IConstruct } from 'constructs';
+import type { AwsAlbControllerOptions } from './controllers/aws-alb';
+import { AwsAlbController } from './controllers/aws-alb';
+import type { BoundController } from './controllers/controller';
+import type { CustomControllerOptions } from './controllers/custom';
+import { CustomController } from './controllers/custom';
+import type { NginxControllerOptions } from './controllers/nginx';
+import { NginxController } from './controllers/nginx';
+import type { TraefikControllerOptions } from './controllers/traefik';
+import { TraefikController } from './controllers/traefik';
 
 /**
  * The Ingress controller that serves a gateway: its IngressClass, where its proxied traffic comes

@@ -38,7 +38,9 @@ export function hostFragment(host: string): string {
 }
 
 /** The Ingress spec. @internal */
-export function ingressSpec(className: string, routes: readonly Route[], tls: BoundTls, rewrite: IngressRewrite | undefined): Record<string, unknown> {
+export function ingressSpec(
+  className: string, routes: readonly Route[], tls: BoundTls, rewrite: IngressRewrite | undefined,
+): Record<string, unknown> {
   const hosts = hostsOf(routes);
   return {
     ingressClassName: className,

@@ -1,9 +1,11 @@
-import { IConstruct } from 'constructs';
-import { namespaceName, NamespaceRef } from '../namespace';
+import type { IConstruct } from 'constructs';
+import type { NamespaceRef } from '../namespace';
+import { namespaceName } from '../namespace';
 import { check, dns1123Subdomain, invalid } from '../util/validation';
-import { CreateGatewayOptions, HttpRouteOutput, HttpRouteTarget } from './output/http-route';
+import type { CreateGatewayOptions, HttpRouteTarget } from './output/http-route';
+import { HttpRouteOutput } from './output/http-route';
 import { IngressOutput } from './output/ingress';
-import { GatewayOutput, GatewayOutputContext } from './output/output';
+import type { GatewayOutput, GatewayOutputContext } from './output/output';
 
 export type { CreateGatewayOptions } from './output/http-route';
 

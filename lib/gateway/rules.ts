@@ -64,7 +64,8 @@ export function ingressPath(pathType: PathType): Rule<string> {
  * controller v1.12): Exact and Prefix paths may only hold letters, digits, "/", "_" and "-".
  */
 export const nginxStrictPath: Rule<string> = (v) => (/^[A-Za-z0-9/_-]*$/.test(v) ? undefined
-  : 'must only contain letters, digits, "/", "_" and "-" for ingress-nginx strict path validation (v1.12+); regex paths and paths with "." or ":" need pathType "ImplementationSpecific"');
+  : 'must only contain letters, digits, "/", "_" and "-" for ingress-nginx strict path validation (v1.12+); '
+  + 'regex paths and paths with "." or ":" need pathType "ImplementationSpecific"');
 
 /**
  * A rewrite target: the path that replaces the matched path prefix. Starts with "/", no
@@ -94,7 +95,8 @@ export const httpMethod: Rule<string> = (v) => (
 
 /** An HTTP header name (an RFC 9110 token). */
 export const httpHeaderName: Rule<string> = (v) => (
-  typeof v === 'string' && /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(v) ? undefined : 'must be an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-)');
+  typeof v === 'string' && /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(v)
+    ? undefined : 'must be an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-)');
 
 /** Whether an annotation key is a snippet annotation (raw controller configuration). */
 export function isSnippetAnnotation(key: string): boolean {

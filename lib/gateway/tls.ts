@@ -96,7 +96,8 @@ export abstract class Tls {
         const arns = options.certificateArns ?? [];
         arns.forEach((a, i) => {
           if (typeof a !== 'string' || !ACM_ARN.test(a)) {
-            throw invalid(scope, `${field} certificateArns[${i}]`, a, 'must be an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<id>"');
+            throw invalid(scope, `${field} certificateArns[${i}]`, a,
+              'must be an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<id>"');
           }
         });
         return { mode: 'acm', annotations: {}, certificateArns: [...arns] };

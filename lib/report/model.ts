@@ -3,12 +3,15 @@
  * verification computed, never from what constructs meant. Deterministic: every list is sorted,
  * nothing depends on time, paths on disk or declaration order.
  */
-import { ReachabilityEdge } from '../evaluator';
-import { CheckContext } from '../checks/context';
-import { Finding } from '../checks/finding';
-import { compare, ManifestObject, namespaceOf } from '../checks/objects';
-import { RouteBackend, tlsHostCovers } from '../checks/routes';
-import { formatPorts, NetworkView, pairKey } from '../checks/verify';
+import type { ReachabilityEdge } from '../evaluator';
+import type { CheckContext } from '../checks/context';
+import type { Finding } from '../checks/finding';
+import type { ManifestObject } from '../checks/objects';
+import { compare, namespaceOf } from '../checks/objects';
+import type { RouteBackend } from '../checks/routes';
+import { tlsHostCovers } from '../checks/routes';
+import type { NetworkView } from '../checks/verify';
+import { formatPorts, pairKey } from '../checks/verify';
 
 /** Version of the JSON layout; bumped on incompatible changes. */
 export const REPORT_VERSION = 1;
@@ -266,8 +269,9 @@ function reportEntryPoints(context: CheckContext, view: NetworkView): ReportEntr
       return { tls: secure.length === listeners.length ? 'on' : 'unknown', ...(secret ? { tlsSecret: String(secret) } : {}) };
     };
     const r = rule.redirect;
+    const redirectTo = r && `${r.scheme ?? ''}${r.scheme ? '://' : ''}${r.hostname ?? '(same host)'}${r.port ? `:${r.port}` : ''}`;
     const backends = r
-      ? [{ backend: `redirect ${r.scheme ?? ''}${r.scheme ? '://' : ''}${r.hostname ?? '(same host)'}${r.port ? `:${r.port}` : ''}`, targets: [] as string[] }]
+      ? [{ backend: `redirect ${redirectTo}`, targets: [] as string[] }]
       : rule.backends.map((b) => ({ backend: `${b.namespace !== ns ? `${b.namespace}/` : ''}${b.name}:${b.port ?? '?'}`, targets: targetsOf(b) }));
     for (const host of rule.hosts.length ? rule.hosts : ['*']) {
       for (const m of rule.matches) {

@@ -1,5 +1,6 @@
-import { Check } from '../check';
-import { Problem, problem } from '../finding';
+import type { Check } from '../check';
+import type { Problem } from '../finding';
+import { problem } from '../finding';
 import { refOf } from '../objects';
 import { tlsHostCovers } from '../routes';
 

@@ -1,9 +1,12 @@
-import { IConstruct } from 'constructs';
-import { Endpoint, ipBlockEndpoint } from '../../model/flows/endpoint';
+import type { IConstruct } from 'constructs';
+import type { Endpoint } from '../../model/flows/endpoint';
+import { ipBlockEndpoint } from '../../model/flows/endpoint';
 import { check, dns1123Label, dns1123Subdomain, intInRange, invalid } from '../../util/validation';
-import { GatewayFeatures, unsupported } from '../features';
-import { BoundTls } from '../tls';
-import { BoundController, validateCidrs } from './controller';
+import type { GatewayFeatures } from '../features';
+import { unsupported } from '../features';
+import type { BoundTls } from '../tls';
+import type { BoundController } from './controller';
+import { validateCidrs } from './controller';
 
 /** Whether an AWS ALB is reachable from the internet (`alb.ingress.kubernetes.io/scheme`). */
 export enum AlbScheme {
@@ -87,10 +90,12 @@ export class AwsAlbController implements BoundController {
     const a: Record<string, string> = {};
     if (f.maxRequestBodySize) throw unsupported(s, 'maxRequestBodySize', f.maxRequestBodySize, who, 'an ALB has no request body size limit setting');
     if (f.cors) throw unsupported(s, 'cors', f.cors, who, 'an ALB does not answer CORS; let the backend send the headers');
-    if (f.rateLimit) throw unsupported(s, 'rateLimit', f.rateLimit, who, 'an ALB has no rate limit; use AWS WAF (alb.ingress.kubernetes.io/wafv2-acl-arn)');
+    if (f.rateLimit) throw unsupported(s, 'rateLimit', f.rateLimit, who,
+      'an ALB has no rate limit; use AWS WAF (alb.ingress.kubernetes.io/wafv2-acl-arn)');
     if (f.timeouts) {
       const t = f.timeouts;
-      if (t.connectSeconds !== undefined) throw unsupported(s, 'timeouts', t, who, 'an ALB has no connect timeout setting, only an idle timeout (readSeconds/sendSeconds)');
+      if (t.connectSeconds !== undefined) throw unsupported(s, 'timeouts', t, who,
+        'an ALB has no connect timeout setting, only an idle timeout (readSeconds/sendSeconds)');
       if (t.readSeconds !== undefined && t.sendSeconds !== undefined && t.readSeconds !== t.sendSeconds) {
         throw unsupported(s, 'timeouts', t, who, 'an ALB has one idle timeout for both directions; give readSeconds and sendSeconds the same value');
       }

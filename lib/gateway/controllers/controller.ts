@@ -1,8 +1,8 @@
-import { IConstruct } from 'constructs';
-import { Endpoint } from '../../model/flows/endpoint';
-import { GatewayFeatures } from '../features';
-import { PathType } from '../rules';
-import { BoundTls } from '../tls';
+import type { IConstruct } from 'constructs';
+import type { Endpoint } from '../../model/flows/endpoint';
+import type { GatewayFeatures } from '../features';
+import type { PathType } from '../rules';
+import type { BoundTls } from '../tls';
 import { check, checkLabels, cidr, dns1123Label, invalid, parseCidr } from '../../util/validation';
 
 /**
@@ -43,7 +43,8 @@ export interface IngressRewrite {
 export function validatePods(scope: IConstruct, field: string, namespace: string, labels: Record<string, string>): void {
   check(scope, `${field} namespace`, namespace, dns1123Label);
   if (!labels || Object.keys(labels).length === 0) {
-    throw invalid(scope, `${field} podLabels`, labels ?? {}, 'must have at least one label: an empty selector would allow every pod of the namespace');
+    throw invalid(scope, `${field} podLabels`, labels ?? {},
+      'must have at least one label: an empty selector would allow every pod of the namespace');
   }
   checkLabels(scope, `${field} podLabels`, labels);
 }
@@ -56,7 +57,8 @@ export function validateCidrs(scope: IConstruct, field: string, blocks: string[]
   blocks.forEach((b, i) => {
     check(scope, `${field}[${i}]`, b, cidr);
     if (parseCidr(b)!.prefix === 0) {
-      throw invalid(scope, `${field}[${i}]`, b, 'must be the load balancer\'s subnets or VPC, not every address: it would let anything reach the backends');
+      throw invalid(scope, `${field}[${i}]`, b,
+        'must be the load balancer\'s subnets or VPC, not every address: it would let anything reach the backends');
     }
   });
   return [...new Set(blocks)].sort();

@@ -1,10 +1,13 @@
-import { IConstruct } from 'constructs';
-import { Endpoint, ipBlockEndpoint, podsEndpoint } from '../../model/flows/endpoint';
+import type { IConstruct } from 'constructs';
+import type { Endpoint } from '../../model/flows/endpoint';
+import { ipBlockEndpoint, podsEndpoint } from '../../model/flows/endpoint';
 import { check, dns1123Label, dns1123Subdomain, invalid } from '../../util/validation';
 import { validateAnnotations } from '../annotations';
-import { featuresSet, GatewayFeatures, unsupported } from '../features';
-import { BoundTls } from '../tls';
-import { BoundController, validateCidrs, validatePods } from './controller';
+import type { GatewayFeatures } from '../features';
+import { featuresSet, unsupported } from '../features';
+import type { BoundTls } from '../tls';
+import type { BoundController } from './controller';
+import { validateCidrs, validatePods } from './controller';
 
 /** Pods that send a controller's proxied traffic. */
 export interface ControllerPods {
@@ -41,7 +44,8 @@ export interface CustomControllerOptions {
   readonly tlsAnnotations?: Record<string, string>;
 }
 
-const NO_TYPED_FEATURES = 'typed features are translated only for nginx, traefik and awsAlb; set the controller\'s own annotations with `annotations`';
+const NO_TYPED_FEATURES = 'typed features are translated only for nginx, traefik and awsAlb; set the controller\'s own annotations with '
++ '`annotations`';
 
 /**
  * Any other controller, bound to one gateway: where its traffic comes from, its class, and the

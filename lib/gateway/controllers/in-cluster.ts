@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { podsEndpoint } from '../../model/flows/endpoint';
 import { check, dns1123Label, dns1123Subdomain } from '../../util/validation';
 import { validatePods } from './controller';

@@ -1,11 +1,14 @@
-import { IConstruct } from 'constructs';
-import { Endpoint } from '../../model/flows/endpoint';
+import type { IConstruct } from 'constructs';
+import type { Endpoint } from '../../model/flows/endpoint';
 import { check } from '../../util/validation';
-import { GatewayFeatures, sizeText } from '../features';
+import type { GatewayFeatures } from '../features';
+import { sizeText } from '../features';
 import { nginxStrictPath, PathType } from '../rules';
-import { BoundTls } from '../tls';
-import { BoundController, IngressRewrite, refuseAcm } from './controller';
-import { bindInCluster, InClusterControllerOptions } from './in-cluster';
+import type { BoundTls } from '../tls';
+import type { BoundController, IngressRewrite } from './controller';
+import { refuseAcm } from './controller';
+import type { InClusterControllerOptions } from './in-cluster';
+import { bindInCluster } from './in-cluster';
 
 /** Options of `IngressController.nginx()`. */
 export interface NginxControllerOptions extends InClusterControllerOptions {}
@@ -88,7 +91,8 @@ function nginxRewrite(name: string): IngressRewrite {
     },
     refusal(path, pathType, target) {
       if (pathType === PathType.PREFIX && /^\/+$/.test(path) && !target.endsWith('/')) {
-        return `${name} cannot replace the root prefix "/" with a target that does not end in "/" (the separator is not captured); use ${JSON.stringify(`${target}/`)}`;
+        return `${name} cannot replace the root prefix "/" with a target that does not end in "/" (the separator is not captured); use `
+        + `${JSON.stringify(`${target}/`)}`;
       }
       return undefined;
     },

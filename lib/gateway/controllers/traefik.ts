@@ -1,9 +1,12 @@
-import { IConstruct } from 'constructs';
-import { Endpoint } from '../../model/flows/endpoint';
-import { featuresSet, GatewayFeatures, unsupported } from '../features';
-import { BoundTls } from '../tls';
-import { BoundController, refuseAcm } from './controller';
-import { bindInCluster, InClusterControllerOptions } from './in-cluster';
+import type { IConstruct } from 'constructs';
+import type { Endpoint } from '../../model/flows/endpoint';
+import type { GatewayFeatures } from '../features';
+import { featuresSet, unsupported } from '../features';
+import type { BoundTls } from '../tls';
+import type { BoundController } from './controller';
+import { refuseAcm } from './controller';
+import type { InClusterControllerOptions } from './in-cluster';
+import { bindInCluster } from './in-cluster';
 
 /** Options of `IngressController.traefik()`. */
 export interface TraefikControllerOptions extends InClusterControllerOptions {}
@@ -52,7 +55,8 @@ export class TraefikController implements BoundController {
       const mw = MIDDLEWARE[k];
       throw unsupported(scope, k, f[k], `controller ${this.name} (Traefik)`, mw.startsWith('none')
         ? mw.slice(6)
-        : `it needs a Traefik Middleware CRD of type ${mw}; create one and attach it with annotations {"${TRAEFIK}router.middlewares": "<namespace>-<middleware>@kubernetescrd"}`);
+        : `it needs a Traefik Middleware CRD of type ${mw}; create one and attach it with annotations {"${TRAEFIK}router.middlewares": `
+        + `"<namespace>-<middleware>@kubernetescrd"}`);
     }
     return {};
   }

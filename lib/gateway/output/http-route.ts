@@ -2,11 +2,12 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { NAMESPACE_NAME_LABEL } from '../../model/flows/render';
 import { NetworkModel } from '../../model/network-model';
 import { invalid, objectName } from '../../util/validation';
-import { ResolvedBackend } from '../backend';
+import type { ResolvedBackend } from '../backend';
 import { featuresSet, unsupported } from '../features';
-import { hostFragment, hostsOf, httpRouteRules, Route, ruleGroups } from '../render';
+import type { Route } from '../render';
+import { hostFragment, hostsOf, httpRouteRules, ruleGroups } from '../render';
 import { PathType } from '../rules';
-import { GatewayOutput, GatewayOutputContext } from './output';
+import type { GatewayOutput, GatewayOutputContext } from './output';
 
 /** Options of a Gateway created by the ApiGateway. */
 export interface CreateGatewayOptions {
@@ -51,7 +52,8 @@ export class HttpRouteOutput implements GatewayOutput {
         + 'a Gateway terminates TLS with certificateRefs to Secrets (Tls.secret() or Tls.certManager())');
     }
     if (tls.mode === 'cert-manager' && !target.createGateway) {
-      throw invalid(scope, 'tls', 'Tls.certManager()', 'cert-manager reads its issuer annotation from the Gateway, which this gateway does not create; '
+      throw invalid(scope, 'tls', 'Tls.certManager()',
+        'cert-manager reads its issuer annotation from the Gateway, which this gateway does not create; '
         + 'set createGateway, or annotate your Gateway and pass Tls.secret(<its certificate Secret>)');
     }
     for (const k of featuresSet(features)) {
@@ -68,7 +70,8 @@ export class HttpRouteOutput implements GatewayOutput {
 
   public checkPath(field: string, _path: string, pathType: PathType): void {
     if (pathType === PathType.IMPLEMENTATION_SPECIFIC) {
-      throw invalid(this.ctx.scope, `${field} pathType`, pathType, 'has no portable Gateway API match; use Prefix or Exact with RoutingApi.httpRoute()');
+      throw invalid(this.ctx.scope, `${field} pathType`, pathType,
+        'has no portable Gateway API match; use Prefix or Exact with RoutingApi.httpRoute()');
     }
   }
 
@@ -84,7 +87,8 @@ export class HttpRouteOutput implements GatewayOutput {
     const groups = ruleGroups([...routes.filter((r) => r.host === host), route]).length;
     if (groups > 16) {
       throw invalid(scope, `${field} path`, route.path,
-        `would make host ${host} need ${groups} HTTPRoute rules; Gateway API allows 16 per HTTPRoute (routes to one backend without a rewrite share a rule)`);
+        `would make host ${host} need ${groups} HTTPRoute rules; Gateway API allows 16 per HTTPRoute (routes to one backend without a rewrite `
+        + `share a rule)`);
     }
     const model = NetworkModel.of(scope);
     if (!this.httpRoutes.has(host)) {
@@ -117,7 +121,8 @@ export class HttpRouteOutput implements GatewayOutput {
       const prior = this.httpRouteNames.get(name);
       if (prior && prior.value !== value) {
         throw invalid(scope, field, value,
-          `gives the ${kind} name "${name}", which the ${prior.kind} of host ${JSON.stringify(prior.value)} already has; route one of the hosts through another ApiGateway`);
+          `gives the ${kind} name "${name}", which the ${prior.kind} of host ${JSON.stringify(prior.value)} already has; route one of the hosts `
+          + `through another ApiGateway`);
       }
       this.httpRouteNames.set(name, { kind, value });
     }

@@ -1,12 +1,14 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { NetworkModel } from '../../model/network-model';
 import { invalid } from '../../util/validation';
-import { ResolvedBackend } from '../backend';
+import type { ResolvedBackend } from '../backend';
 import { unsupported } from '../features';
-import { ingressSpec, Route } from '../render';
-import { PathType } from '../rules';
-import { GatewayOutput, GatewayOutputContext } from './output';
+import type { Route } from '../render';
+import { ingressSpec } from '../render';
+import type { PathType } from '../rules';
+import type { GatewayOutput, GatewayOutputContext } from './output';
 
 /**
  * Ingress output: one `networking.k8s.io/v1` Ingress named after the gateway, with the
@@ -23,7 +25,8 @@ export class IngressOutput implements GatewayOutput {
   public constructor(private readonly ctx: GatewayOutputContext) {
     const { scope, controller, tls } = ctx;
     if (controller.className === undefined) {
-      throw invalid(scope, 'controller className', undefined, `custom controller ${controller.name} needs a className for Ingress output (spec.ingressClassName)`);
+      throw invalid(scope, 'controller className', undefined,
+        `custom controller ${controller.name} needs a className for Ingress output (spec.ingressClassName)`);
     }
     this.generatedAnnotations = {
       ...tls.annotations,
@@ -55,7 +58,8 @@ export class IngressOutput implements GatewayOutput {
   public checkBackend(field: string, backend: ResolvedBackend): void {
     if (backend.namespace !== this.ctx.namespace) {
       throw invalid(this.ctx.scope, field, `${backend.namespace}/${backend.serviceName}`,
-        `an Ingress routes only to Services in its own namespace "${this.ctx.namespace}"; use RoutingApi.httpRoute() for a backend in another namespace`);
+        `an Ingress routes only to Services in its own namespace "${this.ctx.namespace}"; use RoutingApi.httpRoute() for a backend in another `
+        + `namespace`);
     }
   }
 
@@ -82,7 +86,8 @@ export class IngressOutput implements GatewayOutput {
       const annotations = rewrite.annotations(target);
       for (const k of Object.keys(annotations)) {
         if (k in this.rawAnnotations) {
-          throw invalid(scope, `annotations[${JSON.stringify(k)}]`, this.rawAnnotations[k], `conflicts with rewriteTarget of ${field}, which sets this annotation; drop one of them`);
+          throw invalid(scope, `annotations[${JSON.stringify(k)}]`, this.rawAnnotations[k],
+            `conflicts with rewriteTarget of ${field}, which sets this annotation; drop one of them`);
         }
       }
       for (const [k, v] of Object.entries(annotations)) this.ingress!.metadata.addAnnotation(k, v);

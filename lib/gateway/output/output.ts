@@ -1,11 +1,11 @@
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
-import { ResolvedBackend } from '../backend';
-import { BoundController } from '../controllers/controller';
-import { GatewayFeatures } from '../features';
-import { Route } from '../render';
-import { PathType } from '../rules';
-import { BoundTls } from '../tls';
+import type { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { ResolvedBackend } from '../backend';
+import type { BoundController } from '../controllers/controller';
+import type { GatewayFeatures } from '../features';
+import type { Route } from '../render';
+import type { PathType } from '../rules';
+import type { BoundTls } from '../tls';
 
 /** What an output is built from: the gateway's validated props. @internal */
 export interface GatewayOutputContext {
