@@ -8,7 +8,8 @@ import { tlsHostCovers } from '../routes';
 export const ingressHostMatchTls: Check = {
   name: 'ingress-host-match-tls',
   severity: 'error',
-  description: 'When an Ingress has a tls section, every rule host must be listed in tls[].hosts; otherwise that host is served with the controller\'s default certificate and cert-manager does not put it in the certificate.',
+  description: 'When an Ingress has a tls section, every rule host must be listed in tls[].hosts; otherwise that host is served with the '
+    + 'controller\'s default certificate and cert-manager does not put it in the certificate.',
   equivalents: ['Kyverno ingress-host-match-tls'],
   run(ctx) {
     const out: Problem[] = [];
@@ -20,7 +21,8 @@ export const ingressHostMatchTls: Check = {
       const host = rule.hosts[0];
       if (tlsHosts.some((t) => tlsHostCovers(t, host))) continue;
       out.push(problem(refOf(rule.object), `${rule.field}.host`, host,
-        `it is not in spec.tls[].hosts (${tlsHosts.length ? tlsHosts.join(', ') : 'none listed'}), so it is served with the controller's default certificate`,
+        `it is not in spec.tls[].hosts (${tlsHosts.length ? tlsHosts.join(', ') : 'none listed'}), so it is served with the controller's default `
+          + 'certificate',
         `add "${host}" to the hosts of a spec.tls entry (with cert-manager, its certificate then covers it)`));
     }
     return out;
