@@ -153,7 +153,17 @@ function profileTables(p) {
   return { self, buckets, ours };
 }
 
-function render({ machine, gateway, check, sizes, cli, profile, quick }) {
+function diffSection(diff) {
+  if (!diff) return '(not measured in this run)';
+  if (diff.error) return `failed: ${diff.error}`;
+  const pass = (ok) => (ok ? 'PASS' : 'MISS');
+  return `\`cdk8s-networking diff OLD NEW --json\` on two outputs of (a) at N = ${diff.n}, one chart per namespace, with and without the gateways `
+    + `(${(diff.bytes / 2 ** 20).toFixed(1)} MiB of YAML in all; the diff found: ${diff.summary}). Each run is a fresh process of the built command.\n\n`
+    + `| target | median ms (whole process) | runs (ms) | CPU ms in the command (user+system, median of 2) | result |\n|---|---:|---|---:|---|\n`
+    + `| diff of two N = ${diff.n} outputs < 2 s | ${f0(diff.median)} | ${diff.times.map(f0).join(', ')} | ${f0(diff.cpuMs)} | ${diff.n >= 1000 ? pass(diff.median < 2000) : 'not at N = 1000'} |`;
+}
+
+function render({ machine, gateway, check, sizes, cli, diff, profile, quick }) {
   const rows = sizes.map(summarizeRow);
   const g = growth(rows);
   const table = mainTable(rows);
@@ -213,6 +223,10 @@ ${growthTable(g)}
 ## Targets
 
 ${targets(rows, g, cli)}
+
+## \`cdk8s-networking diff\` (reviewing a pull request)
+
+${diffSection(diff)}
 
 ## Example app (\`apps/main.ts\`), cold processes, in a sandbox copy of the project, CDK8S_CHECK_UPGRADE=false
 

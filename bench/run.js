@@ -6,7 +6,8 @@
  *   (c) the floor: the same objects as plain JS, serialized with cdk8s's yaml and written,
  *   (d) the cdk8s floor: the same objects as plain cdk8s ApiObjects through app.synth(),
  * at N = 10, 100, 1000, 5000 apps, each measurement in a fresh `node` process; then the example
- * app's synth through the CLI, and a CPU profile of (a) at N = 1000. Prints one table and writes
+ * app's synth through the CLI, \`cdk8s-networking diff\` of two N = 1000 outputs, and a CPU profile
+ * of (a) at N = 1000. Prints one table and writes
  * bench/results.md.
  *
  * Environment:
@@ -232,6 +233,45 @@ function runCli(srcRoot) {
   return out;
 }
 
+/**
+ * `cdk8s-networking diff` of two (a) outputs at N = 1000 (100 in QUICK mode): the app with its
+ * gateways against the same app without them (every tenth app loses its route and the ingress
+ * controller's flow), each run a fresh process of the built command, as CI runs it.
+ */
+function runDiff(gateway) {
+  const n = QUICK ? 100 : 1000;
+  const base = measure('ours', n, 'per-namespace', gateway);
+  const baseDir = path.join(RUN, 'out', `diff-base-${n}`);
+  rmrf(baseDir);
+  fs.renameSync(base.outdir, baseDir);
+  const head = measure('ours', n, 'per-namespace', !gateway);
+  const main = path.join(BUILD, 'lib', 'cli', 'main.js');
+  const bytes = (dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
+  const times = [];
+  const cpu = [];
+  let summary = '';
+  let error;
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [main, 'diff', baseDir, head.outdir, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (r.status !== 1) {
+      error = `exit ${r.status}: ${r.stderr.slice(0, 300)}`;
+      break;
+    }
+    summary = JSON.parse(r.stdout).summary;
+    if (i >= WARMUP) times.push(ms);
+  }
+  for (let i = 0; i < 2 && !error; i++) {
+    const args = JSON.stringify(['diff', baseDir, head.outdir, '--json']);
+    const script = `const t = process.cpuUsage(); require(${JSON.stringify(main)}).main(${args}, { stdout() {}, stderr() {} }); `
+      + 'const u = process.cpuUsage(t); process.stdout.write(String((u.user + u.system) / 1000));';
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status === 0) cpu.push(Number(r.stdout));
+  }
+  return { n, times, median: times.length ? stats.median(times) : NaN, cpuMs: cpu.length ? stats.median(cpu) : NaN, bytes: bytes(baseDir) + bytes(head.outdir), summary, error };
+}
+
 function runProfile(gateway) {
   const dir = path.join(RUN, 'prof');
   rmrf(dir);
@@ -276,6 +316,8 @@ function main() {
 
   log('measuring ...');
   const sizes = runSizes(gateway);
+  log('cdk8s-networking diff of two outputs ...');
+  const diff = runDiff(gateway);
   log('example app (cold processes) ...');
   const cli = process.env.BENCH_NO_CLI === '1' ? [] : runCli(built.srcRoot);
   log(`profiling (a) at N=${PROFILE_N} ...`);
@@ -293,7 +335,7 @@ function main() {
     date: new Date().toISOString(),
     minutes: (Date.now() - started) / 60000,
   };
-  const raw = { machine, gateway, check, sizes, cli, profile, quick: QUICK };
+  const raw = { machine, gateway, check, sizes, cli, diff, profile, quick: QUICK };
   fs.writeFileSync(path.join(TMP, QUICK ? 'raw-quick.json' : 'raw.json'), JSON.stringify(raw));
   const report = require('./report').render(raw);
   console.log(report.table);

@@ -136,6 +136,7 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
         ports: [Port.udp(53), Port.tcp(53)],
         kind: 'dns',
         declaredBy: [this.node.path],
+        calls: [`${this.node.path}.allowDns`],
         egressPolicyName: 'allow-dns-egress',
       });
     }

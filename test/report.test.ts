@@ -82,15 +82,18 @@ describe('the example app\'s report content', () => {
   test('every allowed flow, with its ports, the policies that allow it and what declared it', () => {
     expect(report.flows).toContainEqual({
       from: 'production/Deployment/storefront', to: 'production/Deployment/api', ports: ['TCP 3000'],
-      allowedBy: ['production/allow-storefront-egress-to-api', 'production/allow-storefront-to-api'], declared: ['app'],
+      allowedBy: ['production/allow-storefront-egress-to-api', 'production/allow-storefront-to-api'], declared: ['app'], declaredBy: ['shop/api'],
+      calls: ['shop/api.allowFrom(production/storefront)'],
     });
     expect(report.flows).toContainEqual({
       from: 'production/Deployment/api', to: 'payments/Deployment/ledger', ports: ['TCP 9000'],
-      allowedBy: ['payments/allow-production-api-to-ledger', 'production/allow-api-egress-to-payments-ledger'], declared: ['app'],
+      allowedBy: ['payments/allow-production-api-to-ledger', 'production/allow-api-egress-to-payments-ledger'], declared: ['app'], declaredBy: ['shop/ledger'],
+      calls: ['shop/ledger.allowFrom(production/api)'],
     });
     expect(report.flows).toContainEqual({
       from: 'payments/Deployment/ledger', to: 'cidr:203.0.113.0/24', ports: ['TCP 443'],
-      allowedBy: ['payments/allow-ledger-egress-to-cidr-203-0-113-0-24'], declared: ['app'],
+      allowedBy: ['payments/allow-ledger-egress-to-cidr-203-0-113-0-24'], declared: ['app'], declaredBy: ['shop/ledger'],
+      calls: ['shop/ledger.allowEgressTo(203.0.113.0/24)'],
     });
     const dns = report.flows.filter((f) => f.declared.includes('dns'));
     expect(dns.map((f) => f.to)).toEqual(Array(dns.length).fill('kube-system/Peer/k8s-app=kube-dns'));
@@ -276,6 +279,7 @@ describe('report details', () => {
     expect(readJson(app).endpoints).toContainEqual({
       id: 'legacy/Deployment/old', type: 'workload', namespace: 'legacy', name: 'old', kind: 'Deployment',
       path: 'legacy/old/Deployment/Resource', isolated: { ingress: false, egress: false },
+      labels: { 'app': 'old', 'app.kubernetes.io/managed-by': 'cdk8s-networking', 'app.kubernetes.io/name': 'old', 'app.kubernetes.io/part-of': 'legacy' },
     });
   });
 

@@ -44,4 +44,6 @@ export interface DeclaredFlow {
   readonly kind: FlowKind;
   /** Construct paths that declared it. */
   readonly declaredBy: readonly string[];
+  /** The calls that declared it, `<construct path>.<call>`, e.g. `shop/ledger.allowFrom(production/api)`. */
+  readonly calls?: readonly string[];
 }

@@ -10,7 +10,7 @@
 import type { NetworkPolicyEvaluator, PodGroup, PortRange, ReachabilityEdge } from '../evaluator';
 import { LabelIndex } from '../evaluator/label-index';
 import type { PortSet } from '../evaluator/port-set';
-import { isEmpty, NO_PORTS, portRange, toPortRanges, union } from '../evaluator/port-set';
+import { difference, isEmpty, NO_PORTS, portRange, toPortRanges, union } from '../evaluator/port-set';
 import { parseSelector } from '../evaluator/selector';
 import { labelsKey } from '../util/labels';
 import type { DeclaredEndpoint, DeclaredFlow, FlowKind } from './declared';
@@ -43,6 +43,10 @@ export interface NetworkView {
   readonly edges: readonly ReachabilityEdge[];
   /** The kinds of the declared flows behind an edge, by `from -> to`; absent when undeclared. */
   readonly declaredKinds: ReadonlyMap<string, readonly FlowKind[]>;
+  /** The construct paths that declared the flows behind an edge, by `from -> to`; absent when undeclared. */
+  readonly declaredBy?: ReadonlyMap<string, readonly string[]>;
+  /** The calls that declared the flows behind an edge (`<construct path>.<call>`), by `from -> to`. */
+  readonly calls?: ReadonlyMap<string, readonly string[]>;
   readonly groupById: ReadonlyMap<string, GroupInfo>;
 }
 
@@ -61,6 +65,12 @@ export interface VerifyInput {
   readonly ownedNamespaces?: ReadonlySet<string>;
   /** Names (`namespace/name`) of the policies the library rendered; others are the user's. */
   readonly libraryPolicies?: ReadonlySet<string>;
+  /**
+   * Endpoints outside the app to compute reachability for besides those the flows name (the
+   * command line derives them from the policies' peers, having no declared flows).
+   * @default - none
+   */
+  readonly peers?: readonly DeclaredEndpoint[];
 }
 
 /** Key of an ordered pair of endpoint ids. */
@@ -87,9 +97,9 @@ function workloadGroups(templates: readonly PodTemplate[]): GroupInfo[] {
 }
 
 /** Groups stand-in for pods outside the app that flows name (kube-dns, an ingress controller...). */
-function peerGroups(flows: readonly DeclaredFlow[], owned: ReadonlySet<string>, index: GroupIndex): GroupInfo[] {
+function peerGroups(all: readonly DeclaredEndpoint[], owned: ReadonlySet<string>, index: GroupIndex): GroupInfo[] {
   const out = new Map<string, GroupInfo>();
-  const endpoints = flows.flatMap((f) => [f.from, f.to]).filter((e) => e.namespace !== undefined);
+  const endpoints = all.filter((e) => e.namespace !== undefined);
   for (const ep of endpoints) {
     const ns = ep.namespace!;
     // The app defines every pod of an owned namespace: a selector matching none there is dangling.
@@ -144,26 +154,6 @@ function flowPorts(flow: DeclaredFlow, dst: GroupInfo | undefined): PortSet {
   return set;
 }
 
-/** `a` minus `b`. */
-function difference(a: PortSet, b: PortSet): PortSet {
-  const out: Record<string, [number, number][]> = {};
-  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
-    const result: [number, number][] = [];
-    for (const [lo, hi] of a[protocol]) {
-      let start = lo;
-      for (const [blo, bhi] of b[protocol]) {
-        if (bhi < start || blo > hi) continue;
-        if (blo > start) result.push([start, blo - 1]);
-        start = Math.max(start, bhi + 1);
-        if (start > hi) break;
-      }
-      if (start <= hi) result.push([start, hi]);
-    }
-    out[protocol] = result;
-  }
-  return out as unknown as PortSet;
-}
-
 function setOf(ranges: readonly PortRange[]): PortSet {
   return ranges.reduce((s, r) => union(s, portRange(r.protocol, r.from, r.to)), NO_PORTS);
 }
@@ -199,7 +189,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   const index = new GroupIndex();
   const workloads = workloadGroups(context.templates);
   workloads.forEach((g) => index.add(g));
-  const peers = peerGroups(flows, input.ownedNamespaces ?? zeroTrust, index);
+  const peers = peerGroups([...flows.flatMap((f) => [f.from, f.to]), ...input.peers ?? []], input.ownedNamespaces ?? zeroTrust, index);
   peers.forEach((g) => index.add(g));
   const groups = [...workloads, ...peers].sort((a, b) => compare(a.group.id, b.group.id));
   const groupById = new Map(groups.map((g) => [g.group.id, g]));
@@ -274,10 +264,16 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     p]));
   const undeclared = new Map<string, { culprits: string[]; lines: string[] }>();
   const declaredKinds = new Map<string, FlowKind[]>();
+  const declaredBy = new Map<string, string[]>();
+  const calls = new Map<string, string[]>();
   for (const edge of edges) {
     const key = pairKey(edge.from, edge.to);
     const exp = expected.get(key);
-    if (exp) declaredKinds.set(key, [...new Set(exp.flows.map((f) => f.kind))].sort());
+    if (exp) {
+      declaredKinds.set(key, [...new Set(exp.flows.map((f) => f.kind))].sort());
+      declaredBy.set(key, [...new Set(exp.flows.flatMap((f) => f.declaredBy))].sort(compare));
+      calls.set(key, [...new Set(exp.flows.flatMap((f) => f.calls ?? []))].sort(compare));
+    }
     const touches = [edge.from, edge.to].some((id) => zeroTrust.has(groupById.get(id)?.group.namespace ?? ''));
     if (!touches) continue;
     const extra = exp ? difference(setOf(edge.ports), exp.ports) : setOf(edge.ports);
@@ -305,5 +301,5 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     });
   }
 
-  return { findings, view: { groups, edges, declaredKinds, groupById } };
+  return { findings, view: { groups, edges, declaredKinds, declaredBy, calls, groupById } };
 }

@@ -70,6 +70,12 @@ export function intersect(a: PortSet, b: PortSet): PortSet {
   return mapProtocols((p) => intersectSpans(a[p], b[p]));
 }
 
+/** The ports of `a` that are not in `b`. */
+export function difference(a: PortSet, b: PortSet): PortSet {
+  if (isEmpty(b)) return a;
+  return mapProtocols((p) => subtractSpans(a[p], b[p]));
+}
+
 /** True iff the two sets share at least one port. */
 export function overlaps(a: PortSet, b: PortSet): boolean {
   return !isEmpty(intersect(a, b));
@@ -107,6 +113,22 @@ function intersectSpans(a: readonly Span[], b: readonly Span[]): Span[] {
     if (lo <= hi) out.push([lo, hi]);
     if (a[i][1] < b[j][1]) i++;
     else j++;
+  }
+  return out;
+}
+
+/** Subtracts normalised span list `b` from `a`. */
+function subtractSpans(a: readonly Span[], b: readonly Span[]): Span[] {
+  const out: Span[] = [];
+  for (const [lo, hi] of a) {
+    let start = lo;
+    for (const [blo, bhi] of b) {
+      if (bhi < start || blo > hi) continue;
+      if (blo > start) out.push([start, blo - 1]);
+      start = Math.max(start, bhi + 1);
+      if (start > hi) break;
+    }
+    if (start <= hi) out.push([start, hi]);
   }
   return out;
 }

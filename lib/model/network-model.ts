@@ -5,6 +5,9 @@ import type { Flow } from './flows/flow-graph';
 import { FlowGraph } from './flows/flow-graph';
 import type { PolicySide } from './flows/render';
 import { policySides } from './flows/render';
+import type { Guardrail } from '../util/guardrail';
+import type { ForbidInternetEgressOptions, ForbidOptions, RequireTlsOptions } from './guardrails';
+import { forbidGuardrail, forbidInternetEgressGuardrail, requireTlsGuardrail } from './guardrails';
 import type { NetworkSynthOptions } from './options';
 import { check, objectName } from '../util/validation';
 
@@ -85,6 +88,7 @@ export class NetworkModel extends Construct {
   private prepared = false;
   private readonly renderers: (() => void)[] = [];
   private synthOptions: NetworkSynthOptions = {};
+  private readonly rails: Guardrail[] = [];
 
   private constructor(scope: IConstruct, id: string) {
     super(scope, id);
@@ -139,6 +143,43 @@ export class NetworkModel extends Construct {
         `(declared at ${prior})`);
     }
     this.claimed.set(key, scope.node.path);
+  }
+
+  /**
+   * A guardrail: `from` must not be able to open any connection to `to`. Checked at every synth
+   * on what the rendered NetworkPolicies allow, hand-written ones included; a violation fails synth
+   * with the guardrail, its reason, the flow and the construct that declared (or the policy that
+   * allowed) it. The report records it, so `cdk8s-networking diff` checks it on later outputs too.
+   *
+   * Pods outside the app count as far as policies name them: `Peer.namespace('public')` stands
+   * for every pod of `public`, and an allow for every pod of it (or of every namespace) is caught.
+   */
+  public forbid(options: ForbidOptions): void {
+    this.addGuardrail(forbidGuardrail(this, options));
+  }
+
+  /** A guardrail: every entry point (Ingress or HTTPRoute rule) must serve TLS. */
+  public requireTls(options: RequireTlsOptions = {}): void {
+    this.addGuardrail(requireTlsGuardrail(this, options));
+  }
+
+  /**
+   * A guardrail: no workload may open connections to public addresses (anything outside the
+   * private, shared, loopback and link-local ranges), nor have egress that no policy isolates,
+   * except the pods and addresses listed.
+   */
+  public forbidInternetEgress(options: ForbidInternetEgressOptions = {}): void {
+    this.addGuardrail(forbidInternetEgressGuardrail(this, options));
+  }
+
+  /** The guardrails, in the order declared. */
+  public get guardrails(): readonly Guardrail[] {
+    return this.rails;
+  }
+
+  private addGuardrail(g: Guardrail): void {
+    if (this.prepared) throw new Error(`${this.node.path}: guardrail ${g.name} is invalid: declared after synthesis started`);
+    if (!this.rails.some((r) => JSON.stringify(r) === JSON.stringify(g))) this.rails.push(g);
   }
 
   /** Records a flow in the graph; NetworkPolicies are rendered from it at synth. */

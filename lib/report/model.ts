@@ -12,6 +12,7 @@ import type { RouteBackend } from '../checks/routes';
 import { tlsHostCovers } from '../checks/routes';
 import type { NetworkView } from '../checks/verify';
 import { formatPorts, pairKey } from '../checks/verify';
+import type { Guardrail } from '../checks/guardrails';
 
 /** Version of the JSON layout; bumped on incompatible changes. */
 export const REPORT_VERSION = 1;
@@ -27,6 +28,8 @@ export interface ReportEndpoint {
   readonly kind?: string;
   /** The construct path of the workload. */
   readonly path?: string;
+  /** The pod labels (workloads and pods outside the app), for rules that select by label. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Whether NetworkPolicies isolate the pods (workloads only). */
   readonly isolated?: { readonly ingress: boolean; readonly egress: boolean };
 }
@@ -41,6 +44,10 @@ export interface ReportFlow {
   readonly allowedBy: readonly string[];
   /** Kinds of the declared flows behind it (`app`, `dns`, `gateway`); empty when not declared. */
   readonly declared: readonly string[];
+  /** Construct paths of the constructs that declared it; empty when not declared (absent in reports of older versions). */
+  readonly declaredBy?: readonly string[];
+  /** The calls that declared it, `<construct path>.<call>` (e.g. `shop/ledger.allowFrom(production/api)`); empty when none. */
+  readonly calls?: readonly string[];
 }
 
 /** One route into the cluster through an Ingress or an HTTPRoute. */
@@ -115,6 +122,8 @@ export interface NetworkReport {
   readonly findings: readonly ReportFinding[];
   /** Findings objects opted out of with the skip annotation. */
   readonly suppressed: readonly ReportFinding[];
+  /** The app's guardrails, which `cdk8s-networking diff` checks on another output too; absent when there are none. */
+  readonly guardrails?: readonly Guardrail[];
 }
 
 /** Inputs of {@link buildReport}. */
@@ -126,6 +135,8 @@ export interface BuildReportInput {
   readonly suppressed: readonly Finding[];
   /** @default 'cluster.local' */
   readonly clusterDomain?: string;
+  /** @default - none */
+  readonly guardrails?: readonly Guardrail[];
 }
 
 /** Builds the report. */
@@ -142,6 +153,7 @@ export function buildReport(input: BuildReportInput): NetworkReport {
       type: workload ? 'workload' : 'external-pods',
       namespace: g.group.namespace,
       name: g.name,
+      labels: Object.fromEntries(Object.keys(g.group.labels).sort(compare).map((k) => [k, g.group.labels[k]])),
       ...(workload ? { kind: g.kind, path: g.object!.path, isolated: { ingress: isolation!.ingress, egress: isolation!.egress } } : {}),
     });
   }
@@ -181,6 +193,7 @@ export function buildReport(input: BuildReportInput): NetworkReport {
     services,
     findings: input.findings.map(findingOf),
     suppressed: input.suppressed.map(findingOf),
+    ...(input.guardrails?.length ? { guardrails: [...input.guardrails] } : {}),
   };
 }
 
@@ -195,6 +208,8 @@ function reportFlow(e: ReachabilityEdge, view: NetworkView): ReportFlow {
     ports: formatPorts(e.ports).split(', '),
     allowedBy: [...e.allowedBy],
     declared: [...(view.declaredKinds.get(pairKey(e.from, e.to)) ?? [])],
+    declaredBy: [...(view.declaredBy?.get(pairKey(e.from, e.to)) ?? [])],
+    calls: [...(view.calls?.get(pairKey(e.from, e.to)) ?? [])],
   };
 }
 

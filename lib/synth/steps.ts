@@ -16,7 +16,11 @@ import { verifyFlows } from '../checks/verify';
 import type { NetworkModel } from '../model/network-model';
 import { SynthPhase } from '../model/network-model';
 import { checkOutputLayout } from '../output/layout';
-import { buildReport } from '../report/model';
+import { BuildReportInput, buildReport, NetworkReport } from '../report/model';
+import { checkGuardrails, formatViolation } from '../checks/guardrails';
+import { namespaceOf } from '../checks/objects';
+import { Endpoint, podsEndpoint } from '../model/flows/endpoint';
+import { Guardrail, GuardrailPeer } from '../util/guardrail';
 import { writeReport } from '../report/write';
 import { formatValue } from '../util/validation';
 import { collectObjects } from '../checks/collect';
@@ -31,6 +35,8 @@ export const WARNING_METADATA = 'cdk8s-networking:warning';
 
 /** What the checks step computed, for the report step. */
 interface CheckOutcome {
+  /** The report, when guardrails needed it before the report step. */
+  readonly report?: NetworkReport;
   readonly context: CheckContext;
   readonly view: NetworkView;
   readonly zeroTrust: ReadonlySet<string>;
@@ -60,7 +66,7 @@ export function addDefaultSteps(model: NetworkModel): void {
     run: () => {
       if (!outcome || !reportEnabled(model)) return;
       const options = model.options.report || {};
-      const report = buildReport({ ...outcome, clusterDomain: options.clusterDomain });
+      const report = outcome.report ?? buildReport({ ...outcome, clusterDomain: options.clusterDomain, guardrails: model.guardrails });
       const outdir = (model.node.root as { outdir?: unknown }).outdir;
       if (typeof outdir === 'string') pipeline.whenWriting(() => writeReport(report, outdir, options));
     },
@@ -81,7 +87,9 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const checks = runChecks(context, runOptions);
   const libraryPolicies = new Set(model.renderedPolicies.map((p) => `${p.namespace}/${p.name}`));
   for (const ns of model.zeroTrustNamespaces) libraryPolicies.add(`${ns.name}/default-deny`);
-  const verified = verifyFlows({ context, flows: model.graph.flows, zeroTrust, ownedNamespaces: owned, libraryPolicies });
+  // Pods outside the app that guardrails name are computed like the peers flows name.
+  const peers = guardrailEndpoints(model.guardrails);
+  const verified = verifyFlows({ context, flows: model.graph.flows, zeroTrust, ownedNamespaces: owned, libraryPolicies, peers });
   const flowResults = applyOptOuts(verified.findings, objects, runOptions);
   const findings = [...checks.findings, ...flowResults.findings];
   const suppressed = [...checks.suppressed, ...flowResults.suppressed];
@@ -91,8 +99,33 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
     throw new Error(`cdk8s-networking: ${errors.length} problem${errors.length === 1 ? '' : 's'} found at synth; no file was written.\n`
       + errors.map((f) => `  - ${formatFinding(f)}`).join('\n'));
   }
+  const outcome = { context, view: verified.view, zeroTrust, findings, suppressed };
+  const report = model.guardrails.length
+    ? checkModelGuardrails(model, { ...outcome, clusterDomain: (options.report || {}).clusterDomain, guardrails: model.guardrails })
+    : undefined;
   emitWarnings(model, pipeline, findings.filter((f) => f.severity === 'warning'), constructs);
-  return { context, view: verified.view, zeroTrust, findings, suppressed };
+  return { ...outcome, ...(report ? { report } : {}) };
+}
+
+/** Endpoints for the pods guardrails name, so that reachability is computed for them too. */
+function guardrailEndpoints(guardrails: readonly Guardrail[]): Endpoint[] {
+  const peers = guardrails.flatMap((g) => [g.from, g.to, ...(g.except ?? [])]).filter((p): p is GuardrailPeer => p?.namespace !== undefined);
+  return peers.map((p) => podsEndpoint(p.labels ? Object.values(p.labels).join('-') : `namespace-${p.namespace}`, p.namespace!, p.labels));
+}
+
+/**
+ * Checks the guardrails on the report of the rendered output (what every policy allows, the
+ * library's and hand-written ones alike); a violation fails synth. Returns the report.
+ */
+function checkModelGuardrails(model: NetworkModel, input: BuildReportInput): NetworkReport {
+  const report = buildReport(input);
+  const policies = new Map(input.context.ofKind('NetworkPolicy').map((p) => [`${namespaceOf(p)}/${p.json?.metadata?.name}`, p.path]));
+  const violations = checkGuardrails(model.guardrails, report, (policy) => `${policies.get(policy) ?? policy} (NetworkPolicy ${policy})`);
+  if (violations.length > 0) {
+    throw new Error(`cdk8s-networking: ${violations.length} guardrail violation${violations.length === 1 ? '' : 's'} found at synth; no file was written.\n`
+      + violations.map((v) => `  - ${formatViolation(v)}`).join('\n'));
+  }
+  return report;
 }
 
 /** Options naming checks or namespaces that do not exist would silently do nothing. */

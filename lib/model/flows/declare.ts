@@ -19,5 +19,16 @@ export function declareFlow(
     throw invalid(scope, `${field} ports`, to.name, `"${to.name}" exposes no known port: pass the ports to open, e.g. Port.tcp(8080)`);
   }
   chosen.forEach((p, i) => p._validate(scope, `${field} ports[${i}]`));
-  return NetworkModel.of(scope).addFlow({ from, to, ports: [...chosen], kind, declaredBy: [scope.node.path] });
+  const call = `${scope.node.path}.${callText(field, from, to)}`;
+  return NetworkModel.of(scope).addFlow({ from, to, ports: [...chosen], kind, declaredBy: [scope.node.path], calls: [call] });
+}
+
+/** The call as a reviewer reads it: `allowFrom(production/api)`, `routes -> production/web`. */
+function callText(field: string, from: Endpoint, to: Endpoint): string {
+  const label = (ep: Endpoint) => (ep.namespace !== undefined
+    ? `${ep.namespace}/${ep.name}` : (ep.ipBlocks ?? []).map((b) => b.cidr).join(', ') || ep.name);
+  if (/^allow(From|IngressFrom)$/.test(field)) return `${field}(${label(from)})`;
+  if (/^allow(To|EgressTo)$/.test(field)) return `${field}(${label(to)})`;
+  // Routes: without their index, which depends on declaration order (the output must not).
+  return `${field.replace(/\[\d+\]/g, '')} -> ${label(to)}`;
 }

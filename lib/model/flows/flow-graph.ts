@@ -37,6 +37,7 @@ export class FlowGraph {
         ...prior,
         ports: uniquePorts([...prior.ports, ...flow.ports]),
         declaredBy: [...new Set([...prior.declaredBy, ...flow.declaredBy])],
+        calls: [...new Set([...prior.calls ?? [], ...flow.calls ?? []])],
       }
       : { ...flow, ports: uniquePorts(flow.ports) };
     this.byPair.set(key, merged);

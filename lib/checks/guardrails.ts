@@ -1,0 +1,135 @@
+/**
+ * Guardrails: rules a platform team writes once (`NetworkModel.forbid()`, `requireTls()`,
+ * `forbidInternetEgress()`), checked on the computed reachability: the allowed flows and entry
+ * points as the report lists them, whoever wrote the policies. Plain data, so that the report
+ * carries them and `cdk8s-networking diff` checks the same rules on another output.
+ */
+import { IpRange, parseCidr, rangeContains, rangesOverlap } from '../evaluator/cidr';
+import { Guardrail, GuardrailPeer } from '../util/guardrail';
+import { compare } from './objects';
+
+export type { Guardrail, GuardrailKind, GuardrailPeer } from '../util/guardrail';
+
+/** A guardrail broken by a flow or an entry point. */
+export interface GuardrailViolation {
+  /** The guardrail's name. */
+  readonly guardrail: string;
+  readonly reason: string;
+  /** Where the guardrail was declared. */
+  readonly guardrailDeclaredBy: string;
+  /** `production/Deployment/api -> payments/Deployment/ledger on TCP 9000`, or the entry point. */
+  readonly flow: string;
+  /** Construct paths (or policy names) that declared or allowed the flow. */
+  readonly declaredBy: readonly string[];
+}
+
+/** What guardrails are checked on: a network report, or anything shaped like one. */
+export interface GuardrailSubject {
+  readonly endpoints: readonly {
+    readonly id: string; readonly type: string; readonly namespace?: string; readonly name: string;
+    readonly labels?: Readonly<Record<string, string>>; readonly isolated?: { readonly ingress: boolean; readonly egress: boolean };
+    readonly path?: string;
+  }[];
+  readonly flows: readonly {
+    readonly from: string; readonly to: string; readonly ports: readonly string[];
+    readonly allowedBy: readonly string[]; readonly declaredBy?: readonly string[];
+  }[];
+  readonly entryPoints: readonly {
+    readonly namespace: string; readonly via: string; readonly path: string; readonly host: string;
+    readonly match: string; readonly backend: string; readonly tls: string;
+  }[];
+}
+
+type Endpoint = GuardrailSubject['endpoints'][number];
+
+/** Addresses that are not the internet: private, shared, loopback and link-local ranges. */
+const NON_INTERNET = [
+  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', 'fe80::/10', '::1/128',
+]
+  .map((c) => parseCidr(c));
+
+/** The CIDR of an ip-block endpoint id `cidr:<cidr>[ except ...]`. */
+function cidrOf(id: string): IpRange | undefined {
+  if (!id.startsWith('cidr:')) return undefined;
+  try {
+    return parseCidr(id.slice(5).split(' except ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a report endpoint is among the pods or addresses of a guardrail peer. */
+export function peerMatches(peer: GuardrailPeer, e: Endpoint): boolean {
+  if (e.type === 'ip-block') {
+    const range = cidrOf(e.id);
+    return range !== undefined && (peer.cidrs ?? []).some((c) => rangesOverlap(parseCidr(c), range));
+  }
+  if (peer.namespace === undefined || e.namespace !== peer.namespace) return false;
+  const wanted = peer.labels ?? {};
+  const has = e.labels ?? {};
+  // Pods outside the app named without labels stand for any pod of their namespace.
+  if (e.type === 'external-pods' && Object.keys(has).length === 0) return true;
+  return Object.keys(wanted).every((k) => has[k] === wanted[k]);
+}
+
+/** Whether a destination id is an address on the internet. */
+function isInternet(id: string): boolean {
+  const range = cidrOf(id);
+  return range !== undefined && !NON_INTERNET.some((r) => rangeContains(r, range));
+}
+
+/**
+ * Checks guardrails on a report. `owner(policy)` names the construct of a policy that allows an
+ * undeclared flow (at synth); without it the policy name is given.
+ */
+export function checkGuardrails(
+  guardrails: readonly Guardrail[], subject: GuardrailSubject, owner: (policy: string) => string = (p) => p,
+): GuardrailViolation[] {
+  const endpoints = new Map(subject.endpoints.map((e) => [e.id, e]));
+  const out: GuardrailViolation[] = [];
+  const blame = (f: GuardrailSubject['flows'][number]) => (f.declaredBy?.length ? [...f.declaredBy] : f.allowedBy.map(owner));
+  const flowText = (f: GuardrailSubject['flows'][number]) => `${f.from} -> ${f.to} on ${f.ports.join(', ')}`;
+  for (const g of guardrails) {
+    const violation = (flow: string, declaredBy: readonly string[]) =>
+      out.push({ guardrail: g.name, reason: g.reason, guardrailDeclaredBy: g.declaredBy, flow, declaredBy });
+    if (g.kind === 'forbid') {
+      for (const f of subject.flows) {
+        const from = endpoints.get(f.from);
+        const to = endpoints.get(f.to);
+        if (from && to && g.from && g.to && peerMatches(g.from, from) && peerMatches(g.to, to)) violation(flowText(f), blame(f));
+      }
+      // Pods no policy isolates for ingress accept connections from anyone: the report lists no flow for them.
+      for (const e of subject.endpoints) {
+        if (g.to && e.type === 'workload' && e.isolated && !e.isolated.ingress && peerMatches(g.to, e)) {
+          violation(`any pod -> ${e.id} (no NetworkPolicy isolates its ingress)`, e.path ? [e.path] : []);
+        }
+      }
+    } else if (g.kind === 'require-tls') {
+      for (const e of subject.entryPoints) {
+        if (e.tls === 'off' && !e.backend.startsWith('redirect ')) {
+          violation(`entry point ${e.host} ${e.match} -> ${e.backend} (${e.via} in ${e.namespace}) without TLS`, [e.path]);
+        }
+      }
+    } else {
+      const except = g.except ?? [];
+      const exempt = (e: Endpoint | undefined) => e !== undefined && except.some((p) => peerMatches(p, e));
+      for (const f of subject.flows) {
+        const from = endpoints.get(f.from);
+        if (!from || from.type === 'ip-block' || !isInternet(f.to) || exempt(from) || exempt(endpoints.get(f.to))) continue;
+        violation(flowText(f), blame(f));
+      }
+      for (const e of subject.endpoints) {
+        if (e.type === 'workload' && e.isolated && !e.isolated.egress && !exempt(e)) {
+          violation(`${e.id} -> any address (no NetworkPolicy isolates its egress)`, e.path ? [e.path] : []);
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => compare(a.guardrail, b.guardrail) || compare(a.flow, b.flow));
+}
+
+/** One line per violation, for errors. */
+export function formatViolation(v: GuardrailViolation): string {
+  return `guardrail ${v.guardrail} (declared at ${v.guardrailDeclaredBy}; reason: ${v.reason}) is violated by ${v.flow}`
+    + `${v.declaredBy.length ? `, declared by ${v.declaredBy.join(', ')}` : ''}`;
+}

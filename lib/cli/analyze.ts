@@ -1,0 +1,195 @@
+/**
+ * The network report of any folder of manifests, computed with the library's checks, flow
+ * verification and report model. Without declared flows, what the library's own report knows
+ * (which flows were declared and by which construct, zero-trust namespaces, construct paths,
+ * guardrails) comes from the `network-report.json` next to the manifests when there is one;
+ * otherwise zero-trust namespaces are those a default-deny policy isolates.
+ */
+import { CheckContext } from '../checks/context';
+import { ManifestObject, namespaceOf } from '../checks/objects';
+import { runChecks } from '../checks/registry';
+import { NetworkView, pairKey, verifyFlows } from '../checks/verify';
+import { parsePolicy } from '../evaluator/policy';
+import { Endpoint, labelsKey } from '../model/flows/endpoint';
+import { FlowKind } from '../model/flows/flow-graph';
+import { buildReport, NetworkReport } from '../report/model';
+import { CliError } from './errors';
+import { Input } from './load';
+
+/** The label every namespace carries with its name. */
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** A report and, when it was computed from manifests, what it was computed from. */
+export interface Analysis {
+  readonly report: NetworkReport;
+  /** The indexed manifests; undefined for a report read as it is. */
+  readonly context?: CheckContext;
+  readonly view?: NetworkView;
+}
+
+/** Analyzes an input: its manifests when it has some, else the report as written at synth. */
+export function analyze(input: Input): Analysis {
+  if (!input.objects || input.objects.length === 0) {
+    if (input.report) return { report: input.report };
+    throw new CliError(`${input.label}: no Kubernetes object found`);
+  }
+  return analyzeObjects(input.objects, input.report);
+}
+
+/** Computes the report of manifests; `prior` is the library's report for them, when known. */
+export function analyzeObjects(objects: readonly ManifestObject[], prior?: NetworkReport): Analysis {
+  try {
+    return compute(objects, prior);
+  } catch (e) {
+    // The evaluator names the policy but not its file: find the malformed one and say where it is.
+    checkPolicies(objects);
+    throw e;
+  }
+}
+
+function compute(objects: readonly ManifestObject[], prior?: NetworkReport): Analysis {
+  const zeroTrust = prior
+    ? new Set(prior.namespaces.filter((n) => n.zeroTrust).map((n) => n.name))
+    : defaultDenyNamespaces(objects);
+  const context = new CheckContext({ objects, ownedNamespaces: zeroTrust });
+  // The library's report carries the findings of its synth, with construct paths: no need to run the checks again.
+  const checks = prior ? { findings: [], suppressed: [] } : runChecks(context);
+  const peers = [...policyPeers(objects), ...(prior ? reportPeers(prior) : [])];
+  const verified = verifyFlows({ context, flows: [], zeroTrust, ownedNamespaces: zeroTrust, peers });
+  const view: NetworkView = prior ? { ...verified.view, ...declarationsOf(prior) } : verified.view;
+  const computed = buildReport({ context, view, zeroTrust, findings: checks.findings, suppressed: checks.suppressed });
+  return { report: prior ? withPaths(computed, prior) : computed, context, view };
+}
+
+/** Malformed NetworkPolicies, named by file and document, before the evaluator sees them. */
+function checkPolicies(objects: readonly ManifestObject[]): void {
+  for (const o of objects) {
+    if (o.json.kind !== 'NetworkPolicy' || o.json.apiVersion !== 'networking.k8s.io/v1') continue;
+    try {
+      parsePolicy(o.json);
+    } catch (e) {
+      throw new CliError(`${location(o)}: NetworkPolicy ${namespaceOf(o)}/${o.json.metadata.name} is invalid: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** `file, document N` for a manifest path `file#N`. */
+export function location(o: ManifestObject): string {
+  const hash = o.path.lastIndexOf('#');
+  return hash < 0 ? o.path : `${o.path.slice(0, hash)}, document ${o.path.slice(hash + 1)}`;
+}
+
+/** Namespaces where a policy selecting every pod denies all ingress and egress (what a ZeroTrustNamespace writes). */
+export function defaultDenyNamespaces(objects: readonly ManifestObject[]): Set<string> {
+  const out = new Set<string>();
+  for (const o of objects) {
+    const spec = o.json.spec ?? {};
+    if (o.json.kind !== 'NetworkPolicy') continue;
+    const selector = spec.podSelector ?? {};
+    const selectsAll = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+    const types: string[] = spec.policyTypes ?? [];
+    if (selectsAll && types.includes('Ingress') && types.includes('Egress') && !(spec.ingress ?? []).length && !(spec.egress ?? []).length) {
+      out.add(namespaceOf(o));
+    }
+  }
+  return out;
+}
+
+/**
+ * Pods outside the manifests that policies name by namespace (a namespaceSelector on
+ * `kubernetes.io/metadata.name`) and plain labels: kube-dns, an ingress controller, Prometheus.
+ * They become endpoints of the report, as the declared peers of the library's own report do.
+ */
+function policyPeers(objects: readonly ManifestObject[]): Endpoint[] {
+  const out = new Map<string, Endpoint>();
+  for (const o of objects) {
+    if (o.json.kind !== 'NetworkPolicy') continue;
+    const spec = o.json.spec ?? {};
+    for (const rule of [...(spec.ingress ?? []).map((r: any) => r?.from), ...(spec.egress ?? []).map((r: any) => r?.to)]) {
+      for (const peer of rule ?? []) {
+        const ns = pinnedNamespace(peer?.namespaceSelector);
+        const pods = peer?.podSelector;
+        if (ns === undefined || (pods?.matchExpressions ?? []).length > 0) continue;
+        const labels: Record<string, string> = { ...(pods?.matchLabels ?? {}) };
+        const endpoint = peerEndpoint(ns, Object.keys(labels).length ? labels : undefined);
+        out.set(endpoint.key, endpoint);
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+function pinnedNamespace(selector: any): string | undefined {
+  const labels = selector?.matchLabels ?? {};
+  if ((selector?.matchExpressions ?? []).length > 0 || Object.keys(labels).length !== 1) return undefined;
+  return typeof labels[NAME_LABEL] === 'string' ? labels[NAME_LABEL] : undefined;
+}
+
+function peerEndpoint(namespace: string, labels: Record<string, string> | undefined, name?: string): Endpoint {
+  const readable = name
+    ?? (labels ? labels['app.kubernetes.io/name'] ?? labels.app ?? labels['k8s-app'] ?? labelsKey(labels) : `any pod in ${namespace}`);
+  return { key: labels ? `pods:${namespace}:${labelsKey(labels)}` : `namespace:${namespace}`, name: readable, namespace, podLabels: labels };
+}
+
+/** The pods outside the app that the library's report lists, with their names. */
+function reportPeers(report: NetworkReport): Endpoint[] {
+  return report.endpoints.filter((e) => e.type === 'external-pods' && e.namespace !== undefined).map((e) => {
+    const key = e.id.slice(`${e.namespace}/Peer/`.length);
+    const labels = e.labels ?? (key === '*' ? undefined : Object.fromEntries(key.split(',').map((kv) => {
+      const eq = kv.indexOf('=');
+      return [kv.slice(0, eq), kv.slice(eq + 1)];
+    })));
+    return peerEndpoint(e.namespace!, labels && Object.keys(labels).length ? { ...labels } : undefined, e.name);
+  });
+}
+
+/** What the library's report says was declared, for the flows computed again. */
+function declarationsOf(report: NetworkReport): Pick<NetworkView, 'declaredKinds' | 'declaredBy' | 'calls'> {
+  const declaredKinds = new Map<string, FlowKind[]>();
+  const declaredBy = new Map<string, string[]>();
+  const calls = new Map<string, string[]>();
+  for (const f of report.flows) {
+    if (f.declared.length) declaredKinds.set(pairKey(f.from, f.to), f.declared as FlowKind[]);
+    if (f.declaredBy?.length) declaredBy.set(pairKey(f.from, f.to), [...f.declaredBy]);
+    if (f.calls?.length) calls.set(pairKey(f.from, f.to), [...f.calls]);
+  }
+  return { declaredKinds, declaredBy, calls };
+}
+
+/** The computed report with the construct paths, names, findings and guardrails of the library's report. */
+function withPaths(computed: NetworkReport, prior: NetworkReport): NetworkReport {
+  const endpoints = new Map(prior.endpoints.map((e) => [e.id, e]));
+  const entryPaths = new Map(prior.entryPoints.map((e) => [`${e.namespace}/${e.via}`, e.path]));
+  const servicePaths = new Map(prior.services.map((s) => [`${s.namespace}/${s.name}`, s.path]));
+  return {
+    ...prior,
+    ...computed,
+    endpoints: computed.endpoints.map((e) => {
+      const known = endpoints.get(e.id);
+      return known ? { ...e, name: known.name, ...(known.path ? { path: known.path } : {}) } : e;
+    }),
+    entryPoints: computed.entryPoints.map((e) => ({ ...e, path: entryPaths.get(`${e.namespace}/${e.via}`) ?? e.path })),
+    services: computed.services.map((s) => ({ ...s, path: servicePaths.get(`${s.namespace}/${s.name}`) ?? s.path })),
+    findings: prior.findings,
+    suppressed: prior.suppressed,
+  };
+}
+
+/** The report restricted to one namespace: its flows (either end), entry points and Services. */
+export function onlyNamespace(report: NetworkReport, namespace: string): NetworkReport {
+  const endpoints = new Map(report.endpoints.map((e) => [e.id, e]));
+  const inside = (id: string) => endpoints.get(id)?.namespace === namespace;
+  const flows = report.flows.filter((f) => inside(f.from) || inside(f.to));
+  const used = new Set(flows.flatMap((f) => [f.from, f.to]));
+  for (const e of report.endpoints) if (e.namespace === namespace) used.add(e.id);
+  const namespaces = new Set([namespace, ...[...used].map((id) => endpoints.get(id)?.namespace).filter((n): n is string => n !== undefined)]);
+  return {
+    ...report,
+    namespaces: report.namespaces.filter((n) => namespaces.has(n.name))
+      .map((n) => (n.name === namespace ? n : { ...n, inApp: false, workloads: n.workloads.filter((w) => used.has(w)) })),
+    endpoints: report.endpoints.filter((e) => used.has(e.id)),
+    flows,
+    entryPoints: report.entryPoints.filter((e) => e.namespace === namespace),
+    services: report.services.filter((s) => s.namespace === namespace),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The options of the model's guardrails and their resolution into plain data ({@link Guardrail}),
+ * which the synth checks evaluate on the computed reachability and the report writes.
+ */
+import { IConstruct } from 'constructs';
+import { Guardrail, GuardrailPeer } from '../util/guardrail';
+import { invalid } from '../util/validation';
+import { Endpoint } from './flows/endpoint';
+
+/** A peer a guardrail names: a `Peer` (`Peer.namespace('public')`, `Peer.pods({...})`, `Peer.app(x)`, `Peer.cidr(...)`). */
+export interface IGuardrailPeer {
+  /** @internal */
+  _resolve(scope: IConstruct, field: string, contextNamespace: string): Endpoint;
+}
+
+/** Options of `NetworkModel.forbid()`. */
+export interface ForbidOptions {
+  /** The sources that must not reach `to`. */
+  readonly from: IGuardrailPeer;
+  /** The destinations `from` must not reach. */
+  readonly to: IGuardrailPeer;
+  /** Why: printed with every violation, e.g. `PCI scope`. */
+  readonly reason: string;
+}
+
+/** Options of `NetworkModel.requireTls()`. */
+export interface RequireTlsOptions {
+  /**
+   * Why: printed with every violation.
+   * @default 'entry points must use TLS'
+   */
+  readonly reason?: string;
+}
+
+/** Options of `NetworkModel.forbidInternetEgress()`. */
+export interface ForbidInternetEgressOptions {
+  /**
+   * Peers allowed anyway: pods (`Peer.app(x)`, `Peer.namespace(...)`, `Peer.pods(...)`) that may
+   * open connections to the internet, and addresses (`Peer.cidr(...)`) that may be reached.
+   * @default - none
+   */
+  readonly except?: IGuardrailPeer[];
+  /**
+   * Why: printed with every violation.
+   * @default 'no egress to the internet'
+   */
+  readonly reason?: string;
+}
+
+/** A peer as guardrail data; pods need a namespace. */
+export function guardrailPeer(scope: IConstruct, field: string, peer: IGuardrailPeer): GuardrailPeer {
+  const ep = peer._resolve(scope, field, '');
+  if (ep.namespace === '') {
+    throw invalid(scope, `${field} namespace`, '', 'a guardrail peer must name its namespace (Peer.pods({ namespace, labels }))');
+  }
+  return {
+    ...(ep.namespace !== undefined ? { namespace: ep.namespace } : {}),
+    ...(ep.podLabels ? { labels: { ...ep.podLabels } } : {}),
+    ...(ep.ipBlocks?.length ? { cidrs: ep.ipBlocks.map((b) => b.cidr) } : {}),
+  };
+}
+
+/** A readable name for a peer in a guardrail's name. */
+function peerName(p: GuardrailPeer): string {
+  const labels = p.labels ? `{${Object.keys(p.labels).sort().map((k) => `${k}=${p.labels![k]}`).join(',')}}` : '';
+  return [p.namespace !== undefined ? `${p.namespace}${labels}` : '', ...(p.cidrs ?? [])].filter((x) => x !== '').join('+');
+}
+
+function reasonOf(scope: IConstruct, field: string, reason: unknown): string {
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw invalid(scope, field, reason, 'must be a non-empty string saying why the rule exists');
+  }
+  return reason;
+}
+
+/** Resolves `forbid()`. */
+export function forbidGuardrail(scope: IConstruct, options: ForbidOptions): Guardrail {
+  const from = guardrailPeer(scope, 'forbid() from', options.from);
+  const to = guardrailPeer(scope, 'forbid() to', options.to);
+  const reason = reasonOf(scope, 'forbid() reason', options.reason);
+  return { kind: 'forbid', name: `forbid(${peerName(from)} -> ${peerName(to)})`, reason, declaredBy: scope.node.path, from, to };
+}
+
+/** Resolves `requireTls()`. */
+export function requireTlsGuardrail(scope: IConstruct, options: RequireTlsOptions = {}): Guardrail {
+  const reason = options.reason === undefined ? 'entry points must use TLS' : reasonOf(scope, 'requireTls() reason', options.reason);
+  return { kind: 'require-tls', name: 'requireTls()', reason, declaredBy: scope.node.path };
+}
+
+/** Resolves `forbidInternetEgress()`. */
+export function forbidInternetEgressGuardrail(scope: IConstruct, options: ForbidInternetEgressOptions = {}): Guardrail {
+  const except = (options.except ?? []).map((p, i) => guardrailPeer(scope, `forbidInternetEgress() except[${i}]`, p));
+  const reason = options.reason === undefined ? 'no egress to the internet' : reasonOf(scope, 'forbidInternetEgress() reason', options.reason);
+  const name = `forbidInternetEgress(${except.length ? `except ${except.map(peerName).join(', ')}` : ''})`;
+  return { kind: 'forbid-internet-egress', name, reason, declaredBy: scope.node.path, ...(except.length ? { except } : {}) };
+}

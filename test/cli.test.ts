@@ -1,0 +1,316 @@
+/**
+ * The `cdk8s-networking` command, run in-process on the outputs of real programs: each kind of
+ * change a pull request can make has a test that fails if the diff misses it. The packed `bin`
+ * itself runs in test/package.test.ts.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../lib/cli/main';
+import { OPEN_LEDGER_POLICY, synthShop } from './cli.fixtures';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(args: string[], cwd?: string): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = main(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd });
+  return { code, stdout, stderr };
+}
+
+function json(args: string[], cwd?: string): any {
+  const r = cli([...args, '--json'], cwd);
+  expect(r.stderr).toBe('');
+  return { ...JSON.parse(r.stdout), code: r.code };
+}
+
+const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-networking-${prefix}-`));
+
+const WEB = 'production/Deployment/web';
+const API = 'production/Deployment/api';
+const LEDGER = 'payments/Deployment/ledger';
+
+let base: string;
+beforeAll(() => {
+  base = synthShop();
+});
+
+describe('diff', () => {
+  test('identical outputs: exit 0 and a summary that says so', () => {
+    const r = cli(['diff', base, synthShop()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('**No network changes: connectivity and entry points are the same.**');
+    expect(r.stdout).not.toContain('```mermaid');
+  });
+
+  test('a flow added: opened, with the ports as the report spells them and the construct that declared it', () => {
+    const head = synthShop({ addFlow: true });
+    const d = json(['diff', base, head]);
+    expect(d.code).toBe(1);
+    expect(d.opened).toEqual([expect.objectContaining({
+      from: WEB, to: LEDGER, ports: ['TCP 9000'], declared: ['app'], declaredBy: ['shop/ledger'], calls: ['shop/ledger.allowFrom(production/web)'],
+    })]);
+    const report = JSON.parse(fs.readFileSync(path.join(head, 'network-report.json'), 'utf8'));
+    const flow = report.flows.find((f: any) => f.from === WEB && f.to === LEDGER);
+    expect({ from: d.opened[0].from, to: d.opened[0].to, ports: d.opened[0].ports }).toEqual({ from: flow.from, to: flow.to, ports: flow.ports });
+    expect(d.closed).toEqual([]);
+    expect(d.changed).toEqual([]);
+    // The ledger is newly reachable from another namespace's web.
+    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment/Resource', sources: [WEB] }]);
+    expect(d.summary).toBe('Network changes: 1 flow opened, exposure widened for 1 workload.');
+    expect(cli(['diff', base, head, '--fail-on', 'opened']).code).toBe(1);
+    expect(cli(['diff', base, head, '--fail-on', 'tls-off']).code).toBe(0);
+  });
+
+  test('a flow removed: closed, and --fail-on opened lets it pass', () => {
+    const head = synthShop({ removeFlow: true });
+    const d = json(['diff', base, head]);
+    expect(d.code).toBe(1);
+    expect(d.opened).toEqual([]);
+    expect(d.closed).toEqual([expect.objectContaining({ from: API, to: LEDGER, ports: ['TCP 9000'], declaredBy: ['shop/ledger'] })]);
+    expect(d.exposure.narrowed).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment/Resource', sources: [API] }]);
+    expect(cli(['diff', base, head, '--fail-on', 'opened,exposure,tls-off']).code).toBe(0);
+  });
+
+  test('a port changed: changed, with the ports before and after', () => {
+    const d = json(['diff', base, synthShop({ apiPort: 3001 })]);
+    expect(d.code).toBe(1);
+    expect(d.opened).toEqual([]);
+    expect(d.closed).toEqual([]);
+    expect(d.changed).toEqual([expect.objectContaining({ from: WEB, to: API, before: ['TCP 3000'], ports: ['TCP 3001'], added: ['TCP 3001'], removed: ['TCP 3000'] })]);
+    expect(d.summary).toContain('1 flow with changed ports');
+  });
+
+  test('a hand-written policy next to the output widens exposure: computed from the manifests, not the stale report', () => {
+    const head = synthShop();
+    fs.writeFileSync(path.join(head, 'open-ledger.yaml'), OPEN_LEDGER_POLICY);
+    const d = json(['diff', base, head]);
+    expect(d.code).toBe(1);
+    // web's egress is isolated, so the pods that gain the ledger are those whose egress is not:
+    // the ingress controller and DNS pods outside the app, on the policy's port.
+    const NGINX = 'ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx';
+    expect(d.opened).toEqual([
+      { from: NGINX, to: LEDGER, ports: ['TCP 9000'], allowedBy: ['payments/open-ledger'], declared: [], declaredBy: [], calls: [] },
+      expect.objectContaining({ from: 'kube-system/Peer/k8s-app=kube-dns', to: LEDGER, allowedBy: ['payments/open-ledger'] }),
+    ]);
+    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment/Resource', sources: [NGINX, 'kube-system/Peer/k8s-app=kube-dns'] }]);
+    expect(cli(['diff', base, head, '--fail-on', 'exposure']).code).toBe(1);
+    expect(cli(['diff', base, head, '--fail-on', 'tls-off']).code).toBe(0);
+  });
+
+  test('guardrails recorded in the report fail the diff of a later output that breaks them, whatever --fail-on says', () => {
+    const guarded = synthShop({ guardrail: true });
+    const head = synthShop({ guardrail: true });
+    fs.writeFileSync(path.join(head, 'open-ledger.yaml'), OPEN_LEDGER_POLICY);
+    const d = json(['diff', guarded, head, '--fail-on', 'tls-off']);
+    expect(d.code).toBe(1);
+    const violation = { guardrail: 'forbid(ingress-nginx -> payments)', reason: 'the edge never reaches payments', guardrailDeclaredBy: 'cdk8s-networking' };
+    // Every pod of ingress-nginx (the guardrail's own peer) and the controller pods the flows name.
+    expect(d.guardrails.violations).toEqual([
+      { ...violation, flow: 'ingress-nginx/Peer/* -> payments/Deployment/ledger on TCP 9000', declaredBy: ['payments/open-ledger'] },
+      { ...violation, flow: 'ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx -> payments/Deployment/ledger on TCP 9000', declaredBy: ['payments/open-ledger'] },
+    ]);
+    const md = cli(['diff', guarded, head]).stdout;
+    expect(md.split('\n')[0]).toContain('**2 guardrail violations.**');
+    expect(md).toContain('| forbid(ingress-nginx -> payments) | the edge never reaches payments |');
+    // Without the hand-written policy the same guardrail holds.
+    expect(cli(['diff', guarded, synthShop({ guardrail: true }), '--fail-on', 'tls-off']).code).toBe(0);
+  });
+
+  test('an entry point losing TLS: changed with tls on -> off, and --fail-on tls-off fails', () => {
+    const head = synthShop({ noTls: true });
+    const d = json(['diff', base, head]);
+    expect(d.code).toBe(1);
+    expect(d.entryPoints.changed).toEqual([expect.objectContaining({ tlsOff: true, changes: ['tls on -> off'] })]);
+    expect(d.entryPoints.changed[0].after).toEqual(expect.objectContaining({ host: 'shop.example.com', tls: 'off', backend: 'web:80' }));
+    expect(cli(['diff', base, head, '--fail-on', 'tls-off']).code).toBe(1);
+    expect(cli(['diff', base, head, '--fail-on', 'opened,exposure']).code).toBe(0);
+    const md = cli(['diff', base, head]).stdout;
+    expect(md.split('\n')[0]).toContain('1 entry point without TLS');
+    expect(md).toContain('**TLS off**: tls on -> off');
+  });
+
+  test('a workload added is listed; two network-report.json files compare like their folders', () => {
+    const head = synthShop({ addWorkload: true, addFlow: true });
+    const folders = json(['diff', base, head]);
+    expect(folders.workloads.added).toEqual([expect.objectContaining({ id: 'production/Deployment/worker', path: 'shop/worker/Deployment/Resource' })]);
+    const files = json(['diff', path.join(base, 'network-report.json'), path.join(head, 'network-report.json')]);
+    expect(files.opened).toEqual(folders.opened);
+    expect(files.workloads).toEqual(folders.workloads);
+  });
+
+  test('Markdown for a pull request: summary first, tables, a top-to-bottom Mermaid chart of the changed edges only', () => {
+    const r = cli(['diff', base, synthShop({ addFlow: true, removeFlow: true })]);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('**Network changes: 1 flow opened, 1 flow closed, exposure widened for 1 workload.**');
+    expect(r.stdout).toContain('| production/web | payments/ledger | TCP 9000 | `shop/ledger.allowFrom(production/web)` |');
+    const chart = r.stdout.slice(r.stdout.indexOf('```mermaid') + 10, r.stdout.lastIndexOf('```'));
+    expect(chart.trim().split('\n')[0]).toBe('flowchart TB');
+    // Stable ids derived from names; only the two changed edges, web -> api (unchanged) is not drawn.
+    expect(chart).toContain('n_production__Deployment__web -->|"opened: TCP 9000"| n_payments__Deployment__ledger');
+    expect(chart).toContain('n_production__Deployment__api -.->|"closed: TCP 9000"| n_payments__Deployment__ledger');
+    expect(chart.match(/-->|-\.->/g)).toHaveLength(2);
+  });
+
+  test('--only keeps one namespace', () => {
+    const head = synthShop({ addFlow: true, apiPort: 3001 });
+    expect(json(['diff', base, head, '--only', 'production']).changed).toHaveLength(1);
+    const payments = json(['diff', base, head, '--only', 'payments']);
+    expect(payments.opened).toHaveLength(1);
+    expect(payments.changed).toEqual([]);
+  });
+});
+
+describe('diff --base REF', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  test('reads the committed output at the ref and compares the working tree with it', () => {
+    const repo = tmp('repo');
+    git(repo, 'init', '-q');
+    git(repo, 'config', 'user.email', 'test@example.com');
+    git(repo, 'config', 'user.name', 'test');
+    fs.writeFileSync(path.join(repo, 'cdk8s.yaml'), 'language: typescript\napp: node main.js\noutput: dist\n');
+    synthShop({}, path.join(repo, 'dist'));
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'base');
+    fs.rmSync(path.join(repo, 'dist'), { recursive: true });
+    synthShop({ addFlow: true }, path.join(repo, 'dist'));
+    const d = json(['diff', '--base', 'HEAD'], repo);
+    expect(d.code).toBe(1);
+    expect(d.opened).toEqual([expect.objectContaining({ from: WEB, to: LEDGER })]);
+    const unknown = cli(['diff', '--base', 'no-such-ref'], repo);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no-such-ref');
+  });
+});
+
+describe('explain', () => {
+  test('an allowed flow names the policy and rule on each side', () => {
+    const r = cli(['explain', base, 'production/web', 'production/api', '3000']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(`**${WEB} -> ${API} on TCP 3000: allowed**`);
+    const x = json(['explain', base, 'production/web', 'production/api', '3000']);
+    expect(x.egress.policies.find((p: any) => p.allows).name).toBe('production/allow-web-egress-to-api');
+    expect(x.ingress.policies.find((p: any) => p.allows).name).toBe('production/allow-web-to-api');
+    expect(x.ingress.policies.find((p: any) => p.name === 'production/default-deny')).toEqual(expect.objectContaining({ allows: false, rules: [] }));
+  });
+
+  test('a denied flow says which side denies it and why each rule does not match', () => {
+    const r = cli(['explain', base, 'production/web', 'payments/ledger', '9000/TCP']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toContain('denied');
+    const x = json(['explain', base, 'production/web', 'payments/ledger', '9000']);
+    expect(x.allowed).toBe(false);
+    expect(x.egress.allowed).toBe(false);
+    expect(x.ingress.allowed).toBe(false);
+    const ingress = x.ingress.policies.find((p: any) => p.name === 'payments/allow-production-api-to-ledger');
+    expect(ingress.rules).toEqual([expect.objectContaining({ peerMatches: false, portMatches: true })]);
+    expect(r.stdout).toContain('no rule admits this connection');
+  });
+
+  test('a wrong port is denied by the port, not the peer; an address is allowed by the DNS rule', () => {
+    const x = json(['explain', base, 'production/web', 'production/api', '3001']);
+    expect(x.ingress.policies.find((p: any) => p.name === 'production/allow-web-to-api').rules[0]).toEqual(expect.objectContaining({ peerMatches: true, portMatches: false }));
+    expect(json(['explain', base, 'production/web', 'kube-system:k8s-app=kube-dns', '53/UDP']).allowed).toBe(true);
+  });
+
+  test('unknown workloads and bad ports are errors naming the value', () => {
+    const r = cli(['explain', base, 'production/nope', 'production/api', '3000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('FROM "production/nope" is invalid: no such workload');
+    expect(r.stderr).toContain('production/api');
+    expect(cli(['explain', base, 'production/web', 'production/api', '70000']).stderr).toContain('PORT "70000" is invalid');
+  });
+});
+
+describe('analyze', () => {
+  test('a folder of hand-written manifests without a report gets a report', () => {
+    const dir = tmp('hand');
+    fs.writeFileSync(path.join(dir, 'app.yaml'), `apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api, namespace: shop }
+spec:
+  selector: { matchLabels: { app: api } }
+  template:
+    metadata: { labels: { app: api } }
+    spec: { containers: [{ name: api, image: api:1, ports: [{ containerPort: 3000 }] }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: web:1 }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api-from-web, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }], ports: [{ port: 3000 }] }]
+`);
+    const report = json(['analyze', dir]);
+    expect(report.code).toBe(0);
+    expect(report.flows).toEqual([expect.objectContaining({ from: 'shop/Deployment/web', to: 'shop/Deployment/api', ports: ['TCP 3000'], allowedBy: ['shop/api-from-web'] })]);
+    expect(report.endpoints.find((e: any) => e.id === 'shop/Deployment/api').path).toBe('app.yaml#2');
+    const md = cli(['analyze', dir]).stdout;
+    expect(md).toContain('| web | api | TCP 3000 | api-from-web | not declared |');
+  });
+
+  test('the library output analyzed from its manifests gives the report written at synth', () => {
+    const written = JSON.parse(fs.readFileSync(path.join(base, 'network-report.json'), 'utf8'));
+    const { code, ...analyzed } = json(['analyze', base]);
+    expect(code).toBe(0);
+    expect(analyzed).toEqual(written);
+  });
+});
+
+describe('bad input: one clear error, exit 2, never a stack trace', () => {
+  const bad = (file: string, text: string) => {
+    const dir = tmp('bad');
+    fs.writeFileSync(path.join(dir, file), text);
+    const r = cli(['analyze', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    return r.stderr;
+  };
+  const OK = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n';
+
+  test('invalid YAML names the file, the document and the line', () => {
+    const e = bad('broken.yaml', `${OK}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n`);
+    expect(e).toMatch(/broken\.yaml: document 2 \(line \d+, column \d+\): invalid YAML/);
+  });
+
+  test('a document that is not a Kubernetes object', () => {
+    expect(bad('x.yaml', `${OK}---\n- just\n- a list\n`)).toContain('x.yaml: document 2: is a list, not a Kubernetes object');
+    expect(bad('y.yaml', `${OK}---\nkind: Service\nmetadata: { name: s }\n`)).toContain('y.yaml: document 2: apiVersion is missing');
+    expect(bad('z.yaml', `apiVersion: v1\nkind: Service\nmetadata: {}\n`)).toContain('z.yaml: document 1: Service metadata.name is missing');
+  });
+
+  test('a malformed NetworkPolicy names its file and document', () => {
+    const e = bad('np.yaml', `${OK}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: p, namespace: a }\nspec:\n  podSelector: {}\n  ingress: [{ from: [{ ipBlock: { cidr: 10.0.0.0/33 } }] }]\n`);
+    expect(e).toContain('np.yaml, document 2: NetworkPolicy a/p is invalid');
+  });
+
+  test('missing folders, unknown commands and options', () => {
+    const missing = cli(['diff', '/no/such/folder', base]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('/no/such/folder: no such file or folder');
+    expect(cli(['frobnicate']).stderr).toContain('unknown command "frobnicate"');
+    expect(cli(['diff', base, base, '--fail-on', 'everything']).stderr).toContain('--fail-on "everything" is invalid: must be one of opened, exposure, tls-off');
+    expect(cli(['diff', base, base, '--bogus']).code).toBe(2);
+    expect(cli(['diff', base]).stderr).toContain('diff needs OLD and NEW');
+  });
+});

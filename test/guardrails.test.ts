@@ -1,0 +1,108 @@
+/**
+ * Guardrails at synth: forbid(), requireTls() and forbidInternetEgress() are checked on what the
+ * rendered NetworkPolicies allow (hand-written ones too); a violation fails synth naming the
+ * guardrail, its reason, the flow and the construct behind it; the report records them.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { NetworkModel, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
+import { shop } from './cli.fixtures';
+import { synth, testApp } from './util';
+
+function synthError(app: App): string {
+  try {
+    app.synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('synth passed');
+}
+
+describe('forbid()', () => {
+  test('a declared flow that breaks it fails synth with the guardrail, reason, flow and declaring construct', () => {
+    const app = shop(fs.mkdtempSync(path.join(require('os').tmpdir(), 'guard-')));
+    NetworkModel.of(app).forbid({ from: Peer.namespace('production'), to: Peer.namespace('payments'), reason: 'PCI scope' });
+    const message = synthError(app);
+    expect(message).toContain('1 guardrail violation found at synth; no file was written');
+    expect(message).toContain('guardrail forbid(production -> payments) (declared at cdk8s-networking; reason: PCI scope) is violated by '
+      + 'production/Deployment/api -> payments/Deployment/ledger on TCP 9000, declared by shop/ledger');
+  });
+
+  test('a hand-written policy that admits the forbidden pods fails synth, naming the policy', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'legacy');
+    new kplus.Deployment(chart, 'billing', {
+      metadata: { name: 'billing', namespace: 'legacy' },
+      containers: [{ image: 'billing:1', portNumber: 8080, securityContext: { ensureNonRoot: true } }],
+    });
+    new ApiObject(chart, 'open', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open', namespace: 'legacy' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] },
+    });
+    NetworkModel.of(app).forbid({ from: Peer.namespace('public'), to: Peer.namespace('legacy'), reason: 'the public zone stays out' });
+    const message = synthError(app);
+    expect(message).toContain('guardrail forbid(public -> legacy)');
+    expect(message).toContain('reason: the public zone stays out');
+    expect(message).toContain('public/Peer/* -> legacy/Deployment/billing on TCP all, UDP all, SCTP all, declared by legacy/open (NetworkPolicy legacy/open)');
+  });
+
+  test('pods that no policy isolates break it too; a program within it synthesizes and records it in the report', () => {
+    const open = testApp();
+    new kplus.Deployment(new Chart(open, 'legacy'), 'billing', {
+      metadata: { name: 'billing', namespace: 'legacy' },
+      containers: [{ image: 'billing:1', portNumber: 8080, securityContext: { ensureNonRoot: true } }],
+    });
+    NetworkModel.of(open).forbid({ from: Peer.namespace('public'), to: Peer.namespace('legacy'), reason: 'zone' });
+    expect(synthError(open)).toContain('any pod -> legacy/Deployment/billing (no NetworkPolicy isolates its ingress)');
+
+    const app = shop(testApp().outdir);
+    NetworkModel.of(app).forbid({ from: Peer.namespace('payments'), to: Peer.namespace('production'), reason: 'no calls back' });
+    const { outdir } = synth(app);
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'network-report.json'), 'utf8'));
+    expect(report.guardrails).toEqual([{
+      kind: 'forbid', name: 'forbid(payments -> production)', reason: 'no calls back', declaredBy: 'cdk8s-networking',
+      from: { namespace: 'payments' }, to: { namespace: 'production' },
+    }]);
+  });
+
+  test('bad input names the model, the field and the value', () => {
+    const app = testApp();
+    expect(() => NetworkModel.of(app).forbid({ from: Peer.namespace('a'), to: Peer.namespace('b'), reason: '' }))
+      .toThrow('cdk8s-networking: forbid() reason "" is invalid: must be a non-empty string');
+    expect(() => NetworkModel.of(app).forbid({ from: Peer.pods({ labels: { app: 'x' } }), to: Peer.namespace('b'), reason: 'r' }))
+      .toThrow('cdk8s-networking: forbid() from namespace "" is invalid: a guardrail peer must name its namespace');
+  });
+});
+
+describe('requireTls()', () => {
+  test('an entry point without TLS fails synth naming the Ingress construct', () => {
+    const app = shop(testApp().outdir, { noTls: true });
+    NetworkModel.of(app).requireTls();
+    const message = synthError(app);
+    expect(message).toContain('guardrail requireTls() (declared at cdk8s-networking; reason: entry points must use TLS) is violated by entry point shop.example.com / (Prefix) -> web:80 (Ingress/gateway in production) without TLS, declared by shop/gateway/Ingress');
+    const ok = shop(testApp().outdir);
+    NetworkModel.of(ok).requireTls();
+    expect(() => ok.synth()).not.toThrow();
+  });
+});
+
+describe('forbidInternetEgress()', () => {
+  function egressApp(cidr: string, except?: string) {
+    const app = testApp();
+    const chart = new Chart(app, 'shop');
+    const ns = new ZeroTrustNamespace(chart, 'payments');
+    const ledger = new WebApp(chart, 'ledger', { namespace: ns, image: 'ledger:1', containerPort: 9000 });
+    ledger.allowEgressTo(Peer.cidr(cidr), Port.tcp(443));
+    NetworkModel.of(app).forbidInternetEgress({ except: except ? [Peer.cidr(except)] : [], reason: 'egress goes through the proxy' });
+    return app;
+  }
+
+  test('egress to a public address fails synth; private addresses and exceptions pass', () => {
+    expect(synthError(egressApp('203.0.113.0/24'))).toContain('guardrail forbidInternetEgress() (declared at cdk8s-networking; reason: egress goes through the proxy) '
+      + 'is violated by payments/Deployment/ledger -> cidr:203.0.113.0/24 on TCP 443, declared by shop/ledger');
+    expect(() => egressApp('10.20.0.0/16').synth()).not.toThrow();
+    expect(() => egressApp('203.0.113.0/24', '203.0.113.0/24').synth()).not.toThrow();
+  });
+});
