@@ -269,7 +269,8 @@ function runDiff(gateway) {
     const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
     if (r.status === 0) cpu.push(Number(r.stdout));
   }
-  return { n, times, median: times.length ? stats.median(times) : NaN, cpuMs: cpu.length ? stats.median(cpu) : NaN, bytes: bytes(baseDir) + bytes(head.outdir), summary, error };
+  const median = times.length ? stats.median(times) : NaN;
+  return { n, times, median, cpuMs: cpu.length ? stats.median(cpu) : NaN, bytes: bytes(baseDir) + bytes(head.outdir), summary, error };
 }
 
 function runProfile(gateway) {

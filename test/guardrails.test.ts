@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart } from 'cdk8s';
+import type { App} from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { NetworkModel, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
 import { shop } from './cli.fixtures';

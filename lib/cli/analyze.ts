@@ -6,15 +6,19 @@
  * otherwise zero-trust namespaces are those a default-deny policy isolates.
  */
 import { CheckContext } from '../checks/context';
-import { ManifestObject, namespaceOf } from '../checks/objects';
+import type { ManifestObject} from '../checks/objects';
+import { namespaceOf } from '../checks/objects';
 import { runChecks } from '../checks/registry';
-import { NetworkView, pairKey, verifyFlows } from '../checks/verify';
+import type { NetworkView} from '../checks/verify';
+import { pairKey, verifyFlows } from '../checks/verify';
 import { parsePolicy } from '../evaluator/policy';
-import { Endpoint, labelsKey } from '../model/flows/endpoint';
-import { FlowKind } from '../model/flows/flow-graph';
-import { buildReport, NetworkReport } from '../report/model';
+import type { Endpoint} from '../model/flows/endpoint';
+import { labelsKey } from '../model/flows/endpoint';
+import type { FlowKind } from '../model/flows/flow-graph';
+import type { NetworkReport } from '../report/model';
+import { buildReport } from '../report/model';
 import { CliError } from './errors';
-import { Input } from './load';
+import type { Input } from './load';
 
 /** The label every namespace carries with its name. */
 const NAME_LABEL = 'kubernetes.io/metadata.name';

@@ -4,10 +4,11 @@
  * zero-trust workloads newly reachable from outside their namespace or the app.
  */
 import { compare } from '../checks/objects';
-import { PortRange, Protocol } from '../evaluator';
-import { difference, isEmpty, NO_PORTS, PortSet, portRange, toPortRanges, union } from '../evaluator/port-set';
+import type { PortRange, Protocol } from '../evaluator';
+import type { PortSet} from '../evaluator/port-set';
+import { difference, isEmpty, NO_PORTS, portRange, toPortRanges, union } from '../evaluator/port-set';
 import { formatPorts } from '../checks/verify';
-import { NetworkReport, ReportEndpoint, ReportEntryPoint, ReportFlow } from '../report/model';
+import type { NetworkReport, ReportEndpoint, ReportEntryPoint, ReportFlow } from '../report/model';
 
 /**
  * A flow opened or closed: `from`, `to` and `ports` spelled as the report's `flows` spell them, with

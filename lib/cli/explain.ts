@@ -2,14 +2,17 @@
  * `explain`: why one connection is allowed or denied, policy by policy and rule by rule, on each
  * side (egress at the source, ingress at the destination), with the evaluator's verdict.
  */
-import { CheckContext } from '../checks/context';
-import { compare, ManifestObject, namespaceOf } from '../checks/objects';
-import { NetworkView } from '../checks/verify';
-import { Endpoint, isPodGroup, PodGroup, Protocol, PROTOCOLS } from '../evaluator';
+import type { CheckContext } from '../checks/context';
+import type { ManifestObject} from '../checks/objects';
+import { compare, namespaceOf } from '../checks/objects';
+import type { NetworkView } from '../checks/verify';
+import type { Endpoint, PodGroup, Protocol} from '../evaluator';
+import { isPodGroup, PROTOCOLS } from '../evaluator';
 import { parseCidr } from '../evaluator/cidr';
 import { NamespaceLabels } from '../evaluator/namespaces';
 import { rulePeersMatch } from '../evaluator/peer-match';
-import { Direction, parsePolicy, Policy } from '../evaluator/policy';
+import type { Direction, Policy } from '../evaluator/policy';
+import { parsePolicy } from '../evaluator/policy';
 import { hasPort } from '../evaluator/port-set';
 import { resolveRulePorts } from '../evaluator/rule-ports';
 import { matchesSelector } from '../evaluator/selector';

@@ -6,8 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as jsyaml from 'js-yaml';
-import { compare, ManifestObject } from '../checks/objects';
-import { NetworkReport, REPORT_VERSION } from '../report/model';
+import type { ManifestObject } from '../checks/objects';
+import { compare } from '../checks/objects';
+import type { NetworkReport} from '../report/model';
+import { REPORT_VERSION } from '../report/model';
 import { CliError } from './errors';
 
 /** The report file the library writes next to the manifests. */

@@ -6,13 +6,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { checkGuardrails, Guardrail, GuardrailViolation } from '../checks/guardrails';
+import type { Guardrail, GuardrailViolation } from '../checks/guardrails';
+import { checkGuardrails } from '../checks/guardrails';
 import { renderMarkdown } from '../report/markdown';
-import { NetworkReport } from '../report/model';
+import type { NetworkReport } from '../report/model';
 import { reportJson } from '../report/write';
 import { analyze } from './analyze';
 import { defaultOutput, outputAtRef } from './base';
-import { diffReports, FAIL_ON, FailOn, hasCategory, hasChanges, ReportDiff } from './diff';
+import type { FailOn, ReportDiff } from './diff';
+import { diffReports, FAIL_ON, hasCategory, hasChanges } from './diff';
 import { CliError, EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from './errors';
 import { explain, renderExplanation } from './explain';
 import { loadInput } from './load';

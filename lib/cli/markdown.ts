@@ -3,10 +3,10 @@
  * kind of change, then a Mermaid chart of the changed edges only.
  */
 import { compare } from '../checks/objects';
-import { NetworkReport, ReportEndpoint, ReportEntryPoint } from '../report/model';
+import type { NetworkReport, ReportEndpoint, ReportEntryPoint } from '../report/model';
 import { mermaidLabel } from '../report/mermaid';
-import { FlowChange, ReportDiff } from './diff';
-import { GuardrailViolation } from '../checks/guardrails';
+import type { FlowChange, ReportDiff } from './diff';
+import type { GuardrailViolation } from '../checks/guardrails';
 
 /** Options of {@link renderDiffMarkdown}. */
 export interface DiffMarkdownOptions {

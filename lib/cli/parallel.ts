@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isMainThread, Worker, workerData } from 'worker_threads';
-import { NetworkReport } from '../report/model';
+import type { NetworkReport } from '../report/model';
 import { CliError } from './errors';
 import { sideReport } from './side';
 

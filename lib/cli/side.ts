@@ -1,5 +1,5 @@
 /** The report of one command argument: read, analyzed, and restricted to `--only`'s namespace. */
-import { NetworkReport } from '../report/model';
+import type { NetworkReport } from '../report/model';
 import { analyze, onlyNamespace } from './analyze';
 import { loadInput } from './load';
 

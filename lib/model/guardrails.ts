@@ -2,10 +2,10 @@
  * The options of the model's guardrails and their resolution into plain data ({@link Guardrail}),
  * which the synth checks evaluate on the computed reachability and the report writes.
  */
-import { IConstruct } from 'constructs';
-import { Guardrail, GuardrailPeer } from '../util/guardrail';
+import type { IConstruct } from 'constructs';
+import type { Guardrail, GuardrailPeer } from '../util/guardrail';
 import { invalid } from '../util/validation';
-import { Endpoint } from './flows/endpoint';
+import type { Endpoint } from './flows/endpoint';
 
 /** A peer a guardrail names: a `Peer` (`Peer.namespace('public')`, `Peer.pods({...})`, `Peer.app(x)`, `Peer.cidr(...)`). */
 export interface IGuardrailPeer {

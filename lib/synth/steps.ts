@@ -16,11 +16,13 @@ import { verifyFlows } from '../checks/verify';
 import type { NetworkModel } from '../model/network-model';
 import { SynthPhase } from '../model/network-model';
 import { checkOutputLayout } from '../output/layout';
-import { BuildReportInput, buildReport, NetworkReport } from '../report/model';
+import type { BuildReportInput, NetworkReport } from '../report/model';
+import { buildReport } from '../report/model';
 import { checkGuardrails, formatViolation } from '../checks/guardrails';
 import { namespaceOf } from '../checks/objects';
-import { Endpoint, podsEndpoint } from '../model/flows/endpoint';
-import { Guardrail, GuardrailPeer } from '../util/guardrail';
+import type { Endpoint} from '../model/flows/endpoint';
+import { podsEndpoint } from '../model/flows/endpoint';
+import type { Guardrail, GuardrailPeer } from '../util/guardrail';
 import { writeReport } from '../report/write';
 import { formatValue } from '../util/validation';
 import { collectObjects } from '../checks/collect';
@@ -122,7 +124,8 @@ function checkModelGuardrails(model: NetworkModel, input: BuildReportInput): Net
   const policies = new Map(input.context.ofKind('NetworkPolicy').map((p) => [`${namespaceOf(p)}/${p.json?.metadata?.name}`, p.path]));
   const violations = checkGuardrails(model.guardrails, report, (policy) => `${policies.get(policy) ?? policy} (NetworkPolicy ${policy})`);
   if (violations.length > 0) {
-    throw new Error(`cdk8s-networking: ${violations.length} guardrail violation${violations.length === 1 ? '' : 's'} found at synth; no file was written.\n`
+    const count = `${violations.length} guardrail violation${violations.length === 1 ? '' : 's'}`;
+    throw new Error(`cdk8s-networking: ${count} found at synth; no file was written.\n`
       + violations.map((v) => `  - ${formatViolation(v)}`).join('\n'));
   }
   return report;
