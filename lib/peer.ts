@@ -8,10 +8,27 @@ import { Port } from './port';
 import type { Rule } from './util/validation';
 import { check, checkLabels, cidr, cidrContains, invalid, parseCidr } from './util/validation';
 
-/** Something that can be the other end of a flow, such as a `WebApp`. */
-export interface IPeerable {
-  /** @internal Resolves this thing to a flow endpoint. */
-  _endpoint(): Endpoint;
+/**
+ * The other end of a flow: a `WebApp`, or what a `Peer` factory returns (a cdk8s-plus workload,
+ * pods by label, every pod of a namespace, an IP block).
+ */
+export interface IPeer {
+  /**
+   * @internal Resolves the peer for a rule declared on `scope`.
+   * @param contextNamespace the namespace of the declaring app, for peers that default to it
+   */
+  _resolvePeer(scope: IConstruct, field: string, contextNamespace: string): Endpoint;
+}
+
+/** @internal Whether `value` is an `IPeer` (a WebApp or what a `Peer` factory returns). */
+export function isPeer(value: unknown): value is IPeer {
+  return typeof value === 'object' && value !== null && typeof (value as IPeer)._resolvePeer === 'function';
+}
+
+/** @internal Resolves `peer` for a rule declared on `scope`, with an error naming the field when it is not a peer. */
+export function resolvePeer(scope: IConstruct, field: string, peer: IPeer, contextNamespace: string): Endpoint {
+  if (!isPeer(peer)) throw invalid(scope, field, String(peer), 'must be a WebApp or a Peer (Peer.cidr(), Peer.pods(), ...)');
+  return peer._resolvePeer(scope, field, contextNamespace);
 }
 
 /** Options of `Peer.pods()`. */
@@ -35,19 +52,15 @@ const policyNamePart: Rule<string> = (v) => (typeof v === 'string' && /^[a-z0-9]
   : 'must be lowercase letters, digits and "-", starting and ending with a letter or digit: it goes into policy names');
 
 /**
- * Who an allow rule names: an app, a cdk8s-plus workload, pods by label, every pod of a
- * namespace, or an IP block outside the cluster.
+ * Factories for who an allow rule names: an app, a cdk8s-plus workload, pods by label, every pod
+ * of a namespace, or an IP block outside the cluster.
  *
  * Peers are resolved when a construct uses them, so errors name that construct's path.
  */
-export abstract class Peer {
-  /** The pods of a `WebApp` (or anything peerable). */
-  public static app(app: IPeerable): Peer {
-    return new (class extends Peer {
-      public _resolve(): Endpoint {
-        return app._endpoint();
-      }
-    })();
+export class Peer {
+  /** The pods of a `WebApp` (or any other peer): the same as passing the peer itself. */
+  public static app(app: IPeer): IPeer {
+    return new FnPeer((scope, field, ns) => resolvePeer(scope, field, app, ns));
   }
 
   /**
@@ -55,83 +68,81 @@ export abstract class Peer {
    * Job). Its pod selector labels are used, and its container ports are the default ports.
    * The workload must set `metadata.namespace` (directly or through its Chart).
    */
-  public static workload(workload: kplus.Workload): Peer {
-    return new (class extends Peer {
-      public _resolve(scope: IConstruct, field: string): Endpoint {
-        const labels = workload.matchLabels;
-        const ns = workload.metadata.namespace;
-        if (!ns) {
-          throw invalid(scope, field, workload.node.path, 'a workload peer must have metadata.namespace (set it on the workload or its Chart)');
-        }
-        if (Object.keys(labels).length === 0) {
-          throw invalid(scope, field, workload.node.path, 'a workload peer must select its pods by matchLabels');
-        }
-        const ports = workload.containers.flatMap((c) => c.ports.map((p) =>
-          (p.protocol === kplus.Protocol.UDP ? Port.udp(p.number) : p.protocol === kplus.Protocol.SCTP ? Port.sctp(p.number) : Port.tcp(p.number))));
-        return podsEndpoint(workload.metadata.name ?? workload.node.id, ns, labels, ports);
+  public static workload(workload: kplus.Workload): IPeer {
+    return new FnPeer((scope: IConstruct, field: string): Endpoint => {
+      const labels = workload.matchLabels;
+      const ns = workload.metadata.namespace;
+      if (!ns) {
+        throw invalid(scope, field, workload.node.path, 'a workload peer must have metadata.namespace (set it on the workload or its Chart)');
       }
-    })();
+      if (Object.keys(labels).length === 0) {
+        throw invalid(scope, field, workload.node.path, 'a workload peer must select its pods by matchLabels');
+      }
+      const ports = workload.containers.flatMap((c) => c.ports.map((p) =>
+        (p.protocol === kplus.Protocol.UDP ? Port.udp(p.number) : p.protocol === kplus.Protocol.SCTP ? Port.sctp(p.number) : Port.tcp(p.number))));
+      return podsEndpoint(workload.metadata.name ?? workload.node.id, ns, labels, ports);
+    });
   }
 
   /** Every pod of a namespace. */
-  public static namespace(ns: NamespaceRef): Peer {
-    return new (class extends Peer {
-      public _resolve(scope: IConstruct, field: string): Endpoint {
-        const name = namespaceName(scope, `${field} namespace`, ns);
-        return podsEndpoint(`namespace-${name}`, name, undefined);
-      }
-    })();
+  public static namespace(ns: NamespaceRef): IPeer {
+    return new FnPeer((scope: IConstruct, field: string): Endpoint => {
+      const name = namespaceName(scope, `${field} namespace`, ns);
+      return podsEndpoint(`namespace-${name}`, name, undefined);
+    });
   }
 
   /** Pods selected by labels, in the given namespace or the declaring app's namespace. */
-  public static pods(options: PodsPeerOptions): Peer {
-    return new (class extends Peer {
-      public _resolve(scope: IConstruct, field: string, contextNamespace: string): Endpoint {
-        const labels = options.labels ?? {};
-        if (Object.keys(labels).length === 0) {
-          throw invalid(scope, `${field} labels`, labels, 'Peer.pods() needs at least one label; use Peer.namespace() for every pod of a namespace');
-        }
-        checkLabels(scope, `${field} labels`, labels);
-        const ns = options.namespace === undefined ? contextNamespace : namespaceName(scope, `${field} namespace`, options.namespace);
-        const values = Object.keys(labels).sort().map((k) => labels[k]).join('-');
-        // The name goes into policy names: check it here, where the error can name this construct and
-        // field. Its length is left to the policy name (253 characters), checked at synth.
-        if (options.name !== undefined) check(scope, `${field} name`, options.name, policyNamePart);
-        const name = options.name ?? nameFragment(options.namespace === undefined ? values : `${ns}-${values}`);
-        return podsEndpoint(name, ns, { ...labels });
+  public static pods(options: PodsPeerOptions): IPeer {
+    return new FnPeer((scope: IConstruct, field: string, contextNamespace: string): Endpoint => {
+      const labels = options.labels ?? {};
+      if (Object.keys(labels).length === 0) {
+        throw invalid(scope, `${field} labels`, labels, 'Peer.pods() needs at least one label; use Peer.namespace() for every pod of a namespace');
       }
-    })();
+      checkLabels(scope, `${field} labels`, labels);
+      const ns = options.namespace === undefined ? contextNamespace : namespaceName(scope, `${field} namespace`, options.namespace);
+      const values = Object.keys(labels).sort().map((k) => labels[k]).join('-');
+      // The name goes into policy names: check it here, where the error can name this construct and
+      // field. Its length is left to the policy name (253 characters), checked at synth.
+      if (options.name !== undefined) check(scope, `${field} name`, options.name, policyNamePart);
+      const name = options.name ?? nameFragment(options.namespace === undefined ? values : `${ns}-${values}`);
+      return podsEndpoint(name, ns, { ...labels });
+    });
   }
 
   /**
    * An IP block outside the pod network, e.g. `Peer.cidr('203.0.113.0/24')`.
-   * @param except CIDRs inside `cidr` to leave out
+   * @param exceptions CIDRs inside `block` to leave out (the policy's `ipBlock.except`)
    */
-  public static cidr(block: string, except: string[] = []): Peer {
-    return new (class extends Peer {
-      public _resolve(scope: IConstruct, field: string): Endpoint {
-        check(scope, field, block, cidr);
-        for (const e of except) {
-          check(scope, `${field} except`, e, cidr);
-          // The API server refuses an except that is not a strict subset of the block.
-          if (!cidrContains(block, e) || parseCidr(e)!.prefix <= parseCidr(block)!.prefix) {
-            throw invalid(scope, `${field} except`, e,
-              `must be a block strictly inside ${JSON.stringify(block)} (the API server refuses the policy otherwise)`);
-          }
+  public static cidr(block: string, exceptions: string[] = []): IPeer {
+    return new FnPeer((scope: IConstruct, field: string): Endpoint => {
+      check(scope, field, block, cidr);
+      for (const e of exceptions) {
+        check(scope, `${field} except`, e, cidr);
+        // The API server refuses an except that is not a strict subset of the block.
+        if (!cidrContains(block, e) || parseCidr(e)!.prefix <= parseCidr(block)!.prefix) {
+          const rule = `must be a block strictly inside ${JSON.stringify(block)} (the API server refuses the policy otherwise)`;
+          throw invalid(scope, `${field} except`, e, rule);
         }
-        return ipBlockEndpoint(`cidr-${nameFragment(block)}`, [{ cidr: block, except: [...except].sort() }]);
       }
-    })();
+      return ipBlockEndpoint(`cidr-${nameFragment(block)}`, [{ cidr: block, except: [...exceptions].sort() }]);
+    });
   }
 
   /** Any IPv4 address (0.0.0.0/0). Note that this includes pod IPs in most clusters. */
-  public static anyIpv4(): Peer {
+  public static anyIpv4(): IPeer {
     return Peer.cidr('0.0.0.0/0');
   }
 
-  /**
-   * @internal Resolves the peer for a rule declared on `scope`.
-   * @param contextNamespace the namespace of the declaring app, for peers that default to it
-   */
-  public abstract _resolve(scope: IConstruct, field: string, contextNamespace: string): Endpoint;
+  protected constructor() {}
+}
+
+/** A peer resolved by a function: what the `Peer` factories return. */
+class FnPeer implements IPeer {
+  public constructor(private readonly resolve: (scope: IConstruct, field: string, contextNamespace: string) => Endpoint) {}
+
+  /** @internal */
+  public _resolvePeer(scope: IConstruct, field: string, contextNamespace: string): Endpoint {
+    return this.resolve(scope, field, contextNamespace);
+  }
 }

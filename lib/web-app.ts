@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
+import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { declareFlow } from './model/flows/declare';
 import type { Endpoint } from './model/flows/endpoint';
@@ -9,8 +10,10 @@ import type { NamespaceRef } from './namespace';
 import { namespaceName } from './namespace';
 import { NetworkModel } from './model/network-model';
 import { recordServiceType } from './argocd/sync-waves';
-import type { IPeerable } from './peer';
-import { Peer } from './peer';
+import type { IBackend, ResolvedBackend } from './gateway/backend';
+import { serviceBackend } from './gateway/backend';
+import type { IPeer } from './peer';
+import { resolvePeer } from './peer';
 import { Port } from './port';
 import { check, cidr, dns1035Label, dns1123Subdomain, intInRange, invalid, labelValue, portNumber, yamlSafeText } from './util/validation';
 
@@ -180,7 +183,7 @@ const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.ad
  * Flows are declared with `allowFrom`, `allowTo`, `allowIngressFrom` and `allowEgressTo`; in a
  * `ZeroTrustNamespace` each becomes exactly the NetworkPolicies it needs.
  */
-export class WebApp extends Construct implements IPeerable {
+export class WebApp extends Construct implements IPeer, IBackend {
   /** The app name: Deployment name and `app` label. */
   public readonly name: string;
   /** The Service name (the app name unless `serviceName` was given). */
@@ -236,22 +239,22 @@ export class WebApp extends Construct implements IPeerable {
    * Allows `peer` to reach this app (by default on its container port). Writes the ingress side
    * here and, when the peer is in a zero-trust namespace, the egress side there.
    */
-  public allowFrom(peer: IPeerable | Peer, options: FlowOptions = {}): void {
+  public allowFrom(peer: IPeer, options: FlowOptions = {}): void {
     declareFlow(this, 'allowFrom', this.resolve(peer, 'allowFrom'), this._endpoint(), options.ports);
   }
 
   /** Allows this app to reach `peer` (by default on the peer's container port). */
-  public allowTo(peer: IPeerable | Peer, options: FlowOptions = {}): void {
+  public allowTo(peer: IPeer, options: FlowOptions = {}): void {
     declareFlow(this, 'allowTo', this._endpoint(), this.resolve(peer, 'allowTo'), options.ports);
   }
 
   /** Allows traffic from something that is not a WebApp (a CIDR, pods, a namespace). */
-  public allowIngressFrom(peer: Peer, ...ports: Port[]): void {
+  public allowIngressFrom(peer: IPeer, ...ports: Port[]): void {
     declareFlow(this, 'allowIngressFrom', this.resolve(peer, 'allowIngressFrom'), this._endpoint(), ports);
   }
 
   /** Allows traffic to something that is not a WebApp; ports are required unless the peer has known ports. */
-  public allowEgressTo(peer: Peer, ...ports: Port[]): void {
+  public allowEgressTo(peer: IPeer, ...ports: Port[]): void {
     declareFlow(this, 'allowEgressTo', this._endpoint(), this.resolve(peer, 'allowEgressTo'), ports);
   }
 
@@ -260,10 +263,19 @@ export class WebApp extends Construct implements IPeerable {
     return podsEndpoint(this.name, this.namespace, { app: this.name }, [Port.tcp(this.containerPort)], `${this.namespace}-${this.name}`);
   }
 
-  private resolve(peer: IPeerable | Peer, field: string): Endpoint {
-    if (peer instanceof Peer) return peer._resolve(this, field, this.namespace);
-    if (peer && typeof (peer as IPeerable)._endpoint === 'function') return peer._endpoint();
-    throw invalid(this, field, String(peer), 'must be a WebApp or a Peer');
+  /** @internal */
+  public _resolvePeer(): Endpoint {
+    return this._endpoint();
+  }
+
+  /** @internal */
+  public _resolveBackend(scope: IConstruct, field: string): ResolvedBackend {
+    const { serviceName, namespace, servicePort } = this;
+    return serviceBackend(scope, field, { serviceName, namespace, servicePort, endpoint: this._endpoint() });
+  }
+
+  private resolve(peer: IPeer, field: string): Endpoint {
+    return resolvePeer(this, field, peer, this.namespace);
   }
 
   private makeDeployment(props: WebAppProps, replicas: number): kplus.Deployment {

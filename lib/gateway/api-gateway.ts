@@ -5,9 +5,8 @@ import { NetworkModel } from '../model/network-model';
 import type { NamespaceRef } from '../namespace';
 import { namespaceName } from '../namespace';
 import { check, dns1123Subdomain, invalid, oneOf } from '../util/validation';
-import type { WebApp } from '../web-app';
 import { validateAnnotations } from './annotations';
-import type { Backend } from './backend';
+import type { IBackend } from './backend';
 import { resolveBackend } from './backend';
 import type { BoundController } from './controllers/controller';
 import type { CorsOptions, GatewayFeatures, GatewayTimeouts, RateLimitOptions } from './features';
@@ -38,7 +37,7 @@ export interface RouteOptions {
    */
   readonly pathType?: PathType;
   /** Where the requests go: a WebApp (its Service and Service port) or `Backend.service(name, port)`. */
-  readonly backend: WebApp | Backend;
+  readonly backend: IBackend;
   /**
    * Replace the matched path with this path before forwarding: with path `/api` and
    * `rewriteTarget: '/'`, `/api/users` reaches the backend as `/users` (Gateway API

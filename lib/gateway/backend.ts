@@ -3,7 +3,6 @@ import type { Endpoint } from '../model/flows/endpoint';
 import { podsEndpoint } from '../model/flows/endpoint';
 import { Port } from '../port';
 import { check, checkLabels, dns1035Label, ianaSvcName, invalid, portNumber } from '../util/validation';
-import { WebApp } from '../web-app';
 
 /** Options of `Backend.service()`. */
 export interface ServiceBackendOptions {
@@ -33,18 +32,22 @@ export interface ResolvedBackend {
 }
 
 /**
- * Where a route sends its requests: a `WebApp` (its Service and Service port), or a Service by
- * name and port in the gateway's namespace.
+ * Where a route sends its requests: a `WebApp` (its Service on its Service port), or what a
+ * `Backend` factory returns.
  */
-export abstract class Backend {
-  /** A WebApp's Service on its Service port. Routes may also take the WebApp directly. */
-  public static app(app: WebApp): Backend {
-    return new (class extends Backend {
-      public _resolve(scope: IConstruct, field: string): ResolvedBackend {
-        if (!(app instanceof WebApp)) throw invalid(scope, field, String(app), 'must be a WebApp');
-        return resolveApp(scope, field, app);
-      }
-    })();
+export interface IBackend {
+  /** @internal Resolves the backend for a route of a gateway in `namespace`. */
+  _resolveBackend(scope: IConstruct, field: string, namespace: string): ResolvedBackend;
+}
+
+/**
+ * Factories for where a route sends its requests: a `WebApp` (its Service and Service port), or
+ * a Service by name and port in the gateway's namespace.
+ */
+export class Backend {
+  /** A WebApp's Service on its Service port: the same as passing the WebApp itself. */
+  public static app(app: IBackend): IBackend {
+    return new FnBackend((scope, field, namespace) => resolveBackend(scope, field, app, namespace));
   }
 
   /**
@@ -55,58 +58,74 @@ export abstract class Backend {
    * A Service deployed outside this app must also be listed in the gateway's
    * `cdk8s-networking.io/external-backends` annotation for the synth-time backend check.
    */
-  public static service(name: string, port: number | string, options: ServiceBackendOptions = {}): Backend {
-    return new (class extends Backend {
-      public _resolve(scope: IConstruct, field: string, namespace: string): ResolvedBackend {
-        check(scope, `${field} service`, name, dns1035Label);
-        if (port === undefined || port === null || (typeof port !== 'number' && typeof port !== 'string')) {
-          throw invalid(scope, `${field} port`, port, `a route needs the port of Service "${name}": a number or a port name`);
-        }
-        if (typeof port === 'number') check(scope, `${field} port`, port, portNumber);
-        else check(scope, `${field} port`, port, ianaSvcName);
-        const hasLabels = options.podLabels !== undefined;
-        const hasPort = options.containerPort !== undefined;
-        if (hasLabels !== hasPort) {
-          throw invalid(scope, `${field} ${hasLabels ? 'containerPort' : 'podLabels'}`, undefined,
-            'podLabels and containerPort go together: both are needed to record the flow to the pods');
-        }
-        let endpoint: Endpoint | undefined;
-        if (hasLabels) {
-          if (Object.keys(options.podLabels!).length === 0) {
-            throw invalid(scope, `${field} podLabels`, {}, 'must have at least one label: an empty selector would open every pod of the namespace');
-          }
-          checkLabels(scope, `${field} podLabels`, options.podLabels!);
-          check(scope, `${field} containerPort`, options.containerPort!, portNumber);
-          endpoint = podsEndpoint(name, namespace, { ...options.podLabels }, [Port.tcp(options.containerPort!)], `${namespace}-${name}`);
-        }
-        return { serviceName: name, namespace, port, endpoint, key: `${namespace}/${name}:${port}` };
+  public static service(name: string, port: number | string, options: ServiceBackendOptions = {}): IBackend {
+    return new FnBackend((scope: IConstruct, field: string, namespace: string): ResolvedBackend => {
+      check(scope, `${field} service`, name, dns1035Label);
+      if (port === undefined || port === null || (typeof port !== 'number' && typeof port !== 'string')) {
+        throw invalid(scope, `${field} port`, port, `a route needs the port of Service "${name}": a number or a port name`);
       }
-    })();
+      if (typeof port === 'number') check(scope, `${field} port`, port, portNumber);
+      else check(scope, `${field} port`, port, ianaSvcName);
+      const hasLabels = options.podLabels !== undefined;
+      const hasPort = options.containerPort !== undefined;
+      if (hasLabels !== hasPort) {
+        throw invalid(scope, `${field} ${hasLabels ? 'containerPort' : 'podLabels'}`, undefined,
+          'podLabels and containerPort go together: both are needed to record the flow to the pods');
+      }
+      let endpoint: Endpoint | undefined;
+      if (hasLabels) {
+        if (Object.keys(options.podLabels!).length === 0) {
+          throw invalid(scope, `${field} podLabels`, {}, 'must have at least one label: an empty selector would open every pod of the namespace');
+        }
+        checkLabels(scope, `${field} podLabels`, options.podLabels!);
+        check(scope, `${field} containerPort`, options.containerPort!, portNumber);
+        endpoint = podsEndpoint(name, namespace, { ...options.podLabels }, [Port.tcp(options.containerPort!)], `${namespace}-${name}`);
+      }
+      return { serviceName: name, namespace, port, endpoint, key: `${namespace}/${name}:${port}` };
+    });
   }
 
-  /**
-   * @internal Resolves the backend for a route of a gateway in `namespace`.
-   */
-  public abstract _resolve(scope: IConstruct, field: string, namespace: string): ResolvedBackend;
+  protected constructor() {}
 }
 
-/** @internal Resolves a route's `backend` value: a WebApp or a Backend. */
-export function resolveBackend(scope: IConstruct, field: string, backend: WebApp | Backend, namespace: string): ResolvedBackend {
-  if (backend instanceof Backend) return backend._resolve(scope, field, namespace);
-  if (backend instanceof WebApp) return resolveApp(scope, field, backend);
+/** A backend resolved by a function: what the `Backend` factories return. */
+class FnBackend implements IBackend {
+  public constructor(private readonly resolve: (scope: IConstruct, field: string, namespace: string) => ResolvedBackend) {}
+
+  /** @internal */
+  public _resolveBackend(scope: IConstruct, field: string, namespace: string): ResolvedBackend {
+    return this.resolve(scope, field, namespace);
+  }
+}
+
+/** @internal Resolves a route's `backend` value: a WebApp or what a `Backend` factory returns. */
+export function resolveBackend(scope: IConstruct, field: string, backend: IBackend, namespace: string): ResolvedBackend {
+  if (typeof backend === 'object' && backend !== null && typeof backend._resolveBackend === 'function') {
+    return backend._resolveBackend(scope, field, namespace);
+  }
   throw invalid(scope, field, backend === undefined ? undefined : String(backend), 'must be a WebApp or a Backend (Backend.service(name, port))');
 }
 
-function resolveApp(scope: IConstruct, field: string, app: WebApp): ResolvedBackend {
-  if (app.servicePort === undefined) {
-    throw invalid(scope, `${field} port`, app.serviceName, `a route needs a Service port, and "${app.serviceName}" has none`);
+/** @internal The backend of an app's Service on its Service port, for `WebApp` to implement `IBackend`. */
+export function serviceBackend(scope: IConstruct, field: string, service: AppService): ResolvedBackend {
+  if (service.servicePort === undefined) {
+    throw invalid(scope, `${field} port`, service.serviceName, `a route needs a Service port, and "${service.serviceName}" has none`);
   }
-  check(scope, `${field} port`, app.servicePort, portNumber);
+  check(scope, `${field} port`, service.servicePort, portNumber);
   return {
-    serviceName: app.serviceName,
-    namespace: app.namespace,
-    port: app.servicePort,
-    endpoint: app._endpoint(),
-    key: `${app.namespace}/${app.serviceName}:${app.servicePort}`,
+    serviceName: service.serviceName,
+    namespace: service.namespace,
+    port: service.servicePort,
+    endpoint: service.endpoint,
+    key: `${service.namespace}/${service.serviceName}:${service.servicePort}`,
   };
+}
+
+/** @internal An app's Service, as `serviceBackend` needs it. */
+export interface AppService {
+  readonly serviceName: string;
+  readonly namespace: string;
+  readonly servicePort?: number;
+  /** The app's pods: the destination of the controller's flow. */
+  readonly endpoint: Endpoint;
 }

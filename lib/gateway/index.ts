@@ -4,7 +4,7 @@ export * from './ingress-controller';
 export * from './tls';
 export * from './routing-api';
 export { Backend } from './backend';
-export type { ServiceBackendOptions } from './backend';
+export type { IBackend, ServiceBackendOptions } from './backend';
 export type { CorsOptions, GatewayTimeouts, RateLimitOptions } from './features';
 export { PathType } from './rules';
 export type { NginxControllerOptions } from './controllers/nginx';
