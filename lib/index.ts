@@ -14,6 +14,7 @@ export * from './namespace';
 export { NetworkModel } from './model/network-model';
 export type { IZeroTrustScope } from './model/network-model';
 export type { ForbidInternetEgressOptions, ForbidOptions, IGuardrailPeer, RequireTlsOptions } from './model/guardrails';
+export type { FlowKind } from './model/flows/flow-graph';
 export type { NetworkSynthOptions } from './model/options';
 export { SYNTH_PHASES, SynthPhase } from './model/network-model';
 export type { ISynthStep } from './model/network-model';

@@ -31,13 +31,13 @@ export class Port {
   }
 
   /** A TCP port range, both ends included (rendered with `endPort`). */
-  public static tcpRange(from: number, to: number): Port {
-    return new Port(Protocol.TCP, from, to);
+  public static tcpRange(startPort: number, endPort: number): Port {
+    return new Port(Protocol.TCP, startPort, endPort);
   }
 
   /** A UDP port range, both ends included (rendered with `endPort`). */
-  public static udpRange(from: number, to: number): Port {
-    return new Port(Protocol.UDP, from, to);
+  public static udpRange(startPort: number, endPort: number): Port {
+    return new Port(Protocol.UDP, startPort, endPort);
   }
 
   /**
@@ -51,33 +51,33 @@ export class Port {
   private constructor(
     /** The protocol. */
     public readonly protocol: Protocol,
-    /** The port number, or the container port name. */
-    public readonly port: number | string,
+    /** The port number, or the container port's name for `Port.named()` (the first port of a range). */
+    public readonly number: number | string,
     /** The last port of a range. @default - a single port */
     public readonly endPort?: number,
   ) {}
 
   /** A stable text form: `TCP/3000`, `UDP/53`, `TCP/8000-8080`, `TCP/http`. */
   public toString(): string {
-    return `${this.protocol}/${this.port}${this.endPort !== undefined ? `-${this.endPort}` : ''}`;
+    return `${this.protocol}/${this.number}${this.endPort !== undefined ? `-${this.endPort}` : ''}`;
   }
 
   /** Whether this is a named port. */
   public get isNamed(): boolean {
-    return typeof this.port === 'string';
+    return typeof this.number === 'string';
   }
 
   /** @internal Checks the port against the API server's rules, naming `scope` and `field` on failure. */
   public _validate(scope: IConstruct, field: string): void {
-    if (typeof this.port === 'string') {
-      check(scope, field, this.port, ianaSvcName);
+    if (typeof this.number === 'string') {
+      check(scope, field, this.number, ianaSvcName);
       return;
     }
-    check(scope, field, this.port, portNumber);
+    check(scope, field, this.number, portNumber);
     if (this.endPort !== undefined) {
       check(scope, `${field} end`, this.endPort, portNumber);
-      if (this.endPort < this.port) {
-        throw invalid(scope, field, this.toString(), `the range end ${this.endPort} must not be below its start ${this.port}`);
+      if (this.endPort < this.number) {
+        throw invalid(scope, field, this.toString(), `the range end ${this.endPort} must not be below its start ${this.number}`);
       }
     }
   }
@@ -86,8 +86,8 @@ export class Port {
   public _toKube(): k8s.NetworkPolicyPort {
     return {
       ...(this.protocol !== Protocol.TCP ? { protocol: this.protocol } : {}),
-      port: typeof this.port === 'string' ? k8s.IntOrString.fromString(this.port) : k8s.IntOrString.fromNumber(this.port),
-      ...(this.endPort !== undefined && this.endPort !== this.port ? { endPort: this.endPort } : {}),
+      port: typeof this.number === 'string' ? k8s.IntOrString.fromString(this.number) : k8s.IntOrString.fromNumber(this.number),
+      ...(this.endPort !== undefined && this.endPort !== this.number ? { endPort: this.endPort } : {}),
     };
   }
 }

@@ -130,7 +130,7 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     if (props.allowDns ?? true) {
       const dnsPods = podsEndpoint('kube-dns', dnsNamespace, dnsLabels);
       const dnsCidrs = (props.dns?.cidrs ?? []).map((c) => ({ cidr: c }));
-      model.addFlow({
+      model._addFlow({
         from: podsEndpoint('all-pods', this.name, undefined),
         to: dnsCidrs.length ? { ...dnsPods, key: `${dnsPods.key};${ipBlockEndpoint('dns', dnsCidrs).key}`, ipBlocks: dnsCidrs } : dnsPods,
         ports: [Port.udp(53), Port.tcp(53)],

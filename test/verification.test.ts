@@ -209,7 +209,7 @@ describe('scale', () => {
     const run = () => {
       const context = new analysis.CheckContext({ objects, ownedNamespaces: zeroTrust });
       const checks = analysis.runChecks(context);
-      const verified = verifyFlows({ context, flows: model.graph.flows, zeroTrust });
+      const verified = verifyFlows({ context, flows: model._graph.flows, zeroTrust });
       return { checks, verified };
     };
     const { checks, verified } = run();

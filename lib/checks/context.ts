@@ -11,7 +11,10 @@ import { namespaceOf, podTemplate } from './objects';
 import type { RouteRule } from './routes';
 import { routeRules } from './routes';
 
-/** The input of the checks. */
+/**
+ * The input of the checks.
+ * @jsii ignore
+ */
 export interface CheckInput {
   /** Every object of the app, in synthesis order. */
   readonly objects: readonly ManifestObject[];
@@ -29,7 +32,10 @@ export interface CheckInput {
   readonly externalBackends?: Iterable<string>;
 }
 
-/** The indexed view of the objects that checks share. */
+/**
+ * The indexed view of the objects that checks share.
+ * @jsii ignore
+ */
 export class CheckContext {
   public readonly objects: readonly ManifestObject[];
   public readonly ownedNamespaces: ReadonlySet<string>;

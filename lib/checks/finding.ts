@@ -6,10 +6,16 @@ import { formatValue } from '../util/validation';
 import type { ObjectRef } from './objects';
 import { compare, describeRef, SKIP_CHECKS_ANNOTATION } from './objects';
 
-/** How bad a finding is: errors fail synth, warnings are reported (and fail synth when strict). */
+/**
+ * How bad a finding is: errors fail synth, warnings are reported (and fail synth when strict).
+ * @jsii ignore
+ */
 export type Severity = 'error' | 'warning';
 
-/** One problem a check found. */
+/**
+ * One problem a check found.
+ * @jsii ignore
+ */
 export interface Finding {
   /** The check's name, e.g. `service-targets-pod`; also what the skip annotation names. */
   readonly check: string;
@@ -27,7 +33,10 @@ export interface Finding {
   readonly fix: string;
 }
 
-/** A finding before the runner gives it its check name and severity. */
+/**
+ * A finding before the runner gives it its check name and severity.
+ * @jsii ignore
+ */
 export type Problem = Omit<Finding, 'check' | 'severity'>;
 
 /** Builds a problem about a field of an object. */

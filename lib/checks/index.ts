@@ -1,13 +1,14 @@
 /** Cross-object checks and flow verification run at synth. */
-export type { Check } from './check';
+export type { ICheck } from './check';
 export { CheckContext } from './context';
 export type { CheckInput } from './context';
-export type { Finding, Severity } from './finding';
+export type { Finding, Problem, Severity } from './finding';
 export { formatFinding } from './finding';
 export { EXTERNAL_BACKENDS_ANNOTATION, SKIP_CHECKS_ANNOTATION } from './objects';
-export type { ManifestObject, ObjectRef } from './objects';
+export type { ManifestObject, ObjectRef, PodTemplate } from './objects';
 export { CHECK_NAMES, CHECKS, runChecks } from './registry';
 export type { CheckResults, RunChecksOptions } from './registry';
 export { collectObjects } from './collect';
 export { DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
 export type { RouteBackend, RouteMatch, RouteParent, RouteRule } from './routes';
+export type { GroupInfo, NetworkView } from './verify';

@@ -4,7 +4,10 @@
  */
 import { podTemplateOf } from '../evaluator/workloads';
 
-/** One synthesized object: its manifest and the construct path of the ApiObject that made it. */
+/**
+ * One synthesized object: its manifest and the construct path of the ApiObject that made it.
+ * @jsii ignore
+ */
 export interface ManifestObject {
   /** The manifest, as `ApiObject.toJson()` returns it (and as it is written to YAML). */
   readonly json: any;
@@ -12,7 +15,10 @@ export interface ManifestObject {
   readonly path: string;
 }
 
-/** Names one object in a finding. */
+/**
+ * Names one object in a finding.
+ * @jsii ignore
+ */
 export interface ObjectRef {
   readonly kind: string;
   /** Undefined for cluster-scoped objects (and for namespaced ones missing it). */
@@ -92,7 +98,10 @@ export function skippedChecks(obj: ManifestObject): string[] {
   return commaList(annotation(obj, SKIP_CHECKS_ANNOTATION));
 }
 
-/** A workload's pod template: the object, its labels, its containers' ports. */
+/**
+ * A workload's pod template: the object, its labels, its containers' ports.
+ * @jsii ignore
+ */
 export interface PodTemplate {
   readonly object: ManifestObject;
   readonly namespace: string;

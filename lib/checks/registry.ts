@@ -1,7 +1,7 @@
 /**
  * The table of cross-object checks and the runner that applies opt-outs and strict mode.
  */
-import type { Check } from './check';
+import type { ICheck } from './check';
 import type { CheckInput } from './context';
 import { CheckContext } from './context';
 import type { Finding, Severity } from './finding';
@@ -20,7 +20,7 @@ import { serviceTargetsPod } from './rules/service-targets-pod';
 import { DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
 
 /** Every cross-object check, in the order they run. */
-export const CHECKS: readonly Check[] = [
+export const CHECKS: readonly ICheck[] = [
   metadataNamespace,
   serviceTargetsPod,
   serviceTargetPort,

@@ -24,7 +24,10 @@ export const DECLARED_FLOW_DENIED = 'declared-flow-denied';
 /** Check name of a connection into or out of a zero-trust namespace that no flow declares. */
 export const UNDECLARED_FLOW = 'undeclared-flow';
 
-/** A pod group and what it stands for. */
+/**
+ * A pod group and what it stands for.
+ * @jsii ignore
+ */
 export interface GroupInfo {
   readonly group: PodGroup;
   /** The workload name, or the declared peer's name for a group outside the app. */
@@ -35,7 +38,10 @@ export interface GroupInfo {
   readonly object?: ManifestObject;
 }
 
-/** What the verification computed: the groups, the allowed edges and what declares each. */
+/**
+ * What the verification computed: the groups, the allowed edges and what declares each.
+ * @jsii ignore
+ */
 export interface NetworkView {
   /** Every group, sorted by id. */
   readonly groups: readonly GroupInfo[];
@@ -50,7 +56,7 @@ export interface NetworkView {
   readonly groupById: ReadonlyMap<string, GroupInfo>;
 }
 
-/** The input of the verification. */
+/** @internal The input of the verification (it names the model's internal flows). */
 export interface VerifyInput {
   readonly context: CheckContext;
   /** The declared flows. */
@@ -106,8 +112,8 @@ function peerGroups(all: readonly DeclaredEndpoint[], owned: ReadonlySet<string>
     if (owned.has(ns) || index.select(ns, ep.podLabels ?? {}).length > 0) continue;
     const id = ep.podLabels ? `${ns}/Peer/${labelsKey(ep.podLabels)}` : `${ns}/Peer/*`;
     if (out.has(id)) continue;
-    const ports = (ep.ports ?? []).filter((p) => typeof p.port === 'number')
-      .map((p) => ({ containerPort: p.port as number, protocol: p.protocol as PortRange['protocol'] }));
+    const ports = (ep.ports ?? []).filter((p) => typeof p.number === 'number')
+      .map((p) => ({ containerPort: p.number as number, protocol: p.protocol as PortRange['protocol'] }));
     out.set(id, {
       group: { id, namespace: ns, labels: { ...(ep.podLabels ?? {}) }, ports },
       name: ep.podLabels ? ep.name : `any pod in ${ns}`,
@@ -143,11 +149,11 @@ function flowPorts(flow: DeclaredFlow, dst: GroupInfo | undefined): PortSet {
   let set = NO_PORTS;
   for (const p of flow.ports) {
     const protocol = p.protocol as PortRange['protocol'];
-    if (typeof p.port === 'number') {
-      set = union(set, portRange(protocol, p.port, p.endPort ?? p.port));
+    if (typeof p.number === 'number') {
+      set = union(set, portRange(protocol, p.number, p.endPort ?? p.number));
     } else {
       for (const c of dst?.group.ports ?? []) {
-        if (c.name === p.port && (c.protocol ?? 'TCP') === protocol) set = union(set, portRange(protocol, c.containerPort));
+        if (c.name === p.number && (c.protocol ?? 'TCP') === protocol) set = union(set, portRange(protocol, c.containerPort));
       }
     }
   }
@@ -182,6 +188,7 @@ function listed(items: readonly string[]): string {
 /**
  * Verifies the flows against the policies. Returns the findings (severity error; check names
  * {@link DECLARED_FLOW_DENIED} and {@link UNDECLARED_FLOW}) and the computed view, for the report.
+ * @internal
  */
 export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: NetworkView } {
   const { context, flows, zeroTrust } = input;

@@ -11,7 +11,10 @@ import { computeReachability } from './reachability';
 import type { CheckResult, Endpoint, Isolation, PodGroup, Protocol, ReachabilityEdge } from './types';
 import { flattenManifests, podGroupsFromManifests } from './workloads';
 
-/** The manifests an evaluator is built from. */
+/**
+ * The manifests an evaluator is built from.
+ * @jsii ignore
+ */
 export interface EvaluatorInput {
   /** `NetworkPolicy` manifests (`networking.k8s.io/v1`), as parsed from YAML. */
   readonly policies: readonly any[];
@@ -28,6 +31,7 @@ export interface EvaluatorInput {
  * some rule of such a policy allows passes (rules and policies are a union);
  * a connection needs egress allowed at the source and ingress allowed at the
  * destination. Endpoints that are not pods only check the pod side.
+  * @jsii ignore
  */
 export class NetworkPolicyEvaluator {
   private readonly policies: PolicySet;

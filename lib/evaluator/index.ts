@@ -19,3 +19,4 @@ export type {
   SideVerdict,
 } from './types';
 export { NAMESPACE_NAME_LABEL } from './namespaces';
+export type { Labels, Requirement, Selector, SelectorOperator } from './selector';

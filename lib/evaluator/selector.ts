@@ -3,20 +3,32 @@
  * JSON and matching against a label map.
  */
 
-/** Label maps, as found on pods and namespaces. */
+/**
+ * Label maps, as found on pods and namespaces.
+ * @jsii ignore
+ */
 export type Labels = Readonly<Record<string, string>>;
 
-/** A selector requirement operator. */
+/**
+ * A selector requirement operator.
+ * @jsii ignore
+ */
 export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 
-/** One `matchExpressions` entry, with its values as a set. */
+/**
+ * One `matchExpressions` entry, with its values as a set.
+ * @jsii ignore
+ */
 export interface Requirement {
   readonly key: string;
   readonly operator: SelectorOperator;
   readonly values: ReadonlySet<string>;
 }
 
-/** A parsed label selector: `matchLabels` AND `matchExpressions`. An empty one selects everything. */
+/**
+ * A parsed label selector: `matchLabels` AND `matchExpressions`. An empty one selects everything.
+ * @jsii ignore
+ */
 export interface Selector {
   readonly matchLabels: readonly (readonly [string, string])[];
   readonly matchExpressions: readonly Requirement[];

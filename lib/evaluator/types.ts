@@ -6,13 +6,19 @@
  * snapshot-tested or printed as they are.
  */
 
-/** A transport protocol a NetworkPolicy port can name. */
+/**
+ * A transport protocol a NetworkPolicy port can name.
+ * @jsii ignore
+ */
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
 /** Every protocol, in the order used when port ranges are sorted. */
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
-/** A container port of a pod template, as far as named-port resolution cares. */
+/**
+ * A container port of a pod template, as far as named-port resolution cares.
+ * @jsii ignore
+ */
 export interface ContainerPortInfo {
   /** The port name that NetworkPolicy ports may refer to (e.g. `http`). */
   readonly name?: string;
@@ -22,7 +28,10 @@ export interface ContainerPortInfo {
   readonly protocol?: Protocol;
 }
 
-/** A group of identical pods: same namespace, same labels (one per workload pod template). */
+/**
+ * A group of identical pods: same namespace, same labels (one per workload pod template).
+ * @jsii ignore
+ */
 export interface PodGroup {
   /** A unique id; {@link NetworkPolicyEvaluator.podGroupsFromManifests} uses `<namespace>/<Kind>/<name>`. */
   readonly id: string;
@@ -36,16 +45,25 @@ export interface PodGroup {
   readonly ip?: string;
 }
 
-/** An IP or a CIDR outside the cluster. */
+/**
+ * An IP or a CIDR outside the cluster.
+ * @jsii ignore
+ */
 export interface ExternalEndpoint {
   /** An IPv4/IPv6 address (`203.0.113.7`) or CIDR (`203.0.113.0/24`). */
   readonly cidr: string;
 }
 
-/** One end of a connection: a pod group, or something that is not a pod. */
+/**
+ * One end of a connection: a pod group, or something that is not a pod.
+ * @jsii ignore
+ */
 export type Endpoint = PodGroup | ExternalEndpoint;
 
-/** A contiguous, inclusive range of ports of one protocol. */
+/**
+ * A contiguous, inclusive range of ports of one protocol.
+ * @jsii ignore
+ */
 export interface PortRange {
   /** The protocol of the range. */
   protocol: Protocol;
@@ -55,7 +73,10 @@ export interface PortRange {
   to: number;
 }
 
-/** Whether the pods of a group are isolated, per direction. */
+/**
+ * Whether the pods of a group are isolated, per direction.
+ * @jsii ignore
+ */
 export interface Isolation {
   /** True iff some policy with `Ingress` in its policyTypes selects the pods. */
   ingress: boolean;
@@ -63,7 +84,10 @@ export interface Isolation {
   egress: boolean;
 }
 
-/** The verdict of one side (egress at the source, or ingress at the destination) of a connection. */
+/**
+ * The verdict of one side (egress at the source, or ingress at the destination) of a connection.
+ * @jsii ignore
+ */
 export interface SideVerdict {
   /** Whether that side is isolated; a side that is not isolated allows everything. */
   isolated: boolean;
@@ -71,7 +95,10 @@ export interface SideVerdict {
   allowedBy: string[];
 }
 
-/** The full verdict for one connection. */
+/**
+ * The full verdict for one connection.
+ * @jsii ignore
+ */
 export interface CheckResult {
   /** True iff both the egress side and the ingress side allow the connection. */
   allowed: boolean;
@@ -81,7 +108,10 @@ export interface CheckResult {
   ingress: SideVerdict;
 }
 
-/** One allowed connection between two endpoints, with all the ports it is allowed on. */
+/**
+ * One allowed connection between two endpoints, with all the ports it is allowed on.
+ * @jsii ignore
+ */
 export interface ReachabilityEdge {
   /** The source: a group id, or `cidr:<cidr>` (optionally `cidr:<cidr> except <a>,<b>`) for an ipBlock peer. */
   from: string;

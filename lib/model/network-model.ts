@@ -79,8 +79,8 @@ export class NetworkModel extends Construct {
     return (root.node.tryFindChild(MODEL_ID) as NetworkModel | undefined) ?? new NetworkModel(root, MODEL_ID);
   }
 
-  /** Every declared flow. */
-  public readonly graph = new FlowGraph();
+  /** @internal Every declared flow. */
+  public readonly _graph = new FlowGraph();
   private readonly zeroTrust = new Map<string, IZeroTrustScope>();
   private readonly claimed = new Map<string, string>();
   private readonly steps: ISynthStep[] = [];
@@ -182,12 +182,12 @@ export class NetworkModel extends Construct {
     if (!this.rails.some((r) => JSON.stringify(r) === JSON.stringify(g))) this.rails.push(g);
   }
 
-  /** Records a flow in the graph; NetworkPolicies are rendered from it at synth. */
-  public addFlow(flow: Flow): Flow {
+  /** @internal Records a flow in the graph; NetworkPolicies are rendered from it at synth. */
+  public _addFlow(flow: Flow): Flow {
     if (this.prepared) {
       throw new Error(`${flow.declaredBy.join(', ')}: flow from ${flow.from.name} to ${flow.to.name} is invalid: declared after synthesis started`);
     }
-    return this.graph.add(flow);
+    return this._graph.add(flow);
   }
 
   /**
@@ -212,8 +212,8 @@ export class NetworkModel extends Construct {
     return SYNTH_PHASES.flatMap((phase) => this.steps.filter((s) => s.phase === phase));
   }
 
-  /** The NetworkPolicies rendered from the flow graph (after `prepare()`). */
-  public get renderedPolicies(): readonly PolicySide[] {
+  /** @internal The NetworkPolicies rendered from the flow graph (after `prepare()`). */
+  public get _renderedPolicies(): readonly PolicySide[] {
     return this.rendered;
   }
 
@@ -226,7 +226,7 @@ export class NetworkModel extends Construct {
     this.prepared = true;
     for (const render of this.renderers) render();
     const byName = new Map<string, PolicySide>();
-    for (const flow of this.graph.flows) {
+    for (const flow of this._graph.flows) {
       for (const side of policySides(flow, (ns) => this.isZeroTrust(ns))) {
         const owner = this.zeroTrust.get(side.namespace)!;
         const where = flow.declaredBy.join(', ');

@@ -7,7 +7,10 @@ import type { MermaidOptions } from './mermaid';
 import { renderMermaid } from './mermaid';
 import type { NetworkReport, ReportEndpoint, ReportFinding, ReportFlow } from './model';
 
-/** Options of {@link renderMarkdown}. */
+/**
+ * Options of {@link renderMarkdown}.
+ * @jsii ignore
+ */
 export interface MarkdownOptions extends MermaidOptions {
   /**
    * The title.

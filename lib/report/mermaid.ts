@@ -13,7 +13,10 @@ export function mermaidLabel(text: string): string {
   return `"${text.replace(/"/g, '#quot;')}"`;
 }
 
-/** Options of {@link renderMermaid}. */
+/**
+ * Options of {@link renderMermaid}.
+ * @jsii ignore
+ */
 export interface MermaidOptions {
   /**
    * Above this many edges, draw namespaces only.

@@ -17,7 +17,10 @@ import type { Guardrail } from '../checks/guardrails';
 /** Version of the JSON layout; bumped on incompatible changes. */
 export const REPORT_VERSION = 1;
 
-/** One end of the allowed flows: a workload, pods outside the app that flows name, or an IP block. */
+/**
+ * One end of the allowed flows: a workload, pods outside the app that flows name, or an IP block.
+ * @jsii ignore
+ */
 export interface ReportEndpoint {
   /** `<namespace>/<Kind>/<name>` for workloads, `<namespace>/Peer/<labels>` for pods outside the app, `cidr:<cidr>` for IP blocks. */
   readonly id: string;
@@ -34,7 +37,10 @@ export interface ReportEndpoint {
   readonly isolated?: { readonly ingress: boolean; readonly egress: boolean };
 }
 
-/** One allowed connection. */
+/**
+ * One allowed connection.
+ * @jsii ignore
+ */
 export interface ReportFlow {
   readonly from: string;
   readonly to: string;
@@ -50,7 +56,10 @@ export interface ReportFlow {
   readonly calls?: readonly string[];
 }
 
-/** One route into the cluster through an Ingress or an HTTPRoute. */
+/**
+ * One route into the cluster through an Ingress or an HTTPRoute.
+ * @jsii ignore
+ */
 export interface ReportEntryPoint {
   readonly namespace: string;
   /** `Ingress/<name>` or `HTTPRoute/<name>`. */
@@ -72,7 +81,10 @@ export interface ReportEntryPoint {
   readonly tlsSecret?: string;
 }
 
-/** One Service. */
+/**
+ * One Service.
+ * @jsii ignore
+ */
 export interface ReportService {
   readonly namespace: string;
   readonly name: string;
@@ -89,7 +101,10 @@ export interface ReportService {
   readonly path: string;
 }
 
-/** A namespace seen in the app. */
+/**
+ * A namespace seen in the app.
+ * @jsii ignore
+ */
 export interface ReportNamespace {
   readonly name: string;
   /** A ZeroTrustNamespace of the app. */
@@ -100,7 +115,10 @@ export interface ReportNamespace {
   readonly workloads: readonly string[];
 }
 
-/** A finding, flattened for the report. */
+/**
+ * A finding, flattened for the report.
+ * @jsii ignore
+ */
 export interface ReportFinding {
   readonly check: string;
   readonly severity: string;
@@ -110,7 +128,10 @@ export interface ReportFinding {
   readonly object?: string;
 }
 
-/** The whole report. */
+/**
+ * The whole report.
+ * @jsii ignore
+ */
 export interface NetworkReport {
   readonly version: number;
   readonly namespaces: readonly ReportNamespace[];
@@ -126,7 +147,10 @@ export interface NetworkReport {
   readonly guardrails?: readonly Guardrail[];
 }
 
-/** Inputs of {@link buildReport}. */
+/**
+ * Inputs of {@link buildReport}.
+ * @jsii ignore
+ */
 export interface BuildReportInput {
   readonly context: CheckContext;
   readonly view: NetworkView;

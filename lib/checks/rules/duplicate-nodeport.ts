@@ -1,11 +1,11 @@
-import type { Check } from '../check';
+import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import type { ManifestObject } from '../objects';
 import { compare, refOf } from '../objects';
 
 /** Two Services claiming the same nodePort. */
-export const duplicateNodePort: Check = {
+export const duplicateNodePort: ICheck = {
   name: 'duplicate-nodeport',
   severity: 'error',
   description: 'A nodePort is allocated cluster-wide: two Services of the app must not claim the same one (the second is rejected by the API ' +

@@ -1,4 +1,4 @@
-import type { Check } from '../check';
+import type { ICheck } from '../check';
 import type { CheckContext } from '../context';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
@@ -61,7 +61,7 @@ function routeKeys(ctx: CheckContext): RouteKey[] {
 }
 
 /** The same host and path routed twice, across the app's Ingresses (or HTTPRoutes on one parent). */
-export const duplicateRoute: Check = {
+export const duplicateRoute: ICheck = {
   name: 'duplicate-route',
   severity: 'error',
   description: 'A host and path (and path type) must be routed once per ingress class (or per Gateway listener): the controller would pick one of ' +

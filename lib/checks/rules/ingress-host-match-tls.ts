@@ -1,11 +1,11 @@
-import type { Check } from '../check';
+import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import { refOf } from '../objects';
 import { tlsHostCovers } from '../routes';
 
 /** An Ingress with TLS whose rule host is missing from `tls[].hosts`. */
-export const ingressHostMatchTls: Check = {
+export const ingressHostMatchTls: ICheck = {
   name: 'ingress-host-match-tls',
   severity: 'error',
   description: 'When an Ingress has a tls section, every rule host must be listed in tls[].hosts; otherwise that host is served with the '

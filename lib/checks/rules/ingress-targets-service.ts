@@ -1,4 +1,4 @@
-import type { Check } from '../check';
+import type { ICheck } from '../check';
 import type { CheckContext } from '../context';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
@@ -33,7 +33,7 @@ function isExternal(ctx: CheckContext, ref: BackendRef): boolean {
 }
 
 /** An Ingress or HTTPRoute backend naming a Service, or a Service port, that the app does not define. */
-export const ingressTargetsService: Check = {
+export const ingressTargetsService: ICheck = {
   name: 'ingress-targets-service',
   severity: 'error',
   description: 'Every Ingress and HTTPRoute backend must name a Service of the app, and a port (number or name) that Service has, unless declared ' +

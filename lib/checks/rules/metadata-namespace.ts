@@ -1,10 +1,10 @@
-import type { Check } from '../check';
+import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import { CLUSTER_SCOPED_KINDS, refOf } from '../objects';
 
 /** A namespaced object without `metadata.namespace`. */
-export const metadataNamespace: Check = {
+export const metadataNamespace: ICheck = {
   name: 'metadata-namespace',
   severity: 'error',
   description: 'Every namespaced object must set metadata.namespace; otherwise it lands in whatever namespace kubectl or Argo CD defaults to, and ' +

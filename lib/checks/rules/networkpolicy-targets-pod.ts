@@ -1,6 +1,6 @@
 import { NAMESPACE_NAME_LABEL } from '../../evaluator';
 import { parseSelector, selectsAll } from '../../evaluator/selector';
-import type { Check } from '../check';
+import type { ICheck } from '../check';
 import type { CheckContext } from '../context';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
@@ -37,7 +37,7 @@ const SHARED_HINT = '; if these pods are deployed outside this app (a Helm chart
   'NetworkModel.of(app).configure({ sharedNamespaces })';
 
 /** A NetworkPolicy whose podSelector selects no pod, in a namespace whose pods the app fully defines. */
-export const networkPolicyTargetsPod: Check = {
+export const networkPolicyTargetsPod: ICheck = {
   name: 'networkpolicy-targets-pod',
   severity: 'error',
   description: 'In a namespace whose pods the app fully defines (a ZeroTrustNamespace), a NetworkPolicy with a non-empty podSelector must select ' +
@@ -60,7 +60,7 @@ export const networkPolicyTargetsPod: Check = {
 };
 
 /** A NetworkPolicy peer whose podSelector selects no pod, where the app fully defines the pods. */
-export const networkPolicyPeerTargetsPod: Check = {
+export const networkPolicyPeerTargetsPod: ICheck = {
   name: 'networkpolicy-peer-targets-pod',
   severity: 'error',
   description: 'A NetworkPolicy peer podSelector must select at least one pod template when every namespace it can select is one whose pods the ' +

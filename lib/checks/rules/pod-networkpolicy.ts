@@ -1,10 +1,10 @@
-import type { Check } from '../check';
+import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import { refOf } from '../objects';
 
 /** A workload whose pods no NetworkPolicy isolates, for ingress or for egress. */
-export const podNetworkPolicy: Check = {
+export const podNetworkPolicy: ICheck = {
   name: 'pod-networkpolicy',
   severity: 'warning',
   description: 'Every workload\'s pods should be isolated for ingress and egress by some NetworkPolicy (a ZeroTrustNamespace does it), so only ' +

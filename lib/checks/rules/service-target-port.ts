@@ -1,11 +1,11 @@
-import type { Check } from '../check';
+import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import type { PodTemplate } from '../objects';
 import { describeRef, namespaceOf, refOf } from '../objects';
 
 /** A Service port whose targetPort no container of the selected pods exposes. */
-export const serviceTargetPort: Check = {
+export const serviceTargetPort: ICheck = {
   name: 'service-target-port',
   severity: 'error',
   description: 'Each Service targetPort (number or name; the port itself when omitted) must be a container port of the selected pods, with the ' +

@@ -1,11 +1,11 @@
-import type { Check } from '../check';
+import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import type { PodTemplate } from '../objects';
 import { formatLabels, namespaceOf, refOf } from '../objects';
 
 /** A Service whose selector matches no pod template of the app. */
-export const serviceTargetsPod: Check = {
+export const serviceTargetsPod: ICheck = {
   name: 'service-targets-pod',
   severity: 'error',
   description: 'A Service selector must match the pod template of at least one workload in its namespace.',

@@ -20,7 +20,7 @@ export function declareFlow(
   }
   chosen.forEach((p, i) => p._validate(scope, `${field} ports[${i}]`));
   const call = `${scope.node.path}.${callText(field, from, to)}`;
-  return NetworkModel.of(scope).addFlow({ from, to, ports: [...chosen], kind, declaredBy: [scope.node.path], calls: [call] });
+  return NetworkModel.of(scope)._addFlow({ from, to, ports: [...chosen], kind, declaredBy: [scope.node.path], calls: [call] });
 }
 
 /** The call as a reviewer reads it: `allowFrom(production/api)`, `routes -> production/web`. */
