@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Compiles the library with jsii (the compiler cdk8s construct libraries use to publish to Python,
+// Java, Go and .NET) to prove the public surface is expressible there.
+//
+// jsii writes its own tsconfig.json into the project (ours has test and app settings) and emits
+// into build/ with its own options, so it runs on a copy: lib/, README.md and a package.json
+// generated from ours (its `jsii` section compiles lib/ to build/, matching `main`/`types`; the
+// jsii dependencies are mirrored as peer dependencies, as jsii requires) in a temporary folder
+// that shares our node_modules. Our build/ and tsconfig.json are left alone. Exits non-zero with
+// jsii's diagnostics when jsii rejects the API or warns.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+// Warnings left out: jsii wants each peer dependency also as a devDependency pinned to the range's
+// lowest version (ours are tested against newer ones); `namespace` is a reserved word in C#, which
+// jsii escapes, and it is the Kubernetes name (cdk8s-plus uses it too).
+const SILENCED = ['metadata/missing-dev-dependency', 'language-compatibility/reserved-word'];
+
+const root = path.resolve(__dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-jsii-'));
+try {
+  fs.cpSync(path.join(root, 'lib'), path.join(dir, 'lib'), { recursive: true, filter: (src) => !src.endsWith('.md') });
+  fs.copyFileSync(path.join(root, 'README.md'), path.join(dir, 'README.md'));
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const generated = {
+    ...pkg,
+    peerDependencies: { ...pkg.dependencies, ...pkg.peerDependencies },
+    scripts: undefined,
+    devDependencies: undefined,
+  };
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(generated, null, 2)}\n`);
+  const jsii = require.resolve('jsii/bin/jsii', { paths: [root] });
+  const res = spawnSync(process.execPath, [jsii, '--fail-on-warnings', ...SILENCED.map((w) => `--silence-warnings=${w}`)], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+  });
+  const out = `${res.stdout ?? ''}${res.stderr ?? ''}`.split(dir + path.sep).join('');
+  if (res.status !== 0) {
+    process.stderr.write(out);
+    process.stderr.write(`jsii rejected the public API (exit ${res.status})\n`);
+    process.exitCode = 1;
+  } else {
+    const assembly = JSON.parse(fs.readFileSync(path.join(dir, '.jsii'), 'utf8'));
+    console.log(`jsii ${assembly.jsiiVersion}: ${Object.keys(assembly.types ?? {}).length} types OK`);
+    if (process.env.JSII_CHECK_LIST) console.log(Object.keys(assembly.types ?? {}).sort().join('\n'));
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
