@@ -8,7 +8,7 @@ export type FlowKind = 'app' | 'dns' | 'gateway';
 
 /** A destination port of a declared flow: a number (or range start) or a container port name. */
 export interface DeclaredPort {
-  readonly port: number | string;
+  readonly number: number | string;
   /** The last port of a range. */
   readonly endPort?: number;
   readonly protocol: string;
