@@ -2,12 +2,12 @@
 // Compiles the library with jsii (the compiler cdk8s construct libraries use to publish to Python,
 // Java, Go and .NET) to prove the public surface is expressible there.
 //
-// jsii writes its own tsconfig.json into the project (ours has test and app settings) and emits
-// into build/ with its own options, so it runs on a copy: lib/, README.md and a package.json
-// generated from ours (its `jsii` section compiles lib/ to build/, matching `main`/`types`; the
-// jsii dependencies are mirrored as peer dependencies, as jsii requires) in a temporary folder
-// that shares our node_modules. Our build/ and tsconfig.json are left alone. Exits non-zero with
-// jsii's diagnostics when jsii rejects the API or warns.
+// jsii compiles with our tsconfig.build.json (package.json's `jsii` section; `minimal` validation,
+// since we target ES2022 where jsii's generated config would say ES2020) and writes its assembly
+// and build info into the project, so it runs on a copy: lib/, README.md, the tsconfigs and a
+// package.json generated from ours (the jsii dependencies mirrored as peer dependencies, as jsii
+// requires) in a temporary folder that shares our node_modules. Our build/ is left alone. Exits
+// non-zero with jsii's diagnostics when jsii rejects the API or warns.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -24,7 +24,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-jsii-'));
 try {
   fs.cpSync(path.join(root, 'lib'), path.join(dir, 'lib'), { recursive: true, filter: (src) => !src.endsWith('.md') });
-  fs.copyFileSync(path.join(root, 'README.md'), path.join(dir, 'README.md'));
+  for (const f of ['README.md', 'tsconfig.json', 'tsconfig.build.json']) fs.copyFileSync(path.join(root, f), path.join(dir, f));
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   const generated = {
     ...pkg,

@@ -39,7 +39,10 @@ export const SKIP_CHECKS_CHECK = 'skip-checks';
 /** Every name the skip annotation and the `skipChecks` option accept. */
 export const CHECK_NAMES: readonly string[] = [...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW].sort();
 
-/** Options of {@link runChecks} and {@link applyOptOuts}. */
+/**
+ * Options of {@link runChecks} and {@link applyOptOuts}.
+ * @jsii ignore
+ */
 export interface RunChecksOptions {
   /**
    * Report warnings as errors.
@@ -53,7 +56,10 @@ export interface RunChecksOptions {
   readonly skipChecks?: readonly string[];
 }
 
-/** The outcome of the checks. */
+/**
+ * The outcome of the checks.
+ * @jsii ignore
+ */
 export interface CheckResults {
   /** Findings that count: errors fail synth, warnings are reported. Sorted. */
   readonly findings: Finding[];
