@@ -7,7 +7,10 @@
 import type { ManifestObject } from './objects';
 import { annotation, namespaceOf } from './objects';
 
-/** One Service (or Ingress `resource`) a route sends requests to. */
+/**
+ * One Service (or Ingress `resource`) a route sends requests to.
+ * @jsii ignore
+ */
 export interface RouteBackend {
   /** Where the reference is: `spec.rules[0].http.paths[1].backend.service`, `spec.rules[0].backendRefs[0]`. */
   readonly field: string;
@@ -23,7 +26,10 @@ export interface RouteBackend {
   readonly resourceKind?: string;
 }
 
-/** One path match of a route rule. */
+/**
+ * One path match of a route rule.
+ * @jsii ignore
+ */
 export interface RouteMatch {
   /** Where it is: `spec.rules[0].http.paths[1]`, `spec.rules[0].matches[0]`, or `spec.defaultBackend`. */
   readonly field: string;
@@ -41,7 +47,10 @@ export interface RouteMatch {
   readonly backends: readonly RouteBackend[];
 }
 
-/** A Gateway an HTTPRoute attaches to. */
+/**
+ * A Gateway an HTTPRoute attaches to.
+ * @jsii ignore
+ */
 export interface RouteParent {
   readonly namespace: string;
   readonly name: string;
@@ -49,7 +58,10 @@ export interface RouteParent {
   readonly port?: number;
 }
 
-/** One rule of an Ingress (or its default backend) or of an HTTPRoute. */
+/**
+ * One rule of an Ingress (or its default backend) or of an HTTPRoute.
+ * @jsii ignore
+ */
 export interface RouteRule {
   /** The Ingress or HTTPRoute. */
   readonly object: ManifestObject;
