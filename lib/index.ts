@@ -13,7 +13,7 @@ export * from './namespace';
 // The app-wide model, its options and the synth pipeline's public face.
 export { NetworkModel } from './model/network-model';
 export type { IZeroTrustScope } from './model/network-model';
-export type { ForbidInternetEgressOptions, ForbidOptions, IGuardrailPeer, RequireTlsOptions } from './model/guardrails';
+export type { ForbidInternetEgressOptions, ForbidOptions, RequireTlsOptions } from './model/guardrails';
 export type { FlowKind } from './model/flows/flow-graph';
 export type { NetworkSynthOptions } from './model/options';
 export { SYNTH_PHASES, SynthPhase } from './model/network-model';

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
 import type { Endpoint } from './model/flows/endpoint';
+import type { IPeer } from './model/peer';
 import { ipBlockEndpoint, nameFragment, podsEndpoint } from './model/flows/endpoint';
 import type { NamespaceRef } from './namespace';
 import { namespaceName } from './namespace';
@@ -8,17 +9,7 @@ import { Port } from './port';
 import type { Rule } from './util/validation';
 import { check, checkLabels, cidr, cidrContains, invalid, parseCidr } from './util/validation';
 
-/**
- * The other end of a flow: a `WebApp`, or what a `Peer` factory returns (a cdk8s-plus workload,
- * pods by label, every pod of a namespace, an IP block).
- */
-export interface IPeer {
-  /**
-   * @internal Resolves the peer for a rule declared on `scope`.
-   * @param contextNamespace the namespace of the declaring app, for peers that default to it
-   */
-  _resolvePeer(scope: IConstruct, field: string, contextNamespace: string): Endpoint;
-}
+export type { IPeer } from './model/peer';
 
 /** @internal Whether `value` is an `IPeer` (a WebApp or what a `Peer` factory returns). */
 export function isPeer(value: unknown): value is IPeer {

@@ -5,9 +5,9 @@
 // jsii compiles with our tsconfig.build.json (package.json's `jsii` section; `minimal` validation,
 // since we target ES2022 where jsii's generated config would say ES2020) and writes its assembly
 // and build info into the project, so it runs on a copy: lib/, README.md, the tsconfigs and a
-// package.json generated from ours (the jsii dependencies mirrored as peer dependencies, as jsii
-// requires) in a temporary folder that shares our node_modules. Our build/ is left alone. Exits
-// non-zero with jsii's diagnostics when jsii rejects the API or warns.
+// package.json generated from ours (the jsii dependencies mirrored as peer dependencies, the others
+// bundled, as jsii requires) in a temporary folder that shares our node_modules. Our build/ is
+// left alone. Exits non-zero with jsii's diagnostics when jsii rejects the API or warns.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -26,9 +26,14 @@ try {
   fs.cpSync(path.join(root, 'lib'), path.join(dir, 'lib'), { recursive: true, filter: (src) => !src.endsWith('.md') });
   for (const f of ['README.md', 'tsconfig.json', 'tsconfig.build.json']) fs.copyFileSync(path.join(root, f), path.join(dir, f));
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  // jsii libraries (cdk8s, constructs, cdk8s-plus) must be peer dependencies too; any other
+  // dependency (js-yaml for the CLI) is declared bundled, as jsii requires of non-jsii modules.
+  const isJsii = (dep) => fs.existsSync(path.join(root, 'node_modules', dep, '.jsii'));
+  const deps = Object.keys(pkg.dependencies ?? {});
   const generated = {
     ...pkg,
-    peerDependencies: { ...pkg.dependencies, ...pkg.peerDependencies },
+    peerDependencies: { ...Object.fromEntries(deps.filter(isJsii).map((d) => [d, pkg.dependencies[d]])), ...pkg.peerDependencies },
+    bundleDependencies: deps.filter((d) => !isJsii(d)),
     scripts: undefined,
     devDependencies: undefined,
   };

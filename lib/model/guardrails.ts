@@ -5,20 +5,15 @@
 import type { IConstruct } from 'constructs';
 import type { Guardrail, GuardrailPeer } from '../util/guardrail';
 import { invalid } from '../util/validation';
-import type { Endpoint } from './flows/endpoint';
+import type { IPeer } from './peer';
 
-/** A peer a guardrail names: a `Peer` (`Peer.namespace('public')`, `Peer.pods({...})`, `Peer.app(x)`, `Peer.cidr(...)`). */
-export interface IGuardrailPeer {
-  /** @internal */
-  _resolve(scope: IConstruct, field: string, contextNamespace: string): Endpoint;
-}
 
 /** Options of `NetworkModel.forbid()`. */
 export interface ForbidOptions {
   /** The sources that must not reach `to`. */
-  readonly from: IGuardrailPeer;
+  readonly from: IPeer;
   /** The destinations `from` must not reach. */
-  readonly to: IGuardrailPeer;
+  readonly to: IPeer;
   /** Why: printed with every violation, e.g. `PCI scope`. */
   readonly reason: string;
 }
@@ -39,7 +34,7 @@ export interface ForbidInternetEgressOptions {
    * open connections to the internet, and addresses (`Peer.cidr(...)`) that may be reached.
    * @default - none
    */
-  readonly except?: IGuardrailPeer[];
+  readonly except?: IPeer[];
   /**
    * Why: printed with every violation.
    * @default 'no egress to the internet'
@@ -48,8 +43,8 @@ export interface ForbidInternetEgressOptions {
 }
 
 /** A peer as guardrail data; pods need a namespace. */
-export function guardrailPeer(scope: IConstruct, field: string, peer: IGuardrailPeer): GuardrailPeer {
-  const ep = peer._resolve(scope, field, '');
+export function guardrailPeer(scope: IConstruct, field: string, peer: IPeer): GuardrailPeer {
+  const ep = peer._resolvePeer(scope, field, '');
   if (ep.namespace === '') {
     throw invalid(scope, `${field} namespace`, '', 'a guardrail peer must name its namespace (Peer.pods({ namespace, labels }))');
   }

@@ -172,8 +172,8 @@ export class NetworkModel extends Construct {
     this.addGuardrail(forbidInternetEgressGuardrail(this, options));
   }
 
-  /** The guardrails, in the order declared. */
-  public get guardrails(): readonly Guardrail[] {
+  /** @internal The guardrails, in the order declared (the synth checks read them). */
+  public get _guardrails(): readonly Guardrail[] {
     return this.rails;
   }
 

@@ -8,4 +8,5 @@ export type {
   BuildReportInput, NetworkReport, ReportEndpoint, ReportEntryPoint, ReportFinding, ReportFlow, ReportNamespace, ReportService,
 } from './model';
 export type { NetworkReportOptions } from './options';
+export type { Guardrail, GuardrailKind, GuardrailPeer } from '../util/guardrail';
 export { reportFiles, reportJson, writeReport } from './write';

@@ -68,7 +68,7 @@ export function addDefaultSteps(model: NetworkModel): void {
     run: () => {
       if (!outcome || !reportEnabled(model)) return;
       const options = model.options.report || {};
-      const report = outcome.report ?? buildReport({ ...outcome, clusterDomain: options.clusterDomain, guardrails: model.guardrails });
+      const report = outcome.report ?? buildReport({ ...outcome, clusterDomain: options.clusterDomain, guardrails: model._guardrails });
       const outdir = (model.node.root as { outdir?: unknown }).outdir;
       if (typeof outdir === 'string') pipeline.whenWriting(() => writeReport(report, outdir, options));
     },
@@ -90,7 +90,7 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const libraryPolicies = new Set(model._renderedPolicies.map((p) => `${p.namespace}/${p.name}`));
   for (const ns of model.zeroTrustNamespaces) libraryPolicies.add(`${ns.name}/default-deny`);
   // Pods outside the app that guardrails name are computed like the peers flows name.
-  const peers = guardrailEndpoints(model.guardrails);
+  const peers = guardrailEndpoints(model._guardrails);
   const verified = verifyFlows({ context, flows: model._graph.flows, zeroTrust, ownedNamespaces: owned, libraryPolicies, peers });
   const flowResults = applyOptOuts(verified.findings, objects, runOptions);
   const findings = [...checks.findings, ...flowResults.findings];
@@ -102,8 +102,8 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
       + errors.map((f) => `  - ${formatFinding(f)}`).join('\n'));
   }
   const outcome = { context, view: verified.view, zeroTrust, findings, suppressed };
-  const report = model.guardrails.length
-    ? checkModelGuardrails(model, { ...outcome, clusterDomain: (options.report || {}).clusterDomain, guardrails: model.guardrails })
+  const report = model._guardrails.length
+    ? checkModelGuardrails(model, { ...outcome, clusterDomain: (options.report || {}).clusterDomain, guardrails: model._guardrails })
     : undefined;
   emitWarnings(model, pipeline, findings.filter((f) => f.severity === 'warning'), constructs);
   return { ...outcome, ...(report ? { report } : {}) };
@@ -122,7 +122,7 @@ function guardrailEndpoints(guardrails: readonly Guardrail[]): Endpoint[] {
 function checkModelGuardrails(model: NetworkModel, input: BuildReportInput): NetworkReport {
   const report = buildReport(input);
   const policies = new Map(input.context.ofKind('NetworkPolicy').map((p) => [`${namespaceOf(p)}/${p.json?.metadata?.name}`, p.path]));
-  const violations = checkGuardrails(model.guardrails, report, (policy) => `${policies.get(policy) ?? policy} (NetworkPolicy ${policy})`);
+  const violations = checkGuardrails(model._guardrails, report, (policy) => `${policies.get(policy) ?? policy} (NetworkPolicy ${policy})`);
   if (violations.length > 0) {
     const count = `${violations.length} guardrail violation${violations.length === 1 ? '' : 's'}`;
     throw new Error(`cdk8s-networking: ${count} found at synth; no file was written.\n`

@@ -3,7 +3,10 @@
  * writes, so that `cdk8s-networking diff` can check the same rules on another output.
  */
 
-/** Pods or addresses a guardrail names. */
+/**
+ * Pods or addresses a guardrail names.
+ * @jsii ignore
+ */
 export interface GuardrailPeer {
   /** The pods' namespace; undefined for addresses. */
   readonly namespace?: string;
@@ -13,10 +16,16 @@ export interface GuardrailPeer {
   readonly cidrs?: readonly string[];
 }
 
-/** The kinds of guardrails. */
+/**
+ * The kinds of guardrails.
+ * @jsii ignore
+ */
 export type GuardrailKind = 'forbid' | 'require-tls' | 'forbid-internet-egress';
 
-/** One guardrail, as the report writes it. */
+/**
+ * One guardrail, as the report writes it.
+ * @jsii ignore
+ */
 export interface Guardrail {
   readonly kind: GuardrailKind;
   /** `forbid(public -> payments)`, `requireTls()`, `forbidInternetEgress()`. */
