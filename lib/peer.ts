@@ -1,4 +1,3 @@
-import * as kplus from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
 import type { Endpoint } from './model/flows/endpoint';
 import type { IPeer } from './model/peer';
@@ -20,6 +19,62 @@ export function isPeer(value: unknown): value is IPeer {
 export function resolvePeer(scope: IConstruct, field: string, peer: IPeer, contextNamespace: string): Endpoint {
   if (!isPeer(peer)) throw invalid(scope, field, String(peer), 'must be a WebApp or a Peer (Peer.cidr(), Peer.pods(), ...)');
   return peer._resolvePeer(scope, field, contextNamespace);
+}
+
+/** A container port of a workload, as `Peer.workload()` reads it. */
+export interface WorkloadPort {
+  /** The port number. */
+  readonly number: number;
+  /**
+   * `TCP`, `UDP` or `SCTP`.
+   * @default TCP
+   */
+  readonly protocol?: string;
+}
+
+/** The name and namespace of a workload (cdk8s's `ApiObjectMetadataDefinition` fits). */
+export interface IWorkloadMetadata {
+  /** The workload's name. */
+  readonly name?: string;
+  /** The workload's namespace. */
+  readonly namespace?: string;
+}
+
+/** The pod template's metadata of a workload (cdk8s's `ApiObjectMetadataDefinition` fits). */
+export interface IWorkloadPodMetadata {
+  /** The value of a pod template label, if set. */
+  getLabel(key: string): string | undefined;
+}
+
+/** A container of a workload, for its ports (a cdk8s-plus `Container` fits). */
+export interface IWorkloadContainer {
+  /** The container's ports. */
+  readonly ports: WorkloadPort[];
+}
+
+/**
+ * What `Peer.workload()` reads from a workload. Any cdk8s-plus Deployment, StatefulSet, DaemonSet or
+ * Job (cdk8s-plus-27 through cdk8s-plus-33) fits as it is; so does anything else with these members.
+ */
+export interface IWorkload extends IConstruct {
+  /** The workload's metadata: its name and namespace. */
+  readonly metadata: IWorkloadMetadata;
+  /** The labels the workload selects its pods by (`spec.selector.matchLabels`). */
+  readonly matchLabels: { [key: string]: string };
+  /** The pod template's metadata: each selector label must be on it. */
+  readonly podMetadata: IWorkloadPodMetadata;
+  /** The containers, for their ports: the default destination ports of a flow to the workload. */
+  readonly containers: IWorkloadContainer[];
+}
+
+/** A workload container port as a `Port`; undefined for a protocol NetworkPolicies cannot name. */
+function workloadPort(p: WorkloadPort): Port | undefined {
+  switch (p.protocol ?? 'TCP') {
+    case 'TCP': return Port.tcp(p.number);
+    case 'UDP': return Port.udp(p.number);
+    case 'SCTP': return Port.sctp(p.number);
+    default: return undefined;
+  }
 }
 
 /** Options of `Peer.pods()`. */
@@ -55,22 +110,32 @@ export class Peer {
   }
 
   /**
-   * The pods of a cdk8s-plus workload the user already has (Deployment, StatefulSet, DaemonSet,
-   * Job). Its pod selector labels are used, and its container ports are the default ports.
-   * The workload must set `metadata.namespace` (directly or through its Chart).
+   * The pods of a workload the user already has: a cdk8s-plus Deployment, StatefulSet, DaemonSet
+   * or Job of any cdk8s-plus from 27 to 33 (see `IWorkload`). Its pod selector labels are used, and
+   * its container ports are the default ports. The workload must set `metadata.namespace` (directly
+   * or through its Chart).
    */
-  public static workload(workload: kplus.Workload): IPeer {
+  public static workload(workload: IWorkload): IPeer {
     return new FnPeer((scope: IConstruct, field: string): Endpoint => {
-      const labels = workload.matchLabels;
+      const where = workload.node.path;
+      const labels: Record<string, string> = { ...workload.matchLabels };
       const ns = workload.metadata.namespace;
       if (!ns) {
-        throw invalid(scope, field, workload.node.path, 'a workload peer must have metadata.namespace (set it on the workload or its Chart)');
+        throw invalid(scope, field, where, 'a workload peer must have metadata.namespace (set it on the workload or its Chart)');
       }
       if (Object.keys(labels).length === 0) {
-        throw invalid(scope, field, workload.node.path, 'a workload peer must select its pods by matchLabels');
+        throw invalid(scope, field, where, 'a workload peer must select its pods by matchLabels');
       }
-      const ports = workload.containers.flatMap((c) => c.ports.map((p) =>
-        (p.protocol === kplus.Protocol.UDP ? Port.udp(p.number) : p.protocol === kplus.Protocol.SCTP ? Port.sctp(p.number) : Port.tcp(p.number))));
+      const missing = Object.keys(labels).filter((k) => workload.podMetadata.getLabel(k) !== labels[k]);
+      if (missing.length > 0) {
+        throw invalid(scope, field, where, `the workload selects its pods by ${missing.map((k) => `${k}=${labels[k]}`).join(', ')}, `
+          + 'which its pod template does not carry: the peer would select no pod');
+      }
+      const ports = workload.containers.flatMap((c, i) => c.ports.map((p) => {
+        const port = workloadPort(p);
+        if (!port) throw invalid(scope, field, `${where} container ${i} port ${p.number} protocol ${p.protocol}`, 'must be TCP, UDP or SCTP');
+        return port;
+      }));
       return podsEndpoint(workload.metadata.name ?? workload.node.id, ns, labels, ports);
     });
   }

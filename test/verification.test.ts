@@ -150,7 +150,7 @@ describe('an injected policy that opens more than declared fails synth', () => {
 describe('an injected change that breaks a declared flow fails synth', () => {
   test('a patched rendered policy (the wrong protocol) names the flow, where it was declared, and the denying side', () => {
     const s = shop();
-    NetworkModel.of(s.app).prepare();
+    NetworkModel.of(s.app).renderPolicies();
     const policy = ApiObject.of(s.prod.node.findChild('Policy:allow-storefront-to-api'));
     policy.addJsonPatch(JsonPatch.add('/spec/ingress/0/ports/0/protocol', 'UDP'));
     const lines = linesOf(synthError(s.app), 'declared-flow-denied');
@@ -203,7 +203,7 @@ describe('scale', () => {
       previous = app_;
     }
     const model = NetworkModel.of(app);
-    model.prepare();
+    model.renderPolicies();
     const { objects } = analysis.collectObjects(app);
     const zeroTrust = new Set(namespaces.map((n) => n.name));
     const run = () => {

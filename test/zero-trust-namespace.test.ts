@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Peer, PodSecurityLevel, Port, WebApp, ZeroTrustNamespace } from '../lib';
+import { Construct } from 'constructs';
+import { IWorkload, Peer, PodSecurityLevel, Port, WebApp, ZeroTrustNamespace } from '../lib';
 import { find, ofKind, synth, testApp } from './util';
 
 function build(fn: (chart: Chart) => void, chartNamespace?: string) {
@@ -153,6 +154,40 @@ describe('declared flows', () => {
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 7000 }] }],
     });
+  });
+
+  test('a workload peer is read structurally: any object with the IWorkload members, UDP and SCTP ports kept', () => {
+    // What a workload of another cdk8s-plus major looks like to the library: no cdk8s-plus-27 class.
+    const objects = build((chart) => {
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+      const dns = Object.assign(new Construct(chart, 'resolver'), {
+        metadata: { name: 'resolver', namespace: 'infra' },
+        matchLabels: { app: 'resolver' },
+        podMetadata: { getLabel: (k: string) => ({ app: 'resolver', tier: 'infra' } as Record<string, string>)[k] },
+        containers: [{ ports: [{ number: 53, protocol: 'UDP' }, { number: 53 }] }, { ports: [{ number: 3868, protocol: 'SCTP' }] }],
+      });
+      const workload: IWorkload = dns;
+      api.allowTo(Peer.workload(workload));
+    });
+    expect(policy(objects, 'allow-api-egress-to-resolver').spec.egress[0]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'infra' } }, podSelector: { matchLabels: { app: 'resolver' } } }],
+      ports: [{ protocol: 'SCTP', port: 3868 }, { port: 53 }, { protocol: 'UDP', port: 53 }],
+    });
+  });
+
+  test('a workload whose selector its pod template does not carry is refused (the peer would select nothing)', () => {
+    expect(() => build((chart) => {
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+      const legacy = new kplus.Deployment(chart, 'legacy', {
+        metadata: { name: 'legacy', namespace: 'production' },
+        select: false,
+        containers: [{ image: 'b:1', portNumber: 7000, securityContext: { ensureNonRoot: true } }],
+      });
+      legacy.select(kplus.LabelSelector.of({ labels: { app: 'legacy' } }));
+      api.allowTo(Peer.workload(legacy));
+    })).toThrow(/test\/api: allowTo "test\/legacy" is invalid: the workload selects its pods by app=legacy, which its pod template does not carry/);
   });
 
   test('flows declared after a construct still land, independent of declaration order', () => {

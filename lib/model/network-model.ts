@@ -212,16 +212,17 @@ export class NetworkModel extends Construct {
     return SYNTH_PHASES.flatMap((phase) => this.steps.filter((s) => s.phase === phase));
   }
 
-  /** @internal The NetworkPolicies rendered from the flow graph (after `prepare()`). */
+  /** @internal The NetworkPolicies rendered from the flow graph (after `renderPolicies()`). */
   public get _renderedPolicies(): readonly PolicySide[] {
     return this.rendered;
   }
 
   /**
    * Renders the flow graph into NetworkPolicies, once. Called at synth; call it yourself only
-   * when synthesizing charts one by one with `chart.toJson()`.
+   * when synthesizing charts one by one with `chart.toJson()`. (Not named `prepare()`: constructs
+   * 10.3.0 and older refuse any construct with a method of that name, the construct API of cdk8s 1.)
    */
-  public prepare(): void {
+  public renderPolicies(): void {
     if (this.prepared) return;
     this.prepared = true;
     for (const render of this.renderers) render();

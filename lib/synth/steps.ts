@@ -50,7 +50,7 @@ interface CheckOutcome {
 export function addDefaultSteps(model: NetworkModel): void {
   const pipeline = SynthPipeline.of(model);
   let outcome: CheckOutcome | undefined;
-  model.addSynthStep({ name: 'cdk8s-networking:policies', phase: SynthPhase.RENDER, run: () => model.prepare() });
+  model.addSynthStep({ name: 'cdk8s-networking:policies', phase: SynthPhase.RENDER, run: () => model.renderPolicies() });
   const app = model.node.root;
   if (app instanceof App) {
     model.addSynthStep({ name: 'output-layout', phase: SynthPhase.LAYOUT, run: () => checkOutputLayout(app) });
