@@ -190,7 +190,7 @@ function runCli(srcRoot) {
   for (const d of ['lib', 'apps']) fs.cpSync(path.join(srcRoot, d), path.join(box, d), { recursive: true, filter: (f) => !/\.(js|d\.ts)$/.test(f) || fs.statSync(f).isDirectory() });
   // The synth hook that cdk8s.yaml and `npm run synth` preload.
   if (fs.existsSync(path.join(srcRoot, 'scripts'))) fs.cpSync(path.join(srcRoot, 'scripts'), path.join(box, 'scripts'), { recursive: true });
-  for (const f of ['package.json', 'cdk8s.yaml', 'tsconfig.json', 'README.md']) {
+  for (const f of ['package.json', 'cdk8s.yaml', 'tsconfig.json', 'README.md', 'register.js']) {
     if (fs.existsSync(path.join(srcRoot, f))) fs.copyFileSync(path.join(srcRoot, f), path.join(box, f));
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(box, 'node_modules'), 'dir');
