@@ -1,78 +1,264 @@
 /**
- * The library is a real npm package: pack it, install the tarball into a fresh cdk8s project
- * outside the repository, type-check and synthesize a small app there, and check the output.
+ * The library as users get it: `npm pack`, then the tarball installed into fresh consumer projects
+ * outside the repository, one per kind of project the library supports:
+ *
+ * - (a) `template`: laid out like today's `cdk8s init typescript-app` (cdk8s-plus-33, the template's
+ *   strict tsconfig, typescript, ts-node and `@types/node@14`, `app: npx ts-node main.ts`);
+ * - (b) `plus-27`: cdk8s-plus-27 on the cdk8s and constructs the repository tests with;
+ * - (c) `oldest`: the oldest cdk8s, constructs and cdk8s-plus-27 that the peer ranges admit.
+ *
+ * In each: one copy of cdk8s and constructs, `tsc` type-checks the README tutorial and a
+ * `Peer.workload()` of the project's own cdk8s-plus workloads, the installed
+ * `cdk8s-networking/register` hook synthesizes them, and every object is schema-validated.
+ * The installs run in parallel and from the npm cache (`--prefer-offline`).
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFile, execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { promisify } from 'util';
 import { OPEN_LEDGER_POLICY, synthShop } from './cli.fixtures';
-import { readOutput } from './util';
+import { find, ofKind, readOutput } from './util';
+
+// The installs come from the npm cache, but a cold cache or a busy machine takes its time.
+jest.setTimeout(300000);
 
 const ROOT = path.join(__dirname, '..');
-const run = (cmd: string, args: string[], cwd: string) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const ENV: NodeJS.ProcessEnv = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', npm_config_update_notifier: 'false' };
+delete ENV.CDK8S_OUTDIR;
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const CDK8S_CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
+const runAsync = promisify(execFile);
 
-describe('the packed package', () => {
-  let work: string;
-  let project: string;
-  let listing: string;
+/** The lowest version a `^x.y.z` peer range admits. */
+const floor = (range: string) => {
+  const m = /^\^(\d+\.\d+\.\d+)$/.exec(range);
+  if (!m) throw new Error(`peer range ${range} is not of the form ^x.y.z`);
+  return m[1];
+};
+const peers: Record<string, string> = own.peerDependencies;
+const dev: Record<string, string> = own.devDependencies;
 
-  // Pack and install once (the slow part); the tests below share the project.
-  beforeAll(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-pack-'));
-    // `npm pack` runs `prepack` (the build) and prints the tarball name last.
-    const tarball = run('npm', ['pack', '--silent', '--pack-destination', work], ROOT).trim().split('\n').pop()!;
-    listing = run('tar', ['-tzf', path.join(work, tarball)], work);
-    project = path.join(work, 'project');
-    fs.mkdirSync(project);
-    const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({
-      name: 'user-project', version: '1.0.0', private: true,
-      dependencies: { 'cdk8s': own.dependencies.cdk8s, 'constructs': own.dependencies.constructs, 'cdk8s-plus-27': own.dependencies['cdk8s-plus-27'] },
-    }, null, 2));
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, tarball)], project);
-  }, 300000);
+interface Consumer {
+  readonly name: string;
+  /** The cdk8s-plus the project's own workloads use. */
+  readonly plus: 'cdk8s-plus-27' | 'cdk8s-plus-33';
+  /** What `npm install` adds besides the tarball. */
+  readonly deps: readonly string[];
+  readonly tsconfig: object;
+}
 
-  test('installs into a fresh cdk8s project and synthesizes with types', () => {
+const STRICT = { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: [] };
+const CONSUMERS: readonly Consumer[] = [
+  {
+    name: 'template',
+    plus: 'cdk8s-plus-33',
+    deps: [`cdk8s@${dev.cdk8s}`, `constructs@${dev.constructs}`, 'cdk8s-plus-33@2.5.57',
+      `typescript@${require('typescript/package.json').version}`, 'ts-node@10.9.2', '@types/node@^14'],
+    // `cdk8s init typescript-app`'s tsconfig.json, as the template writes it.
+    tsconfig: JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json'), 'utf8')),
+  },
+  {
+    name: 'plus-27', plus: 'cdk8s-plus-27', deps: [`cdk8s@${dev.cdk8s}`, `constructs@${dev.constructs}`, `cdk8s-plus-27@${dev['cdk8s-plus-27']}`],
+    // The versions the library is built against: its .d.ts files were checked by the build itself.
+    tsconfig: { compilerOptions: { ...STRICT, skipLibCheck: true } },
+  },
+  {
+    name: 'oldest', plus: 'cdk8s-plus-27',
+    deps: [`cdk8s@${floor(peers.cdk8s)}`, `constructs@${floor(peers.constructs)}`, `cdk8s-plus-27@${floor(peers['cdk8s-plus-27'])}`],
+    tsconfig: { compilerOptions: STRICT },
+  },
+];
+
+/** The README tutorial's programs (its ```ts blocks up to the next top-level section). */
+function tutorial(): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Tutorial');
+  const end = readme.indexOf('\n## ', start + 1);
+  const blocks = [...readme.slice(start, end).matchAll(/^```ts\s*\n([\s\S]*?)^```/gm)].map((m) => m[1]);
+  if (blocks.length < 3) throw new Error(`expected the README tutorial's programs, found ${blocks.length}`);
+  return blocks;
+}
+
+/** A program with the project's own cdk8s-plus workloads as peers. */
+const workloadProgram = (plus: string) => `
+import { App, Chart } from 'cdk8s';
+import * as kplus from '${plus}';
+import { Peer, Port, WebApp, ZeroTrustNamespace } from 'cdk8s-networking';
+
+const app = new App();
+const chart = new Chart(app, 'workloads');
+const prod = new ZeroTrustNamespace(chart, 'production');
+const api = new WebApp(chart, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1.4.2', containerPort: 3000 });
+
+const cache = new kplus.Deployment(chart, 'cache', {
+  metadata: { name: 'cache', namespace: 'production' },
+  containers: [{ image: 'redis:7.4', portNumber: 6379, securityContext: { ensureNonRoot: true } }],
+});
+const dns = new kplus.DaemonSet(chart, 'resolver', {
+  metadata: { name: 'resolver', namespace: 'production' },
+  containers: [{ image: 'coredns/coredns:1.11.1', ports: [{ number: 53, protocol: kplus.Protocol.UDP }], securityContext: { ensureNonRoot: true } }],
+});
+api.allowTo(Peer.workload(cache));
+api.allowTo(Peer.workload(dns));
+api.allowFrom(Peer.workload(cache), { ports: [Port.tcp(3000)] });
+app.synth();
+`;
+
+/** Runs every program of the project in one process, each into its own outdir (JavaScript: tsc leaves it alone). */
+const RUNNER = `
+const path = require('path');
+for (const name of process.argv.slice(2)) {
+  process.env.CDK8S_OUTDIR = path.join('out', name);
+  require('./' + name);
+}
+`;
+
+let work: string;
+let tarball: string;
+const installs = new Map<string, Promise<string>>();
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-pack-'));
+  // `npm pack` runs `prepack` (the build) and prints the tarball name last.
+  tarball = path.join(work, run('npm', ['pack', '--silent', '--pack-destination', work], ROOT).trim().split('\n').pop()!);
+  const programs = tutorial();
+  for (const c of CONSUMERS) {
+    const dir = path.join(work, c.name);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `consumer-${c.name}`, version: '1.0.0', private: true }, null, 2));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ ...c.tsconfig, include: ['**/*.ts'], exclude: ['node_modules'] }, null, 2));
+    programs.forEach((code, i) => fs.writeFileSync(path.join(dir, `tutorial-${i + 1}.ts`), code));
+    fs.writeFileSync(path.join(dir, 'workloads.ts'), workloadProgram(c.plus));
+    fs.writeFileSync(path.join(dir, 'run.js'), RUNNER);
+    // Started here, awaited by the tests: the three installs share the machine's npm cache.
+    const install = runAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...c.deps, tarball], { cwd: dir, env: ENV, encoding: 'utf8' })
+      .then(() => dir, (e) => { throw new Error(`npm install in ${c.name} failed: ${e.stderr || e.message}`); });
+    install.catch(() => undefined); // reported by the tests that await it
+    installs.set(c.name, install);
+  }
+}, 120000);
+
+describe('the packed tarball', () => {
+  test('holds the compiled library, its types, the register hook and the docs, nothing else', () => {
+    const listing = run('tar', ['-tzf', tarball], work).trim().split('\n').sort();
     expect(listing).toContain('package/build/index.js');
     expect(listing).toContain('package/build/index.d.ts');
+    expect(listing).toContain('package/register.js');
     expect(listing).toContain('package/build/cli/main.js');
-    expect(listing).not.toContain('package/lib/');
-    expect(listing).not.toContain('package/test/');
+    const unexpected = listing.filter((f) => !/^package\/(build\/.+\.(js|d\.ts)|register\.js|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f));
+    expect(unexpected).toEqual([]);
+    // Every compiled file comes from a source file: nothing stale from an earlier build.
+    const stale = listing.filter((f) => f.endsWith('.js') && f.startsWith('package/build/'))
+      .filter((f) => !fs.existsSync(path.join(ROOT, 'lib', f.slice('package/build/'.length).replace(/\.js$/, '.ts'))));
+    expect(stale).toEqual([]);
+  });
 
-    fs.writeFileSync(path.join(project, 'main.ts'), [
-      "import { App, Chart } from 'cdk8s';",
-      "import { WebApp, ZeroTrustNamespace } from 'cdk8s-networking';",
-      "const app = new App({ outdir: 'dist' });",
-      "const chart = new Chart(app, 'user');",
-      "const ns = new ZeroTrustNamespace(chart, 'team-a');",
-      "const api = new WebApp(chart, 'api', { namespace: ns, image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 });",
-      "const web = new WebApp(chart, 'web', { namespace: ns, image: 'ghcr.io/acme/web:1.0.0', containerPort: 8080, env: { API_URL: api.url } });",
-      'api.allowFrom(web);',
-      'const url: string = api.url;',
-      'console.log(url);',
-      'app.synth();',
-    ].join('\n'));
-    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: [] },
-      files: ['main.ts'],
-    }));
-    // Type-check and compile with the repository's TypeScript against the installed .d.ts files.
-    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], project);
-    const printed = run(process.execPath, ['main.js'], project);
-    expect(printed.trim()).toBe('http://api.team-a.svc.cluster.local');
+  test('declares cdk8s, constructs and cdk8s-plus-27 as peers, not as dependencies', () => {
+    const packed = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], work));
+    expect(Object.keys(packed.peerDependencies).sort()).toEqual(['cdk8s', 'cdk8s-plus-27', 'constructs']);
+    for (const name of ['cdk8s', 'constructs', 'cdk8s-plus-27']) expect(packed.dependencies?.[name]).toBeUndefined();
+  });
+});
 
-    const { objects } = readOutput(path.join(project, 'dist'));
-    const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
-    expect(kinds).toEqual([
-      'Deployment/api', 'Deployment/web', 'Namespace/team-a',
-      'NetworkPolicy/allow-dns-egress', 'NetworkPolicy/allow-web-egress-to-api', 'NetworkPolicy/allow-web-to-api', 'NetworkPolicy/default-deny',
-      'Service/api', 'Service/web',
+describe.each(CONSUMERS.map((c) => [c.name, c] as const))('consumer project %s', (name, c) => {
+  const dir = () => installs.get(name)!;
+
+  test('installs one copy of cdk8s, constructs and cdk8s-plus-27 (no copy nested under the library)', async () => {
+    const project = await dir();
+    for (const dep of ['cdk8s', 'constructs', 'cdk8s-plus-27']) {
+      expect(fs.existsSync(path.join(project, 'node_modules', dep, 'package.json'))).toBe(true);
+      expect(fs.existsSync(path.join(project, 'node_modules', 'cdk8s-networking', 'node_modules', dep))).toBe(false);
+    }
+    const installed = (dep: string) => JSON.parse(fs.readFileSync(path.join(project, 'node_modules', dep, 'package.json'), 'utf8')).version;
+    if (name === 'oldest') {
+      expect(installed('cdk8s')).toBe(floor(peers.cdk8s));
+      expect(installed('constructs')).toBe(floor(peers.constructs));
+      expect(installed('cdk8s-plus-27')).toBe(floor(peers['cdk8s-plus-27']));
+    }
+  });
+
+  test('type-checks the tutorial and the workload peers with tsc', async () => {
+    const project = await dir();
+    // The template has its own typescript; the others use the repository's.
+    const tsc = c.name === 'template' ? path.join(project, 'node_modules', 'typescript', 'bin', 'tsc') : TSC;
+    try {
+      run(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.json'], project);
+    } catch (e) {
+      throw new Error(`tsc failed in ${name}:\n${(e as { stdout?: string }).stdout}`);
+    }
+  });
+
+  test('synthesizes them with `node -r cdk8s-networking/register`, into valid objects', async () => {
+    const project = await dir();
+    const programs = fs.readdirSync(project).filter((f) => /^(tutorial-\d+|workloads)\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, ''));
+    run(process.execPath, ['-r', 'cdk8s-networking/register', 'run.js', ...programs], project);
+
+    const first = readOutput(path.join(project, 'out', 'tutorial-1')).objects;
+    expect(first.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Deployment/api', 'Deployment/frontend', 'Namespace/production',
+      'NetworkPolicy/allow-dns-egress', 'NetworkPolicy/allow-frontend-egress-to-api', 'NetworkPolicy/allow-frontend-to-api', 'NetworkPolicy/default-deny',
+      'Service/api', 'Service/frontend',
     ]);
-  }, 300000);
+    expect(find(first, 'Deployment', 'frontend').spec.template.spec.containers[0].env)
+      .toEqual([{ name: 'API_URL', value: 'http://api.production.svc.cluster.local' }]);
+    for (const p of programs) expect(readOutput(path.join(project, 'out', p)).objects.length).toBeGreaterThan(0);
 
-  test('the packed bin classifies each kind of change between outputs of real programs', () => {
+    // The project's own cdk8s-plus workloads: selected by their own selector labels, on their own ports and protocols.
+    const objects = readOutput(path.join(project, 'out', 'workloads')).objects;
+    const selector = (kind: string, n: string) => find(objects, kind, n).spec.selector.matchLabels;
+    expect(Object.keys(selector('Deployment', 'cache')).length).toBeGreaterThan(0);
+    const policy = (n: string) => find(objects, 'NetworkPolicy', n).spec;
+    expect(policy('allow-api-egress-to-cache').egress).toEqual([{ to: [{ podSelector: { matchLabels: selector('Deployment', 'cache') } }], ports: [{ port: 6379 }] }]);
+    expect(policy('allow-api-to-cache')).toEqual({
+      podSelector: { matchLabels: selector('Deployment', 'cache') }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 6379 }] }],
+    });
+    expect(policy('allow-api-egress-to-resolver').egress).toEqual([
+      { to: [{ podSelector: { matchLabels: selector('DaemonSet', 'resolver') } }], ports: [{ protocol: 'UDP', port: 53 }] },
+    ]);
+    expect(policy('allow-cache-to-api').ingress).toEqual([{ from: [{ podSelector: { matchLabels: selector('Deployment', 'cache') } }], ports: [{ port: 3000 }] }]);
+    expect(ofKind(objects, 'NetworkPolicy').length).toBe(8);
+  });
+});
+
+describe('consumer project template, through the cdk8s CLI', () => {
+  test('`cdk8s synth` with the template\'s `npx ts-node main.ts` and with the register hook write the same files', async () => {
+    const project = await installs.get('template')!;
+    fs.copyFileSync(path.join(project, 'tutorial-1.ts'), path.join(project, 'main.ts'));
+    const synth = (app: string, output: string) => {
+      fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: ${app}\noutput: ${output}\n`);
+      run(process.execPath, [CDK8S_CLI, 'synth'], project);
+      return readOutput(path.join(project, output)).files;
+    };
+    const typeChecked = synth('npx ts-node main.ts', 'dist-ts-node');
+    const fast = synth('node -r cdk8s-networking/register main.ts', 'dist-register');
+    expect(Object.keys(typeChecked)).toEqual(['shop.k8s.yaml']);
+    expect(fast).toEqual(typeChecked);
+  });
+});
+
+describe('a project on a cdk8s older than the peer range', () => {
+  test('fails at install with npm\'s own peer-dependency message', async () => {
+    await installs.get('oldest'); // one install at a time here: this one only reads the cache
+    const project = path.join(work, 'too-old');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'too-old', version: '1.0.0', private: true }));
+    const [major, minor] = floor(peers.cdk8s).split('.').map(Number);
+    const tooOld = `cdk8s@~${major}.${minor - 1}.0`;
+    const failure = await runAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tooOld, `constructs@${dev.constructs}`, tarball], { cwd: project, env: ENV, encoding: 'utf8' })
+      .then(() => undefined, (e) => e.stderr as string);
+    expect(failure).toMatch(/ERESOLVE/);
+    expect(failure).toMatch(/peer cdk8s@"\^[\d.]+" from cdk8s-networking/);
+  });
+});
+
+describe('the cdk8s-networking command from the packed package (in the plus-27 project)', () => {
+  test('the packed bin classifies each kind of change between outputs of real programs', async () => {
+    const project = await installs.get('plus-27')!;
     const bin = path.join(project, 'node_modules', '.bin', 'cdk8s-networking');
     const diff = (head: string, ...flags: string[]) => {
       const r = spawnSync(bin, ['diff', base, head, '--json', ...flags], { encoding: 'utf8' });
@@ -105,7 +291,8 @@ describe('the packed package', () => {
     expect(insecure.entryPoints.changed).toEqual([expect.objectContaining({ tlsOff: true, changes: ['tls on -> off'] })]);
   }, 120000);
 
-  test('ships the cdk8s-networking command: diff --base synthesizes the Git ref, explain and analyze run from the bin', () => {
+  test('ships the cdk8s-networking command: diff --base synthesizes the Git ref, explain and analyze run from the bin', async () => {
+    const project = await installs.get('plus-27')!;
     const bin = path.join(project, 'node_modules', '.bin', 'cdk8s-networking');
     const cli = (args: string[], cwd: string) => {
       const r = spawnSync(bin, args, { cwd, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
