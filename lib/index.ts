@@ -21,6 +21,7 @@ export type { ISynthStep } from './model/network-model';
 export type { NetworkReportOptions } from './report/options';
 export { networkReportPaths, REPORT_CONTEXT_KEY, REPORT_ENV, STRICT_CONTEXT_KEY, STRICT_ENV, WARNING_METADATA } from './synth';
 export { EXTERNAL_BACKENDS_ANNOTATION, SKIP_CHECKS_ANNOTATION } from './checks/objects';
+export { ValidationError } from './util/errors';
 
 // Constructs.
 export * from './zero-trust-namespace';

@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import type { Rule } from '../util/validation';
 import { formatValue, intInRange, invalid } from '../util/validation';
+import { ValidationError } from '../util/errors';
 
 /** The annotation Argo CD reads to order a sync: objects of a lower wave are applied (and healthy) first. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -192,7 +193,7 @@ export class SyncWaves extends Construct {
   /** The library's error format; the App's own path is empty, so it is called `App`. */
   private check<T>(field: string, value: T, rule: Rule<T>): void {
     const broken = rule(value);
-    if (broken) throw new Error(`${this.root.node.path || 'App'}: ${field} ${formatValue(value)} is invalid: ${broken}`);
+    if (broken) throw new ValidationError(`${this.root.node.path || 'App'}: ${field} ${formatValue(value)} is invalid: ${broken}`);
   }
 
   private applyTo(root: IConstruct): void {

@@ -9,6 +9,7 @@ import type { Guardrail } from '../util/guardrail';
 import type { ForbidInternetEgressOptions, ForbidOptions, RequireTlsOptions } from './guardrails';
 import { forbidGuardrail, forbidInternetEgressGuardrail, requireTlsGuardrail } from './guardrails';
 import type { NetworkSynthOptions } from './options';
+import { ValidationError } from '../util/errors';
 import { check, objectName } from '../util/validation';
 
 /** The construct id of the app-wide model under the cdk8s App. */
@@ -116,7 +117,7 @@ export class NetworkModel extends Construct {
   public registerZeroTrustNamespace(ns: IZeroTrustScope): void {
     const prior = this.zeroTrust.get(ns.name);
     if (prior) {
-      throw new Error(`${ns.node.path}: name "${ns.name}" is invalid: namespace "${ns.name}" is already declared at ${prior.node.path}`);
+      throw new ValidationError(`${ns.node.path}: name "${ns.name}" is invalid: namespace "${ns.name}" is already declared at ${prior.node.path}`);
     }
     this.zeroTrust.set(ns.name, ns);
   }
@@ -139,7 +140,7 @@ export class NetworkModel extends Construct {
     const key = `${namespace}/${kind}/${name}`;
     const prior = this.claimed.get(key);
     if (prior !== undefined && prior !== scope.node.path) {
-      throw new Error(`${scope.node.path}: ${field} "${name}" is invalid: a ${kind} named "${name}" already exists in namespace "${namespace}" ` +
+      throw new ValidationError(`${scope.node.path}: ${field} "${name}" is invalid: a ${kind} named "${name}" already exists in namespace "${namespace}" ` +
         `(declared at ${prior})`);
     }
     this.claimed.set(key, scope.node.path);
@@ -185,7 +186,7 @@ export class NetworkModel extends Construct {
   /** @internal Records a flow in the graph; NetworkPolicies are rendered from it at synth. */
   public _addFlow(flow: Flow): Flow {
     if (this.prepared) {
-      throw new Error(`${flow.declaredBy.join(', ')}: flow from ${flow.from.name} to ${flow.to.name} is invalid: declared after synthesis started`);
+      throw new ValidationError(`${flow.declaredBy.join(', ')}: flow from ${flow.from.name} to ${flow.to.name} is invalid: declared after synthesis started`);
     }
     return this._graph.add(flow);
   }
@@ -235,7 +236,7 @@ export class NetworkModel extends Construct {
         const key = `${side.namespace}/${side.name}`;
         const clash = byName.get(key);
         if (clash) {
-          throw new Error(`${where}: NetworkPolicy name "${side.name}" is invalid: it clashes in namespace "${side.namespace}" with the policy for ` +
+          throw new ValidationError(`${where}: NetworkPolicy name "${side.name}" is invalid: it clashes in namespace "${side.namespace}" with the policy for ` +
             `the flow declared at ${clash.flow.declaredBy.join(', ')}; give one of the peers a distinct name`);
         }
         this.claimName(owner, 'NetworkPolicy name', 'NetworkPolicy', side.namespace, side.name);

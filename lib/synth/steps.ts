@@ -25,6 +25,8 @@ import { podsEndpoint } from '../model/flows/endpoint';
 import type { Guardrail, GuardrailPeer } from '../util/guardrail';
 import { writeReport } from '../report/write';
 import { formatValue } from '../util/validation';
+import { outputNote, ValidationError } from '../util/errors';
+import { currentSynthCall } from './call';
 import { collectObjects } from '../checks/collect';
 import { isStrict, reportEnabled } from './options';
 import { SynthPipeline } from './pipeline';
@@ -98,7 +100,8 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
 
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
-    throw new Error(`cdk8s-networking: ${errors.length} problem${errors.length === 1 ? '' : 's'} found at synth; no file was written.\n`
+    const outdir = currentSynthCall().method === 'synth' ? (model.node.root as { outdir?: string }).outdir : undefined;
+    throw new ValidationError(`cdk8s-networking: ${errors.length} problem${errors.length === 1 ? '' : 's'} found at synth; ${outputNote(outdir)}.\n`
       + errors.map((f) => `  - ${formatFinding(f)}`).join('\n'));
   }
   const outcome = { context, view: verified.view, zeroTrust, findings, suppressed };
@@ -136,12 +139,12 @@ function validateOptions(model: NetworkModel, zeroTrust: ReadonlySet<string>): v
   const { skipChecks = [], sharedNamespaces = [], externalBackends = [] } = model.options;
   const where = `${model.node.path}: NetworkModel.configure()`;
   const unknown = skipChecks.filter((c) => !CHECK_NAMES.includes(c));
-  if (unknown.length) throw new Error(`${where} skipChecks ${formatValue(unknown)} is invalid: no such check (known: ${CHECK_NAMES.join(', ')})`);
+  if (unknown.length) throw new ValidationError(`${where} skipChecks ${formatValue(unknown)} is invalid: no such check (known: ${CHECK_NAMES.join(', ')})`);
   const notZt = sharedNamespaces.filter((n) => !zeroTrust.has(n));
-  if (notZt.length) throw new Error(`${where} sharedNamespaces ${formatValue(notZt)} is invalid: must name zero-trust namespaces of the app ` +
+  if (notZt.length) throw new ValidationError(`${where} sharedNamespaces ${formatValue(notZt)} is invalid: must name zero-trust namespaces of the app ` +
     `(others are never taken to be fully defined by the app)`);
   const malformed = externalBackends.filter((b) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z]([-a-z0-9]*[a-z0-9])?$/.test(b));
-  if (malformed.length) throw new Error(`${where} externalBackends ${formatValue(malformed)} is invalid: each entry must be "<namespace>/<service ` +
+  if (malformed.length) throw new ValidationError(`${where} externalBackends ${formatValue(malformed)} is invalid: each entry must be "<namespace>/<service ` +
     `name>"`);
 }
 

@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { parseIp as parseAddress } from '../evaluator/cidr';
+import { ValidationError } from './errors';
 
 /**
  * Pure validation rules shared by every construct. Each rule returns `undefined` when the value
@@ -28,7 +29,7 @@ export function formatValue(value: unknown): string {
 
 /** Builds the library's error for a broken rule. */
 export function invalid(scope: IConstruct, field: string, value: unknown, rule: string): Error {
-  return new Error(`${scope.node.path}: ${field} ${formatValue(value)} is invalid: ${rule}`);
+  return new ValidationError(`${scope.node.path}: ${field} ${formatValue(value)} is invalid: ${rule}`);
 }
 
 /** Throws the library's error when `rule` rejects `value`. */
