@@ -32,7 +32,10 @@ function build(rev = process.env.BENCH_REV, out = OUT) {
     srcRoot = path.join(path.dirname(out), 'src');
     fs.rmSync(srcRoot, { recursive: true, force: true });
     fs.mkdirSync(srcRoot, { recursive: true });
-    execFileSync('sh', ['-c', `git archive --format=tar ${JSON.stringify(rev)} lib apps package.json cdk8s.yaml tsconfig.json README.md | tar -x -C ${JSON.stringify(srcRoot)}`], { cwd: ROOT, stdio: 'inherit' });
+    // The files the example-app sandbox needs, those the revision has (the synth hook moved from scripts/ to register.js).
+    const paths = ['lib', 'apps', 'package.json', 'cdk8s.yaml', 'tsconfig.json', 'README.md', 'register.js', 'scripts']
+      .filter((p) => { try { execFileSync('git', ['cat-file', '-e', `${rev}:${p}`], { cwd: ROOT, stdio: 'ignore' }); return true; } catch { return false; } });
+    execFileSync('sh', ['-c', `git archive --format=tar ${JSON.stringify(rev)} ${paths.join(' ')} | tar -x -C ${JSON.stringify(srcRoot)}`], { cwd: ROOT, stdio: 'inherit' });
   }
   const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.build.json'), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);

@@ -1,5 +1,4 @@
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
@@ -169,14 +168,40 @@ export interface WebAppProps {
    * @default false
    */
   readonly automountServiceAccountToken?: boolean;
+  /**
+   * More fields of the container, for what WebApp does not cover (volume mounts for a writable
+   * `/tmp` under the read-only root filesystem, `envFrom` a Secret, ...). The fields WebApp sets
+   * itself cannot be given here: `name`, `image`, `command`, `args`, `env`, `ports`,
+   * `readinessProbe`, `livenessProbe`, `resources` and `securityContext`.
+   * @default - none
+   */
+  readonly container?: WebAppContainerExtras;
+  /**
+   * More fields of the pod spec (`volumes`, `nodeSelector`, `tolerations`, `serviceAccountName`,
+   * `imagePullSecrets`, ...). WebApp's own `containers`, `securityContext` and
+   * `automountServiceAccountToken` cannot be given here.
+   * @default - none
+   */
+  readonly podSpec?: WebAppPodSpecExtras;
 }
+
+/** The container fields WebApp sets itself. */
+const OWNED_CONTAINER_FIELDS = [
+  'name', 'image', 'command', 'args', 'env', 'ports', 'readinessProbe', 'livenessProbe', 'resources', 'securityContext',
+] as const;
+/** The pod spec fields WebApp sets itself. */
+const OWNED_POD_FIELDS = ['containers', 'securityContext', 'automountServiceAccountToken'] as const;
+
+/** Container fields a WebApp takes as they are (see `WebAppProps.container`). */
+export type WebAppContainerExtras = Omit<k8s.Container, typeof OWNED_CONTAINER_FIELDS[number]>;
+/** Pod spec fields a WebApp takes as they are (see `WebAppProps.podSpec`). */
+export type WebAppPodSpecExtras = Omit<k8s.PodSpec, typeof OWNED_POD_FIELDS[number]>;
 
 const DEFAULT_NODE_PORT_RANGE: NodePortRange = { min: 30000, max: 32767 };
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
 
 /**
- * One containerized application: a Deployment (cdk8s-plus-27) whose pods are labelled
+ * One containerized application: a Deployment whose pods are labelled
  * `app: <name>`, and a Service of the same name in front of them. Containers run as non-root with
  * a read-only root filesystem, no privilege escalation and no capabilities.
  *
@@ -198,8 +223,11 @@ export class WebApp extends Construct implements IPeer, IBackend {
   public readonly serviceType: ServiceType;
   /** The pod labels; `app` is the selector. */
   public readonly podLabels: Readonly<Record<string, string>>;
-  /** The cdk8s-plus Deployment, for anything this construct does not cover. */
-  public readonly deployment: kplus.Deployment;
+  /**
+   * The Deployment API object. For what the `container` and `podSpec` props do not cover,
+   * patch it: `ApiObject.of(app.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostname', 'api'))`.
+   */
+  public readonly deployment: k8s.KubeDeployment;
   /** The Service API object. */
   public readonly service: ApiObject;
   /** The Service's cluster DNS name, e.g. `api.production.svc.cluster.local`. */
@@ -278,51 +306,82 @@ export class WebApp extends Construct implements IPeer, IBackend {
     return resolvePeer(this, field, peer, this.namespace);
   }
 
-  private makeDeployment(props: WebAppProps, replicas: number): kplus.Deployment {
+  /**
+   * The Deployment as a plain `KubeDeployment`: the same manifest cdk8s-plus-27 wrote (its
+   * defaults spelled out), without cdk8s-plus's construct tree, JSON patches and rendering, which
+   * were a tenth of the synth time of an app of WebApps.
+   */
+  private makeDeployment(props: WebAppProps, replicas: number): k8s.KubeDeployment {
     const r = props.resources ?? {};
-    const deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: this.name, namespace: this.namespace, labels: this.podLabels },
-      replicas,
-      select: false,
-      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-      securityContext: { ensureNonRoot: true, user: props.runAsUser },
-      containers: [{
-        name: this.name,
-        image: props.image,
-        command: props.command,
-        args: props.args,
-        ports: [{ number: this.containerPort, name: 'http' }],
-        envVariables: Object.fromEntries(Object.keys(props.env ?? {}).sort()
-          .map((k) => [k, kplus.EnvValue.fromValue(props.env![k])])),
-        securityContext: {
-          ensureNonRoot: true,
-          user: props.runAsUser,
-          readOnlyRootFilesystem: !(props.writableRootFilesystem ?? false),
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          // cdk8s-plus-27's Capability enum lacks ALL, which Pod Security "restricted" requires.
-          capabilities: { drop: ['ALL' as kplus.Capability] },
+    const port = k8s.IntOrString.fromNumber(this.containerPort);
+    const probe = (): k8s.Probe => (props.healthCheckPath
+      ? { failureThreshold: 3, httpGet: { path: props.healthCheckPath, port, scheme: 'HTTP' } }
+      : { failureThreshold: 3, tcpSocket: { port } });
+    const quantity = (q: string) => k8s.Quantity.fromString(q);
+    const env = Object.keys(props.env ?? {}).sort().map((name) => ({ name, value: props.env![name] }));
+    const container: k8s.Container = {
+      ...props.container,
+      name: this.name,
+      image: props.image,
+      imagePullPolicy: props.container?.imagePullPolicy ?? 'Always',
+      ...(props.command ? { command: [...props.command] } : {}),
+      ...(props.args ? { args: [...props.args] } : {}),
+      ...(env.length > 0 ? { env } : {}),
+      ports: [{ containerPort: this.containerPort, name: 'http' }],
+      readinessProbe: probe(),
+      ...(props.healthCheckPath ? { livenessProbe: probe() } : {}),
+      resources: {
+        limits: {
+          ...(r.cpuLimitMillis !== undefined ? { cpu: quantity(`${r.cpuLimitMillis}m`) } : {}),
+          memory: quantity(`${r.memoryLimitMebibytes ?? 256}Mi`),
         },
-        resources: {
-          cpu: { request: kplus.Cpu.millis(r.cpuRequestMillis ?? 100),
-            limit: r.cpuLimitMillis !== undefined ? kplus.Cpu.millis(r.cpuLimitMillis) : undefined },
-          memory: { request: Size.mebibytes(r.memoryRequestMebibytes ?? 128), limit: Size.mebibytes(r.memoryLimitMebibytes ?? 256) },
+        requests: { cpu: quantity(`${r.cpuRequestMillis ?? 100}m`), memory: quantity(`${r.memoryRequestMebibytes ?? 128}Mi`) },
+      },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        // Pod Security "restricted" requires dropping ALL capabilities.
+        capabilities: { drop: ['ALL'] },
+        privileged: false,
+        readOnlyRootFilesystem: !(props.writableRootFilesystem ?? false),
+        runAsNonRoot: true,
+        ...(props.runAsUser !== undefined ? { runAsUser: props.runAsUser } : {}),
+      },
+    };
+    return new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name: this.name, namespace: this.namespace, labels: { ...this.podLabels } },
+      spec: {
+        minReadySeconds: 0,
+        progressDeadlineSeconds: 600,
+        replicas,
+        // `app: <name>` only: no label derived from the construct path, which a refactor would
+        // change, and a changed selector cannot be applied to an existing Deployment.
+        selector: { matchLabels: { app: this.name } },
+        strategy: {
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') },
+          type: 'RollingUpdate',
         },
-        readiness: props.healthCheckPath
-          ? kplus.Probe.fromHttpGet(props.healthCheckPath, { port: this.containerPort })
-          : kplus.Probe.fromTcpSocket({ port: this.containerPort }),
-        liveness: props.healthCheckPath ? kplus.Probe.fromHttpGet(props.healthCheckPath, { port: this.containerPort }) : undefined,
-      }],
+        template: {
+          metadata: { labels: { ...this.podLabels } },
+          spec: {
+            dnsPolicy: 'ClusterFirst',
+            hostNetwork: false,
+            restartPolicy: 'Always',
+            setHostnameAsFqdn: false,
+            terminationGracePeriodSeconds: 30,
+            ...props.podSpec,
+            automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+            containers: [container],
+            securityContext: {
+              fsGroupChangePolicy: 'Always',
+              runAsNonRoot: true,
+              ...(props.runAsUser !== undefined ? { runAsUser: props.runAsUser } : {}),
+              // Pod Security "restricted" also requires a seccomp profile.
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+          },
+        },
+      },
     });
-    for (const [k, v] of Object.entries(this.podLabels)) deployment.podMetadata.addLabel(k, v);
-    deployment.select(kplus.LabelSelector.of({ labels: { app: this.name } }));
-    // cdk8s-plus labels pods with a hash of the construct path; a refactor would change it and
-    // trigger a rollout for nothing. `app: <name>` is the selector, so drop it.
-    const apiObject = ApiObject.of(deployment);
-    apiObject.addJsonPatch(JsonPatch.remove(ADDRESS_LABEL_PATH));
-    // Pod Security "restricted" also requires a seccomp profile, which cdk8s-plus-27 cannot set.
-    apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
-    return deployment;
   }
 
   private makeService(props: WebAppProps, type: ServiceType): ApiObject {
@@ -409,6 +468,14 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
   const partOf = check(scope, 'partOf', props.partOf ?? namespace, labelValue);
   const clusterDomain = check(scope, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dns1123Subdomain);
   if (props.runAsUser !== undefined) check(scope, 'runAsUser', props.runAsUser, intInRange(1, 2147483647, 'a non-root user id'));
+  const extrasByField = [['container', props.container, OWNED_CONTAINER_FIELDS], ['podSpec', props.podSpec, OWNED_POD_FIELDS]] as const;
+  for (const [field, extras, owned] of extrasByField) {
+    const taken = Object.keys(extras ?? {}).filter((k) => (owned as readonly string[]).includes(k));
+    if (taken.length > 0) {
+      throw invalid(scope, `${field}.${taken[0]}`, (extras as Record<string, unknown>)[taken[0]],
+        `is set by WebApp itself (through its own props): ${owned.join(', ')} cannot be given in ${field}`);
+    }
+  }
   return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain };
 }
 

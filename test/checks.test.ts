@@ -427,7 +427,7 @@ describe('pod-networkpolicy (a warning)', () => {
     try {
       synth(app);
       const printed = stderr.mock.calls.map((c) => String(c[0])).join('');
-      expect(printed).toContain('[cdk8s-networking] warning: [pod-networkpolicy] test/legacy/Deployment/Resource: Deployment legacy/legacy pods "legacy" is invalid: no NetworkPolicy of namespace "legacy" isolates them for ingress or egress');
+      expect(printed).toContain('[cdk8s-networking] warning: [pod-networkpolicy] test/legacy/Deployment: Deployment legacy/legacy pods "legacy" is invalid: no NetworkPolicy of namespace "legacy" isolates them for ingress or egress');
     } finally {
       stderr.mockRestore();
     }

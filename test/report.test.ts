@@ -274,11 +274,11 @@ describe('report details', () => {
     }
     const md = read(app);
     expect(md).toContain('- Findings: 0 errors, 1 warnings, 0 suppressed by annotation');
-    expect(md).toContain('| warning | pod-networkpolicy | legacy/old/Deployment/Resource: Deployment legacy/old pods "old" is invalid');
+    expect(md).toContain('| warning | pod-networkpolicy | legacy/old/Deployment: Deployment legacy/old pods "old" is invalid');
     expect(md).toContain('Not isolated by any NetworkPolicy, so open beyond the flows below: old (ingress and egress).');
     expect(readJson(app).endpoints).toContainEqual({
       id: 'legacy/Deployment/old', type: 'workload', namespace: 'legacy', name: 'old', kind: 'Deployment',
-      path: 'legacy/old/Deployment/Resource', isolated: { ingress: false, egress: false },
+      path: 'legacy/old/Deployment', isolated: { ingress: false, egress: false },
       labels: { 'app': 'old', 'app.kubernetes.io/managed-by': 'cdk8s-networking', 'app.kubernetes.io/name': 'old', 'app.kubernetes.io/part-of': 'legacy' },
     });
   });

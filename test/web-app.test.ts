@@ -127,6 +127,38 @@ describe('WebApp', () => {
     expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '1000m', memory: '64Mi' } });
   });
 
+  test('container and podSpec extras land as given; the secure defaults stay', () => {
+    const { objects } = appWith((chart) => {
+      const ns = new ZeroTrustNamespace(chart, 'production');
+      new WebApp(chart, 'api', {
+        namespace: ns, image: 'a:1', containerPort: 3000,
+        container: { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }], envFrom: [{ secretRef: { name: 'api-secrets' } }], imagePullPolicy: 'IfNotPresent' },
+        podSpec: { volumes: [{ name: 'tmp', emptyDir: {} }], nodeSelector: { pool: 'web' }, serviceAccountName: 'api' },
+      });
+    });
+    const pod = find(objects, 'Deployment', 'api', 'production').spec.template.spec;
+    const container = pod.containers[0];
+    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'api-secrets' } }]);
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expect(pod.nodeSelector).toEqual({ pool: 'web' });
+    expect(pod.serviceAccountName).toBe('api');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+  });
+
+  test('container and podSpec extras cannot take over the fields WebApp sets (its secure defaults among them)', () => {
+    const make = (extras: object) => () => appWith((chart) => {
+      new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: 3000, ...extras });
+    });
+    expect(make({ container: { securityContext: { privileged: true } } }))
+      .toThrow('test/api: container.securityContext {"privileged":true} is invalid: is set by WebApp itself (through its own props)');
+    expect(make({ podSpec: { containers: [] } })).toThrow('test/api: podSpec.containers [] is invalid: is set by WebApp itself');
+    expect(make({ podSpec: { automountServiceAccountToken: true } })).toThrow(/podSpec.automountServiceAccountToken true is invalid/);
+  });
+
   test('a cdk8s-plus workload can sit next to WebApps', () => {
     const { objects } = appWith((chart) => {
       new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: 3000 });

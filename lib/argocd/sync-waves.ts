@@ -203,7 +203,7 @@ export class SyncWaves extends Construct {
       const obj = c as ApiObject;
       const gen = this.annotated.get(obj);
       if (gen === this.generation) continue;
-      if (gen === undefined && obj.metadata.toJson()?.annotations?.[SYNC_WAVE_ANNOTATION] !== undefined) continue;
+      if (gen === undefined && hasOwnWave(obj)) continue;
       obj.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(this.waveFor(obj)));
       this.annotated.set(obj, this.generation);
     }
@@ -221,4 +221,14 @@ export class SyncWaves extends Construct {
     }
     return this.waveOf(obj.kind);
   }
+}
+
+/**
+ * Whether an object already carries a sync-wave annotation. cdk8s keeps the annotations in a plain
+ * object on the metadata; reading it is much cheaper than rendering the metadata for every object.
+ */
+function hasOwnWave(obj: ApiObject): boolean {
+  const own = (obj.metadata as unknown as { annotations?: unknown }).annotations;
+  if (own !== null && typeof own === 'object') return Object.prototype.hasOwnProperty.call(own, SYNC_WAVE_ANNOTATION);
+  return obj.metadata.toJson()?.annotations?.[SYNC_WAVE_ANNOTATION] !== undefined;
 }
