@@ -103,19 +103,19 @@ function targets(rows, g, cli) {
   const row = (n, layout = 'per-namespace') => rows.find((r) => r.n === n && r.layout === layout);
   const t = [];
   const pass = (ok) => (ok === undefined ? 'not measured' : ok ? 'PASS' : 'MISS');
+  // The targets of issue #13: (a)/(b) <= 0.9 and (a)/(c) <= 2.0 at N = 1000 and 5000 in both layouts.
   for (const n of [1000, 5000]) {
     for (const layout of ['per-namespace', 'single']) {
       const r = row(n, layout);
-      if (r && r.m.ours.timedOut) t.push([`(a)/(b) <= 1.0 at N=${n}, ${r.charts} chart(s)`, `(a) > ${TIMEOUT_S} s vs (b) ${f0(r.m.plus.time)} ms`,
-        'MISS', `over ${f0(TIMEOUT_S * 1000 / r.m.plus.time)}x`]);
-      else if (r) t.push([`(a)/(b) <= 1.0 at N=${n}, ${r.charts} chart(s)`, `${f2(r.ab)} (CPU ${f2(r.abCpu)})`, pass(r.ab <= 1.0),
-        r.ab > 1 ? `${f0((r.ab - 1) * 100)}% over` : '']);
+      if (r && r.m.ours.timedOut) t.push([`(a)/(b) <= 0.9 at N=${n}, ${r.charts} chart(s)`, `(a) > ${TIMEOUT_S} s vs (b) ${f0(r.m.plus.time)} ms`, 'MISS', `over ${f0(TIMEOUT_S * 1000 / r.m.plus.time)}x`]);
+      else if (r) t.push([`(a)/(b) <= 0.9 at N=${n}, ${r.charts} chart(s)`, `${f2(r.ab)} (CPU ${f2(r.abCpu)})`, pass(r.ab <= 0.9), r.ab > 0.9 ? `${f0((r.ab / 0.9 - 1) * 100)}% over` : '']);
     }
   }
-  for (const layout of ['per-namespace', 'single']) {
-    const r = row(1000, layout);
-    if (r) t.push([`(a)/(c) <= 2.0 at N=1000, ${r.charts} chart(s)`, `${f2(r.ac)} (CPU ${f2(r.acCpu)})`, pass(r.ac <= 2.0),
-      r.ac > 2 ? `${f0((r.ac / 2 - 1) * 100)}% over` : '']);
+  for (const n of [1000, 5000]) {
+    for (const layout of ['per-namespace', 'single']) {
+      const r = row(n, layout);
+      if (r && !r.m.ours.timedOut) t.push([`(a)/(c) <= 2.0 at N=${n}, ${r.charts} chart(s)`, `${f2(r.ac)} (CPU ${f2(r.acCpu)}); (d)/(c) ${f2(r.dc)}`, pass(r.ac <= 2.0), r.ac > 2 ? `${f0((r.ac / 2 - 1) * 100)}% over` : '']);
+    }
   }
   for (const x of g.filter((y) => y.impl === 'ours')) {
     const ratio = x.per5000 / x.per1000;
@@ -128,12 +128,16 @@ function targets(rows, g, cli) {
   }
   for (const layout of ['per-namespace', 'single']) {
     const r = row(5000, layout);
-    if (r) t.push([`(a) peak memory < 1024 MiB at N=5000, ${r.charts} chart(s)`, `${f0(r.m.ours.rss)} MiB`,
-      r.m.ours.timedOut ? 'not measured (stopped)' : pass(r.m.ours.rss < 1024), '']);
+    if (r) t.push([`(a) peak memory <= 400 MiB at N=5000, ${r.charts} chart(s)`, `${f0(r.m.ours.rss)} MiB`, r.m.ours.timedOut ? 'not measured (stopped)' : pass(r.m.ours.rss <= 400), r.m.ours.rss > 400 ? `${f0(r.m.ours.rss - 400)} MiB over` : '']);
   }
   const readme = cli.find((c) => c.id === 'readme');
-  if (readme) t.push([`example app <= 0.5 s with the README's command (\`${readme.sh}\`)`, readme.error ? 'failed' : `${f0(readme.median)} ms`,
-    readme.error ? 'MISS' : pass(readme.median <= 500), readme.median > 500 ? `${f0(readme.median - 500)} ms over` : '']);
+  if (readme) t.push([`example app <= 0.4 s with the README's command (\`${readme.sh}\`)`, readme.error ? 'failed' : `${f0(readme.median)} ms`, readme.error ? 'MISS' : pass(readme.median <= 400), readme.median > 400 ? `${f0(readme.median - 400)} ms over` : '']);
+  const viaCli = cli.find((c) => c.id === 'cdk8s-cli');
+  const cliAlone = cli.find((c) => c.id === 'cli-alone');
+  if (viaCli && cliAlone && !viaCli.error) {
+    const extra = viaCli.median - cliAlone.median;
+    t.push(['`npx cdk8s synth` within 0.2 s of the CLI\'s own start-up (`npx cdk8s --version`)', `${f0(viaCli.median)} ms vs ${f0(cliAlone.median)} ms: +${f0(extra)} ms`, pass(extra <= 200), extra > 200 ? `${f0(extra - 200)} ms over` : '']);
+  }
   return `| target | measured | result | by how much |\n|---|---|---|---|\n${t.map((x) => `| ${x.join(' | ')} |`).join('\n')}`;
 }
 
@@ -246,7 +250,11 @@ Our code, inclusive time (what lib/ spends including the cdk8s calls it makes):
 
 ${prof.ours}
 `;
-  return { table: `\n${table}\n`, markdown };
+  // The hand-written analysis (bench/notes.md) outlives the generated tables.
+  const notesFile = require('path').join(__dirname, 'notes.md');
+  const notes = quick || !require('fs').existsSync(notesFile) ? '' : `\n${require('fs').readFileSync(notesFile, 'utf8')}`;
+  return { table: `\n${table}\n`, markdown: markdown + notes };
+
 }
 
 module.exports = { render };
