@@ -123,7 +123,7 @@ function describeSource() {
 
 function hasGateway() {
   const lib = path.join(BUILD, 'lib');
-  if (!fs.existsSync(path.join(lib, 'api-gateway.js'))) return false;
+  if (!['api-gateway.js', 'gateway/api-gateway.js'].some((f) => fs.existsSync(path.join(lib, f)))) return false;
   try {
     return typeof require(lib).ApiGateway === 'function';
   } catch (e) {

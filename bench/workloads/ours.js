@@ -13,7 +13,7 @@ const LIB = path.resolve(process.env.BENCH_BUILD_DIR || path.resolve(__dirname, 
 function load() {
   const lib = require(LIB);
   // The gateway is part of the workload as soon as the library has it.
-  const hasGateway = fs.existsSync(path.join(LIB, 'api-gateway.js')) && typeof lib.ApiGateway === 'function';
+  const hasGateway = ['api-gateway.js', 'gateway/api-gateway.js'].some((f) => fs.existsSync(path.join(LIB, f))) && typeof lib.ApiGateway === 'function';
   return { lib, hasGateway };
 }
 
