@@ -188,7 +188,7 @@ describe.each(CONSUMERS.map((c) => [c.name, c] as const))('consumer project %s',
     try {
       run(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.json'], project);
     } catch (e) {
-      throw new Error(`tsc failed in ${name}:\n${(e as { stdout?: string }).stdout}`);
+      throw new Error(`tsc failed in ${name}:\n${(e as { stdout?: string }).stdout}`, { cause: e });
     }
   });
 

@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { IWorkload, Peer, PodSecurityLevel, Port, WebApp, ZeroTrustNamespace } from '../lib';
+import type { IWorkload } from '../lib';
+import { Peer, PodSecurityLevel, Port, WebApp, ZeroTrustNamespace } from '../lib';
 import { find, ofKind, synth, testApp } from './util';
 
 function build(fn: (chart: Chart) => void, chartNamespace?: string) {

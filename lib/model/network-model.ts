@@ -140,7 +140,8 @@ export class NetworkModel extends Construct {
     const key = `${namespace}/${kind}/${name}`;
     const prior = this.claimed.get(key);
     if (prior !== undefined && prior !== scope.node.path) {
-      throw new ValidationError(`${scope.node.path}: ${field} "${name}" is invalid: a ${kind} named "${name}" already exists in namespace "${namespace}" ` +
+      throw new ValidationError(`${scope.node.path}: ${field} "${name}" is invalid: a ${kind} named "${name}" already exists ` +
+        `in namespace "${namespace}" ` +
         `(declared at ${prior})`);
     }
     this.claimed.set(key, scope.node.path);
@@ -186,7 +187,8 @@ export class NetworkModel extends Construct {
   /** @internal Records a flow in the graph; NetworkPolicies are rendered from it at synth. */
   public _addFlow(flow: Flow): Flow {
     if (this.prepared) {
-      throw new ValidationError(`${flow.declaredBy.join(', ')}: flow from ${flow.from.name} to ${flow.to.name} is invalid: declared after synthesis started`);
+      throw new ValidationError(`${flow.declaredBy.join(', ')}: flow from ${flow.from.name} to ${flow.to.name} is invalid: ` +
+        'declared after synthesis started');
     }
     return this._graph.add(flow);
   }
@@ -236,7 +238,8 @@ export class NetworkModel extends Construct {
         const key = `${side.namespace}/${side.name}`;
         const clash = byName.get(key);
         if (clash) {
-          throw new ValidationError(`${where}: NetworkPolicy name "${side.name}" is invalid: it clashes in namespace "${side.namespace}" with the policy for ` +
+          throw new ValidationError(`${where}: NetworkPolicy name "${side.name}" is invalid: ` +
+            `it clashes in namespace "${side.namespace}" with the policy for ` +
             `the flow declared at ${clash.flow.declaredBy.join(', ')}; give one of the peers a distinct name`);
         }
         this.claimName(owner, 'NetworkPolicy name', 'NetworkPolicy', side.namespace, side.name);

@@ -139,12 +139,16 @@ function validateOptions(model: NetworkModel, zeroTrust: ReadonlySet<string>): v
   const { skipChecks = [], sharedNamespaces = [], externalBackends = [] } = model.options;
   const where = `${model.node.path}: NetworkModel.configure()`;
   const unknown = skipChecks.filter((c) => !CHECK_NAMES.includes(c));
-  if (unknown.length) throw new ValidationError(`${where} skipChecks ${formatValue(unknown)} is invalid: no such check (known: ${CHECK_NAMES.join(', ')})`);
+  if (unknown.length) {
+    throw new ValidationError(`${where} skipChecks ${formatValue(unknown)} is invalid: no such check (known: ${CHECK_NAMES.join(', ')})`);
+  }
   const notZt = sharedNamespaces.filter((n) => !zeroTrust.has(n));
-  if (notZt.length) throw new ValidationError(`${where} sharedNamespaces ${formatValue(notZt)} is invalid: must name zero-trust namespaces of the app ` +
+  if (notZt.length) throw new ValidationError(`${where} sharedNamespaces ${formatValue(notZt)} is invalid: ` +
+    'must name zero-trust namespaces of the app ' +
     `(others are never taken to be fully defined by the app)`);
   const malformed = externalBackends.filter((b) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z]([-a-z0-9]*[a-z0-9])?$/.test(b));
-  if (malformed.length) throw new ValidationError(`${where} externalBackends ${formatValue(malformed)} is invalid: each entry must be "<namespace>/<service ` +
+  if (malformed.length) throw new ValidationError(`${where} externalBackends ${formatValue(malformed)} is invalid: ` +
+    'each entry must be "<namespace>/<service ' +
     `name>"`);
 }
 
