@@ -164,6 +164,17 @@ describe('the packed tarball', () => {
   });
 });
 
+test('no class of the library has a method that constructs 10.3.0 refuses on a construct (the oldest peer range)', () => {
+  // constructs <= 10.3.0 throw at synth for a construct with any of these methods (the cdk8s 1 construct API).
+  const refused = ['validate', 'onValidate', 'synthesize', 'onSynthesize', 'prepare', 'onPrepare'];
+  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  const methods = new RegExp(`^\\s+(?:public |private |protected )?(?:static )?(${refused.join('|')})\\(`, 'gm');
+  const found = files(path.join(ROOT, 'lib')).flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(methods)]
+    .map((m) => `${path.relative(ROOT, f)}: ${m[1]}()`));
+  expect(found).toEqual([]);
+});
+
 describe.each(CONSUMERS.map((c) => [c.name, c] as const))('consumer project %s', (name, c) => {
   const dir = () => installs.get(name)!;
 

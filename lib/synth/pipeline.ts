@@ -31,7 +31,7 @@ export class SynthPipeline extends Construct {
 
   private constructor(private readonly model: NetworkModel) {
     super(model, PIPELINE_ID);
-    model.node.addValidation({ validate: () => this.onValidate() });
+    model.node.addValidation({ validate: () => this.runStepsOnce() });
   }
 
   /**
@@ -64,7 +64,8 @@ export class SynthPipeline extends Construct {
     if (currentSynthCall().method === 'synth') this.pendingWrites.push(write);
   }
 
-  private onValidate(): string[] {
+  /** (Not named `onValidate()`: constructs 10.3.0 and older refuse a construct with a method of that name.) */
+  private runStepsOnce(): string[] {
     const call = currentSynthCall();
     // Inside a full synth, cdk8s validates once for the app and again for each chart: run once.
     if (call.method && call.perChart) return [];
