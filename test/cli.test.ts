@@ -61,7 +61,7 @@ describe('diff', () => {
     expect(d.closed).toEqual([]);
     expect(d.changed).toEqual([]);
     // The ledger is newly reachable from another namespace's web.
-    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment/Resource', sources: [WEB] }]);
+    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment', sources: [WEB] }]);
     expect(d.summary).toBe('Network changes: 1 flow opened, exposure widened for 1 workload.');
     expect(cli(['diff', base, head, '--fail-on', 'opened']).code).toBe(1);
     expect(cli(['diff', base, head, '--fail-on', 'tls-off']).code).toBe(0);
@@ -73,7 +73,7 @@ describe('diff', () => {
     expect(d.code).toBe(1);
     expect(d.opened).toEqual([]);
     expect(d.closed).toEqual([expect.objectContaining({ from: API, to: LEDGER, ports: ['TCP 9000'], declaredBy: ['shop/ledger'] })]);
-    expect(d.exposure.narrowed).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment/Resource', sources: [API] }]);
+    expect(d.exposure.narrowed).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment', sources: [API] }]);
     expect(cli(['diff', base, head, '--fail-on', 'opened,exposure,tls-off']).code).toBe(0);
   });
 
@@ -98,7 +98,7 @@ describe('diff', () => {
       { from: NGINX, to: LEDGER, ports: ['TCP 9000'], allowedBy: ['payments/open-ledger'], declared: [], declaredBy: [], calls: [] },
       expect.objectContaining({ from: 'kube-system/Peer/k8s-app=kube-dns', to: LEDGER, allowedBy: ['payments/open-ledger'] }),
     ]);
-    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment/Resource', sources: [NGINX, 'kube-system/Peer/k8s-app=kube-dns'] }]);
+    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment', sources: [NGINX, 'kube-system/Peer/k8s-app=kube-dns'] }]);
     expect(cli(['diff', base, head, '--fail-on', 'exposure']).code).toBe(1);
     expect(cli(['diff', base, head, '--fail-on', 'tls-off']).code).toBe(0);
   });
@@ -138,7 +138,7 @@ describe('diff', () => {
   test('a workload added is listed; two network-report.json files compare like their folders', () => {
     const head = synthShop({ addWorkload: true, addFlow: true });
     const folders = json(['diff', base, head]);
-    expect(folders.workloads.added).toEqual([expect.objectContaining({ id: 'production/Deployment/worker', path: 'shop/worker/Deployment/Resource' })]);
+    expect(folders.workloads.added).toEqual([expect.objectContaining({ id: 'production/Deployment/worker', path: 'shop/worker/Deployment' })]);
     const files = json(['diff', path.join(base, 'network-report.json'), path.join(head, 'network-report.json')]);
     expect(files.opened).toEqual(folders.opened);
     expect(files.workloads).toEqual(folders.workloads);
