@@ -169,20 +169,20 @@ export interface WebAppProps {
    */
   readonly automountServiceAccountToken?: boolean;
   /**
-   * More fields of the container, for what WebApp does not cover (volume mounts for a writable
+   * More fields of the container, named as in cdk8s-plus-27's `k8s.Container`, for what WebApp does not cover (volume mounts for a writable
    * `/tmp` under the read-only root filesystem, `envFrom` a Secret, ...). The fields WebApp sets
    * itself cannot be given here: `name`, `image`, `command`, `args`, `env`, `ports`,
    * `readinessProbe`, `livenessProbe`, `resources` and `securityContext`.
    * @default - none
    */
-  readonly container?: WebAppContainerExtras;
+  readonly container?: { [key: string]: any };
   /**
    * More fields of the pod spec (`volumes`, `nodeSelector`, `tolerations`, `serviceAccountName`,
    * `imagePullSecrets`, ...). WebApp's own `containers`, `securityContext` and
    * `automountServiceAccountToken` cannot be given here.
    * @default - none
    */
-  readonly podSpec?: WebAppPodSpecExtras;
+  readonly podSpec?: { [key: string]: any };
 }
 
 /** The container fields WebApp sets itself. */
@@ -192,10 +192,6 @@ const OWNED_CONTAINER_FIELDS = [
 /** The pod spec fields WebApp sets itself. */
 const OWNED_POD_FIELDS = ['containers', 'securityContext', 'automountServiceAccountToken'] as const;
 
-/** Container fields a WebApp takes as they are (see `WebAppProps.container`). */
-export type WebAppContainerExtras = Omit<k8s.Container, typeof OWNED_CONTAINER_FIELDS[number]>;
-/** Pod spec fields a WebApp takes as they are (see `WebAppProps.podSpec`). */
-export type WebAppPodSpecExtras = Omit<k8s.PodSpec, typeof OWNED_POD_FIELDS[number]>;
 
 const DEFAULT_NODE_PORT_RANGE: NodePortRange = { min: 30000, max: 32767 };
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;

@@ -12,7 +12,10 @@ import { inspect } from 'util';
 
 const BRAND = Symbol.for('cdk8s-networking.ValidationError');
 
-/** An error in what the program declared: bad input, or a problem the synth-time checks found. */
+/**
+ * An error in what the program declared: bad input, or a problem the synth-time checks found.
+ * @jsii ignore JavaScript's Error cannot be a jsii base class; other languages see a plain error.
+ */
 export class ValidationError extends Error {
   /** Whether `e` is a `ValidationError` (of any copy of this library). */
   public static isValidationError(e: unknown): e is ValidationError {
