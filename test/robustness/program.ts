@@ -431,6 +431,7 @@ function normalize(raw: {
   // Hosts and paths are unique over the whole program, so no two gateways serve the same route.
   const routeKeys = new Set<string>();
   const gateways: GatewayData[] = [];
+  const hostNetworkOf = new Map<ControllerData, boolean>();
   for (const g of raw.gateways) {
     const ns = apps[g.ns % apps.length].ns;
     const controller = g.controller;
@@ -451,7 +452,10 @@ function normalize(raw: {
       routes.push({ host: r.host, path: r.path, pathType: r.pathType, backend, ...(rewriteTarget !== undefined ? { rewriteTarget } : {}) });
     }
     if (routes.length === 0) continue;
-    const hostNetwork = g.hostNetwork && (controller === 'nginx' || controller === 'traefik');
+    // One installation per controller kind: its first gateway says whether it is host-network (two
+    // installations under one name would be a documented policy-name clash).
+    if (!hostNetworkOf.has(controller)) hostNetworkOf.set(controller, Boolean(g.hostNetwork) && (controller === 'nginx' || controller === 'traefik'));
+    const hostNetwork = hostNetworkOf.get(controller);
     gateways.push({ name: `gw${gateways.length}`, ns, controller, tls, api, routesInProps: g.routesInProps, routes, ...(hostNetwork ? { hostNetwork } : {}) });
   }
   return { cni, wellKnown, namespaces, apps, flows, namespaceFlows, cidrs, egress, gateways };
