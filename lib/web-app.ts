@@ -250,7 +250,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
   /** The Service port. */
   public readonly servicePort: number;
   /** The extra named ports (`ports` and `metrics`), by name. */
-  public readonly namedPorts: readonly WebAppPort[];
+  public readonly namedPorts: WebAppPort[];
   /** The Service type. */
   public readonly serviceType: ServiceType;
   /** The pod labels; `app` is the selector. */

@@ -13,7 +13,7 @@ import {
   ZeroTrustNamespace,
 } from '../lib';
 import type { PodGroup } from '../lib/evaluator';
-import { ciliumAllows } from '../lib/evaluator';
+import { ciliumAllows } from '../lib/evaluator/cilium';
 import { find, ofKind, synth, testApp, validateManifest } from './util';
 
 const PROMETHEUS = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };

@@ -7,7 +7,7 @@
  * app), never per pod pair: reachability comes from the evaluator's label indexes, and the
  * expected side only expands the declared flows over the groups their endpoints select.
  */
-import { ciliumAllows } from '../evaluator';
+import { ciliumAllows } from '../evaluator/cilium';
 import type { NetworkPolicyEvaluator, PodGroup, PortRange, ReachabilityEdge } from '../evaluator';
 import { LabelIndex } from '../evaluator/label-index';
 import type { PortSet } from '../evaluator/port-set';

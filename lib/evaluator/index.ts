@@ -4,8 +4,6 @@
  * semantics.
  */
 export { NetworkPolicyEvaluator } from './evaluator';
-export { ciliumAllows } from './cilium';
-export type { CiliumAllow, CiliumAllows, CiliumUnsupported } from './cilium';
 export type { EvaluatorInput } from './evaluator';
 export { isPodGroup, PROTOCOLS } from './types';
 export type {

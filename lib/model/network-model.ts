@@ -231,16 +231,16 @@ export class NetworkModel extends Construct {
     return this.rendered;
   }
 
-  /** The CiliumNetworkPolicies rendered from the flow graph (after `prepare()`; Cilium only). */
-  public get renderedCiliumPolicies(): readonly PolicySide[] {
+  /** @internal The CiliumNetworkPolicies rendered from the flow graph (after `prepare()`; Cilium only). */
+  public get _renderedCiliumPolicies(): readonly PolicySide[] {
     return this.renderedCilium;
   }
 
   /**
-   * The flows as rendered for the CNI (after `prepare()`): well-known peers resolved to ipBlocks,
-   * DNS names or entities. The flow verification compares these with the output.
+   * @internal The flows as rendered for the CNI (after `prepare()`): well-known peers resolved to
+   * ipBlocks, DNS names or entities. The flow verification compares these with the output.
    */
-  public get renderedFlows(): readonly Flow[] {
+  public get _renderedFlows(): readonly Flow[] {
     return this.resolved;
   }
 

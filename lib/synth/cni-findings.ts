@@ -26,7 +26,7 @@ export function cniFindings(model: NetworkModel): Finding[] {
       + `Flannel enforces no NetworkPolicy, so ${model.zeroTrustNamespaces.map((n) => n.name).join(', ')} would be open to every pod`,
     'run a policy engine next to Flannel (Canal, i.e. Calico for policy) and choose Cni.generic(), or move to Cilium or Calico'));
   }
-  for (const flow of model.renderedFlows) {
+  for (const flow of model._renderedFlows) {
     const where = flow.declaredBy.join(', ');
     if (cni.kind === CniKind.CILIUM && !cni.sctpEnabled && flow.ports.some((p) => p.protocol === Protocol.SCTP)) {
       const sctp = flow.ports.filter((p) => p.protocol === Protocol.SCTP).join(', ');
@@ -45,7 +45,7 @@ export function cniFindings(model: NetworkModel): Finding[] {
     }
   }
   const nodeLocalDns = new Set(model._graph.flows.filter((f) => f.kind === 'dns' && f.to.ipBlocks?.length).map((f) => f.from.namespace));
-  for (const flow of model.renderedFlows.filter((f) => f.to.fqdns?.length && nodeLocalDns.has(f.from.namespace))) {
+  for (const flow of model._renderedFlows.filter((f) => f.to.fqdns?.length && nodeLocalDns.has(f.from.namespace))) {
     out.push(finding(CNI_UNSUPPORTED_FEATURE, `${flow.declaredBy.join(', ')}: flow ${flow.from.name} -> ${flow.to.fqdns!.join(', ')} `
       + `may not match as declared on Cilium: namespace "${flow.from.namespace}" also sends DNS to addresses outside the pod network `
       + '(NodeLocal DNSCache), whose lookups Cilium\'s DNS proxy does not see, so the name\'s addresses may never be learned',
