@@ -3,7 +3,11 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { NamespaceRef } from './namespace';
 import { namespaceName } from './namespace';
+import type { Endpoint } from './model/flows/endpoint';
+import { nameFragment, wellKnownEndpoint } from './model/flows/endpoint';
 import { NetworkModel } from './model/network-model';
+import type { IPeer } from './peer';
+import type { Port } from './port';
 import { check, dns1035Label, dnsNameNotIp } from './util/validation';
 
 /** Props of an `ExternalService`. */
@@ -22,14 +26,24 @@ export interface ExternalServiceProps {
    * @default 'cluster.local'
    */
   readonly clusterDomain?: string;
+  /**
+   * The ports apps use on the external service, e.g. `[Port.tcp(443)]`: the default ports of a
+   * flow to it (`app.allowTo(externalService)`).
+   * @default - none: flows to it name their ports
+   */
+  readonly ports?: Port[];
 }
 
 /**
  * An ExternalName Service: an in-cluster DNS name (`payments.production.svc.cluster.local`) that is a
- * CNAME for a DNS name outside the cluster. It has no selector and no ports. NetworkPolicies see
- * the resolved IPs, not the name, so egress to it needs `allowEgressTo(Peer.cidr(...))`.
+ * CNAME for a DNS name outside the cluster. It has no selector and no ports.
+ *
+ * Egress to it is a flow to its external name: `app.allowTo(externalService)` (or
+ * `allowEgressTo(Peer.app(externalService), Port.tcp(443))`) is `Peer.fqdn(externalName)`. On Cilium
+ * that is a `toFQDNs` rule; a standard NetworkPolicy sees only the resolved IPs, so on a generic CNI
+ * synth refuses it: allow the provider's published ranges with `allowEgressTo(Peer.cidr(...))`.
  */
-export class ExternalService extends Construct {
+export class ExternalService extends Construct implements IPeer {
   /** The Service name. */
   public readonly name: string;
   /** The namespace name. */
@@ -40,6 +54,7 @@ export class ExternalService extends Construct {
   public readonly dnsName: string;
   /** The Service API object. */
   public readonly service: ApiObject;
+  private readonly ports: Port[];
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
@@ -48,6 +63,8 @@ export class ExternalService extends Construct {
     this.externalName = check(this, 'externalName', props.externalName?.replace(/\.$/, ''), dnsNameNotIp);
     const domain = check(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dnsNameNotIp);
     this.dnsName = `${this.name}.${this.namespace}.svc.${domain}`;
+    this.ports = [...(props.ports ?? [])];
+    this.ports.forEach((p, i) => p._validate(this, `ports[${i}]`));
     NetworkModel.of(this).claimName(this, 'name', 'Service', this.namespace, this.name);
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: {
@@ -57,5 +74,12 @@ export class ExternalService extends Construct {
       },
       spec: { type: 'ExternalName', externalName: this.externalName },
     });
+  }
+
+  /** @internal The external name as a DNS-name peer (rendered per CNI at synth). */
+  public _resolvePeer(): Endpoint {
+    return wellKnownEndpoint(`fqdn-${nameFragment(this.externalName)}`, {
+      kind: 'fqdn', names: [this.externalName.toLowerCase()], description: `ExternalService ${this.node.path} (${this.externalName})`,
+    }, this.ports);
   }
 }

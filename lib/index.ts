@@ -9,6 +9,7 @@ import './synth';
 export * from './port';
 export * from './peer';
 export * from './namespace';
+export * from './cni';
 
 // The app-wide model, its options and the synth pipeline's public face.
 export { NetworkModel } from './model/network-model';

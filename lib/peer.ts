@@ -1,12 +1,12 @@
 import type { IConstruct } from 'constructs';
 import type { Endpoint } from './model/flows/endpoint';
 import type { IPeer } from './model/peer';
-import { ipBlockEndpoint, nameFragment, podsEndpoint } from './model/flows/endpoint';
+import { ipBlockEndpoint, nameFragment, podsEndpoint, wellKnownEndpoint } from './model/flows/endpoint';
 import type { NamespaceRef } from './namespace';
 import { namespaceName } from './namespace';
 import { Port } from './port';
 import type { Rule } from './util/validation';
-import { check, checkLabels, cidr, cidrContains, invalid, parseCidr } from './util/validation';
+import { check, checkLabels, cidr, cidrContains, invalid, parseCidr, parseIp, portNumber } from './util/validation';
 
 export type { IPeer } from './model/peer';
 
@@ -91,6 +91,25 @@ export interface PodsPeerOptions {
    * @default - the label values joined with "-", prefixed with the namespace when given
    */
   readonly name?: string;
+}
+
+/** Options of `Peer.kubeApiServer()`. */
+export interface KubeApiServerPeerOptions {
+  /**
+   * The API server's endpoint addresses as CIDRs (`kubectl get endpointslices -n default -l
+   * kubernetes.io/service-name=kubernetes`), e.g. `['10.0.0.10/32']`. A generic CNI renders them as
+   * an ipBlock and needs them; Cilium matches the API server by its `kube-apiserver` entity instead.
+   * @default - none: fine on Cilium, an error on a generic CNI
+   */
+  readonly endpoints?: string[];
+  /**
+   * The port the API server's endpoints listen on. Pods dial the `kubernetes` Service on 443, but
+   * policies see the connection after the Service's address translation, at the endpoint: 6443 on
+   * kubeadm, k3s and kind clusters, 443 on EKS, GKE and AKS. Give the one of your cluster (the
+   * `ports` of the endpoint slice above) to open only that one.
+   * @default - both 443 and 6443
+   */
+  readonly endpointPort?: number;
 }
 
 /** A readable name that goes into policy names: DNS-1123 label characters, any length. */
@@ -190,6 +209,49 @@ export class Peer {
     return Peer.cidr('0.0.0.0/0');
   }
 
+  /**
+   * A DNS name outside the cluster, e.g. `Peer.fqdn('api.stripe.com')`, or a pattern where `*`
+   * matches within one DNS label (`*.stripe.com` matches `api.stripe.com`, not `stripe.com`), for
+   * egress only. Needs `Cni.cilium()`: it renders a CiliumNetworkPolicy with `toFQDNs` and the DNS
+   * rule that lets Cilium see the lookups. Standard NetworkPolicy sees IP addresses, never names, so
+   * on a generic CNI synth fails and says to allow the service's published ranges with `Peer.cidr()`.
+   */
+  public static fqdn(name: string): IPeer {
+    return new FnPeer((scope: IConstruct, field: string): Endpoint => {
+      const normalized = check(scope, field, name, fqdnPattern).toLowerCase().replace(/\.$/, '');
+      const readable = nameFragment(normalized.replace(/\*/g, 'wildcard'));
+      return wellKnownEndpoint(`fqdn-${readable}`, { kind: 'fqdn', names: [normalized], description: `Peer.fqdn(${JSON.stringify(name)})` });
+    });
+  }
+
+  /**
+   * The Kubernetes API server, for operators and controllers that watch the cluster. On Cilium it
+   * is the `kube-apiserver` entity; on a generic CNI, an ipBlock of `endpoints`. Its default ports
+   * are the endpoint port (see `endpointPort`), not the Service port 443.
+   */
+  public static kubeApiServer(options: KubeApiServerPeerOptions = {}): IPeer {
+    return new FnPeer((scope: IConstruct, field: string): Endpoint => {
+      const endpoints = validCidrs(scope, `${field} endpoints`, options.endpoints);
+      const ports = options.endpointPort !== undefined
+        ? [Port.tcp(check(scope, `${field} endpointPort`, options.endpointPort, portNumber))]
+        : [Port.tcp(443), Port.tcp(6443)];
+      return wellKnownEndpoint('kube-apiserver', { kind: 'kube-apiserver', cidrs: endpoints, description: 'Peer.kubeApiServer()' }, ports);
+    });
+  }
+
+  /**
+   * The cluster's nodes: kubelets, host-network pods (a host-network ingress controller), node-local
+   * agents. On Cilium, the entities `host` (this node) and `remote-node` (the others); on a generic
+   * CNI, an ipBlock of `cidrs`, which it then needs.
+   * @param cidrs the nodes' addresses, e.g. the node subnets @default - none: fine on Cilium, an error on a generic CNI
+   */
+  public static nodes(cidrs?: string[]): IPeer {
+    return new FnPeer((scope: IConstruct, field: string): Endpoint => {
+      const blocks = validCidrs(scope, `${field} cidrs`, cidrs);
+      return wellKnownEndpoint('nodes', { kind: 'nodes', cidrs: blocks, description: 'Peer.nodes()' });
+    });
+  }
+
   protected constructor() {}
 }
 
@@ -201,4 +263,29 @@ class FnPeer implements IPeer {
   public _resolvePeer(scope: IConstruct, field: string, contextNamespace: string): Endpoint {
     return this.resolve(scope, field, contextNamespace);
   }
+}
+
+/** A DNS name, or a Cilium pattern where `*` stands for characters within one label. */
+const fqdnPattern: Rule<string> = (v) => {
+  if (typeof v !== 'string') return 'must be a DNS name such as "api.stripe.com" or a pattern such as "*.stripe.com"';
+  const n = v.toLowerCase().replace(/\.$/, '');
+  if (parseIp(n) !== undefined) return 'must be a DNS name, not an IP address: use Peer.cidr() for addresses';
+  if (n.length === 0 || n.length > 253) return 'must be a DNS name of 1 to 253 characters';
+  const labels = n.split('.');
+  if (labels.length < 2) return 'must have at least two labels (a name such as "api.stripe.com"); a bare pattern would match every name';
+  if (labels.some((l) => !/^(\*|\*\*|[a-z0-9_*]([-a-z0-9_*]{0,61}[a-z0-9_*])?)$/.test(l))) {
+    return 'must be DNS labels of letters, digits, "-" and "_", where "*" matches characters within one label';
+  }
+  if (labels.slice(1).some((l) => l === '**') || labels[labels.length - 1].includes('*')) {
+    return 'may use "**." only as the leftmost label, and no "*" in the top-level domain';
+  }
+  return undefined;
+};
+
+/** Optional CIDRs: each valid, sorted and unique. */
+function validCidrs(scope: IConstruct, field: string, blocks: string[] | undefined): string[] | undefined {
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks) || blocks.length === 0) throw invalid(scope, field, blocks, 'must list at least one CIDR, or be left out');
+  blocks.forEach((b, i) => check(scope, `${field}[${i}]`, b, cidr));
+  return [...new Set(blocks)].sort();
 }

@@ -13,8 +13,10 @@ import type { IBackend, ResolvedBackend } from './gateway/backend';
 import { serviceBackend } from './gateway/backend';
 import type { IPeer } from './peer';
 import { resolvePeer } from './peer';
-import { Port } from './port';
-import { check, cidr, dns1035Label, dns1123Subdomain, intInRange, invalid, labelValue, portNumber, yamlSafeText } from './util/validation';
+import { Port, Protocol } from './port';
+import {
+  check, cidr, dns1035Label, dns1123Subdomain, ianaSvcName, intInRange, invalid, labelValue, oneOf, portNumber, yamlSafeText,
+} from './util/validation';
 
 /** How a WebApp's Service is exposed. */
 export enum ServiceType {
@@ -65,6 +67,47 @@ export interface FlowOptions {
   readonly ports?: Port[];
 }
 
+/** The name of a WebApp's main container port (and of its Service port, once there are several). */
+export const MAIN_PORT_NAME = 'http';
+
+/** An extra, named port of a WebApp's container, e.g. `{ name: 'grpc', port: 9090 }`. */
+export interface WebAppPort {
+  /**
+   * The port name (an IANA service name such as `grpc` or `metrics`), on the container port and the
+   * Service port; flows open it with `Port.named(name)` or its number. Not `http`: that is the main
+   * port (`containerPort`).
+   */
+  readonly name: string;
+  /** The container port. */
+  readonly port: number;
+  /**
+   * The Service port.
+   * @default - the container port
+   */
+  readonly servicePort?: number;
+  /**
+   * The protocol.
+   * @default Protocol.TCP
+   */
+  readonly protocol?: Protocol;
+}
+
+/** A metrics endpoint and who scrapes it. */
+export interface WebAppMetrics {
+  /** The container port the metrics are served on, e.g. 9102. */
+  readonly port: number;
+  /**
+   * Who scrapes the metrics, e.g. `Peer.pods({ namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } })`:
+   * the flow from it to this port is declared like `allowFrom(scrapedBy, { ports: [Port.tcp(port)] })`.
+   */
+  readonly scrapedBy: IPeer;
+  /**
+   * The port name.
+   * @default 'metrics'
+   */
+  readonly name?: string;
+}
+
 /** Props of a `WebApp`. */
 export interface WebAppProps {
   /** The namespace: a `ZeroTrustNamespace` or a namespace name. */
@@ -81,8 +124,20 @@ export interface WebAppProps {
   readonly serviceName?: string;
   /** Container image, e.g. `ghcr.io/acme/api:1.4.2`. */
   readonly image: string;
-  /** The port the container listens on. */
+  /** The port the container listens on: the main port, named `http` (see `MAIN_PORT_NAME`). */
   readonly containerPort: number;
+  /**
+   * More container ports, each named; with any, every Service port is named (the main one `http`).
+   * Flows still default to the main port: open another with `Port.named(name)`.
+   * @default - none
+   */
+  readonly ports?: WebAppPort[];
+  /**
+   * A metrics port and who scrapes it: adds the named port (`metrics`) to the container and the
+   * Service, and declares the flow from `scrapedBy` to it.
+   * @default - none
+   */
+  readonly metrics?: WebAppMetrics;
   /**
    * The Service port.
    * @default 80
@@ -215,6 +270,8 @@ export class WebApp extends Construct implements IPeer, IBackend {
   public readonly containerPort: number;
   /** The Service port. */
   public readonly servicePort: number;
+  /** The extra named ports (`ports` and `metrics`), by name. */
+  public readonly namedPorts: WebAppPort[];
   /** The Service type. */
   public readonly serviceType: ServiceType;
   /** The pod labels; `app` is the selector. */
@@ -238,6 +295,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
     this.containerPort = props.containerPort;
     this.servicePort = p.servicePort;
     this.serviceType = p.serviceType;
+    this.namedPorts = p.namedPorts;
     this.dnsName = `${p.serviceName}.${p.namespace}.svc.${p.clusterDomain}`;
     this.podLabels = {
       'app': p.name,
@@ -252,6 +310,10 @@ export class WebApp extends Construct implements IPeer, IBackend {
 
     this.deployment = this.makeDeployment(props, p.replicas);
     this.service = this.makeService(props, p.serviceType);
+    if (props.metrics) {
+      const scrapedBy = this.resolve(props.metrics.scrapedBy, 'metrics.scrapedBy');
+      declareFlow(this, 'metrics.scrapedBy', scrapedBy, this._endpoint(), [Port.tcp(props.metrics.port)]);
+    }
   }
 
   /** The URL of the Service inside the cluster: `http://<dnsName>`, with `:port` unless 80. */
@@ -323,7 +385,11 @@ export class WebApp extends Construct implements IPeer, IBackend {
       ...(props.command ? { command: [...props.command] } : {}),
       ...(props.args ? { args: [...props.args] } : {}),
       ...(env.length > 0 ? { env } : {}),
-      ports: [{ containerPort: this.containerPort, name: 'http' }],
+      ports: [{ containerPort: this.containerPort, name: MAIN_PORT_NAME }, ...this.namedPorts.map((np) => ({
+        containerPort: np.port,
+        name: np.name,
+        ...(np.protocol && np.protocol !== Protocol.TCP ? { protocol: np.protocol } : {}),
+      }))],
       readinessProbe: probe(),
       ...(props.healthCheckPath ? { livenessProbe: probe() } : {}),
       resources: {
@@ -389,10 +455,16 @@ export class WebApp extends Construct implements IPeer, IBackend {
         ...(type === ServiceType.HEADLESS ? { clusterIp: 'None' } : {}),
         selector: { app: this.name },
         ports: [{
+          ...(this.namedPorts.length ? { name: MAIN_PORT_NAME } : {}),
           port: this.servicePort,
           targetPort: k8s.IntOrString.fromNumber(this.containerPort),
           ...(props.nodePort !== undefined ? { nodePort: props.nodePort } : {}),
-        }],
+        }, ...this.namedPorts.map((np) => ({
+          name: np.name,
+          port: np.servicePort ?? np.port,
+          targetPort: k8s.IntOrString.fromNumber(np.port),
+          ...(np.protocol && np.protocol !== Protocol.TCP ? { protocol: np.protocol } : {}),
+        }))],
         ...(props.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...props.loadBalancerSourceRanges] } : {}),
         ...(externallyReachable && props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
       },
@@ -461,6 +533,7 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
     throw invalid(scope, 'healthCheckPath', props.healthCheckPath, 'must be an HTTP path starting with "/" without whitespace');
   }
   if (props.healthCheckPath !== undefined) check(scope, 'healthCheckPath', props.healthCheckPath, yamlSafeText);
+  const namedPorts = validatePorts(scope, props, servicePort);
   const partOf = check(scope, 'partOf', props.partOf ?? namespace, labelValue);
   const clusterDomain = check(scope, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dns1123Subdomain);
   if (props.runAsUser !== undefined) check(scope, 'runAsUser', props.runAsUser, intInRange(1, 2147483647, 'a non-root user id'));
@@ -472,7 +545,39 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
         `is set by WebApp itself (through its own props): ${owned.join(', ')} cannot be given in ${field}`);
     }
   }
-  return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain };
+  return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain, namedPorts };
+}
+
+/** The extra ports and the metrics port: valid, named apart from `http`, numbers not reused. */
+function validatePorts(scope: Construct, props: WebAppProps, servicePort: number): WebAppPort[] {
+  if (props.ports !== undefined && !Array.isArray(props.ports)) throw invalid(scope, 'ports', props.ports, 'must be a list of { name, port }');
+  const all: [string, WebAppPort][] = (props.ports ?? []).map((p, i) => [`ports[${i}]`, p]);
+  if (props.metrics) {
+    if (props.metrics.scrapedBy === undefined) {
+      throw invalid(scope, 'metrics.scrapedBy', undefined, 'must name who scrapes the metrics (a Peer or a WebApp)');
+    }
+    all.push(['metrics', { name: props.metrics.name ?? 'metrics', port: props.metrics.port }]);
+  }
+  const names = new Map<string, string>([[MAIN_PORT_NAME, 'containerPort']]);
+  const numbers = new Map<string, string>([[`TCP/${props.containerPort}`, 'containerPort']]);
+  const servicePorts = new Map<string, string>([[`TCP/${servicePort}`, 'servicePort']]);
+  for (const [field, p] of all) {
+    check(scope, `${field}.name`, p?.name, ianaSvcName);
+    check(scope, `${field}.port`, p.port, portNumber);
+    if (p.servicePort !== undefined) check(scope, `${field}.servicePort`, p.servicePort, portNumber);
+    const protocol = check(scope, `${field}.protocol`, p.protocol ?? Protocol.TCP, oneOf(Object.values(Protocol)));
+    const taken = (map: Map<string, string>, key: string, what: string, value: unknown) => {
+      if (map.has(key)) {
+        const note = key === MAIN_PORT_NAME ? ' (the main port is named "http")' : '';
+        throw invalid(scope, `${field}.${what}`, value, `is already used by ${map.get(key)}${note}`);
+      }
+      map.set(key, field);
+    };
+    taken(names, p.name, 'name', p.name);
+    taken(numbers, `${protocol}/${p.port}`, 'port', p.port);
+    taken(servicePorts, `${protocol}/${p.servicePort ?? p.port}`, p.servicePort !== undefined ? 'servicePort' : 'port', p.servicePort ?? p.port);
+  }
+  return all.map(([, p]) => ({ ...p }));
 }
 
 function validateResources(scope: Construct, r: WebAppResources): void {

@@ -83,17 +83,17 @@ describe('the example app\'s report content', () => {
     expect(report.flows).toContainEqual({
       from: 'production/Deployment/storefront', to: 'production/Deployment/api', ports: ['TCP 3000'],
       allowedBy: ['production/allow-storefront-egress-to-api', 'production/allow-storefront-to-api'], declared: ['app'], declaredBy: ['shop/api'],
-      calls: ['shop/api.allowFrom(production/storefront)'],
+      calls: ['shop/api.allowFrom(production/storefront)'], policyKind: 'NetworkPolicy',
     });
     expect(report.flows).toContainEqual({
       from: 'production/Deployment/api', to: 'payments/Deployment/ledger', ports: ['TCP 9000'],
       allowedBy: ['payments/allow-production-api-to-ledger', 'production/allow-api-egress-to-payments-ledger'], declared: ['app'], declaredBy: ['shop/ledger'],
-      calls: ['shop/ledger.allowFrom(production/api)'],
+      calls: ['shop/ledger.allowFrom(production/api)'], policyKind: 'NetworkPolicy',
     });
     expect(report.flows).toContainEqual({
       from: 'payments/Deployment/ledger', to: 'cidr:203.0.113.0/24', ports: ['TCP 443'],
       allowedBy: ['payments/allow-ledger-egress-to-cidr-203-0-113-0-24'], declared: ['app'], declaredBy: ['shop/ledger'],
-      calls: ['shop/ledger.allowEgressTo(203.0.113.0/24)'],
+      calls: ['shop/ledger.allowEgressTo(203.0.113.0/24)'], policyKind: 'NetworkPolicy',
     });
     const dns = report.flows.filter((f) => f.declared.includes('dns'));
     expect(dns.map((f) => f.to)).toEqual(Array(dns.length).fill('kube-system/Peer/k8s-app=kube-dns'));
@@ -311,8 +311,8 @@ describe('report details', () => {
         { id: 'end', type: 'ip-block', name: 'end' },
       ],
       flows: [
-        { from: 'a/Deployment/x', to: 'cidr:10.0.0.0/8', ports: ['TCP 443'], allowedBy: ['a/p'], declared: ['app'] },
-        { from: 'a/Deployment/x', to: 'end', ports: ['TCP 1'], allowedBy: ['a/p'], declared: [] },
+        { from: 'a/Deployment/x', to: 'cidr:10.0.0.0/8', ports: ['TCP 443'], allowedBy: ['a/p'], declared: ['app'], policyKind: 'NetworkPolicy' },
+        { from: 'a/Deployment/x', to: 'end', ports: ['TCP 1'], allowedBy: ['a/p'], declared: [], policyKind: 'NetworkPolicy' },
       ],
       entryPoints: [], services: [], findings: [], suppressed: [],
     };

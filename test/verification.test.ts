@@ -143,7 +143,8 @@ describe('an injected policy that opens more than declared fails synth', () => {
     const report = JSON.parse(require('fs').readFileSync(`${s.app.outdir}/network-report.json`, 'utf8'));
     expect(report.suppressed.map((f: any) => f.check)).toEqual(['undeclared-flow']);
     const open = report.flows.find((f: any) => f.from === 'cidr:0.0.0.0/0' && f.to === 'production/Deployment/api');
-    expect(open).toEqual({ from: 'cidr:0.0.0.0/0', to: 'production/Deployment/api', ports: ['TCP all', 'UDP all', 'SCTP all'], allowedBy: ['production/allow-all-to-api'], declared: [], declaredBy: [], calls: [] });
+    expect(open).toEqual({ from: 'cidr:0.0.0.0/0', to: 'production/Deployment/api', ports: ['TCP all', 'UDP all', 'SCTP all'], allowedBy: ['production/allow-all-to-api'], declared: [], declaredBy: [], calls: [],
+      policyKind: 'NetworkPolicy' });
   });
 });
 

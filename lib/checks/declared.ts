@@ -22,7 +22,7 @@ export interface DeclaredIpBlock {
   readonly except?: readonly string[];
 }
 
-/** One end of a declared flow: pods by labels in a namespace, every pod of a namespace, or IP blocks. */
+/** One end of a declared flow: pods by labels in a namespace, every pod of a namespace, IP blocks, DNS names or entities. */
 export interface DeclaredEndpoint {
   /** Readable name. */
   readonly name: string;
@@ -34,6 +34,10 @@ export interface DeclaredEndpoint {
   readonly ipBlocks?: readonly DeclaredIpBlock[];
   /** Container ports of the pods, when known. */
   readonly ports?: readonly DeclaredPort[];
+  /** DNS names and patterns (Cilium `toFQDNs`): the endpoint `fqdn:<name>`. */
+  readonly fqdns?: readonly string[];
+  /** Cilium entities (`kube-apiserver`, `host`, `remote-node`): the endpoint `entity:<entity>`. */
+  readonly entities?: readonly string[];
 }
 
 /** A declared allow: traffic from `from` to `to` on `ports`. */

@@ -73,8 +73,9 @@ export function peerMatches(peer: GuardrailPeer, e: Endpoint): boolean {
   return Object.keys(wanted).every((k) => has[k] === wanted[k]);
 }
 
-/** Whether a destination id is an address on the internet. */
+/** Whether a destination id is an address on the internet, or a DNS name outside the cluster (Cilium `toFQDNs`). */
 function isInternet(id: string): boolean {
+  if (id.startsWith('fqdn:')) return true;
   const range = cidrOf(id);
   return range !== undefined && !NON_INTERNET.some((r) => rangeContains(r, range));
 }

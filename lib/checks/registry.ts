@@ -17,7 +17,8 @@ import { networkPolicyPeerTargetsPod, networkPolicyTargetsPod } from './rules/ne
 import { podNetworkPolicy } from './rules/pod-networkpolicy';
 import { serviceTargetPort } from './rules/service-target-port';
 import { serviceTargetsPod } from './rules/service-targets-pod';
-import { DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
+import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
+import { CNI_CHECK_NAMES } from './cni';
 
 /** Every cross-object check, in the order they run. */
 export const CHECKS: readonly ICheck[] = [
@@ -37,7 +38,9 @@ export const CHECKS: readonly ICheck[] = [
 export const SKIP_CHECKS_CHECK = 'skip-checks';
 
 /** Every name the skip annotation and the `skipChecks` option accept. */
-export const CHECK_NAMES: readonly string[] = [...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW].sort();
+export const CHECK_NAMES: readonly string[] = [
+  ...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW, CILIUM_POLICY_WIDENS, CILIUM_POLICY_UNVERIFIED, ...CNI_CHECK_NAMES,
+].sort();
 
 /**
  * Options of {@link runChecks} and {@link applyOptOuts}.

@@ -7,6 +7,7 @@
  * app), never per pod pair: reachability comes from the evaluator's label indexes, and the
  * expected side only expands the declared flows over the groups their endpoints select.
  */
+import { ciliumAllows } from '../evaluator/cilium';
 import type { NetworkPolicyEvaluator, PodGroup, PortRange, ReachabilityEdge } from '../evaluator';
 import { LabelIndex } from '../evaluator/label-index';
 import type { PortSet } from '../evaluator/port-set';
@@ -23,6 +24,15 @@ import { compare, refOf } from './objects';
 export const DECLARED_FLOW_DENIED = 'declared-flow-denied';
 /** Check name of a connection into or out of a zero-trust namespace that no flow declares. */
 export const UNDECLARED_FLOW = 'undeclared-flow';
+/** Check name of a CiliumNetworkPolicy that allows in-cluster traffic the standard policies do not. */
+export const CILIUM_POLICY_WIDENS = 'cilium-policy-widens';
+/** Check name of a CiliumNetworkPolicy part the verification cannot read. */
+export const CILIUM_POLICY_UNVERIFIED = 'cilium-policy-unverified';
+
+/** Whether an endpoint id names a peer only a CiliumNetworkPolicy can name (`fqdn:`, `entity:`). */
+export function isCiliumPeerId(id: string): boolean {
+  return id.startsWith('fqdn:') || id.startsWith('entity:');
+}
 
 /**
  * A pod group and what it stands for.
@@ -54,6 +64,8 @@ export interface NetworkView {
   /** The calls that declared the flows behind an edge (`<construct path>.<call>`), by `from -> to`. */
   readonly calls?: ReadonlyMap<string, readonly string[]>;
   readonly groupById: ReadonlyMap<string, GroupInfo>;
+  /** Pairs (`from -> to`) allowed by a CiliumNetworkPolicy (a DNS name or an entity at one end). */
+  readonly ciliumPairs?: ReadonlySet<string>;
 }
 
 /** @internal The input of the verification (it names the model's internal flows). */
@@ -138,10 +150,15 @@ class GroupIndex {
   }
 }
 
+/** The ids of an endpoint's Cilium-only peers: `fqdn:<name>` and `entity:<entity>`. */
+function ciliumPeerIds(ep: DeclaredEndpoint): string[] {
+  return [...(ep.fqdns ?? []).map((n) => `fqdn:${n}`), ...(ep.entities ?? []).map((e) => `entity:${e}`)];
+}
+
 /** The ids an endpoint stands for: the groups it selects and its ipBlocks. */
 function endpointIds(ep: DeclaredEndpoint, index: GroupIndex): string[] {
   const ids = ep.namespace !== undefined ? index.select(ep.namespace, ep.podLabels ?? {}).map((g) => g.group.id) : [];
-  return [...ids, ...(ep.ipBlocks ?? []).map(cidrId)];
+  return [...ids, ...(ep.ipBlocks ?? []).map(cidrId), ...ciliumPeerIds(ep)];
 }
 
 /** The ports of a flow towards one destination; named ports resolve against its container ports. */
@@ -176,6 +193,7 @@ function endpointText(ep: DeclaredEndpoint): string {
   const parts: string[] = [];
   if (ep.namespace !== undefined) parts.push(ep.podLabels ? `${ep.namespace}/${ep.name}` : `every pod of namespace ${ep.namespace}`);
   for (const b of ep.ipBlocks ?? []) parts.push(b.except?.length ? `${b.cidr} except ${b.except.join(',')}` : b.cidr);
+  parts.push(...ciliumPeerIds(ep));
   return parts.join(' + ');
 }
 
@@ -222,9 +240,12 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     }
   }
 
-  const edges = evaluator.reachability(groups.map((g) => g.group));
-  const actual = new Map(edges.map((e) => [pairKey(e.from, e.to), e]));
   const findings: Finding[] = [];
+  const standardEdges = evaluator.reachability(groups.map((g) => g.group));
+  const cilium = ciliumEdges(context, groups, standardEdges, findings);
+  const edges = cilium.edges.length === 0 ? standardEdges
+    : [...standardEdges, ...cilium.edges].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
+  const actual = new Map(edges.map((e) => [pairKey(e.from, e.to), e]));
   const endpointOf = (id: string) => groupById.get(id)?.group ?? { cidr: id.replace(/^cidr:/, '').split(' except ')[0] };
   const isolated = (id: string, direction: 'ingress' | 'egress') => {
     const g = groupById.get(id);
@@ -236,10 +257,16 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   for (const exp of expected.values()) {
     if (isEmpty(exp.ports)) continue; // e.g. a named port the destination does not declare: nothing to verify
     const edge = actual.get(pairKey(exp.from, exp.to));
-    if (!edge && !isolated(exp.from, 'egress') && !isolated(exp.to, 'ingress')) continue; // no policy governs the pair
+    const viaCilium = isCiliumPeerId(exp.from) || isCiliumPeerId(exp.to);
+    if (!edge && !viaCilium && !isolated(exp.from, 'egress') && !isolated(exp.to, 'ingress')) continue; // no policy governs the pair
     const missing = edge ? difference(exp.ports, setOf(edge.ports)) : exp.ports;
     if (isEmpty(missing)) continue;
     const ranges = toPortRanges(missing);
+    if (viaCilium) {
+      const text = `${exp.from} -> ${exp.to} on ${formatPorts(ranges)} (no CiliumNetworkPolicy allows it)`;
+      for (const flow of exp.flows) denied.set(flow, [...(denied.get(flow) ?? []), text]);
+      continue;
+    }
     const first = ranges[0];
     const verdict = evaluator.check(endpointOf(exp.from), endpointOf(exp.to), first.from, first.protocol);
     // check() is the evaluator's reference semantics: never fail synth on a pair it allows.
@@ -267,8 +294,8 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   }
 
   // 2. Nothing touching a zero-trust pod is allowed that no flow declares.
-  const policyObjects = new Map(context.ofKind('NetworkPolicy').map((p) => [`${p.json?.metadata?.namespace ?? 'default'}/${p.json?.metadata?.name}`,
-    p]));
+  const policyObjects = new Map([...context.ofKind('CiliumNetworkPolicy'), ...context.ofKind('NetworkPolicy')]
+    .map((p) => [`${p.json?.metadata?.namespace ?? 'default'}/${p.json?.metadata?.name}`, p]));
   const undeclared = new Map<string, { culprits: string[]; lines: string[] }>();
   const declaredKinds = new Map<string, FlowKind[]>();
   const declaredBy = new Map<string, string[]>();
@@ -308,5 +335,63 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     });
   }
 
-  return { findings, view: { groups, edges, declaredKinds, declaredBy, calls, groupById } };
+  return { findings, view: { groups, edges, declaredKinds, declaredBy, calls, groupById, ciliumPairs: cilium.pairs } };
+}
+
+/**
+ * The connections CiliumNetworkPolicies allow to and from DNS names and entities, as edges of their
+ * own; and findings for in-cluster allows the standard policies do not also make (a Cilium policy
+ * must never widen what they allow between pods) and for parts that cannot be read.
+ */
+function ciliumEdges(
+  context: CheckContext, groups: readonly GroupInfo[], standard: readonly ReachabilityEdge[], findings: Finding[],
+): { edges: ReachabilityEdge[]; pairs: Set<string> } {
+  const policies = context.ofKind('CiliumNetworkPolicy');
+  if (policies.length === 0) return { edges: [], pairs: new Set() };
+  const byName = new Map(policies.map((p) => [`${p.json?.metadata?.namespace ?? 'default'}/${p.json?.metadata?.name}`, p]));
+  const read = ciliumAllows(policies.map((p) => p.json), groups.map((g) => g.group));
+  const standardByPair = new Map(standard.map((e) => [pairKey(e.from, e.to), e]));
+  const merged = new Map<string, { from: string; to: string; ports: PortSet; allowedBy: Set<string> }>();
+  const widening = new Map<string, string[]>();
+  for (const a of read.allows) {
+    const [from, to] = a.direction === 'egress' ? [a.group, a.peer] : [a.peer, a.group];
+    const key = pairKey(from, to);
+    if (a.peerIsPod) {
+      const extra = difference(setOf(a.ports), setOf(standardByPair.get(key)?.ports ?? []));
+      if (!isEmpty(extra)) widening.set(a.policy, [...(widening.get(a.policy) ?? []), `${from} -> ${to} on ${formatPorts(toPortRanges(extra))}`]);
+      continue;
+    }
+    const prior = merged.get(key) ?? { from, to, ports: NO_PORTS, allowedBy: new Set<string>() };
+    prior.ports = union(prior.ports, setOf(a.ports));
+    prior.allowedBy.add(a.policy);
+    merged.set(key, prior);
+  }
+  for (const [policy, lines] of widening) {
+    const obj = byName.get(policy);
+    findings.push({
+      check: CILIUM_POLICY_WIDENS,
+      severity: 'error',
+      ...(obj ? { object: refOf(obj) } : {}),
+      related: [],
+      message: `${obj?.path ?? policy}: CiliumNetworkPolicy ${policy} is invalid: it allows in-cluster connections the standard NetworkPolicies `
+        + `do not: ${listed(lines.sort(compare))}`,
+      fix: 'declare the flow so that the standard NetworkPolicies allow it, or narrow the CiliumNetworkPolicy to DNS names and entities',
+    });
+  }
+  for (const u of read.unsupported) {
+    const obj = byName.get(u.policy);
+    findings.push({
+      check: CILIUM_POLICY_UNVERIFIED,
+      severity: 'warning',
+      ...(obj ? { object: refOf(obj) } : {}),
+      related: [],
+      message: `${obj?.path ?? u.policy}: CiliumNetworkPolicy ${u.policy} field ${u.field} is not verified: `
+        + 'the flow verification reads endpointSelector, '
+        + 'toEndpoints/fromEndpoints, toEntities/fromEntities, toFQDNs and toPorts only, so what this part allows is not in the proof or the report',
+      fix: 'express the rule with the library\'s peers (Peer.fqdn, Peer.kubeApiServer, Peer.nodes, Peer.cidr), or accept it with the skip annotation',
+    });
+  }
+  const edges = [...merged.values()]
+    .map((m) => ({ from: m.from, to: m.to, ports: toPortRanges(m.ports), allowedBy: [...m.allowedBy].sort(compare) }));
+  return { edges, pairs: new Set(merged.keys()) };
 }

@@ -95,6 +95,8 @@ export function renderDiffMarkdown(diff: ReportDiff, before: NetworkReport, afte
 function endpointName(e: ReportEndpoint | undefined, id: string): string {
   if (!e) return id;
   if (e.type === 'ip-block') return e.name;
+  if (e.type === 'fqdn') return `${e.name} (DNS name)`;
+  if (e.type === 'entity') return `${e.name} (entity)`;
   const base = `${e.namespace}/${e.name}`;
   return e.type === 'external-pods' ? `${base} (outside the app)` : e.kind && e.kind !== 'Deployment' ? `${base} (${e.kind})` : base;
 }

@@ -1,6 +1,12 @@
 import { k8s } from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import { Cni } from '../cni';
+import type { DnsTarget } from './flows/cilium';
+import { ciliumPolicySides } from './flows/cilium';
+import type { UnrenderedFlow } from './flows/cni-render';
+import { resolveForCni } from './flows/cni-render';
 import type { Flow } from './flows/flow-graph';
 import { FlowGraph } from './flows/flow-graph';
 import type { PolicySide } from './flows/render';
@@ -86,6 +92,9 @@ export class NetworkModel extends Construct {
   private readonly claimed = new Map<string, string>();
   private readonly steps: ISynthStep[] = [];
   private readonly rendered: PolicySide[] = [];
+  private readonly renderedCilium: PolicySide[] = [];
+  private resolved: Flow[] = [];
+  private unrendered: UnrenderedFlow[] = [];
   private prepared = false;
   private readonly renderers: (() => void)[] = [];
   private synthOptions: NetworkSynthOptions = {};
@@ -106,6 +115,11 @@ export class NetworkModel extends Construct {
    */
   public configure(options: NetworkSynthOptions): void {
     this.synthOptions = { ...this.synthOptions, ...options };
+  }
+
+  /** The CNI the policies are rendered for (`configure({ cni })`). */
+  public get cni(): Cni {
+    return this.synthOptions.cni ?? Cni.generic();
   }
 
   /** The options set with `configure()`. */
@@ -220,6 +234,24 @@ export class NetworkModel extends Construct {
     return this.rendered;
   }
 
+  /** @internal The CiliumNetworkPolicies rendered from the flow graph (after `renderPolicies()`; Cilium only). */
+  public get _renderedCiliumPolicies(): readonly PolicySide[] {
+    return this.renderedCilium;
+  }
+
+  /**
+   * @internal The flows as rendered for the CNI (after `renderPolicies()`): well-known peers resolved to
+   * ipBlocks, DNS names or entities. The flow verification compares these with the output.
+   */
+  public get _renderedFlows(): readonly Flow[] {
+    return this.resolved;
+  }
+
+  /** @internal Declared flows the CNI could not render (reported as findings). */
+  public get _unrenderedFlows(): readonly UnrenderedFlow[] {
+    return this.unrendered;
+  }
+
   /**
    * Renders the flow graph into NetworkPolicies, once. Called at synth; call it yourself only
    * when synthesizing charts one by one with `chart.toJson()`. (Not named `prepare()`: constructs
@@ -230,26 +262,43 @@ export class NetworkModel extends Construct {
     this.prepared = true;
     for (const render of this.renderers) render();
     const byName = new Map<string, PolicySide>();
-    for (const flow of this._graph.flows) {
-      for (const side of policySides(flow, (ns) => this.isZeroTrust(ns))) {
-        const owner = this.zeroTrust.get(side.namespace)!;
-        const where = flow.declaredBy.join(', ');
-        check(owner, `NetworkPolicy name for the flow declared at ${where}:`, side.name, objectName);
-        const key = `${side.namespace}/${side.name}`;
-        const clash = byName.get(key);
-        if (clash) {
-          throw new ValidationError(`${where}: NetworkPolicy name "${side.name}" is invalid: ` +
-            `it clashes in namespace "${side.namespace}" with the policy for ` +
-            `the flow declared at ${clash.flow.declaredBy.join(', ')}; give one of the peers a distinct name`);
-        }
-        this.claimName(owner, 'NetworkPolicy name', 'NetworkPolicy', side.namespace, side.name);
-        byName.set(key, side);
+    const add = (side: PolicySide, kind: 'NetworkPolicy' | 'CiliumNetworkPolicy') => {
+      const owner = this.zeroTrust.get(side.namespace)!;
+      const where = side.flow.declaredBy.join(', ');
+      check(owner, `${kind} name for the flow declared at ${where}:`, side.name, objectName);
+      const key = `${kind}/${side.namespace}/${side.name}`;
+      const clash = byName.get(key);
+      if (clash) {
+        throw new ValidationError(`${where}: ${kind} name "${side.name}" is invalid: it clashes in namespace "${side.namespace}" `
+          + `with the policy for the flow declared at ${clash.flow.declaredBy.join(', ')}; give one of the peers a distinct name`);
+      }
+      this.claimName(owner, `${kind} name`, kind, side.namespace, side.name);
+      byName.set(key, side);
+      if (kind === 'NetworkPolicy') {
         new k8s.KubeNetworkPolicy(owner, `Policy:${side.name}`, {
           metadata: { name: side.name, namespace: side.namespace },
           spec: side.spec as unknown as k8s.NetworkPolicySpec,
         });
         this.rendered.push(side);
+      } else {
+        new ApiObject(owner, `CiliumPolicy:${side.name}`, {
+          apiVersion: 'cilium.io/v2',
+          kind: 'CiliumNetworkPolicy',
+          metadata: { name: side.name, namespace: side.namespace },
+          spec: side.spec,
+        });
+        this.renderedCilium.push(side);
       }
-    }
+    };
+    const isZeroTrust = (ns: string) => this.isZeroTrust(ns);
+    const flows = resolveForCni(this._graph.flows, this.cni);
+    this.resolved = [...flows.standard, ...flows.cilium];
+    this.unrendered = flows.unrendered;
+    for (const flow of flows.standard) for (const side of policySides(flow, isZeroTrust)) add(side, 'NetworkPolicy');
+    const dnsOf = (ns: string): DnsTarget | undefined => {
+      const dns = this._graph.flows.find((f: Flow) => f.kind === 'dns' && f.from.namespace === ns && f.from.podLabels === undefined);
+      return dns?.to.namespace !== undefined ? { namespace: dns.to.namespace, podLabels: dns.to.podLabels } : undefined;
+    };
+    for (const flow of flows.cilium) for (const side of ciliumPolicySides(flow, isZeroTrust, dnsOf)) add(side, 'CiliumNetworkPolicy');
   }
 }

@@ -1,3 +1,4 @@
+import type { Cni } from '../cni';
 import type { NetworkReportOptions } from '../report/options';
 
 /**
@@ -5,6 +6,13 @@ import type { NetworkReportOptions } from '../report/options';
  * network report. Set them with `NetworkModel.of(app).configure({...})`.
  */
 export interface NetworkSynthOptions {
+  /**
+   * The CNI plugin that enforces the policies: how peers standard NetworkPolicy cannot express
+   * (`Peer.fqdn()`, `Peer.kubeApiServer()`, `Peer.nodes()`) are rendered, and which capability
+   * warnings synth gives. See the README's "Which CNI?".
+   * @default Cni.generic()
+   */
+  readonly cni?: Cni;
   /**
    * Fail synth on warnings too. Also settable without code: the context key
    * `cdk8s-networking:strict` or the environment variable `CDK8S_NETWORKING_STRICT=true`

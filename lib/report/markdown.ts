@@ -76,10 +76,12 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
     if (flows.length === 0 && ns.workloads.length > 0) out.push('None governed by a NetworkPolicy.');
     else if (flows.length > 0) {
       const everyWorkload = `every workload (${ns.workloads.length})`;
-      out.push(...table(['Source', 'Destination', 'Ports', 'Allowed by', 'Declared as'], collapseRows(flows, ns.workloads).map(({ flow: f, from,
-        to }) => [
+      // The policy kind column appears once a CNI-specific kind allows something (Cni.cilium()).
+      const kinds = report.flows.some((f) => f.policyKind !== 'NetworkPolicy');
+      const header = ['Source', 'Destination', 'Ports', 'Allowed by', ...(kinds ? ['Policy kind'] : []), 'Declared as'];
+      out.push(...table(header, collapseRows(flows, ns.workloads).map(({ flow: f, from, to }) => [
         from === undefined ? everyWorkload : name(from, ns.name), to === undefined ? everyWorkload : name(to, ns.name),
-        f.ports.join(', '), policies(f, ns.name), f.declared.length ? f.declared.join(', ') : 'not declared',
+        f.ports.join(', '), policies(f, ns.name), ...(kinds ? [f.policyKind] : []), f.declared.length ? f.declared.join(', ') : 'not declared',
       ])));
     }
 
@@ -126,7 +128,7 @@ interface Row {
 function collapseRows(flows: readonly ReportFlow[], workloads: readonly string[]): Row[] {
   const members = new Set(workloads);
   if (members.size < 2) return flows.map((f) => ({ flow: f, from: f.from, to: f.to }));
-  const same = (f: ReportFlow) => `${f.ports.join(',')}\u0000${f.allowedBy.join(',')}\u0000${f.declared.join(',')}`;
+  const same = (f: ReportFlow) => `${f.ports.join(',')}\u0000${f.allowedBy.join(',')}\u0000${f.declared.join(',')}\u0000${f.policyKind}`;
   const bySource = new Map<string, ReportFlow[]>();
   const byDestination = new Map<string, ReportFlow[]>();
   for (const f of flows) {
@@ -156,6 +158,8 @@ function findingTable(findings: readonly ReportFinding[]): string[] {
 function endpointName(e: ReportEndpoint | undefined, id: string, here: string | undefined): string {
   if (!e) return id;
   if (e.type === 'ip-block') return e.name;
+  if (e.type === 'fqdn') return `${e.name} (DNS name)`;
+  if (e.type === 'entity') return `${e.name} (entity)`;
   const base = e.namespace === here ? e.name : `${e.namespace}/${e.name}`;
   const kind = e.type === 'external-pods' ? ' (outside the app)' : e.kind && e.kind !== 'Deployment' ? ` (${e.kind})` : '';
   return base + kind;

@@ -60,6 +60,8 @@ export function renderMermaid(report: NetworkReport, options: MermaidOptions = {
 
 function nodeLabel(e: ReportEndpoint): string {
   if (e.type === 'ip-block') return e.name;
+  if (e.type === 'fqdn') return `${e.name} (DNS name)`;
+  if (e.type === 'entity') return `${e.name} (entity)`;
   return e.kind && e.kind !== 'Deployment' ? `${e.name} (${e.kind})` : e.name;
 }
 

@@ -22,9 +22,12 @@ export const REPORT_VERSION = 1;
  * @jsii ignore
  */
 export interface ReportEndpoint {
-  /** `<namespace>/<Kind>/<name>` for workloads, `<namespace>/Peer/<labels>` for pods outside the app, `cidr:<cidr>` for IP blocks. */
+  /**
+   * `<namespace>/<Kind>/<name>` for workloads, `<namespace>/Peer/<labels>` for pods outside the app, `cidr:<cidr>` for IP blocks,
+   * `fqdn:<name or pattern>` for DNS names and `entity:<entity>` for Cilium entities (`kube-apiserver`, `host`, `remote-node`).
+   */
   readonly id: string;
-  readonly type: 'workload' | 'external-pods' | 'ip-block';
+  readonly type: 'workload' | 'external-pods' | 'ip-block' | 'fqdn' | 'entity';
   readonly namespace?: string;
   readonly name: string;
   /** The workload kind (Deployment, StatefulSet, ...). */
@@ -54,6 +57,8 @@ export interface ReportFlow {
   readonly declaredBy?: readonly string[];
   /** The calls that declared it, `<construct path>.<call>` (e.g. `shop/ledger.allowFrom(production/api)`); empty when none. */
   readonly calls?: readonly string[];
+  /** The kind of policy that allows it: `NetworkPolicy`, or `CiliumNetworkPolicy` for DNS names and entities. */
+  readonly policyKind: 'NetworkPolicy' | 'CiliumNetworkPolicy';
 }
 
 /**
@@ -184,7 +189,7 @@ export function buildReport(input: BuildReportInput): NetworkReport {
   const flows = view.edges.map((e) => reportFlow(e, view));
   for (const f of flows) {
     for (const id of [f.from, f.to]) {
-      if (!endpoints.has(id)) endpoints.set(id, { id, type: 'ip-block', name: id.replace(/^cidr:/, '') });
+      if (!endpoints.has(id)) endpoints.set(id, nonPodEndpoint(id));
     }
   }
 
@@ -221,6 +226,13 @@ export function buildReport(input: BuildReportInput): NetworkReport {
   };
 }
 
+/** An endpoint that is not pods: an IP block, a DNS name or a Cilium entity. */
+function nonPodEndpoint(id: string): ReportEndpoint {
+  if (id.startsWith('fqdn:')) return { id, type: 'fqdn', name: id.slice('fqdn:'.length) };
+  if (id.startsWith('entity:')) return { id, type: 'entity', name: id.slice('entity:'.length) };
+  return { id, type: 'ip-block', name: id.replace(/^cidr:/, '') };
+}
+
 function isRedirect(e: ReportEntryPoint): boolean {
   return e.backend.startsWith('redirect ');
 }
@@ -234,6 +246,7 @@ function reportFlow(e: ReachabilityEdge, view: NetworkView): ReportFlow {
     declared: [...(view.declaredKinds.get(pairKey(e.from, e.to)) ?? [])],
     declaredBy: [...(view.declaredBy?.get(pairKey(e.from, e.to)) ?? [])],
     calls: [...(view.calls?.get(pairKey(e.from, e.to)) ?? [])],
+    policyKind: view.ciliumPairs?.has(pairKey(e.from, e.to)) ? 'CiliumNetworkPolicy' : 'NetworkPolicy',
   };
 }
 

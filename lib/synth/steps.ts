@@ -28,6 +28,7 @@ import { formatValue } from '../util/validation';
 import { outputNote, ValidationError } from '../util/errors';
 import { currentSynthCall } from './call';
 import { collectObjects } from '../checks/collect';
+import { cniFindings } from './cni-findings';
 import { isStrict, reportEnabled } from './options';
 import { SynthPipeline } from './pipeline';
 
@@ -89,12 +90,12 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const context = new CheckContext({ objects, ownedNamespaces: owned, externalBackends: options.externalBackends });
   const runOptions = { strict, skipChecks: options.skipChecks };
   const checks = runChecks(context, runOptions);
-  const libraryPolicies = new Set(model._renderedPolicies.map((p) => `${p.namespace}/${p.name}`));
+  const libraryPolicies = new Set([...model._renderedPolicies, ...model._renderedCiliumPolicies].map((p) => `${p.namespace}/${p.name}`));
   for (const ns of model.zeroTrustNamespaces) libraryPolicies.add(`${ns.name}/default-deny`);
   // Pods outside the app that guardrails name are computed like the peers flows name.
   const peers = guardrailEndpoints(model._guardrails);
-  const verified = verifyFlows({ context, flows: model._graph.flows, zeroTrust, ownedNamespaces: owned, libraryPolicies, peers });
-  const flowResults = applyOptOuts(verified.findings, objects, runOptions);
+  const verified = verifyFlows({ context, flows: model._renderedFlows, zeroTrust, ownedNamespaces: owned, libraryPolicies, peers });
+  const flowResults = applyOptOuts([...verified.findings, ...cniFindings(model)], objects, runOptions);
   const findings = [...checks.findings, ...flowResults.findings];
   const suppressed = [...checks.suppressed, ...flowResults.suppressed];
 

@@ -21,8 +21,9 @@ import { Chart } from 'cdk8s';
 import fc from 'fast-check';
 import type { ExternalTrafficPolicy } from '../../lib';
 import {
-  ApiGateway, RoutingApi, IngressController, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace, PathType,
+  ApiGateway, Cni, RoutingApi, IngressController, NetworkModel, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace, PathType,
 } from '../../lib';
+import { cidrContains } from '../../lib/util/validation';
 import type { PodGroup } from '../../lib/evaluator';
 import { testApp } from '../util';
 
@@ -114,6 +115,8 @@ export type TlsData = 'cert-manager' | 'secret' | 'acm' | 'none';
 export interface GatewayData {
   /** Construct id and name: `gw<index>`. */
   readonly name: string;
+  /** A host-network controller (nginx and traefik only): its traffic comes from the nodes. */
+  readonly hostNetwork?: boolean;
   /** Index into `namespaces`. */
   readonly ns: number;
   readonly controller: ControllerData;
@@ -124,7 +127,26 @@ export interface GatewayData {
   readonly routes: RouteData[];
 }
 
+/** The CNI the program is rendered for. */
+export type CniData = 'generic' | 'cilium';
+
+/**
+ * A flow with a well-known peer: a DNS name (Cilium only, egress, its namespace has DNS on), the
+ * API server (egress) or the nodes (either direction).
+ */
+export interface WellKnownFlowData {
+  readonly app: number;
+  readonly peer: 'fqdn' | 'kube-apiserver' | 'nodes';
+  /** The DNS name or pattern, for `fqdn`. */
+  readonly name?: string;
+  readonly direction: 'ingress' | 'egress';
+  /** Ports; empty means the peer's default ports (the API server's, the app's container port). */
+  readonly ports: PortData[];
+}
+
 export interface Program {
+  readonly cni: CniData;
+  readonly wellKnown: WellKnownFlowData[];
   readonly namespaces: NamespaceData[];
   readonly apps: AppData[];
   readonly flows: FlowData[];
@@ -137,7 +159,7 @@ export interface Program {
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
-const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws']);
+const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws', 'nodes', 'kube', 'fqdn']);
 
 /** Namespace names: DNS-1123 labels without "-", with at least one digit. */
 const namespaceNameArb = fc.stringMatching(/^[a-z0-9]{0,10}$/).chain((s) =>
@@ -248,6 +270,7 @@ const routeArb = fc.record({
 
 const gatewayArb = fc.record({
   ns: fc.nat(),
+  hostNetwork: fc.boolean(),
   controller: fc.constantFrom<ControllerData>('nginx', 'traefik', 'alb', 'envoy'),
   tls: fc.constantFrom<TlsData>('cert-manager', 'secret', 'acm', 'none'),
   api: fc.constantFrom<GatewayData['api']>('ingress', 'httpRoute', 'httpRoute+gateway'),
@@ -303,6 +326,18 @@ export function programArb(options: { readonly largeShare?: number } = {}): fc.A
     egress: fc.array(fc.record({ app: fc.nat(), cidr: fc.nat(), ports: fc.array(portDataArb, { minLength: 1, maxLength: 2 }) }),
       { maxLength: large ? 6 : 3 }),
     gateways: fc.array(gatewayArb, { maxLength: large ? 3 : 2 }),
+    cni: fc.constantFrom<CniData>('generic', 'cilium'),
+    wellKnown: fc.array(fc.record({
+      app: fc.nat(),
+      peer: fc.constantFrom<WellKnownFlowData['peer']>('fqdn', 'kube-apiserver', 'nodes'),
+      name: fc.tuple(fc.boolean(), fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?$/), { minLength: 1, maxLength: 2 }))
+        .map(([wild, labels]) => `${wild ? '*.' : ''}${labels.join('.')}.example.com`),
+      direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
+      ports: fc.oneof(
+        { weight: 1, arbitrary: fc.constant([] as PortData[]) },
+        { weight: 2, arbitrary: fc.array(portDataArb, { minLength: 1, maxLength: 2 }) },
+      ),
+    }), { maxLength: large ? 4 : 3 }),
   }).map(normalize);
   const weight = Math.round(largeShare * 100);
   return weight <= 0 ? shape(false) : fc.oneof({ weight: 100 - weight, arbitrary: shape(false) }, { weight, arbitrary: shape(true) });
@@ -327,8 +362,15 @@ function normalize(raw: {
   egress: EgressData[];
   gateways: (Omit<GatewayData,
     'name' | 'routes'> & { routes: { host: string; path: string; pathType: PathType; backend: number; rewrite?: string }[] })[];
+  cni: CniData;
+  wellKnown: WellKnownFlowData[];
 }): Program {
   const namespaces = raw.namespaces;
+  const cni = raw.cni;
+  // On Cilium, SCTP (off by default) and ipBlocks over private ranges (never matching pods or nodes)
+  // are warnings: programs that must pass without one use neither there.
+  const cniPort = (q: PortData): PortData => (cni === 'cilium' && q.protocol === 'SCTP' ? { ...q, protocol: 'TCP' } : q);
+  const cniPorts = <T extends { ports: PortData[] }>(x: T): T => ({ ...x, ports: x.ports.map(cniPort) });
   const seenApps = new Set<string>();
   const usedNodePorts = new Set<number>();
   const apps: AppData[] = [];
@@ -353,21 +395,43 @@ function normalize(raw: {
     });
   }
 
-  const flows = raw.flows.map((f) => ({ ...f, from: f.from % apps.length, to: f.to % apps.length }));
-  const namespaceFlows = raw.namespaceFlows.map((f) => ({ ...f, app: f.app % apps.length, ns: apps[f.ns % apps.length].ns }));
+  const flows = raw.flows.map((f) => cniPorts({ ...f, from: f.from % apps.length, to: f.to % apps.length }));
+  const namespaceFlows = raw.namespaceFlows.map((f) => cniPorts({ ...f, app: f.app % apps.length, ns: apps[f.ns % apps.length].ns }));
 
   const fragments = new Set<string>();
   const cidrs = raw.cidrs.filter((c) => {
     const f = fragment(c.cidr);
     if (fragments.has(f)) return false;
+    if (cni === 'cilium' && PRIVATE_RANGES.some((r) => cidrContains(r, c.cidr) || cidrContains(c.cidr, r))) return false;
     fragments.add(f);
     return true;
   });
-  const egress = raw.egress.map((e) => ({ ...e, app: e.app % apps.length, cidr: e.cidr % cidrs.length }));
+  const egress = cidrs.length ? raw.egress.map((e) => cniPorts({ ...e, app: e.app % apps.length, cidr: e.cidr % cidrs.length })) : [];
+
+  // Well-known peers: a DNS name only on Cilium, as egress, from a namespace with DNS, with ports,
+  // and one per policy name fragment; the API server as egress.
+  const names = new Set<string>();
+  const wellKnown: WellKnownFlowData[] = [];
+  for (const w of raw.wellKnown) {
+    const app = w.app % apps.length;
+    const direction = w.peer === 'nodes' ? w.direction : 'egress';
+    if (w.peer === 'fqdn') {
+      const f = fragment(w.name!.replace(/\*/g, 'wildcard'));
+      // Cilium must see the lookups: DNS on, and not (also) through NodeLocal DNSCache (a warning).
+      if (cni !== 'cilium' || namespaces[apps[app].ns].dns !== 'default' || w.ports.length === 0 || names.has(f)) continue;
+      names.add(f);
+      wellKnown.push(cniPorts({ app, peer: 'fqdn', name: w.name, direction, ports: w.ports }));
+    } else {
+      // Egress to the nodes names its ports (the nodes have no container port).
+      if (w.peer === 'nodes' && direction === 'egress' && w.ports.length === 0) continue;
+      wellKnown.push(cniPorts({ app, peer: w.peer, direction, ports: w.ports }));
+    }
+  }
 
   // Hosts and paths are unique over the whole program, so no two gateways serve the same route.
   const routeKeys = new Set<string>();
   const gateways: GatewayData[] = [];
+  const hostNetworkOf = new Map<ControllerData, boolean>();
   for (const g of raw.gateways) {
     const ns = apps[g.ns % apps.length].ns;
     const controller = g.controller;
@@ -388,9 +452,13 @@ function normalize(raw: {
       routes.push({ host: r.host, path: r.path, pathType: r.pathType, backend, ...(rewriteTarget !== undefined ? { rewriteTarget } : {}) });
     }
     if (routes.length === 0) continue;
-    gateways.push({ name: `gw${gateways.length}`, ns, controller, tls, api, routesInProps: g.routesInProps, routes });
+    // One installation per controller kind: its first gateway says whether it is host-network (two
+    // installations under one name would be a documented policy-name clash).
+    if (!hostNetworkOf.has(controller)) hostNetworkOf.set(controller, Boolean(g.hostNetwork) && (controller === 'nginx' || controller === 'traefik'));
+    const hostNetwork = hostNetworkOf.get(controller);
+    gateways.push({ name: `gw${gateways.length}`, ns, controller, tls, api, routesInProps: g.routesInProps, routes, ...(hostNetwork ? { hostNetwork } : {}) });
   }
-  return { namespaces, apps, flows, namespaceFlows, cidrs, egress, gateways };
+  return { cni, wellKnown, namespaces, apps, flows, namespaceFlows, cidrs, egress, gateways };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,11 +507,17 @@ export const KUBE_DNS: PodGroup = {
 
 export const NODELOCAL_DNS = '169.254.20.10/32';
 export const ALB_VPC = '10.100.0.0/16';
+/** The node subnets a generic CNI is given (`Peer.nodes()`, host-network controllers). */
+export const NODE_CIDR = '10.200.0.0/16';
+/** The API server endpoint a generic CNI is given. */
+export const APISERVER_ENDPOINT = '10.96.0.10/32';
+/** Where Cilium does not see nodes and pods with an ipBlock. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 
-function controllerOf(kind: ControllerData): IngressController {
+function controllerOf(kind: ControllerData, hostNetwork: { hostNetwork: true; nodeCidrs?: string[] } | undefined): IngressController {
   switch (kind) {
-    case 'nginx': return IngressController.nginx();
-    case 'traefik': return IngressController.traefik();
+    case 'nginx': return IngressController.nginx({ ...hostNetwork });
+    case 'traefik': return IngressController.traefik({ ...hostNetwork });
     case 'alb': return IngressController.awsAlb({ vpcCidrs: [ALB_VPC] });
     case 'envoy': return IngressController.custom({
       name: 'envoy', className: 'envoy', pods: { namespace: CONTROLLER_PODS.envoy.namespace, labels: { 'app.kubernetes.io/name': 'envoy' } },
@@ -493,6 +567,8 @@ const SERVICE_TYPES: Record<ServiceTypeData, ServiceType> = {
  */
 export function build(p: Program, shuffleSeed?: number, app: App = testApp()): App {
   const random = shuffleSeed === undefined ? undefined : rng(shuffleSeed);
+  if (p.cni === 'cilium') NetworkModel.of(app).configure({ cni: Cni.cilium() });
+  const generic = p.cni === 'generic';
   const charts = p.namespaces.map((n) => new Chart(app, `ns-${n.name}`));
   const namespaces = p.namespaces.map((n, i) => new ZeroTrustNamespace(charts[i], n.name, {
     labels: shuffledRecord(n.labels, random),
@@ -517,7 +593,7 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
   });
   const gateways = p.gateways.map((g) => new ApiGateway(charts[g.ns], g.name, {
     namespace: namespaces[g.ns],
-    controller: controllerOf(g.controller),
+    controller: controllerOf(g.controller, g.hostNetwork ? { hostNetwork: true, ...(generic ? { nodeCidrs: [NODE_CIDR] } : {}) } : undefined),
     tls: tlsOf(g),
     ...(g.api === 'ingress' ? {} : {
       api: RoutingApi.httpRoute({
@@ -545,6 +621,14 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
     ...p.egress.map((e) => ({ run: () => {
       const c = p.cidrs[e.cidr];
       apps[e.app].allowEgressTo(Peer.cidr(c.cidr, c.except ? [c.except] : []), ...shuffled(e.ports, random).map(portOf));
+    } })),
+    ...p.wellKnown.map((w) => ({ run: () => {
+      const ports = shuffled(w.ports, random).map(portOf);
+      const peer = w.peer === 'fqdn' ? Peer.fqdn(w.name!)
+        : w.peer === 'kube-apiserver' ? Peer.kubeApiServer(generic ? { endpoints: [APISERVER_ENDPOINT] } : {})
+          : Peer.nodes(generic ? [NODE_CIDR] : undefined);
+      if (w.direction === 'ingress') apps[w.app].allowIngressFrom(peer, ...ports);
+      else apps[w.app].allowEgressTo(peer, ...ports);
     } })),
     ...p.gateways.flatMap((g, i) => (g.routesInProps ? [] : g.routes.map((r) => ({
       run: () => gateways[i].addRoute(routeOptions(r)),
@@ -615,9 +699,23 @@ export function expectedEdges(p: Program): Map<string, Set<string>> {
     add(groupId(p, i), KUBE_DNS.id, ['UDP/53', 'TCP/53']);
     if (dns === 'nodelocal') add(groupId(p, i), `cidr:${NODELOCAL_DNS}`, ['UDP/53', 'TCP/53']);
   });
+  const nodes = p.cni === 'cilium' ? ['entity:host', 'entity:remote-node'] : [`cidr:${NODE_CIDR}`];
   for (const g of p.gateways) {
-    const source = g.controller === 'alb' ? `cidr:${ALB_VPC}` : CONTROLLER_PODS[g.controller].id;
-    for (const r of g.routes) add(source, groupId(p, r.backend), [`TCP/${p.apps[r.backend].containerPort}`]);
+    const sources = g.hostNetwork ? nodes : [g.controller === 'alb' ? `cidr:${ALB_VPC}` : CONTROLLER_PODS[g.controller].id];
+    for (const r of g.routes) for (const source of sources) add(source, groupId(p, r.backend), [`TCP/${p.apps[r.backend].containerPort}`]);
+  }
+  for (const w of p.wellKnown) {
+    const app = groupId(p, w.app);
+    if (w.peer === 'fqdn') add(app, `fqdn:${w.name}`, portsOf(w.ports, -1));
+    else if (w.peer === 'kube-apiserver') {
+      const ports = w.ports.length ? portsOf(w.ports, -1) : ['TCP/443', 'TCP/6443'];
+      add(app, p.cni === 'cilium' ? 'entity:kube-apiserver' : `cidr:${APISERVER_ENDPOINT}`, ports);
+    } else {
+      for (const n of nodes) {
+        if (w.direction === 'ingress') add(n, app, portsOf(w.ports, w.app));
+        else add(app, n, portsOf(w.ports, -1));
+      }
+    }
   }
   return edges;
 }

@@ -1,10 +1,12 @@
 /**
  * Property-based tests over random valid programs (see ./program.ts for the generator and what a
  * shuffle may and may not reorder). For every generated program:
- * 1. every synthesized object validates against the Kubernetes / Gateway API schemas;
+ * 1. every synthesized object validates against the Kubernetes / Gateway API / CiliumNetworkPolicy schemas;
  * 2. the synth-time checks report nothing: no finding, nothing suppressed, no warning metadata;
- * 3. reachability computed from the YAML alone by the NetworkPolicy evaluator equals exactly the
- *    declared flows + DNS + gateway routes (controller -> backend container port), port for port;
+ * 3. reachability computed from the YAML alone by the NetworkPolicy evaluator (and, on Cilium, the
+ *    CiliumNetworkPolicy reading, with DNS names and entities as endpoints of their own) equals
+ *    exactly the declared flows + DNS + gateway routes (controller -> backend container port), port
+ *    for port, on both CNI choices;
  * 4. building and synthesizing the same data again gives byte-identical files;
  * 5. building it with its order-free declarations shuffled gives byte-identical files.
  *
@@ -19,6 +21,7 @@ import type { App } from 'cdk8s';
 import fc from 'fast-check';
 import { WARNING_METADATA } from '../../lib';
 import { NetworkPolicyEvaluator } from '../../lib/evaluator';
+import { ciliumAllows } from '../../lib/evaluator/cilium';
 import { readOutput } from '../util';
 import type { Program } from './program';
 import { build, CONTROLLER_PODS, expectedEdges, KUBE_DNS, portStrings, programArb } from './program';
@@ -70,6 +73,22 @@ function actualEdges(objects: any[]): Map<string, Set<string>> {
   const edges = new Map<string, Set<string>>();
   for (const e of evaluator.reachability(groups)) {
     edges.set(`${e.from} -> ${e.to}`, new Set(e.ports.flatMap((r) => portStrings(r.protocol, r.from, r.to))));
+  }
+  // CiliumNetworkPolicies: DNS names and entities are endpoints of their own; between pods they
+  // must allow nothing the standard policies do not.
+  const cilium = ciliumAllows(objects, groups);
+  if (cilium.unsupported.length) throw new Error(`unreadable CiliumNetworkPolicy parts: ${JSON.stringify(cilium.unsupported)}`);
+  const standard = new Map([...edges].map(([k, v]) => [k, new Set(v)]));
+  for (const a of cilium.allows) {
+    const key = a.direction === 'egress' ? `${a.group} -> ${a.peer}` : `${a.peer} -> ${a.group}`;
+    const ports = a.ports.flatMap((r) => portStrings(r.protocol, r.from, r.to));
+    if (a.peerIsPod) {
+      const wider = ports.filter((port) => !standard.get(key)?.has(port));
+      if (wider.length) throw new Error(`CiliumNetworkPolicy ${a.policy} widens ${key} by ${wider.join(',')}`);
+      continue;
+    }
+    if (!edges.has(key)) edges.set(key, new Set());
+    for (const port of ports) edges.get(key)!.add(port);
   }
   return edges;
 }

@@ -1,7 +1,8 @@
 import type { IConstruct } from 'constructs';
-import { podsEndpoint } from '../../model/flows/endpoint';
-import { check, dns1123Label, dns1123Subdomain } from '../../util/validation';
-import { validatePods } from './controller';
+import type { Endpoint } from '../../model/flows/endpoint';
+import { podsEndpoint, wellKnownEndpoint } from '../../model/flows/endpoint';
+import { check, dns1123Label, dns1123Subdomain, invalid } from '../../util/validation';
+import { validateCidrs, validatePods } from './controller';
 
 /** Options shared by the in-cluster controller presets (ingress-nginx, Traefik). */
 export interface InClusterControllerOptions {
@@ -26,6 +27,20 @@ export interface InClusterControllerOptions {
    * @default 'ingress-nginx' or 'traefik'
    */
   readonly name?: string;
+  /**
+   * Whether the controller pods run with `hostNetwork: true` (common on bare metal): they send from
+   * their node's address, not a pod IP, so the backends admit the nodes instead of the pods
+   * (`Peer.nodes()`): on Cilium the entities `host` and `remote-node`, on a generic CNI an ipBlock
+   * of `nodeCidrs`.
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
+  /**
+   * The node addresses a host-network controller sends from (the node subnets); a generic CNI needs
+   * them, else synth warns that only pods on the controller's own node are reachable.
+   * @default - none
+   */
+  readonly nodeCidrs?: string[];
 }
 
 /** The defaults of an in-cluster controller preset. @internal */
@@ -44,5 +59,15 @@ export function bindInCluster(scope: IConstruct, field: string, options: InClust
   const namespace = o.namespace ?? defaults.namespace;
   const labels = o.podLabels ?? defaults.podLabels;
   validatePods(scope, field, namespace, labels);
-  return { name, className, source: podsEndpoint(name, namespace, { ...labels }) };
+  if (!o.hostNetwork && o.nodeCidrs !== undefined) {
+    throw invalid(scope, `${field} nodeCidrs`, o.nodeCidrs, 'only applies to a host-network controller (hostNetwork: true)');
+  }
+  const source = o.hostNetwork ? hostNetworkSource(scope, field, name, o.nodeCidrs) : podsEndpoint(name, namespace, { ...labels });
+  return { name, className, source };
+}
+
+/** Where a host-network controller's traffic comes from: the nodes. */
+function hostNetworkSource(scope: IConstruct, field: string, name: string, nodeCidrs: string[] | undefined): Endpoint {
+  const cidrs = nodeCidrs === undefined ? undefined : validateCidrs(scope, `${field} nodeCidrs`, nodeCidrs);
+  return wellKnownEndpoint(name, { kind: 'nodes', cidrs, description: `controller ${name} (hostNetwork)` });
 }

@@ -8,6 +8,22 @@ export interface IpBlock {
 }
 
 /**
+ * A peer that standard NetworkPolicy cannot express by itself: rendered per CNI at synth
+ * (lib/model/flows/cni-render.ts).
+ * @internal
+ */
+export interface WellKnownPeer {
+  /** `fqdn`: DNS names; `kube-apiserver`: the API server; `nodes`: the cluster's nodes. */
+  readonly kind: 'fqdn' | 'kube-apiserver' | 'nodes';
+  /** DNS names and patterns (`fqdn` only), sorted. */
+  readonly names?: readonly string[];
+  /** The CIDRs a generic CNI renders as ipBlocks (API server endpoints, node CIDRs), sorted. */
+  readonly cidrs?: readonly string[];
+  /** How the user wrote it, for messages: `Peer.fqdn("api.stripe.com")`. */
+  readonly description: string;
+}
+
+/**
  * One end of a flow, resolved to what a NetworkPolicy peer can say: pods (by labels, in one
  * namespace), every pod of a namespace, or IP blocks.
  * @internal
@@ -27,6 +43,12 @@ export interface Endpoint {
   readonly ipBlocks?: readonly IpBlock[];
   /** Container ports of the pods, when known: the default destination ports of a flow. */
   readonly ports?: readonly Port[];
+  /** A peer rendered per CNI; the endpoint has no namespace or ipBlocks until rendered. */
+  readonly wellKnown?: WellKnownPeer;
+  /** Cilium FQDN selectors (`matchName` or, with `*`, `matchPattern`), once rendered for Cilium. */
+  readonly fqdns?: readonly string[];
+  /** Cilium entities (`kube-apiserver`, `host`, `remote-node`), once rendered for Cilium. */
+  readonly entities?: readonly string[];
 }
 
 export { labelsKey };
@@ -62,3 +84,12 @@ export function ipBlockEndpoint(name: string, blocks: readonly IpBlock[]): Endpo
 export function nameFragment(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
+
+/** @internal Builds an endpoint for a peer that is rendered per CNI. */
+export function wellKnownEndpoint(name: string, peer: WellKnownPeer, ports?: readonly Port[]): Endpoint {
+  // The name is part of the identity: a host-network controller and Peer.nodes() stand for the same
+  // nodes but are two declarations with their own policy names, which must not depend on which came first.
+  const key = `${peer.kind}:${[...(peer.names ?? []), ...(peer.cidrs ?? [])].join(',')}@${name}`;
+  return { key, name, wellKnown: peer, ports };
+}
+

@@ -1,0 +1,144 @@
+/**
+ * What CiliumNetworkPolicies (`cilium.io/v2`) allow, for the subset the library renders and users
+ * commonly write: `endpointSelector`; egress `toEndpoints`, `toEntities`, `toFQDNs`; ingress
+ * `fromEndpoints`, `fromEntities`; `toPorts` with L4 ports (L7 `rules` narrow nothing at L4 and are
+ * ignored). Anything else is reported as unsupported, so a caller never takes an unread rule for
+ * no rule. Peers that are not pods are ids of their own: `fqdn:<name or pattern>`, `entity:<name>`.
+ */
+import type { PortSet} from './port-set';
+import { ALL_PORTS, NO_PORTS, portRange, toPortRanges, union } from './port-set';
+import { matchesSelector, parseSelector } from './selector';
+import type { PodGroup, PortRange, Protocol} from './types';
+import { PROTOCOLS } from './types';
+
+/** Cilium's namespace label on endpoints. */
+const NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
+
+/** One allow of a CiliumNetworkPolicy, from the point of view of the pods it selects. */
+export interface CiliumAllow {
+  /** `<namespace>/<policy name>`. */
+  readonly policy: string;
+  readonly direction: 'ingress' | 'egress';
+  /** The selected pod group. */
+  readonly group: string;
+  /** The other end: a pod group id, `fqdn:<name>` or `entity:<entity>`. */
+  readonly peer: string;
+  /** Whether the other end is a pod group. */
+  readonly peerIsPod: boolean;
+  readonly ports: PortRange[];
+}
+
+/** A part of a policy the reading does not understand. */
+export interface CiliumUnsupported {
+  readonly policy: string;
+  readonly field: string;
+}
+
+/** What the CiliumNetworkPolicies allow. */
+export interface CiliumAllows {
+  readonly allows: CiliumAllow[];
+  readonly unsupported: CiliumUnsupported[];
+}
+
+const EGRESS_FIELDS = new Set(['toEndpoints', 'toEntities', 'toFQDNs', 'toPorts']);
+const INGRESS_FIELDS = new Set(['fromEndpoints', 'fromEntities', 'toPorts']);
+/** Entities that stand for pods of the cluster too. */
+const IN_CLUSTER_ENTITIES = new Set(['all', 'cluster']);
+const SPEC_FIELDS = new Set(['endpointSelector', 'ingress', 'egress', 'description']);
+
+/** Strips Cilium's label source prefix (`k8s:`, `any:`) from selector keys. */
+function stripSource(raw: any): any {
+  if (!raw || typeof raw !== 'object') return raw;
+  const key = (k: string) => k.replace(/^(k8s|any):/, '');
+  return {
+    ...(raw.matchLabels ? { matchLabels: Object.fromEntries(Object.entries(raw.matchLabels).map(([k, v]) => [key(k), v])) } : {}),
+    ...(raw.matchExpressions ? { matchExpressions: raw.matchExpressions.map((e: any) => ({ ...e, key: key(String(e.key)) })) } : {}),
+  };
+}
+
+/** Pod groups an endpoint selector of a rule selects: its own namespace unless it names one. */
+function selectGroups(raw: any, policyNamespace: string, groups: readonly PodGroup[], where: string): PodGroup[] {
+  const sel = stripSource(raw ?? {});
+  const namesNamespace = sel.matchLabels?.[NAMESPACE_KEY] !== undefined
+    || (sel.matchExpressions ?? []).some((e: any) => e.key === NAMESPACE_KEY);
+  const selector = parseSelector(sel, where);
+  return groups.filter((g) => (namesNamespace || g.namespace === policyNamespace)
+    && matchesSelector(selector, { ...g.labels, [NAMESPACE_KEY]: g.namespace }));
+}
+
+/** The ports of a rule's `toPorts` towards a destination group (for named ports); all when absent. */
+function rulePorts(toPorts: any, dst: PodGroup | undefined): PortSet {
+  if (!Array.isArray(toPorts) || toPorts.length === 0) return ALL_PORTS;
+  let set = NO_PORTS;
+  for (const pr of toPorts) {
+    for (const p of pr?.ports ?? []) {
+      const protocols: Protocol[] = !p.protocol || p.protocol === 'ANY' ? [...PROTOCOLS] : (PROTOCOLS.includes(p.protocol) ? [p.protocol] : []);
+      const text = String(p.port ?? '0');
+      for (const protocol of protocols) {
+        if (/^\d+$/.test(text)) {
+          const from = Number(text);
+          set = union(set, from === 0 ? portRange(protocol, 1, 65535) : portRange(protocol, from, p.endPort ?? from));
+        } else {
+          for (const c of dst?.ports ?? []) {
+            if (c.name === text && (c.protocol ?? 'TCP') === protocol) set = union(set, portRange(protocol, c.containerPort));
+          }
+        }
+      }
+    }
+  }
+  return set;
+}
+
+/**
+ * Reads CiliumNetworkPolicy manifests against pod groups.
+ * @param policies manifests; objects of other kinds are ignored
+ */
+export function ciliumAllows(policies: readonly any[], groups: readonly PodGroup[]): CiliumAllows {
+  const allows: CiliumAllow[] = [];
+  const unsupported: CiliumUnsupported[] = [];
+  for (const p of policies) {
+    if (p?.kind !== 'CiliumNetworkPolicy') continue;
+    const ns = String(p.metadata?.namespace ?? 'default');
+    const policy = `${ns}/${p.metadata?.name}`;
+    const spec = p.spec ?? {};
+    for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) unsupported.push({ policy, field: `spec.${k}` });
+    if (!spec.endpointSelector) continue;
+    const selected = selectGroups(spec.endpointSelector, ns, groups, `${policy} endpointSelector`);
+    const read = (direction: 'ingress' | 'egress', rules: any[]) => {
+      const known = direction === 'egress' ? EGRESS_FIELDS : INGRESS_FIELDS;
+      rules.forEach((rule, i) => {
+        const unknown = Object.keys(rule ?? {}).filter((k) => !known.has(k));
+        for (const k of unknown) unsupported.push({ policy, field: `spec.${direction}[${i}].${k}` });
+        for (const [j, pr] of (rule?.toPorts ?? []).entries()) {
+          for (const k of Object.keys(pr ?? {}).filter((x) => x !== 'ports' && x !== 'rules')) {
+            unsupported.push({ policy, field: `spec.${direction}[${i}].toPorts[${j}].${k}` });
+          }
+        }
+        if (unknown.length) return;
+        const peers = direction === 'egress' ? rule.toEndpoints : rule.fromEndpoints;
+        const entities: string[] = (direction === 'egress' ? rule.toEntities : rule.fromEntities) ?? [];
+        // These entities include pods of the cluster: what they allow cannot be read per pod here.
+        for (const e of entities.filter((x) => IN_CLUSTER_ENTITIES.has(x))) {
+          unsupported.push({ policy, field: `spec.${direction}[${i}] entity ${e}` });
+        }
+        const fqdns: any[] = direction === 'egress' ? rule.toFQDNs ?? [] : [];
+        for (const g of selected) {
+          const emit = (peer: string, peerIsPod: boolean, dst: PodGroup | undefined) => {
+            const ports = toPortRanges(rulePorts(rule.toPorts, dst));
+            if (ports.length) allows.push({ policy, direction, group: g.id, peer, peerIsPod, ports });
+          };
+          for (const e of entities) emit(`entity:${e}`, false, direction === 'ingress' ? g : undefined);
+          for (const f of fqdns) emit(`fqdn:${String(f?.matchName ?? f?.matchPattern).toLowerCase().replace(/\.$/, '')}`, false, undefined);
+          for (const sel of peers ?? []) {
+            for (const other of selectGroups(sel, ns, groups, `${policy} ${direction}[${i}]`)) {
+              emit(other.id, true, direction === 'egress' ? other : g);
+            }
+          }
+        }
+      });
+    };
+    read('egress', Array.isArray(spec.egress) ? spec.egress : []);
+    read('ingress', Array.isArray(spec.ingress) ? spec.ingress : []);
+  }
+  return { allows, unsupported };
+}

@@ -1,0 +1,93 @@
+import type { Cni } from '../../cni';
+import type { Endpoint} from './endpoint';
+import { ipBlockEndpoint } from './endpoint';
+import type { Flow } from './flow-graph';
+
+/** A declared flow the chosen CNI cannot render, and why; reported as a finding at synth. @internal */
+export interface UnrenderedFlow {
+  readonly flow: Flow;
+  readonly reason: string;
+}
+
+/** The flow graph resolved for a CNI. @internal */
+export interface CniFlows {
+  /** Flows whose ends are pods or IP blocks: rendered as standard NetworkPolicies. */
+  readonly standard: Flow[];
+  /** Flows with an end that only a CiliumNetworkPolicy can name (DNS names, entities). */
+  readonly cilium: Flow[];
+  /** Flows the CNI cannot render, with no error (a host-network controller without node CIDRs). */
+  readonly unrendered: UnrenderedFlow[];
+}
+
+const INSTEAD = 'NetworkModel.of(app).configure({ cni: Cni.cilium() }) if the cluster runs Cilium';
+
+/**
+ * Resolves every flow's well-known peers for the CNI: ipBlocks on a generic CNI (or an error that
+ * says what to use instead), FQDN selectors and entities on Cilium.
+ * @internal
+ */
+export function resolveForCni(flows: readonly Flow[], cni: Cni): CniFlows {
+  const out: CniFlows = { standard: [], cilium: [], unrendered: [] };
+  for (const flow of flows) {
+    if (!flow.from.wellKnown && !flow.to.wellKnown) {
+      out.standard.push(flow);
+      continue;
+    }
+    const where = flow.declaredBy.join(', ');
+    if (flow.from.wellKnown && flow.to.wellKnown) {
+      throw new Error(`${where}: flow from ${flow.from.wellKnown.description} to ${flow.to.wellKnown.description} is invalid: `
+        + 'one end of a flow must be pods');
+    }
+    if (flow.from.wellKnown?.kind === 'fqdn') {
+      throw new Error(`${where}: flow from ${flow.from.wellKnown.description} is invalid: a DNS name can only be a destination (egress); `
+        + 'to admit traffic from outside, use Peer.cidr() with the sender\'s addresses');
+    }
+    const resolved = cni.rendersCiliumPolicies ? resolveCilium(flow) : resolveGeneric(flow, cni, where);
+    if (resolved === undefined) {
+      out.unrendered.push({
+        flow,
+        reason: `${flow.from.wellKnown?.description ?? flow.to.wellKnown?.description} has no addresses, and ${cni} renders nodes only as an ipBlock`,
+      });
+    } else if (resolved.from.fqdns || resolved.from.entities || resolved.to.fqdns || resolved.to.entities) {
+      out.cilium.push(resolved);
+    } else {
+      out.standard.push(resolved);
+    }
+  }
+  return out;
+}
+
+function resolveCilium(flow: Flow): Flow {
+  const resolve = (ep: Endpoint): Endpoint => {
+    const wk = ep.wellKnown;
+    if (!wk) return ep;
+    const base = { key: ep.key, name: ep.name, ports: ep.ports };
+    if (wk.kind === 'fqdn') return { ...base, fqdns: [...wk.names!] };
+    if (wk.kind === 'kube-apiserver') return { ...base, entities: ['kube-apiserver'] };
+    return { ...base, entities: ['host', 'remote-node'] };
+  };
+  return { ...flow, from: resolve(flow.from), to: resolve(flow.to) };
+}
+
+function resolveGeneric(flow: Flow, cni: Cni, where: string): Flow | undefined {
+  const ep = (flow.from.wellKnown ? flow.from : flow.to);
+  const wk = ep.wellKnown!;
+  if (wk.kind === 'fqdn') {
+    throw new Error(`${where}: flow to ${wk.description} is invalid: a standard NetworkPolicy matches IP addresses, never DNS names `
+      + `(the addresses behind a name change), and the chosen CNI (${cni}) enforces nothing else; `
+      + `allow the service's published address ranges with Peer.cidr(), or ${INSTEAD}`);
+  }
+  if (!wk.cidrs?.length) {
+    if (wk.kind === 'nodes' && flow.kind === 'gateway') return undefined;
+    const example = wk.kind === 'kube-apiserver'
+      ? 'Peer.kubeApiServer({ endpoints: [\'10.0.0.10/32\'] }) with the addresses of '
+        + '`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`'
+      : 'Peer.nodes([\'10.0.0.0/16\']) with the node subnets';
+    throw new Error(`${where}: flow ${flow.from.wellKnown ? 'from' : 'to'} ${wk.description} is invalid: `
+      + `the chosen CNI (${cni}) renders it as an ipBlock `
+      + `and no addresses were given; give them (${example}), or ${INSTEAD}`);
+  }
+  const blocks = ipBlockEndpoint(ep.name, wk.cidrs.map((c) => ({ cidr: c })));
+  const rendered: Endpoint = { ...blocks, ports: ep.ports };
+  return flow.from.wellKnown ? { ...flow, from: rendered } : { ...flow, to: rendered };
+}

@@ -1,0 +1,448 @@
+/**
+ * The CNI choice and the well-known peers (issue #15): DNS names, the API server, the nodes and
+ * host-network controllers, rendered for Cilium as CiliumNetworkPolicies next to the standard
+ * policies, and for a generic CNI as ipBlocks or clear errors. Every synthesized CiliumNetworkPolicy
+ * is schema-validated by test/util.ts (ajv against the schema derived from the upstream CRD).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { App} from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import {
+  ApiGateway, Cni, ExternalService, IngressController, NetworkModel, Peer, Port, SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp,
+  ZeroTrustNamespace,
+} from '../lib';
+import type { PodGroup } from '../lib/evaluator';
+import { ciliumAllows } from '../lib/evaluator/cilium';
+import { find, ofKind, synth, testApp, validateManifest } from './util';
+
+const PROMETHEUS = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+
+interface Shop {
+  readonly app: App;
+  readonly chart: Chart;
+  readonly api: WebApp;
+  readonly web: WebApp;
+}
+
+/**
+ * The issue's done-when app: FQDN egress, API server access, a host-network controller and a
+ * metrics port, on the given CNI.
+ */
+function shop(cni: Cni | undefined, opts: { nodeCidrs?: string[]; apiEndpoints?: string[] } = {}): Shop {
+  const app = testApp();
+  if (cni) NetworkModel.of(app).configure({ cni });
+  const chart = new Chart(app, 'shop');
+  const ns = new ZeroTrustNamespace(chart, 'shop');
+  const api = new WebApp(chart, 'api', {
+    namespace: ns, image: 'ghcr.io/acme/api:1.0.0', containerPort: 8080,
+    metrics: { port: 9102, scrapedBy: Peer.pods(PROMETHEUS) },
+  });
+  const web = new WebApp(chart, 'web', { namespace: ns, image: 'ghcr.io/acme/web:1.0.0', containerPort: 3000 });
+  api.allowFrom(web);
+  api.allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
+  api.allowEgressTo(Peer.kubeApiServer({ endpoints: opts.apiEndpoints }));
+  const gw = new ApiGateway(chart, 'gateway', {
+    namespace: ns, controller: IngressController.nginx({ hostNetwork: true, nodeCidrs: opts.nodeCidrs }), tls: Tls.secret('shop-tls'),
+  });
+  gw.addRoute({ host: 'shop.example.com', backend: web });
+  return { app, chart, api, web };
+}
+
+function synthError(app: App): string {
+  try {
+    app.synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synth to fail');
+}
+
+function report(app: App): any {
+  return JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8'));
+}
+
+function warnings(app: App): string[] {
+  return app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === WARNING_METADATA).map((m) => String(m.data)));
+}
+
+function quiet(): jest.SpyInstance {
+  return jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('on Cilium', () => {
+  test('the done-when app: valid CiliumNetworkPolicies next to the standard ones', () => {
+    const s = shop(Cni.cilium());
+    const { objects } = synth(s.app);
+    const cnps = ofKind(objects, 'CiliumNetworkPolicy');
+    expect(cnps.map((p) => p.metadata.name).sort()).toEqual([
+      'allow-api-egress-to-fqdn-api-stripe-com', 'allow-api-egress-to-kube-apiserver', 'allow-ingress-nginx-to-web',
+    ]);
+    const fqdn = find(objects, 'CiliumNetworkPolicy', 'allow-api-egress-to-fqdn-api-stripe-com');
+    expect(fqdn.spec.endpointSelector).toEqual({ matchLabels: { app: 'api' } });
+    expect(fqdn.spec.egress[0]).toEqual({ toFQDNs: [{ matchName: 'api.stripe.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
+    // The DNS visibility rule: the same pods and ports as allow-dns-egress, plus rules.dns.
+    expect(fqdn.spec.egress[1]).toEqual({
+      toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s-app': 'kube-dns' } }],
+      toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }], rules: { dns: [{ matchPattern: '*' }] } }],
+    });
+    // A toFQDNs rule carries no other L3 selector (Cilium refuses it).
+    for (const rule of fqdn.spec.egress) expect(Object.keys(rule).filter((k) => k.startsWith('to') && k !== 'toPorts')).toHaveLength(1);
+    expect(find(objects, 'CiliumNetworkPolicy', 'allow-api-egress-to-kube-apiserver').spec.egress).toEqual([{
+      toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }, { port: '6443', protocol: 'TCP' }] }],
+    }]);
+    expect(find(objects, 'CiliumNetworkPolicy', 'allow-ingress-nginx-to-web').spec).toEqual({
+      endpointSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ fromEntities: ['host', 'remote-node'], toPorts: [{ ports: [{ port: '3000', protocol: 'TCP' }] }] }],
+    });
+    // The standard policies are still there, and none names the Cilium-only peers.
+    const nps = ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.name).sort();
+    expect(nps).toEqual(['allow-dns-egress', 'allow-monitoring-prometheus-to-api', 'allow-web-egress-to-api', 'allow-web-to-api', 'default-deny']);
+    expect(nps.some((n) => /stripe|apiserver|nginx/.test(n))).toBe(false);
+  });
+
+  test('the report lists DNS names and entities as endpoints, with the policy kind', () => {
+    const s = shop(Cni.cilium());
+    synth(s.app);
+    const r = report(s.app);
+    expect(r.endpoints).toEqual(expect.arrayContaining([
+      { id: 'fqdn:api.stripe.com', type: 'fqdn', name: 'api.stripe.com' },
+      { id: 'entity:kube-apiserver', type: 'entity', name: 'kube-apiserver' },
+      { id: 'entity:host', type: 'entity', name: 'host' },
+      { id: 'entity:remote-node', type: 'entity', name: 'remote-node' },
+    ]));
+    expect(r.flows).toContainEqual(expect.objectContaining({
+      from: 'shop/Deployment/api', to: 'fqdn:api.stripe.com', ports: ['TCP 443'],
+      allowedBy: ['shop/allow-api-egress-to-fqdn-api-stripe-com'], declared: ['app'], policyKind: 'CiliumNetworkPolicy',
+    }));
+    expect(r.flows).toContainEqual(expect.objectContaining({
+      from: 'shop/Deployment/api', to: 'entity:kube-apiserver', ports: ['TCP 443', 'TCP 6443'],
+      allowedBy: ['shop/allow-api-egress-to-kube-apiserver'], declared: ['app'], policyKind: 'CiliumNetworkPolicy',
+    }));
+    for (const from of ['entity:host', 'entity:remote-node']) {
+      expect(r.flows).toContainEqual(expect.objectContaining({
+        from, to: 'shop/Deployment/web', ports: ['TCP 3000'], allowedBy: ['shop/allow-ingress-nginx-to-web'], declared: ['gateway'], policyKind: 'CiliumNetworkPolicy',
+      }));
+    }
+    expect(r.flows).toContainEqual(expect.objectContaining({ from: 'monitoring/Peer/app.kubernetes.io/name=prometheus', to: 'shop/Deployment/api', ports: ['TCP 9102'], policyKind: 'NetworkPolicy' }));
+    const md = fs.readFileSync(path.join(s.app.outdir, 'network-report.md'), 'utf8');
+    expect(md).toContain('| Source | Destination | Ports | Allowed by | Policy kind | Declared as |');
+    expect(md).toContain('| api | api.stripe.com (DNS name) | TCP 443 | allow-api-egress-to-fqdn-api-stripe-com | CiliumNetworkPolicy | app |');
+  });
+
+  test('wildcards become matchPattern; an ExternalService is its external name', () => {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni: Cni.cilium() });
+    const chart = new Chart(app, 'c');
+    const ns = new ZeroTrustNamespace(chart, 'shop');
+    const api = new WebApp(chart, 'api', { namespace: ns, image: 'a:1', containerPort: 8080 });
+    api.allowEgressTo(Peer.fqdn('*.Stripe.com.'), Port.tcp(443));
+    const payments = new ExternalService(chart, 'payments', { namespace: ns, externalName: 'api.payments.example', ports: [Port.tcp(443)] });
+    api.allowTo(payments);
+    const { objects } = synth(app);
+    expect(find(objects, 'CiliumNetworkPolicy', 'allow-api-egress-to-fqdn-wildcard-stripe-com').spec.egress[0].toFQDNs).toEqual([{ matchPattern: '*.stripe.com' }]);
+    expect(find(objects, 'CiliumNetworkPolicy', 'allow-api-egress-to-fqdn-api-payments-example').spec.egress[0])
+      .toEqual({ toFQDNs: [{ matchName: 'api.payments.example' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
+    expect(report(app).flows.map((f: any) => f.to)).toEqual(expect.arrayContaining(['fqdn:*.stripe.com', 'fqdn:api.payments.example']));
+  });
+
+  test('a policy rule removed after rendering leaves the declared flow dead: synth fails', () => {
+    const s = shop(Cni.cilium());
+    const cnp = s.chart.node.findAll().find((c) => c instanceof ApiObject && (c as ApiObject).name === 'allow-api-egress-to-kube-apiserver');
+    // The policy is rendered at synth: patch it through the model's render step.
+    NetworkModel.of(s.app).addSynthStep({
+      name: 'tamper', phase: 'annotate' as any,
+      run: () => {
+        const obj = s.app.node.findAll().find((c) => c instanceof ApiObject && (c as ApiObject).name === 'allow-api-egress-to-kube-apiserver') as ApiObject;
+        obj.addJsonPatch(JsonPatch.replace('/spec/egress/0/toPorts/0/ports/1/port', '8443'));
+      },
+    });
+    expect(cnp).toBeUndefined();
+    const message = synthError(s.app);
+    expect(message).toContain('[declared-flow-denied]');
+    expect(message).toContain('shop/Deployment/api -> entity:kube-apiserver on TCP 6443 (no CiliumNetworkPolicy allows it)');
+    expect(message).toContain('[undeclared-flow]');
+    expect(message).toContain('shop/Deployment/api -> entity:kube-apiserver on TCP 8443');
+  });
+
+  test('a hand-written CiliumNetworkPolicy may not widen in-cluster traffic, nor reach undeclared names', () => {
+    const s = shop(Cni.cilium());
+    new ApiObject(s.chart, 'wide', {
+      apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'wide', namespace: 'shop' },
+      spec: {
+        endpointSelector: { matchLabels: { app: 'web' } },
+        egress: [
+          { toEndpoints: [{ matchLabels: { app: 'api' } }], toPorts: [{ ports: [{ port: '9102', protocol: 'TCP' }] }] },
+          { toFQDNs: [{ matchName: 'evil.example.com' }] },
+        ],
+      },
+    });
+    const message = synthError(s.app);
+    expect(message).toContain('[cilium-policy-widens] shop/wide: CiliumNetworkPolicy shop/wide is invalid: it allows in-cluster connections the standard '
+      + 'NetworkPolicies do not: shop/Deployment/web -> shop/Deployment/api on TCP 9102');
+    expect(message).toContain('[undeclared-flow]');
+    expect(message).toContain('shop/Deployment/web -> fqdn:evil.example.com on TCP all, UDP all, SCTP all');
+  });
+
+  test('a hand-written policy inside what the standard policies allow passes; unreadable parts are warnings', () => {
+    const s = shop(Cni.cilium());
+    new ApiObject(s.chart, 'narrow', {
+      apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'narrow', namespace: 'shop' },
+      spec: {
+        endpointSelector: { matchLabels: { app: 'web' } },
+        egress: [
+          { toEndpoints: [{ matchLabels: { app: 'api' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] },
+          { toCIDR: ['198.51.100.0/24'] },
+        ],
+      },
+    });
+    quiet();
+    synth(s.app);
+    expect(warnings(s.app)).toContainEqual(expect.stringContaining('[cilium-policy-unverified] shop/narrow: CiliumNetworkPolicy shop/narrow field spec.egress[1].toCIDR is not verified'));
+  });
+
+  test('FQDN peers are egress only and need the namespace\'s DNS egress', () => {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni: Cni.cilium() });
+    const chart = new Chart(app, 'c');
+    const api = new WebApp(chart, 'api', { namespace: new ZeroTrustNamespace(chart, 'shop', { allowDns: false }), image: 'a:1', containerPort: 8080 });
+    api.allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
+    expect(() => app.synth()).toThrow('c/api: flow to api.stripe.com is invalid: Cilium learns a DNS name\'s addresses by watching the pods\' lookups, '
+      + 'and namespace "shop" allows no DNS egress; keep its allowDns on');
+
+    const app2 = testApp();
+    NetworkModel.of(app2).configure({ cni: Cni.cilium() });
+    const chart2 = new Chart(app2, 'c');
+    const api2 = new WebApp(chart2, 'api', { namespace: new ZeroTrustNamespace(chart2, 'shop'), image: 'a:1', containerPort: 8080 });
+    api2.allowIngressFrom(Peer.fqdn('api.stripe.com'));
+    expect(() => app2.synth()).toThrow('c/api: flow from Peer.fqdn("api.stripe.com") is invalid: a DNS name can only be a destination (egress)');
+  });
+
+  test('capability warnings: SCTP is off by default, ipBlocks do not match pods or nodes', () => {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni: Cni.cilium() });
+    const chart = new Chart(app, 'c');
+    const api = new WebApp(chart, 'api', { namespace: new ZeroTrustNamespace(chart, 'shop'), image: 'a:1', containerPort: 8080 });
+    api.allowEgressTo(Peer.cidr('10.20.0.0/16'), Port.sctp(3868));
+    quiet();
+    synth(app);
+    const w = warnings(app);
+    expect(w).toContainEqual(expect.stringContaining('[cni-unsupported-feature] c/api: flow api -> cidr-10-20-0-0-16 port SCTP/3868 is invalid on Cilium: SCTP is disabled by default'));
+    expect(w).toContainEqual(expect.stringContaining('ipBlock 10.20.0.0/16 may not match as declared on Cilium: an ipBlock never matches pods'));
+
+    const app2 = testApp();
+    NetworkModel.of(app2).configure({ cni: Cni.cilium({ sctpEnabled: true }) });
+    const chart2 = new Chart(app2, 'c');
+    const api2 = new WebApp(chart2, 'api', { namespace: new ZeroTrustNamespace(chart2, 'shop'), image: 'a:1', containerPort: 8080 });
+    api2.allowEgressTo(Peer.cidr('203.0.113.0/24'), Port.sctp(3868));
+    synth(app2);
+    expect(warnings(app2).filter((x) => x.includes('cni-'))).toEqual([]);
+  });
+});
+
+test('on Cilium, a DNS name from a namespace that also uses NodeLocal DNSCache is a warning', () => {
+  const app = testApp();
+  NetworkModel.of(app).configure({ cni: Cni.cilium() });
+  const chart = new Chart(app, 'c');
+  const ns = new ZeroTrustNamespace(chart, 'shop', { dns: { cidrs: ['169.254.20.10/32'] } });
+  new WebApp(chart, 'api', { namespace: ns, image: 'a:1', containerPort: 8080 }).allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
+  quiet();
+  synth(app);
+  expect(warnings(app)).toContainEqual(expect.stringContaining('[cni-unsupported-feature] c/api: flow api -> api.stripe.com may not match as declared on Cilium: '
+    + 'namespace "shop" also sends DNS to addresses outside the pod network (NodeLocal DNSCache)'));
+});
+
+describe('on a generic CNI', () => {
+  test('the done-when app is refused: a DNS name cannot be a NetworkPolicy peer', () => {
+    const s = shop(undefined, { apiEndpoints: ['10.0.0.10/32'], nodeCidrs: ['10.0.0.0/16'] });
+    expect(() => s.app.synth()).toThrow('shop/api: flow to Peer.fqdn("api.stripe.com") is invalid: a standard NetworkPolicy matches IP addresses, '
+      + 'never DNS names (the addresses behind a name change), and the chosen CNI (Cni.generic()) enforces nothing else; '
+      + 'allow the service\'s published address ranges with Peer.cidr(), or NetworkModel.of(app).configure({ cni: Cni.cilium() }) if the cluster runs Cilium');
+  });
+
+  test('an ExternalService is refused the same way', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'c');
+    const ns = new ZeroTrustNamespace(chart, 'shop');
+    const api = new WebApp(chart, 'api', { namespace: ns, image: 'a:1', containerPort: 8080 });
+    api.allowTo(new ExternalService(chart, 'payments', { namespace: ns, externalName: 'api.payments.example', ports: [Port.tcp(443)] }));
+    expect(() => app.synth()).toThrow('c/api: flow to ExternalService c/payments (api.payments.example) is invalid: a standard NetworkPolicy matches IP addresses');
+  });
+
+  test('the API server and the nodes are ipBlocks of the given addresses; the endpoint port is opened', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'c');
+    const ns = new ZeroTrustNamespace(chart, 'shop');
+    const op = new WebApp(chart, 'operator', { namespace: ns, image: 'a:1', containerPort: 8080 });
+    op.allowEgressTo(Peer.kubeApiServer({ endpoints: ['10.0.0.10/32', '10.0.0.11/32'], endpointPort: 6443 }));
+    op.allowIngressFrom(Peer.nodes(['10.0.0.0/16']), Port.tcp(8080));
+    const gw = new ApiGateway(chart, 'gateway', {
+      namespace: ns, controller: IngressController.traefik({ hostNetwork: true, nodeCidrs: ['10.1.0.0/16'] }), tls: Tls.secret('t'),
+    });
+    gw.addRoute({ host: 'op.example.com', backend: op });
+    const { objects } = synth(app);
+    expect(find(objects, 'NetworkPolicy', 'allow-operator-egress-to-kube-apiserver').spec.egress).toEqual([{
+      to: [{ ipBlock: { cidr: '10.0.0.10/32' } }, { ipBlock: { cidr: '10.0.0.11/32' } }], ports: [{ port: 6443 }],
+    }]);
+    expect(find(objects, 'NetworkPolicy', 'allow-nodes-to-operator').spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ port: 8080 }] }]);
+    expect(find(objects, 'NetworkPolicy', 'allow-traefik-to-operator').spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.1.0.0/16' } }], ports: [{ port: 8080 }] }]);
+    expect(ofKind(objects, 'CiliumNetworkPolicy')).toEqual([]);
+    const r = report(app);
+    expect(r.flows).toContainEqual(expect.objectContaining({ from: 'shop/Deployment/operator', to: 'cidr:10.0.0.10/32', ports: ['TCP 6443'], policyKind: 'NetworkPolicy' }));
+    expect(r.flows).toContainEqual(expect.objectContaining({ from: 'shop/Deployment/operator', to: 'cidr:10.0.0.11/32', ports: ['TCP 6443'] }));
+  });
+
+  test('without addresses, the API server and the nodes are errors that say what to give', () => {
+    const make = (declare: (api: WebApp) => void) => {
+      const app = testApp();
+      const chart = new Chart(app, 'c');
+      declare(new WebApp(chart, 'api', { namespace: new ZeroTrustNamespace(chart, 'shop'), image: 'a:1', containerPort: 8080 }));
+      return app;
+    };
+    expect(() => make((a) => a.allowEgressTo(Peer.kubeApiServer())).synth()).toThrow(
+      'c/api: flow to Peer.kubeApiServer() is invalid: the chosen CNI (Cni.generic()) renders it as an ipBlock and no addresses were given; '
+      + 'give them (Peer.kubeApiServer({ endpoints: [\'10.0.0.10/32\'] }) with the addresses of `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`)');
+    expect(() => make((a) => a.allowIngressFrom(Peer.nodes())).synth()).toThrow('c/api: flow from Peer.nodes() is invalid: the chosen CNI (Cni.generic()) renders it as an ipBlock');
+    expect(() => make((a) => a.allowEgressTo(Peer.kubeApiServer({ endpoints: ['10.0.0.300/32'] })))).toThrow('c/api: allowEgressTo endpoints[0] "10.0.0.300/32" is invalid');
+    expect(() => make((a) => a.allowEgressTo(Peer.fqdn('10.0.0.1'), Port.tcp(443)))).toThrow('must be a DNS name, not an IP address: use Peer.cidr() for addresses');
+    expect(() => make((a) => a.allowEgressTo(Peer.fqdn('*'), Port.tcp(443)))).toThrow('a bare pattern would match every name');
+    expect(() => make((a) => a.allowEgressTo(Peer.fqdn('api.stripe.com')))).toThrow('exposes no known port: pass the ports to open');
+  });
+
+  test('a host-network controller without node addresses is a warning, and its flow is not rendered', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'c');
+    const ns = new ZeroTrustNamespace(chart, 'shop');
+    const web = new WebApp(chart, 'web', { namespace: ns, image: 'a:1', containerPort: 3000 });
+    new ApiGateway(chart, 'gateway', { namespace: ns, controller: IngressController.nginx({ hostNetwork: true }), tls: Tls.secret('t') })
+      .addRoute({ host: 'shop.example.com', backend: web });
+    quiet();
+    const { objects } = synth(app);
+    expect(ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.name).sort()).toEqual(['allow-dns-egress', 'default-deny']);
+    expect(warnings(app)).toContainEqual(expect.stringContaining('[host-network-source-unknown] c/gateway: flow ingress-nginx -> web is not rendered: '
+      + 'controller ingress-nginx (hostNetwork) has no addresses'));
+    expect(() => IngressController.nginx({ nodeCidrs: ['10.0.0.0/16'] })._bind(chart, 'controller')).toThrow('only applies to a host-network controller');
+  });
+
+  test('Flannel: synth warns that nothing is enforced', () => {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni: Cni.flannel() });
+    new ZeroTrustNamespace(new Chart(app, 'c'), 'shop');
+    quiet();
+    synth(app);
+    expect(warnings(app)).toContainEqual(expect.stringContaining('[cni-no-enforcement]'));
+    expect(warnings(app).join('\n')).toContain('Flannel enforces no NetworkPolicy, so shop would be open to every pod');
+  });
+});
+
+describe('more than one port per WebApp', () => {
+  test('named container and Service ports; the metrics shortcut declares the scrape flow', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'c');
+    const ns = new ZeroTrustNamespace(chart, 'shop');
+    const api = new WebApp(chart, 'api', {
+      namespace: ns, image: 'a:1', containerPort: 8080, ports: [{ name: 'grpc', port: 9090, servicePort: 90 }],
+      metrics: { port: 9102, scrapedBy: Peer.pods(PROMETHEUS) },
+    });
+    const web = new WebApp(chart, 'web', { namespace: ns, image: 'a:1', containerPort: 3000 });
+    api.allowFrom(web, { ports: [Port.named('grpc')] });
+    const { objects } = synth(app);
+    expect(find(objects, 'Deployment', 'api').spec.template.spec.containers[0].ports).toEqual([
+      { containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'grpc' }, { containerPort: 9102, name: 'metrics' },
+    ]);
+    expect(find(objects, 'Service', 'api').spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 8080 }, { name: 'grpc', port: 90, targetPort: 9090 }, { name: 'metrics', port: 9102, targetPort: 9102 },
+    ]);
+    expect(find(objects, 'Service', 'web').spec.ports).toEqual([{ port: 80, targetPort: 3000 }]);
+    expect(find(objects, 'NetworkPolicy', 'allow-monitoring-prometheus-to-api').spec).toEqual({
+      podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ port: 9102 }] }],
+    });
+    const r = report(app);
+    expect(r.flows).toContainEqual(expect.objectContaining({ from: 'shop/Deployment/web', to: 'shop/Deployment/api', ports: ['TCP 9090'] }));
+    expect(r.flows).toContainEqual(expect.objectContaining({ to: 'shop/Deployment/api', ports: ['TCP 9102'], declared: ['app'] }));
+  });
+
+  test('port names and numbers are checked', () => {
+    const make = (props: object) => () => new WebApp(new Chart(testApp(), 'c'), 'api', { namespace: 'shop', image: 'a:1', containerPort: 8080, ...props });
+    expect(make({ ports: [{ name: 'http', port: 9000 }] })).toThrow('c/api: ports[0].name "http" is invalid: is already used by containerPort (the main port is named "http")');
+    expect(make({ ports: [{ name: 'grpc', port: 8080 }] })).toThrow('c/api: ports[0].port 8080 is invalid: is already used by containerPort');
+    expect(make({ ports: [{ name: 'Bad_Name', port: 9000 }] })).toThrow('c/api: ports[0].name "Bad_Name" is invalid');
+    expect(make({ ports: [{ name: 'grpc', port: 9000 }], metrics: { port: 9000, scrapedBy: Peer.pods(PROMETHEUS) } }))
+      .toThrow('c/api: metrics.port 9000 is invalid: is already used by ports[0]');
+    expect(make({ ports: [{ name: 'a', port: 9000, servicePort: 80 }] })).toThrow('c/api: ports[0].servicePort 80 is invalid: is already used by servicePort');
+  });
+});
+
+describe('the Cilium reading of the evaluator', () => {
+  const groups: PodGroup[] = [
+    { id: 'shop/Deployment/api', namespace: 'shop', labels: { app: 'api' }, ports: [{ name: 'http', containerPort: 8080 }] },
+    { id: 'kube-system/Peer/dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+  ];
+  const policy = (spec: object) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'p', namespace: 'shop' }, spec });
+
+  test('entities, names and pods, with ports; namespaces from the Cilium label; named ports resolved', () => {
+    const read = ciliumAllows([policy({
+      endpointSelector: { matchLabels: { app: 'api' } },
+      egress: [
+        { toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s-app': 'kube-dns' } }], toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }] }] },
+        { toEndpoints: [{ matchLabels: { 'k8s-app': 'kube-dns' } }] },
+        { toFQDNs: [{ matchPattern: '*.Example.com.' }], toPorts: [{ ports: [{ port: '8000', endPort: 8010, protocol: 'TCP' }] }] },
+      ],
+      ingress: [{ fromEntities: ['remote-node'], toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }] }] }],
+    })], groups);
+    expect(read.unsupported).toEqual([]);
+    expect(read.allows).toEqual([
+      { policy: 'shop/p', direction: 'egress', group: 'shop/Deployment/api', peer: 'kube-system/Peer/dns', peerIsPod: true,
+        ports: [{ protocol: 'TCP', from: 53, to: 53 }, { protocol: 'UDP', from: 53, to: 53 }, { protocol: 'SCTP', from: 53, to: 53 }] },
+      { policy: 'shop/p', direction: 'egress', group: 'shop/Deployment/api', peer: 'fqdn:*.example.com', peerIsPod: false, ports: [{ protocol: 'TCP', from: 8000, to: 8010 }] },
+      { policy: 'shop/p', direction: 'ingress', group: 'shop/Deployment/api', peer: 'entity:remote-node', peerIsPod: false, ports: [{ protocol: 'TCP', from: 8080, to: 8080 }] },
+    ]);
+  });
+
+  test('what it cannot read is reported, never taken for nothing', () => {
+    const read = ciliumAllows([policy({ endpointSelector: {}, egress: [{ toEntities: ['cluster'] }, { toServices: [] }], egressDeny: [] })], groups);
+    expect(read.unsupported.map((u) => u.field)).toEqual(['spec.egressDeny', 'spec.egress[0] entity cluster', 'spec.egress[1].toServices']);
+  });
+});
+
+describe('the CiliumNetworkPolicy schema check is not vacuous', () => {
+  const valid = {
+    apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'p', namespace: 'shop' },
+    spec: { endpointSelector: {}, egress: [{ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '6443', protocol: 'TCP' }] }] }] },
+  };
+  test.each([
+    ['an unknown entity', { ...valid, spec: { ...valid.spec, egress: [{ toEntities: ['apiserver'] }] } }, 'must be equal to one of the allowed values'],
+    ['a numeric port', { ...valid, spec: { ...valid.spec, egress: [{ toEntities: ['host'], toPorts: [{ ports: [{ port: 443 }] }] }] } }, 'must be string'],
+    ['no selector', { ...valid, spec: { egress: valid.spec.egress } }, 'must match exactly one schema in oneOf'],
+    ['no rules', { ...valid, spec: { endpointSelector: {} } }, 'must match a schema in anyOf'],
+    ['a misspelt field', { ...valid, spec: { ...valid.spec, egress: [{ toFQDN: [{ matchName: 'a.example' }] }] } }, 'must NOT have additional properties'],
+    ['a name with both forms', { ...valid, spec: { ...valid.spec, egress: [{ toFQDNs: [{ matchName: 'a.example', matchPattern: '*.example' }] }] } }, 'must match exactly one schema in oneOf'],
+  ])('%s is refused', (_what, obj, message) => {
+    expect(() => validateManifest(obj)).toThrow(message);
+  });
+
+  test('a valid one passes', () => {
+    expect(() => validateManifest(valid)).not.toThrow();
+  });
+});
+
+test('the skip annotation accepts a CiliumNetworkPolicy finding on that policy', () => {
+  const s = shop(Cni.cilium());
+  new ApiObject(s.chart, 'narrow', {
+    apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy',
+    metadata: { name: 'narrow', namespace: 'shop', annotations: { [SKIP_CHECKS_ANNOTATION]: 'cilium-policy-unverified' } },
+    spec: { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toCIDR: ['198.51.100.0/24'] }] },
+  });
+  quiet();
+  synth(s.app);
+  expect(warnings(s.app).filter((w) => w.includes('cilium-policy-unverified'))).toEqual([]);
+});
+
+test('forbidInternetEgress counts a DNS name as the internet', () => {
+  const s = shop(Cni.cilium());
+  NetworkModel.of(s.app).forbidInternetEgress();
+  expect(() => s.app.synth()).toThrow('shop/Deployment/api -> fqdn:api.stripe.com on TCP 443');
+});
