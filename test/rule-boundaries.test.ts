@@ -7,11 +7,13 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, ArgoCdApplication, GatewayApi, IngressController, NetworkModel, NetworkPolicyEvaluator, Peer, Port, Protocol, runChecks, SYNC_WAVE_ANNOTATION,
-  Tls, WebApp, ZeroTrustNamespace,
+  ApiGateway, ArgoCdApplication, GatewayApi, IngressController, NetworkModel, Peer, Port, Protocol, SYNC_WAVE_ANNOTATION, Tls, WebApp,
+  ZeroTrustNamespace,
 } from '../lib';
-import { ipBlockEndpoint } from '../lib/flows/endpoint';
-import { cidr, dns1123Label } from '../lib/validation';
+import { runChecks } from '../lib/checks';
+import { NetworkPolicyEvaluator } from '../lib/evaluator';
+import { ipBlockEndpoint } from '../lib/model/flows/endpoint';
+import { cidr, dns1123Label } from '../lib/util/validation';
 import { find, ofKind, synth, testApp } from './util';
 
 /** A zero-trust namespace with a client app and a plain cdk8s-plus DNS-like workload serving `dns` on UDP 53 only. */
@@ -93,6 +95,22 @@ describe('Peer.workload', () => {
     const egress = find(objects, 'NetworkPolicy', 'allow-client-egress-to-resolver', 'production');
     // Sorted by port text; TCP is the default and written as no protocol.
     expect(egress.spec.egress[0].ports).toEqual([{ port: 3868, protocol: 'SCTP' }, { port: 9153 }, { port: 53, protocol: 'UDP' }]);
+  });
+});
+
+describe('the flow graph', () => {
+  test('the same pods named by Peer.workload and by Peer.pods get one policy, named the same in either declaration order', () => {
+    const names = (order: 'workload-first' | 'pods-first') => {
+      const { app, client, resolver } = dnsWorld();
+      const byWorkload = () => client.allowEgressTo(Peer.workload(resolver), Port.udp(53));
+      const byLabels = () => client.allowEgressTo(Peer.pods({ labels: { app: 'resolver' }, name: 'dns-pods' }), Port.tcp(9153));
+      if (order === 'workload-first') { byWorkload(); byLabels(); } else { byLabels(); byWorkload(); }
+      const policies = ofKind(synth(app).objects, 'NetworkPolicy').filter((p) => p.metadata.name.includes('egress-to'));
+      return policies.map((p) => ({ name: p.metadata.name, ports: p.spec.egress[0].ports }));
+    };
+    const expected = [{ name: 'allow-client-egress-to-dns-pods', ports: [{ port: 9153 }, { port: 53, protocol: 'UDP' }] }];
+    expect(names('workload-first')).toEqual(expected);
+    expect(names('pods-first')).toEqual(expected);
   });
 });
 
