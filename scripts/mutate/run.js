@@ -94,7 +94,8 @@ async function main() {
   const allTests = [...new Set(live.flatMap((m) => m.tests))];
   const baseline = await runJest(allTests, Object.assign({}, ...live.map((m) => m.env)));
   if (baseline.code !== 0) {
-    process.stdout.write(`mutate: the tests fail WITHOUT any mutant; fix them first:\n${baseline.output.slice(-4000)}\n`);
+    const failures = baseline.output.split('\n').filter((l) => /^(FAIL|\s+●)/.test(l)).join('\n');
+    process.stdout.write(`mutate: the tests fail WITHOUT any mutant; fix them first:\n${failures || baseline.output.slice(-4000)}\n`);
     process.exit(1);
   }
 
