@@ -7,14 +7,15 @@
  *   { "tests": ["test/evaluator"], "env": { "PROPERTY_RUNS": "30" }, "mutants": [
  *       { "file": "rule-ports.ts", "find": "exact text", "replace": "broken text", "rule": "what breaks" } ] }
  *
- * For each mutant, jest runs those tests (in band, stopping at the first failure) with the mutant
+ * For each mutant, jest runs those tests (in band, in the listed order, stopping at the first failing
+ * file) with the mutant
  * applied in memory by scripts/mutate/transform.js. A mutant is killed when a test fails, survives
  * when all pass. A mutant whose `find` text no longer occurs exactly once is stale: the run fails
  * so the list is kept true. Prints the score per list and overall and every survivor; exits 1 when
  * the score is below MUTATE_MIN_SCORE (default 95) or a mutant is stale.
  *
  *   npm run test:mutate                       # every list
- *   npm run test:mutate -- lib/evaluator      # the lists under a folder
+ *   npm run test:mutate -- lib/evaluator      # the lists under a folder (or one mutants.json)
  *   MUTATE_JOBS=2 npm run test:mutate         # mutants in parallel (default 1: the machine is shared)
  */
 const { spawn } = require('child_process');
@@ -24,11 +25,13 @@ const path = require('path');
 const root = path.join(__dirname, '..', '..');
 const minScore = Number(process.env.MUTATE_MIN_SCORE ?? 95);
 const jobs = Math.max(1, Number(process.env.MUTATE_JOBS ?? 1));
-const timeoutMs = Number(process.env.MUTATE_TIMEOUT_MS ?? 300_000);
+/** A mutant that hangs the tests (an endless loop) is killed by this timeout; the baseline has none. */
+const timeoutMs = Number(process.env.MUTATE_TIMEOUT_MS ?? 1_800_000);
 /** Timed tests are no evidence under mutation (a slower machine would "kill" a mutant). */
 const SKIP_TESTS = '^(?!scale )';
 
 function listsUnder(dir) {
+  if (dir.endsWith('.json')) return [dir];
   const out = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = path.join(dir, e.name);
@@ -65,15 +68,17 @@ const jestConfig = JSON.stringify({
   transform: { '^.+\\.ts$': [path.join(__dirname, 'transform.js'), { diagnostics: false }] },
 });
 
-function runJest(tests, env) {
+function runJest(tests, env, timeout = timeoutMs) {
   return new Promise((resolve) => {
     const args = [require.resolve('jest/bin/jest', { paths: [root] }), '--config', jestConfig, '-i', '--bail', '--silent',
+      '--testSequencer', path.join(__dirname, 'sequencer.js'),
       '--testPathIgnorePatterns', '/scale\\.test\\.ts$', '-t', SKIP_TESTS, ...tests];
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env, CDK8S_CHECK_UPGRADE: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const childEnv = { ...process.env, ...env, CDK8S_CHECK_UPGRADE: 'false', MUTATE_TEST_ORDER: JSON.stringify(tests) };
+    const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = timeout > 0 ? setTimeout(() => child.kill('SIGKILL'), timeout) : undefined;
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, output });
@@ -92,7 +97,7 @@ async function main() {
 
   // The tests must pass on the unmutated code, or every mutant would look killed.
   const allTests = [...new Set(live.flatMap((m) => m.tests))];
-  const baseline = await runJest(allTests, Object.assign({}, ...live.map((m) => m.env)));
+  const baseline = await runJest(allTests, Object.assign({}, ...live.map((m) => m.env)), 0);
   if (baseline.code !== 0) {
     const failures = baseline.output.split('\n').filter((l) => /^(FAIL|\s+●)/.test(l)).join('\n');
     process.stdout.write(`mutate: the tests fail WITHOUT any mutant; fix them first:\n${failures || baseline.output.slice(-4000)}\n`);

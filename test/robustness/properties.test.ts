@@ -173,7 +173,7 @@ describe('random valid programs', () => {
     };
     expect(programGroups(program).synthesized.map((g) => g.id)).toEqual(['app0/Deployment/a']);
     checkProgram(program, 0); // throws on any broken property
-    fc.assert(fc.property(programArb({ largeShare: LARGE_SHARE }), fc.integer(), checkProgram), { numRuns: 40, seed: 1945603984 });
+    fc.assert(fc.property(programArb({ largeShare: LARGE_SHARE }), fc.integer(), checkProgram), { numRuns: Math.min(NUM_RUNS, 40), seed: 1945603984 });
   }, 240_000);
 
   // About 0.15 s of CPU per program here; the long run's larger programs take more, and shrinking a
