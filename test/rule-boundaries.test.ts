@@ -3,6 +3,8 @@
  * still passed). Each test here names the rule it guards and fails when that rule is broken; the
  * mutants that break them are listed next to the code (`mutants.json`, run by `npm run test:mutate`).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
@@ -84,6 +86,34 @@ describe('named ports resolve by name AND protocol', () => {
     // The ingress side loses the protocol: TCP "dns" matches nothing, so UDP 53 is denied.
     ApiObject.of(policy).addJsonPatch(JsonPatch.remove('/spec/ingress/0/ports/0/protocol'));
     expect(() => broken.app.synth()).toThrow(/declared-flow-denied.*production\/Deployment\/client -> production\/Deployment\/resolver on UDP 53/s);
+  });
+});
+
+describe('verification and the evaluator at their edges', () => {
+  test('verification: a declared peer matching no pod of a namespace the app owns stands for nothing', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'c');
+    const ns = new ZeroTrustNamespace(chart, 'production');
+    const api = new WebApp(chart, 'api', { namespace: ns, image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 });
+    api.allowIngressFrom(Peer.pods({ labels: { app: 'wbe' } }), Port.tcp(3000));
+    // The dangling-selector checks would fail synth; turned off, the report shows what verification saw.
+    NetworkModel.of(app).configure({ skipChecks: ['networkpolicy-peer-targets-pod', 'networkpolicy-targets-pod'] });
+    synth(app);
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8'));
+    expect(report.findings).toEqual([]);
+    // No stand-in group for the typo: nothing reaches api (the app defines every pod of production).
+    expect(report.flows.filter((f: any) => f.to === 'production/Deployment/api')).toEqual([]);
+  });
+
+  test('evaluator: an IPv4 block does not cover IPv6 addresses with the same number', () => {
+    const evaluator = NetworkPolicyEvaluator.fromManifests([{
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'out', namespace: 'production' },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] },
+    }]);
+    const src = { id: 'production/Deployment/api', namespace: 'production', labels: { app: 'api' } };
+    expect(evaluator.check(src, { cidr: '10.0.0.1' }, 443, 'TCP').allowed).toBe(true);
+    expect(evaluator.check(src, { cidr: '::1' }, 443, 'TCP').allowed).toBe(false);
+    expect(evaluator.check(src, { cidr: '::a00:1' }, 443, 'TCP').allowed).toBe(false);
   });
 });
 
@@ -226,7 +256,7 @@ describe('report', () => {
       },
     });
     app.synth();
-    const report = JSON.parse(require('fs').readFileSync(require('path').join(app.outdir, 'network-report.json'), 'utf8'));
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8'));
     const entry = report.entryPoints.find((e: any) => e.host === 'api.example.com');
     expect(entry).toEqual(expect.objectContaining({ host: 'api.example.com', tls: 'on', tlsSecret: 'wildcard-tls' }));
   });
