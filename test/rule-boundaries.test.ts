@@ -144,6 +144,41 @@ describe('the flow graph', () => {
   });
 });
 
+describe('rendered selectors', () => {
+  test('a multi-label Peer.pods() selects pods carrying every label, not the first one alone', () => {
+    const { app, chart, client } = dnsWorld();
+    new kplus.Deployment(chart, 'half', {
+      metadata: { name: 'half', namespace: 'production' }, select: false, podMetadata: { labels: { role: 'admin' } },
+      containers: [{ image: 'ghcr.io/acme/half:1.0.0', ports: [{ number: 9000 }] }],
+    }).select(kplus.LabelSelector.of({ labels: { role: 'admin' } }));
+    new kplus.Deployment(chart, 'full', {
+      metadata: { name: 'full', namespace: 'production' }, select: false, podMetadata: { labels: { role: 'admin', team: 'ops' } },
+      containers: [{ image: 'ghcr.io/acme/full:1.0.0', ports: [{ number: 9000 }] }],
+    }).select(kplus.LabelSelector.of({ labels: { role: 'admin', team: 'ops' } }));
+    client.allowIngressFrom(Peer.pods({ labels: { team: 'ops', role: 'admin' }, name: 'ops-admins' }), Port.tcp(8080));
+    const { objects } = synth(app);
+    const policy = find(objects, 'NetworkPolicy', 'allow-ops-admins-to-client', 'production');
+    expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { role: 'admin', team: 'ops' } } }]);
+    const evaluator = NetworkPolicyEvaluator.fromManifests(objects);
+    const group = (name: string) => NetworkPolicyEvaluator.podGroupsFromManifests(objects).find((g) => g.id === `production/Deployment/${name}`)!;
+    expect(evaluator.check(group('full'), group('client'), 8080, 'TCP').allowed).toBe(true);
+    expect(evaluator.check(group('half'), group('client'), 8080, 'TCP').allowed).toBe(false);
+  });
+
+  test('pods with the same labels in two namespaces are two endpoints, each with its namespace', () => {
+    const { app, client } = dnsWorld();
+    client.allowEgressTo(Peer.pods({ labels: { app: 'collector' }, namespace: 'monitoring' }), Port.tcp(4317));
+    client.allowEgressTo(Peer.pods({ labels: { app: 'collector' }, namespace: 'observability' }), Port.tcp(4318));
+    const { objects } = synth(app);
+    const egress = ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name.includes('collector'));
+    expect(egress.map((p) => [p.metadata.name, p.spec.egress[0].to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], p.spec.egress[0].ports]))
+      .toEqual([
+        ['allow-client-egress-to-monitoring-collector', 'monitoring', [{ port: 4317 }]],
+        ['allow-client-egress-to-observability-collector', 'observability', [{ port: 4318 }]],
+      ]);
+  });
+});
+
 describe('CIDR endpoints', () => {
   test('the key of an ipBlock endpoint includes its except list', () => {
     const a = ipBlockEndpoint('x', [{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }]);
