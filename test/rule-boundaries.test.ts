@@ -9,7 +9,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, ArgoCdApplication, GatewayApi, IngressController, NetworkModel, Peer, Port, Protocol, SYNC_WAVE_ANNOTATION, Tls, WebApp,
+  ApiGateway, ArgoCdApplication, IngressController, RoutingApi, NetworkModel, Peer, Port, Protocol, SYNC_WAVE_ANNOTATION, Tls, WebApp,
   ZeroTrustNamespace,
 } from '../lib';
 import { runChecks } from '../lib/checks';
@@ -307,7 +307,7 @@ describe('sync waves', () => {
     const gw = new ApiGateway(chart, 'gateway', {
       namespace: prod, tls: Tls.none(),
       controller: IngressController.custom({ name: 'envoy', className: 'eg', pods: { namespace: 'envoy-gateway-system', labels: { 'app.kubernetes.io/name': 'envoy' } } }),
-      api: GatewayApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra' } }),
+      api: RoutingApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra' } }),
     });
     gw.addRoute({ host: 'pay.example.com', path: '/', backend: ledger });
     const { objects } = synth(app);

@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import type { App} from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
   ApiGateway, checks as analysis, IngressController, NetworkModel, Peer, Port,

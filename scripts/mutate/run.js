@@ -19,6 +19,7 @@
  *   MUTATE_JOBS=2 npm run test:mutate         # mutants in parallel (default 1: the machine is shared)
  */
 const { spawn } = require('child_process');
+const { setTimeout, clearTimeout } = require('timers');
 const fs = require('fs');
 const path = require('path');
 

@@ -20,9 +20,9 @@ import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import fc from 'fast-check';
 import * as kplus from 'cdk8s-plus-27';
+import type { ExternalTrafficPolicy, NamespaceRef } from '../../lib';
 import {
-  ApiGateway, ExternalTrafficPolicy, GatewayApi, IngressController, NamespaceRef, Peer, Port, Protocol as LibProtocol, ServiceType, Tls, WebApp,
-  ZeroTrustNamespace,
+  ApiGateway, IngressController, PathType, Peer, Port, Protocol as LibProtocol, RoutingApi, ServiceType, Tls, WebApp, ZeroTrustNamespace,
 } from '../../lib';
 import type { PodGroup } from '../../lib/evaluator';
 import { testApp } from '../util';
@@ -428,7 +428,8 @@ function normalize(raw: {
   namespaceFlows: NamespaceFlowData[];
   cidrs: CidrData[];
   egress: EgressData[];
-  gateways: (Omit<GatewayData, 'name' | 'routes'> & { routes: { host: string; path: string; pathType: 'Prefix' | 'Exact'; backend: number; rewrite?: string }[] })[];
+  gateways: (Omit<GatewayData,
+    'name' | 'routes'> & { routes: { host: string; path: string; pathType: PathType; backend: number; rewrite?: string }[] })[];
   workloads: RawWorkload[];
   workloadFlows: RawWorkloadFlow[];
 }): Program {
@@ -781,7 +782,9 @@ export const OUTSIDER_NAMESPACE = 'outsider';
 export function programGroups(p: Program): { synthesized: PodGroup[]; others: PodGroup[] } {
   const ns = (i: number) => p.namespaces[i].name;
   const appPorts = (a: AppData) => [{ name: 'http', containerPort: a.containerPort, protocol: 'TCP' as const }];
-  const workloadPorts = (w: WorkloadData) => w.ports.map((q) => ({ ...(q.name ? { name: q.name } : {}), containerPort: q.number, protocol: q.protocol }));
+  const workloadPorts = (w: WorkloadData) => w.ports.map((q) => ({
+    ...(q.name ? { name: q.name } : {}), containerPort: q.number, protocol: q.protocol,
+  }));
   const synthesized: PodGroup[] = [
     ...p.apps.map((a, i) => ({ id: groupId(p, i), namespace: ns(a.ns), labels: { app: a.name }, ports: appPorts(a) })),
     ...p.workloads.map((w) => ({ id: workloadGroupId(p, w), namespace: ns(w.ns), labels: { ...w.labels }, ports: workloadPorts(w) })),
