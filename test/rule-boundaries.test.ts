@@ -81,7 +81,7 @@ describe('named ports resolve by name AND protocol', () => {
     expect(find(objects, 'NetworkPolicy', 'allow-client-to-resolver', 'production').spec.ingress[0].ports).toEqual([{ port: 'dns', protocol: 'UDP' }]);
     const broken = dnsWorld();
     broken.client.allowEgressTo(Peer.workload(broken.resolver), Port.named('dns', Protocol.UDP));
-    NetworkModel.of(broken.app).prepare();
+    NetworkModel.of(broken.app).renderPolicies();
     const policy = broken.chart.node.findAll().find((c) => c.node.id === 'Policy:allow-client-to-resolver')!;
     // The ingress side loses the protocol: TCP "dns" matches nothing, so UDP 53 is denied.
     ApiObject.of(policy).addJsonPatch(JsonPatch.remove('/spec/ingress/0/ports/0/protocol'));
