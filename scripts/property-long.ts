@@ -26,7 +26,7 @@ const result = spawnSync(process.execPath, [
 ], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, PROPERTY_RUNS: runs, PROPERTY_SEED: seed, PROPERTY_LARGE_SHARE: largeShare },
+  env: { PROPERTY_PROGRESS: '100', ...process.env, PROPERTY_RUNS: runs, PROPERTY_SEED: seed, PROPERTY_LARGE_SHARE: largeShare },
 });
 process.stdout.write(`property-long: ${runs} programs, seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s, ${result.status === 0 ? 'passed' : 'FAILED'}\n`);
 process.exit(result.status ?? 1);

@@ -180,7 +180,10 @@ describe('ArgoCdApplication', () => {
   test('refuses a layout that writes everything into one file', () => {
     const { argocd } = appWith(YamlOutputType.FILE_PER_APP);
     expect(() => application(argocd, 'shop')).toThrow('argocd/shop: path "dist" is invalid: cannot be split by chart: YamlOutputType.FILE_PER_APP');
-    expect(() => application(argocd, 'kustomized', { kustomize: true })).not.toThrow();
+    // With kustomize, Argo CD reads the kustomization.yaml, not file names: one file is fine.
+    application(argocd, 'kustomized', { kustomize: true });
+    const [kustomized] = synthOne(argocd);
+    expect(kustomized.spec.source).toEqual({ repoURL: REPO, targetRevision: 'HEAD', path: 'dist' });
   });
 
   test.each<[string, Partial<ArgoCdApplicationProps>, string]>([

@@ -3,7 +3,9 @@
  * check, the object and its construct path) and a correct app it passes (synth succeeds and every
  * object is schema-validated by test/util.ts). Edge cases run on plain JSON through checks.runChecks().
  */
-import type { App } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { App} from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
@@ -45,6 +47,20 @@ function synthError(app: App): string {
 /** The findings lines of a synth error that belong to one check. */
 function linesOf(message: string, check: string): string[] {
   return message.split('\n').filter((l) => l.includes(`[${check}]`));
+}
+
+/**
+ * Synthesizes an app that must pass and returns its objects: the report lists no finding but the
+ * expected warnings, nothing suppressed but what is expected, and every object under judgment
+ * (`Kind/namespace/name`) was written.
+ */
+function passes(app: App, written: string[], expected: { warnings?: string[]; suppressed?: string[] } = {}): any[] {
+  const { objects } = synth(app);
+  const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8'));
+  expect(report.findings.map((f: any) => `${f.severity} ${f.check}`)).toEqual((expected.warnings ?? []).map((c) => `warning ${c}`));
+  expect(report.suppressed.map((f: any) => f.check)).toEqual(expected.suppressed ?? []);
+  expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual(expect.arrayContaining(written));
+  return objects;
 }
 
 function service(chart: Chart, id: string, spec: k8s.ServiceSpec, annotations?: Record<string, string>): ApiObject {
@@ -108,7 +124,7 @@ describe('service-targets-pod', () => {
     service(s.chart, 'api-internal', { selector: { app: 'api' }, ports: [{ port: 8080, targetPort: k8s.IntOrString.fromNumber(3000) }] });
     service(s.chart, 'manual', { ports: [{ port: 80 }] });
     service(s.chart, 'cname', { type: 'ExternalName', externalName: 'db.example.com' });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['Service/production/api-internal', 'Service/production/manual', 'Service/production/cname']);
   });
 
   test('a failing synth writes no file', () => {
@@ -144,7 +160,7 @@ describe('service-target-port', () => {
     const s = shop();
     service(s.chart, 'api-named', { selector: { app: 'api' }, ports: [{ port: 80, targetPort: k8s.IntOrString.fromString('http') }] });
     service(s.chart, 'api-direct', { selector: { app: 'api' }, ports: [{ port: 3000 }] });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['Service/production/api-named', 'Service/production/api-direct']);
   });
 });
 
@@ -178,7 +194,7 @@ describe('ingress-targets-service', () => {
       apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'route', namespace: 'production' },
       spec: { parentRefs: [{ name: 'public', namespace: 'gateways' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] },
     });
-    expect(() => synth(ok.app)).not.toThrow();
+    passes(ok.app, ['HTTPRoute/production/route']);
   });
 
   test('backends declared external, by annotation or by option, pass; so do the ApiGateway\'s own', () => {
@@ -189,7 +205,7 @@ describe('ingress-targets-service', () => {
     NetworkModel.of(s.app).configure({ externalBackends: ['production/billing'] });
     const gw = new ApiGateway(s.chart, 'gateway', { namespace: s.prod, controller: IngressController.nginx(), tls: Tls.secret('app-tls') });
     gw.addRoute({ host: 'app.example.com', backend: s.web });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['Ingress/production/edge', 'Ingress/production/edge2', 'Ingress/production/gateway']);
   });
 
   test('a malformed externalBackends entry is an error', () => {
@@ -216,7 +232,9 @@ describe('duplicate-route', () => {
     const s = shop();
     ingress(s.chart, 'one', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/api', 'api', 80)] });
     ingress(s.chart, 'two', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/api/', 'api', 80)] });
-    expect(linesOf(synthError(s.app), 'duplicate-route')).toHaveLength(1);
+    expect(linesOf(synthError(s.app), 'duplicate-route')).toEqual([
+      expect.stringContaining('Ingress production/two spec.rules[0].http.paths[0] "host a.example.com path /api/ (Prefix, class nginx)" is invalid: Ingress production/one (test/one) routes it already'),
+    ]);
   });
 
   test('other classes, other hosts, other paths and nginx canaries pass', () => {
@@ -227,7 +245,7 @@ describe('duplicate-route', () => {
     ingress(s.chart, 'other-path', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/v2', 'api', 80)] });
     ingress(s.chart, 'canary', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'web', 80)] },
       { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10' });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['Ingress/production/one', 'Ingress/production/internal', 'Ingress/production/other-host', 'Ingress/production/other-path', 'Ingress/production/canary']);
   });
 
   test('HTTPRoutes on the same parent and host clash unless a header match sets them apart', () => {
@@ -266,7 +284,7 @@ describe('ingress-host-match-tls', () => {
       rules: [rule('a.example.com', '/', 'api', 80), rule('b.example.com', '/', 'web', 80)],
     });
     ingress(s.chart, 'plain', { ingressClassName: 'nginx', rules: [rule('c.example.org', '/', 'api', 80)] });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['Ingress/production/edge', 'Ingress/production/plain']);
   });
 
   test('a wildcard covers exactly one label', () => {
@@ -291,7 +309,8 @@ describe('duplicate-nodeport', () => {
     const s = shop();
     new WebApp(s.chart, 'one', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30080 });
     new WebApp(s.chart, 'two', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30081 });
-    expect(() => synth(s.app)).not.toThrow();
+    const nodePorts = passes(s.app, ['Service/production/one', 'Service/production/two']).filter((o) => o.kind === 'Service' && o.spec.type === 'NodePort');
+    expect(nodePorts.map((o) => o.spec.ports[0].nodePort)).toEqual([30080, 30081]);
     const dual = {
       json: {
         apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns', namespace: 'x' },
@@ -317,7 +336,7 @@ describe('metadata-namespace', () => {
     const s = shop();
     const scoped = new Chart(s.app, 'scoped', { namespace: 'production' });
     new k8s.KubeConfigMap(scoped, 'settings', { metadata: { name: 'settings' }, data: { a: 'b' } });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['ConfigMap/production/settings']);
     const objects = [
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } },
       { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'le' } },
@@ -355,7 +374,7 @@ describe('networkpolicy-targets-pod', () => {
       metadata: { name: 'protect-prometheus', namespace: 'monitoring' },
       spec: { podSelector: { matchLabels: { app: 'prometheus' } }, policyTypes: ['Ingress'] },
     });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['NetworkPolicy/production/deny-api', 'NetworkPolicy/production/deny-all-ingress', 'NetworkPolicy/monitoring/protect-prometheus']);
   });
 });
 
@@ -395,14 +414,14 @@ describe('networkpolicy-peer-targets-pod', () => {
         ],
       },
     });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['NetworkPolicy/production/web-dns', 'NetworkPolicy/production/allow-monitoring-prometheus-to-api']);
   });
 
   test('sharedNamespaces tells that pods from outside the app run in a zero-trust namespace too', () => {
     const s = shop();
     s.api.allowEgressTo(Peer.pods({ labels: { app: 'statsd' } }), Port.udp(8125));
     NetworkModel.of(s.app).configure({ sharedNamespaces: ['production'] });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['NetworkPolicy/production/allow-api-egress-to-statsd']);
   });
 
   test('sharedNamespaces must name zero-trust namespaces', () => {
@@ -413,6 +432,8 @@ describe('networkpolicy-peer-targets-pod', () => {
 });
 
 describe('pod-networkpolicy (a warning)', () => {
+  /** The finding strict mode turns into an error, naming the workload and why. */
+  const STRICT_LEGACY = '[pod-networkpolicy] test/legacy/Deployment/Resource: Deployment legacy/legacy pods "legacy" is invalid: no NetworkPolicy of namespace "legacy" isolates them';
   function plain(before: (app: App) => void = () => undefined): { app: App; legacy: WebApp } {
     const app = testApp();
     before(app);
@@ -438,18 +459,18 @@ describe('pod-networkpolicy (a warning)', () => {
   test('strict mode turns it into an error: by option, by context, by environment', () => {
     const byOption = plain();
     NetworkModel.of(byOption.app).configure({ strict: true });
-    expect(linesOf(synthError(byOption.app), 'pod-networkpolicy')).toHaveLength(1);
+    expect(linesOf(synthError(byOption.app), 'pod-networkpolicy')).toEqual([expect.stringContaining(STRICT_LEGACY)]);
 
     const byContext = plain((app) => app.node.setContext('cdk8s-networking:strict', true));
-    expect(linesOf(synthError(byContext.app), 'pod-networkpolicy')).toHaveLength(1);
+    expect(linesOf(synthError(byContext.app), 'pod-networkpolicy')).toEqual([expect.stringContaining(STRICT_LEGACY)]);
 
     const byEnv = plain();
     process.env.CDK8S_NETWORKING_STRICT = 'true';
     try {
-      expect(linesOf(synthError(byEnv.app), 'pod-networkpolicy')).toHaveLength(1);
+      expect(linesOf(synthError(byEnv.app), 'pod-networkpolicy')).toEqual([expect.stringContaining(STRICT_LEGACY)]);
       const optionWins = plain();
       NetworkModel.of(optionWins.app).configure({ strict: false });
-      expect(() => synth(optionWins.app)).not.toThrow();
+      passes(optionWins.app, [], { warnings: ['pod-networkpolicy'] });
     } finally {
       delete process.env.CDK8S_NETWORKING_STRICT;
     }
@@ -458,7 +479,7 @@ describe('pod-networkpolicy (a warning)', () => {
   test('workloads of a zero-trust namespace are isolated: no warning, even in strict mode', () => {
     const s = shop();
     NetworkModel.of(s.app).configure({ strict: true });
-    expect(() => synth(s.app)).not.toThrow();
+    passes(s.app, ['NetworkPolicy/production/default-deny', 'Deployment/production/api', 'Deployment/production/web']);
   });
 
   test('a namespace with only an ingress default-deny still warns about egress', () => {
@@ -504,7 +525,8 @@ describe('opting out', () => {
     const s = shop();
     service(s.chart, 'typo', { selector: { app: 'apii' }, ports: [{ port: 80 }] });
     NetworkModel.of(s.app).configure({ skipChecks: ['service-targets-pod'] });
-    expect(() => synth(s.app)).not.toThrow();
+    // Turned off app-wide, the check does not run at all: nothing found, nothing listed as suppressed.
+    passes(s.app, ['Service/production/typo']);
   });
 });
 

@@ -76,6 +76,24 @@ describe('documentation examples', () => {
       if (previous === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previous;
     }
     const { objects } = readOutput(outdir);
-    expect(objects.length).toBeGreaterThan(0);
+    // What the example's constructs must have written, by kind.
+    const kinds = new Set(objects.map((o) => o.kind));
+    const implied: [RegExp, string[]][] = [
+      [/new ZeroTrustNamespace\(/, ['Namespace', 'NetworkPolicy']],
+      [/new WebApp\(/, ['Deployment', 'Service']],
+      [/new ArgoCdApplication\(/, ['Application']],
+      [/new ArgoCdApplicationSet\(/, ['ApplicationSet']],
+    ];
+    const expected = implied.filter(([re]) => re.test(ex.code)).flatMap(([, k]) => k);
+    expect(expected.length).toBeGreaterThan(0);
+    expect([...kinds]).toEqual(expect.arrayContaining(expected));
+    if (/new ZeroTrustNamespace\(/.test(ex.code)) {
+      const denies = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny');
+      expect(denies.map((d) => d.spec)).toEqual(denies.map(() => ({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] })));
+      expect(denies.length).toBe(objects.filter((o) => o.kind === 'Namespace').length);
+    }
+    // The synth-time checks found nothing to report.
+    const reportFile = path.join(outdir, 'network-report.json');
+    if (fs.existsSync(reportFile)) expect(JSON.parse(fs.readFileSync(reportFile, 'utf8')).findings).toEqual([]);
   });
 });

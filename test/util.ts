@@ -126,3 +126,21 @@ export function find(objects: any[], kind: string, name: string, namespace?: str
 export function ofKind(objects: any[], kind: string): any[] {
   return objects.filter((o) => o.kind === kind);
 }
+
+/**
+ * The text of the user's seed (`shared/seed/` beside the repository; set SEED_DIR to point
+ * elsewhere). The nearest `shared/seed` above the repository is used, so a git worktree nested
+ * further down finds it too. Throws when there is none: a seed test must fail, not pass unchecked.
+ */
+export function seedText(): string {
+  const candidates: string[] = process.env.SEED_DIR ? [process.env.SEED_DIR] : [];
+  for (let dir = path.resolve(__dirname, '..'); !process.env.SEED_DIR; dir = path.dirname(dir)) {
+    candidates.push(path.join(path.dirname(dir), 'shared', 'seed'));
+    if (path.dirname(dir) === dir) break;
+  }
+  const found = candidates.find((d) => fs.existsSync(d) && fs.statSync(d).isDirectory());
+  if (!found) throw new Error(`the seed is missing: no shared/seed directory beside the repository or above it (looked in ${candidates.join(', ')}); set SEED_DIR`);
+  const files = fs.readdirSync(found).sort();
+  if (files.length === 0) throw new Error(`the seed directory ${found} is empty`);
+  return files.map((f) => fs.readFileSync(path.join(found, f), 'utf8')).join('\n');
+}

@@ -3,7 +3,9 @@
  * declared flow and, around zero-trust pods, nothing else. Tests inject wrong policies and expect
  * synth to fail naming the flow, its ports and the policies involved.
  */
-import type { App } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { App} from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
@@ -49,13 +51,25 @@ function linesOf(message: string, check: string): string[] {
   return message.split('\n').filter((l) => l.includes(`[${check}]`));
 }
 
+/** Synthesizes an app that must verify and returns its report: no finding but the expected warnings. */
+function verified(app: App, warnings: string[] = []): any {
+  synth(app);
+  const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8'));
+  expect(report.findings.map((f: any) => `${f.severity} ${f.check}`)).toEqual(warnings.map((c) => `warning ${c}`));
+  expect(report.suppressed).toEqual([]);
+  return report;
+}
+
 function rawPolicy(chart: Chart, name: string, spec: k8s.NetworkPolicySpec, annotations?: Record<string, string>): ApiObject {
   return new k8s.KubeNetworkPolicy(chart, name, { metadata: { name, namespace: 'production', ...(annotations ? { annotations } : {}) }, spec });
 }
 
 describe('what the library emits verifies', () => {
   test('the example app: every declared flow allowed, nothing else', () => {
-    expect(() => synth(buildApp(testApp()))).not.toThrow();
+    const report = verified(buildApp(testApp()));
+    expect(report.flows.length).toBeGreaterThan(5);
+    // Every allowed connection the report lists is a declared one (flow, DNS or gateway route).
+    expect(report.flows.filter((f: any) => f.declared.length === 0)).toEqual([]);
   });
 
   test('gateway routes, cross-namespace flows, CIDRs, namespaces, named ports and port ranges', () => {
@@ -69,7 +83,13 @@ describe('what the library emits verifies', () => {
     s.worker.allowEgressTo(Peer.namespace(payments), Port.tcp(9000));
     const gw = new ApiGateway(s.chart, 'gateway', { namespace: s.prod, controller: IngressController.nginx(), tls: Tls.secret('shop-tls') });
     gw.addRoute({ host: 'shop.example.com', backend: s.storefront });
-    expect(() => synth(s.app)).not.toThrow();
+    const report = verified(s.app);
+    const flow = (from: string, to: string) => report.flows.find((f: any) => f.from === from && f.to === to);
+    expect(flow('production/Deployment/api', 'payments/Deployment/ledger')).toEqual(expect.objectContaining({ ports: ['TCP 9000'], declared: ['app'] }));
+    expect(flow('production/Deployment/worker', 'cidr:203.0.113.0/24 except 203.0.113.128/25')).toEqual(expect.objectContaining({ ports: ['TCP 443'] }));
+    expect(flow('ops/Peer/app=debug', 'production/Deployment/api')).toEqual(expect.objectContaining({ ports: ['TCP 9000-9100'] }));
+    expect(flow('ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx', 'production/Deployment/storefront')).toEqual(expect.objectContaining({ ports: ['TCP 8080'] }));
+    expect(report.flows.filter((f: any) => f.declared.length === 0)).toEqual([]);
   });
 
   test('flows between apps of plain namespaces, where no policy governs them, pass', () => {
@@ -80,7 +100,9 @@ describe('what the library emits verifies', () => {
     b.allowFrom(a);
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(() => synth(app)).not.toThrow();
+      // No policy governs a -> b: nothing to verify, nothing listed, only the isolation warnings.
+      const report = verified(app, ['pod-networkpolicy', 'pod-networkpolicy']);
+      expect(report.flows).toEqual([]);
     } finally {
       stderr.mockRestore();
     }
@@ -180,14 +202,18 @@ describe('an injected change that breaks a declared flow fails synth', () => {
     ApiObject.of(s.storefront.deployment).addJsonPatch(JsonPatch.replace('/spec/template/metadata/labels/app', 'shopfront'));
     const message = synthError(s.app);
     expect(linesOf(message, 'service-targets-pod')).toHaveLength(1);
-    expect(linesOf(message, 'networkpolicy-peer-targets-pod').length).toBeGreaterThan(0);
+    expect(linesOf(message, 'networkpolicy-peer-targets-pod').map((l) => l.slice(0, l.indexOf(' is invalid')))).toEqual([
+      expect.stringContaining('NetworkPolicy production/allow-storefront-to-api spec.ingress[0].from[0].podSelector "{app=storefront}"'),
+    ]);
   });
 
   test('a named port the destination does not declare is not taken as verified', () => {
     const s = shop();
     s.api.allowFrom(s.worker, { ports: [Port.named('metrics')] });
     // Nothing to compare: the rule allows no port; the flow's other ports still verify.
-    expect(() => synth(s.app)).not.toThrow();
+    const report = verified(s.app);
+    const flow = report.flows.find((f: any) => f.from === 'production/Deployment/worker' && f.to === 'production/Deployment/api');
+    expect(flow.ports).toEqual(['TCP 3000']);
   });
 });
 

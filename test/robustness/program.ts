@@ -19,11 +19,11 @@
 import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import fc from 'fast-check';
-import type { ExternalTrafficPolicy } from '../../lib';
+import * as kplus from 'cdk8s-plus-27';
+import type { ExternalTrafficPolicy, NamespaceRef } from '../../lib';
 import {
-  ApiGateway, Cni, RoutingApi, IngressController, NetworkModel, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace, PathType,
+  ApiGateway, IngressController, PathType, Peer, Port, Protocol as LibProtocol, RoutingApi, ServiceType, Tls, WebApp, ZeroTrustNamespace,
 } from '../../lib';
-import { cidrContains } from '../../lib/util/validation';
 import type { PodGroup } from '../../lib/evaluator';
 import { testApp } from '../util';
 
@@ -33,18 +33,24 @@ import { testApp } from '../util';
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
 /**
- * One port of a flow: a single port, a range (TCP and UDP only), or the named port `http` (every
- * WebApp names its container port so; it resolves to the destination pods' container port).
+ * One port of a flow: a single port, a range (TCP and UDP only), or a named port (every WebApp
+ * names its TCP container port `http`; workloads name theirs `dns`, `metrics`, ...). A named port
+ * resolves to the destination pods' container port of that name AND protocol, or to nothing.
  */
 export interface PortData {
   readonly protocol: Protocol;
-  readonly port: number | 'http';
+  readonly port: number | string;
   /** Last port of a range. */
   readonly end?: number;
 }
 
 export interface NamespaceData {
   readonly name: string;
+  /**
+   * A `ZeroTrustNamespace` (default-deny, policies rendered), or a plain namespace the program
+   * only names (no policy there: its pods are not isolated).
+   */
+  readonly zeroTrust: boolean;
   readonly labels: Record<string, string>;
   /** `default`: kube-dns; `nodelocal`: kube-dns and NodeLocal DNSCache's address; `off`: no DNS. */
   readonly dns: 'default' | 'nodelocal' | 'off';
@@ -115,8 +121,6 @@ export type TlsData = 'cert-manager' | 'secret' | 'acm' | 'none';
 export interface GatewayData {
   /** Construct id and name: `gw<index>`. */
   readonly name: string;
-  /** A host-network controller (nginx and traefik only): its traffic comes from the nodes. */
-  readonly hostNetwork?: boolean;
   /** Index into `namespaces`. */
   readonly ns: number;
   readonly controller: ControllerData;
@@ -127,26 +131,46 @@ export interface GatewayData {
   readonly routes: RouteData[];
 }
 
-/** The CNI the program is rendered for. */
-export type CniData = 'generic' | 'cilium';
+/** A container port of a plain workload; names are unique per workload. */
+export interface ContainerPortData {
+  readonly number: number;
+  readonly protocol: Protocol;
+  readonly name?: string;
+}
 
 /**
- * A flow with a well-known peer: a DNS name (Cilium only, egress, its namespace has DNS on), the
- * API server (egress) or the nodes (either direction).
+ * A plain cdk8s-plus workload the user already has (not a WebApp), selected by 1-3 labels, with
+ * TCP, UDP and SCTP container ports, some named.
  */
-export interface WellKnownFlowData {
+export interface WorkloadData {
+  /** Construct id and name: `wl<index>` (never an app name: those start with a letters-only segment). */
+  readonly name: string;
+  /** Index into `namespaces`. */
+  readonly ns: number;
+  readonly kind: 'Deployment' | 'DaemonSet';
+  readonly labels: Record<string, string>;
+  readonly ports: ContainerPortData[];
+}
+
+/**
+ * A flow between an app and a workload's pods, named either as `Peer.workload(w)` (default ports:
+ * the workload's container ports, each with its protocol) or as `Peer.pods({ labels })` with a
+ * non-empty subset of the workload's labels (named `pods<index>`; ports must be given for egress).
+ */
+export interface WorkloadFlowData {
   readonly app: number;
-  readonly peer: 'fqdn' | 'kube-apiserver' | 'nodes';
-  /** The DNS name or pattern, for `fqdn`. */
-  readonly name?: string;
+  /** Index into `workloads`. */
+  readonly workload: number;
   readonly direction: 'ingress' | 'egress';
-  /** Ports; empty means the peer's default ports (the API server's, the app's container port). */
+  readonly peer: 'workload' | 'pods';
+  /** For `pods`: the label keys of the selector (a non-empty subset of the workload's labels). */
+  readonly keys: string[];
+  /** For `pods`: pass the namespace explicitly (always when it is not the app's). */
+  readonly explicitNamespace: boolean;
   readonly ports: PortData[];
 }
 
 export interface Program {
-  readonly cni: CniData;
-  readonly wellKnown: WellKnownFlowData[];
   readonly namespaces: NamespaceData[];
   readonly apps: AppData[];
   readonly flows: FlowData[];
@@ -154,16 +178,23 @@ export interface Program {
   readonly cidrs: CidrData[];
   readonly egress: EgressData[];
   readonly gateways: GatewayData[];
+  readonly workloads: WorkloadData[];
+  readonly workloadFlows: WorkloadFlowData[];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
-const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws', 'nodes', 'kube', 'fqdn']);
+const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws']);
 
-/** Namespace names: DNS-1123 labels without "-", with at least one digit. */
-const namespaceNameArb = fc.stringMatching(/^[a-z0-9]{0,10}$/).chain((s) =>
-  fc.nat(9).chain((d) => fc.nat(s.length).map((at) => `${s.slice(0, at)}${d}${s.slice(at)}`)));
+/**
+ * Namespace names: DNS-1123 labels without "-", with at least one digit, and never an octal literal
+ * such as `0o17` (kubectl would read the unquoted label value `app.kubernetes.io/part-of: 0o17` as a
+ * number; the library refuses it, a documented error).
+ */
+export const namespaceNameArb = fc.stringMatching(/^[a-z0-9]{0,10}$/).chain((s) =>
+  fc.nat(9).chain((d) => fc.nat(s.length).map((at) => `${s.slice(0, at)}${d}${s.slice(at)}`)))
+  .filter((name) => !/^0o[0-7]+$/.test(name));
 
 const segmentArb = (first: boolean) => fc.stringMatching(first ? /^[a-z]{1,8}$/ : /^[a-z0-9]{1,6}$/)
   .filter((s) => !RESERVED_SEGMENTS.has(s));
@@ -182,10 +213,20 @@ const portDataArb: fc.Arbitrary<PortData> = fc.oneof(
     .map(({ protocol, port, width }) => ({ protocol, port, end: port + width })),
 );
 
-/** Ports of a flow to pods: also the named port `http`. */
+/** Port names the generator uses; `http` is every WebApp's (TCP) container port. */
+const PORT_NAMES = ['http', 'dns', 'metrics', 'grpc', 'stats'] as const;
+
+/** A named port, mostly TCP; a name served on another protocol resolves to nothing. */
+const namedPortDataArb = (names: readonly string[]): fc.Arbitrary<PortData> => fc.record({
+  protocol: fc.constantFrom<Protocol>('TCP', 'TCP', 'UDP', 'SCTP'),
+  port: fc.constantFrom(...names),
+});
+
+/** Ports of a flow to pods: also named ports (`http` mostly). */
 const podPortDataArb: fc.Arbitrary<PortData> = fc.oneof(
-  { weight: 4, arbitrary: portDataArb },
-  { weight: 1, arbitrary: fc.constant<PortData>({ protocol: 'TCP', port: 'http' }) },
+  { weight: 8, arbitrary: portDataArb },
+  { weight: 2, arbitrary: fc.constant<PortData>({ protocol: 'TCP', port: 'http' }) },
+  { weight: 1, arbitrary: namedPortDataArb(PORT_NAMES) },
 );
 
 /** Label keys and values that are valid, in random order. */
@@ -242,7 +283,10 @@ const cidrDataArb: fc.Arbitrary<CidrData> = fc.oneof(
     // An except is a strictly smaller block inside: the first half of the block.
     return withExcept && c.prefix < 32 ? { cidr, except: `${ipv4(c.value)}/${c.prefix + 1}` } : { cidr };
   }),
-  cidr6Arb.map((c) => ({ cidr: `${ipv6(c.groups)}/${c.prefix}` })),
+  fc.tuple(cidr6Arb, fc.boolean()).map(([c, withExcept]) => {
+    const cidr = `${ipv6(c.groups)}/${c.prefix}`;
+    return withExcept && c.prefix < 128 ? { cidr, except: `${ipv6(c.groups)}/${c.prefix + 1}` } : { cidr };
+  }),
 );
 
 /** Hosts: 2-3 DNS labels, sometimes a leading `*.` wildcard. */
@@ -270,7 +314,6 @@ const routeArb = fc.record({
 
 const gatewayArb = fc.record({
   ns: fc.nat(),
-  hostNetwork: fc.boolean(),
   controller: fc.constantFrom<ControllerData>('nginx', 'traefik', 'alb', 'envoy'),
   tls: fc.constantFrom<TlsData>('cert-manager', 'secret', 'acm', 'none'),
   api: fc.constantFrom<GatewayData['api']>('ingress', 'httpRoute', 'httpRoute+gateway'),
@@ -292,8 +335,43 @@ const rawAppArb = fc.record({
 
 type RawApp = typeof rawAppArb extends fc.Arbitrary<infer T> ? T : never;
 
-const namespaceArb = fc.record({ name: namespaceNameArb, labels: labelsArb, dns: fc.constantFrom<NamespaceData['dns']>('default', 'default',
-  'nodelocal', 'off') });
+const namespaceArb = fc.record({
+  name: namespaceNameArb,
+  labels: labelsArb,
+  dns: fc.constantFrom<NamespaceData['dns']>('default', 'default', 'nodelocal', 'off'),
+  zeroTrust: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+});
+
+/** Workload label keys: few, so that selectors, partial copies and bystanders overlap. */
+const WORKLOAD_LABEL_KEYS = ['tier', 'role', 'team'] as const;
+
+const rawWorkloadArb = fc.record({
+  ns: fc.nat(),
+  kind: fc.constantFrom<WorkloadData['kind']>('Deployment', 'DaemonSet'),
+  labels: fc.dictionary(fc.constantFrom(...WORKLOAD_LABEL_KEYS), fc.stringMatching(/^[a-z]{1,4}$/), { minKeys: 1, maxKeys: 3 }),
+  ports: fc.array(fc.record({
+    number: portNumberArb,
+    protocol: fc.constantFrom<Protocol>('TCP', 'UDP', 'SCTP'),
+    name: fc.option(fc.constantFrom(...PORT_NAMES.slice(1)), { nil: undefined }),
+  }), { minLength: 1, maxLength: 3 }),
+});
+
+type RawWorkload = typeof rawWorkloadArb extends fc.Arbitrary<infer T> ? T : never;
+
+const rawWorkloadFlowArb = fc.record({
+  app: fc.nat(),
+  workload: fc.nat(),
+  direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
+  peer: fc.constantFrom<'workload' | 'pods'>('workload', 'pods'),
+  keyMask: fc.integer({ min: 1, max: 7 }),
+  explicitNamespace: fc.boolean(),
+  ports: fc.oneof(
+    { weight: 2, arbitrary: fc.constant([] as PortData[]) },
+    { weight: 3, arbitrary: fc.array(fc.oneof(portDataArb, namedPortDataArb(PORT_NAMES)), { minLength: 1, maxLength: 3 }) },
+  ),
+});
+
+type RawWorkloadFlow = typeof rawWorkloadFlowArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** 1-5 namespaces, mostly few: apps spread over many namespaces would leave most of them empty. */
 const namespaceCountArb = fc.oneof(
@@ -326,18 +404,8 @@ export function programArb(options: { readonly largeShare?: number } = {}): fc.A
     egress: fc.array(fc.record({ app: fc.nat(), cidr: fc.nat(), ports: fc.array(portDataArb, { minLength: 1, maxLength: 2 }) }),
       { maxLength: large ? 6 : 3 }),
     gateways: fc.array(gatewayArb, { maxLength: large ? 3 : 2 }),
-    cni: fc.constantFrom<CniData>('generic', 'cilium'),
-    wellKnown: fc.array(fc.record({
-      app: fc.nat(),
-      peer: fc.constantFrom<WellKnownFlowData['peer']>('fqdn', 'kube-apiserver', 'nodes'),
-      name: fc.tuple(fc.boolean(), fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?$/), { minLength: 1, maxLength: 2 }))
-        .map(([wild, labels]) => `${wild ? '*.' : ''}${labels.join('.')}.example.com`),
-      direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
-      ports: fc.oneof(
-        { weight: 1, arbitrary: fc.constant([] as PortData[]) },
-        { weight: 2, arbitrary: fc.array(portDataArb, { minLength: 1, maxLength: 2 }) },
-      ),
-    }), { maxLength: large ? 4 : 3 }),
+    workloads: fc.array(rawWorkloadArb, { maxLength: large ? 6 : 3 }),
+    workloadFlows: fc.array(rawWorkloadFlowArb, { maxLength: large ? 10 : 4 }),
   }).map(normalize);
   const weight = Math.round(largeShare * 100);
   return weight <= 0 ? shape(false) : fc.oneof({ weight: 100 - weight, arbitrary: shape(false) }, { weight, arbitrary: shape(true) });
@@ -362,15 +430,10 @@ function normalize(raw: {
   egress: EgressData[];
   gateways: (Omit<GatewayData,
     'name' | 'routes'> & { routes: { host: string; path: string; pathType: PathType; backend: number; rewrite?: string }[] })[];
-  cni: CniData;
-  wellKnown: WellKnownFlowData[];
+  workloads: RawWorkload[];
+  workloadFlows: RawWorkloadFlow[];
 }): Program {
   const namespaces = raw.namespaces;
-  const cni = raw.cni;
-  // On Cilium, SCTP (off by default) and ipBlocks over private ranges (never matching pods or nodes)
-  // are warnings: programs that must pass without one use neither there.
-  const cniPort = (q: PortData): PortData => (cni === 'cilium' && q.protocol === 'SCTP' ? { ...q, protocol: 'TCP' } : q);
-  const cniPorts = <T extends { ports: PortData[] }>(x: T): T => ({ ...x, ports: x.ports.map(cniPort) });
   const seenApps = new Set<string>();
   const usedNodePorts = new Set<number>();
   const apps: AppData[] = [];
@@ -395,43 +458,21 @@ function normalize(raw: {
     });
   }
 
-  const flows = raw.flows.map((f) => cniPorts({ ...f, from: f.from % apps.length, to: f.to % apps.length }));
-  const namespaceFlows = raw.namespaceFlows.map((f) => cniPorts({ ...f, app: f.app % apps.length, ns: apps[f.ns % apps.length].ns }));
+  const flows = raw.flows.map((f) => ({ ...f, from: f.from % apps.length, to: f.to % apps.length }));
+  const namespaceFlows = raw.namespaceFlows.map((f) => ({ ...f, app: f.app % apps.length, ns: apps[f.ns % apps.length].ns }));
 
   const fragments = new Set<string>();
   const cidrs = raw.cidrs.filter((c) => {
     const f = fragment(c.cidr);
     if (fragments.has(f)) return false;
-    if (cni === 'cilium' && PRIVATE_RANGES.some((r) => cidrContains(r, c.cidr) || cidrContains(c.cidr, r))) return false;
     fragments.add(f);
     return true;
   });
-  const egress = cidrs.length ? raw.egress.map((e) => cniPorts({ ...e, app: e.app % apps.length, cidr: e.cidr % cidrs.length })) : [];
-
-  // Well-known peers: a DNS name only on Cilium, as egress, from a namespace with DNS, with ports,
-  // and one per policy name fragment; the API server as egress.
-  const names = new Set<string>();
-  const wellKnown: WellKnownFlowData[] = [];
-  for (const w of raw.wellKnown) {
-    const app = w.app % apps.length;
-    const direction = w.peer === 'nodes' ? w.direction : 'egress';
-    if (w.peer === 'fqdn') {
-      const f = fragment(w.name!.replace(/\*/g, 'wildcard'));
-      // Cilium must see the lookups: DNS on, and not (also) through NodeLocal DNSCache (a warning).
-      if (cni !== 'cilium' || namespaces[apps[app].ns].dns !== 'default' || w.ports.length === 0 || names.has(f)) continue;
-      names.add(f);
-      wellKnown.push(cniPorts({ app, peer: 'fqdn', name: w.name, direction, ports: w.ports }));
-    } else {
-      // Egress to the nodes names its ports (the nodes have no container port).
-      if (w.peer === 'nodes' && direction === 'egress' && w.ports.length === 0) continue;
-      wellKnown.push(cniPorts({ app, peer: w.peer, direction, ports: w.ports }));
-    }
-  }
+  const egress = raw.egress.map((e) => ({ ...e, app: e.app % apps.length, cidr: e.cidr % cidrs.length }));
 
   // Hosts and paths are unique over the whole program, so no two gateways serve the same route.
   const routeKeys = new Set<string>();
   const gateways: GatewayData[] = [];
-  const hostNetworkOf = new Map<ControllerData, boolean>();
   for (const g of raw.gateways) {
     const ns = apps[g.ns % apps.length].ns;
     const controller = g.controller;
@@ -452,13 +493,46 @@ function normalize(raw: {
       routes.push({ host: r.host, path: r.path, pathType: r.pathType, backend, ...(rewriteTarget !== undefined ? { rewriteTarget } : {}) });
     }
     if (routes.length === 0) continue;
-    // One installation per controller kind: its first gateway says whether it is host-network (two
-    // installations under one name would be a documented policy-name clash).
-    if (!hostNetworkOf.has(controller)) hostNetworkOf.set(controller, Boolean(g.hostNetwork) && (controller === 'nginx' || controller === 'traefik'));
-    const hostNetwork = hostNetworkOf.get(controller);
-    gateways.push({ name: `gw${gateways.length}`, ns, controller, tls, api, routesInProps: g.routesInProps, routes, ...(hostNetwork ? { hostNetwork } : {}) });
+    gateways.push({ name: `gw${gateways.length}`, ns, controller, tls, api, routesInProps: g.routesInProps, routes });
   }
-  return { cni, wellKnown, namespaces, apps, flows, namespaceFlows, cidrs, egress, gateways };
+  const workloads = normalizeWorkloads(raw.workloads, namespaces.length);
+  const workloadFlows = normalizeWorkloadFlows(raw.workloadFlows, apps, workloads);
+  return { namespaces, apps, flows, namespaceFlows, cidrs, egress, gateways, workloads, workloadFlows };
+}
+
+/** Workloads: `wl<index>`; container ports unique by protocol and number, names unique per workload. */
+function normalizeWorkloads(raw: RawWorkload[], namespaceCount: number): WorkloadData[] {
+  return raw.map((w, i) => {
+    const seen = new Set<string>();
+    const names = new Set<string>();
+    const ports: ContainerPortData[] = [];
+    for (const port of w.ports) {
+      if (seen.has(`${port.protocol}/${port.number}`)) continue;
+      seen.add(`${port.protocol}/${port.number}`);
+      const name = port.name !== undefined && !names.has(port.name) ? port.name : undefined;
+      if (name !== undefined) names.add(name);
+      ports.push({ number: port.number, protocol: port.protocol, ...(name !== undefined ? { name } : {}) });
+    }
+    return { name: `wl${i}`, ns: w.ns % namespaceCount, kind: w.kind, labels: w.labels, ports };
+  });
+}
+
+/** Workload flows: indices modulo their lists; ports where the peer has none to offer. */
+function normalizeWorkloadFlows(raw: RawWorkloadFlow[], apps: AppData[], workloads: WorkloadData[]): WorkloadFlowData[] {
+  if (workloads.length === 0) return [];
+  return raw.map((f) => {
+    const app = f.app % apps.length;
+    const workload = f.workload % workloads.length;
+    const w = workloads[workload];
+    const allKeys = Object.keys(w.labels).sort();
+    const picked = allKeys.filter((_, k) => (f.keyMask >> k) & 1);
+    const keys = picked.length ? picked : [allKeys[0]];
+    // Peer.pods() has no known ports: egress to it needs them.
+    const ports = f.peer === 'pods' && f.direction === 'egress' && f.ports.length === 0
+      ? [{ protocol: w.ports[0].protocol, port: w.ports[0].number }] : f.ports;
+    const explicitNamespace = f.explicitNamespace || w.ns !== apps[app].ns;
+    return { app, workload, direction: f.direction, peer: f.peer, keys, explicitNamespace, ports };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,17 +581,11 @@ export const KUBE_DNS: PodGroup = {
 
 export const NODELOCAL_DNS = '169.254.20.10/32';
 export const ALB_VPC = '10.100.0.0/16';
-/** The node subnets a generic CNI is given (`Peer.nodes()`, host-network controllers). */
-export const NODE_CIDR = '10.200.0.0/16';
-/** The API server endpoint a generic CNI is given. */
-export const APISERVER_ENDPOINT = '10.96.0.10/32';
-/** Where Cilium does not see nodes and pods with an ipBlock. */
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 
-function controllerOf(kind: ControllerData, hostNetwork: { hostNetwork: true; nodeCidrs?: string[] } | undefined): IngressController {
+function controllerOf(kind: ControllerData): IngressController {
   switch (kind) {
-    case 'nginx': return IngressController.nginx({ ...hostNetwork });
-    case 'traefik': return IngressController.traefik({ ...hostNetwork });
+    case 'nginx': return IngressController.nginx();
+    case 'traefik': return IngressController.traefik();
     case 'alb': return IngressController.awsAlb({ vpcCidrs: [ALB_VPC] });
     case 'envoy': return IngressController.custom({
       name: 'envoy', className: 'envoy', pods: { namespace: CONTROLLER_PODS.envoy.namespace, labels: { 'app.kubernetes.io/name': 'envoy' } },
@@ -534,10 +602,31 @@ function tlsOf(g: GatewayData): Tls {
   }
 }
 
+const PROTOCOL: Record<Protocol, LibProtocol> = { TCP: LibProtocol.TCP, UDP: LibProtocol.UDP, SCTP: LibProtocol.SCTP };
+
 function portOf(p: PortData): Port {
-  if (p.port === 'http') return Port.named('http');
+  if (typeof p.port === 'string') return p.protocol === 'TCP' && p.port === 'http' ? Port.named('http') : Port.named(p.port, PROTOCOL[p.protocol]);
   if (p.end !== undefined) return p.protocol === 'UDP' ? Port.udpRange(p.port, p.end) : Port.tcpRange(p.port, p.end);
   return p.protocol === 'UDP' ? Port.udp(p.port) : p.protocol === 'SCTP' ? Port.sctp(p.port) : Port.tcp(p.port);
+}
+
+/** A plain cdk8s-plus workload, selected by its own labels (no cdk8s address label in the selector). */
+function buildWorkload(chart: Chart, w: WorkloadData, namespace: string, random: (() => number) | undefined): kplus.Workload {
+  const props = {
+    metadata: { name: w.name, namespace },
+    select: false,
+    podMetadata: { labels: shuffledRecord(w.labels, random) },
+    automountServiceAccountToken: false,
+    containers: [{
+      name: 'main',
+      image: `registry.example.com/${w.name}:1.0.0`,
+      ports: w.ports.map((port) => ({ number: port.number, protocol: kplus.Protocol[port.protocol], ...(port.name ? { name: port.name } : {}) })),
+      securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+    }],
+  };
+  const workload = w.kind === 'Deployment' ? new kplus.Deployment(chart, w.name, props) : new kplus.DaemonSet(chart, w.name, props);
+  workload.select(kplus.LabelSelector.of({ labels: w.labels }));
+  return workload;
 }
 
 const SERVICE_TYPES: Record<ServiceTypeData, ServiceType> = {
@@ -567,14 +656,14 @@ const SERVICE_TYPES: Record<ServiceTypeData, ServiceType> = {
  */
 export function build(p: Program, shuffleSeed?: number, app: App = testApp()): App {
   const random = shuffleSeed === undefined ? undefined : rng(shuffleSeed);
-  if (p.cni === 'cilium') NetworkModel.of(app).configure({ cni: Cni.cilium() });
-  const generic = p.cni === 'generic';
   const charts = p.namespaces.map((n) => new Chart(app, `ns-${n.name}`));
-  const namespaces = p.namespaces.map((n, i) => new ZeroTrustNamespace(charts[i], n.name, {
+  // The construct id is not the name: a namespace named like a construct of its chart (`app0`) is valid.
+  const namespaces: NamespaceRef[] = p.namespaces.map((n, i) => (n.zeroTrust ? new ZeroTrustNamespace(charts[i], 'namespace', {
+    name: n.name,
     labels: shuffledRecord(n.labels, random),
     ...(n.dns === 'off' ? { allowDns: false } : {}),
     ...(n.dns === 'nodelocal' ? { dns: { cidrs: [NODELOCAL_DNS] } } : {}),
-  }));
+  }) : n.name));
   const apps = p.apps.map((a) => new WebApp(charts[a.ns], a.id, {
     name: a.name,
     namespace: namespaces[a.ns],
@@ -593,7 +682,7 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
   });
   const gateways = p.gateways.map((g) => new ApiGateway(charts[g.ns], g.name, {
     namespace: namespaces[g.ns],
-    controller: controllerOf(g.controller, g.hostNetwork ? { hostNetwork: true, ...(generic ? { nodeCidrs: [NODE_CIDR] } : {}) } : undefined),
+    controller: controllerOf(g.controller),
     tls: tlsOf(g),
     ...(g.api === 'ingress' ? {} : {
       api: RoutingApi.httpRoute({
@@ -603,6 +692,8 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
     }),
     ...(g.routesInProps ? { routes: shuffled(g.routes, g.api === 'ingress' ? random : undefined).map(routeOptions) } : {}),
   }));
+
+  const workloads = p.workloads.map((w) => buildWorkload(charts[w.ns], w, p.namespaces[w.ns].name, random));
 
   /** A declaration, and the gateway whose routes must keep their relative order (Gateway API). */
   type Declaration = { readonly run: () => void; readonly ordered?: number };
@@ -622,13 +713,16 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
       const c = p.cidrs[e.cidr];
       apps[e.app].allowEgressTo(Peer.cidr(c.cidr, c.except ? [c.except] : []), ...shuffled(e.ports, random).map(portOf));
     } })),
-    ...p.wellKnown.map((w) => ({ run: () => {
-      const ports = shuffled(w.ports, random).map(portOf);
-      const peer = w.peer === 'fqdn' ? Peer.fqdn(w.name!)
-        : w.peer === 'kube-apiserver' ? Peer.kubeApiServer(generic ? { endpoints: [APISERVER_ENDPOINT] } : {})
-          : Peer.nodes(generic ? [NODE_CIDR] : undefined);
-      if (w.direction === 'ingress') apps[w.app].allowIngressFrom(peer, ...ports);
-      else apps[w.app].allowEgressTo(peer, ...ports);
+    ...p.workloadFlows.map((f, i) => ({ run: () => {
+      const ports = shuffled(f.ports, random).map(portOf);
+      const w = p.workloads[f.workload];
+      const peer = f.peer === 'workload' ? Peer.workload(workloads[f.workload]) : Peer.pods({
+        labels: shuffledRecord(Object.fromEntries(f.keys.map((k) => [k, w.labels[k]])), random),
+        name: `pods${i}`,
+        ...(f.explicitNamespace ? { namespace: namespaces[w.ns] } : {}),
+      });
+      if (f.direction === 'ingress') apps[f.app].allowIngressFrom(peer, ...ports);
+      else apps[f.app].allowEgressTo(peer, ...ports);
     } })),
     ...p.gateways.flatMap((g, i) => (g.routesInProps ? [] : g.routes.map((r) => ({
       run: () => gateways[i].addRoute(routeOptions(r)),
@@ -656,6 +750,10 @@ export function groupId(p: Program, app: number): string {
   return `${p.namespaces[a.ns].name}/Deployment/${a.name}`;
 }
 
+function workloadGroupId(p: Program, w: WorkloadData): string {
+  return `${p.namespaces[w.ns].name}/${w.kind}/${w.name}`;
+}
+
 function cidrId(c: CidrData): string {
   return c.except ? `cidr:${c.cidr} except ${c.except}` : `cidr:${c.cidr}`;
 }
@@ -668,54 +766,215 @@ export function portStrings(protocol: string, from: number, to: number): string[
   return out;
 }
 
+/** The namespace of pods outside the app that carry the app's own labels. */
+export const OUTSIDER_NAMESPACE = 'outsider';
+
 /**
- * Every connection the program declares, by `from -> to`, with the allowed ports: the declared
- * flows (on the destination's container port unless ports are given), CIDR egress, DNS from every
- * pod of a zero-trust namespace with DNS on, and each route's controller -> backend container port.
+ * Every pod group of the program's cluster: the synthesized workloads (apps and plain workloads),
+ * kube-dns, the ingress controllers, and bystanders that no declaration names and that must stay
+ * denied unless a selector really selects them:
+ * - a non-DNS pod in kube-system that listens on port 53 (`node-local-dns`);
+ * - a pod next to each controller sharing its component label (`sidekick`);
+ * - in `outsider`, a pod with each app's and each workload's labels (a lost namespaceSelector);
+ * - in each namespace of the program, a `stray` pod (isolated by default-deny, reachable only
+ *   through `Peer.namespace()`), and a copy of each multi-label workload missing one label.
  */
-export function expectedEdges(p: Program): Map<string, Set<string>> {
+export function programGroups(p: Program): { synthesized: PodGroup[]; others: PodGroup[] } {
+  const ns = (i: number) => p.namespaces[i].name;
+  const appPorts = (a: AppData) => [{ name: 'http', containerPort: a.containerPort, protocol: 'TCP' as const }];
+  const workloadPorts = (w: WorkloadData) => w.ports.map((q) => ({
+    ...(q.name ? { name: q.name } : {}), containerPort: q.number, protocol: q.protocol,
+  }));
+  const synthesized: PodGroup[] = [
+    ...p.apps.map((a, i) => ({ id: groupId(p, i), namespace: ns(a.ns), labels: { app: a.name }, ports: appPorts(a) })),
+    ...p.workloads.map((w) => ({ id: workloadGroupId(p, w), namespace: ns(w.ns), labels: { ...w.labels }, ports: workloadPorts(w) })),
+  ];
+  const byId = new Map<string, PodGroup>();
+  const add = (g: PodGroup) => { if (!byId.has(g.id)) byId.set(g.id, g); };
+  [KUBE_DNS, ...Object.values(CONTROLLER_PODS)].forEach(add);
+  add({ id: 'kube-system/Pod/node-local-dns', namespace: 'kube-system', labels: { 'k8s-app': 'node-local-dns' }, ports: KUBE_DNS.ports });
+  for (const c of Object.values(CONTROLLER_PODS)) {
+    add({
+      id: `${c.namespace}/Pod/sidekick`, namespace: c.namespace,
+      labels: { 'app.kubernetes.io/name': 'sidekick', 'app.kubernetes.io/component': 'controller' }, ports: c.ports,
+    });
+  }
+  p.apps.forEach((a) => add({ id: `${OUTSIDER_NAMESPACE}/Pod/app-${a.name}`, namespace: OUTSIDER_NAMESPACE, labels: { app: a.name }, ports: appPorts(a) }));
+  p.workloads.forEach((w) => add({ id: `${OUTSIDER_NAMESPACE}/Pod/${w.name}`, namespace: OUTSIDER_NAMESPACE, labels: { ...w.labels }, ports: workloadPorts(w) }));
+  p.namespaces.forEach((n) => add({ id: `${n.name}/Pod/stray`, namespace: n.name, labels: { stray: 'true' }, ports: [{ containerPort: 8080 }] }));
+  for (const w of p.workloads) {
+    const keys = Object.keys(w.labels).sort();
+    if (keys.length < 2) continue;
+    add({ id: `${ns(w.ns)}/Pod/partial-${w.name}`, namespace: ns(w.ns), labels: Object.fromEntries(keys.slice(1).map((k) => [k, w.labels[k]])), ports: workloadPorts(w) });
+  }
+  return { synthesized, others: [...byId.values()] };
+}
+
+/** Pods by namespace and labels (all must match; none given: every pod of the namespace), or an ipBlock by id. */
+type Selector = { readonly ns: string; readonly labels?: Record<string, string> } | { readonly cidr: string };
+
+/** A declared connection, as the program's data says it, independent of the library. */
+interface Declaration {
+  readonly from: Selector;
+  readonly to: Selector;
+  /** Concrete ports; a named port resolves against the destination pods' container ports. */
+  readonly ports: readonly PortData[];
+}
+
+function declarations(p: Program): Declaration[] {
+  const ns = (i: number) => p.namespaces[i].name;
+  const app = (i: number): Selector => ({ ns: ns(p.apps[i].ns), labels: { app: p.apps[i].name } });
+  const appPort = (i: number): PortData[] => [{ protocol: 'TCP', port: p.apps[i].containerPort }];
+  const out: Declaration[] = [];
+  for (const f of p.flows) out.push({ from: app(f.from), to: app(f.to), ports: f.ports.length ? f.ports : appPort(f.to) });
+  for (const f of p.namespaceFlows) {
+    if (f.direction === 'ingress') out.push({ from: { ns: ns(f.ns) }, to: app(f.app), ports: f.ports });
+    else out.push({ from: app(f.app), to: { ns: ns(f.ns) }, ports: f.ports });
+  }
+  for (const e of p.egress) out.push({ from: app(e.app), to: { cidr: cidrId(p.cidrs[e.cidr]) }, ports: e.ports });
+  const dnsPorts: PortData[] = [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }];
+  for (const n of p.namespaces) {
+    if (!n.zeroTrust || n.dns === 'off') continue;
+    out.push({ from: { ns: n.name }, to: { ns: KUBE_DNS.namespace, labels: KUBE_DNS.labels }, ports: dnsPorts });
+    if (n.dns === 'nodelocal') out.push({ from: { ns: n.name }, to: { cidr: `cidr:${NODELOCAL_DNS}` }, ports: dnsPorts });
+  }
+  for (const g of p.gateways) {
+    const c = g.controller === 'alb' ? undefined : CONTROLLER_PODS[g.controller];
+    const from: Selector = c ? { ns: c.namespace, labels: c.labels } : { cidr: `cidr:${ALB_VPC}` };
+    for (const r of g.routes) out.push({ from, to: app(r.backend), ports: appPort(r.backend) });
+  }
+  for (const f of p.workloadFlows) {
+    const w = p.workloads[f.workload];
+    const labels = f.peer === 'workload' ? w.labels : Object.fromEntries(f.keys.map((k) => [k, w.labels[k]]));
+    const peer: Selector = { ns: ns(w.ns), labels };
+    // Peer.workload's own ports are the default destination ports: each with its protocol.
+    const peerPorts: PortData[] = w.ports.map((q) => ({ protocol: q.protocol, port: q.number }));
+    if (f.direction === 'ingress') out.push({ from: peer, to: app(f.app), ports: f.ports.length ? f.ports : appPort(f.app) });
+    else out.push({ from: app(f.app), to: peer, ports: f.ports.length ? f.ports : peerPorts });
+  }
+  return out;
+}
+
+function selects(s: Selector, g: PodGroup): boolean {
+  if ('cidr' in s) return false;
+  return s.ns === g.namespace && Object.entries(s.labels ?? {}).every(([k, v]) => g.labels[k] === v);
+}
+
+function resolvePorts(ports: readonly PortData[], destination: PodGroup | undefined): string[] {
+  return ports.flatMap((q) => (typeof q.port === 'string'
+    ? (destination?.ports ?? []).filter((c) => c.name === q.port && (c.protocol ?? 'TCP') === q.protocol).map((c) => `${q.protocol}/${c.containerPort}`)
+    : portStrings(q.protocol, q.port, q.end ?? q.port)));
+}
+
+/** Ids of the groups in zero-trust namespaces: isolated for ingress and egress, every other pod not. */
+export function zeroTrustGroupIds(p: Program, groups: readonly PodGroup[]): Set<string> {
+  const zeroTrust = new Set(p.namespaces.filter((n) => n.zeroTrust).map((n) => n.name));
+  return new Set(groups.filter((g) => zeroTrust.has(g.namespace)).map((g) => g.id));
+}
+
+/**
+ * Every connection a NetworkPolicy governs (one end in a zero-trust namespace) that the program
+ * declares, by `from -> to`, with the allowed ports, over `groups` (the synthesized workloads and
+ * every bystander): the declared flows (on the destination's container port unless ports are
+ * given), CIDR egress, DNS from every pod of a zero-trust namespace with DNS on, and each route's
+ * controller -> backend container port. Anything else touching a zero-trust pod must be denied.
+ */
+export function expectedEdges(p: Program, groups: readonly PodGroup[]): Map<string, Set<string>> {
+  const zeroTrust = zeroTrustGroupIds(p, groups);
   const edges = new Map<string, Set<string>>();
   const add = (from: string, to: string, ports: string[]) => {
+    if (!zeroTrust.has(from) && !zeroTrust.has(to)) return; // no policy governs the pair
+    if (ports.length === 0) return;
     const key = `${from} -> ${to}`;
     if (!edges.has(key)) edges.set(key, new Set());
     for (const port of ports) edges.get(key)!.add(port);
   };
-  // A named port resolves to the destination's container port (a CIDR has none: not generated).
-  const portsOf = (ports: PortData[], destination: number) => (ports.length
-    ? ports.flatMap((q) => (q.port === 'http' ? [`TCP/${p.apps[destination].containerPort}`] : portStrings(q.protocol, q.port, q.end ?? q.port)))
-    : [`TCP/${p.apps[destination].containerPort}`]);
-  for (const f of p.flows) add(groupId(p, f.from), groupId(p, f.to), portsOf(f.ports, f.to));
-  for (const f of p.namespaceFlows) {
-    p.apps.forEach((a, i) => {
-      if (a.ns !== f.ns) return;
-      if (f.direction === 'ingress') add(groupId(p, i), groupId(p, f.app), portsOf(f.ports, f.app));
-      else add(groupId(p, f.app), groupId(p, i), portsOf(f.ports, i));
-    });
-  }
-  for (const e of p.egress) add(groupId(p, e.app), cidrId(p.cidrs[e.cidr]), portsOf(e.ports, -1));
-  p.apps.forEach((a, i) => {
-    const dns = p.namespaces[a.ns].dns;
-    if (dns === 'off') return;
-    add(groupId(p, i), KUBE_DNS.id, ['UDP/53', 'TCP/53']);
-    if (dns === 'nodelocal') add(groupId(p, i), `cidr:${NODELOCAL_DNS}`, ['UDP/53', 'TCP/53']);
-  });
-  const nodes = p.cni === 'cilium' ? ['entity:host', 'entity:remote-node'] : [`cidr:${NODE_CIDR}`];
-  for (const g of p.gateways) {
-    const sources = g.hostNetwork ? nodes : [g.controller === 'alb' ? `cidr:${ALB_VPC}` : CONTROLLER_PODS[g.controller].id];
-    for (const r of g.routes) for (const source of sources) add(source, groupId(p, r.backend), [`TCP/${p.apps[r.backend].containerPort}`]);
-  }
-  for (const w of p.wellKnown) {
-    const app = groupId(p, w.app);
-    if (w.peer === 'fqdn') add(app, `fqdn:${w.name}`, portsOf(w.ports, -1));
-    else if (w.peer === 'kube-apiserver') {
-      const ports = w.ports.length ? portsOf(w.ports, -1) : ['TCP/443', 'TCP/6443'];
-      add(app, p.cni === 'cilium' ? 'entity:kube-apiserver' : `cidr:${APISERVER_ENDPOINT}`, ports);
-    } else {
-      for (const n of nodes) {
-        if (w.direction === 'ingress') add(n, app, portsOf(w.ports, w.app));
-        else add(app, n, portsOf(w.ports, -1));
-      }
+  const ends = (s: Selector) => ('cidr' in s ? [s.cidr] : groups.filter((g) => selects(s, g)).map((g) => g.id));
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  for (const d of declarations(p)) {
+    for (const from of ends(d.from)) {
+      for (const to of ends(d.to)) add(from, to, resolvePorts(d.ports, byId.get(to)));
     }
   }
   return edges;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addresses against the declared ipBlocks
+
+/** An address as a number and its width. */
+function parseAddress(text: string): { value: bigint; bits: 32 | 128 } {
+  if (!text.includes(':')) return { value: text.split('.').reduce((v, o) => (v << 8n) | BigInt(Number(o)), 0n), bits: 32 };
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return { value: groups.reduce((v, g) => (v << 16n) | BigInt(parseInt(g, 16)), 0n), bits: 128 };
+}
+
+function formatAddress(value: bigint, bits: 32 | 128): string {
+  if (bits === 32) return ipv4(Number(value));
+  return ipv6(Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(16 * (7 - i))) & 0xffffn)));
+}
+
+/** The first and last address of a CIDR. */
+function blockOf(cidr: string): { first: bigint; last: bigint; bits: 32 | 128 } {
+  const [address, prefix] = cidr.split('/');
+  const { value, bits } = parseAddress(address);
+  const size = 1n << BigInt(bits - Number(prefix));
+  return { first: value, last: value + size - 1n, bits };
+}
+
+function inBlock(cidr: string, address: string): boolean {
+  const b = blockOf(cidr);
+  const a = parseAddress(address);
+  return a.bits === b.bits && b.first <= a.value && a.value <= b.last;
+}
+
+/** One address probe: may `from` reach `address` on `protocol`/`port`, by the declarations alone? */
+export interface AddressProbe {
+  readonly from: string;
+  readonly address: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly allowed: boolean;
+}
+
+/**
+ * Addresses on both sides of every CIDR's edges and of its `except`, probed from every app of a
+ * zero-trust namespace on the ports it declares towards CIDRs: an address inside an `except` must
+ * stay denied even though its CIDR is allowed.
+ */
+export function addressProbes(p: Program): AddressProbe[] {
+  const decls = declarations(p).filter((d) => 'cidr' in d.to);
+  const blocks = [...p.cidrs.map(cidrId), `cidr:${NODELOCAL_DNS}`];
+  const addresses = new Set<string>();
+  for (const id of blocks) {
+    const [cidr, except] = id.replace(/^cidr:/, '').split(' except ');
+    for (const block of [cidr, ...(except ? [except] : [])]) {
+      const { first, last, bits } = blockOf(block);
+      const max = (1n << BigInt(bits)) - 1n;
+      for (const v of [first - 1n, first, last, last + 1n]) if (v >= 0n && v <= max) addresses.add(formatAddress(v, bits));
+    }
+  }
+  const allows = (d: Declaration, address: string, protocol: Protocol, port: number) => {
+    const [cidr, except] = (d.to as { cidr: string }).cidr.replace(/^cidr:/, '').split(' except ');
+    return inBlock(cidr, address) && !(except && inBlock(except, address))
+      && d.ports.some((q) => typeof q.port === 'number' && q.protocol === protocol && q.port <= port && port <= (q.end ?? q.port));
+  };
+  const out: AddressProbe[] = [];
+  const { synthesized } = programGroups(p);
+  const zeroTrust = zeroTrustGroupIds(p, synthesized);
+  for (const g of synthesized) {
+    if (!zeroTrust.has(g.id)) continue;
+    const mine = decls.filter((d) => selects(d.from, g));
+    const ports = new Map<string, { protocol: Protocol; port: number }>();
+    for (const d of mine) for (const q of d.ports) if (typeof q.port === 'number') ports.set(`${q.protocol}/${q.port}`, { protocol: q.protocol, port: q.port });
+    for (const address of addresses) {
+      for (const { protocol, port } of ports.values()) {
+        out.push({ from: g.id, address, protocol, port, allowed: mine.some((d) => allows(d, address, protocol, port)) });
+      }
+    }
+  }
+  return out;
 }

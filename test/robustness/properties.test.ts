@@ -1,12 +1,10 @@
 /**
  * Property-based tests over random valid programs (see ./program.ts for the generator and what a
  * shuffle may and may not reorder). For every generated program:
- * 1. every synthesized object validates against the Kubernetes / Gateway API / CiliumNetworkPolicy schemas;
+ * 1. every synthesized object validates against the Kubernetes / Gateway API schemas;
  * 2. the synth-time checks report nothing: no finding, nothing suppressed, no warning metadata;
- * 3. reachability computed from the YAML alone by the NetworkPolicy evaluator (and, on Cilium, the
- *    CiliumNetworkPolicy reading, with DNS names and entities as endpoints of their own) equals
- *    exactly the declared flows + DNS + gateway routes (controller -> backend container port), port
- *    for port, on both CNI choices;
+ * 3. reachability computed from the YAML alone by the NetworkPolicy evaluator equals exactly the
+ *    declared flows + DNS + gateway routes (controller -> backend container port), port for port;
  * 4. building and synthesizing the same data again gives byte-identical files;
  * 5. building it with its order-free declarations shuffled gives byte-identical files.
  *
@@ -20,11 +18,13 @@ import * as path from 'path';
 import type { App } from 'cdk8s';
 import fc from 'fast-check';
 import { WARNING_METADATA } from '../../lib';
+import type { PodGroup } from '../../lib/evaluator';
 import { NetworkPolicyEvaluator } from '../../lib/evaluator';
-import { ciliumAllows } from '../../lib/evaluator/cilium';
 import { readOutput } from '../util';
-import type { Program } from './program';
-import { build, CONTROLLER_PODS, expectedEdges, KUBE_DNS, portStrings, programArb } from './program';
+import type { Program} from './program';
+import {
+  addressProbes, build, expectedEdges, namespaceNameArb, portStrings, programArb, programGroups, zeroTrustGroupIds,
+} from './program';
 
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const SEED = process.env.PROPERTY_SEED !== undefined ? Number(process.env.PROPERTY_SEED) : undefined;
@@ -67,28 +67,10 @@ function treeDifference(a: Map<string, Buffer>, b: Map<string, Buffer>): string 
 }
 
 /** Reachability from the synthesized YAML, as `from -> to` => set of `PROTO/port`. */
-function actualEdges(objects: any[]): Map<string, Set<string>> {
-  const evaluator = NetworkPolicyEvaluator.fromManifests(objects);
-  const groups = [...NetworkPolicyEvaluator.podGroupsFromManifests(objects), KUBE_DNS, ...Object.values(CONTROLLER_PODS)];
+function actualEdges(evaluator: NetworkPolicyEvaluator, groups: readonly PodGroup[]): Map<string, Set<string>> {
   const edges = new Map<string, Set<string>>();
   for (const e of evaluator.reachability(groups)) {
     edges.set(`${e.from} -> ${e.to}`, new Set(e.ports.flatMap((r) => portStrings(r.protocol, r.from, r.to))));
-  }
-  // CiliumNetworkPolicies: DNS names and entities are endpoints of their own; between pods they
-  // must allow nothing the standard policies do not.
-  const cilium = ciliumAllows(objects, groups);
-  if (cilium.unsupported.length) throw new Error(`unreadable CiliumNetworkPolicy parts: ${JSON.stringify(cilium.unsupported)}`);
-  const standard = new Map([...edges].map(([k, v]) => [k, new Set(v)]));
-  for (const a of cilium.allows) {
-    const key = a.direction === 'egress' ? `${a.group} -> ${a.peer}` : `${a.peer} -> ${a.group}`;
-    const ports = a.ports.flatMap((r) => portStrings(r.protocol, r.from, r.to));
-    if (a.peerIsPod) {
-      const wider = ports.filter((port) => !standard.get(key)?.has(port));
-      if (wider.length) throw new Error(`CiliumNetworkPolicy ${a.policy} widens ${key} by ${wider.join(',')}`);
-      continue;
-    }
-    if (!edges.has(key)) edges.set(key, new Set());
-    for (const port of ports) edges.get(key)!.add(port);
   }
   return edges;
 }
@@ -116,9 +98,12 @@ function synthTree(app: App, keep = false): Map<string, Buffer> {
 }
 
 let tried = 0;
+/** PROPERTY_PROGRESS=N prints a line every N programs (the long run sets it). */
+const PROGRESS = Number(process.env.PROPERTY_PROGRESS ?? 0);
 
 function checkProgram(program: Program, shuffleSeed: number): void {
   tried++;
+  if (PROGRESS > 0 && tried % PROGRESS === 0) process.stderr.write(`property: ${tried} programs checked\n`);
   const first = build(program);
   const tree = synthTree(first, true);
 
@@ -126,17 +111,45 @@ function checkProgram(program: Program, shuffleSeed: number): void {
   const { objects } = readOutput(first.outdir);
   fs.rmSync(first.outdir, { recursive: true, force: true });
 
-  // 2. The checks: the report lists no finding and nothing suppressed; no warning was recorded.
+  // 2. The checks: the report lists no finding and nothing suppressed; no warning was recorded
+  //    but the one a workload outside the zero-trust namespaces deserves (its pods are not isolated).
   const report = JSON.parse(tree.get('network-report.json')!.toString('utf8'));
-  if (report.findings.length || report.suppressed.length) {
-    throw new Error(`synth-time checks reported: ${JSON.stringify([...report.findings, ...report.suppressed], undefined, 2)}`);
+  const open = new Set(program.namespaces.filter((n) => !n.zeroTrust).map((n) => n.name));
+  const expectedWarning = (f: any) => f.check === 'pod-networkpolicy' && f.severity === 'warning'
+    && [...open].some((ns) => String(f.object).startsWith(`ns-${ns}/`));
+  const unexpected = report.findings.filter((f: any) => !expectedWarning(f));
+  if (unexpected.length || report.suppressed.length) {
+    throw new Error(`synth-time checks reported: ${JSON.stringify([...unexpected, ...report.suppressed], undefined, 2)}`);
   }
-  const warnings = first.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === WARNING_METADATA);
+  const warnings = first.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === WARNING_METADATA)
+    .filter((m) => !String(m.data).includes('[pod-networkpolicy]'));
   if (warnings.length) throw new Error(`warnings recorded: ${warnings.map((w) => w.data).join('\n')}`);
 
-  // 3. Reachability: exactly what was declared.
-  const differences = edgeDifferences(expectedEdges(program), actualEdges(objects));
+  // 3. Reachability over every pair of pods, the app's and bystanders': exactly what was declared;
+  //    every pod of a zero-trust namespace isolated both ways, every other pod in neither.
+  const { synthesized, others } = programGroups(program);
+  const fromYaml = NetworkPolicyEvaluator.podGroupsFromManifests(objects);
+  const ids = (groups: readonly PodGroup[]) => groups.map((g) => g.id).sort().join(', ');
+  if (ids(fromYaml) !== ids(synthesized)) throw new Error(`workloads differ: synthesized [${ids(fromYaml)}], generated [${ids(synthesized)}]`);
+  const groups = [...fromYaml, ...others];
+  const evaluator = NetworkPolicyEvaluator.fromManifests(objects);
+  const zeroTrust = zeroTrustGroupIds(program, groups);
+  const isolation = groups.flatMap((g) => {
+    const is = evaluator.isolation(g);
+    const want = zeroTrust.has(g.id);
+    return is.ingress === want && is.egress === want ? [] : [`${g.id}: isolated ingress ${is.ingress}, egress ${is.egress}; expected ${want}`];
+  });
+  if (isolation.length) throw new Error(`isolation differs:\n  ${isolation.join('\n  ')}`);
+  const differences = edgeDifferences(expectedEdges(program, [...synthesized, ...others]), actualEdges(evaluator, groups));
   if (differences.length) throw new Error(`reachability differs from the declared flows:\n  ${differences.join('\n  ')}`);
+
+  // 3b. Addresses on both edges of every CIDR and of its except, from every zero-trust app.
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const probes = addressProbes(program).flatMap((q) => {
+    const allowed = evaluator.check(byId.get(q.from)!, { cidr: q.address }, q.port, q.protocol).allowed;
+    return allowed === q.allowed ? [] : [`${q.from} -> ${q.address} on ${q.protocol}/${q.port}: declared ${q.allowed}, allowed ${allowed}`];
+  });
+  if (probes.length) throw new Error(`addresses judged differently from the declared ipBlocks:\n  ${probes.join('\n  ')}`);
 
   // 4. The same data again: byte-identical.
   const again = treeDifference(tree, synthTree(build(program)));
@@ -148,6 +161,41 @@ function checkProgram(program: Program, shuffleSeed: number): void {
 }
 
 describe('random valid programs', () => {
+  // Workloads outside the zero-trust namespaces are warned about on stderr, as they should be;
+  // keep those lines out of the test output (the check above still asserts each finding).
+  const write = process.stderr.write.bind(process.stderr);
+  beforeAll(() => {
+    jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: any, ...rest: any[]) =>
+      (String(chunk).startsWith('[cdk8s-networking] warning: [pod-networkpolicy]') ? true : write(chunk, ...rest))) as any);
+  });
+  afterAll(() => jest.restoreAllMocks());
+
+  // Regression: a namespace named `app0` once collided with the WebApp construct id `app0` in its
+  // chart, so the generator's own build threw on a valid program (seed 1945603984 found it).
+  test('a namespace named like a construct of its chart (seed 1945603984)', () => {
+    const program: Program = {
+      namespaces: [{ name: '0', labels: {}, dns: 'default', zeroTrust: true }, { name: 'app0', labels: {}, dns: 'default', zeroTrust: true }],
+      apps: [{ id: 'app0', name: 'a', ns: 1, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {} }],
+      flows: [], namespaceFlows: [], cidrs: [{ cidr: '::/16' }], egress: [], gateways: [], workloads: [], workloadFlows: [],
+    };
+    expect(programGroups(program).synthesized.map((g) => g.id)).toEqual(['app0/Deployment/a']);
+    checkProgram(program, 0); // throws on any broken property
+  });
+
+  // Seed 123088015 (a long run) generated a namespace named `0o74`: the library rightly refuses it (a
+  // documented error, so the generator must not make it), and the generator no longer does.
+  test('no namespace named like an octal number (seed 123088015)', () => {
+    const octal: Program = {
+      namespaces: [{ name: '0o74', labels: {}, dns: 'default', zeroTrust: false }],
+      apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {} }],
+      flows: [], namespaceFlows: [], cidrs: [{ cidr: '0.0.0.0/8' }], egress: [], gateways: [], workloads: [], workloadFlows: [],
+    };
+    expect(() => build(octal)).toThrow(/partOf "0o74" is invalid: would be read as a number/);
+    expect(fc.sample(namespaceNameArb, { numRuns: 2000, seed: 123088015 }).filter((n) => /^0o[0-7]+$/.test(n))).toEqual([]);
+    fc.assert(fc.property(programArb({ largeShare: LARGE_SHARE }), fc.integer(), checkProgram),
+      { numRuns: Math.min(NUM_RUNS, 40), seed: 1945603984 });
+  }, 240_000);
+
   // About 0.15 s of CPU per program here; the long run's larger programs take more, and shrinking a
   // failure re-runs many.
   test(`${NUM_RUNS} programs: valid, deterministic, order-free, exactly the declared reachability, no finding`, () => {

@@ -35,6 +35,10 @@ export class FlowGraph {
     const merged: Flow = prior
       ? {
         ...prior,
+        // The same pods named twice (Peer.workload and Peer.pods with its labels) keep the name that
+        // sorts first, so policy names do not depend on declaration order.
+        from: firstByName(prior.from, flow.from),
+        to: firstByName(prior.to, flow.to),
         ports: uniquePorts([...prior.ports, ...flow.ports]),
         declaredBy: [...new Set([...prior.declaredBy, ...flow.declaredBy])],
         calls: [...new Set([...prior.calls ?? [], ...flow.calls ?? []])],
@@ -57,4 +61,10 @@ export class FlowGraph {
   private static pairKey(from: Endpoint, to: Endpoint): string {
     return `${from.key} -> ${to.key}`;
   }
+}
+
+/** Of two endpoints with one key, the one whose name (then qualified name) sorts first. */
+function firstByName(a: Endpoint, b: Endpoint): Endpoint {
+  const text = (e: Endpoint) => `${e.name} ${e.qualifiedName ?? ''}`;
+  return text(b) < text(a) ? b : a;
 }
