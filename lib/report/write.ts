@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compare } from '../checks/objects';
+import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
 import type { NetworkReport } from './model';
 import type { NetworkReportOptions } from './options';
@@ -16,9 +17,18 @@ export function reportFiles(report: NetworkReport, outdir: string, options: Netw
   const files = new Map<string, string>();
   const md = options.markdownFile ?? 'network-report.md';
   const json = options.jsonFile ?? 'network-report.json';
-  if (md !== false) files.set(path.resolve(outdir, md), renderMarkdown(report, { title: options.title, maxEdges: options.diagramMaxEdges }));
+  if (md !== false) files.set(path.resolve(outdir, md), renderMarkdown(report, { title: options.title, diagramBudget: options.diagramBudget }));
   if (json !== false) files.set(path.resolve(outdir, json), reportJson(report));
+  const html = htmlFileOf(options);
+  if (html !== undefined) files.set(path.resolve(outdir, html), renderHtml(report, { title: options.title ? `${options.title}: network map` : undefined }));
   return files;
+}
+
+/** The HTML map's file name, or undefined when none is written (`htmlFile` unset or false). */
+export function htmlFileOf(options: NetworkReportOptions): string | undefined {
+  const html = options.htmlFile;
+  if (html === undefined || html === false) return undefined;
+  return html === true ? 'network-report.html' : html;
 }
 
 /** Writes a report's files. */
