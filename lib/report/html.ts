@@ -48,7 +48,7 @@ const BLOCK_GAP = 90;
 const OUTSIDE = '(outside the cluster)';
 
 /**
- * Positions: each namespace a block, its endpoints in a near-square grid sorted by name; blocks
+ * Positions: each namespace a block, its endpoints in a staggered grid sorted by name; blocks
  * placed left to right in rows about as wide as the whole map is tall. Namespaces of the app come
  * first, then the ones only flows name, then IP blocks.
  */
@@ -87,9 +87,13 @@ export function mapLayout(report: NetworkReport): Pick<MapData, 'groups' | 'grou
       rowHeight = 0;
     }
     const ids = [...members.get(b.key)!].sort(compare);
-    ids.forEach((id, i) => { positions[id] = [x + (i % b.cols) * CELL_W, y + Math.floor(i / b.cols) * CELL_H]; });
+    // Odd columns sit half a cell lower, so that no edge along a row runs through the node between.
+    ids.forEach((id, i) => {
+      const col = i % b.cols;
+      positions[id] = [x + col * CELL_W, y + Math.floor(i / b.cols) * CELL_H + (col % 2) * (CELL_H / 2)];
+    });
     x += w + BLOCK_GAP;
-    rowHeight = Math.max(rowHeight, b.rows * CELL_H);
+    rowHeight = Math.max(rowHeight, b.rows * CELL_H + (b.cols > 1 ? CELL_H / 2 : 0));
   }
   return { groups, groupOf, positions };
 }

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'puppeteer-core';
 import { App } from 'cdk8s';
-import { DEFAULT_DIAGRAM_BUDGET, NetworkReport, renderEdgeDiagram } from '../../lib';
+import { report as reporting } from '../../lib';
 import { buildApp } from '../../apps/main';
 import { benchApp } from '../bench-apps';
 import { testApp } from '../util';
@@ -18,7 +18,7 @@ import { MermaidRender, mermaidPage, mermaidVersion, renderMermaidIn } from './m
 
 const OUT = outputDir('mermaid');
 
-function reportOf(app: App): { md: string; report: NetworkReport } {
+function reportOf(app: App): { md: string; report: reporting.NetworkReport } {
   app.synth();
   return {
     md: fs.readFileSync(path.join(app.outdir, 'network-report.md'), 'utf8'),
@@ -34,8 +34,8 @@ function expectLegible(name: string, rendered: readonly MermaidRender[]): void {
   rendered.forEach((r, i) => {
     fs.writeFileSync(path.join(OUT, `${name}-${i + 1}.svg`), r.svg ?? '');
     if (r.error) throw new Error(`${name} diagram ${i + 1} does not render: ${r.error}\n${r.source}`);
-    if (r.width > DEFAULT_DIAGRAM_BUDGET.maxWidth) {
-      throw new Error(`${name} diagram ${i + 1} is ${Math.round(r.width)} px wide, over the ${DEFAULT_DIAGRAM_BUDGET.maxWidth} px budget\n${r.source}`);
+    if (r.width > reporting.DEFAULT_DIAGRAM_BUDGET.maxWidth) {
+      throw new Error(`${name} diagram ${i + 1} is ${Math.round(r.width)} px wide, over the ${reporting.DEFAULT_DIAGRAM_BUDGET.maxWidth} px budget\n${r.source}`);
     }
     expect(r.width).toBeGreaterThan(50);
     expect(r.height).toBeGreaterThan(50);
@@ -62,7 +62,7 @@ describeInBrowser(`Markdown diagrams rendered with Mermaid ${mermaidVersion()}`,
     ]);
     expect(broken.error).toBeDefined();
     expect(wide.error).toBeUndefined();
-    expect(wide.width).toBeGreaterThan(DEFAULT_DIAGRAM_BUDGET.maxWidth);
+    expect(wide.width).toBeGreaterThan(reporting.DEFAULT_DIAGRAM_BUDGET.maxWidth);
   });
 
   test('the example app: every diagram renders and fits', async () => {
@@ -87,7 +87,7 @@ describeInBrowser(`Markdown diagrams rendered with Mermaid ${mermaidVersion()}`,
   });
 
   test('the diagram of changed edges renders', async () => {
-    const lines = renderEdgeDiagram([
+    const lines = reporting.renderEdgeDiagram([
       { from: 'shop/Deployment/web', to: 'shop/Deployment/api', label: 'TCP 8080', change: 'opened' },
       { from: 'shop/Deployment/api', to: 'cidr:10.0.0.0/8', label: 'TCP 5432', change: 'closed' },
       { from: 'ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx', to: 'shop/Deployment/web', label: 'TCP 80 -> TCP 80, TCP 443', change: 'changed' },

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'puppeteer-core';
 import { App } from 'cdk8s';
-import { NetworkModel, NetworkReport } from '../../lib';
+import { NetworkModel, report as reporting } from '../../lib';
 import { buildApp } from '../../apps/main';
 import { benchApp } from '../bench-apps';
 import { testApp } from '../util';
@@ -18,7 +18,7 @@ import { describeInBrowser, launch, outputDir, watchErrors } from './browser';
 const OUT = outputDir('network-map');
 
 /** Synthesizes with the map turned on; returns the page's path and the JSON report. */
-function synthWithMap(app: App): { html: string; report: NetworkReport } {
+function synthWithMap(app: App): { html: string; report: reporting.NetworkReport } {
   NetworkModel.of(app).configure({ report: { htmlFile: true } });
   app.synth();
   return {

@@ -70,6 +70,7 @@
       { selector: 'node[kind = "namespace"]', style: {
         'shape': 'round-rectangle', 'background-color': '#f8fafc', 'border-color': '#94a3b8', 'border-width': 1, 'padding': 16,
         'text-valign': 'top', 'text-halign': 'center', 'font-size': 16, 'font-weight': 'bold', 'min-zoomed-font-size': 4,
+        'text-wrap': 'none', 'text-max-width': 2000,
       } },
       { selector: 'edge', style: {
         'width': 1.5, 'line-color': '#64748b', 'target-arrow-color': '#64748b', 'target-arrow-shape': 'triangle',
