@@ -53,7 +53,6 @@ export async function renderMermaidIn(page: Page, sources: readonly string[]): P
       } catch (e: any) {
         out.push({ source, width: 0, height: 0, error: String(e?.message ?? e) });
       }
-      document.getElementById(id)?.remove();
       document.getElementById(`d${id}`)?.remove();
     }
     return out;
