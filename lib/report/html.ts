@@ -115,8 +115,12 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** Nothing may be fetched: scripts and styles are inline only. */
+const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+
 const CSS = `
-*{box-sizing:border-box}body{margin:0;font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111827;display:flex;flex-direction:column;height:100vh}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111827;display:flex;flex-direction:column;height:100vh}
 header{padding:8px 16px;border-bottom:1px solid #e5e7eb;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center}
 header h1{font-size:18px;margin:0}header .summary{color:#4b5563}
 main{flex:1;display:flex;min-height:0}#graph{flex:1;min-width:0;background:#fff}
@@ -124,7 +128,8 @@ aside{width:340px;border-left:1px solid #e5e7eb;padding:12px;overflow:auto;displ
 label{display:flex;flex-direction:column;gap:2px;font-size:12px;color:#374151}label.inline{flex-direction:row;align-items:center;gap:6px}
 input[type=search],input[type=text],select{font:inherit;padding:4px 6px;border:1px solid #d1d5db;border-radius:4px}
 button{font:inherit;padding:4px 8px}#status{font-size:12px;color:#4b5563;min-height:1.2em}
-#details h2{font-size:15px;margin:8px 0 4px;word-break:break-all}#details dl{margin:0}#details dt{font-weight:600;margin-top:6px;font-size:12px;color:#374151}
+#details h2{font-size:15px;margin:8px 0 4px;word-break:break-all}#details dl{margin:0}
+#details dt{font-weight:600;margin-top:6px;font-size:12px;color:#374151}
 #details dd{margin:0 0 0 8px;word-break:break-all}.legend{font-size:12px;color:#4b5563}
 @media (max-width:800px){main{flex-direction:column}aside{width:auto;border-left:0;border-top:1px solid #e5e7eb;max-height:45vh}}
 `;
@@ -144,7 +149,7 @@ export function renderHtml(report: NetworkReport, options: HtmlOptions = {}): st
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     // No request leaves the page: everything it needs is inline.
-    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'unsafe-inline\'; style-src \'unsafe-inline\'; img-src data:">',
+    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
     `<title>${escapeHtml(title)}</title>`,
     `<style>${CSS.trim()}</style>`,
     '</head>',

@@ -70,7 +70,8 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
     const dns = dnsSentence(report, ns.workloads, (id) => name(id, ns.name));
     if (dns) out.push('', dns);
     const spec = namespaceDiagram(report, ns.name);
-    if (spec.nodes.length > 0) out.push('', ...diagramOrNote(fitDiagram(spec, options.diagramBudget), 'the tables below list every flow and entry point'));
+    const fitted = fitDiagram(spec, options.diagramBudget);
+    if (spec.nodes.length > 0) out.push('', ...diagramOrNote(fitted, 'the tables below list every flow and entry point'));
 
     const flows = report.flows.filter((f) => endpoints.get(f.from)?.namespace === ns.name || endpoints.get(f.to)?.namespace === ns.name);
     if (flows.length > 0 || ns.workloads.length > 0) out.push('', '### Allowed flows', '');

@@ -48,6 +48,11 @@ function nodeLabel(e: ReportEndpoint | undefined, id: string, here: string | und
   return e.kind && e.kind !== 'Deployment' ? `${base} (${e.kind})` : base;
 }
 
+/** A node in the subgraph of its namespace (none for IP blocks). */
+function groupedNode(e: ReportEndpoint | undefined, id: string): DiagramNode {
+  return { key: id, label: nodeLabel(e, id, e?.namespace), shape: shapeOf(e), ...(e?.namespace !== undefined ? { group: e.namespace } : {}) };
+}
+
 function flowLabel(f: ReportFlow): string {
   return `${f.ports.join(', ')}${f.declared.length === 0 ? ' (undeclared)' : ''}`;
 }
@@ -106,7 +111,7 @@ export function appDiagram(report: NetworkReport): { nodes: DiagramNode[]; edges
   const add = (id: string) => {
     if (nodes.has(id)) return;
     const e = endpoints.get(id);
-    nodes.set(id, { key: id, label: nodeLabel(e, id, e?.namespace), shape: shapeOf(e), ...(e?.namespace !== undefined ? { group: e.namespace } : {}) });
+    nodes.set(id, groupedNode(e, id));
   };
   for (const f of report.flows.filter((x) => !isDnsFlow(x))) {
     add(f.from);
@@ -167,7 +172,7 @@ export function renderEdgeDiagram(edges: readonly ChangedEdge[], options: EdgeDi
   const nodes = new Map<string, DiagramNode>();
   for (const id of edges.flatMap((e) => [e.from, e.to])) {
     const e = endpoints.get(id);
-    nodes.set(id, { key: id, label: nodeLabel(e, id, e?.namespace), shape: shapeOf(e), ...(e?.namespace !== undefined ? { group: e.namespace } : {}) });
+    nodes.set(id, groupedNode(e, id));
   }
   const groups = [...new Set([...nodes.values()].map((n) => n.group).filter((g): g is string => g !== undefined))].map((g) => ({ key: g, label: g }));
   const fitted = fitDiagram({ nodes: [...nodes.values()], edges, groups }, options.budget);
@@ -178,7 +183,8 @@ export function renderEdgeDiagram(edges: readonly ChangedEdge[], options: EdgeDi
   };
   const rows = [...edges].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to))
     .map((e) => `| ${e.change} | ${cell(name(e.from))} | ${cell(name(e.to))} | ${cell(e.label)} |`);
-  return [`_Diagram left out: ${fitted.reason}; the changed flows are listed instead._`, '', '| Change | Source | Destination | Ports |', '|---|---|---|---|', ...rows];
+  const note = `_Diagram left out: ${fitted.reason}; the changed flows are listed instead._`;
+  return [note, '', '| Change | Source | Destination | Ports |', '|---|---|---|---|', ...rows];
 }
 
 /** A table cell: pipes escaped, newlines flattened. */

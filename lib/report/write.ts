@@ -20,7 +20,8 @@ export function reportFiles(report: NetworkReport, outdir: string, options: Netw
   if (md !== false) files.set(path.resolve(outdir, md), renderMarkdown(report, { title: options.title, diagramBudget: options.diagramBudget }));
   if (json !== false) files.set(path.resolve(outdir, json), reportJson(report));
   const html = htmlFileOf(options);
-  if (html !== undefined) files.set(path.resolve(outdir, html), renderHtml(report, { title: options.title ? `${options.title}: network map` : undefined }));
+  const htmlTitle = options.title ? `${options.title}: network map` : undefined;
+  if (html !== undefined) files.set(path.resolve(outdir, html), renderHtml(report, { title: htmlTitle }));
   return files;
 }
 

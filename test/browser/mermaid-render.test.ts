@@ -35,7 +35,8 @@ function expectLegible(name: string, rendered: readonly MermaidRender[]): void {
     fs.writeFileSync(path.join(OUT, `${name}-${i + 1}.svg`), r.svg ?? '');
     if (r.error) throw new Error(`${name} diagram ${i + 1} does not render: ${r.error}\n${r.source}`);
     if (r.width > reporting.DEFAULT_DIAGRAM_BUDGET.maxWidth) {
-      throw new Error(`${name} diagram ${i + 1} is ${Math.round(r.width)} px wide, over the ${reporting.DEFAULT_DIAGRAM_BUDGET.maxWidth} px budget\n${r.source}`);
+      const budget = reporting.DEFAULT_DIAGRAM_BUDGET.maxWidth;
+      throw new Error(`${name} diagram ${i + 1} is ${Math.round(r.width)} px wide, over the ${budget} px budget\n${r.source}`);
     }
     expect(r.width).toBeGreaterThan(50);
     expect(r.height).toBeGreaterThan(50);
@@ -90,7 +91,10 @@ describeInBrowser(`Markdown diagrams rendered with Mermaid ${mermaidVersion()}`,
     const lines = reporting.renderEdgeDiagram([
       { from: 'shop/Deployment/web', to: 'shop/Deployment/api', label: 'TCP 8080', change: 'opened' },
       { from: 'shop/Deployment/api', to: 'cidr:10.0.0.0/8', label: 'TCP 5432', change: 'closed' },
-      { from: 'ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx', to: 'shop/Deployment/web', label: 'TCP 80 -> TCP 80, TCP 443', change: 'changed' },
+      {
+        from: 'ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx', to: 'shop/Deployment/web',
+        label: 'TCP 80 -> TCP 80, TCP 443', change: 'changed',
+      },
     ], { endpoints: [
       { id: 'shop/Deployment/web', type: 'workload', namespace: 'shop', name: 'web' },
       { id: 'shop/Deployment/api', type: 'workload', namespace: 'shop', name: 'api' },

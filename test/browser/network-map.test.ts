@@ -139,7 +139,8 @@ describeInBrowser('the network map in a browser', () => {
 
     // Namespace filter: one namespace's workloads and their peers.
     await page.select('#namespace', 'team-007');
-    const visible = await page.evaluate(() => (globalThis as any).networkMap.cy.nodes('[kind != "namespace"]').not('.hidden').map((n: any) => n.data('namespace')));
+    const visible = await page.evaluate(() =>
+      (globalThis as any).networkMap.cy.nodes('[kind != "namespace"]').not('.hidden').map((n: any) => n.data('namespace')));
     expect(visible.filter((ns: string) => ns === 'team-007')).toHaveLength(50);
     expect(new Set(visible)).toEqual(new Set(['team-007', 'ingress-nginx']));
     await page.select('#namespace', '');
@@ -160,7 +161,8 @@ describeInBrowser('the network map in a browser', () => {
     await page.click('#fit');
     await page.screenshot({ path: path.join(OUT, 'bench-1000.png') });
     // Timings are recorded, not asserted: speed is judged by measurement, not by timed tests.
-    fs.writeFileSync(path.join(OUT, 'bench-1000-timings.json'), JSON.stringify({ synthMs, loadMs, searchMs, nodes: counts.endpoints, edges: counts.flows }, null, 2));
+    const timings = { synthMs, loadMs, searchMs, nodes: counts.endpoints, edges: counts.flows };
+    fs.writeFileSync(path.join(OUT, 'bench-1000-timings.json'), JSON.stringify(timings, null, 2));
     expect(errors).toEqual([]);
     await page.close();
   });

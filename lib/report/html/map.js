@@ -49,6 +49,9 @@
   });
 
   var big = report.endpoints.length > 300;
+  function emphasis(color, width) {
+    return { 'line-color': color, 'target-arrow-color': color, 'width': width, 'label': 'data(ports)', 'font-size': 10 };
+  }
   var cy = window.cytoscape({
     container: document.getElementById('graph'),
     elements: elements,
@@ -82,9 +85,9 @@
       { selector: '.faded', style: { 'opacity': 0.12 } },
       { selector: 'node.match', style: { 'border-width': 4, 'border-color': '#7c3aed', 'background-color': '#ede9fe' } },
       { selector: 'node.focus', style: { 'border-width': 4, 'border-color': '#111827', 'background-color': '#fde68a' } },
-      { selector: 'edge.out', style: { 'line-color': '#2563eb', 'target-arrow-color': '#2563eb', 'width': 3, 'label': 'data(ports)', 'font-size': 10 } },
-      { selector: 'edge.in', style: { 'line-color': '#16a34a', 'target-arrow-color': '#16a34a', 'width': 3, 'label': 'data(ports)', 'font-size': 10 } },
-      { selector: 'edge:selected', style: { 'line-color': '#7c3aed', 'target-arrow-color': '#7c3aed', 'width': 4, 'label': 'data(ports)', 'font-size': 11 } },
+      { selector: 'edge.out', style: emphasis('#2563eb', 3) },
+      { selector: 'edge.in', style: emphasis('#16a34a', 3) },
+      { selector: 'edge:selected', style: emphasis('#7c3aed', 4) },
     ],
   });
 
