@@ -3,8 +3,7 @@
  * per namespace its diagram (or a note where it would not be legible), the allowed flows, entry
  * points and Services, then the findings.
  */
-import { compare } from '../checks/objects';
-import { DiagramBudget, DiagramResult, fitDiagram, mermaidFence } from './diagram';
+import { compare, DiagramBudget, DiagramResult, fitDiagram, mermaidFence } from './diagram';
 import { appDiagram, cell, isDnsFlow, namespaceDiagram } from './mermaid';
 import { NetworkReport, ReportEndpoint, ReportFinding, ReportFlow } from './model';
 

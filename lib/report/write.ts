@@ -1,7 +1,7 @@
 /** The files of the network report: its JSON text, and the files written for it. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { compare } from '../checks/objects';
+import { compare } from './diagram';
 import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
 import type { NetworkReport } from './model';
