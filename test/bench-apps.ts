@@ -3,11 +3,12 @@
  * 50 per ZeroTrustNamespace, app i-1 -> app i declared, every tenth app routed by the namespace's
  * ApiGateway. The report tests draw these apps' diagrams and maps at 20, 100 and 1,000 apps.
  */
-import { App, Chart } from 'cdk8s';
+import type { App} from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { ApiGateway, IngressController, Tls, WebApp, ZeroTrustNamespace } from '../lib';
 import { testApp } from './util';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const W = require('../bench/workloads/plan');
 
 /** The benchmark app with `n` apps, one chart per namespace; `extra` adds one more app to the first namespace. */

@@ -15,7 +15,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compare } from './diagram';
-import { NetworkReport } from './model';
+import type { NetworkReport } from './model';
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {

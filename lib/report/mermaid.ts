@@ -5,10 +5,11 @@
  * and so are workloads whose only flow is DNS: they would be nodes with one edge, to one node, that
  * every other node also has.
  */
+import type { DiagramBudget, DiagramEdge, DiagramGroup, DiagramNode, DiagramResult, DiagramShape, EdgeChange} from './diagram';
 import {
-  compare, DiagramBudget, DiagramEdge, DiagramGroup, DiagramNode, DiagramResult, DiagramShape, EdgeChange, fitDiagram, mermaidFence, mermaidLabel,
+  compare, fitDiagram, mermaidFence, mermaidLabel,
 } from './diagram';
-import { NetworkReport, ReportEndpoint, ReportFlow } from './model';
+import type { NetworkReport, ReportEndpoint, ReportFlow } from './model';
 
 export { mermaidLabel };
 

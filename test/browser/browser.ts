@@ -24,7 +24,7 @@ export function describeInBrowser(name: string, body: () => void): void {
     describe(name, body);
     return;
   }
-  // eslint-disable-next-line no-console
+   
   console.warn(`${name}: skipped, no Chromium found (apt-get install -y chromium, or set CHROME_PATH)`);
   describe.skip(name, body);
 }

@@ -8,13 +8,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'puppeteer-core';
-import { App } from 'cdk8s';
+import type { App } from 'cdk8s';
 import { report as reporting } from '../../lib';
 import { buildApp } from '../../apps/main';
 import { benchApp } from '../bench-apps';
 import { testApp } from '../util';
 import { describeInBrowser, launch, outputDir } from './browser';
-import { MermaidRender, mermaidPage, mermaidVersion, renderMermaidIn } from './mermaid';
+import type { MermaidRender} from './mermaid';
+import { mermaidPage, mermaidVersion, renderMermaidIn } from './mermaid';
 
 const OUT = outputDir('mermaid');
 

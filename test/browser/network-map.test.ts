@@ -8,8 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'puppeteer-core';
-import { App } from 'cdk8s';
-import { NetworkModel, report as reporting } from '../../lib';
+import type { App } from 'cdk8s';
+import type { report as reporting } from '../../lib';
+import { NetworkModel } from '../../lib';
 import { buildApp } from '../../apps/main';
 import { benchApp } from '../bench-apps';
 import { testApp } from '../util';

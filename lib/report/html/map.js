@@ -4,6 +4,7 @@
  * namespaces as compound nodes, workloads and peers as nodes, allowed flows as edges, and wires
  * search, filters, selection and the details panel. Exposes `window.networkMap` for tests.
  */
+/* global document, window, setTimeout, clearTimeout */
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
