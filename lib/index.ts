@@ -19,6 +19,7 @@ export type { NetworkSynthOptions } from './model/options';
 export { SYNTH_PHASES, SynthPhase } from './model/network-model';
 export type { ISynthStep } from './model/network-model';
 export type { NetworkReportOptions } from './report/options';
+export type { DiagramBudget } from './report/diagram';
 export {
   networkReportPaths, REPORT_CONTEXT_KEY, REPORT_ENV, REPORT_HTML_CONTEXT_KEY, REPORT_HTML_ENV, STRICT_CONTEXT_KEY, STRICT_ENV, WARNING_METADATA,
 } from './synth';

@@ -78,7 +78,10 @@ export interface DiagramEdge {
   readonly change?: EdgeChange;
 }
 
-/** A diagram to draw. */
+/**
+ * A diagram to draw.
+ * @jsii ignore
+ */
 export interface DiagramSpec {
   readonly nodes: readonly DiagramNode[];
   readonly edges: readonly DiagramEdge[];

@@ -147,7 +147,10 @@ export interface ChangedEdge {
   readonly change: EdgeChange;
 }
 
-/** Options of {@link renderEdgeDiagram}. */
+/**
+ * Options of {@link renderEdgeDiagram}.
+ * @jsii ignore
+ */
 export interface EdgeDiagramOptions {
   /**
    * The endpoints the edges name (both reports' endpoints for a diff), for labels and namespaces.
