@@ -12,5 +12,5 @@ export type { Guardrail, GuardrailKind, GuardrailPeer } from '../util/guardrail'
 export { htmlFileOf, reportFiles, reportJson, writeReport } from './write';
 export { DEFAULT_DIAGRAM_BUDGET, estimateWidth, fitDiagram, mermaidFence, mermaidId, mermaidSource } from './diagram';
 export type { DiagramBudget, DiagramEdge, DiagramGroup, DiagramNode, DiagramResult, DiagramShape, DiagramSpec, EdgeChange } from './diagram';
-export { renderHtml, mapLayout } from './html';
+export { renderHtml } from './html';
 export type { HtmlOptions } from './html';
