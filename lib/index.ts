@@ -20,7 +20,10 @@ export type { NetworkSynthOptions } from './model/options';
 export { SYNTH_PHASES, SynthPhase } from './model/network-model';
 export type { ISynthStep } from './model/network-model';
 export type { NetworkReportOptions } from './report/options';
-export { networkReportPaths, REPORT_CONTEXT_KEY, REPORT_ENV, STRICT_CONTEXT_KEY, STRICT_ENV, WARNING_METADATA } from './synth';
+export type { DiagramBudget } from './report/diagram';
+export {
+  networkReportPaths, REPORT_CONTEXT_KEY, REPORT_ENV, REPORT_HTML_CONTEXT_KEY, REPORT_HTML_ENV, STRICT_CONTEXT_KEY, STRICT_ENV, WARNING_METADATA,
+} from './synth';
 export { EXTERNAL_BACKENDS_ANNOTATION, SKIP_CHECKS_ANNOTATION } from './checks/objects';
 export { ValidationError } from './util/errors';
 

@@ -12,6 +12,7 @@ import {
   report as reporting, Tls, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { buildApp } from '../apps/main';
+import { benchApp } from './bench-apps';
 import { synth, testApp } from './util';
 
 const DOCS = path.join(__dirname, '..', 'docs');
@@ -42,10 +43,15 @@ function tableRows(md: string, ns: string, title: string): string[][] {
     .map((l) => l.slice(2, -2).split(' | '));
 }
 
-function mermaidOf(md: string): string {
-  const m = /```mermaid\n([\s\S]*?)\n```/.exec(md);
-  if (!m) throw new Error('no mermaid block');
-  return m[1];
+function mermaidBlocks(md: string): string[] {
+  return [...md.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+}
+
+/** The text of `## Namespace \`<ns>\``, up to the next namespace. */
+function sectionOf(md: string, ns: string): string {
+  const section = md.split(/^## /m).find((s) => s.startsWith(`Namespace \`${ns}\``));
+  if (!section) throw new Error(`no section for namespace ${ns}`);
+  return section;
 }
 
 describe('the committed example report', () => {
@@ -95,6 +101,8 @@ describe('the example app\'s report content', () => {
       allowedBy: ['payments/allow-ledger-egress-to-cidr-203-0-113-0-24'], declared: ['app'], declaredBy: ['shop/ledger'],
       calls: ['shop/ledger.allowEgressTo(203.0.113.0/24)'], policyKind: 'NetworkPolicy',
     });
+    // Every declared flow names the constructs that declared it; undeclared ones none.
+    for (const f of report.flows) expect((f.declaredBy ?? []).length > 0).toBe(f.declared.length > 0);
     const dns = report.flows.filter((f) => f.declared.includes('dns'));
     expect(dns.map((f) => f.to)).toEqual(Array(dns.length).fill('kube-system/Peer/k8s-app=kube-dns'));
     expect(dns.every((f) => f.ports.join() === 'TCP 53,UDP 53')).toBe(true);
@@ -140,18 +148,35 @@ describe('the example app\'s report content', () => {
     });
   });
 
-  test('a Mermaid flowchart with namespace subgraphs, generated ids and quoted labels', () => {
-    const lines = mermaidOf(md).split('\n');
-    expect(lines[0]).toBe('flowchart LR');
-    for (const line of lines.slice(1)) {
-      expect(line).toMatch(/^( {2}subgraph ns\d+\["[^"]*"\]| {2}end| {4}n\d+\["[^"]*"\]| {2}n\d+\["[^"]*"\]| {2}(n|ns)\d+ -->\|"[^"]*"\| n\d+)$/);
+  test('Mermaid diagrams: the whole app, then one per namespace, top to bottom, DNS stated once and not drawn', () => {
+    const diagrams = mermaidBlocks(md);
+    // Whole app + payments + production + seed (argocd has no workloads).
+    expect(diagrams).toHaveLength(4);
+    expect(md).not.toContain('_Diagram left out');
+    for (const d of diagrams) {
+      const lines = d.split('\n');
+      expect(lines[0]).toBe('flowchart TB');
+      for (const line of lines.slice(1)) {
+        expect(line).toMatch(/^( {2}subgraph g_\w+\["[^"]*"\]| {2}end| {2,4}n_\w+(\["[^"]*"\]|\("[^"]*"\)|\(\["[^"]*"\]\)|\{\{"[^"]*"\}\})| {2}n_\w+ -->\|"[^"]*"\| n_\w+)$/);
+      }
+      // DNS is never drawn.
+      expect(d).not.toMatch(/kube-dns|UDP 53/);
     }
-    expect(lines).toContain('  subgraph ns5["production (zero-trust)"]');
-    expect(lines.filter((l) => l.includes('kube-system (outside the app)'))).toHaveLength(1);
-    // One DNS edge per namespace of several workloads, not one per workload.
-    expect(lines.filter((l) => l.includes('(DNS)'))).toHaveLength(3);
-    // Every edge of the chart is a reported flow (the DNS edges stand for several).
-    expect(lines.filter((l) => l.includes('-->')).length).toBeLessThanOrEqual(report.flows.length);
+    // Ids come from names, not positions.
+    expect(diagrams[0]).toContain('  n_production_Deployment_storefront -->|"TCP 3000"| n_production_Deployment_api');
+    const production = sectionOf(md, 'production');
+    expect(production).toContain('DNS: all 3 workloads resolve names through kube-system/kube-dns (outside the app) on TCP 53, UDP 53 (left out of the diagram).');
+    const prodDiagram = mermaidBlocks(production)[0];
+    // The namespace's entry points: one node per host, the paths on the edges.
+    expect(prodDiagram).toContain('  n_host_shop_example_com(["shop.example.com"])');
+    expect(prodDiagram).toContain('  n_host_shop_example_com -->|"/api"| n_production_Deployment_api');
+    // Peers in other namespaces are named with their namespace.
+    expect(prodDiagram).toContain('  n_payments_Deployment_ledger["payments/ledger"]');
+    // A workload whose only flow is DNS is left out of the diagram, not of the text.
+    const seed = sectionOf(md, 'seed');
+    expect(seed).toContain('my-app');
+    expect(mermaidBlocks(seed)[0]).not.toContain('my-app');
+    expect(mermaidBlocks(seed)[0]).toContain('frontend');
   });
 
   test('the JSON carries the same flows as the Markdown tables', () => {
@@ -245,6 +270,65 @@ describe('where the report goes, and when it is not written', () => {
     }
   });
 
+  test('the HTML map: the option, the context key or CDK8S_NETWORKING_REPORT_HTML=1 turn it on; the option wins', () => {
+    const off = small();
+    synth(off);
+    expect(fs.existsSync(path.join(off.outdir, 'network-report.html'))).toBe(false);
+
+    const byOption = small();
+    NetworkModel.of(byOption).configure({ report: { htmlFile: true } });
+    synth(byOption);
+    expect(fs.readdirSync(byOption.outdir).sort()).toEqual(['network-report.html', 'network-report.json', 'network-report.md', 'shop.k8s.yaml']);
+    expect(networkReportPaths(NetworkModel.of(byOption))).toEqual(['network-report.html', 'network-report.json', 'network-report.md']);
+
+    const named = small();
+    NetworkModel.of(named).configure({ report: { htmlFile: 'maps/net.html' } });
+    synth(named);
+    expect(fs.existsSync(path.join(named.outdir, 'maps', 'net.html'))).toBe(true);
+
+    const byContext = testApp();
+    byContext.node.setContext('cdk8s-networking:report-html', 'true');
+    new WebApp(new Chart(byContext, 'shop'), 'api', { namespace: new ZeroTrustNamespace(new Chart(byContext, 'ns'), 'p'), image: 'a:1', containerPort: 1 });
+    synth(byContext);
+    expect(fs.existsSync(path.join(byContext.outdir, 'network-report.html'))).toBe(true);
+
+    process.env.CDK8S_NETWORKING_REPORT_HTML = '1';
+    try {
+      const byEnv = small();
+      synth(byEnv);
+      expect(fs.existsSync(path.join(byEnv.outdir, 'network-report.html'))).toBe(true);
+      const optionWins = small();
+      NetworkModel.of(optionWins).configure({ report: { htmlFile: false } });
+      synth(optionWins);
+      expect(fs.existsSync(path.join(optionWins.outdir, 'network-report.html'))).toBe(false);
+    } finally {
+      delete process.env.CDK8S_NETWORKING_REPORT_HTML;
+    }
+  });
+
+  test('the HTML map is self-contained and deterministic, with the report\'s data inline', () => {
+    const make = () => {
+      const app = example();
+      return reporting.renderHtml(JSON.parse(read(app, 'network-report.json')));
+    };
+    const html = make();
+    expect(html).toBe(make());
+    // No script, style or image is loaded from anywhere: the page works offline, from a file.
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import|url\(http/i);
+    expect(html).toContain("default-src 'none'");
+    // Cytoscape.js and the page script are inline; the report too, with `<` escaped.
+    expect(html).toContain('Cytoscape Consortium');
+    expect(html).toContain('window.networkMap');
+    const data = JSON.parse(/<script id="report-data" type="application\/json">(.*)<\/script>/.exec(html)![1]);
+    expect(data.report.flows.length).toBeGreaterThan(10);
+    expect(Object.keys(data.positions).sort()).toEqual(data.report.endpoints.map((e: reporting.ReportEndpoint) => e.id).sort());
+    expect(html.match(/<\/script>/g)).toHaveLength(3);
+    const tricky = reporting.renderHtml({ version: 1, namespaces: [], endpoints: [{ id: 'cidr:x', type: 'ip-block', name: '</script><b>' }],
+      flows: [], entryPoints: [], services: [], findings: [], suppressed: [] });
+    expect(tricky).not.toContain('</script><b>');
+    expect(tricky.match(/<\/script>/g)).toHaveLength(3);
+  });
+
   test('a failing synth writes neither manifests nor report', () => {
     const app = small();
     new k8s.KubeService(app.node.findChild('shop') as Chart, 'typo', {
@@ -301,40 +385,142 @@ describe('report details', () => {
     ]);
   });
 
-  test('Mermaid labels are quoted and escaped; large graphs collapse to namespaces', () => {
+  test('Mermaid labels are quoted and escaped; ids come from names, colliding ones get a stable suffix', () => {
     const report: reporting.NetworkReport = {
       version: 1,
-      namespaces: [{ name: 'a', zeroTrust: true, inApp: true, workloads: ['a/Deployment/x'] }],
+      namespaces: [{ name: 'a', zeroTrust: true, inApp: true, workloads: ['a/Deployment/x', 'a/Deployment/x.y', 'a/Deployment/x-y'] }],
       endpoints: [
         { id: 'a/Deployment/x', type: 'workload', namespace: 'a', name: 'say "hi"', kind: 'Deployment', path: 'p', isolated: { ingress: true, egress: true } },
+        { id: 'a/Deployment/x-y', type: 'workload', namespace: 'a', name: 'x-y', kind: 'Deployment', path: 'p', isolated: { ingress: true, egress: true } },
+        { id: 'a/Deployment/x.y', type: 'workload', namespace: 'a', name: 'x.y', kind: 'Deployment', path: 'p', isolated: { ingress: true, egress: true } },
         { id: 'cidr:10.0.0.0/8', type: 'ip-block', name: '10.0.0.0/8' },
         { id: 'end', type: 'ip-block', name: 'end' },
       ],
       flows: [
-        { from: 'a/Deployment/x', to: 'cidr:10.0.0.0/8', ports: ['TCP 443'], allowedBy: ['a/p'], declared: ['app'], policyKind: 'NetworkPolicy' },
-        { from: 'a/Deployment/x', to: 'end', ports: ['TCP 1'], allowedBy: ['a/p'], declared: [], policyKind: 'NetworkPolicy' },
+        { from: 'a/Deployment/x', to: 'cidr:10.0.0.0/8', ports: ['TCP 443'], allowedBy: ['a/p'], declared: ['app'], declaredBy: ['c/x'], policyKind: 'NetworkPolicy' },
+        { from: 'a/Deployment/x', to: 'end', ports: ['TCP 1'], allowedBy: ['a/p'], declared: [], declaredBy: [], policyKind: 'NetworkPolicy' },
+        { from: 'a/Deployment/x-y', to: 'a/Deployment/x.y', ports: ['TCP 2'], allowedBy: ['a/p'], declared: ['app'], declaredBy: ['c/y'], policyKind: 'NetworkPolicy' },
       ],
       entryPoints: [], services: [], findings: [], suppressed: [],
     };
-    const chart = reporting.renderMermaid(report);
-    expect(chart).toBe([
-      'flowchart LR',
-      '  subgraph ns1["a (zero-trust)"]',
-      '    n1["say #quot;hi#quot;"]',
+    expect(reporting.renderMermaid(report, { namespace: 'a' })).toBe([
+      'flowchart TB',
+      '  subgraph g_a["a (zero-trust)"]',
+      '    n_a_Deployment_x["say #quot;hi#quot;"]',
+      '    n_a_Deployment_x_y_9c6f82["x-y"]',
+      '    n_a_Deployment_x_y_9c763e["x.y"]',
       '  end',
-      '  n2["10.0.0.0/8"]',
-      '  n3["end"]',
-      '  n1 -->|"TCP 443"| n2',
-      '  n1 -->|"TCP 1 (undeclared)"| n3',
-    ].join('\n'));
-    expect(reporting.renderMermaid(report, { maxEdges: 1 })).toBe([
-      'flowchart LR',
-      '  ns1["a (zero-trust): 1 workloads"]',
-      '  x1["10.0.0.0/8"]',
-      '  x2["end"]',
-      '  ns1 -->|"1 flow"| x1',
-      '  ns1 -->|"1 flow"| x2',
+      '  n_cidr_10_0_0_0_8{{"10.0.0.0/8"}}',
+      '  n_end{{"end"}}',
+      '  n_a_Deployment_x -->|"TCP 1 (undeclared)"| n_end',
+      '  n_a_Deployment_x -->|"TCP 443"| n_cidr_10_0_0_0_8',
+      '  n_a_Deployment_x_y_9c6f82 -->|"TCP 2"| n_a_Deployment_x_y_9c763e',
     ].join('\n'));
     expect(reporting.renderMarkdown(report)).toContain('| say "hi" | end | TCP 1 | p | not declared |');
+  });
+});
+
+describe('diagram budgets and stability', () => {
+  /** The Mermaid lines of the first namespace section's diagram. */
+  function namespaceLines(app: App): string[] {
+    synth(app);
+    const blocks = mermaidBlocks(sectionOf(read(app), 'team-000'));
+    expect(blocks).toHaveLength(1);
+    return blocks[0].split('\n');
+  }
+
+  test('adding one workload changes only the diagram lines about it', () => {
+    const before = namespaceLines(benchApp(20));
+    const after = namespaceLines(benchApp(20, { extra: 'newcomer' }));
+    const removed = before.filter((l) => !after.includes(l));
+    const added = after.filter((l) => !before.includes(l));
+    expect(removed).toEqual([]);
+    expect(added).toEqual([
+      '    n_team_000_Deployment_newcomer["newcomer"]',
+      '  n_team_000_Deployment_app_0019 -->|"TCP 8080"| n_team_000_Deployment_newcomer',
+    ]);
+  });
+
+  test('above a budget: a one-line note instead of the diagram, the tables stay', () => {
+    const app = benchApp(20);
+    NetworkModel.of(app).configure({ report: { diagramBudget: { maxNodes: 10 } } });
+    synth(app);
+    const section = sectionOf(read(app), 'team-000');
+    expect(mermaidBlocks(section)).toEqual([]);
+    expect(section).toContain('_Diagram left out: 22 nodes (budget 10); the tables below list every flow and entry point._');
+    expect(tableRows(read(app), 'team-000', 'Allowed flows').length).toBeGreaterThan(20);
+  });
+
+  test('each limit of the budget is enforced on its own', () => {
+    const spec = {
+      nodes: [{ key: 'a', label: 'alpha' }, { key: 'b', label: 'beta' }, { key: 'c', label: 'gamma' }],
+      edges: [{ from: 'a', to: 'b', label: 'TCP 1' }, { from: 'a', to: 'c', label: 'TCP 2' }],
+    };
+    expect(reporting.fitDiagram(spec)).toMatchObject({ fits: true });
+    expect(reporting.fitDiagram(spec, { maxNodes: 2 })).toMatchObject({ fits: false, reason: '3 nodes (budget 2)' });
+    expect(reporting.fitDiagram(spec, { maxEdges: 1 })).toMatchObject({ fits: false, reason: '2 edges (budget 1)' });
+    expect(reporting.fitDiagram(spec, { maxChars: 20 })).toMatchObject({ fits: false, reason: expect.stringMatching(/^\d+ characters \(budget 20\)$/) });
+    expect(reporting.fitDiagram(spec, { maxWidth: 100 })).toMatchObject({ fits: false, reason: expect.stringMatching(/^about \d+ px wide \(budget 100 px\)$/) });
+  });
+
+  test('the width estimate grows with a rank\'s nodes, not with a chain\'s length', () => {
+    const chain = (n: number) => ({
+      nodes: Array.from({ length: n }, (_, i) => ({ key: `n${i}`, label: `app-${String(i).padStart(2, '0')}` })),
+      edges: Array.from({ length: n - 1 }, (_, i) => ({ from: `n${i}`, to: `n${i + 1}`, label: 'TCP 8080' })),
+    });
+    const fan = (n: number) => ({
+      nodes: [{ key: 'h', label: 'host' }, ...Array.from({ length: n }, (_, i) => ({ key: `n${i}`, label: `service-${i}` }))],
+      edges: Array.from({ length: n }, (_, i) => ({ from: 'h', to: `n${i}`, label: `/svc-${i} (Prefix)` })),
+    });
+    expect(reporting.estimateWidth(chain(30))).toBe(reporting.estimateWidth(chain(3)));
+    // Measured with Mermaid 11 in Chromium (in a subgraph): 4 labels of 15 characters draw 736 px, 6 draw 1,085 px.
+    expect(reporting.estimateWidth(fan(4))).toBeLessThanOrEqual(900);
+    expect(reporting.estimateWidth(fan(6))).toBeGreaterThan(900);
+    // A cycle does not loop the ranking.
+    expect(reporting.estimateWidth({ nodes: [{ key: 'a', label: 'a' }, { key: 'b', label: 'b' }], edges: [{ from: 'a', to: 'b', label: 'x' }, { from: 'b', to: 'a', label: 'y' }] })).toBeGreaterThan(0);
+  });
+
+  test('the whole-app diagram is kept while it fits, replaced by namespace counts when it does not', () => {
+    const app = benchApp(100);
+    synth(app);
+    const md = read(app);
+    const whole = md.split(/^## /m).find((s) => s.startsWith('Diagram'))!;
+    expect(mermaidBlocks(whole)).toEqual([]);
+    expect(whole).toMatch(/^_Diagram left out: 101 nodes \(budget 30\)/m);
+    expect(whole).toContain('| team-000 | team-000 | 49 |');
+    expect(whole).toContain('| ingress-nginx | team-001 | 5 |');
+  });
+
+  test('the diagram of changed edges: thick opened, dotted closed, marked changed; a table above the budget', () => {
+    const endpoints: reporting.ReportEndpoint[] = [
+      { id: 'shop/Deployment/web', type: 'workload', namespace: 'shop', name: 'web' },
+      { id: 'shop/Deployment/api', type: 'workload', namespace: 'shop', name: 'api' },
+      { id: 'cidr:10.0.0.0/8', type: 'ip-block', name: '10.0.0.0/8' },
+    ];
+    const edges: reporting.ChangedEdge[] = [
+      { from: 'shop/Deployment/web', to: 'shop/Deployment/api', label: 'TCP 8080', change: 'opened' },
+      { from: 'shop/Deployment/api', to: 'cidr:10.0.0.0/8', label: 'TCP 5432', change: 'closed' },
+      { from: 'shop/Deployment/api', to: 'shop/Deployment/web', label: 'TCP 80 -> TCP 80, TCP 443', change: 'changed' },
+    ];
+    expect(reporting.renderEdgeDiagram(edges, { endpoints })).toEqual([
+      '```mermaid',
+      [
+        'flowchart TB',
+        '  subgraph g_shop["shop"]',
+        '    n_shop_Deployment_api["api"]',
+        '    n_shop_Deployment_web["web"]',
+        '  end',
+        '  n_cidr_10_0_0_0_8{{"10.0.0.0/8"}}',
+        '  n_shop_Deployment_api -->|"TCP 80 -> TCP 80, TCP 443 (changed)"| n_shop_Deployment_web',
+        '  n_shop_Deployment_api -.->|"TCP 5432"| n_cidr_10_0_0_0_8',
+        '  n_shop_Deployment_web ==>|"TCP 8080"| n_shop_Deployment_api',
+      ].join('\n'),
+      '```',
+    ]);
+    const table = reporting.renderEdgeDiagram(edges, { endpoints, budget: { maxEdges: 2 } });
+    expect(table[0]).toBe('_Diagram left out: 3 edges (budget 2); the changed flows are listed instead._');
+    expect(table).toContain('| opened | shop/web | shop/api | TCP 8080 |');
+    expect(table).toContain('| closed | shop/api | 10.0.0.0/8 | TCP 5432 |');
+    expect(reporting.renderEdgeDiagram([])).toEqual(['No flow opened, closed or changed.']);
   });
 });

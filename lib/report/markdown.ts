@@ -1,27 +1,29 @@
 /**
- * The report as Markdown for pull requests: a summary, the Mermaid chart, then per namespace the
- * allowed flows, entry points and Services, then the findings.
+ * The report as Markdown for pull requests: a summary, the whole app's diagram while it fits, then
+ * per namespace its diagram (or a note where it would not be legible), the allowed flows, entry
+ * points and Services, then the findings.
  */
-import { compare } from '../checks/objects';
-import type { MermaidOptions } from './mermaid';
-import { renderMermaid } from './mermaid';
+import type { DiagramBudget, DiagramResult} from './diagram';
+import { compare, fitDiagram, mermaidFence } from './diagram';
+import { appDiagram, cell, isDnsFlow, namespaceDiagram } from './mermaid';
 import type { NetworkReport, ReportEndpoint, ReportFinding, ReportFlow } from './model';
 
 /**
  * Options of {@link renderMarkdown}.
  * @jsii ignore
  */
-export interface MarkdownOptions extends MermaidOptions {
+export interface MarkdownOptions {
   /**
    * The title.
    * @default 'Network report'
    */
   readonly title?: string;
-}
-
-/** A table cell: pipes escaped, newlines flattened. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  /**
+   * The limits each diagram must stay within; above them the diagram is left out with a note,
+   * and the tables stand alone.
+   * @default - 30 nodes, 45 edges, 6,000 characters, 900 px estimated width
+   */
+  readonly diagramBudget?: DiagramBudget;
 }
 
 /** Inline code, for names. */
@@ -59,17 +61,17 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
     `- Entry points: ${report.entryPoints.length}`,
     `- Services: ${report.services.length}`,
     `- Findings: ${errors} errors, ${warnings} warnings, ${report.suppressed.length} suppressed by annotation`,
-    '',
-    '## Diagram',
-    '',
-    '```mermaid',
-    renderMermaid(report, options),
-    '```',
   ];
+  out.push(...appSection(report, endpoints, options.diagramBudget));
 
   for (const ns of report.namespaces.filter((n) => n.inApp)) {
     out.push('', `## Namespace ${code(ns.name)}${ns.zeroTrust ? ' (zero-trust)' : ''}`, '');
     out.push(isolationSentence(ns.workloads.map((id) => endpoints.get(id)!), ns.zeroTrust));
+    const dns = dnsSentence(report, ns.workloads, (id) => name(id, ns.name));
+    if (dns) out.push('', dns);
+    const spec = namespaceDiagram(report, ns.name);
+    const fitted = fitDiagram(spec, options.diagramBudget);
+    if (spec.nodes.length > 0) out.push('', ...diagramOrNote(fitted, 'the tables below list every flow and entry point'));
 
     const flows = report.flows.filter((f) => endpoints.get(f.from)?.namespace === ns.name || endpoints.get(f.to)?.namespace === ns.name);
     if (flows.length > 0 || ns.workloads.length > 0) out.push('', '### Allowed flows', '');
@@ -112,6 +114,48 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
     out.push(...findingTable(report.suppressed));
   }
   return out.join('\n') + '\n';
+}
+
+/** The whole app's diagram while it fits; above the budget, flows counted between namespaces. */
+function appSection(report: NetworkReport, endpoints: Map<string, ReportEndpoint>, budget: DiagramBudget | undefined): string[] {
+  const spec = appDiagram(report);
+  const inApp = new Set(report.namespaces.filter((n) => n.inApp).map((n) => n.name));
+  // With one namespace of the app, its own section's diagram is the whole app's.
+  if (spec.groups.filter((g) => inApp.has(g.key)).length < 2) return [];
+  const fitted = fitDiagram(spec, budget);
+  const out = ['', '## Diagram', '', 'Flows between workloads, DNS left out (see each namespace).', ''];
+  if (fitted.fits) return [...out, ...mermaidFence(fitted.source)];
+  const side = (id: string) => endpoints.get(id)?.namespace ?? endpoints.get(id)?.name ?? id;
+  const counts = new Map<string, number>();
+  for (const f of report.flows.filter((x) => !isDnsFlow(x))) {
+    const key = `${side(f.from)}\u0000${side(f.to)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const rows = [...counts.keys()].sort(compare).map((k) => [...k.split('\u0000'), String(counts.get(k))]);
+  return [...out, ...diagramOrNote(fitted, 'flows between namespaces are counted below'), '', ...table(['From', 'To', 'Flows'], rows)];
+}
+
+/** The diagram's fence, or a one-line note saying why it was left out. */
+function diagramOrNote(fitted: DiagramResult, instead: string): string[] {
+  if (fitted.fits) return mermaidFence(fitted.source);
+  return [`_Diagram left out: ${fitted.reason}; ${instead}._`];
+}
+
+/** DNS, stated once: which workloads resolve names through which servers. */
+function dnsSentence(report: NetworkReport, workloads: readonly string[], name: (id: string) => string): string | undefined {
+  const members = new Set(workloads);
+  const byServer = new Map<string, Set<string>>();
+  for (const f of report.flows.filter((x) => isDnsFlow(x) && members.has(x.from))) {
+    const key = `${name(f.to)} on ${f.ports.join(', ')}`;
+    byServer.set(key, (byServer.get(key) ?? new Set()).add(f.from));
+  }
+  if (byServer.size === 0) return undefined;
+  const parts = [...byServer.keys()].sort(compare).map((server) => {
+    const n = byServer.get(server)!.size;
+    const who = n === members.size ? (n === 1 ? 'the workload' : `all ${n} workloads`) : `${n} of ${members.size} workloads`;
+    return `${who} resolve${n === 1 ? 's' : ''} names through ${server}`;
+  });
+  return `DNS: ${parts.join('; ')} (left out of the diagram).`;
 }
 
 /** A table row: a flow, or flows from (to) every workload of the namespace, `from` (`to`) undefined. */

@@ -1,17 +1,17 @@
 /**
- * A Mermaid `flowchart LR` of the allowed flows: namespaces as subgraphs, workloads as nodes,
- * IP blocks outside. Ids are generated (`ns1`, `n1`), never taken from names, and labels are
- * quoted, so any name renders on GitHub and GitLab. DNS flows from every workload of a namespace
- * to one destination are drawn once, from the namespace. Above `maxEdges` edges the chart shows
- * namespaces only, with flow counts.
+ * The report's diagrams: one per namespace (its workloads, their peers and its entry points), one
+ * of the whole app while it fits, and one of a set of changed edges (a pull request's review).
+ * DNS flows are left out of every diagram (the text says once per namespace who resolves names),
+ * and so are workloads whose only flow is DNS: they would be nodes with one edge, to one node, that
+ * every other node also has.
  */
-import { compare } from '../checks/objects';
+import type { DiagramBudget, DiagramEdge, DiagramGroup, DiagramNode, DiagramResult, DiagramShape, EdgeChange} from './diagram';
+import {
+  compare, fitDiagram, mermaidFence, mermaidLabel,
+} from './diagram';
 import type { NetworkReport, ReportEndpoint, ReportFlow } from './model';
 
-/** A quoted Mermaid label; `"` becomes the entity `#quot;`. */
-export function mermaidLabel(text: string): string {
-  return `"${text.replace(/"/g, '#quot;')}"`;
-}
+export { mermaidLabel };
 
 /**
  * Options of {@link renderMermaid}.
@@ -19,118 +19,181 @@ export function mermaidLabel(text: string): string {
  */
 export interface MermaidOptions {
   /**
-   * Above this many edges, draw namespaces only.
-   * @default 150
+   * The limits each diagram must stay within; above them a table is printed instead.
+   * @default - 30 nodes, 45 edges, 6,000 characters, 900 px estimated width
    */
-  readonly maxEdges?: number;
+  readonly budget?: DiagramBudget;
+  /**
+   * Draw this namespace's diagram instead of the whole app's.
+   * @default - the whole app
+   */
+  readonly namespace?: string;
 }
 
-/** The Mermaid source (without the code fence). */
-export function renderMermaid(report: NetworkReport, options: MermaidOptions = {}): string {
-  const maxEdges = options.maxEdges ?? 150;
-  const endpoints = new Map(report.endpoints.map((e) => [e.id, e]));
-  const nsIds = new Map(report.namespaces.map((n, i) => [n.name, `ns${i + 1}`]));
-  const nsLabel = (name: string) => {
-    const ns = report.namespaces.find((n) => n.name === name);
-    return ns?.zeroTrust ? `${name} (zero-trust)` : ns?.inApp ? name : `${name} (outside the app)`;
-  };
-  const edges = collapseNamespaceFlows(report, endpoints);
-  if (edges.length > maxEdges) return namespaceChart(report, endpoints, nsIds, nsLabel);
-
-  const used = new Set<string>();
-  for (const e of edges) for (const id of [e.from, e.to]) if (!id.startsWith('ns:')) used.add(id);
-  for (const e of report.endpoints) if (e.type === 'workload') used.add(e.id);
-  const nodes = [...used].sort(compare);
-  const nodeIds = new Map(nodes.map((id, i) => [id, `n${i + 1}`]));
-  const lines = ['flowchart LR'];
-  for (const ns of report.namespaces) {
-    const members = nodes.filter((id) => endpoints.get(id)?.namespace === ns.name);
-    if (members.length === 0) continue;
-    lines.push(`  subgraph ${nsIds.get(ns.name)}[${mermaidLabel(nsLabel(ns.name))}]`);
-    for (const id of members) lines.push(`    ${nodeIds.get(id)}[${mermaidLabel(nodeLabel(endpoints.get(id)!))}]`);
-    lines.push('  end');
-  }
-  for (const id of nodes.filter((n) => endpoints.get(n)?.namespace === undefined)) {
-    lines.push(`  ${nodeIds.get(id)}[${mermaidLabel(nodeLabel(endpoints.get(id)!))}]`);
-  }
-  const ref = (id: string) => (id.startsWith('ns:') ? nsIds.get(id.slice(3))! : nodeIds.get(id)!);
-  for (const e of edges) lines.push(`  ${ref(e.from)} -->|${mermaidLabel(e.label)}| ${ref(e.to)}`);
-  return lines.join('\n');
+/** Whether a flow is a DNS lookup (declared as DNS). */
+export function isDnsFlow(f: ReportFlow): boolean {
+  return f.declared.includes('dns');
 }
 
-function nodeLabel(e: ReportEndpoint): string {
+function shapeOf(e: ReportEndpoint | undefined): DiagramShape {
+  return e?.type === 'ip-block' ? 'hexagon' : e?.type === 'external-pods' ? 'round' : 'box';
+}
+
+/** A node label: the name, with the kind unless a Deployment, `namespace/` when outside `here`. */
+function nodeLabel(e: ReportEndpoint | undefined, id: string, here: string | undefined): string {
+  if (!e) return id;
   if (e.type === 'ip-block') return e.name;
   if (e.type === 'fqdn') return `${e.name} (DNS name)`;
   if (e.type === 'entity') return `${e.name} (entity)`;
-  return e.kind && e.kind !== 'Deployment' ? `${e.name} (${e.kind})` : e.name;
+  // Pods outside the app named like their namespace (ingress-nginx/ingress-nginx) need it once.
+  const qualified = e.type === 'external-pods' && e.name === e.namespace ? e.name : `${e.namespace}/${e.name}`;
+  const base = e.namespace === here || here === undefined ? e.name : qualified;
+  return e.kind && e.kind !== 'Deployment' ? `${base} (${e.kind})` : base;
 }
 
-interface DrawnEdge {
-  /** An endpoint id, or `ns:<namespace>` for a whole namespace. */
-  readonly from: string;
-  readonly to: string;
-  readonly label: string;
-}
-
-/**
- * Flows whose sources are every workload of a namespace, to the same destination on the same ports
- * and declared only as DNS (or all declared the same way), drawn as one edge from the namespace.
- */
-function collapseNamespaceFlows(report: NetworkReport, endpoints: Map<string, ReportEndpoint>): DrawnEdge[] {
-  const workloadsOf = new Map(report.namespaces.map((n) => [n.name, new Set(n.workloads)]));
-  const bucket = new Map<string, ReportFlow[]>();
-  for (const f of report.flows) {
-    const ns = endpoints.get(f.from)?.namespace;
-    const key = `${ns ?? ''}\u0000${f.to}\u0000${f.ports.join(',')}\u0000${f.declared.join(',')}`;
-    const list = bucket.get(key) ?? [];
-    list.push(f);
-    bucket.set(key, list);
-  }
-  const out: DrawnEdge[] = [];
-  for (const list of bucket.values()) {
-    const first = list[0];
-    const ns = endpoints.get(first.from)?.namespace;
-    const all = ns !== undefined ? workloadsOf.get(ns) : undefined;
-    const label = flowLabel(first);
-    const everyWorkload = all !== undefined && all.size > 1 && list.length === all.size && list.every((f) => all.has(f.from));
-    const leavesNamespace = endpoints.get(first.to)?.namespace !== ns;
-    if (everyWorkload && leavesNamespace) out.push({ from: `ns:${ns}`, to: first.to, label });
-    else for (const f of list) out.push({ from: f.from, to: f.to, label });
-  }
-  return out.sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to) || compare(a.label, b.label));
+/** A node in the subgraph of its namespace (none for IP blocks). */
+function groupedNode(e: ReportEndpoint | undefined, id: string): DiagramNode {
+  return { key: id, label: nodeLabel(e, id, e?.namespace), shape: shapeOf(e), ...(e?.namespace !== undefined ? { group: e.namespace } : {}) };
 }
 
 function flowLabel(f: ReportFlow): string {
-  const kind = f.declared.includes('dns') ? ' (DNS)' : f.declared.length === 0 ? ' (undeclared)' : '';
-  return `${f.ports.join(', ')}${kind}`;
+  return `${f.ports.join(', ')}${f.declared.length === 0 ? ' (undeclared)' : ''}`;
 }
 
-function namespaceChart(
-  report: NetworkReport, endpoints: Map<string, ReportEndpoint>, nsIds: Map<string, string>, nsLabel: (n: string) => string,
-): string {
-  const counts = new Map<string, number>();
-  const outside = new Set<string>();
-  const side = (id: string) => {
-    const ns = endpoints.get(id)?.namespace;
-    if (ns !== undefined) return nsIds.get(ns)!;
-    outside.add(id);
-    return id;
+/** The namespace label of a subgraph. */
+function namespaceLabel(report: NetworkReport, name: string): string {
+  const ns = report.namespaces.find((n) => n.name === name);
+  return ns?.zeroTrust ? `${name} (zero-trust)` : ns?.inApp ? name : `${name} (outside the app)`;
+}
+
+/** A path match without the common prefix type: `/api (Prefix)` -> `/api`. */
+function shortMatch(match: string): string {
+  return match.replace(/ \((Prefix|PathPrefix)\)$/, '');
+}
+
+/** The diagram of one namespace: nodes, edges and the subgraph of the namespace itself. */
+export function namespaceDiagram(report: NetworkReport, namespace: string): { nodes: DiagramNode[]; edges: DiagramEdge[]; groups: DiagramGroup[] } {
+  const endpoints = new Map(report.endpoints.map((e) => [e.id, e]));
+  const inNs = (id: string) => endpoints.get(id)?.namespace === namespace;
+  const flows = report.flows.filter((f) => !isDnsFlow(f) && (inNs(f.from) || inNs(f.to)));
+  const nodes = new Map<string, DiagramNode>();
+  const add = (id: string) => {
+    if (nodes.has(id)) return;
+    const e = endpoints.get(id);
+    nodes.set(id, { key: id, label: nodeLabel(e, id, namespace), shape: shapeOf(e), ...(inNs(id) ? { group: namespace } : {}) });
   };
-  for (const f of report.flows) {
-    const key = `${side(f.from)}\u0000${side(f.to)}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+  const edges: DiagramEdge[] = [];
+  for (const f of flows) {
+    add(f.from);
+    add(f.to);
+    edges.push({ from: f.from, to: f.to, label: flowLabel(f) });
   }
-  const outsideIds = new Map([...outside].sort(compare).map((id, i) => [id, `x${i + 1}`]));
-  const lines = ['flowchart LR'];
-  for (const ns of report.namespaces) {
-    lines.push(`  ${nsIds.get(ns.name)}[${mermaidLabel(`${nsLabel(ns.name)}: ${ns.workloads.length} workloads`)}]`);
+  // Entry points: one node per host, one edge per target workload, labelled with the paths.
+  const paths = new Map<string, Set<string>>();
+  for (const e of report.entryPoints.filter((x) => x.namespace === namespace)) {
+    for (const t of e.targets) {
+      const key = `${e.host}\u0000${t}`;
+      paths.set(key, (paths.get(key) ?? new Set()).add(shortMatch(e.match)));
+    }
   }
-  for (const [id, node] of outsideIds) lines.push(`  ${node}[${mermaidLabel(id.replace(/^cidr:/, ''))}]`);
-  const ref = (x: string) => outsideIds.get(x) ?? x;
-  for (const key of [...counts.keys()].sort(compare)) {
-    const [from, to] = key.split('\u0000');
-    const n = counts.get(key)!;
-    lines.push(`  ${ref(from)} -->|${mermaidLabel(`${n} flow${n === 1 ? '' : 's'}`)}| ${ref(to)}`);
+  for (const [key, matches] of paths) {
+    const [host, target] = key.split('\u0000');
+    const hostKey = `host:${host}`;
+    if (!nodes.has(hostKey)) nodes.set(hostKey, { key: hostKey, label: host === '*' ? 'any host' : host, shape: 'stadium' });
+    add(target);
+    edges.push({ from: hostKey, to: target, label: [...matches].sort(compare).join(', ') });
   }
-  return lines.join('\n');
+  return { nodes: [...nodes.values()], edges, groups: [{ key: namespace, label: namespaceLabel(report, namespace) }] };
+}
+
+/** The diagram of the whole app: every namespace a subgraph, every non-DNS flow an edge. */
+export function appDiagram(report: NetworkReport): { nodes: DiagramNode[]; edges: DiagramEdge[]; groups: DiagramGroup[] } {
+  const endpoints = new Map(report.endpoints.map((e) => [e.id, e]));
+  const nodes = new Map<string, DiagramNode>();
+  const edges: DiagramEdge[] = [];
+  const add = (id: string) => {
+    if (nodes.has(id)) return;
+    const e = endpoints.get(id);
+    nodes.set(id, groupedNode(e, id));
+  };
+  for (const f of report.flows.filter((x) => !isDnsFlow(x))) {
+    add(f.from);
+    add(f.to);
+    edges.push({ from: f.from, to: f.to, label: flowLabel(f) });
+  }
+  const groups = [...new Set([...nodes.values()].map((n) => n.group).filter((g): g is string => g !== undefined))]
+    .map((g) => ({ key: g, label: namespaceLabel(report, g) }));
+  return { nodes: [...nodes.values()], edges, groups };
+}
+
+/**
+ * The Mermaid source (without the code fence) of the whole app's diagram, or of one namespace's,
+ * whatever its size; {@link fitDiagram} tells whether it fits a budget.
+ */
+export function renderMermaid(report: NetworkReport, options: MermaidOptions = {}): string {
+  return diagramOf(report, options).source;
+}
+
+/** The diagram and whether it fits the budget. */
+export function diagramOf(report: NetworkReport, options: MermaidOptions = {}): DiagramResult {
+  const spec = options.namespace === undefined ? appDiagram(report) : namespaceDiagram(report, options.namespace);
+  return fitDiagram(spec, options.budget);
+}
+
+/** One edge a change opened, closed or changed, between report endpoint ids. */
+export interface ChangedEdge {
+  readonly from: string;
+  readonly to: string;
+  /** Ports, e.g. `TCP 8080`; for a changed edge, say what changed (`TCP 8080 -> TCP 8080, TCP 9090`). */
+  readonly label: string;
+  readonly change: EdgeChange;
+}
+
+/**
+ * Options of {@link renderEdgeDiagram}.
+ * @jsii ignore
+ */
+export interface EdgeDiagramOptions {
+  /**
+   * The endpoints the edges name (both reports' endpoints for a diff), for labels and namespaces.
+   * @default - labels are the endpoint ids
+   */
+  readonly endpoints?: readonly ReportEndpoint[];
+  /**
+   * The limits of the diagram; above them a table is printed instead.
+   * @default - 30 nodes, 45 edges, 6,000 characters, 900 px estimated width
+   */
+  readonly budget?: DiagramBudget;
+}
+
+/**
+ * Markdown lines drawing only the given edges with their endpoints: a Mermaid diagram where opened
+ * edges are thick (`==>`), closed ones dotted (`-.->`) and changed ones plain, marked `(changed)`;
+ * above the budget, a table of the same edges and a one-line note. For the review of a pull request,
+ * which draws the edges its change opens, closes or changes.
+ */
+export function renderEdgeDiagram(edges: readonly ChangedEdge[], options: EdgeDiagramOptions = {}): string[] {
+  if (edges.length === 0) return ['No flow opened, closed or changed.'];
+  const endpoints = new Map((options.endpoints ?? []).map((e) => [e.id, e]));
+  const nodes = new Map<string, DiagramNode>();
+  for (const id of edges.flatMap((e) => [e.from, e.to])) {
+    const e = endpoints.get(id);
+    nodes.set(id, groupedNode(e, id));
+  }
+  const groups = [...new Set([...nodes.values()].map((n) => n.group).filter((g): g is string => g !== undefined))].map((g) => ({ key: g, label: g }));
+  const fitted = fitDiagram({ nodes: [...nodes.values()], edges, groups }, options.budget);
+  if (fitted.fits) return mermaidFence(fitted.source);
+  const name = (id: string) => {
+    const e = endpoints.get(id);
+    return e?.namespace !== undefined ? `${e.namespace}/${nodeLabel(e, id, e.namespace)}` : nodeLabel(e, id, undefined);
+  };
+  const rows = [...edges].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to))
+    .map((e) => `| ${e.change} | ${cell(name(e.from))} | ${cell(name(e.to))} | ${cell(e.label)} |`);
+  const note = `_Diagram left out: ${fitted.reason}; the changed flows are listed instead._`;
+  return [note, '', '| Change | Source | Destination | Ports |', '|---|---|---|---|', ...rows];
+}
+
+/** A table cell: pipes escaped, newlines flattened. */
+export function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

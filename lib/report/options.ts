@@ -1,3 +1,5 @@
+import type { DiagramBudget } from './diagram';
+
 /** Where and how `app.synth()` writes the network report. */
 export interface NetworkReportOptions {
   /**
@@ -23,9 +25,18 @@ export interface NetworkReportOptions {
    */
   readonly title?: string;
   /**
-   * Above this many edges the diagram shows namespaces only, with flow counts, so that it stays
-   * readable and within what GitHub and GitLab render.
-   * @default 150
+   * The limits each Mermaid diagram must stay within to be drawn: above them the diagram is left
+   * out with a one-line note and the report's tables stand alone, so that no reader meets a
+   * Mermaid error or a chart shrunk past reading in a 900 px Markdown column.
+   * @default - 30 nodes, 45 edges, 6,000 characters, 900 px estimated width
    */
-  readonly diagramMaxEdges?: number;
+  readonly diagramBudget?: DiagramBudget;
+  /**
+   * The interactive network map, a self-contained HTML page (no network access when viewed),
+   * relative to the app's outdir unless absolute; `true` writes `network-report.html`. Also turned
+   * on by the context key `cdk8s-networking:report-html` or the environment variable
+   * `CDK8S_NETWORKING_REPORT_HTML=1` (this option wins over the context, which wins over the environment).
+   * @default false
+   */
+  readonly htmlFile?: string | boolean;
 }

@@ -7,5 +7,5 @@ import { addDefaultSteps } from './steps';
 
 onNewModel(addDefaultSteps);
 
-export { REPORT_CONTEXT_KEY, REPORT_ENV, STRICT_CONTEXT_KEY, STRICT_ENV } from './options';
+export { REPORT_CONTEXT_KEY, REPORT_ENV, REPORT_HTML_CONTEXT_KEY, REPORT_HTML_ENV, STRICT_CONTEXT_KEY, STRICT_ENV } from './options';
 export { networkReportPaths, WARNING_METADATA } from './steps';

@@ -23,13 +23,13 @@ import { namespaceOf } from '../checks/objects';
 import type { Endpoint} from '../model/flows/endpoint';
 import { podsEndpoint } from '../model/flows/endpoint';
 import type { Guardrail, GuardrailPeer } from '../util/guardrail';
-import { writeReport } from '../report/write';
+import { htmlFileOf, writeReport } from '../report/write';
 import { formatValue } from '../util/validation';
 import { outputNote, ValidationError } from '../util/errors';
 import { currentSynthCall } from './call';
 import { collectObjects } from '../checks/collect';
 import { cniFindings } from './cni-findings';
-import { isStrict, reportEnabled } from './options';
+import { isStrict, reportEnabled, reportOptionsOf } from './options';
 import { SynthPipeline } from './pipeline';
 
 /** Name of the checks step. */
@@ -70,7 +70,7 @@ export function addDefaultSteps(model: NetworkModel): void {
     phase: SynthPhase.REPORT,
     run: () => {
       if (!outcome || !reportEnabled(model)) return;
-      const options = model.options.report || {};
+      const options = reportOptionsOf(model);
       const report = outcome.report ?? buildReport({ ...outcome, clusterDomain: options.clusterDomain, guardrails: model._guardrails });
       const outdir = (model.node.root as { outdir?: unknown }).outdir;
       if (typeof outdir === 'string') pipeline.whenWriting(() => writeReport(report, outdir, options));
@@ -173,9 +173,9 @@ function emitWarnings(model: NetworkModel, pipeline: SynthPipeline, warnings: re
 export function networkReportPaths(model: NetworkModel): string[] {
   const app = model.node.root as { outdir?: unknown };
   if (!reportEnabled(model) || typeof app.outdir !== 'string') return [];
-  const options = model.options.report || {};
+  const options = reportOptionsOf(model);
   const outdir = path.resolve(app.outdir);
-  return [options.markdownFile ?? 'network-report.md', options.jsonFile ?? 'network-report.json']
+  return [options.markdownFile ?? 'network-report.md', options.jsonFile ?? 'network-report.json', htmlFileOf(options) ?? false]
     .filter((f): f is string => f !== false)
     .map((f) => path.relative(outdir, path.resolve(outdir, f)))
     .filter((rel) => !rel.startsWith('..') && !path.isAbsolute(rel))
