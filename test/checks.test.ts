@@ -433,7 +433,7 @@ describe('networkpolicy-peer-targets-pod', () => {
 
 describe('pod-networkpolicy (a warning)', () => {
   /** The finding strict mode turns into an error, naming the workload and why. */
-  const STRICT_LEGACY = '[pod-networkpolicy] test/legacy/Deployment/Resource: Deployment legacy/legacy pods "legacy" is invalid: no NetworkPolicy of namespace "legacy" isolates them';
+  const STRICT_LEGACY = '[pod-networkpolicy] test/legacy/Deployment: Deployment legacy/legacy pods "legacy" is invalid: no NetworkPolicy of namespace "legacy" isolates them';
   function plain(before: (app: App) => void = () => undefined): { app: App; legacy: WebApp } {
     const app = testApp();
     before(app);
