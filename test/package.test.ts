@@ -151,8 +151,11 @@ describe('the packed tarball', () => {
     expect(listing).toContain('package/build/cli/main.js');
     const unexpected = listing.filter((f) => !/^package\/(build\/.+\.(js|d\.ts)|register\.js|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f));
     expect(unexpected).toEqual([]);
-    // Every compiled file comes from a source file: nothing stale from an earlier build.
-    const stale = listing.filter((f) => f.endsWith('.js') && f.startsWith('package/build/'))
+    // The network map's browser assets, copied at build (scripts/copy-assets.js): the page script and Cytoscape.js.
+    const assets = ['package/build/report/html/map.js', 'package/build/report/html/cytoscape.min.js'];
+    expect(listing).toEqual(expect.arrayContaining(assets));
+    // Every other compiled file comes from a source file: nothing stale from an earlier build.
+    const stale = listing.filter((f) => f.endsWith('.js') && f.startsWith('package/build/') && !assets.includes(f))
       .filter((f) => !fs.existsSync(path.join(ROOT, 'lib', f.slice('package/build/'.length).replace(/\.js$/, '.ts'))));
     expect(stale).toEqual([]);
   });
