@@ -156,6 +156,7 @@ function findingTable(findings: readonly ReportFinding[]): string[] {
 function endpointName(e: ReportEndpoint | undefined, id: string, here: string | undefined): string {
   if (!e) return id;
   if (e.type === 'ip-block') return e.name;
+  if (e.type === 'exposure') return `${e.name} (not in the app)`;
   const base = e.namespace === here ? e.name : `${e.namespace}/${e.name}`;
   const kind = e.type === 'external-pods' ? ' (outside the app)' : e.kind && e.kind !== 'Deployment' ? ` (${e.kind})` : '';
   return base + kind;

@@ -90,10 +90,16 @@ function collapseNamespaceFlows(report: NetworkReport, endpoints: Map<string, Re
     const ns = endpoints.get(first.from)?.namespace;
     const all = ns !== undefined ? workloadsOf.get(ns) : undefined;
     const label = flowLabel(first);
-    const everyWorkload = all !== undefined && all.size > 1 && list.length === all.size && list.every((f) => all.has(f.from));
+    // Pods outside the app in the namespace (cert-manager's solver) keep their own edge.
+    const fromWorkloads = list.filter((f) => all?.has(f.from));
+    const everyWorkload = all !== undefined && all.size > 1 && fromWorkloads.length === all.size;
     const leavesNamespace = endpoints.get(first.to)?.namespace !== ns;
-    if (everyWorkload && leavesNamespace) out.push({ from: `ns:${ns}`, to: first.to, label });
-    else for (const f of list) out.push({ from: f.from, to: f.to, label });
+    if (everyWorkload && leavesNamespace) {
+      out.push({ from: `ns:${ns}`, to: first.to, label });
+      for (const f of list) if (!all.has(f.from)) out.push({ from: f.from, to: f.to, label });
+    } else {
+      for (const f of list) out.push({ from: f.from, to: f.to, label });
+    }
   }
   return out.sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to) || compare(a.label, b.label));
 }
