@@ -141,7 +141,10 @@ const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx',
 
 /** Namespace names: DNS-1123 labels without "-", with at least one digit. */
 const namespaceNameArb = fc.stringMatching(/^[a-z0-9]{0,10}$/).chain((s) =>
-  fc.nat(9).chain((d) => fc.nat(s.length).map((at) => `${s.slice(0, at)}${d}${s.slice(at)}`)));
+  fc.nat(9).chain((d) => fc.nat(s.length).map((at) => `${s.slice(0, at)}${d}${s.slice(at)}`)))
+  // Not an octal, hex or binary literal (0o17, 0x1f, 0b11): YAML would read the name (it is also the
+  // default part-of label) as a number, which the library refuses.
+  .filter((n) => !/^0([ob][0-7]+|x[0-9a-f]+)$/.test(n));
 
 const segmentArb = (first: boolean) => fc.stringMatching(first ? /^[a-z]{1,8}$/ : /^[a-z0-9]{1,6}$/)
   .filter((s) => !RESERVED_SEGMENTS.has(s));
