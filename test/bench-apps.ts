@@ -3,7 +3,7 @@
  * 50 per ZeroTrustNamespace, app i-1 -> app i declared, every tenth app routed by the namespace's
  * ApiGateway. The report tests draw these apps' diagrams and maps at 20, 100 and 1,000 apps.
  */
-import type { App} from 'cdk8s';
+import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import { ApiGateway, IngressController, Tls, WebApp, ZeroTrustNamespace } from '../lib';
 import { testApp } from './util';

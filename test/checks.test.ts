@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { App} from 'cdk8s';
+import type { App } from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
@@ -13,7 +13,7 @@ import {
   SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { tlsHostCovers } from '../lib/checks/routes';
-import { synth, testApp } from './util';
+import { synth, synthError, testApp } from './util';
 
 interface Shop {
   readonly app: App;
@@ -32,16 +32,6 @@ function shop(): Shop {
   const web = new WebApp(chart, 'web', { namespace: prod, image: 'ghcr.io/acme/web:1.0.0', containerPort: 8080 });
   api.allowFrom(web);
   return { app, chart, prod, api, web };
-}
-
-/** Runs synth, expecting it to fail; returns the error text. */
-function synthError(app: App): string {
-  try {
-    app.synth();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected synth to fail');
 }
 
 /** The findings lines of a synth error that belong to one check. */

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { App} from 'cdk8s';
+import type { App } from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import {
   ApiGateway, Cni, ExternalService, IngressController, NetworkModel, Peer, Port, SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp,
@@ -14,7 +14,7 @@ import {
 } from '../lib';
 import type { PodGroup } from '../lib/evaluator';
 import { ciliumAllows } from '../lib/evaluator/cilium';
-import { find, ofKind, synth, testApp, validateManifest } from './util';
+import { find, ofKind, synth, synthError, testApp, validateManifest } from './util';
 
 const PROMETHEUS = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
 
@@ -47,15 +47,6 @@ function shop(cni: Cni | undefined, opts: { nodeCidrs?: string[]; apiEndpoints?:
   });
   gw.addRoute({ host: 'shop.example.com', backend: web });
   return { app, chart, api, web };
-}
-
-function synthError(app: App): string {
-  try {
-    app.synth();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected synth to fail');
 }
 
 function report(app: App): any {

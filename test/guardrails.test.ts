@@ -5,21 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { App} from 'cdk8s';
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { NetworkModel, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
 import { shop } from './cli.fixtures';
-import { synth, testApp } from './util';
-
-function synthError(app: App): string {
-  try {
-    app.synth();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('synth passed');
-}
+import { synth, synthError, testApp } from './util';
 
 describe('forbid()', () => {
   test('a declared flow that breaks it fails synth with the guardrail, reason, flow and declaring construct', () => {

@@ -144,3 +144,13 @@ export function seedText(): string {
   if (files.length === 0) throw new Error(`the seed directory ${found} is empty`);
   return files.map((f) => fs.readFileSync(path.join(found, f), 'utf8')).join('\n');
 }
+
+/** Runs `app.synth()`, expecting it to fail; returns the error text (throws if synth passes). */
+export function synthError(app: App): string {
+  try {
+    app.synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synth to fail, but it passed');
+}

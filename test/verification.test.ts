@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { App} from 'cdk8s';
+import type { App } from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../lib';
 import { verifyFlows } from '../lib/checks/verify';
 import { buildApp } from '../apps/main';
-import { synth, testApp } from './util';
+import { synth, synthError, testApp } from './util';
 
 interface Shop {
   readonly app: App;
@@ -36,15 +36,6 @@ function shop(): Shop {
   api.allowFrom(storefront);
   worker.allowTo(api);
   return { app, chart, prod, api, storefront, worker };
-}
-
-function synthError(app: App): string {
-  try {
-    app.synth();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected synth to fail');
 }
 
 function linesOf(message: string, check: string): string[] {

@@ -4,7 +4,7 @@
  * points as the report lists them, whoever wrote the policies. Plain data, so that the report
  * carries them and `cdk8s-networking diff` checks the same rules on another output.
  */
-import type { IpRange} from '../evaluator/cidr';
+import type { IpRange } from '../evaluator/cidr';
 import { parseCidr, rangeContains, rangesOverlap } from '../evaluator/cidr';
 import type { Guardrail, GuardrailPeer } from '../util/guardrail';
 import { compare } from './objects';

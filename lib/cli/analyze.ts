@@ -6,13 +6,13 @@
  * otherwise zero-trust namespaces are those a default-deny policy isolates.
  */
 import { CheckContext } from '../checks/context';
-import type { ManifestObject} from '../checks/objects';
+import type { ManifestObject } from '../checks/objects';
 import { namespaceOf } from '../checks/objects';
 import { runChecks } from '../checks/registry';
-import type { NetworkView} from '../checks/verify';
+import type { NetworkView } from '../checks/verify';
 import { pairKey, verifyFlows } from '../checks/verify';
 import { parsePolicy } from '../evaluator/policy';
-import type { Endpoint} from '../model/flows/endpoint';
+import type { Endpoint } from '../model/flows/endpoint';
 import { labelsKey } from '../model/flows/endpoint';
 import type { FlowKind } from '../model/flows/flow-graph';
 import type { NetworkReport } from '../report/model';

@@ -5,7 +5,7 @@
  */
 import { compare } from '../checks/objects';
 import type { PortRange, Protocol } from '../evaluator';
-import type { PortSet} from '../evaluator/port-set';
+import type { PortSet } from '../evaluator/port-set';
 import { difference, isEmpty, NO_PORTS, portRange, toPortRanges, union } from '../evaluator/port-set';
 import { formatPorts } from '../checks/verify';
 import type { NetworkReport, ReportEndpoint, ReportEntryPoint, ReportFlow } from '../report/model';

@@ -3,10 +3,10 @@
  * side (egress at the source, ingress at the destination), with the evaluator's verdict.
  */
 import type { CheckContext } from '../checks/context';
-import type { ManifestObject} from '../checks/objects';
+import type { ManifestObject } from '../checks/objects';
 import { compare, namespaceOf } from '../checks/objects';
 import type { NetworkView } from '../checks/verify';
-import type { Endpoint, PodGroup, Protocol} from '../evaluator';
+import type { Endpoint, PodGroup, Protocol } from '../evaluator';
 import { isPodGroup, PROTOCOLS } from '../evaluator';
 import { parseCidr } from '../evaluator/cidr';
 import { NamespaceLabels } from '../evaluator/namespaces';

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as jsyaml from 'js-yaml';
 import type { ManifestObject } from '../checks/objects';
 import { compare } from '../checks/objects';
-import type { NetworkReport} from '../report/model';
+import type { NetworkReport } from '../report/model';
 import { REPORT_VERSION } from '../report/model';
 import { CliError } from './errors';
 

@@ -5,10 +5,10 @@
  * ignored). Anything else is reported as unsupported, so a caller never takes an unread rule for
  * no rule. Peers that are not pods are ids of their own: `fqdn:<name or pattern>`, `entity:<name>`.
  */
-import type { PortSet} from './port-set';
+import type { PortSet } from './port-set';
 import { ALL_PORTS, NO_PORTS, portRange, toPortRanges, union } from './port-set';
 import { matchesSelector, parseSelector } from './selector';
-import type { PodGroup, PortRange, Protocol} from './types';
+import type { PodGroup, PortRange, Protocol } from './types';
 import { PROTOCOLS } from './types';
 
 /** Cilium's namespace label on endpoints. */

@@ -3,7 +3,7 @@
  * per namespace its diagram (or a note where it would not be legible), the allowed flows, entry
  * points and Services, then the findings.
  */
-import type { DiagramBudget, DiagramResult} from './diagram';
+import type { DiagramBudget, DiagramResult } from './diagram';
 import { compare, fitDiagram, mermaidFence } from './diagram';
 import { appDiagram, cell, isDnsFlow, namespaceDiagram } from './mermaid';
 import type { NetworkReport, ReportEndpoint, ReportFinding, ReportFlow } from './model';

@@ -5,7 +5,7 @@
  * and so are workloads whose only flow is DNS: they would be nodes with one edge, to one node, that
  * every other node also has.
  */
-import type { DiagramBudget, DiagramEdge, DiagramGroup, DiagramNode, DiagramResult, DiagramShape, EdgeChange} from './diagram';
+import type { DiagramBudget, DiagramEdge, DiagramGroup, DiagramNode, DiagramResult, DiagramShape, EdgeChange } from './diagram';
 import {
   compare, fitDiagram, mermaidFence, mermaidLabel,
 } from './diagram';

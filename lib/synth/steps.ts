@@ -20,7 +20,7 @@ import type { BuildReportInput, NetworkReport } from '../report/model';
 import { buildReport } from '../report/model';
 import { checkGuardrails, formatViolation } from '../checks/guardrails';
 import { namespaceOf } from '../checks/objects';
-import type { Endpoint} from '../model/flows/endpoint';
+import type { Endpoint } from '../model/flows/endpoint';
 import { podsEndpoint } from '../model/flows/endpoint';
 import type { Guardrail, GuardrailPeer } from '../util/guardrail';
 import { htmlFileOf, writeReport } from '../report/write';

@@ -14,7 +14,7 @@ import { buildApp } from '../../apps/main';
 import { benchApp } from '../bench-apps';
 import { testApp } from '../util';
 import { describeInBrowser, launch, outputDir } from './browser';
-import type { MermaidRender} from './mermaid';
+import type { MermaidRender } from './mermaid';
 import { mermaidPage, mermaidVersion, renderMermaidIn } from './mermaid';
 
 const OUT = outputDir('mermaid');

@@ -16,7 +16,7 @@ import * as path from 'path';
 import type { App } from 'cdk8s';
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import type { ApiGatewayProps, ArgoCdApplicationProps, PodSecurityLevel, RouteOptions, WebAppProps , AlbScheme} from '../../lib';
+import type { ApiGatewayProps, ArgoCdApplicationProps, PodSecurityLevel, RouteOptions, WebAppProps , AlbScheme } from '../../lib';
 import {
   ApiGateway, ArgoCdApplication, ArgoCdApplicationSet, Backend, ClusterGenerator,
   ExternalService, ExternalTrafficPolicy, RoutingApi, IngressController, NetworkModel, Peer, Port,

@@ -21,7 +21,7 @@ import { WARNING_METADATA } from '../../lib';
 import type { PodGroup } from '../../lib/evaluator';
 import { NetworkPolicyEvaluator } from '../../lib/evaluator';
 import { readOutput } from '../util';
-import type { Program} from './program';
+import type { Program } from './program';
 import {
   addressProbes, build, expectedEdges, namespaceNameArb, portStrings, programArb, programGroups, zeroTrustGroupIds,
 } from './program';

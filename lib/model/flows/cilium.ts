@@ -1,8 +1,8 @@
-import type { Endpoint} from './endpoint';
+import type { Endpoint } from './endpoint';
 import { nameFrom, sortedLabels } from './endpoint';
 import type { Flow } from './flow-graph';
 import type { PolicySide } from './render';
-import type { Port} from '../../port';
+import type { Port } from '../../port';
 import { Protocol } from '../../port';
 
 /** The label Cilium gives every endpoint with its pod's namespace. */

@@ -1,5 +1,5 @@
 import type { Cni } from '../../cni';
-import type { Endpoint} from './endpoint';
+import type { Endpoint } from './endpoint';
 import { ipBlockEndpoint } from './endpoint';
 import type { Flow } from './flow-graph';
 
