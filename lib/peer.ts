@@ -112,6 +112,17 @@ export interface KubeApiServerPeerOptions {
   readonly endpointPort?: number;
 }
 
+/**
+ * IPv4 ranges `Peer.internet()` leaves out: RFC 1918 private, RFC 6598 shared address space,
+ * loopback and link-local (with the cloud metadata endpoint 169.254.169.254).
+ */
+const INTERNET_EXCLUDED_V4: readonly string[] = [
+  '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16',
+];
+
+/** IPv6 ranges `Peer.internet()` leaves out: unique local (fc00::/7), link-local (fe80::/10) and loopback. */
+const INTERNET_EXCLUDED_V6: readonly string[] = ['::1/128', 'fc00::/7', 'fe80::/10'];
+
 /** A readable name that goes into policy names: DNS-1123 label characters, any length. */
 const policyNamePart: Rule<string> = (v) => (typeof v === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined
   : 'must be lowercase letters, digits and "-", starting and ending with a letter or digit: it goes into policy names');
@@ -202,6 +213,23 @@ export class Peer {
       }
       return ipBlockEndpoint(`cidr-${nameFragment(block)}`, [{ cidr: block, except: [...exceptions].sort() }]);
     });
+  }
+
+  /**
+   * Every public IPv4 and IPv6 address: `0.0.0.0/0` and `::/0` minus the ranges that are not the
+   * internet: private (RFC 1918,
+   * fc00::/7), shared (100.64.0.0/10, carrier-grade NAT, often the node or pod network), loopback
+   * and link-local (169.254.0.0/16 with the cloud metadata endpoint 169.254.169.254, fe80::/10).
+   *
+   * Prefer it to `Peer.cidr('0.0.0.0/0')`, which also opens the metadata endpoint, the VPC and
+   * often the cluster itself. Pods and Services whose IPs are public are still included: a
+   * NetworkPolicy cannot tell them apart from the internet.
+   */
+  public static internet(): IPeer {
+    return new FnPeer((): Endpoint => ipBlockEndpoint('internet', [
+      { cidr: '0.0.0.0/0', except: [...INTERNET_EXCLUDED_V4].sort() },
+      { cidr: '::/0', except: [...INTERNET_EXCLUDED_V6].sort() },
+    ]));
   }
 
   /** Any IPv4 address (0.0.0.0/0). Note that this includes pod IPs in most clusters. */

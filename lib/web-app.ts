@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { declareFlow } from './model/flows/declare';
 import type { Endpoint } from './model/flows/endpoint';
-import { podsEndpoint } from './model/flows/endpoint';
+import { ipBlockEndpoint, podsEndpoint } from './model/flows/endpoint';
 import type { NamespaceRef } from './namespace';
 import { namespaceName } from './namespace';
 import { NetworkModel } from './model/network-model';
@@ -180,11 +180,21 @@ export interface WebAppProps {
   readonly nodePortRange?: NodePortRange;
   /**
    * Client CIDRs allowed through the load balancer (LoadBalancer services only).
+   *
+   * With `externalTrafficPolicy: Local` the pods see the client's own address, so in a
+   * `ZeroTrustNamespace` these ranges are also declared as a flow to the app (a NetworkPolicy
+   * ipBlock on the container port). With `Cluster` the client is SNATed to a node address: declare
+   * the node CIDRs yourself (`allowIngressFrom(Peer.cidr(...))`).
    * @default - the cloud provider's default, usually everyone
    */
   readonly loadBalancerSourceRanges?: string[];
   /**
    * External traffic policy (NodePort and LoadBalancer services only).
+   *
+   * `Cluster` spreads traffic over every pod but SNATs it: the pods, and NetworkPolicies, see a node
+   * address instead of the client's, so an `allowIngressFrom(Peer.cidr(<clients>))` admits nothing
+   * and the node CIDRs must be allowed instead. `Local` keeps the client address (only pods on the
+   * node that received the traffic serve it), so policies can name the clients.
    * @default - the cluster default, Cluster
    */
   readonly externalTrafficPolicy?: ExternalTrafficPolicy;
@@ -283,7 +293,10 @@ export class WebApp extends Construct implements IPeer, IBackend {
   public readonly deployment: k8s.KubeDeployment;
   /** The Service API object. */
   public readonly service: ApiObject;
-  /** The Service's cluster DNS name, e.g. `api.production.svc.cluster.local`. */
+  /**
+   * The Service's cluster DNS name, e.g. `api.production.svc.cluster.local`. For a headless Service
+   * it resolves to the pod IPs: connect to the container port, as `url` does.
+   */
   public readonly dnsName: string;
 
   public constructor(scope: Construct, id: string, props: WebAppProps) {
@@ -310,15 +323,30 @@ export class WebApp extends Construct implements IPeer, IBackend {
 
     this.deployment = this.makeDeployment(props, p.replicas);
     this.service = this.makeService(props, p.serviceType);
+    const names = [this.dnsName, `${p.serviceName}.${p.namespace}.svc`, `${p.serviceName}.${p.namespace}`];
+    model._addresses.addresses.push({ path: this.node.path, names, endpoint: this._endpoint() });
+    for (const k of Object.keys(props.env ?? {}).sort()) {
+      model._addresses.uses.push({ path: this.node.path, field: `env[${JSON.stringify(k)}]`, value: props.env![k], endpoint: this._endpoint() });
+    }
+    if (props.loadBalancerSourceRanges && props.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL) {
+      // The pods see the client address: the ranges the load balancer admits are the app's clients.
+      const blocks = [...new Set(props.loadBalancerSourceRanges)].sort().map((c) => ({ cidr: c }));
+      declareFlow(this, 'loadBalancerSourceRanges', ipBlockEndpoint('load-balancer-clients', blocks), this._endpoint(), undefined);
+    }
     if (props.metrics) {
       const scrapedBy = this.resolve(props.metrics.scrapedBy, 'metrics.scrapedBy');
       declareFlow(this, 'metrics.scrapedBy', scrapedBy, this._endpoint(), [Port.tcp(props.metrics.port)]);
     }
   }
 
-  /** The URL of the Service inside the cluster: `http://<dnsName>`, with `:port` unless 80. */
+  /**
+   * The URL of the Service inside the cluster: `http://<dnsName>`, with `:port` unless 80. The port
+   * is the Service port, except for a headless Service: it has no virtual IP and translates no port,
+   * so clients connect to the pods' container port (the port the flows allow).
+   */
   public get url(): string {
-    return `http://${this.dnsName}${this.servicePort === 80 ? '' : `:${this.servicePort}`}`;
+    const port = this.serviceType === ServiceType.HEADLESS ? this.containerPort : this.servicePort;
+    return `http://${this.dnsName}${port === 80 ? '' : `:${port}`}`;
   }
 
   /**

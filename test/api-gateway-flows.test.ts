@@ -47,7 +47,10 @@ describe('ingress-nginx -> backends in a zero-trust namespace', () => {
 
   test('one policy per backend, none for unrouted apps, nothing in the controller namespace', () => {
     const names = ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name.includes('ingress-nginx')).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
-    expect(names.sort()).toEqual(['production/allow-ingress-nginx-to-api', 'production/allow-ingress-nginx-to-frontend']);
+    // And to cert-manager's HTTP-01 solver pods (the gateway uses Tls.certManager()).
+    expect(names.sort()).toEqual([
+      'production/allow-ingress-nginx-to-acme-http01-solver', 'production/allow-ingress-nginx-to-api', 'production/allow-ingress-nginx-to-frontend',
+    ]);
     expect(ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'ingress-nginx')).toEqual([]);
   });
 

@@ -106,8 +106,12 @@ describe('the example app\'s report content', () => {
     const dns = report.flows.filter((f) => f.declared.includes('dns'));
     expect(dns.map((f) => f.to)).toEqual(Array(dns.length).fill('kube-system/Peer/k8s-app=kube-dns'));
     expect(dns.every((f) => f.ports.join() === 'TCP 53,UDP 53')).toBe(true);
-    // Every workload of the zero-trust namespaces resolves names.
-    expect(dns).toHaveLength(report.endpoints.filter((e) => e.type === 'workload').length);
+    // Every workload of the zero-trust namespaces resolves names (and so may cert-manager's solver pods).
+    expect(dns).toHaveLength(report.endpoints.filter((e) => e.type === 'workload').length + 1);
+    expect(report.flows).toContainEqual({
+      from: 'ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx', to: 'production/Peer/acme.cert-manager.io/http01-solver=true',
+      ports: ['TCP 8089'], allowedBy: ['production/allow-ingress-nginx-to-acme-http01-solver'], declared: ['gateway'],
+    });
     const gateway = report.flows.filter((f) => f.declared.includes('gateway'));
     expect(gateway.map((f) => `${f.from} -> ${f.to} ${f.ports}`)).toContain('ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx -> production/Deployment/storefront TCP 8080');
   });
@@ -118,7 +122,10 @@ describe('the example app\'s report content', () => {
     expect(rows).toContainEqual(['api', 'payments/ledger', 'TCP 9000', 'payments/allow-production-api-to-ledger, allow-api-egress-to-payments-ledger', 'app']);
     // The DNS flows of every workload of the namespace are one row.
     expect(rows).toContainEqual(['every workload (3)', 'kube-system/kube-dns (outside the app)', 'TCP 53, UDP 53', 'allow-dns-egress', 'dns']);
-    expect(rows.filter((r) => r[1].startsWith('kube-system/'))).toHaveLength(1);
+    expect(rows.filter((r) => r[1].startsWith('kube-system/'))).toEqual([
+      ['every workload (3)', 'kube-system/kube-dns (outside the app)', 'TCP 53, UDP 53', 'allow-dns-egress', 'dns'],
+      ['acme-http01-solver (outside the app)', 'kube-system/kube-dns (outside the app)', 'TCP 53, UDP 53', 'allow-dns-egress', 'dns'],
+    ]);
     // Not collapsed where one workload would stand for "every".
     expect(tableRows(md, 'payments', 'Allowed flows')).toContainEqual(['ledger', 'kube-system/kube-dns (outside the app)', 'TCP 53, UDP 53', 'allow-dns-egress', 'dns']);
     // A cross-namespace flow shows in both namespaces.
@@ -358,7 +365,7 @@ describe('report details', () => {
     }
     const md = read(app);
     expect(md).toContain('- Findings: 0 errors, 1 warnings, 0 suppressed by annotation');
-    expect(md).toContain('| warning | pod-networkpolicy | legacy/old/Deployment: Deployment legacy/old pods "old" is invalid');
+    expect(md).toContain('| warning | pod-networkpolicy | legacy/old/Deployment: Deployment legacy/old pods "old" is accepted, but');
     expect(md).toContain('Not isolated by any NetworkPolicy, so open beyond the flows below: old (ingress and egress).');
     expect(readJson(app).endpoints).toContainEqual({
       id: 'legacy/Deployment/old', type: 'workload', namespace: 'legacy', name: 'old', kind: 'Deployment',

@@ -69,7 +69,7 @@ describe('what the library emits verifies', () => {
     const ledger = new WebApp(s.chart, 'ledger', { namespace: payments, image: 'a:1', containerPort: 9000 });
     ledger.allowFrom(s.api);
     s.api.allowIngressFrom(Peer.namespace('monitoring'), Port.named('http'));
-    s.api.allowIngressFrom(Peer.pods({ namespace: 'ops', labels: { app: 'debug' } }), Port.tcpRange(9000, 9100));
+    s.api.allowIngressFrom(Peer.pods({ namespace: 'ops', labels: { app: 'debug' } }), Port.tcpRange(2900, 3100));
     s.worker.allowEgressTo(Peer.cidr('203.0.113.0/24', ['203.0.113.128/25']), Port.tcp(443));
     s.worker.allowEgressTo(Peer.namespace(payments), Port.tcp(9000));
     const gw = new ApiGateway(s.chart, 'gateway', { namespace: s.prod, controller: IngressController.nginx(), tls: Tls.secret('shop-tls') });
@@ -198,13 +198,12 @@ describe('an injected change that breaks a declared flow fails synth', () => {
     ]);
   });
 
-  test('a named port the destination does not declare is not taken as verified', () => {
+  test('a named port the destination does not declare fails synth (flow-target-port), not taken as verified', () => {
     const s = shop();
     s.api.allowFrom(s.worker, { ports: [Port.named('metrics')] });
-    // Nothing to compare: the rule allows no port; the flow's other ports still verify.
-    const report = verified(s.app);
-    const flow = report.flows.find((f: any) => f.from === 'production/Deployment/worker' && f.to === 'production/Deployment/api');
-    expect(flow.ports).toEqual(['TCP 3000']);
+    const message = synthError(s.app);
+    expect(linesOf(message, 'flow-target-port')[0]).toContain('shop/worker.allowTo(production/api), shop/api.allowFrom(production/worker): ports TCP/metrics is invalid');
+    expect(linesOf(message, 'declared-flow-denied')).toHaveLength(0);
   });
 });
 

@@ -40,6 +40,27 @@ export interface DeclaredEndpoint {
   readonly entities?: readonly string[];
 }
 
+/** An address the library made for pods (a WebApp's `url` and `dnsName`). */
+export interface ServiceAddress {
+  /** The construct path of the app. */
+  readonly path: string;
+  /** The names a client would use: the DNS name first (the URL contains it), then shorter forms. */
+  readonly names: readonly string[];
+  /** The pods behind it. */
+  readonly endpoint: DeclaredEndpoint;
+}
+
+/** A value an app was configured with (an environment variable) that may hold another app's address. */
+export interface AddressUse {
+  /** The construct path of the app. */
+  readonly path: string;
+  /** The field, e.g. `env["API_URL"]`. */
+  readonly field: string;
+  readonly value: string;
+  /** The app's pods. */
+  readonly endpoint: DeclaredEndpoint;
+}
+
 /** A declared allow: traffic from `from` to `to` on `ports`. */
 export interface DeclaredFlow {
   readonly from: DeclaredEndpoint;

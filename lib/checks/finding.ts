@@ -53,7 +53,9 @@ export function problem(
 
 /** One line of text for a finding: `[check] message. Fix: ...`. */
 export function formatFinding(f: Finding): string {
-  const skip = f.object ? ` (to accept it, annotate ${describeRef(f.object)} with ${SKIP_CHECKS_ANNOTATION}: ${f.check})` : '';
+  // A skip annotation naming an unknown check cannot be skipped by annotating it again.
+  const skip = f.object && f.check !== 'skip-checks'
+    ? ` (to accept it, annotate ${describeRef(f.object)} with ${SKIP_CHECKS_ANNOTATION}: ${f.check})` : '';
   return `[${f.check}] ${f.message}. Fix: ${f.fix}${skip}`;
 }
 

@@ -12,3 +12,6 @@ export { collectObjects } from './collect';
 export { DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
 export type { RouteBackend, RouteMatch, RouteParent, RouteRule } from './routes';
 export type { GroupInfo, NetworkView } from './verify';
+export { EGRESS_TO_ANY_ADDRESS, FLOW_CHECKS } from './flow-checks';
+export type { FlowCheckInfo } from './flow-checks';
+export { FLOW_TARGET_PORT } from './flow-ports';

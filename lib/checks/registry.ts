@@ -9,20 +9,24 @@ import { problem, sortFindings } from './finding';
 import type { ManifestObject } from './objects';
 import { refOf, SKIP_CHECKS_ANNOTATION, skippedChecks } from './objects';
 import { duplicateNodePort } from './rules/duplicate-nodeport';
+import { duplicateObject } from './rules/duplicate-object';
 import { duplicateRoute } from './rules/duplicate-route';
 import { ingressHostMatchTls } from './rules/ingress-host-match-tls';
 import { ingressTargetsService } from './rules/ingress-targets-service';
 import { metadataNamespace } from './rules/metadata-namespace';
 import { networkPolicyPeerTargetsPod, networkPolicyTargetsPod } from './rules/networkpolicy-targets-pod';
 import { podNetworkPolicy } from './rules/pod-networkpolicy';
+import { podSecurity } from './rules/pod-security';
 import { serviceTargetPort } from './rules/service-target-port';
 import { serviceTargetsPod } from './rules/service-targets-pod';
-import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
 import { CNI_CHECK_NAMES } from './cni';
+import { FLOW_CHECK_NAMES } from './flow-checks';
+import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
 
 /** Every cross-object check, in the order they run. */
 export const CHECKS: readonly ICheck[] = [
   metadataNamespace,
+  duplicateObject,
   serviceTargetsPod,
   serviceTargetPort,
   ingressTargetsService,
@@ -32,6 +36,7 @@ export const CHECKS: readonly ICheck[] = [
   networkPolicyTargetsPod,
   networkPolicyPeerTargetsPod,
   podNetworkPolicy,
+  podSecurity,
 ];
 
 /** Name of the finding for a skip annotation that names an unknown check. */
@@ -40,6 +45,7 @@ export const SKIP_CHECKS_CHECK = 'skip-checks';
 /** Every name the skip annotation and the `skipChecks` option accept. */
 export const CHECK_NAMES: readonly string[] = [
   ...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW, CILIUM_POLICY_WIDENS, CILIUM_POLICY_UNVERIFIED, ...CNI_CHECK_NAMES,
+  ...FLOW_CHECK_NAMES,
 ].sort();
 
 /**
@@ -96,10 +102,20 @@ export function applyOptOuts(findings: readonly Finding[], objects: readonly Man
     const obj = f.object ? byPath.get(f.object.path) : undefined;
     const severity: Severity = options.strict ? 'error' : f.severity;
     const finding = severity === f.severity ? f : { ...f, severity };
-    if (obj && f.check !== SKIP_CHECKS_CHECK && skippedChecks(obj).includes(f.check)) suppressed.push(finding);
-    else kept.push(finding);
+    const worded = severity === 'warning' ? asWarning(finding) : finding;
+    if (obj && f.check !== SKIP_CHECKS_CHECK && skippedChecks(obj).includes(f.check)) suppressed.push(worded);
+    else kept.push(worded);
   }
   return { findings: sortFindings(kept), suppressed: sortFindings(suppressed) };
+}
+
+/**
+ * A warning reads as one: `<path>: <field> <value> is accepted, but: <rule>` where an error says
+ * `is invalid`. Checks write both the same way; the wording follows the final severity (strict mode
+ * turns warnings into errors, which then say `is invalid`).
+ */
+function asWarning(f: Finding): Finding {
+  return { ...f, message: f.message.replace(' is invalid: ', ' is accepted, but: ') };
 }
 
 /** A skip annotation naming a check that does not exist is a typo that would silently skip nothing. */

@@ -7,8 +7,9 @@
  * app), never per pod pair: reachability comes from the evaluator's label indexes, and the
  * expected side only expands the declared flows over the groups their endpoints select.
  */
+import { NetworkPolicyEvaluator } from '../evaluator';
+import type { PortRange, ReachabilityEdge } from '../evaluator';
 import { ciliumAllows } from '../evaluator/cilium';
-import type { NetworkPolicyEvaluator, PodGroup, PortRange, ReachabilityEdge } from '../evaluator';
 import { LabelIndex } from '../evaluator/label-index';
 import type { PortSet } from '../evaluator/port-set';
 import { difference, isEmpty, NO_PORTS, portRange, toPortRanges, union } from '../evaluator/port-set';
@@ -17,8 +18,12 @@ import { labelsKey } from '../util/labels';
 import type { DeclaredEndpoint, DeclaredFlow, FlowKind } from './declared';
 import type { CheckContext } from './context';
 import type { Finding, Severity } from './finding';
+import type { GroupInfo } from './group-info';
 import type { ManifestObject, PodTemplate } from './objects';
 import { compare, refOf } from './objects';
+import { exposureGroups } from './exposure';
+import { checkFlowPorts } from './flow-ports';
+import { selectsControllerPods } from '../util/well-known-pods';
 
 /** Check name of a declared flow that the policies deny. */
 export const DECLARED_FLOW_DENIED = 'declared-flow-denied';
@@ -34,19 +39,7 @@ export function isCiliumPeerId(id: string): boolean {
   return id.startsWith('fqdn:') || id.startsWith('entity:');
 }
 
-/**
- * A pod group and what it stands for.
- * @jsii ignore
- */
-export interface GroupInfo {
-  readonly group: PodGroup;
-  /** The workload name, or the declared peer's name for a group outside the app. */
-  readonly name: string;
-  /** The workload kind, or `Peer` for pods outside the app. */
-  readonly kind: string;
-  /** The workload object; undefined for pods outside the app. */
-  readonly object?: ManifestObject;
-}
+export type { GroupInfo } from './group-info';
 
 /**
  * What the verification computed: the groups, the allowed edges and what declares each.
@@ -121,7 +114,8 @@ function peerGroups(all: readonly DeclaredEndpoint[], owned: ReadonlySet<string>
   for (const ep of endpoints) {
     const ns = ep.namespace!;
     // The app defines every pod of an owned namespace: a selector matching none there is dangling.
-    if (owned.has(ns) || index.select(ns, ep.podLabels ?? {}).length > 0) continue;
+    // Pods a controller creates there (cert-manager's solver) are the exception.
+    if ((owned.has(ns) && !selectsControllerPods(ep.podLabels)) || index.select(ns, ep.podLabels ?? {}).length > 0) continue;
     const id = ep.podLabels ? `${ns}/Peer/${labelsKey(ep.podLabels)}` : `${ns}/Peer/*`;
     if (out.has(id)) continue;
     const ports = (ep.ports ?? []).filter((p) => typeof p.number === 'number')
@@ -155,7 +149,10 @@ function ciliumPeerIds(ep: DeclaredEndpoint): string[] {
   return [...(ep.fqdns ?? []).map((n) => `fqdn:${n}`), ...(ep.entities ?? []).map((e) => `entity:${e}`)];
 }
 
-/** The ids an endpoint stands for: the groups it selects and its ipBlocks. */
+/**
+ * The ids an endpoint stands for: the groups it selects and its ipBlocks. Every pod of a namespace
+ * includes pods a controller creates there (cert-manager's solver): the policies select them too.
+ */
 function endpointIds(ep: DeclaredEndpoint, index: GroupIndex): string[] {
   const ids = ep.namespace !== undefined ? index.select(ep.namespace, ep.podLabels ?? {}).map((g) => g.group.id) : [];
   return [...ids, ...(ep.ipBlocks ?? []).map(cidrId), ...ciliumPeerIds(ep)];
@@ -210,13 +207,19 @@ function listed(items: readonly string[]): string {
  */
 export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: NetworkView } {
   const { context, flows, zeroTrust } = input;
-  const evaluator: NetworkPolicyEvaluator = context.evaluator;
   const index = new GroupIndex();
   const workloads = workloadGroups(context.templates);
   workloads.forEach((g) => index.add(g));
-  const peers = peerGroups([...flows.flatMap((f) => [f.from, f.to]), ...input.peers ?? []], input.ownedNamespaces ?? zeroTrust, index);
+  const owned = input.ownedNamespaces ?? zeroTrust;
+  const peers = peerGroups([...flows.flatMap((f) => [f.from, f.to]), ...input.peers ?? []], owned, index);
   peers.forEach((g) => index.add(g));
-  const groups = [...workloads, ...peers].sort((a, b) => compare(a.group.id, b.group.id));
+  const known = new Set([...workloads, ...peers].map((g) => `${g.group.namespace}|${labelsKey(g.group.labels)}`));
+  const exposure = exposureGroups(context, owned, (ns, labels) => known.has(`${ns}|${labelsKey(labels)}`));
+  exposure.groups.forEach((g) => index.add(g));
+  // Representative namespaces matched by labels need those labels in the evaluator.
+  const evaluator: NetworkPolicyEvaluator = exposure.namespaces.length === 0 ? context.evaluator
+    : NetworkPolicyEvaluator.fromManifests([...context.objects.map((o) => o.json), ...exposure.namespaces]);
+  const groups = [...workloads, ...peers, ...exposure.groups].sort((a, b) => compare(a.group.id, b.group.id));
   const groupById = new Map(groups.map((g) => [g.group.id, g]));
 
   // Expected: every declared flow expanded over the groups its endpoints select.
@@ -240,7 +243,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     }
   }
 
-  const findings: Finding[] = [];
+  const findings: Finding[] = checkFlowPorts(flows, context, (f) => index.select(f.to.namespace!, f.to.podLabels ?? {}));
   const standardEdges = evaluator.reachability(groups.map((g) => g.group));
   const cilium = ciliumEdges(context, groups, standardEdges, findings);
   const edges = cilium.edges.length === 0 ? standardEdges
@@ -294,6 +297,10 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   }
 
   // 2. Nothing touching a zero-trust pod is allowed that no flow declares.
+  const idText = (id: string) => {
+    const g = groupById.get(id);
+    return g?.exposure ? `${id} (${g.name})` : id;
+  };
   const policyObjects = new Map([...context.ofKind('CiliumNetworkPolicy'), ...context.ofKind('NetworkPolicy')]
     .map((p) => [`${p.json?.metadata?.namespace ?? 'default'}/${p.json?.metadata?.name}`, p]));
   const undeclared = new Map<string, { culprits: string[]; lines: string[] }>();
@@ -317,7 +324,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     const blamed = culprits.length ? culprits : edge.allowedBy;
     const group = blamed.join(', ');
     const entry = undeclared.get(group) ?? { culprits: blamed, lines: [] };
-    entry.lines.push(`${edge.from} -> ${edge.to} on ${formatPorts(ranges)}`);
+    entry.lines.push(`${idText(edge.from)} -> ${idText(edge.to)} on ${formatPorts(ranges)}`);
     undeclared.set(group, entry);
   }
   for (const { culprits, lines } of undeclared.values()) {

@@ -1,9 +1,12 @@
 import type { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { declareFlow } from '../model/flows/declare';
+import { podsEndpoint } from '../model/flows/endpoint';
 import { NetworkModel } from '../model/network-model';
 import type { NamespaceRef } from '../namespace';
 import { namespaceName } from '../namespace';
+import { Port } from '../port';
+import { ACME_SOLVER_LABEL, ACME_SOLVER_NAME, ACME_SOLVER_PORT } from '../util/well-known-pods';
 import { check, dns1123Subdomain, invalid, oneOf } from '../util/validation';
 import { validateAnnotations } from './annotations';
 import type { IBackend } from './backend';
@@ -191,6 +194,7 @@ export class ApiGateway extends Construct {
     this.output.create(rawAnnotations);
     this.ingress = this.output.ingress;
     this.gateway = this.output.gateway;
+    if (api.kind === 'ingress' && this.tls.mode === 'cert-manager' && this.tls.http01Solver) this.allowAcmeSolver();
 
     this.node.addValidation({
       validate: () => (this.routes.length === 0
@@ -247,5 +251,15 @@ export class ApiGateway extends Construct {
     if (backend.endpoint) {
       declareFlow(this, field, this.controller.source, backend.endpoint, undefined, 'gateway');
     }
+  }
+
+  /**
+   * cert-manager answers ACME HTTP-01 challenges with solver pods in the Ingress's namespace, which
+   * the ingress controller must reach on port 8089; behind default-deny the certificate is never
+   * issued otherwise.
+   */
+  private allowAcmeSolver(): void {
+    const solver = podsEndpoint(ACME_SOLVER_NAME, this.namespace, { [ACME_SOLVER_LABEL]: 'true' }, [Port.tcp(ACME_SOLVER_PORT)]);
+    declareFlow(this, 'tls', this.controller.source, solver, undefined, 'gateway');
   }
 }

@@ -19,6 +19,16 @@ export interface CertManagerTlsOptions {
    * @default - `<gateway name>-tls`
    */
   readonly secretName?: string;
+  /**
+   * Whether the issuer answers ACME HTTP-01 challenges. cert-manager then runs solver pods
+   * (`acme.cert-manager.io/http01-solver: "true"`, port 8089) in the Ingress's namespace, and the
+   * ingress controller must reach them: in a `ZeroTrustNamespace` the gateway declares that flow
+   * (a gateway flow in the report). Set `false` for an issuer that solves DNS-01 only.
+   * Gateway API output (`GatewayApi.httpRoute()`) declares no such flow: there the solver is
+   * cert-manager's `gatewayHTTPRoute`, routed by the Gateway implementation.
+   * @default true
+   */
+  readonly http01Solver?: boolean;
 }
 
 /** Options of `Tls.acm()`. */
@@ -39,6 +49,8 @@ export interface BoundTls {
   readonly annotations: Readonly<Record<string, string>>;
   /** ACM certificate ARNs (acm mode). */
   readonly certificateArns?: readonly string[];
+  /** cert-manager mode: the issuer solves HTTP-01 challenges with solver pods. */
+  readonly http01Solver?: boolean;
 }
 
 const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
@@ -83,7 +95,10 @@ export abstract class Tls {
           ? { 'cert-manager.io/cluster-issuer': check(scope, `${field} clusterIssuer`, o.clusterIssuer, issuerName) }
           : { 'cert-manager.io/issuer': check(scope, `${field} issuer`, o.issuer!, issuerName) };
         const secretName = check(scope, `${field} secretName`, o.secretName ?? `${ownerName}-tls`, dns1123Subdomain);
-        return { mode: 'cert-manager', secretName, annotations };
+        if (o.http01Solver !== undefined && typeof o.http01Solver !== 'boolean') {
+          throw invalid(scope, `${field} http01Solver`, o.http01Solver, 'must be true or false');
+        }
+        return { mode: 'cert-manager', secretName, annotations, http01Solver: o.http01Solver ?? true };
       }
     })();
   }

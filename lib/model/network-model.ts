@@ -14,6 +14,7 @@ import { policySides } from './flows/render';
 import type { Guardrail } from '../util/guardrail';
 import type { ForbidInternetEgressOptions, ForbidOptions, RequireTlsOptions } from './guardrails';
 import { forbidGuardrail, forbidInternetEgressGuardrail, requireTlsGuardrail } from './guardrails';
+import { AddressBook } from './flows/addresses';
 import type { NetworkSynthOptions } from './options';
 import { ValidationError } from '../util/errors';
 import { check, objectName } from '../util/validation';
@@ -88,6 +89,8 @@ export class NetworkModel extends Construct {
 
   /** @internal Every declared flow. */
   public readonly _graph = new FlowGraph();
+  /** @internal The addresses apps expose and the env values that may use them (checked at synth). */
+  public readonly _addresses = new AddressBook();
   private readonly zeroTrust = new Map<string, IZeroTrustScope>();
   private readonly claimed = new Map<string, string>();
   private readonly steps: ISynthStep[] = [];

@@ -204,6 +204,7 @@ function endpointName(e: ReportEndpoint | undefined, id: string, here: string | 
   if (e.type === 'ip-block') return e.name;
   if (e.type === 'fqdn') return `${e.name} (DNS name)`;
   if (e.type === 'entity') return `${e.name} (entity)`;
+  if (e.type === 'exposure') return `${e.name} (not in the app)`;
   const base = e.namespace === here ? e.name : `${e.namespace}/${e.name}`;
   const kind = e.type === 'external-pods' ? ' (outside the app)' : e.kind && e.kind !== 'Deployment' ? ` (${e.kind})` : '';
   return base + kind;

@@ -36,7 +36,7 @@ export function isDnsFlow(f: ReportFlow): boolean {
 }
 
 function shapeOf(e: ReportEndpoint | undefined): DiagramShape {
-  return e?.type === 'ip-block' ? 'hexagon' : e?.type === 'external-pods' ? 'round' : 'box';
+  return e?.type === 'ip-block' ? 'hexagon' : e?.type === 'external-pods' || e?.type === 'exposure' ? 'round' : 'box';
 }
 
 /** A node label: the name, with the kind unless a Deployment, `namespace/` when outside `here`. */
@@ -45,6 +45,7 @@ function nodeLabel(e: ReportEndpoint | undefined, id: string, here: string | und
   if (e.type === 'ip-block') return e.name;
   if (e.type === 'fqdn') return `${e.name} (DNS name)`;
   if (e.type === 'entity') return `${e.name} (entity)`;
+  if (e.type === 'exposure') return `${e.name} (not in the app)`;
   // Pods outside the app named like their namespace (ingress-nginx/ingress-nginx) need it once.
   const qualified = e.type === 'external-pods' && e.name === e.namespace ? e.name : `${e.namespace}/${e.name}`;
   const base = e.namespace === here || here === undefined ? e.name : qualified;

@@ -7,6 +7,7 @@ import type { ReachabilityEdge } from '../evaluator';
 import type { CheckContext } from '../checks/context';
 import type { Finding } from '../checks/finding';
 import type { ManifestObject } from '../checks/objects';
+import { isRepresentativeNamespace } from '../checks/exposure';
 import { compare, namespaceOf } from '../checks/objects';
 import type { RouteBackend } from '../checks/routes';
 import { tlsHostCovers } from '../checks/routes';
@@ -27,7 +28,11 @@ export interface ReportEndpoint {
    * `fqdn:<name or pattern>` for DNS names and `entity:<entity>` for Cilium entities (`kube-apiserver`, `host`, `remote-node`).
    */
   readonly id: string;
-  readonly type: 'workload' | 'external-pods' | 'ip-block' | 'fqdn' | 'entity';
+  /**
+   * `exposure`: a representative of pods the app does not know that a policy's selector admits
+   * (e.g. any pod in every namespace labelled team=payments); its `name` says what the rule admits.
+   */
+  readonly type: 'workload' | 'external-pods' | 'ip-block' | 'fqdn' | 'entity' | 'exposure';
   readonly namespace?: string;
   readonly name: string;
   /** The workload kind (Deployment, StatefulSet, ...). */
@@ -179,7 +184,7 @@ export function buildReport(input: BuildReportInput): NetworkReport {
     const isolation = workload ? context.evaluator.isolation(g.group) : undefined;
     endpoints.set(g.group.id, {
       id: g.group.id,
-      type: workload ? 'workload' : 'external-pods',
+      type: workload ? 'workload' : g.exposure ? 'exposure' : 'external-pods',
       namespace: g.group.namespace,
       name: g.name,
       labels: Object.fromEntries(Object.keys(g.group.labels).sort(compare).map((k) => [k, g.group.labels[k]])),
@@ -202,7 +207,7 @@ export function buildReport(input: BuildReportInput): NetworkReport {
   const appNamespaces = new Set(context.objects.filter((o) => o.json?.kind !== 'Namespace' && o.json?.metadata?.namespace).map(namespaceOf));
   for (const ns of context.ofKind('Namespace')) appNamespaces.add(String(ns.json?.metadata?.name));
   const allNamespaces = new Set([...appNamespaces, ...zeroTrust]);
-  for (const e of endpoints.values()) if (e.namespace) allNamespaces.add(e.namespace);
+  for (const e of endpoints.values()) if (e.namespace && !isRepresentativeNamespace(e.namespace)) allNamespaces.add(e.namespace);
   const namespaces = [...allNamespaces].sort(compare).map((name) => ({
     name,
     zeroTrust: zeroTrust.has(name),

@@ -13,6 +13,8 @@ import { formatFinding } from '../checks/finding';
 import { applyOptOuts, CHECK_NAMES, runChecks } from '../checks/registry';
 import type { NetworkView } from '../checks/verify';
 import { verifyFlows } from '../checks/verify';
+import { externalServiceClients } from '../checks/external-clients';
+import { checkDeclaredFlows } from '../checks/flow-checks';
 import type { NetworkModel } from '../model/network-model';
 import { SynthPhase } from '../model/network-model';
 import { checkOutputLayout } from '../output/layout';
@@ -95,7 +97,14 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   // Pods outside the app that guardrails name are computed like the peers flows name.
   const peers = guardrailEndpoints(model._guardrails);
   const verified = verifyFlows({ context, flows: model._renderedFlows, zeroTrust, ownedNamespaces: owned, libraryPolicies, peers });
-  const flowResults = applyOptOuts([...verified.findings, ...cniFindings(model)], objects, runOptions);
+  const created = new Set([...zeroTrust, ...context.ofKind('Namespace').map((n) => String(n.json?.metadata?.name))]);
+  const appNamespaces = new Set([...created, ...objects.filter((o) => o.json?.metadata?.namespace).map((o) => String(o.json.metadata.namespace))]);
+  const flowChecks = [
+    ...checkDeclaredFlows({ flows: model._renderedFlows, zeroTrust, addresses: model._addresses, appNamespaces, createdNamespaces: created }),
+    ...externalServiceClients(context, verified.view, zeroTrust),
+    ...cniFindings(model),
+  ];
+  const flowResults = applyOptOuts([...verified.findings, ...flowChecks], objects, runOptions);
   const findings = [...checks.findings, ...flowResults.findings];
   const suppressed = [...checks.suppressed, ...flowResults.suppressed];
 

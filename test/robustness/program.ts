@@ -185,7 +185,7 @@ export interface Program {
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
-const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws']);
+const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws', 'internet']);
 
 /**
  * Namespace names: DNS-1123 labels without "-", with at least one digit, and never an octal literal
@@ -411,6 +411,16 @@ export function programArb(options: { readonly largeShare?: number } = {}): fc.A
   return weight <= 0 ? shape(false) : fc.oneof({ weight: 100 - weight, arbitrary: shape(false) }, { weight, arbitrary: shape(true) });
 }
 
+/**
+ * A flow towards an app names only ports the destination listens on (another port is the documented
+ * `flow-target-port` error): a port or range that misses the container port becomes it.
+ */
+function listenedFlow<F extends { readonly ports: PortData[] }>(f: F, listen: number): F {
+  const listened = (q: PortData) => q.port === 'http' || (q.protocol === 'TCP' && q.port <= listen && listen <= (q.end ?? q.port));
+  const ports = f.ports.map((q) => (listened(q) ? q : { protocol: 'TCP' as const, port: listen }));
+  return { ...f, ports: ports.filter((q, i) => ports.findIndex((o) => o.port === q.port && o.end === q.end) === i) };
+}
+
 /** Name fragment of a CIDR as the library writes it in policy names. */
 function fragment(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
@@ -458,8 +468,10 @@ function normalize(raw: {
     });
   }
 
-  const flows = raw.flows.map((f) => ({ ...f, from: f.from % apps.length, to: f.to % apps.length }));
-  const namespaceFlows = raw.namespaceFlows.map((f) => ({ ...f, app: f.app % apps.length, ns: apps[f.ns % apps.length].ns }));
+  const flows = raw.flows.map((f) => ({ ...f, from: f.from % apps.length, to: f.to % apps.length }))
+    .map((f) => listenedFlow(f, apps[f.to].containerPort));
+  const namespaceFlows = raw.namespaceFlows.map((f) => ({ ...f, app: f.app % apps.length, ns: apps[f.ns % apps.length].ns }))
+    .map((f) => (f.direction === 'ingress' ? listenedFlow(f, apps[f.app].containerPort) : f));
 
   const fragments = new Set<string>();
   const cidrs = raw.cidrs.filter((c) => {
@@ -580,6 +592,45 @@ export const KUBE_DNS: PodGroup = {
 };
 
 export const NODELOCAL_DNS = '169.254.20.10/32';
+
+/**
+ * cert-manager's ACME HTTP-01 solver pods: one group in each namespace holding an Ingress gateway
+ * with `Tls.certManager()` (the gateway declares the flow from its controller to them on 8089).
+ */
+export function acmeSolverPods(p: Program): PodGroup[] {
+  const namespaces = new Set(p.gateways.filter((g) => g.tls === 'cert-manager' && g.api === 'ingress').map((g) => p.namespaces[g.ns].name));
+  return [...namespaces].sort().map((ns) => ({
+    id: `${ns}/Pod/acme-solver`, namespace: ns, labels: { 'acme.cert-manager.io/http01-solver': 'true' }, ports: [{ containerPort: 8089 }],
+  }));
+}
+
+/**
+ * The edges of the solver pods: from each cert-manager Ingress gateway's controller on 8089, DNS, and
+ * and as every pod of the namespace in `Peer.namespace(...)` flows (the policies select them too).
+ */
+function addAcmeSolverEdges(
+  p: Program, add: (from: string, to: string, ports: string[]) => void, portsOf: (ports: PortData[], destination: number) => string[],
+): void {
+  const solvers = new Map(acmeSolverPods(p).map((g) => [g.namespace, g]));
+  for (const g of p.gateways) {
+    const solver = solvers.get(p.namespaces[g.ns].name);
+    if (!solver || g.tls !== 'cert-manager' || g.api !== 'ingress') continue;
+    add(g.controller === 'alb' ? `cidr:${ALB_VPC}` : CONTROLLER_PODS[g.controller].id, solver.id, ['TCP/8089']);
+  }
+  for (const [ns, solver] of solvers) {
+    const dns = p.namespaces.find((n) => n.name === ns)!.dns;
+    if (dns === 'off') continue;
+    add(solver.id, KUBE_DNS.id, ['UDP/53', 'TCP/53']);
+    if (dns === 'nodelocal') add(solver.id, `cidr:${NODELOCAL_DNS}`, ['UDP/53', 'TCP/53']);
+  }
+  for (const f of p.namespaceFlows) {
+    const solver = solvers.get(p.namespaces[f.ns].name);
+    if (!solver) continue;
+    if (f.direction === 'ingress') add(solver.id, groupId(p, f.app), portsOf(f.ports, f.app));
+    const numbered = f.ports.flatMap((q) => (q.port === 'http' ? [] : portStrings(q.protocol, q.port, q.end ?? q.port)));
+    if (f.direction === 'egress' && numbered.length) add(groupId(p, f.app), solver.id, numbered);
+  }
+}
 export const ALB_VPC = '10.100.0.0/16';
 
 function controllerOf(kind: ControllerData): IngressController {
@@ -724,6 +775,7 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
       if (f.direction === 'ingress') apps[f.app].allowIngressFrom(peer, ...ports);
       else apps[f.app].allowEgressTo(peer, ...ports);
     } })),
+    ...externalClientDeclarations(p, apps),
     ...p.gateways.flatMap((g, i) => (g.routesInProps ? [] : g.routes.map((r) => ({
       run: () => gateways[i].addRoute(routeOptions(r)),
       ...(g.api === 'ingress' ? {} : { ordered: i }),
@@ -739,6 +791,38 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
   }
   for (const d of order) d.run();
   return app;
+}
+
+/**
+ * Clients outside the cluster of the NodePort and LoadBalancer apps (issue #12): a zero-trust
+ * namespace drops them unless declared, and an undeclared one is a warning. A LoadBalancer with
+ * `externalTrafficPolicy: Local` and source ranges declares them itself; the others get
+ * `allowIngressFrom(Peer.internet())` (even app index) or a documentation CIDR (odd).
+ */
+export function externalClients(p: Program): { app: number; sources: string[] }[] {
+  const out: { app: number; sources: string[] }[] = [];
+  p.apps.forEach((a, i) => {
+    if (a.serviceType !== 'NodePort' && a.serviceType !== 'LoadBalancer') return;
+    if (a.loadBalancerSourceRanges && a.externalTrafficPolicy === 'Local') {
+      out.push({ app: i, sources: [...new Set(a.loadBalancerSourceRanges)].map((c) => `cidr:${c}`) });
+    } else {
+      out.push({ app: i, sources: i % 2 === 0 ? [INTERNET_V4, INTERNET_V6] : [`cidr:${CLIENT_CIDR}`] });
+    }
+  });
+  return out;
+}
+
+const CLIENT_CIDR = '198.51.100.0/24';
+const INTERNET_V4 = 'cidr:0.0.0.0/0 except 10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,172.16.0.0/12,192.168.0.0/16';
+const INTERNET_V6 = 'cidr:::/0 except ::1/128,fc00::/7,fe80::/10';
+
+function externalClientDeclarations(p: Program, apps: readonly WebApp[]): { run: () => void }[] {
+  return externalClients(p).filter((c) => !(p.apps[c.app].loadBalancerSourceRanges && p.apps[c.app].externalTrafficPolicy === 'Local'))
+    .map((c) => ({ run: () => apps[c.app].allowIngressFrom(c.app % 2 === 0 ? Peer.internet() : Peer.cidr(CLIENT_CIDR)) }));
+}
+
+function addExternalClientEdges(p: Program, add: (from: string, to: string, ports: string[]) => void): void {
+  for (const c of externalClients(p)) for (const s of c.sources) add(s, groupId(p, c.app), [`TCP/${p.apps[c.app].containerPort}`]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -896,6 +980,8 @@ export function expectedEdges(p: Program, groups: readonly PodGroup[]): Map<stri
       for (const to of ends(d.to)) add(from, to, resolvePorts(d.ports, byId.get(to)));
     }
   }
+  addAcmeSolverEdges(p, add, portsOf);
+  addExternalClientEdges(p, add);
   return edges;
 }
 

@@ -4,6 +4,7 @@ import type { ICheck } from '../check';
 import type { CheckContext } from '../context';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
+import { selectsControllerPods } from '../../util/well-known-pods';
 import { formatLabels, namespaceOf, refOf } from '../objects';
 
 /** A selector as text for messages: matchLabels and matchExpressions. */
@@ -49,6 +50,7 @@ export const networkPolicyTargetsPod: ICheck = {
       const ns = namespaceOf(pol);
       const raw = pol.json?.spec?.podSelector;
       if (!ctx.ownedNamespaces.has(ns) || selectsAll(parseSelector(raw, 'podSelector'))) continue;
+      if (selectsControllerPods(raw?.matchLabels)) continue; // pods a controller creates (cert-manager's solver)
       if (!selectsNothing(ctx, ns, raw)) continue;
       out.push(problem(refOf(pol), 'spec.podSelector', selectorText(raw),
         `it selects no pod in namespace "${ns}" (${OWNED_NOTE}), so the policy does nothing`,
@@ -76,6 +78,7 @@ export const networkPolicyPeerTargetsPod: ICheck = {
           const peers: any[] = rule?.[dir === 'ingress' ? 'from' : 'to'] ?? [];
           peers.forEach((peer, i) => {
             if (!peer?.podSelector || selectsAll(parseSelector(peer.podSelector, 'podSelector'))) return;
+            if (selectsControllerPods(peer.podSelector.matchLabels)) return;
             const namespaces = peer.namespaceSelector === undefined ? [ns] : namespacesNamedBy(peer.namespaceSelector);
             if (!namespaces || namespaces.length === 0 || !namespaces.every((n) => ctx.ownedNamespaces.has(n))) return;
             if (!namespaces.every((n) => selectsNothing(ctx, n, peer.podSelector))) return;

@@ -1,0 +1,112 @@
+/**
+ * Exposure analysis (as np-guard's netpol-analyzer does it): pods the app does not define still
+ * exist, and a policy can admit them. For every peer of every NetworkPolicy rule that can select
+ * pods outside the app, one representative pod group stands for them: "pods labelled L in
+ * namespace N" when N is not a namespace whose pods the app fully defines, "any pod in every
+ * namespace labelled S" for a namespaceSelector by other labels, "any pod in any other namespace"
+ * for `namespaceSelector: {}`. The verification then treats connections between them and
+ * zero-trust pods like any other: undeclared ones are findings, in both directions.
+ */
+import { NAMESPACE_NAME_LABEL } from '../evaluator';
+import { labelsKey } from '../util/labels';
+import type { CheckContext } from './context';
+import type { GroupInfo } from './group-info';
+import { namespaceOf } from './objects';
+
+/** The prefix of the names of representative namespaces that stand for namespaces matched by labels. */
+export const REPRESENTATIVE_NAMESPACE_PREFIX = '[';
+
+/** Whether a namespace name is a representative one (not a real namespace). */
+export function isRepresentativeNamespace(namespace: string): boolean {
+  return namespace.startsWith(REPRESENTATIVE_NAMESPACE_PREFIX);
+}
+
+/** Labels that satisfy a LabelSelector's JSON, or undefined when none can (or it is malformed). */
+export function satisfyingLabels(selector: any): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) labels[k] = String(v);
+  const expressions: any[] = Array.isArray(selector?.matchExpressions) ? selector.matchExpressions : [];
+  for (const e of expressions.filter((x) => x?.operator === 'In' || x?.operator === 'Exists')) {
+    const values: string[] = (e.values ?? []).map(String);
+    if (e.operator === 'In') {
+      if (e.key in labels ? !values.includes(labels[e.key]) : values.length === 0) return undefined;
+      if (!(e.key in labels)) labels[e.key] = [...values].sort()[0];
+    } else if (!(e.key in labels)) {
+      labels[e.key] = 'any';
+    }
+  }
+  for (const e of expressions) {
+    const values: string[] = (e?.values ?? []).map(String);
+    if (e?.operator === 'NotIn' && e.key in labels && values.includes(labels[e.key])) return undefined;
+    if (e?.operator === 'DoesNotExist' && e.key in labels) return undefined;
+  }
+  return labels;
+}
+
+/** A LabelSelector's JSON as text: `team=payments, tier in (a,b), !legacy`; empty for `{}`. */
+export function selectorText(selector: any): string {
+  const parts = Object.keys(selector?.matchLabels ?? {}).sort().map((k) => `${k}=${selector.matchLabels[k]}`);
+  for (const e of selector?.matchExpressions ?? []) {
+    const values = (e?.values ?? []).map(String).sort().join(',');
+    if (e?.operator === 'In') parts.push(`${e.key} in (${values})`);
+    else if (e?.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
+    else if (e?.operator === 'Exists') parts.push(String(e.key));
+    else if (e?.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.join(', ');
+}
+
+/** The representative groups, and the Namespace manifests giving their namespaces their labels. */
+export interface Exposure {
+  readonly groups: GroupInfo[];
+  /** `Namespace` manifests of the representative namespaces (for the evaluator's namespaceSelectors). */
+  readonly namespaces: any[];
+}
+
+/**
+ * The representative groups for the peers of every policy of the app.
+ * @param owned namespaces whose pods the app fully defines: nothing there needs a representative
+ * @param covered whether an existing group already stands for these pods (`namespace`, pod labels)
+ */
+export function exposureGroups(
+  context: CheckContext, owned: ReadonlySet<string>,
+  covered: (namespace: string, labels: Readonly<Record<string, string>>) => boolean,
+): Exposure {
+  const groups = new Map<string, GroupInfo>();
+  const namespaces = new Map<string, any>();
+  const add = (ns: string, nsText: string, podSelector: any) => {
+    const labels = satisfyingLabels(podSelector ?? {});
+    if (!labels || owned.has(ns)) return;
+    const key = labelsKey(labels);
+    const id = `${ns}/Peer/${key || '*'}`;
+    if (groups.has(id) || covered(ns, labels)) return;
+    const pods = key ? `pods labelled ${selectorText(podSelector)}` : 'any pod';
+    groups.set(id, { group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true });
+  };
+  for (const policy of context.ofKind('NetworkPolicy')) {
+    const policyNs = namespaceOf(policy);
+    const spec = policy.json?.spec ?? {};
+    const rules: any[] = [...(spec.ingress ?? []).map((r: any) => r?.from), ...(spec.egress ?? []).map((r: any) => r?.to)];
+    for (const peers of rules) {
+      for (const peer of Array.isArray(peers) ? peers : []) {
+        if (!peer || peer.ipBlock) continue;
+        if (peer.namespaceSelector === undefined || peer.namespaceSelector === null) {
+          add(policyNs, `namespace ${policyNs}`, peer.podSelector);
+          continue;
+        }
+        const nsLabels = satisfyingLabels(peer.namespaceSelector);
+        if (!nsLabels) continue;
+        const named = nsLabels[NAMESPACE_NAME_LABEL];
+        if (named !== undefined) {
+          add(named, `namespace ${named}`, peer.podSelector);
+          continue;
+        }
+        const text = selectorText(peer.namespaceSelector);
+        const ns = text ? `[namespaces ${text}]` : '[any other namespace]';
+        if (!namespaces.has(ns)) namespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: nsLabels } });
+        add(ns, text ? `every namespace labelled ${text}` : 'any other namespace', peer.podSelector);
+      }
+    }
+  }
+  return { groups: [...groups.values()], namespaces: [...namespaces.values()] };
+}

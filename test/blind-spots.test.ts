@@ -1,0 +1,402 @@
+/**
+ * Issue #12: ordinary programs that used to pass synth while the cluster would drop declared
+ * traffic or admit undeclared traffic. Each case fails (or warns) at synth, naming the declaration.
+ */
+import type { App} from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import {
+  ApiGateway, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, PodSecurityLevel, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace,
+} from '../lib';
+import { synth, testApp } from './util';
+
+function synthError(app: App): string {
+  try {
+    app.synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected synth to fail');
+}
+
+function linesOf(message: string, check: string): string[] {
+  return message.split('\n').filter((l) => l.includes(`[${check}]`));
+}
+
+function shop() {
+  const app = testApp();
+  const chart = new Chart(app, 'shop');
+  const prod = new ZeroTrustNamespace(chart, 'production');
+  const web = new WebApp(chart, 'web', { namespace: prod, image: 'ghcr.io/acme/web:1.0.0', containerPort: 8080 });
+  const orders = new WebApp(chart, 'orders', { namespace: prod, image: 'ghcr.io/acme/orders:1.0.0', containerPort: 4000 });
+  return { app, chart, prod, web, orders };
+}
+
+describe('1. a flow on a port the destination does not listen on', () => {
+  test('the Service port instead of the container port names the call, the destination, its ports and the Service mapping', () => {
+    const s = shop();
+    s.orders.allowFrom(s.web, { ports: [Port.tcp(80)] });
+    const [line, ...rest] = linesOf(synthError(s.app), 'flow-target-port');
+    expect(rest).toHaveLength(0);
+    expect(line).toContain('shop/orders.allowFrom(production/web): ports TCP/80 is invalid: the destination production/orders');
+    expect(line).toContain('(production/Deployment/orders) does not listen on it, it declares TCP/4000 (http)');
+    expect(line).toContain('Service production/orders maps its port 80 to targetPort 4000');
+  });
+
+  test('a named port no container declares, and one bad port in a list', () => {
+    const s = shop();
+    s.orders.allowFrom(s.web, { ports: [Port.named('metrics')] });
+    s.web.allowTo(s.orders, { ports: [Port.tcp(4000), Port.tcp(9090)] });
+    const lines = linesOf(synthError(s.app), 'flow-target-port');
+    expect(lines).toHaveLength(1); // one flow (the two declarations merge), both dead ports named
+    expect(lines[0]).toContain('shop/orders.allowFrom(production/web), shop/web.allowTo(production/orders): ports TCP/9090, TCP/metrics is invalid');
+  });
+
+  test('a Peer.workload destination is checked against its containers', () => {
+    const s = shop();
+    const cache = new kplus.Deployment(s.chart, 'cache', {
+      metadata: { namespace: 'production' },
+      containers: [{ image: 'redis:7', ports: [{ number: 6379 }], securityContext: { ensureNonRoot: false } }],
+    });
+    s.web.allowEgressTo(Peer.workload(cache), Port.tcp(6380));
+    expect(linesOf(synthError(s.app), 'flow-target-port')[0]).toContain('shop/web.allowEgressTo(production/shop-cache-c87f5dd9): ports TCP/6380 is invalid');
+  });
+
+  test('a port range containing the container port, named ports that exist, and pods outside the app pass', () => {
+    const s = shop();
+    s.orders.allowFrom(s.web, { ports: [Port.tcpRange(3000, 5000), Port.named('http')] });
+    s.orders.allowIngressFrom(Peer.pods({ namespace: 'monitoring', labels: { app: 'prometheus' } }), Port.tcp(4000));
+    s.web.allowEgressTo(Peer.pods({ namespace: 'legacy', labels: { app: 'mainframe' } }), Port.tcp(7777));
+    expect(() => synth(s.app)).not.toThrow();
+  });
+});
+
+function rawPolicy(chart: Chart, name: string, spec: k8s.NetworkPolicySpec): void {
+  new k8s.KubeNetworkPolicy(chart, name, { metadata: { name, namespace: 'production' }, spec });
+}
+
+describe('8. exposure to pods the app does not know', () => {
+  test('ingress from every namespace labelled team=payments names what the rule admits', () => {
+    const s = shop();
+    rawPolicy(s.chart, 'payments-to-orders', {
+      podSelector: { matchLabels: { app: 'orders' } }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'payments' } } }] }],
+    });
+    const [line] = linesOf(synthError(s.app), 'undeclared-flow');
+    expect(line).toContain('[namespaces team=payments]/Peer/* (any pod in every namespace labelled team=payments) -> production/Deployment/orders on TCP all');
+  });
+
+  test('ingress from labelled pods in a namespace the app does not define, by name', () => {
+    const s = shop();
+    rawPolicy(s.chart, 'debug-to-orders', {
+      podSelector: { matchLabels: { app: 'orders' } }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tools' } }, podSelector: { matchLabels: { app: 'debug' } } }] }],
+    });
+    const [line] = linesOf(synthError(s.app), 'undeclared-flow');
+    expect(line).toContain('tools/Peer/app=debug (pods labelled app=debug in namespace tools) -> production/Deployment/orders on TCP all');
+  });
+
+  test('namespaceSelector {} is "any pod in any other namespace", in the egress direction too', () => {
+    const s = shop();
+    rawPolicy(s.chart, 'web-out', {
+      podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['db'] }] } }], ports: [{ port: k8s.IntOrString.fromNumber(5432) }] }],
+    });
+    const [line] = linesOf(synthError(s.app), 'undeclared-flow');
+    expect(line).toContain('production/Deployment/web -> [any other namespace]/Peer/tier=db (pods labelled tier in (db) in any other namespace) on TCP 5432');
+  });
+
+  test('the report lists the admitted exposure as an endpoint of its own type when accepted', () => {
+    const s = shop();
+    new k8s.KubeNetworkPolicy(s.chart, 'accepted', {
+      metadata: { name: 'accepted', namespace: 'production', annotations: { 'cdk8s-networking.io/skip-checks': 'undeclared-flow' } },
+      spec: {
+        podSelector: { matchLabels: { app: 'orders' } }, policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'payments' } } }] }],
+      },
+    });
+    synth(s.app);
+    const report = JSON.parse(require('fs').readFileSync(`${s.app.outdir}/network-report.json`, 'utf8'));
+    const exposure = report.endpoints.find((e: any) => e.type === 'exposure');
+    expect(exposure).toMatchObject({ id: '[namespaces team=payments]/Peer/*', type: 'exposure', namespace: '[namespaces team=payments]', name: 'any pod in every namespace labelled team=payments' });
+    expect(report.flows.find((f: any) => f.from === exposure.id)).toMatchObject({ to: 'production/Deployment/orders', declared: [] });
+    expect(report.namespaces.map((n: any) => n.name)).not.toContain('[namespaces team=payments]');
+    expect(require('fs').readFileSync(`${s.app.outdir}/network-report.md`, 'utf8')).toContain('any pod in every namespace labelled team=payments (not in the app)');
+  });
+
+  test('declared flows to namespaces and pods outside the app stay declared', () => {
+    const s = shop();
+    s.orders.allowIngressFrom(Peer.namespace('monitoring'), Port.tcp(4000));
+    s.orders.allowIngressFrom(Peer.pods({ namespace: 'tools', labels: { app: 'debug' } }), Port.tcp(4000));
+    expect(() => synth(s.app)).not.toThrow();
+  });
+});
+
+describe('9. duplicate objects across the app', () => {
+  test('a plain Namespace in another chart next to a ZeroTrustNamespace names both construct paths', () => {
+    const s = shop();
+    const other = new Chart(s.app, 'platform');
+    new k8s.KubeNamespace(other, 'production-ns', { metadata: { name: 'production' } });
+    const lines = linesOf(synthError(s.app), 'duplicate-object');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('shop/production/Namespace: Namespace production metadata.name "production" is invalid: the app already has this Namespace at platform/production-ns');
+  });
+
+  test('a plain Service next to a WebApp\'s Service', () => {
+    const s = shop();
+    new k8s.KubeService(s.chart, 'orders-svc', { metadata: { name: 'orders', namespace: 'production' }, spec: { ports: [{ port: 80 }] } });
+    const [line] = linesOf(synthError(s.app), 'duplicate-object');
+    expect(line).toMatch(/shop\/orders(-svc|\/Service): Service production\/orders metadata\.name "orders" is invalid: the app already has this Service at shop\/orders(-svc|\/Service)/);
+  });
+
+  test('the same name in another namespace or of another kind passes', () => {
+    const s = shop();
+    new k8s.KubeConfigMap(s.chart, 'orders-config', { metadata: { name: 'orders', namespace: 'production' } });
+    new k8s.KubeServiceAccount(s.chart, 'orders-sa', { metadata: { name: 'orders', namespace: 'legacy' } });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+});
+
+describe('10. internet egress', () => {
+  test('Peer.internet() renders every public v4 and v6 address, without private, shared, loopback and link-local ranges, and verifies', () => {
+    const s = shop();
+    s.web.allowEgressTo(Peer.internet(), Port.tcp(443));
+    const out = synth(s.app);
+    const policy = out.objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-web-egress-to-internet');
+    expect(policy.spec.egress).toEqual([{
+      to: [
+        { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'] } },
+        { ipBlock: { cidr: '::/0', except: ['::1/128', 'fc00::/7', 'fe80::/10'] } },
+      ],
+      ports: [{ port: 443 }],
+    }]);
+    expect(s.app.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === 'cdk8s-networking:warning')).toEqual([]);
+  });
+
+  test('a bare 0.0.0.0/0 or ::/0 egress warns, pointing at the declaration and at Peer.internet()', () => {
+    const s = shop();
+    s.web.allowEgressTo(Peer.cidr('0.0.0.0/0'), Port.tcp(443));
+    s.orders.allowEgressTo(Peer.cidr('::/0'), Port.tcp(443));
+    s.orders.allowEgressTo(Peer.cidr('0.0.0.0/0', ['169.254.0.0/16']), Port.tcp(8443));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      synth(s.app);
+      const warnings = stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('[egress-to-any-address]'));
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toContain('shop/orders.allowEgressTo(::/0): peer "::/0" is accepted, but: egress from production/orders to every address also opens the cloud metadata endpoint');
+      expect(warnings[1]).toContain('shop/web.allowEgressTo(0.0.0.0/0): peer "0.0.0.0/0" is accepted, but');
+      expect(warnings[1]).toContain('Fix: use Peer.internet() for public addresses');
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+});
+
+describe('4. cert-manager HTTP-01 behind default-deny', () => {
+  function gatewayApp(http01Solver?: boolean) {
+    const s = shop();
+    const gw = new ApiGateway(s.chart, 'gateway', {
+      namespace: s.prod, controller: IngressController.nginx(),
+      tls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod', ...(http01Solver === undefined ? {} : { http01Solver }) }),
+    });
+    gw.addRoute({ host: 'shop.example.com', backend: s.web });
+    return s;
+  }
+
+  test('the controller may reach the solver pods on 8089, shown as a gateway flow in the report', () => {
+    const s = gatewayApp();
+    const out = synth(s.app);
+    const policy = out.objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name.endsWith('-to-acme-http01-solver'));
+    expect(policy).toBeDefined();
+    expect(policy.metadata.namespace).toBe('production');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } });
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: expect.anything() }],
+      ports: [{ port: 8089 }],
+    }]);
+    const report = JSON.parse(require('fs').readFileSync(`${s.app.outdir}/network-report.json`, 'utf8'));
+    const flow = report.flows.find((f: any) => f.to === 'production/Peer/acme.cert-manager.io/http01-solver=true');
+    expect(flow).toMatchObject({ ports: ['TCP 8089'], declared: ['gateway'] });
+  });
+
+  test('http01Solver: false (a DNS-01 issuer) declares no such flow', () => {
+    const out = synth(gatewayApp(false).app);
+    expect(out.objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.includes('acme'))).toEqual([]);
+  });
+});
+
+describe('2. a NodePort or LoadBalancer WebApp in a zero-trust namespace with no external source', () => {
+  function external(props: Partial<ConstructorParameters<typeof WebApp>[2]> = {}) {
+    const s = shop();
+    const lb = new WebApp(s.chart, 'public', { namespace: s.prod, image: 'ghcr.io/acme/public:1.0.0', containerPort: 8443, serviceType: ServiceType.LOAD_BALANCER, ...props });
+    return { ...s, lb };
+  }
+  function warningsOf(app: App): string[] {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      synth(app);
+      return stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('[external-service-unreachable]'));
+    } finally {
+      stderr.mockRestore();
+    }
+  }
+
+  test('warns naming the app\'s Service and the ways to declare the clients; an error under strict', () => {
+    const s = external();
+    const [line, ...rest] = warningsOf(s.app);
+    expect(rest).toEqual([]);
+    expect(line).toContain('shop/public/Service: Service production/public spec.type "LoadBalancer" is accepted, but: default-deny in zero-trust namespace "production" drops every client outside the cluster');
+    expect(line).toContain("allowIngressFrom(Peer.cidr('<client CIDR>')) on the app public");
+    const strict = external({ serviceType: ServiceType.NODE_PORT });
+    NetworkModel.of(strict.app).configure({ strict: true });
+    expect(linesOf(synthError(strict.app), 'external-service-unreachable')[0]).toContain('Service production/public spec.type "NodePort" is invalid');
+  });
+
+  test('allowIngressFrom(Peer.cidr()) or Peer.internet() declares the clients', () => {
+    const s = external();
+    s.lb.allowIngressFrom(Peer.internet());
+    expect(warningsOf(s.app)).toEqual([]);
+  });
+
+  test('loadBalancerSourceRanges with externalTrafficPolicy Local are declared as the clients', () => {
+    const s = external({ loadBalancerSourceRanges: ['203.0.113.0/24'], externalTrafficPolicy: ExternalTrafficPolicy.LOCAL });
+    expect(warningsOf(s.app)).toEqual([]);
+    const out = synth(external({ loadBalancerSourceRanges: ['203.0.113.0/24'], externalTrafficPolicy: ExternalTrafficPolicy.LOCAL }).app);
+    const policy = out.objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-load-balancer-clients-to-public');
+    expect(policy.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 8443 }] }]);
+  });
+
+  test('with externalTrafficPolicy Cluster the source ranges are not taken as the pods\' clients (SNAT)', () => {
+    const s = external({ loadBalancerSourceRanges: ['203.0.113.0/24'], externalTrafficPolicy: ExternalTrafficPolicy.CLUSTER });
+    expect(warningsOf(s.app)).toHaveLength(1);
+  });
+});
+
+describe('3. a headless WebApp\'s url', () => {
+  test('names the container port: a headless Service translates no port', () => {
+    const s = shop();
+    const db = new WebApp(s.chart, 'db', { namespace: s.prod, image: 'ghcr.io/acme/db:1.0.0', containerPort: 5432, serviceType: ServiceType.HEADLESS });
+    expect(db.url).toBe('http://db.production.svc.cluster.local:5432');
+    const web80 = new WebApp(s.chart, 'static', { namespace: s.prod, image: 'a:1', containerPort: 80, servicePort: 8080, serviceType: ServiceType.HEADLESS });
+    expect(web80.url).toBe('http://static.production.svc.cluster.local');
+    expect(s.orders.url).toBe('http://orders.production.svc.cluster.local');
+  });
+});
+
+describe('5. Pod Security of every workload against its namespace\'s enforced level', () => {
+  function cacheApp(patch: boolean) {
+    const s = shop();
+    const cache = new kplus.Deployment(s.chart, 'cache', {
+      metadata: { name: 'cache', namespace: 'production' },
+      containers: [{ image: 'redis:7.4', portNumber: 6379, securityContext: { ensureNonRoot: true } }],
+    });
+    if (patch) {
+      ApiObject.of(cache).addJsonPatch(
+        JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+        JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }),
+      );
+    }
+    s.web.allowTo(Peer.workload(cache));
+    return s;
+  }
+
+  test('a plain cdk8s-plus-27 workload in a restricted namespace: a warning naming the workload and the missing fields', () => {
+    const s = cacheApp(false);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      synth(s.app);
+      const [line, ...rest] = stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('[pod-security]'));
+      expect(rest).toEqual([]);
+      expect(line).toContain('shop/cache/Resource: Deployment production/cache spec.template.spec "cache" is accepted, but: namespace "production" enforces Pod Security "restricted"');
+      expect(line).toContain('spec.containers[0].securityContext.capabilities.drop must include ALL');
+      expect(line).toContain('spec.containers[0].securityContext.seccompProfile.type (or the pod\'s) must be RuntimeDefault or Localhost');
+      expect(line).not.toContain('runAsNonRoot');
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  test('an error under strict; the patched workload and every WebApp pass', () => {
+    const strict = cacheApp(false);
+    NetworkModel.of(strict.app).configure({ strict: true });
+    expect(linesOf(synthError(strict.app), 'pod-security')).toHaveLength(1);
+    const patched = cacheApp(true);
+    NetworkModel.of(patched.app).configure({ strict: true });
+    expect(() => synth(patched.app)).not.toThrow();
+  });
+
+  test('baseline namespaces judge only the baseline rules', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'ops');
+    new ZeroTrustNamespace(chart, 'ops', { podSecurity: PodSecurityLevel.BASELINE });
+    const agent = new kplus.Deployment(chart, 'agent', {
+      metadata: { namespace: 'ops' }, containers: [{ image: 'agent:1', securityContext: { ensureNonRoot: false } }],
+    });
+    NetworkModel.of(app).configure({ strict: true, skipChecks: ['pod-networkpolicy'] });
+    expect(() => synth(app)).not.toThrow();
+    ApiObject.of(agent).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+    expect(linesOf(synthError(app), 'pod-security')[0]).toContain('namespace "ops" enforces Pod Security "baseline" and the API server rejects these pods: spec.hostNetwork must not be true');
+  });
+});
+
+function warningsOf(app: App, check: string): string[] {
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    synth(app);
+    return stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.includes(`[${check}]`));
+  } finally {
+    stderr.mockRestore();
+  }
+}
+
+describe('6. an app handed another app\'s url with no flow to it', () => {
+  test('warns naming both apps; declaring the flow silences it; an error under strict', () => {
+    const s = shop();
+    new WebApp(s.chart, 'client', { namespace: s.prod, image: 'a:1', containerPort: 8000, env: { ORDERS_URL: `${s.orders.url}/v1`, HOST: s.orders.dnsName } });
+    const lines = warningsOf(s.app, 'address-without-flow');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('shop/client: env["HOST"] "orders.production.svc.cluster.local" is accepted, but: it is the address of shop/orders, but no flow lets production/client reach it');
+    expect(lines[1]).toContain('shop/client: env["ORDERS_URL"] "http://orders.production.svc.cluster.local/v1" is accepted, but');
+    const strict = shop();
+    new WebApp(strict.chart, 'client', { namespace: strict.prod, image: 'a:1', containerPort: 8000, env: { ORDERS: 'orders.production:80' } });
+    NetworkModel.of(strict.app).configure({ strict: true });
+    expect(linesOf(synthError(strict.app), 'address-without-flow')).toHaveLength(1);
+    const fixed = shop();
+    const c2 = new WebApp(fixed.chart, 'client', { namespace: fixed.prod, image: 'a:1', containerPort: 8000, env: { ORDERS_URL: fixed.orders.url } });
+    c2.allowTo(fixed.orders);
+    expect(warningsOf(fixed.app, 'address-without-flow')).toEqual([]);
+  });
+});
+
+describe('7. namespaces: a typo of an app namespace, a plain namespace nothing creates', () => {
+  test('a peer namespace one edit away from the app\'s gets "did you mean"', () => {
+    const s = shop();
+    new ZeroTrustNamespace(s.chart, 'monitoring');
+    s.orders.allowIngressFrom(Peer.pods({ namespace: 'monitorng', labels: { app: 'prometheus' } }), Port.tcp(4000));
+    const [line] = warningsOf(s.app, 'namespace-typo');
+    expect(line).toContain('shop/orders.allowIngressFrom(monitorng/monitorng-prometheus): namespace "monitorng" is accepted, but: the app has no such namespace; did you mean "monitoring"?');
+  });
+
+  test('a flow naming a plain namespace the app deploys into but does not create', () => {
+    const s = shop();
+    const legacy = new WebApp(s.chart, 'batch', { namespace: 'legacy', image: 'a:1', containerPort: 80 });
+    s.orders.allowFrom(legacy);
+    const [line] = warningsOf(s.app, 'namespace-not-created');
+    expect(line).toContain('shop/orders.allowFrom(legacy/batch): namespace "legacy" is accepted, but: the app deploys into it but no Namespace object of the app creates it');
+    const created = shop();
+    new k8s.KubeNamespace(created.chart, 'legacy-ns', { metadata: { name: 'legacy' } });
+    created.orders.allowFrom(new WebApp(created.chart, 'batch', { namespace: 'legacy', image: 'a:1', containerPort: 80 }));
+    expect(warningsOf(created.app, 'namespace-not-created')).toEqual([]);
+  });
+});
+
+describe('smaller fixes', () => {
+  test('an unknown name in the skip annotation gets no "annotate with skip-checks: skip-checks" hint', () => {
+    const s = shop();
+    new k8s.KubeConfigMap(s.chart, 'config', { metadata: { name: 'config', namespace: 'production', annotations: { 'cdk8s-networking.io/skip-checks': 'pod-netpol' } } });
+    const [line] = linesOf(synthError(s.app), 'skip-checks');
+    expect(line).toContain('names no known check');
+    expect(line).not.toContain('to accept it');
+  });
+});
