@@ -93,11 +93,11 @@ describe('determinism', () => {
     const worker = new WebApp(shop, 'worker', { namespace: prod, image: 'ghcr.io/acme/worker:1', containerPort: 9090 });
     const flows: (() => void)[] = [
       () => api.allowFrom(web),
-      () => worker.allowTo(api, { ports: r([Port.tcp(3000), Port.tcp(3001)]) }),
+      () => worker.allowTo(api, { ports: r([Port.tcp(3000), Port.named('http')]) }),
       () => ledger.allowFrom(api),
       () => ledger.allowEgressTo(Peer.cidr('203.0.113.0/24', r(['203.0.113.8/29', '203.0.113.16/28'])), ...r([Port.tcp(443), Port.tcp(8443)])),
       () => web.allowIngressFrom(Peer.pods({ labels: obj([['app', 'probe'], ['team', 'sre']]), namespace: 'monitoring' }), Port.tcp(8080)),
-      () => api.allowFrom(Peer.namespace('monitoring'), { ports: [Port.tcp(9102)] }),
+      () => api.allowFrom(Peer.namespace('monitoring'), { ports: [Port.tcp(3000)] }),
     ];
     r(flows).forEach((declare) => declare());
 
