@@ -94,11 +94,14 @@ describe('diff', () => {
     // web's egress is isolated, so the pods that gain the ledger are those whose egress is not:
     // the ingress controller and DNS pods outside the app, on the policy's port.
     const NGINX = 'ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx';
+    // And any pod of any other namespace (namespaceSelector: {}), through the verification's exposure endpoints (#12).
+    const ANY = '[any other namespace]/Peer/*';
     expect(d.opened).toEqual([
+      { from: ANY, to: LEDGER, ports: ['TCP 9000'], allowedBy: ['payments/open-ledger'], declared: [], declaredBy: [], calls: [] },
       { from: NGINX, to: LEDGER, ports: ['TCP 9000'], allowedBy: ['payments/open-ledger'], declared: [], declaredBy: [], calls: [] },
       expect.objectContaining({ from: 'kube-system/Peer/k8s-app=kube-dns', to: LEDGER, allowedBy: ['payments/open-ledger'] }),
     ]);
-    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment', sources: [NGINX, 'kube-system/Peer/k8s-app=kube-dns'] }]);
+    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment', sources: [ANY, NGINX, 'kube-system/Peer/k8s-app=kube-dns'] }]);
     expect(cli(['diff', base, head, '--fail-on', 'exposure']).code).toBe(1);
     expect(cli(['diff', base, head, '--fail-on', 'tls-off']).code).toBe(0);
   });
