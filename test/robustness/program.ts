@@ -187,14 +187,12 @@ export interface Program {
 
 const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws', 'internet']);
 
-/**
- * Namespace names: DNS-1123 labels without "-", with at least one digit, and never an octal literal
- * such as `0o17` (kubectl would read the unquoted label value `app.kubernetes.io/part-of: 0o17` as a
- * number; the library refuses it, a documented error).
- */
+/** Namespace names: DNS-1123 labels without "-", with at least one digit. */
 export const namespaceNameArb = fc.stringMatching(/^[a-z0-9]{0,10}$/).chain((s) =>
   fc.nat(9).chain((d) => fc.nat(s.length).map((at) => `${s.slice(0, at)}${d}${s.slice(at)}`)))
-  .filter((name) => !/^0o[0-7]+$/.test(name));
+  // Not an octal, hex or binary literal (0o17, 0x1f, 0b11): YAML would read the name (it is also the
+  // default part-of label) as a number, which the library refuses.
+  .filter((n) => !/^0([ob][0-7]+|x[0-9a-f]+)$/.test(n));
 
 const segmentArb = (first: boolean) => fc.stringMatching(first ? /^[a-z]{1,8}$/ : /^[a-z0-9]{1,6}$/)
   .filter((s) => !RESERVED_SEGMENTS.has(s));
