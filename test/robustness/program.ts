@@ -17,9 +17,10 @@
  *   `<gw>-redirect-<host>`, and the listener `https-wildcard...` for `*.`, would clash).
  */
 import type { App } from 'cdk8s';
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import fc from 'fast-check';
 import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
 import type { ExternalTrafficPolicy, NamespaceRef } from '../../lib';
 import {
   ApiGateway, IngressController, PathType, Peer, Port, Protocol as LibProtocol, RoutingApi, ServiceType, Tls, WebApp, ZeroTrustNamespace,
@@ -150,6 +151,11 @@ export interface WorkloadData {
   readonly kind: 'Deployment' | 'DaemonSet';
   readonly labels: Record<string, string>;
   readonly ports: ContainerPortData[];
+  /**
+   * Patched to pass Pod Security `restricted` (seccomp RuntimeDefault, capabilities dropped), as the
+   * README shows; an unpatched one in a zero-trust namespace gets the `pod-security` warning.
+   */
+  readonly hardened: boolean;
 }
 
 /**
@@ -352,6 +358,7 @@ const rawWorkloadArb = fc.record({
     protocol: fc.constantFrom<Protocol>('TCP', 'UDP', 'SCTP'),
     name: fc.option(fc.constantFrom(...PORT_NAMES.slice(1)), { nil: undefined }),
   }), { minLength: 1, maxLength: 3 }),
+  hardened: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
 });
 
 type RawWorkload = typeof rawWorkloadArb extends fc.Arbitrary<infer T> ? T : never;
@@ -413,10 +420,16 @@ export function programArb(options: { readonly largeShare?: number } = {}): fc.A
  * A flow towards an app names only ports the destination listens on (another port is the documented
  * `flow-target-port` error): a port or range that misses the container port becomes it.
  */
-function listenedFlow<F extends { readonly ports: PortData[] }>(f: F, listen: number): F {
-  const listened = (q: PortData) => q.port === 'http' || (q.protocol === 'TCP' && q.port <= listen && listen <= (q.end ?? q.port));
-  const ports = f.ports.map((q) => (listened(q) ? q : { protocol: 'TCP' as const, port: listen }));
-  return { ...f, ports: ports.filter((q, i) => ports.findIndex((o) => o.port === q.port && o.end === q.end) === i) };
+function listenedFlow<F extends { readonly ports: PortData[] }>(f: F, listen: readonly ContainerPortData[]): F {
+  const listened = (q: PortData) => listen.some((c) => c.protocol === q.protocol && (typeof q.port === 'string'
+    ? c.name === q.port : q.port <= c.number && c.number <= (q.end ?? q.port)));
+  const ports = f.ports.map((q): PortData => (listened(q) ? q : { protocol: listen[0].protocol, port: listen[0].number }));
+  return { ...f, ports: ports.filter((q, i) => ports.findIndex((o) => o.protocol === q.protocol && o.port === q.port && o.end === q.end) === i) };
+}
+
+/** The container ports of an app: its container port, named `http`. */
+function appListens(a: AppData): ContainerPortData[] {
+  return [{ number: a.containerPort, protocol: 'TCP', name: 'http' }];
 }
 
 /** Name fragment of a CIDR as the library writes it in policy names. */
@@ -467,9 +480,9 @@ function normalize(raw: {
   }
 
   const flows = raw.flows.map((f) => ({ ...f, from: f.from % apps.length, to: f.to % apps.length }))
-    .map((f) => listenedFlow(f, apps[f.to].containerPort));
+    .map((f) => listenedFlow(f, appListens(apps[f.to])));
   const namespaceFlows = raw.namespaceFlows.map((f) => ({ ...f, app: f.app % apps.length, ns: apps[f.ns % apps.length].ns }))
-    .map((f) => (f.direction === 'ingress' ? listenedFlow(f, apps[f.app].containerPort) : f));
+    .map((f) => (f.direction === 'ingress' ? listenedFlow(f, appListens(apps[f.app])) : f));
 
   const fragments = new Set<string>();
   const cidrs = raw.cidrs.filter((c) => {
@@ -523,7 +536,7 @@ function normalizeWorkloads(raw: RawWorkload[], namespaceCount: number): Workloa
       if (name !== undefined) names.add(name);
       ports.push({ number: port.number, protocol: port.protocol, ...(name !== undefined ? { name } : {}) });
     }
-    return { name: `wl${i}`, ns: w.ns % namespaceCount, kind: w.kind, labels: w.labels, ports };
+    return { name: `wl${i}`, ns: w.ns % namespaceCount, kind: w.kind, labels: w.labels, ports, hardened: w.hardened };
   });
 }
 
@@ -541,7 +554,9 @@ function normalizeWorkloadFlows(raw: RawWorkloadFlow[], apps: AppData[], workloa
     const ports = f.peer === 'pods' && f.direction === 'egress' && f.ports.length === 0
       ? [{ protocol: w.ports[0].protocol, port: w.ports[0].number }] : f.ports;
     const explicitNamespace = f.explicitNamespace || w.ns !== apps[app].ns;
-    return { app, workload, direction: f.direction, peer: f.peer, keys, explicitNamespace, ports };
+    // Explicit ports name only ports the destination listens on (else flow-target-port, an error).
+    const listen = f.direction === 'ingress' ? appListens(apps[app]) : w.ports;
+    return listenedFlow({ app, workload, direction: f.direction, peer: f.peer, keys, explicitNamespace, ports }, listen);
   });
 }
 
@@ -602,33 +617,6 @@ export function acmeSolverPods(p: Program): PodGroup[] {
   }));
 }
 
-/**
- * The edges of the solver pods: from each cert-manager Ingress gateway's controller on 8089, DNS, and
- * and as every pod of the namespace in `Peer.namespace(...)` flows (the policies select them too).
- */
-function addAcmeSolverEdges(
-  p: Program, add: (from: string, to: string, ports: string[]) => void, portsOf: (ports: PortData[], destination: number) => string[],
-): void {
-  const solvers = new Map(acmeSolverPods(p).map((g) => [g.namespace, g]));
-  for (const g of p.gateways) {
-    const solver = solvers.get(p.namespaces[g.ns].name);
-    if (!solver || g.tls !== 'cert-manager' || g.api !== 'ingress') continue;
-    add(g.controller === 'alb' ? `cidr:${ALB_VPC}` : CONTROLLER_PODS[g.controller].id, solver.id, ['TCP/8089']);
-  }
-  for (const [ns, solver] of solvers) {
-    const dns = p.namespaces.find((n) => n.name === ns)!.dns;
-    if (dns === 'off') continue;
-    add(solver.id, KUBE_DNS.id, ['UDP/53', 'TCP/53']);
-    if (dns === 'nodelocal') add(solver.id, `cidr:${NODELOCAL_DNS}`, ['UDP/53', 'TCP/53']);
-  }
-  for (const f of p.namespaceFlows) {
-    const solver = solvers.get(p.namespaces[f.ns].name);
-    if (!solver) continue;
-    if (f.direction === 'ingress') add(solver.id, groupId(p, f.app), portsOf(f.ports, f.app));
-    const numbered = f.ports.flatMap((q) => (q.port === 'http' ? [] : portStrings(q.protocol, q.port, q.end ?? q.port)));
-    if (f.direction === 'egress' && numbered.length) add(groupId(p, f.app), solver.id, numbered);
-  }
-}
 export const ALB_VPC = '10.100.0.0/16';
 
 function controllerOf(kind: ControllerData): IngressController {
@@ -675,7 +663,22 @@ function buildWorkload(chart: Chart, w: WorkloadData, namespace: string, random:
   };
   const workload = w.kind === 'Deployment' ? new kplus.Deployment(chart, w.name, props) : new kplus.DaemonSet(chart, w.name, props);
   workload.select(kplus.LabelSelector.of({ labels: w.labels }));
+  if (w.hardened) {
+    ApiObject.of(workload).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }),
+    );
+  }
   return workload;
+}
+
+/**
+ * A namespace without policies, created by the program (a flow naming a namespace nothing creates
+ * is the `namespace-not-created` warning: Argo CD runs with CreateNamespace=false).
+ */
+function plainNamespace(chart: Chart, name: string): string {
+  new k8s.KubeNamespace(chart, 'namespace', { metadata: { name } });
+  return name;
 }
 
 const SERVICE_TYPES: Record<ServiceTypeData, ServiceType> = {
@@ -712,7 +715,7 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
     labels: shuffledRecord(n.labels, random),
     ...(n.dns === 'off' ? { allowDns: false } : {}),
     ...(n.dns === 'nodelocal' ? { dns: { cidrs: [NODELOCAL_DNS] } } : {}),
-  }) : n.name));
+  }) : plainNamespace(charts[i], n.name)));
   const apps = p.apps.map((a) => new WebApp(charts[a.ns], a.id, {
     name: a.name,
     namespace: namespaces[a.ns],
@@ -819,10 +822,6 @@ function externalClientDeclarations(p: Program, apps: readonly WebApp[]): { run:
     .map((c) => ({ run: () => apps[c.app].allowIngressFrom(c.app % 2 === 0 ? Peer.internet() : Peer.cidr(CLIENT_CIDR)) }));
 }
 
-function addExternalClientEdges(p: Program, add: (from: string, to: string, ports: string[]) => void): void {
-  for (const c of externalClients(p)) for (const s of c.sources) add(s, groupId(p, c.app), [`TCP/${p.apps[c.app].containerPort}`]);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Expected reachability, from the data alone
 
@@ -883,6 +882,7 @@ export function programGroups(p: Program): { synthesized: PodGroup[]; others: Po
   }
   p.apps.forEach((a) => add({ id: `${OUTSIDER_NAMESPACE}/Pod/app-${a.name}`, namespace: OUTSIDER_NAMESPACE, labels: { app: a.name }, ports: appPorts(a) }));
   p.workloads.forEach((w) => add({ id: `${OUTSIDER_NAMESPACE}/Pod/${w.name}`, namespace: OUTSIDER_NAMESPACE, labels: { ...w.labels }, ports: workloadPorts(w) }));
+  acmeSolverPods(p).forEach(add);
   p.namespaces.forEach((n) => add({ id: `${n.name}/Pod/stray`, namespace: n.name, labels: { stray: 'true' }, ports: [{ containerPort: 8080 }] }));
   for (const w of p.workloads) {
     const keys = Object.keys(w.labels).sort();
@@ -925,6 +925,16 @@ function declarations(p: Program): Declaration[] {
     const from: Selector = c ? { ns: c.namespace, labels: c.labels } : { cidr: `cidr:${ALB_VPC}` };
     for (const r of g.routes) out.push({ from, to: app(r.backend), ports: appPort(r.backend) });
   }
+  // Tls.certManager() on an Ingress gateway: its controller reaches the HTTP-01 solver pods on 8089.
+  const solvers = new Map(acmeSolverPods(p).map((g) => [g.namespace, g]));
+  for (const g of p.gateways) {
+    const solver = solvers.get(ns(g.ns));
+    if (!solver || g.tls !== 'cert-manager' || g.api !== 'ingress') continue;
+    const c = g.controller === 'alb' ? undefined : CONTROLLER_PODS[g.controller];
+    out.push({ from: c ? { ns: c.namespace, labels: c.labels } : { cidr: `cidr:${ALB_VPC}` }, to: { ns: solver.namespace, labels: solver.labels },
+      ports: [{ protocol: 'TCP', port: 8089 }] });
+  }
+  for (const c of externalClients(p)) for (const cidr of c.sources) out.push({ from: { cidr }, to: app(c.app), ports: appPort(c.app) });
   for (const f of p.workloadFlows) {
     const w = p.workloads[f.workload];
     const labels = f.peer === 'workload' ? w.labels : Object.fromEntries(f.keys.map((k) => [k, w.labels[k]]));
@@ -978,8 +988,6 @@ export function expectedEdges(p: Program, groups: readonly PodGroup[]): Map<stri
       for (const to of ends(d.to)) add(from, to, resolvePorts(d.ports, byId.get(to)));
     }
   }
-  addAcmeSolverEdges(p, add, portsOf);
-  addExternalClientEdges(p, add);
   return edges;
 }
 

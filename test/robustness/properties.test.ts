@@ -97,6 +97,27 @@ function synthTree(app: App, keep = false): Map<string, Buffer> {
   return tree;
 }
 
+/** The checks whose warnings a generated program may deserve (see `expectedWarnings`). */
+const EXPECTED_WARNING = /\[(pod-networkpolicy|pod-security)\]/;
+
+/**
+ * The warnings a program deserves, as `check severity object`: `pod-networkpolicy` for each
+ * WebApp and workload in a namespace that is not zero-trust, `pod-security` for each unpatched workload in a
+ * zero-trust one (which enforces `restricted`).
+ */
+function expectedWarnings(p: Program): string[] {
+  const chart = (ns: number) => `ns-${p.namespaces[ns].name}`;
+  const open = (ns: number) => !p.namespaces[ns].zeroTrust;
+  return [
+    ...p.apps.filter((a) => open(a.ns)).map((a) => `pod-networkpolicy warning ${chart(a.ns)}/${a.id}/Deployment`),
+    ...p.workloads.flatMap((w) => {
+      const object = `${chart(w.ns)}/${w.name}/Resource`;
+      if (open(w.ns)) return [`pod-networkpolicy warning ${object}`];
+      return w.hardened ? [] : [`pod-security warning ${object}`];
+    }),
+  ].sort();
+}
+
 let tried = 0;
 /** PROPERTY_PROGRESS=N prints a line every N programs (the long run sets it). */
 const PROGRESS = Number(process.env.PROPERTY_PROGRESS ?? 0);
@@ -111,18 +132,18 @@ function checkProgram(program: Program, shuffleSeed: number): void {
   const { objects } = readOutput(first.outdir);
   fs.rmSync(first.outdir, { recursive: true, force: true });
 
-  // 2. The checks: the report lists no finding and nothing suppressed; no warning was recorded
-  //    but the one a workload outside the zero-trust namespaces deserves (its pods are not isolated).
+  // 2. The checks: the report lists no finding and nothing suppressed, but the warnings the program
+  //    deserves, each of them: a workload outside the zero-trust namespaces (its pods are not
+  //    isolated), and a workload not patched for the Pod Security level its namespace enforces.
   const report = JSON.parse(tree.get('network-report.json')!.toString('utf8'));
-  const open = new Set(program.namespaces.filter((n) => !n.zeroTrust).map((n) => n.name));
-  const expectedWarning = (f: any) => f.check === 'pod-networkpolicy' && f.severity === 'warning'
-    && [...open].some((ns) => String(f.object).startsWith(`ns-${ns}/`));
-  const unexpected = report.findings.filter((f: any) => !expectedWarning(f));
-  if (unexpected.length || report.suppressed.length) {
-    throw new Error(`synth-time checks reported: ${JSON.stringify([...unexpected, ...report.suppressed], undefined, 2)}`);
+  const want = expectedWarnings(program);
+  const key = (f: any) => `${f.check} ${f.severity} ${f.object}`;
+  const got = report.findings.map(key).sort();
+  if (JSON.stringify(got) !== JSON.stringify(want) || report.suppressed.length) {
+    throw new Error(`synth-time checks reported ${JSON.stringify([...report.findings, ...report.suppressed], undefined, 2)}, expected ${want.join('; ')}`);
   }
   const warnings = first.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === WARNING_METADATA)
-    .filter((m) => !String(m.data).includes('[pod-networkpolicy]'));
+    .filter((m) => !EXPECTED_WARNING.test(String(m.data)));
   if (warnings.length) throw new Error(`warnings recorded: ${warnings.map((w) => w.data).join('\n')}`);
 
   // 3. Reachability over every pair of pods, the app's and bystanders': exactly what was declared;
@@ -166,7 +187,7 @@ describe('random valid programs', () => {
   const write = process.stderr.write.bind(process.stderr);
   beforeAll(() => {
     jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: any, ...rest: any[]) =>
-      (String(chunk).startsWith('[cdk8s-networking] warning: [pod-networkpolicy]') ? true : write(chunk, ...rest))) as any);
+      (/^\[cdk8s-networking\] warning: \[(pod-networkpolicy|pod-security)\]/.test(String(chunk)) ? true : write(chunk, ...rest))) as any);
   });
   afterAll(() => jest.restoreAllMocks());
 
