@@ -300,6 +300,9 @@ describe('duplicate-nodeport', () => {
     const s = shop();
     new WebApp(s.chart, 'one', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30080 });
     new WebApp(s.chart, 'two', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30081 });
+    // NodePort apps behind default-deny are reachable only with their clients declared.
+    s.chart.node.findAll().filter((c): c is WebApp => c instanceof WebApp && c.serviceType === ServiceType.NODE_PORT)
+      .forEach((w) => w.allowIngressFrom(Peer.cidr('198.51.100.0/24')));
     const nodePorts = passes(s.app, ['Service/production/one', 'Service/production/two']).filter((o) => o.kind === 'Service' && o.spec.type === 'NodePort');
     expect(nodePorts.map((o) => o.spec.ports[0].nodePort)).toEqual([30080, 30081]);
     const dual = {
@@ -406,7 +409,7 @@ describe('networkpolicy-peer-targets-pod', () => {
         ],
       },
     });
-    passes(s.app, ['NetworkPolicy/production/web-dns', 'NetworkPolicy/production/allow-monitoring-prometheus-to-api']);
+    passes(s.app, ['NetworkPolicy/production/web-dns', 'NetworkPolicy/production/allow-monitoring-prometheus-to-api'], { suppressed: ['undeclared-flow'] });
   });
 
   test('sharedNamespaces tells that pods from outside the app run in a zero-trust namespace too', () => {

@@ -111,7 +111,7 @@ describe('the example app\'s report content', () => {
     expect(report.flows).toContainEqual({
       from: 'ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx', to: 'production/Peer/acme.cert-manager.io/http01-solver=true',
       ports: ['TCP 8089'], allowedBy: ['production/allow-ingress-nginx-to-acme-http01-solver'], declared: ['gateway'],
-      declaredBy: ['shop/gateway'], calls: ['shop/gateway.tls -> production/acme-http01-solver'],
+      declaredBy: ['shop/gateway'], calls: ['shop/gateway.tls -> production/acme-http01-solver'], policyKind: 'NetworkPolicy',
     });
     const gateway = report.flows.filter((f) => f.declared.includes('gateway'));
     expect(gateway.map((f) => `${f.from} -> ${f.to} ${f.ports}`)).toContain('ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx -> production/Deployment/storefront TCP 8080');

@@ -16,7 +16,7 @@ import { runChecks } from '../lib/checks';
 import { NetworkPolicyEvaluator } from '../lib/evaluator';
 import { ipBlockEndpoint } from '../lib/model/flows/endpoint';
 import { cidr, dns1123Label } from '../lib/util/validation';
-import { find, ofKind, synth, testApp } from './util';
+import { find, ofKind, synth, synthError, testApp } from './util';
 
 /** A zero-trust namespace with a client app and a plain cdk8s-plus DNS-like workload serving `dns` on UDP 53 only. */
 function dnsWorld() {
@@ -63,8 +63,11 @@ describe('named ports resolve by name AND protocol', () => {
   test('synth-time verification: a flow on TCP port "dns" to pods serving dns on UDP only is not a denied TCP 53 flow', () => {
     const { app, client, resolver } = dnsWorld();
     client.allowEgressTo(Peer.workload(resolver), Port.named('dns'));
-    // Verification must resolve the name with its protocol: TCP "dns" is no port of the resolver,
-    // so there is nothing to verify. Resolving it to TCP 53 would fail synth with declared-flow-denied.
+    // A port the destination does not serve is flow-target-port (an error of its own, by protocol too).
+    expect(synthError(app)).toContain('ports TCP/dns is invalid: the destination');
+    // Accepted, verification must resolve the name with its protocol: TCP "dns" is no port of the
+    // resolver, so there is nothing to verify. Resolving it to TCP 53 would fail with declared-flow-denied.
+    NetworkModel.of(app).configure({ skipChecks: ['flow-target-port'] });
     const { objects } = synth(app);
     const egress = find(objects, 'NetworkPolicy', 'allow-client-egress-to-resolver', 'production');
     expect(egress.spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: { app: 'resolver' } } }], ports: [{ port: 'dns' }] }]);

@@ -78,7 +78,7 @@ describe('what the library emits verifies', () => {
     const flow = (from: string, to: string) => report.flows.find((f: any) => f.from === from && f.to === to);
     expect(flow('production/Deployment/api', 'payments/Deployment/ledger')).toEqual(expect.objectContaining({ ports: ['TCP 9000'], declared: ['app'] }));
     expect(flow('production/Deployment/worker', 'cidr:203.0.113.0/24 except 203.0.113.128/25')).toEqual(expect.objectContaining({ ports: ['TCP 443'] }));
-    expect(flow('ops/Peer/app=debug', 'production/Deployment/api')).toEqual(expect.objectContaining({ ports: ['TCP 9000-9100'] }));
+    expect(flow('ops/Peer/app=debug', 'production/Deployment/api')).toEqual(expect.objectContaining({ ports: ['TCP 2900-3100'] }));
     expect(flow('ingress-nginx/Peer/app.kubernetes.io/name=ingress-nginx', 'production/Deployment/storefront')).toEqual(expect.objectContaining({ ports: ['TCP 8080'] }));
     expect(report.flows.filter((f: any) => f.declared.length === 0)).toEqual([]);
   });
@@ -91,8 +91,9 @@ describe('what the library emits verifies', () => {
     b.allowFrom(a);
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      // No policy governs a -> b: nothing to verify, nothing listed, only the isolation warnings.
-      const report = verified(app, ['pod-networkpolicy', 'pod-networkpolicy']);
+      // No policy governs a -> b: nothing to verify, nothing listed, only the isolation warnings
+      // and that nothing creates "legacy".
+      const report = verified(app, ['pod-networkpolicy', 'pod-networkpolicy', 'namespace-not-created']);
       expect(report.flows).toEqual([]);
     } finally {
       stderr.mockRestore();

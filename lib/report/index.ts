@@ -1,7 +1,7 @@
 /** The network report written at synth. */
 export { renderMarkdown } from './markdown';
 export type { MarkdownOptions } from './markdown';
-export { appDiagram, diagramOf, isDnsFlow, namespaceDiagram, renderEdgeDiagram, renderMermaid } from './mermaid';
+export { appDiagram, diagramOf, isControllerPodFlow, isDnsFlow, namespaceDiagram, renderEdgeDiagram, renderMermaid } from './mermaid';
 export type { ChangedEdge, EdgeDiagramOptions, MermaidOptions } from './mermaid';
 export { buildReport, REPORT_VERSION } from './model';
 export type {

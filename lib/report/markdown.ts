@@ -5,7 +5,7 @@
  */
 import type { DiagramBudget, DiagramResult } from './diagram';
 import { compare, fitDiagram, mermaidFence } from './diagram';
-import { appDiagram, cell, isDnsFlow, namespaceDiagram } from './mermaid';
+import { appDiagram, cell, isControllerPodFlow, isDnsFlow, namespaceDiagram } from './mermaid';
 import type { NetworkReport, ReportEndpoint, ReportFinding, ReportFlow } from './model';
 
 /**
@@ -69,6 +69,8 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
     out.push(isolationSentence(ns.workloads.map((id) => endpoints.get(id)!), ns.zeroTrust));
     const dns = dnsSentence(report, ns.workloads, (id) => name(id, ns.name));
     if (dns) out.push('', dns);
+    const controllerPods = controllerPodSentence(report, endpoints, ns.name, (id) => name(id, ns.name));
+    if (controllerPods) out.push('', controllerPods);
     const spec = namespaceDiagram(report, ns.name);
     const fitted = fitDiagram(spec, options.diagramBudget);
     if (spec.nodes.length > 0) out.push('', ...diagramOrNote(fitted, 'the tables below list every flow and entry point'));
@@ -127,7 +129,7 @@ function appSection(report: NetworkReport, endpoints: Map<string, ReportEndpoint
   if (fitted.fits) return [...out, ...mermaidFence(fitted.source)];
   const side = (id: string) => endpoints.get(id)?.namespace ?? endpoints.get(id)?.name ?? id;
   const counts = new Map<string, number>();
-  for (const f of report.flows.filter((x) => !isDnsFlow(x))) {
+  for (const f of report.flows.filter((x) => !isDnsFlow(x) && !isControllerPodFlow(x, endpoints))) {
     const key = `${side(f.from)}\u0000${side(f.to)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
@@ -139,6 +141,19 @@ function appSection(report: NetworkReport, endpoints: Map<string, ReportEndpoint
 function diagramOrNote(fitted: DiagramResult, instead: string): string[] {
   if (fitted.fits) return mermaidFence(fitted.source);
   return [`_Diagram left out: ${fitted.reason}; ${instead}._`];
+}
+
+/**
+ * The flows of pods a controller creates in the namespace (cert-manager's HTTP-01 solver), stated
+ * once: they come and go with each certificate order, so the diagrams leave them out.
+ */
+function controllerPodSentence(
+  report: NetworkReport, endpoints: Map<string, ReportEndpoint>, namespace: string, name: (id: string) => string,
+): string | undefined {
+  const inNs = (id: string) => endpoints.get(id)?.namespace === namespace;
+  const parts = report.flows.filter((f) => !isDnsFlow(f) && isControllerPodFlow(f, endpoints) && (inNs(f.from) || inNs(f.to)))
+    .map((f) => `${name(f.from)} -> ${name(f.to)} on ${f.ports.join(', ')}`);
+  return parts.length ? `Pods that controllers create: ${parts.join('; ')} (left out of the diagram).` : undefined;
 }
 
 /** DNS, stated once: which workloads resolve names through which servers. */

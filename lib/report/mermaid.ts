@@ -9,6 +9,7 @@ import type { DiagramBudget, DiagramEdge, DiagramGroup, DiagramNode, DiagramResu
 import {
   compare, fitDiagram, mermaidFence, mermaidLabel,
 } from './diagram';
+import { selectsControllerPods } from '../util/well-known-pods';
 import type { NetworkReport, ReportEndpoint, ReportFlow } from './model';
 
 export { mermaidLabel };
@@ -33,6 +34,16 @@ export interface MermaidOptions {
 /** Whether a flow is a DNS lookup (declared as DNS). */
 export function isDnsFlow(f: ReportFlow): boolean {
   return f.declared.includes('dns');
+}
+
+/** Whether a flow starts or ends at pods a controller creates (cert-manager's HTTP-01 solver). */
+export function isControllerPodFlow(f: ReportFlow, endpoints: ReadonlyMap<string, ReportEndpoint>): boolean {
+  return selectsControllerPods(endpoints.get(f.from)?.labels) || selectsControllerPods(endpoints.get(f.to)?.labels);
+}
+
+/** Whether a diagram draws a flow: not DNS, nor a flow of controller-made pods (the text states both). */
+function drawn(f: ReportFlow, endpoints: ReadonlyMap<string, ReportEndpoint>): boolean {
+  return !isDnsFlow(f) && !isControllerPodFlow(f, endpoints);
 }
 
 function shapeOf(e: ReportEndpoint | undefined): DiagramShape {
@@ -76,7 +87,7 @@ function shortMatch(match: string): string {
 export function namespaceDiagram(report: NetworkReport, namespace: string): { nodes: DiagramNode[]; edges: DiagramEdge[]; groups: DiagramGroup[] } {
   const endpoints = new Map(report.endpoints.map((e) => [e.id, e]));
   const inNs = (id: string) => endpoints.get(id)?.namespace === namespace;
-  const flows = report.flows.filter((f) => !isDnsFlow(f) && (inNs(f.from) || inNs(f.to)));
+  const flows = report.flows.filter((f) => drawn(f, endpoints) && (inNs(f.from) || inNs(f.to)));
   const nodes = new Map<string, DiagramNode>();
   const add = (id: string) => {
     if (nodes.has(id)) return;
@@ -107,7 +118,10 @@ export function namespaceDiagram(report: NetworkReport, namespace: string): { no
   return { nodes: [...nodes.values()], edges, groups: [{ key: namespace, label: namespaceLabel(report, namespace) }] };
 }
 
-/** The diagram of the whole app: every namespace a subgraph, every non-DNS flow an edge. */
+/**
+ * The diagram of the whole app: every namespace a subgraph, every flow an edge but DNS and the
+ * flows of pods that controllers create (cert-manager's HTTP-01 solver), which the text states.
+ */
 export function appDiagram(report: NetworkReport): { nodes: DiagramNode[]; edges: DiagramEdge[]; groups: DiagramGroup[] } {
   const endpoints = new Map(report.endpoints.map((e) => [e.id, e]));
   const nodes = new Map<string, DiagramNode>();
@@ -117,7 +131,7 @@ export function appDiagram(report: NetworkReport): { nodes: DiagramNode[]; edges
     const e = endpoints.get(id);
     nodes.set(id, groupedNode(e, id));
   };
-  for (const f of report.flows.filter((x) => !isDnsFlow(x))) {
+  for (const f of report.flows.filter((x) => drawn(x, endpoints))) {
     add(f.from);
     add(f.to);
     edges.push({ from: f.from, to: f.to, label: flowLabel(f) });
