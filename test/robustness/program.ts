@@ -233,15 +233,24 @@ const podPortDataArb: fc.Arbitrary<PortData> = fc.oneof(
   { weight: 1, arbitrary: namedPortDataArb(PORT_NAMES) },
 );
 
+/**
+ * Whether text is one Go YAML reads as a number where cdk8s writes it unquoted (`0X1F`, `0o17`,
+ * `0B11`): the library refuses such values (a documented error, so valid programs have none).
+ */
+function yamlNumber(text: string): boolean {
+  return /^[-+]?0([oO][0-7_]+|X[0-9a-fA-F_]+|B[01_]+)$/.test(text);
+}
+
 /** Label keys and values that are valid, in random order. */
 const labelsArb = fc.dictionary(
   fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/).filter((k) => !k.startsWith('kubernetes')),
-  fc.stringMatching(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,10}[A-Za-z0-9])?)?$/),
+  fc.stringMatching(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,10}[A-Za-z0-9])?)?$/).filter((v) => !yamlNumber(v)),
   { maxKeys: 3 },
 );
 
 /** Environment variables: valid names, any string value (the YAML boundary is tested elsewhere too). */
-const envArb = fc.dictionary(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/), fc.string({ maxLength: 12 }), { maxKeys: 3 });
+const envArb = fc.dictionary(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/), fc.string({ maxLength: 12 }).filter((v) => !yamlNumber(v)),
+  { maxKeys: 3 });
 
 function ipv4(value: number): string {
   return [24, 16, 8, 0].map((s) => (value >>> s) & 255).join('.');

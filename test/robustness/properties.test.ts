@@ -217,6 +217,21 @@ describe('random valid programs', () => {
       { numRuns: Math.min(NUM_RUNS, 40), seed: 1945603984 });
   }, 240_000);
 
+  // Seed 519215288 generated an env value `0X0`: Go YAML reads it as a number where cdk8s writes it
+  // unquoted, so the library refuses it (documented), and the generator no longer makes one.
+  test('no env value or label value Go YAML reads as a number (seed 519215288)', () => {
+    const hex: Program = {
+      namespaces: [{ name: '0', labels: {}, dns: 'default', zeroTrust: false }],
+      apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: { A: '0X0' } }],
+      flows: [], namespaceFlows: [], cidrs: [{ cidr: '::/16' }], egress: [], gateways: [], workloads: [], workloadFlows: [],
+    };
+    expect(() => build(hex)).toThrow(/env\["A"\] "0X0" is invalid: would be read as a number/);
+    const values = fc.sample(programArb({ largeShare: LARGE_SHARE }), { numRuns: 500, seed: 519215288 })
+      .flatMap((p) => [...p.apps.flatMap((a) => Object.values(a.env)), ...p.namespaces.flatMap((n) => Object.values(n.labels))]);
+    expect(values.length).toBeGreaterThan(100);
+    expect(values.filter((v) => /^[-+]?0([oO][0-7_]+|X[0-9a-fA-F_]+|B[01_]+)$/.test(v))).toEqual([]);
+  });
+
   // About 0.15 s of CPU per program here; the long run's larger programs take more, and shrinking a
   // failure re-runs many.
   test(`${NUM_RUNS} programs: valid, deterministic, order-free, exactly the declared reachability, no finding`, () => {
