@@ -231,6 +231,22 @@ describe('on Cilium', () => {
     synth(app2);
     expect(warnings(app2).filter((x) => x.includes('cni-'))).toEqual([]);
   });
+
+  test('Peer.internet() takes the private ranges out, so Cilium\'s ipBlock caveat does not apply; 0.0.0.0/0 gets it', () => {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni: Cni.cilium() });
+    const chart = new Chart(app, 'c');
+    const prod = new ZeroTrustNamespace(chart, 'shop');
+    const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 8080 });
+    const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 8080 });
+    api.allowEgressTo(Peer.internet(), Port.tcp(443));
+    web.allowEgressTo(Peer.anyIpv4(), Port.tcp(443));
+    quiet();
+    synth(app);
+    const caveats = warnings(app).filter((x) => x.includes('may not match as declared on Cilium'));
+    expect(caveats).toHaveLength(1);
+    expect(caveats[0]).toContain('c/web: flow web -> cidr-0-0-0-0-0 ipBlock 0.0.0.0/0 may not match as declared on Cilium');
+  });
 });
 
 test('on Cilium, a DNS name from a namespace that also uses NodeLocal DNSCache is a warning', () => {

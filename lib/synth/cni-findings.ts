@@ -8,8 +8,10 @@ import { cidrContains } from '../util/validation';
 /** Private and shared ranges: where nodes and pods live, and where Cilium's ipBlock does not see them. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 
-function overlapsPrivate(block: string): boolean {
-  return PRIVATE_RANGES.some((r) => cidrContains(r, block) || cidrContains(block, r));
+/** Whether a block reaches into a private range that its exceptions do not take out (`Peer.internet()` does not). */
+function overlapsPrivate(block: { readonly cidr: string; readonly except?: readonly string[] }): boolean {
+  return PRIVATE_RANGES.some((r) => (cidrContains(r, block.cidr) || cidrContains(block.cidr, r))
+    && !(block.except ?? []).some((e) => cidrContains(e, r) || cidrContains(e, block.cidr)));
 }
 
 /**
@@ -35,7 +37,7 @@ export function cniFindings(model: NetworkModel): Finding[] {
       'enable SCTP in the Cilium agent (Helm sctp.enabled=true) and say so with Cni.cilium({ sctpEnabled: true })'));
     }
     if (cni.kind === CniKind.CILIUM && flow.kind === 'app') {
-      const blocks = [...(flow.from.ipBlocks ?? []), ...(flow.to.ipBlocks ?? [])].map((b) => b.cidr).filter(overlapsPrivate);
+      const blocks = [...(flow.from.ipBlocks ?? []), ...(flow.to.ipBlocks ?? [])].filter(overlapsPrivate).map((b) => b.cidr);
       if (blocks.length) {
         out.push(finding(CNI_UNSUPPORTED_FEATURE, `${where}: flow ${flow.from.name} -> ${flow.to.name} ipBlock ${blocks.join(', ')} `
           + 'may not match as declared on Cilium: an ipBlock never matches pods, nor nodes unless the agent runs with policy-cidr-match-mode=nodes',
