@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import {
   ApiGateway, Cni, ExternalService, IngressController, NetworkModel, Peer, Port, SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp,
   ZeroTrustNamespace,
@@ -230,6 +231,23 @@ describe('on Cilium', () => {
     api2.allowEgressTo(Peer.cidr('203.0.113.0/24'), Port.sctp(3868));
     synth(app2);
     expect(warnings(app2).filter((x) => x.includes('cni-'))).toEqual([]);
+  });
+
+  test('a host-network controller routing to an app of a plain namespace: no policy there, nothing to deny (seed -1323619556)', () => {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni: Cni.cilium() });
+    const chart = new Chart(app, 'c');
+    new k8s.KubeNamespace(chart, 'legacy', { metadata: { name: 'legacy' } });
+    const web = new WebApp(chart, 'web', { namespace: 'legacy', image: 'a:1', containerPort: 8080 });
+    const gateway = new ApiGateway(chart, 'gateway', {
+      namespace: 'legacy', controller: IngressController.nginx({ hostNetwork: true }), tls: Tls.secret('t'),
+    });
+    gateway.addRoute({ host: 'shop.example.com', backend: web });
+    quiet();
+    const { objects } = synth(app); // declared-flow-denied before: the Cilium flow was held to a policy nobody renders
+    expect(ofKind(objects, 'CiliumNetworkPolicy')).toEqual([]);
+    expect(ofKind(objects, 'NetworkPolicy')).toEqual([]);
+    expect(warnings(app).filter((w) => w.includes('declared-flow-denied'))).toEqual([]);
   });
 
   test('Peer.internet() takes the private ranges out, so Cilium\'s ipBlock caveat does not apply; 0.0.0.0/0 gets it', () => {

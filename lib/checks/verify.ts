@@ -261,7 +261,9 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     if (isEmpty(exp.ports)) continue; // e.g. a named port the destination does not declare: nothing to verify
     const edge = actual.get(pairKey(exp.from, exp.to));
     const viaCilium = isCiliumPeerId(exp.from) || isCiliumPeerId(exp.to);
-    if (!edge && !viaCilium && !isolated(exp.from, 'egress') && !isolated(exp.to, 'ingress')) continue; // no policy governs the pair
+    // No policy governs the pair: nothing isolates the source's egress or the destination's ingress
+    // (with a DNS name or an entity, only the pod end can be isolated).
+    if (!edge && !isolated(exp.from, 'egress') && !isolated(exp.to, 'ingress')) continue;
     const missing = edge ? difference(exp.ports, setOf(edge.ports)) : exp.ports;
     if (isEmpty(missing)) continue;
     const ranges = toPortRanges(missing);
