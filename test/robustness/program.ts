@@ -23,9 +23,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import type { ExternalTrafficPolicy, NamespaceRef } from '../../lib';
 import {
-  ApiGateway, IngressController, PathType, Peer, Port, Protocol as LibProtocol, RoutingApi, ServiceType, Tls, WebApp, ZeroTrustNamespace,
+  ApiGateway, Cni, IngressController, NetworkModel, PathType, Peer, Port, Protocol as LibProtocol, RoutingApi, ServiceType, Tls, WebApp,
+  ZeroTrustNamespace,
 } from '../../lib';
 import type { PodGroup } from '../../lib/evaluator';
+import { cidrContains } from '../../lib/util/validation';
 import { testApp } from '../util';
 
 // ---------------------------------------------------------------------------------------------
@@ -129,6 +131,11 @@ export interface GatewayData {
   readonly api: 'ingress' | 'httpRoute' | 'httpRoute+gateway';
   /** Pass the routes in the props (else one `addRoute` call each). */
   readonly routesInProps: boolean;
+  /**
+   * A host-network controller (nginx and traefik only; one installation per kind): its traffic
+   * comes from the nodes, named by node CIDRs on a generic CNI and by entities on Cilium.
+   */
+  readonly hostNetwork?: boolean;
   readonly routes: RouteData[];
 }
 
@@ -176,7 +183,28 @@ export interface WorkloadFlowData {
   readonly ports: PortData[];
 }
 
+/** The CNI the program is rendered for. */
+export type CniData = 'generic' | 'cilium';
+
+/**
+ * A flow with a well-known peer (issue #15): a DNS name (Cilium only, egress, from a namespace
+ * with plain kube-dns), the API server (egress) or the nodes (either direction). Only apps of
+ * zero-trust namespaces declare them.
+ */
+export interface WellKnownFlowData {
+  readonly app: number;
+  readonly peer: 'fqdn' | 'kube-apiserver' | 'nodes';
+  /** The DNS name or pattern, for `fqdn`. */
+  readonly name?: string;
+  readonly direction: 'ingress' | 'egress';
+  /** Ports; empty means the peer's default ports (the API server's, the app's container port). */
+  readonly ports: PortData[];
+}
+
 export interface Program {
+  /** `Cni.generic()` (the default) or `Cni.cilium()` (with SCTP enabled when the program uses SCTP). */
+  readonly cni: CniData;
+  readonly wellKnown: WellKnownFlowData[];
   readonly namespaces: NamespaceData[];
   readonly apps: AppData[];
   readonly flows: FlowData[];
@@ -191,7 +219,9 @@ export interface Program {
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
-const RESERVED_SEGMENTS = new Set(['to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws', 'internet']);
+const RESERVED_SEGMENTS = new Set([
+  'to', 'egress', 'cidr', 'namespace', 'nginx', 'traefik', 'alb', 'envoy', 'ingress', 'aws', 'internet', 'nodes', 'kube', 'fqdn',
+]);
 
 /** Namespace names: DNS-1123 labels without "-", with at least one digit. */
 export const namespaceNameArb = fc.stringMatching(/^[a-z0-9]{0,10}$/).chain((s) =>
@@ -327,6 +357,7 @@ const routeArb = fc.record({
 
 const gatewayArb = fc.record({
   ns: fc.nat(),
+  hostNetwork: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   controller: fc.constantFrom<ControllerData>('nginx', 'traefik', 'alb', 'envoy'),
   tls: fc.constantFrom<TlsData>('cert-manager', 'secret', 'acm', 'none'),
   api: fc.constantFrom<GatewayData['api']>('ingress', 'httpRoute', 'httpRoute+gateway'),
@@ -420,6 +451,16 @@ export function programArb(options: { readonly largeShare?: number } = {}): fc.A
     gateways: fc.array(gatewayArb, { maxLength: large ? 3 : 2 }),
     workloads: fc.array(rawWorkloadArb, { maxLength: large ? 6 : 3 }),
     workloadFlows: fc.array(rawWorkloadFlowArb, { maxLength: large ? 10 : 4 }),
+    cni: fc.constantFrom<CniData>('generic', 'cilium'),
+    wellKnown: fc.array(fc.record({
+      app: fc.nat(),
+      peer: fc.constantFrom<WellKnownFlowData['peer']>('fqdn', 'kube-apiserver', 'nodes'),
+      name: fc.tuple(fc.boolean(), fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?$/), { minLength: 1, maxLength: 2 }))
+        .map(([wild, labels]) => `${wild ? '*.' : ''}${labels.join('.')}.example.com`),
+      direction: fc.constantFrom<'ingress' | 'egress'>('ingress', 'egress'),
+      ports: fc.oneof({ weight: 1, arbitrary: fc.constant([] as PortData[]) }, { weight: 2, arbitrary: fc.array(portDataArb, { minLength: 1,
+        maxLength: 2 }) }),
+    }), { maxLength: large ? 4 : 3 }),
   }).map(normalize);
   const weight = Math.round(largeShare * 100);
   return weight <= 0 ? shape(false) : fc.oneof({ weight: 100 - weight, arbitrary: shape(false) }, { weight, arbitrary: shape(true) });
@@ -439,6 +480,13 @@ function listenedFlow<F extends { readonly ports: PortData[] }>(f: F, listen: re
 /** The container ports of an app: its container port, named `http`. */
 function appListens(a: AppData): ContainerPortData[] {
   return [{ number: a.containerPort, protocol: 'TCP', name: 'http' }];
+}
+
+/** Private and shared ranges: where nodes and pods live, and where Cilium's ipBlock does not see them. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+
+function overlapsPrivate(cidr: string): boolean {
+  return PRIVATE_RANGES.some((r) => cidrContains(r, cidr) || cidrContains(cidr, r));
 }
 
 /** Name fragment of a CIDR as the library writes it in policy names. */
@@ -462,8 +510,11 @@ function normalize(raw: {
     'name' | 'routes'> & { routes: { host: string; path: string; pathType: PathType; backend: number; rewrite?: string }[] })[];
   workloads: RawWorkload[];
   workloadFlows: RawWorkloadFlow[];
+  cni: CniData;
+  wellKnown: WellKnownFlowData[];
 }): Program {
   const namespaces = raw.namespaces;
+  const cni = raw.cni;
   const seenApps = new Set<string>();
   const usedNodePorts = new Set<number>();
   const apps: AppData[] = [];
@@ -483,7 +534,9 @@ function normalize(raw: {
       serviceType: a.serviceType,
       ...(nodePort !== undefined ? { nodePort } : {}),
       ...(external && a.externalTrafficPolicy ? { externalTrafficPolicy: a.externalTrafficPolicy } : {}),
-      ...(a.serviceType === 'LoadBalancer' && a.sourceRanges ? { loadBalancerSourceRanges: a.sourceRanges } : {}),
+      // On Cilium an ipBlock over private ranges is a warning (it never matches pods, nor nodes by default).
+      ...(a.serviceType === 'LoadBalancer' && a.sourceRanges && !(cni === 'cilium' && a.sourceRanges.some(overlapsPrivate))
+        ? { loadBalancerSourceRanges: a.sourceRanges } : {}),
       env: a.env,
     });
   }
@@ -497,14 +550,37 @@ function normalize(raw: {
   const cidrs = raw.cidrs.filter((c) => {
     const f = fragment(c.cidr);
     if (fragments.has(f)) return false;
+    if (cni === 'cilium' && overlapsPrivate(c.cidr)) return false;
     fragments.add(f);
     return true;
   });
-  const egress = raw.egress.map((e) => ({ ...e, app: e.app % apps.length, cidr: e.cidr % cidrs.length }));
+  const egress = cidrs.length ? raw.egress.map((e) => ({ ...e, app: e.app % apps.length, cidr: e.cidr % cidrs.length })) : [];
+
+  // Well-known peers, from apps of zero-trust namespaces: a DNS name only on Cilium, as egress with
+  // ports, from a namespace with plain kube-dns (Cilium's DNS proxy does not see NodeLocal DNSCache),
+  // one per policy name fragment; the API server as egress; egress to the nodes names its ports.
+  const names = new Set<string>();
+  const wellKnown: WellKnownFlowData[] = [];
+  for (const w of raw.wellKnown) {
+    const app = w.app % apps.length;
+    const ns = namespaces[apps[app].ns];
+    if (!ns.zeroTrust) continue;
+    const direction = w.peer === 'nodes' ? w.direction : 'egress';
+    if (w.peer === 'fqdn') {
+      const f = fragment(w.name!.replace(/\*/g, 'wildcard'));
+      if (cni !== 'cilium' || ns.dns !== 'default' || w.ports.length === 0 || names.has(f)) continue;
+      names.add(f);
+      wellKnown.push({ app, peer: 'fqdn', name: w.name, direction, ports: w.ports });
+    } else if (!(w.peer === 'nodes' && direction === 'egress' && w.ports.length === 0)) {
+      const ports = w.peer === 'nodes' && direction === 'ingress' ? listenedFlow(w, appListens(apps[app])).ports : w.ports;
+      wellKnown.push({ app, peer: w.peer, direction, ports });
+    }
+  }
 
   // Hosts and paths are unique over the whole program, so no two gateways serve the same route.
   const routeKeys = new Set<string>();
   const gateways: GatewayData[] = [];
+  const hostNetworkOf = new Map<ControllerData, boolean>();
   for (const g of raw.gateways) {
     const ns = apps[g.ns % apps.length].ns;
     const controller = g.controller;
@@ -525,11 +601,15 @@ function normalize(raw: {
       routes.push({ host: r.host, path: r.path, pathType: r.pathType, backend, ...(rewriteTarget !== undefined ? { rewriteTarget } : {}) });
     }
     if (routes.length === 0) continue;
-    gateways.push({ name: `gw${gateways.length}`, ns, controller, tls, api, routesInProps: g.routesInProps, routes });
+    // One installation per controller kind: its first gateway says whether it is host-network (two
+    // installations under one name would be a documented policy-name clash).
+    if (!hostNetworkOf.has(controller)) hostNetworkOf.set(controller, Boolean(g.hostNetwork) && (controller === 'nginx' || controller === 'traefik'));
+    const hostNetwork = hostNetworkOf.get(controller);
+    gateways.push({ name: `gw${gateways.length}`, ns, controller, tls, api, routesInProps: g.routesInProps, routes, ...(hostNetwork ? { hostNetwork } : {}) });
   }
   const workloads = normalizeWorkloads(raw.workloads, namespaces.length);
   const workloadFlows = normalizeWorkloadFlows(raw.workloadFlows, apps, workloads);
-  return { namespaces, apps, flows, namespaceFlows, cidrs, egress, gateways, workloads, workloadFlows };
+  return { cni, wellKnown, namespaces, apps, flows, namespaceFlows, cidrs, egress, gateways, workloads, workloadFlows };
 }
 
 /** Workloads: `wl<index>`; container ports unique by protocol and number, names unique per workload. */
@@ -628,10 +708,15 @@ export function acmeSolverPods(p: Program): PodGroup[] {
 
 export const ALB_VPC = '10.100.0.0/16';
 
-function controllerOf(kind: ControllerData): IngressController {
+/** The node subnets a generic CNI is given (`Peer.nodes()`, host-network controllers). */
+export const NODE_CIDR = '10.200.0.0/16';
+/** The API server endpoint a generic CNI is given. */
+export const APISERVER_ENDPOINT = '10.96.0.10/32';
+
+function controllerOf(kind: ControllerData, hostNetwork: { hostNetwork: true; nodeCidrs?: string[] } | undefined): IngressController {
   switch (kind) {
-    case 'nginx': return IngressController.nginx();
-    case 'traefik': return IngressController.traefik();
+    case 'nginx': return IngressController.nginx({ ...hostNetwork });
+    case 'traefik': return IngressController.traefik({ ...hostNetwork });
     case 'alb': return IngressController.awsAlb({ vpcCidrs: [ALB_VPC] });
     case 'envoy': return IngressController.custom({
       name: 'envoy', className: 'envoy', pods: { namespace: CONTROLLER_PODS.envoy.namespace, labels: { 'app.kubernetes.io/name': 'envoy' } },
@@ -690,6 +775,14 @@ function plainNamespace(chart: Chart, name: string): string {
   return name;
 }
 
+/** Whether any port of the program is SCTP (on Cilium the program then enables it: off, it is a warning). */
+function usesSctp(p: Program): boolean {
+  const ports = [
+    ...p.flows, ...p.namespaceFlows, ...p.egress, ...p.workloadFlows, ...p.wellKnown,
+  ].flatMap((x) => x.ports).map((q) => q.protocol);
+  return [...ports, ...p.workloads.flatMap((w) => w.ports.map((q) => q.protocol))].includes('SCTP');
+}
+
 const SERVICE_TYPES: Record<ServiceTypeData, ServiceType> = {
   ClusterIP: ServiceType.CLUSTER_IP, NodePort: ServiceType.NODE_PORT, LoadBalancer: ServiceType.LOAD_BALANCER, Headless: ServiceType.HEADLESS,
 };
@@ -717,6 +810,8 @@ const SERVICE_TYPES: Record<ServiceTypeData, ServiceType> = {
  */
 export function build(p: Program, shuffleSeed?: number, app: App = testApp()): App {
   const random = shuffleSeed === undefined ? undefined : rng(shuffleSeed);
+  if (p.cni === 'cilium') NetworkModel.of(app).configure({ cni: Cni.cilium(usesSctp(p) ? { sctpEnabled: true } : {}) });
+  const generic = p.cni === 'generic';
   const charts = p.namespaces.map((n) => new Chart(app, `ns-${n.name}`));
   // The construct id is not the name: a namespace named like a construct of its chart (`app0`) is valid.
   const namespaces: NamespaceRef[] = p.namespaces.map((n, i) => (n.zeroTrust ? new ZeroTrustNamespace(charts[i], 'namespace', {
@@ -743,7 +838,7 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
   });
   const gateways = p.gateways.map((g) => new ApiGateway(charts[g.ns], g.name, {
     namespace: namespaces[g.ns],
-    controller: controllerOf(g.controller),
+    controller: controllerOf(g.controller, g.hostNetwork ? { hostNetwork: true, ...(generic ? { nodeCidrs: [NODE_CIDR] } : {}) } : undefined),
     tls: tlsOf(g),
     ...(g.api === 'ingress' ? {} : {
       api: RoutingApi.httpRoute({
@@ -786,6 +881,14 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
       else apps[f.app].allowEgressTo(peer, ...ports);
     } })),
     ...externalClientDeclarations(p, apps),
+    ...p.wellKnown.map((w) => ({ run: () => {
+      const ports = shuffled(w.ports, random).map(portOf);
+      const peer = w.peer === 'fqdn' ? Peer.fqdn(w.name!)
+        : w.peer === 'kube-apiserver' ? Peer.kubeApiServer(generic ? { endpoints: [APISERVER_ENDPOINT] } : {})
+          : Peer.nodes(generic ? [NODE_CIDR] : undefined);
+      if (w.direction === 'ingress') apps[w.app].allowIngressFrom(peer, ...ports);
+      else apps[w.app].allowEgressTo(peer, ...ports);
+    } })),
     ...p.gateways.flatMap((g, i) => (g.routesInProps ? [] : g.routes.map((r) => ({
       run: () => gateways[i].addRoute(routeOptions(r)),
       ...(g.api === 'ingress' ? {} : { ordered: i }),
@@ -902,7 +1005,9 @@ export function programGroups(p: Program): { synthesized: PodGroup[]; others: Po
 }
 
 /** Pods by namespace and labels (all must match; none given: every pod of the namespace), or an ipBlock by id. */
-type Selector = { readonly ns: string; readonly labels?: Record<string, string> } | { readonly cidr: string };
+type Selector = { readonly ns: string; readonly labels?: Record<string, string> } | { readonly cidr: string }
+  /** An endpoint of its own that is neither pods nor an ipBlock: `fqdn:<name>`, `entity:<entity>` (Cilium). */
+  | { readonly id: string };
 
 /** A declared connection, as the program's data says it, independent of the library. */
 interface Declaration {
@@ -929,19 +1034,36 @@ function declarations(p: Program): Declaration[] {
     out.push({ from: { ns: n.name }, to: { ns: KUBE_DNS.namespace, labels: KUBE_DNS.labels }, ports: dnsPorts });
     if (n.dns === 'nodelocal') out.push({ from: { ns: n.name }, to: { cidr: `cidr:${NODELOCAL_DNS}` }, ports: dnsPorts });
   }
-  for (const g of p.gateways) {
+  // The nodes: an ipBlock of the node CIDRs on a generic CNI, Cilium's entities for this and other nodes.
+  const nodes: Selector[] = p.cni === 'cilium' ? [{ id: 'entity:host' }, { id: 'entity:remote-node' }] : [{ cidr: `cidr:${NODE_CIDR}` }];
+  // A gateway's traffic comes from its controller's pods, the ALB's VPC, or the nodes (host network).
+  const controllerSources = (g: GatewayData): Selector[] => {
+    if (g.hostNetwork) return nodes;
     const c = g.controller === 'alb' ? undefined : CONTROLLER_PODS[g.controller];
-    const from: Selector = c ? { ns: c.namespace, labels: c.labels } : { cidr: `cidr:${ALB_VPC}` };
-    for (const r of g.routes) out.push({ from, to: app(r.backend), ports: appPort(r.backend) });
+    return [c ? { ns: c.namespace, labels: c.labels } : { cidr: `cidr:${ALB_VPC}` }];
+  };
+  for (const g of p.gateways) {
+    for (const from of controllerSources(g)) for (const r of g.routes) out.push({ from, to: app(r.backend), ports: appPort(r.backend) });
   }
   // Tls.certManager() on an Ingress gateway: its controller reaches the HTTP-01 solver pods on 8089.
   const solvers = new Map(acmeSolverPods(p).map((g) => [g.namespace, g]));
   for (const g of p.gateways) {
     const solver = solvers.get(ns(g.ns));
     if (!solver || g.tls !== 'cert-manager' || g.api !== 'ingress') continue;
-    const c = g.controller === 'alb' ? undefined : CONTROLLER_PODS[g.controller];
-    out.push({ from: c ? { ns: c.namespace, labels: c.labels } : { cidr: `cidr:${ALB_VPC}` }, to: { ns: solver.namespace, labels: solver.labels },
-      ports: [{ protocol: 'TCP', port: 8089 }] });
+    for (const from of controllerSources(g)) out.push({ from, to: { ns: solver.namespace, labels: solver.labels }, ports: [{ protocol: 'TCP', port: 8089 }] });
+  }
+  // Well-known peers: the API server on its Service and endpoint ports unless given.
+  const apiServer: Selector = p.cni === 'cilium' ? { id: 'entity:kube-apiserver' } : { cidr: `cidr:${APISERVER_ENDPOINT}` };
+  for (const w of p.wellKnown) {
+    if (w.peer === 'fqdn') out.push({ from: app(w.app), to: { id: `fqdn:${w.name}` }, ports: w.ports });
+    else if (w.peer === 'kube-apiserver') {
+      out.push({ from: app(w.app), to: apiServer, ports: w.ports.length ? w.ports : [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] });
+    } else {
+      for (const n of nodes) {
+        if (w.direction === 'ingress') out.push({ from: n, to: app(w.app), ports: w.ports.length ? w.ports : appPort(w.app) });
+        else out.push({ from: app(w.app), to: n, ports: w.ports });
+      }
+    }
   }
   for (const c of externalClients(p)) for (const cidr of c.sources) out.push({ from: { cidr }, to: app(c.app), ports: appPort(c.app) });
   for (const f of p.workloadFlows) {
@@ -957,7 +1079,7 @@ function declarations(p: Program): Declaration[] {
 }
 
 function selects(s: Selector, g: PodGroup): boolean {
-  if ('cidr' in s) return false;
+  if (!('ns' in s)) return false;
   return s.ns === g.namespace && Object.entries(s.labels ?? {}).every(([k, v]) => g.labels[k] === v);
 }
 
@@ -990,7 +1112,7 @@ export function expectedEdges(p: Program, groups: readonly PodGroup[]): Map<stri
     if (!edges.has(key)) edges.set(key, new Set());
     for (const port of ports) edges.get(key)!.add(port);
   };
-  const ends = (s: Selector) => ('cidr' in s ? [s.cidr] : groups.filter((g) => selects(s, g)).map((g) => g.id));
+  const ends = (s: Selector) => ('cidr' in s ? [s.cidr] : 'id' in s ? [s.id] : groups.filter((g) => selects(s, g)).map((g) => g.id));
   const byId = new Map(groups.map((g) => [g.id, g]));
   for (const d of declarations(p)) {
     for (const from of ends(d.from)) {

@@ -1,10 +1,12 @@
 /**
  * Property-based tests over random valid programs (see ./program.ts for the generator and what a
  * shuffle may and may not reorder). For every generated program:
- * 1. every synthesized object validates against the Kubernetes / Gateway API schemas;
+ * 1. every synthesized object validates against the Kubernetes / Gateway API / CiliumNetworkPolicy schemas;
  * 2. the synth-time checks report nothing: no finding, nothing suppressed, no warning metadata;
- * 3. reachability computed from the YAML alone by the NetworkPolicy evaluator equals exactly the
- *    declared flows + DNS + gateway routes (controller -> backend container port), port for port;
+ * 3. reachability computed from the YAML alone by the NetworkPolicy evaluator (and, on Cilium, the
+ *    CiliumNetworkPolicy reading, with DNS names and entities as endpoints of their own) equals
+ *    exactly the declared flows + DNS + gateway routes (controller -> backend container port), port
+ *    for port, on both CNI choices, over the app's pods and bystanders;
  * 4. building and synthesizing the same data again gives byte-identical files;
  * 5. building it with its order-free declarations shuffled gives byte-identical files.
  *
@@ -20,6 +22,7 @@ import fc from 'fast-check';
 import { WARNING_METADATA } from '../../lib';
 import type { PodGroup } from '../../lib/evaluator';
 import { NetworkPolicyEvaluator } from '../../lib/evaluator';
+import { ciliumAllows } from '../../lib/evaluator/cilium';
 import { readOutput } from '../util';
 import type { Program } from './program';
 import {
@@ -66,11 +69,29 @@ function treeDifference(a: Map<string, Buffer>, b: Map<string, Buffer>): string 
   return undefined;
 }
 
-/** Reachability from the synthesized YAML, as `from -> to` => set of `PROTO/port`. */
-function actualEdges(evaluator: NetworkPolicyEvaluator, groups: readonly PodGroup[]): Map<string, Set<string>> {
+/**
+ * Reachability from the synthesized YAML, as `from -> to` => set of `PROTO/port`: the standard
+ * NetworkPolicies by the evaluator, then the CiliumNetworkPolicies, whose DNS names and entities
+ * are endpoints of their own and which, between pods, must allow nothing the standard ones do not.
+ */
+function actualEdges(evaluator: NetworkPolicyEvaluator, groups: readonly PodGroup[], objects: readonly any[]): Map<string, Set<string>> {
   const edges = new Map<string, Set<string>>();
   for (const e of evaluator.reachability(groups)) {
     edges.set(`${e.from} -> ${e.to}`, new Set(e.ports.flatMap((r) => portStrings(r.protocol, r.from, r.to))));
+  }
+  const cilium = ciliumAllows(objects, groups);
+  if (cilium.unsupported.length) throw new Error(`unreadable CiliumNetworkPolicy parts: ${JSON.stringify(cilium.unsupported)}`);
+  const standard = new Map([...edges].map(([k, v]) => [k, new Set(v)]));
+  for (const a of cilium.allows) {
+    const key = a.direction === 'egress' ? `${a.group} -> ${a.peer}` : `${a.peer} -> ${a.group}`;
+    const ports = a.ports.flatMap((r) => portStrings(r.protocol, r.from, r.to));
+    if (a.peerIsPod) {
+      const wider = ports.filter((port) => !standard.get(key)?.has(port));
+      if (wider.length) throw new Error(`CiliumNetworkPolicy ${a.policy} widens ${key} by ${wider.join(',')}`);
+      continue;
+    }
+    if (!edges.has(key)) edges.set(key, new Set());
+    for (const port of ports) edges.get(key)!.add(port);
   }
   return edges;
 }
@@ -161,7 +182,7 @@ function checkProgram(program: Program, shuffleSeed: number): void {
     return is.ingress === want && is.egress === want ? [] : [`${g.id}: isolated ingress ${is.ingress}, egress ${is.egress}; expected ${want}`];
   });
   if (isolation.length) throw new Error(`isolation differs:\n  ${isolation.join('\n  ')}`);
-  const differences = edgeDifferences(expectedEdges(program, [...synthesized, ...others]), actualEdges(evaluator, groups));
+  const differences = edgeDifferences(expectedEdges(program, [...synthesized, ...others]), actualEdges(evaluator, groups, objects));
   if (differences.length) throw new Error(`reachability differs from the declared flows:\n  ${differences.join('\n  ')}`);
 
   // 3b. Addresses on both edges of every CIDR and of its except, from every zero-trust app.
@@ -197,7 +218,7 @@ describe('random valid programs', () => {
     const program: Program = {
       namespaces: [{ name: '0', labels: {}, dns: 'default', zeroTrust: true }, { name: 'app0', labels: {}, dns: 'default', zeroTrust: true }],
       apps: [{ id: 'app0', name: 'a', ns: 1, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {} }],
-      flows: [], namespaceFlows: [], cidrs: [{ cidr: '::/16' }], egress: [], gateways: [], workloads: [], workloadFlows: [],
+      flows: [], namespaceFlows: [], cidrs: [{ cidr: '::/16' }], egress: [], gateways: [], workloads: [], workloadFlows: [], cni: 'generic', wellKnown: [],
     };
     expect(programGroups(program).synthesized.map((g) => g.id)).toEqual(['app0/Deployment/a']);
     checkProgram(program, 0); // throws on any broken property
@@ -209,7 +230,7 @@ describe('random valid programs', () => {
     const octal: Program = {
       namespaces: [{ name: '0o74', labels: {}, dns: 'default', zeroTrust: false }],
       apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {} }],
-      flows: [], namespaceFlows: [], cidrs: [{ cidr: '0.0.0.0/8' }], egress: [], gateways: [], workloads: [], workloadFlows: [],
+      flows: [], namespaceFlows: [], cidrs: [{ cidr: '0.0.0.0/8' }], egress: [], gateways: [], workloads: [], workloadFlows: [], cni: 'generic', wellKnown: [],
     };
     expect(() => build(octal)).toThrow(/partOf "0o74" is invalid: would be read as a number/);
     expect(fc.sample(namespaceNameArb, { numRuns: 2000, seed: 123088015 }).filter((n) => /^0o[0-7]+$/.test(n))).toEqual([]);
@@ -223,7 +244,7 @@ describe('random valid programs', () => {
     const hex: Program = {
       namespaces: [{ name: '0', labels: {}, dns: 'default', zeroTrust: false }],
       apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: { A: '0X0' } }],
-      flows: [], namespaceFlows: [], cidrs: [{ cidr: '::/16' }], egress: [], gateways: [], workloads: [], workloadFlows: [],
+      flows: [], namespaceFlows: [], cidrs: [{ cidr: '::/16' }], egress: [], gateways: [], workloads: [], workloadFlows: [], cni: 'generic', wellKnown: [],
     };
     expect(() => build(hex)).toThrow(/env\["A"\] "0X0" is invalid: would be read as a number/);
     const values = fc.sample(programArb({ largeShare: LARGE_SHARE }), { numRuns: 500, seed: 519215288 })
