@@ -74,6 +74,10 @@ export interface AppData {
   readonly externalTrafficPolicy?: 'Cluster' | 'Local';
   readonly loadBalancerSourceRanges?: string[];
   readonly env: Record<string, string>;
+  /** More named container ports (`ports` prop; issue #15): never `http` or `metrics`, numbers unique. */
+  readonly extraPorts: ContainerPortData[];
+  /** A metrics port (`metrics` prop, named `metrics`), scraped by Prometheus (`PROMETHEUS`). */
+  readonly metricsPort?: number;
 }
 
 /** `apps[to].allowFrom(apps[from])` or `apps[from].allowTo(apps[to])`, with optional explicit ports. */
@@ -375,6 +379,10 @@ const rawAppArb = fc.record({
   externalTrafficPolicy: fc.constantFrom(undefined, 'Cluster' as const, 'Local' as const),
   sourceRanges: fc.option(fc.array(cidr4Arb.map((c) => `${ipv4(c.value)}/${c.prefix}`), { minLength: 1, maxLength: 2 }), { nil: undefined }),
   env: envArb,
+  extraPorts: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.record({
+    name: fc.constantFrom('grpc', 'stats', 'dns'), number: portNumberArb, protocol: fc.constantFrom<Protocol>('TCP', 'TCP', 'UDP'),
+  }), { minLength: 1, maxLength: 2 }) }),
+  metricsPort: fc.option(portNumberArb, { nil: undefined, freq: 4 }),
 });
 
 type RawApp = typeof rawAppArb extends fc.Arbitrary<infer T> ? T : never;
@@ -479,7 +487,28 @@ function listenedFlow<F extends { readonly ports: PortData[] }>(f: F, listen: re
 
 /** The container ports of an app: its container port, named `http`. */
 function appListens(a: AppData): ContainerPortData[] {
-  return [{ number: a.containerPort, protocol: 'TCP', name: 'http' }];
+  return [
+    { number: a.containerPort, protocol: 'TCP', name: 'http' }, ...a.extraPorts,
+    ...(a.metricsPort !== undefined ? [{ number: a.metricsPort, protocol: 'TCP' as const, name: 'metrics' }] : []),
+  ];
+}
+
+/**
+ * Extra ports and the metrics port: names unique, every number used once in the app (each is its
+ * own Service port too, so none may be the main Service port either).
+ */
+function appPortsOf(a: RawApp): Pick<AppData, 'extraPorts' | 'metricsPort'> {
+  const numbers = new Set([a.containerPort, a.servicePort]);
+  const names = new Set<string>();
+  const extraPorts: ContainerPortData[] = [];
+  for (const q of a.extraPorts) {
+    if (names.has(q.name) || numbers.has(q.number)) continue;
+    names.add(q.name);
+    numbers.add(q.number);
+    extraPorts.push(q);
+  }
+  const metricsPort = a.metricsPort !== undefined && !numbers.has(a.metricsPort) ? a.metricsPort : undefined;
+  return { extraPorts, ...(metricsPort !== undefined ? { metricsPort } : {}) };
 }
 
 /** Private and shared ranges: where nodes and pods live, and where Cilium's ipBlock does not see them. */
@@ -538,6 +567,7 @@ function normalize(raw: {
       ...(a.serviceType === 'LoadBalancer' && a.sourceRanges && !(cni === 'cilium' && a.sourceRanges.some(overlapsPrivate))
         ? { loadBalancerSourceRanges: a.sourceRanges } : {}),
       env: a.env,
+      ...appPortsOf(a),
     });
   }
 
@@ -695,6 +725,12 @@ export const KUBE_DNS: PodGroup = {
 
 export const NODELOCAL_DNS = '169.254.20.10/32';
 
+/** Prometheus, outside the app: it scrapes the apps' metrics ports. */
+export const PROMETHEUS: PodGroup = {
+  id: 'monitoring/Deployment/prometheus', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' },
+  ports: [{ containerPort: 9090 }],
+};
+
 /**
  * cert-manager's ACME HTTP-01 solver pods: one group in each namespace holding an Ingress gateway
  * with `Tls.certManager()` (the gateway declares the flow from its controller to them on 8089).
@@ -831,6 +867,9 @@ export function build(p: Program, shuffleSeed?: number, app: App = testApp()): A
     ...(a.externalTrafficPolicy ? { externalTrafficPolicy: a.externalTrafficPolicy as ExternalTrafficPolicy } : {}),
     ...(a.loadBalancerSourceRanges ? { loadBalancerSourceRanges: a.loadBalancerSourceRanges } : {}),
     env: shuffledRecord(a.env, random),
+    ...(a.extraPorts.length ? { ports: a.extraPorts.map((q) => ({ name: q.name!, port: q.number, protocol: PROTOCOL[q.protocol] })) } : {}),
+    ...(a.metricsPort !== undefined ? { metrics: { port: a.metricsPort, scrapedBy: Peer.pods({ namespace: PROMETHEUS.namespace,
+      labels: PROMETHEUS.labels, name: 'prometheus' }) } } : {}),
   }));
   const routeOptions = (r: RouteData) => ({
     host: r.host, path: r.path, pathType: r.pathType, backend: apps[r.backend],
@@ -966,6 +1005,7 @@ export const OUTSIDER_NAMESPACE = 'outsider';
  * Every pod group of the program's cluster: the synthesized workloads (apps and plain workloads),
  * kube-dns, the ingress controllers, and bystanders that no declaration names and that must stay
  * denied unless a selector really selects them:
+ * - Prometheus (it scrapes the apps' metrics ports) and `grafana` next to it, which scrapes nothing;
  * - a non-DNS pod in kube-system that listens on port 53 (`node-local-dns`);
  * - a pod next to each controller sharing its component label (`sidekick`);
  * - in `outsider`, a pod with each app's and each workload's labels (a lost namespaceSelector);
@@ -974,7 +1014,7 @@ export const OUTSIDER_NAMESPACE = 'outsider';
  */
 export function programGroups(p: Program): { synthesized: PodGroup[]; others: PodGroup[] } {
   const ns = (i: number) => p.namespaces[i].name;
-  const appPorts = (a: AppData) => [{ name: 'http', containerPort: a.containerPort, protocol: 'TCP' as const }];
+  const appPorts = (a: AppData) => appListens(a).map((q) => ({ name: q.name, containerPort: q.number, protocol: q.protocol }));
   const workloadPorts = (w: WorkloadData) => w.ports.map((q) => ({
     ...(q.name ? { name: q.name } : {}), containerPort: q.number, protocol: q.protocol,
   }));
@@ -984,7 +1024,9 @@ export function programGroups(p: Program): { synthesized: PodGroup[]; others: Po
   ];
   const byId = new Map<string, PodGroup>();
   const add = (g: PodGroup) => { if (!byId.has(g.id)) byId.set(g.id, g); };
-  [KUBE_DNS, ...Object.values(CONTROLLER_PODS)].forEach(add);
+  [KUBE_DNS, ...Object.values(CONTROLLER_PODS), PROMETHEUS].forEach(add);
+  // Next to Prometheus, a pod of its namespace that scrapes nothing.
+  add({ id: `${PROMETHEUS.namespace}/Pod/grafana`, namespace: PROMETHEUS.namespace, labels: { 'app.kubernetes.io/name': 'grafana' }, ports: [] });
   add({ id: 'kube-system/Pod/node-local-dns', namespace: 'kube-system', labels: { 'k8s-app': 'node-local-dns' }, ports: KUBE_DNS.ports });
   for (const c of Object.values(CONTROLLER_PODS)) {
     add({
@@ -1066,6 +1108,9 @@ function declarations(p: Program): Declaration[] {
     }
   }
   for (const c of externalClients(p)) for (const cidr of c.sources) out.push({ from: { cidr }, to: app(c.app), ports: appPort(c.app) });
+  p.apps.forEach((a, i) => {
+    if (a.metricsPort !== undefined) out.push({ from: { ns: PROMETHEUS.namespace, labels: PROMETHEUS.labels }, to: app(i), ports: [{ protocol: 'TCP', port: a.metricsPort }] });
+  });
   for (const f of p.workloadFlows) {
     const w = p.workloads[f.workload];
     const labels = f.peer === 'workload' ? w.labels : Object.fromEntries(f.keys.map((k) => [k, w.labels[k]]));

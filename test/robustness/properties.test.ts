@@ -217,7 +217,7 @@ describe('random valid programs', () => {
   test('a namespace named like a construct of its chart (seed 1945603984)', () => {
     const program: Program = {
       namespaces: [{ name: '0', labels: {}, dns: 'default', zeroTrust: true }, { name: 'app0', labels: {}, dns: 'default', zeroTrust: true }],
-      apps: [{ id: 'app0', name: 'a', ns: 1, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {} }],
+      apps: [{ id: 'app0', name: 'a', ns: 1, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {}, extraPorts: [] }],
       flows: [], namespaceFlows: [], cidrs: [{ cidr: '::/16' }], egress: [], gateways: [], workloads: [], workloadFlows: [], cni: 'generic', wellKnown: [],
     };
     expect(programGroups(program).synthesized.map((g) => g.id)).toEqual(['app0/Deployment/a']);
@@ -229,7 +229,7 @@ describe('random valid programs', () => {
   test('no namespace named like an octal number (seed 123088015)', () => {
     const octal: Program = {
       namespaces: [{ name: '0o74', labels: {}, dns: 'default', zeroTrust: false }],
-      apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {} }],
+      apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {}, extraPorts: [] }],
       flows: [], namespaceFlows: [], cidrs: [{ cidr: '0.0.0.0/8' }], egress: [], gateways: [], workloads: [], workloadFlows: [], cni: 'generic', wellKnown: [],
     };
     expect(() => build(octal)).toThrow(/partOf "0o74" is invalid: would be read as a number/);
@@ -243,7 +243,7 @@ describe('random valid programs', () => {
   test('no env value or label value Go YAML reads as a number (seed 519215288)', () => {
     const hex: Program = {
       namespaces: [{ name: '0', labels: {}, dns: 'default', zeroTrust: false }],
-      apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: { A: '0X0' } }],
+      apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: { A: '0X0' }, extraPorts: [] }],
       flows: [], namespaceFlows: [], cidrs: [{ cidr: '::/16' }], egress: [], gateways: [], workloads: [], workloadFlows: [], cni: 'generic', wellKnown: [],
     };
     expect(() => build(hex)).toThrow(/env\["A"\] "0X0" is invalid: would be read as a number/);
