@@ -79,8 +79,15 @@ describe('the example app\'s report content', () => {
   const report = readJson(app);
 
   test('summary counts match the data', () => {
-    expect(md).toContain(`- Allowed flows: ${report.flows.length} (0 not declared)`);
-    expect(md).toContain(`- Entry points: ${report.entryPoints.length}`);
+    // The example app: 8 DNS flows (7 workloads and cert-manager's solver pods), 5 gateway flows (4
+    // backends and the solver), 5 declared between apps and to a CIDR; one row per pair.
+    expect(report.flows.filter((f: any) => f.declared.includes('dns'))).toHaveLength(8);
+    expect(report.flows.filter((f: any) => f.declared.includes('gateway'))).toHaveLength(5);
+    expect(report.flows.filter((f: any) => f.declared.includes('app'))).toHaveLength(5);
+    expect(new Set(report.flows.map((f: any) => `${f.from} ${f.to}`)).size).toBe(report.flows.length);
+    expect(md).toContain('- Allowed flows: 18 (0 not declared)');
+    expect(report.entryPoints.map((e: any) => `${e.host}${e.match}`)).toHaveLength(5);
+    expect(md).toContain('- Entry points: 5');
     expect(md).toContain('- Findings: 0 errors, 0 warnings, 0 suppressed by annotation');
     expect(report.version).toBe(1);
   });
