@@ -4,6 +4,7 @@ import type { Flow } from './flow-graph';
 import type { PolicySide } from './render';
 import type { Port } from '../../port';
 import { Protocol } from '../../port';
+import { ValidationError } from '../../util/errors';
 
 /** The label Cilium gives every endpoint with its pod's namespace. */
 export const CILIUM_NAMESPACE_LABEL = 'k8s:io.kubernetes.pod.namespace';
@@ -32,7 +33,7 @@ export function ciliumPolicySides(
     if (to.fqdns?.length) {
       const dns = dnsOf(from.namespace);
       if (!dns) {
-        throw new Error(`${flow.declaredBy.join(', ')}: flow to ${to.fqdns.join(', ')} is invalid: Cilium learns a DNS name's addresses by `
+        throw new ValidationError(`${flow.declaredBy.join(', ')}: flow to ${to.fqdns.join(', ')} is invalid: Cilium learns a DNS name's addresses by `
           + `watching the pods' lookups, and namespace "${from.namespace}" allows no DNS egress; keep its allowDns on`);
       }
       egress.push(dnsRule(dns));

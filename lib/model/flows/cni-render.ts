@@ -1,4 +1,5 @@
 import type { Cni } from '../../cni';
+import { ValidationError } from '../../util/errors';
 import type { Endpoint } from './endpoint';
 import { ipBlockEndpoint } from './endpoint';
 import type { Flow } from './flow-graph';
@@ -22,39 +23,52 @@ export interface CniFlows {
 const INSTEAD = 'NetworkModel.of(app).configure({ cni: Cni.cilium() }) if the cluster runs Cilium';
 
 /**
- * Resolves every flow's well-known peers for the CNI: ipBlocks on a generic CNI (or an error that
- * says what to use instead), FQDN selectors and entities on Cilium.
+ * Resolves every flow's well-known peers for the CNI: ipBlocks on a generic CNI, FQDN selectors and
+ * entities on Cilium. Every flow the CNI cannot render is refused in one error, a line per flow that
+ * says what to use instead, so a program with several is fixed in one pass.
  * @internal
  */
 export function resolveForCni(flows: readonly Flow[], cni: Cni): CniFlows {
   const out: CniFlows = { standard: [], cilium: [], unrendered: [] };
+  const refused: string[] = [];
   for (const flow of flows) {
-    if (!flow.from.wellKnown && !flow.to.wellKnown) {
-      out.standard.push(flow);
-      continue;
-    }
-    const where = flow.declaredBy.join(', ');
-    if (flow.from.wellKnown && flow.to.wellKnown) {
-      throw new Error(`${where}: flow from ${flow.from.wellKnown.description} to ${flow.to.wellKnown.description} is invalid: `
-        + 'one end of a flow must be pods');
-    }
-    if (flow.from.wellKnown?.kind === 'fqdn') {
-      throw new Error(`${where}: flow from ${flow.from.wellKnown.description} is invalid: a DNS name can only be a destination (egress); `
-        + 'to admit traffic from outside, use Peer.cidr() with the sender\'s addresses');
-    }
-    const resolved = cni.rendersCiliumPolicies ? resolveCilium(flow) : resolveGeneric(flow, cni, where);
-    if (resolved === undefined) {
-      out.unrendered.push({
-        flow,
-        reason: `${flow.from.wellKnown?.description ?? flow.to.wellKnown?.description} has no addresses, and ${cni} renders nodes only as an ipBlock`,
-      });
-    } else if (resolved.from.fqdns || resolved.from.entities || resolved.to.fqdns || resolved.to.entities) {
-      out.cilium.push(resolved);
-    } else {
-      out.standard.push(resolved);
+    try {
+      resolveFlow(flow, cni, out);
+    } catch (e) {
+      if (!ValidationError.isValidationError(e)) throw e;
+      refused.push(e.message);
     }
   }
+  if (refused.length) throw new ValidationError(refused.join('\n'));
   return out;
+}
+
+/** Sorts one flow into `out`, or throws the ValidationError that refuses it. */
+function resolveFlow(flow: Flow, cni: Cni, out: CniFlows): void {
+  if (!flow.from.wellKnown && !flow.to.wellKnown) {
+    out.standard.push(flow);
+    return;
+  }
+  const where = flow.declaredBy.join(', ');
+  if (flow.from.wellKnown && flow.to.wellKnown) {
+    throw new ValidationError(`${where}: flow from ${flow.from.wellKnown.description} to ${flow.to.wellKnown.description} is invalid: `
+      + 'one end of a flow must be pods');
+  }
+  if (flow.from.wellKnown?.kind === 'fqdn') {
+    throw new ValidationError(`${where}: flow from ${flow.from.wellKnown.description} is invalid: a DNS name can only be a destination (egress); `
+      + 'to admit traffic from outside, use Peer.cidr() with the sender\'s addresses');
+  }
+  const resolved = cni.rendersCiliumPolicies ? resolveCilium(flow) : resolveGeneric(flow, cni, where);
+  if (resolved === undefined) {
+    out.unrendered.push({
+      flow,
+      reason: `${flow.from.wellKnown?.description ?? flow.to.wellKnown?.description} has no addresses, and ${cni} renders nodes only as an ipBlock`,
+    });
+  } else if (resolved.from.fqdns || resolved.from.entities || resolved.to.fqdns || resolved.to.entities) {
+    out.cilium.push(resolved);
+  } else {
+    out.standard.push(resolved);
+  }
 }
 
 function resolveCilium(flow: Flow): Flow {
@@ -73,7 +87,7 @@ function resolveGeneric(flow: Flow, cni: Cni, where: string): Flow | undefined {
   const ep = (flow.from.wellKnown ? flow.from : flow.to);
   const wk = ep.wellKnown!;
   if (wk.kind === 'fqdn') {
-    throw new Error(`${where}: flow to ${wk.description} is invalid: a standard NetworkPolicy matches IP addresses, never DNS names `
+    throw new ValidationError(`${where}: flow to ${wk.description} is invalid: a standard NetworkPolicy matches IP addresses, never DNS names `
       + `(the addresses behind a name change), and the chosen CNI (${cni}) enforces nothing else; `
       + `allow the service's published address ranges with Peer.cidr(), or ${INSTEAD}`);
   }
@@ -83,7 +97,7 @@ function resolveGeneric(flow: Flow, cni: Cni, where: string): Flow | undefined {
       ? 'Peer.kubeApiServer({ endpoints: [\'10.0.0.10/32\'] }) with the addresses of '
         + '`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`'
       : 'Peer.nodes([\'10.0.0.0/16\']) with the node subnets';
-    throw new Error(`${where}: flow ${flow.from.wellKnown ? 'from' : 'to'} ${wk.description} is invalid: `
+    throw new ValidationError(`${where}: flow ${flow.from.wellKnown ? 'from' : 'to'} ${wk.description} is invalid: `
       + `the chosen CNI (${cni}) renders it as an ipBlock `
       + `and no addresses were given; give them (${example}), or ${INSTEAD}`);
   }
