@@ -10,8 +10,8 @@ import type { App } from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, Cni, ExternalService, IngressController, NetworkModel, Peer, Port, SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp,
-  ZeroTrustNamespace,
+  ApiGateway, Cni, ExternalService, IngressController, NetworkModel, Peer, Port, SKIP_CHECKS_ANNOTATION, Tls, ValidationError, WARNING_METADATA,
+  WebApp, ZeroTrustNamespace,
 } from '../lib';
 import type { PodGroup } from '../lib/evaluator';
 import { ciliumAllows } from '../lib/evaluator/cilium';
@@ -30,7 +30,7 @@ interface Shop {
  * The issue's done-when app: FQDN egress, API server access, a host-network controller and a
  * metrics port, on the given CNI.
  */
-function shop(cni: Cni | undefined, opts: { nodeCidrs?: string[]; apiEndpoints?: string[] } = {}): Shop {
+function shop(cni: Cni | undefined, opts: { nodeCidrs?: string[]; apiEndpoints?: string[]; wildcard?: boolean; noFqdn?: boolean } = {}): Shop {
   const app = testApp();
   if (cni) NetworkModel.of(app).configure({ cni });
   const chart = new Chart(app, 'shop');
@@ -41,7 +41,8 @@ function shop(cni: Cni | undefined, opts: { nodeCidrs?: string[]; apiEndpoints?:
   });
   const web = new WebApp(chart, 'web', { namespace: ns, image: 'ghcr.io/acme/web:1.0.0', containerPort: 3000 });
   api.allowFrom(web);
-  api.allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
+  if (!opts.noFqdn) api.allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
+  if (opts.wildcard) api.allowEgressTo(Peer.fqdn('*.stripe.com'), Port.tcp(443));
   api.allowEgressTo(Peer.kubeApiServer({ endpoints: opts.apiEndpoints }));
   const gw = new ApiGateway(chart, 'gateway', {
     namespace: ns, controller: IngressController.nginx({ hostNetwork: true, nodeCidrs: opts.nodeCidrs }), tls: Tls.secret('shop-tls'),
@@ -63,6 +64,100 @@ function quiet(): jest.SpyInstance {
 }
 
 afterEach(() => jest.restoreAllMocks());
+
+/**
+ * The issue's "done when", end to end: the app with a DNS name and a wildcard, the API server, a
+ * host-network controller and a metrics port scraped by Prometheus.
+ */
+describe('done when: the whole app on both CNIs', () => {
+  test('on Cilium: schema-valid CiliumNetworkPolicies next to valid standard policies, and a report that shows the new peers', () => {
+    const s = shop(Cni.cilium(), { wildcard: true });
+    quiet();
+    const { objects } = synth(s.app);
+    // readOutput validated every object already (kubernetes-models; the CRD schema for Cilium): say it here too.
+    const cnps = ofKind(objects, 'CiliumNetworkPolicy');
+    const nps = ofKind(objects, 'NetworkPolicy');
+    for (const o of [...cnps, ...nps]) expect(() => validateManifest(o)).not.toThrow();
+    expect(cnps.map((p) => p.metadata.name).sort()).toEqual([
+      'allow-api-egress-to-fqdn-api-stripe-com', 'allow-api-egress-to-fqdn-wildcard-stripe-com', 'allow-api-egress-to-kube-apiserver',
+      'allow-ingress-nginx-to-web',
+    ]);
+    expect(find(objects, 'CiliumNetworkPolicy', 'allow-api-egress-to-fqdn-wildcard-stripe-com').spec.egress[0])
+      .toEqual({ toFQDNs: [{ matchPattern: '*.stripe.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
+    expect(nps.map((p) => p.metadata.name).sort())
+      .toEqual(['allow-dns-egress', 'allow-monitoring-prometheus-to-api', 'allow-web-egress-to-api', 'allow-web-to-api', 'default-deny']);
+    expect(find(objects, 'NetworkPolicy', 'allow-monitoring-prometheus-to-api').spec.ingress[0].ports).toEqual([{ port: 9102 }]);
+
+    const r = report(s.app);
+    const byId = new Map(r.endpoints.map((e: any) => [e.id, e]));
+    for (const [id, type, name] of [
+      ['fqdn:api.stripe.com', 'fqdn', 'api.stripe.com'], ['fqdn:*.stripe.com', 'fqdn', '*.stripe.com'],
+      ['entity:kube-apiserver', 'entity', 'kube-apiserver'], ['entity:host', 'entity', 'host'], ['entity:remote-node', 'entity', 'remote-node'],
+    ]) expect(byId.get(id)).toEqual({ id, type, name });
+    const flow = (from: string, to: string) => r.flows.find((f: any) => f.from === from && f.to === to);
+    const API = 'shop/Deployment/api';
+    expect(flow(API, 'fqdn:api.stripe.com')).toMatchObject({ ports: ['TCP 443'], declared: ['app'], policyKind: 'CiliumNetworkPolicy' });
+    expect(flow(API, 'fqdn:*.stripe.com')).toMatchObject({ ports: ['TCP 443'], declared: ['app'], policyKind: 'CiliumNetworkPolicy' });
+    expect(flow(API, 'entity:kube-apiserver')).toMatchObject({ ports: ['TCP 443', 'TCP 6443'], declared: ['app'], policyKind: 'CiliumNetworkPolicy' });
+    expect(flow('entity:host', 'shop/Deployment/web')).toMatchObject({ ports: ['TCP 3000'], declared: ['gateway'], policyKind: 'CiliumNetworkPolicy' });
+    expect(flow('entity:remote-node', 'shop/Deployment/web')).toMatchObject({ declared: ['gateway'], policyKind: 'CiliumNetworkPolicy' });
+    expect(flow('monitoring/Peer/app.kubernetes.io/name=prometheus', API)).toMatchObject({ ports: ['TCP 9102'], policyKind: 'NetworkPolicy' });
+    // Nothing is allowed that was not declared: every flow of the report is declared.
+    expect(r.flows.filter((f: any) => f.declared.length === 0)).toEqual([]);
+    // Without endpointPort both API server ports are open, and the report says why.
+    expect(r.findings).toContainEqual(expect.objectContaining({ check: 'kube-apiserver-port', severity: 'warning' }));
+
+    const md = fs.readFileSync(path.join(s.app.outdir, 'network-report.md'), 'utf8');
+    for (const row of [
+      '| api | api.stripe.com (DNS name) | TCP 443 | allow-api-egress-to-fqdn-api-stripe-com | CiliumNetworkPolicy | app |',
+      '| api | *.stripe.com (DNS name) | TCP 443 | allow-api-egress-to-fqdn-wildcard-stripe-com | CiliumNetworkPolicy | app |',
+      '| api | kube-apiserver (entity) | TCP 443, TCP 6443 | allow-api-egress-to-kube-apiserver | CiliumNetworkPolicy | app |',
+      '| host (entity) | web | TCP 3000 | allow-ingress-nginx-to-web | CiliumNetworkPolicy | gateway |',
+      '| remote-node (entity) | web | TCP 3000 | allow-ingress-nginx-to-web | CiliumNetworkPolicy | gateway |',
+      '| monitoring/monitoring-prometheus (outside the app) | api | TCP 9102 | allow-monitoring-prometheus-to-api | NetworkPolicy | app |',
+    ]) expect(md).toContain(row);
+    expect(md).toContain('| warning | kube-apiserver-port |');
+  });
+
+  test('on a generic CNI: refused in one error that names each flow it cannot render and what to use instead', () => {
+    let error: unknown;
+    try {
+      shop(undefined, { wildcard: true }).app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(ValidationError.isValidationError(error)).toBe(true);
+    const lines = (error as Error).message.split('\n');
+    // Both DNS names and the API server without addresses, in the flows' order; the host-network controller
+    // without nodeCidrs is a warning, not an error.
+    expect(lines).toEqual([
+      expect.stringMatching(/^shop\/api: flow to Peer\.fqdn\("\*\.stripe\.com"\) is invalid: a standard NetworkPolicy matches IP addresses, never DNS names/),
+      expect.stringMatching(/^shop\/api: flow to Peer\.fqdn\("api\.stripe\.com"\) is invalid: a standard NetworkPolicy matches IP addresses, never DNS names/),
+      expect.stringMatching(/^shop\/api: flow to Peer\.kubeApiServer\(\) is invalid: the chosen CNI \(Cni\.generic\(\)\) renders it as an ipBlock and no addresses were given; give them \(Peer\.kubeApiServer\(\{ endpoints: \['10\.0\.0\.10\/32'\] \}\)/),
+    ]);
+    for (const line of lines) expect(line).toContain('or NetworkModel.of(app).configure({ cni: Cni.cilium() }) if the cluster runs Cilium');
+    expect(lines.filter((l) => l.includes('Peer.fqdn')).every((l) => l.includes('allow the service\'s published address ranges with Peer.cidr()'))).toBe(true);
+
+    // With the addresses, only the DNS names are refused.
+    const withAddresses = synthError(shop(undefined, { wildcard: true, apiEndpoints: ['10.0.0.10/32'], nodeCidrs: ['10.0.0.0/16'] }).app);
+    expect(withAddresses.split('\n').map((l) => l.slice(0, l.indexOf(' is invalid')))).toEqual([
+      'shop/api: flow to Peer.fqdn("*.stripe.com")', 'shop/api: flow to Peer.fqdn("api.stripe.com")',
+    ]);
+  });
+
+  test('on a generic CNI, what it can express synthesizes as ipBlocks, valid for kubernetes-models', () => {
+    const s = shop(undefined, { noFqdn: true, apiEndpoints: ['10.0.0.10/32'], nodeCidrs: ['10.0.0.0/16'] });
+    quiet();
+    const { objects } = synth(s.app);
+    expect(ofKind(objects, 'CiliumNetworkPolicy')).toEqual([]);
+    expect(find(objects, 'NetworkPolicy', 'allow-api-egress-to-kube-apiserver').spec.egress)
+      .toEqual([{ to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ port: 443 }, { port: 6443 }] }]);
+    expect(find(objects, 'NetworkPolicy', 'allow-ingress-nginx-to-web').spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ port: 3000 }] }]);
+    const r = report(s.app);
+    expect(r.flows).toContainEqual(expect.objectContaining({ from: 'cidr:10.0.0.0/16', to: 'shop/Deployment/web', policyKind: 'NetworkPolicy' }));
+    expect(r.flows.filter((f: any) => f.declared.length === 0)).toEqual([]);
+  });
+});
 
 describe('on Cilium', () => {
   test('the done-when app: valid CiliumNetworkPolicies next to the standard ones', () => {
@@ -359,6 +454,95 @@ describe('on a generic CNI', () => {
     synth(app);
     expect(warnings(app)).toContainEqual(expect.stringContaining('[cni-no-enforcement]'));
     expect(warnings(app).join('\n')).toContain('Flannel enforces no NetworkPolicy, so shop would be open to every pod');
+  });
+});
+
+describe('the API server: which port, and calls from it', () => {
+  /** An operator with a webhook on 9443 that also watches the API server, on the given CNI. */
+  const operator = (cni: Cni, options: { endpointPort?: number; webhook?: boolean; skip?: boolean } = {}) => {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni, ...(options.skip ? { skipChecks: ['kube-apiserver-source'] } : {}) });
+    const chart = new Chart(app, 'c');
+    const op = new WebApp(chart, 'operator', { namespace: new ZeroTrustNamespace(chart, 'ops'), image: 'a:1', containerPort: 9443 });
+    const endpoints = cni.rendersCiliumPolicies ? undefined : ['10.0.0.10/32'];
+    op.allowEgressTo(Peer.kubeApiServer({ endpoints, endpointPort: options.endpointPort }));
+    if (options.webhook) op.allowIngressFrom(Peer.kubeApiServer({ endpoints }));
+    return app;
+  };
+
+  test.each([['generic', Cni.generic()], ['cilium', Cni.cilium()]])('on %s without endpointPort both 443 and 6443 are open, and a warning says why', (kind, cni) => {
+    const app = operator(cni);
+    quiet();
+    const { objects } = synth(app);
+    const ports = kind === 'generic'
+      ? find(objects, 'NetworkPolicy', 'allow-operator-egress-to-kube-apiserver').spec.egress[0].ports
+      : find(objects, 'CiliumNetworkPolicy', 'allow-operator-egress-to-kube-apiserver').spec.egress[0].toPorts[0].ports.map((p: any) => ({ port: Number(p.port) }));
+    expect(ports).toEqual([{ port: 443 }, { port: 6443 }]);
+    const w = warnings(app).filter((x) => x.includes('[kube-apiserver-port]'));
+    expect(w).toEqual([expect.stringContaining('c/operator: flow operator -> Peer.kubeApiServer() opens both TCP 443 and TCP 6443: policies see the '
+      + 'connection at the API server\'s endpoint, which listens on 443 on EKS, GKE and AKS and on 6443 on kubeadm, k3s and kind')]);
+    expect(w[0]).toContain('Fix: give the port of your cluster');
+    expect(report(app).findings).toContainEqual(expect.objectContaining({ check: 'kube-apiserver-port', severity: 'warning' }));
+  });
+
+  test('with endpointPort only that port is open, and nothing to warn about', () => {
+    for (const cni of [Cni.generic(), Cni.cilium()]) {
+      const app = operator(cni, { endpointPort: 443 });
+      const { objects } = synth(app);
+      const policy = objects.find((o) => o.metadata.name === 'allow-operator-egress-to-kube-apiserver');
+      expect(JSON.stringify(policy.spec)).not.toContain('6443');
+      expect(warnings(app)).toEqual([]);
+    }
+  });
+
+  test('a webhook (the API server calling a pod) opens the pod\'s port on both CNIs, with a warning about managed clusters', () => {
+    quiet();
+    const generic = operator(Cni.generic(), { endpointPort: 6443, webhook: true });
+    const g = synth(generic).objects;
+    expect(find(g, 'NetworkPolicy', 'allow-kube-apiserver-to-operator').spec.ingress)
+      .toEqual([{ from: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ port: 9443 }] }]);
+    expect(report(generic).flows).toContainEqual(expect.objectContaining({
+      from: 'cidr:10.0.0.10/32', to: 'ops/Deployment/operator', ports: ['TCP 9443'], declared: ['app'], policyKind: 'NetworkPolicy',
+    }));
+    expect(warnings(generic)).toEqual([expect.stringContaining('[kube-apiserver-source] c/operator: flow Peer.kubeApiServer() -> operator may not '
+      + 'match as declared: the ipBlock matches the API server\'s calls into the cluster (admission webhooks, aggregated APIs) only when they leave '
+      + 'from its endpoint addresses (kubeadm, k3s, kind, EKS); on GKE and AKS they are tunnelled through the konnectivity-agent pods')]);
+
+    const cilium = operator(Cni.cilium(), { endpointPort: 6443, webhook: true });
+    const c = synth(cilium).objects;
+    expect(find(c, 'CiliumNetworkPolicy', 'allow-kube-apiserver-to-operator').spec).toEqual({
+      endpointSelector: { matchLabels: { app: 'operator' } },
+      ingress: [{ fromEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '9443', protocol: 'TCP' }] }] }],
+    });
+    expect(report(cilium).flows).toContainEqual(expect.objectContaining({
+      from: 'entity:kube-apiserver', to: 'ops/Deployment/operator', ports: ['TCP 9443'], declared: ['app'], policyKind: 'CiliumNetworkPolicy',
+    }));
+    const w = warnings(cilium);
+    expect(w).toEqual([expect.stringContaining('[kube-apiserver-source] c/operator: flow Peer.kubeApiServer() -> operator may not match as declared '
+      + 'on Cilium: the kube-apiserver entity matches the API server\'s calls into the cluster (admission webhooks, aggregated APIs) only where it '
+      + 'runs on a node of the cluster (kubeadm, k3s, kind); on EKS, GKE and AKS Cilium sees them as coming from the nodes (remote-node)')]);
+    expect(w[0]).toContain('Fix: on a managed cluster also declare where the calls arrive from: the konnectivity agents');
+
+    // Where the API server calls pods as itself, the check is turned off for the app.
+    const kubeadm = operator(Cni.cilium(), { endpointPort: 6443, webhook: true, skip: true });
+    synth(kubeadm);
+    expect(warnings(kubeadm)).toEqual([]);
+  });
+
+  test('a webhook\'s flow removed from the rendered policy fails synth: the Cilium edge from an entity is verified', () => {
+    const app = operator(Cni.cilium(), { endpointPort: 6443, webhook: true, skip: true });
+    NetworkModel.of(app).addSynthStep({
+      name: 'tamper', phase: 'annotate' as any,
+      run: () => {
+        const obj = app.node.findAll().find((x) => x instanceof ApiObject && (x as ApiObject).name === 'allow-kube-apiserver-to-operator') as ApiObject;
+        obj.addJsonPatch(JsonPatch.replace('/spec/ingress/0/fromEntities/0', 'remote-node'));
+      },
+    });
+    const message = synthError(app);
+    expect(message).toContain('[declared-flow-denied] c/operator: app flow entity:kube-apiserver -> ops/operator on TCP/9443 is invalid: '
+      + 'the synthesized NetworkPolicies deny it: entity:kube-apiserver -> ops/Deployment/operator on TCP 9443 (no CiliumNetworkPolicy allows it)');
+    expect(message).toContain('[undeclared-flow]');
+    expect(message).toContain('entity:remote-node -> ops/Deployment/operator on TCP 9443');
   });
 });
 

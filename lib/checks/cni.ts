@@ -9,6 +9,12 @@ export const CNI_NO_ENFORCEMENT = 'cni-no-enforcement';
 export const CNI_UNSUPPORTED_FEATURE = 'cni-unsupported-feature';
 /** A host-network ingress controller whose traffic source (the nodes) is unknown. */
 export const HOST_NETWORK_SOURCE_UNKNOWN = 'host-network-source-unknown';
+/** A flow to the API server opens both endpoint ports (443 and 6443): which one the cluster uses is unknown. */
+export const KUBE_APISERVER_PORT = 'kube-apiserver-port';
+/** A flow from the API server (webhooks), which on managed clusters arrives from the nodes or a tunnel's pods. */
+export const KUBE_APISERVER_SOURCE = 'kube-apiserver-source';
 
 /** Every CNI finding name. */
-export const CNI_CHECK_NAMES: readonly string[] = [CNI_NO_ENFORCEMENT, CNI_UNSUPPORTED_FEATURE, HOST_NETWORK_SOURCE_UNKNOWN];
+export const CNI_CHECK_NAMES: readonly string[] = [
+  CNI_NO_ENFORCEMENT, CNI_UNSUPPORTED_FEATURE, HOST_NETWORK_SOURCE_UNKNOWN, KUBE_APISERVER_PORT, KUBE_APISERVER_SOURCE,
+];

@@ -1,6 +1,7 @@
-import { CNI_NO_ENFORCEMENT, CNI_UNSUPPORTED_FEATURE, HOST_NETWORK_SOURCE_UNKNOWN } from '../checks/cni';
+import { CNI_NO_ENFORCEMENT, CNI_UNSUPPORTED_FEATURE, HOST_NETWORK_SOURCE_UNKNOWN, KUBE_APISERVER_PORT, KUBE_APISERVER_SOURCE } from '../checks/cni';
 import type { Finding } from '../checks/finding';
 import { CniKind } from '../cni';
+import type { Flow } from '../model/flows/flow-graph';
 import type { NetworkModel } from '../model/network-model';
 import { Protocol } from '../port';
 import { cidrContains } from '../util/validation';
@@ -53,11 +54,56 @@ export function cniFindings(model: NetworkModel): Finding[] {
       + '(NodeLocal DNSCache), whose lookups Cilium\'s DNS proxy does not see, so the name\'s addresses may never be learned',
     'route NodeLocal DNSCache through a CiliumLocalRedirectPolicy to the node-local DNS pods, or drop dns.cidrs from the namespace'));
   }
+  out.push(...kubeApiServerFindings(model._graph.flows, cni.kind));
   for (const u of model._unrenderedFlows) {
     out.push(finding(HOST_NETWORK_SOURCE_UNKNOWN, `${u.flow.declaredBy.join(', ')}: flow ${u.flow.from.name} -> ${u.flow.to.name} `
       + `is not rendered: ${u.reason}; `
       + 'a host-network controller sends from node addresses, so only pods on its own node can be reached',
     'give the controller nodeCidrs (the node subnets), or choose Cni.cilium(), which names the nodes by entity'));
+  }
+  return out;
+}
+
+/**
+ * What a policy cannot know about the API server: which endpoint port the cluster uses (443 on EKS,
+ * GKE and AKS, 6443 on kubeadm, k3s and kind), and where its calls into the cluster (admission
+ * webhooks, aggregated APIs) come from: on managed clusters they are tunnelled through the nodes
+ * or konnectivity-agent pods, so neither the endpoint addresses nor Cilium's `kube-apiserver`
+ * entity match them (Cilium's entity documentation; cilium/cilium#31711).
+ */
+function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind): Finding[] {
+  const out: Finding[] = [];
+  for (const flow of flows) {
+    const where = flow.declaredBy.join(', ');
+    if (flow.to.wellKnown?.kind === 'kube-apiserver') {
+      const tcp = new Set(flow.ports.filter((p) => (p.protocol ?? Protocol.TCP) === Protocol.TCP).map((p) => p.number));
+      if (tcp.has(443) && tcp.has(6443)) {
+        out.push({
+          check: KUBE_APISERVER_PORT, severity: 'warning', related: [],
+          message: `${where}: flow ${flow.from.name} -> ${flow.to.wellKnown.description} opens both TCP 443 and TCP 6443: policies see the `
+            + 'connection at the API server\'s endpoint, which listens on 443 on EKS, GKE and AKS and on 6443 on kubeadm, k3s and kind, '
+            + 'so without endpointPort both are opened and one of them is open for nothing',
+          fix: 'give the port of your cluster (the ports of `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`), '
+            + 'e.g. Peer.kubeApiServer({ endpointPort: 6443 })',
+        });
+      }
+    }
+    if (flow.from.wellKnown?.kind === 'kube-apiserver') {
+      const calls = 'the API server\'s calls into the cluster (admission webhooks, aggregated APIs)';
+      const why = kind === CniKind.CILIUM
+        ? ` on Cilium: the kube-apiserver entity matches ${calls} only where it runs on a node of the cluster (kubeadm, k3s, kind); `
+          + 'on EKS, GKE and AKS Cilium sees them as coming from the nodes (remote-node) or the konnectivity-agent pods, and drops them'
+        : `: the ipBlock matches ${calls} only when they leave from its endpoint addresses (kubeadm, k3s, kind, EKS); on GKE and AKS `
+          + 'they are tunnelled through the konnectivity-agent pods and come from pod addresses, and an overlay network may send them '
+          + 'from a node\'s tunnel address';
+      out.push({
+        check: KUBE_APISERVER_SOURCE, severity: 'warning', related: [],
+        message: `${where}: flow ${flow.from.wellKnown.description} -> ${flow.to.name} may not match as declared${why}`,
+        fix: 'on a managed cluster also declare where the calls arrive from: the konnectivity agents (allowIngressFrom(Peer.pods({ namespace: '
+          + '\'kube-system\', labels: { \'k8s-app\': \'konnectivity-agent\' } })) on GKE, app: konnectivity-agent on AKS) or the nodes '
+          + '(Peer.nodes()); where the API server calls pods as itself, accept it with configure({ skipChecks: [\'kube-apiserver-source\'] })',
+      });
+    }
   }
   return out;
 }
