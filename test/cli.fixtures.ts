@@ -6,7 +6,30 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { ApiGateway, IngressController, NetworkModel, Peer, Tls, WebApp, ZeroTrustNamespace } from '../lib';
+import { ApiGateway, Cni, IngressController, NetworkModel, Peer, Port, Tls, WebApp, ZeroTrustNamespace } from '../lib';
+import { main } from '../lib/cli/main';
+
+/** What one run of the command wrote, and its exit code. */
+export interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the command in-process. */
+export function cli(args: string[], cwd?: string): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = main(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd });
+  return { code, stdout, stderr };
+}
+
+/** Runs the command with `--json`, expects no error output, and returns the parsed output with the exit code. */
+export function json(args: string[], cwd?: string): any {
+  const r = cli([...args, '--json'], cwd);
+  expect(r.stderr).toBe('');
+  return { ...JSON.parse(r.stdout), code: r.code };
+}
 
 /** What a pull request changes in the shop. */
 export interface ShopVariant {
@@ -73,5 +96,45 @@ spec:
 export function synthShop(variant: ShopVariant = {}, into?: string): string {
   const outdir = into ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-cli-'));
   shop(outdir, variant).synth();
+  return outdir;
+}
+
+/** What a pull request changes in the Cilium shop. */
+export interface CiliumShopVariant {
+  /** api -> api.stripe.com and *.stripe.com on 443 (`Peer.fqdn`). */
+  readonly fqdnEgress?: boolean;
+  /** Drop api -> the API server. */
+  readonly removeApiServer?: boolean;
+  /** The API server calls api's webhook port (`allowIngressFrom(Peer.kubeApiServer())`). */
+  readonly webhook?: boolean;
+}
+
+/**
+ * The shop on Cilium: production/api talks to the API server (entity kube-apiserver) and is
+ * reached by a host-network ingress-nginx (entities host and remote-node).
+ */
+export function ciliumShop(outdir: string, variant: CiliumShopVariant = {}): App {
+  const app = new App({ outdir });
+  NetworkModel.of(app).configure({ cni: Cni.cilium(), skipChecks: ['kube-apiserver-source'] });
+  const chart = new Chart(app, 'shop');
+  const prod = new ZeroTrustNamespace(chart, 'production');
+  const api = new WebApp(chart, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 });
+  if (!variant.removeApiServer) api.allowEgressTo(Peer.kubeApiServer({ endpointPort: 6443 }));
+  if (variant.fqdnEgress) {
+    api.allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
+    api.allowEgressTo(Peer.fqdn('*.stripe.com'), Port.tcp(443));
+  }
+  if (variant.webhook) api.allowIngressFrom(Peer.kubeApiServer());
+  new ApiGateway(chart, 'gateway', {
+    namespace: prod, controller: IngressController.nginx({ hostNetwork: true }), tls: Tls.secret('shop-tls'),
+    routes: [{ host: 'shop.example.com', path: '/', backend: api }],
+  });
+  return app;
+}
+
+/** Synthesizes the Cilium shop variant into a new temporary folder and returns it. */
+export function synthCiliumShop(variant: CiliumShopVariant = {}): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-cli-cilium-'));
+  ciliumShop(outdir, variant).synth();
   return outdir;
 }

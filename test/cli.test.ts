@@ -7,27 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../lib/cli/main';
-import { OPEN_LEDGER_POLICY, synthShop } from './cli.fixtures';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(args: string[], cwd?: string): Run {
-  let stdout = '';
-  let stderr = '';
-  const code = main(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd });
-  return { code, stdout, stderr };
-}
-
-function json(args: string[], cwd?: string): any {
-  const r = cli([...args, '--json'], cwd);
-  expect(r.stderr).toBe('');
-  return { ...JSON.parse(r.stdout), code: r.code };
-}
+import { cli, json, OPEN_LEDGER_POLICY, synthShop } from './cli.fixtures';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-networking-${prefix}-`));
 

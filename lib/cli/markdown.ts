@@ -140,6 +140,7 @@ export function renderDiffMermaid(diff: ReportDiff, endpoints: ReadonlyMap<strin
     const e = endpoints.get(id);
     if (!e) return id;
     if (e.type === 'external-pods') return `${e.name} (outside the app)`;
+    if (e.type === 'fqdn' || e.type === 'entity') return endpointName(e, id);
     return e.kind && e.kind !== 'Deployment' && e.type === 'workload' ? `${e.name} (${e.kind})` : e.name;
   };
   const lines = ['flowchart TB'];

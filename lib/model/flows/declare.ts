@@ -23,9 +23,13 @@ export function declareFlow(
   return NetworkModel.of(scope)._addFlow({ from, to, ports: [...chosen], kind, declaredBy: [scope.node.path], calls: [call] });
 }
 
-/** The call as a reviewer reads it: `allowFrom(production/api)`, `routes -> production/web`. */
+/**
+ * The call as a reviewer reads it: `allowFrom(production/api)`, `routes -> production/web`, and a
+ * peer rendered per CNI as it was written (`allowEgressTo(Peer.fqdn("api.stripe.com"))`), not as
+ * the fragment its policy name uses.
+ */
 function callText(field: string, from: Endpoint, to: Endpoint): string {
-  const label = (ep: Endpoint) => (ep.namespace !== undefined
+  const label = (ep: Endpoint) => ep.wellKnown?.description ?? (ep.namespace !== undefined
     ? `${ep.namespace}/${ep.name}` : (ep.ipBlocks ?? []).map((b) => b.cidr).join(', ') || ep.name);
   if (/^allow(From|IngressFrom)$/.test(field)) return `${field}(${label(from)})`;
   if (/^allow(To|EgressTo)$/.test(field)) return `${field}(${label(to)})`;
