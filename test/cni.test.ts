@@ -459,13 +459,13 @@ describe('on a generic CNI', () => {
 
 describe('the API server: which port, and calls from it', () => {
   /** An operator with a webhook on 9443 that also watches the API server, on the given CNI. */
-  const operator = (cni: Cni, options: { endpointPort?: number; webhook?: boolean; skip?: boolean } = {}) => {
+  const operator = (cni: Cni, options: { endpointPort?: number; ports?: Port[]; webhook?: boolean; skip?: boolean } = {}) => {
     const app = testApp();
     NetworkModel.of(app).configure({ cni, ...(options.skip ? { skipChecks: ['kube-apiserver-source'] } : {}) });
     const chart = new Chart(app, 'c');
     const op = new WebApp(chart, 'operator', { namespace: new ZeroTrustNamespace(chart, 'ops'), image: 'a:1', containerPort: 9443 });
     const endpoints = cni.rendersCiliumPolicies ? undefined : ['10.0.0.10/32'];
-    op.allowEgressTo(Peer.kubeApiServer({ endpoints, endpointPort: options.endpointPort }));
+    op.allowEgressTo(Peer.kubeApiServer({ endpoints, endpointPort: options.endpointPort }), ...options.ports ?? []);
     if (options.webhook) op.allowIngressFrom(Peer.kubeApiServer({ endpoints }));
     return app;
   };
@@ -485,13 +485,19 @@ describe('the API server: which port, and calls from it', () => {
     expect(report(app).findings).toContainEqual(expect.objectContaining({ check: 'kube-apiserver-port', severity: 'warning' }));
   });
 
-  test('with endpointPort only that port is open, and nothing to warn about', () => {
+  test('with endpointPort only that port is open, and nothing to warn about; ports given explicitly were chosen', () => {
     for (const cni of [Cni.generic(), Cni.cilium()]) {
       const app = operator(cni, { endpointPort: 443 });
       const { objects } = synth(app);
       const policy = objects.find((o) => o.metadata.name === 'allow-operator-egress-to-kube-apiserver');
       expect(JSON.stringify(policy.spec)).not.toContain('6443');
       expect(warnings(app)).toEqual([]);
+
+      const both = operator(cni, { ports: [Port.tcp(443), Port.tcp(6443)] });
+      const spec = JSON.stringify(synth(both).objects.find((o) => o.metadata.name === 'allow-operator-egress-to-kube-apiserver').spec);
+      expect(spec).toContain('443');
+      expect(spec).toContain('6443');
+      expect(warnings(both)).toEqual([]);
     }
   });
 

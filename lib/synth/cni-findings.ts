@@ -75,7 +75,8 @@ function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind): Finding[]
   const out: Finding[] = [];
   for (const flow of flows) {
     const where = flow.declaredBy.join(', ');
-    if (flow.to.wellKnown?.kind === 'kube-apiserver') {
+    // Ports given explicitly were chosen; the defaults of Peer.kubeApiServer() without endpointPort were not.
+    if (flow.to.wellKnown?.kind === 'kube-apiserver' && flow.portsDefaulted) {
       const tcp = new Set(flow.ports.filter((p) => (p.protocol ?? Protocol.TCP) === Protocol.TCP).map((p) => p.number));
       if (tcp.has(443) && tcp.has(6443)) {
         out.push({

@@ -14,13 +14,16 @@ export function declareFlow(
   scope: IConstruct, field: string, from: Endpoint, to: Endpoint,
   ports: readonly Port[] | undefined, kind: FlowKind = 'app',
 ): Flow {
-  const chosen = ports && ports.length > 0 ? ports : to.ports ?? [];
+  const defaulted = !(ports && ports.length > 0);
+  const chosen = defaulted ? to.ports ?? [] : ports;
   if (chosen.length === 0) {
     throw invalid(scope, `${field} ports`, to.name, `"${to.name}" exposes no known port: pass the ports to open, e.g. Port.tcp(8080)`);
   }
   chosen.forEach((p, i) => p._validate(scope, `${field} ports[${i}]`));
   const call = `${scope.node.path}.${callText(field, from, to)}`;
-  return NetworkModel.of(scope)._addFlow({ from, to, ports: [...chosen], kind, declaredBy: [scope.node.path], calls: [call] });
+  return NetworkModel.of(scope)._addFlow({
+    from, to, ports: [...chosen], kind, declaredBy: [scope.node.path], calls: [call], ...(defaulted ? { portsDefaulted: true } : {}),
+  });
 }
 
 /**

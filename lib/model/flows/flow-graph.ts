@@ -15,6 +15,8 @@ export interface Flow extends DeclaredFlow {
   readonly to: Endpoint;
   /** Destination ports; sorted and unique. */
   readonly ports: readonly Port[];
+  /** Whether a declaration left the ports to the destination's defaults (`Peer.kubeApiServer()`: 443 and 6443). */
+  readonly portsDefaulted?: boolean;
   /** Fixed policy names, for well-known flows such as DNS. */
   readonly egressPolicyName?: string;
   readonly ingressPolicyName?: string;
@@ -42,6 +44,7 @@ export class FlowGraph {
         ports: uniquePorts([...prior.ports, ...flow.ports]),
         declaredBy: [...new Set([...prior.declaredBy, ...flow.declaredBy])],
         calls: [...new Set([...prior.calls ?? [], ...flow.calls ?? []])],
+        ...(prior.portsDefaulted || flow.portsDefaulted ? { portsDefaulted: true } : {}),
       }
       : { ...flow, ports: uniquePorts(flow.ports) };
     this.byPair.set(key, merged);
