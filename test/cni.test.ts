@@ -529,6 +529,14 @@ describe('the API server: which port, and calls from it', () => {
       + 'runs on a node of the cluster (kubeadm, k3s, kind); on EKS, GKE and AKS Cilium sees them as coming from the nodes (remote-node)')]);
     expect(w[0]).toContain('Fix: on a managed cluster also declare where the calls arrive from: the konnectivity agents');
 
+    // In a namespace that is not zero-trust nothing isolates the pods: no policy, nothing to warn about.
+    const plain = testApp();
+    const legacy = new WebApp(new Chart(plain, 'c'), 'operator', { namespace: 'legacy', image: 'a:1', containerPort: 9443 });
+    legacy.allowIngressFrom(Peer.kubeApiServer({ endpoints: ['10.0.0.10/32'] }));
+    legacy.allowEgressTo(Peer.kubeApiServer({ endpoints: ['10.0.0.10/32'] }));
+    synth(plain);
+    expect(warnings(plain).filter((x) => x.includes('kube-apiserver'))).toEqual([]);
+
     // Where the API server calls pods as itself, the check is turned off for the app.
     const kubeadm = operator(Cni.cilium(), { endpointPort: 6443, webhook: true, skip: true });
     synth(kubeadm);

@@ -54,7 +54,7 @@ export function cniFindings(model: NetworkModel): Finding[] {
       + '(NodeLocal DNSCache), whose lookups Cilium\'s DNS proxy does not see, so the name\'s addresses may never be learned',
     'route NodeLocal DNSCache through a CiliumLocalRedirectPolicy to the node-local DNS pods, or drop dns.cidrs from the namespace'));
   }
-  out.push(...kubeApiServerFindings(model._graph.flows, cni.kind));
+  out.push(...kubeApiServerFindings(model._graph.flows, cni.kind, (ns) => ns !== undefined && model.isZeroTrust(ns)));
   for (const u of model._unrenderedFlows) {
     out.push(finding(HOST_NETWORK_SOURCE_UNKNOWN, `${u.flow.declaredBy.join(', ')}: flow ${u.flow.from.name} -> ${u.flow.to.name} `
       + `is not rendered: ${u.reason}; `
@@ -71,12 +71,13 @@ export function cniFindings(model: NetworkModel): Finding[] {
  * or konnectivity-agent pods, so neither the endpoint addresses nor Cilium's `kube-apiserver`
  * entity match them (Cilium's entity documentation; cilium/cilium#31711).
  */
-function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind): Finding[] {
+function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind, isolated: (namespace: string | undefined) => boolean): Finding[] {
   const out: Finding[] = [];
   for (const flow of flows) {
     const where = flow.declaredBy.join(', ');
     // Ports given explicitly were chosen; the defaults of Peer.kubeApiServer() without endpointPort were not.
-    if (flow.to.wellKnown?.kind === 'kube-apiserver' && flow.portsDefaulted) {
+    // Only a zero-trust namespace renders the pod end's policy: elsewhere every connection is allowed anyway.
+    if (flow.to.wellKnown?.kind === 'kube-apiserver' && flow.portsDefaulted && isolated(flow.from.namespace)) {
       const tcp = new Set(flow.ports.filter((p) => (p.protocol ?? Protocol.TCP) === Protocol.TCP).map((p) => p.number));
       if (tcp.has(443) && tcp.has(6443)) {
         out.push({
@@ -89,7 +90,7 @@ function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind): Finding[]
         });
       }
     }
-    if (flow.from.wellKnown?.kind === 'kube-apiserver') {
+    if (flow.from.wellKnown?.kind === 'kube-apiserver' && isolated(flow.to.namespace)) {
       const calls = 'the API server\'s calls into the cluster (admission webhooks, aggregated APIs)';
       const why = kind === CniKind.CILIUM
         ? ` on Cilium: the kube-apiserver entity matches ${calls} only where it runs on a node of the cluster (kubeadm, k3s, kind); `
