@@ -131,9 +131,9 @@ describe('done when: the whole app on both CNIs', () => {
     // Both DNS names and the API server without addresses, in the flows' order; the host-network controller
     // without nodeCidrs is a warning, not an error.
     expect(lines).toEqual([
-      expect.stringMatching(/^shop\/api: flow to Peer\.fqdn\("\*\.stripe\.com"\) is invalid: a standard NetworkPolicy matches IP addresses, never DNS names/),
-      expect.stringMatching(/^shop\/api: flow to Peer\.fqdn\("api\.stripe\.com"\) is invalid: a standard NetworkPolicy matches IP addresses, never DNS names/),
-      expect.stringMatching(/^shop\/api: flow to Peer\.kubeApiServer\(\) is invalid: the chosen CNI \(Cni\.generic\(\)\) renders it as an ipBlock and no addresses were given; give them \(Peer\.kubeApiServer\(\{ endpoints: \['10\.0\.0\.10\/32'\] \}\)/),
+      expect.stringMatching(/^shop\/api: allowEgressTo Peer\.fqdn\("\*\.stripe\.com"\) is invalid: a standard NetworkPolicy matches IP addresses, never DNS names/),
+      expect.stringMatching(/^shop\/api: allowEgressTo Peer\.fqdn\("api\.stripe\.com"\) is invalid: a standard NetworkPolicy matches IP addresses, never DNS names/),
+      expect.stringMatching(/^shop\/api: allowEgressTo Peer\.kubeApiServer\(\) is invalid: the chosen CNI \(Cni\.generic\(\)\) renders it as an ipBlock and no addresses were given; give them \(Peer\.kubeApiServer\(\{ endpoints: \['10\.0\.0\.10\/32'\] \}\)/),
     ]);
     for (const line of lines) expect(line).toContain('or NetworkModel.of(app).configure({ cni: Cni.cilium() }) if the cluster runs Cilium');
     expect(lines.filter((l) => l.includes('Peer.fqdn')).every((l) => l.includes('allow the service\'s published address ranges with Peer.cidr()'))).toBe(true);
@@ -141,7 +141,7 @@ describe('done when: the whole app on both CNIs', () => {
     // With the addresses, only the DNS names are refused.
     const withAddresses = synthError(shop(undefined, { wildcard: true, apiEndpoints: ['10.0.0.10/32'], nodeCidrs: ['10.0.0.0/16'] }).app);
     expect(withAddresses.split('\n').map((l) => l.slice(0, l.indexOf(' is invalid')))).toEqual([
-      'shop/api: flow to Peer.fqdn("*.stripe.com")', 'shop/api: flow to Peer.fqdn("api.stripe.com")',
+      'shop/api: allowEgressTo Peer.fqdn("*.stripe.com")', 'shop/api: allowEgressTo Peer.fqdn("api.stripe.com")',
     ]);
   });
 
@@ -296,7 +296,7 @@ describe('on Cilium', () => {
     const chart = new Chart(app, 'c');
     const api = new WebApp(chart, 'api', { namespace: new ZeroTrustNamespace(chart, 'shop', { allowDns: false }), image: 'a:1', containerPort: 8080 });
     api.allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
-    expect(() => app.synth()).toThrow('c/api: flow to api.stripe.com is invalid: Cilium learns a DNS name\'s addresses by watching the pods\' lookups, '
+    expect(() => app.synth()).toThrow('c/api: allowEgressTo api.stripe.com is invalid: Cilium learns a DNS name\'s addresses by watching the pods\' lookups, '
       + 'and namespace "shop" allows no DNS egress; keep its allowDns on');
 
     const app2 = testApp();
@@ -304,7 +304,7 @@ describe('on Cilium', () => {
     const chart2 = new Chart(app2, 'c');
     const api2 = new WebApp(chart2, 'api', { namespace: new ZeroTrustNamespace(chart2, 'shop'), image: 'a:1', containerPort: 8080 });
     api2.allowIngressFrom(Peer.fqdn('api.stripe.com'));
-    expect(() => app2.synth()).toThrow('c/api: flow from Peer.fqdn("api.stripe.com") is invalid: a DNS name can only be a destination (egress)');
+    expect(() => app2.synth()).toThrow('c/api: allowIngressFrom Peer.fqdn("api.stripe.com") is invalid: a DNS name can only be a destination (egress)');
   });
 
   test('capability warnings: SCTP is off by default, ipBlocks do not match pods or nodes', () => {
@@ -377,7 +377,7 @@ test('on Cilium, a DNS name from a namespace that also uses NodeLocal DNSCache i
 describe('on a generic CNI', () => {
   test('the done-when app is refused: a DNS name cannot be a NetworkPolicy peer', () => {
     const s = shop(undefined, { apiEndpoints: ['10.0.0.10/32'], nodeCidrs: ['10.0.0.0/16'] });
-    expect(() => s.app.synth()).toThrow('shop/api: flow to Peer.fqdn("api.stripe.com") is invalid: a standard NetworkPolicy matches IP addresses, '
+    expect(() => s.app.synth()).toThrow('shop/api: allowEgressTo Peer.fqdn("api.stripe.com") is invalid: a standard NetworkPolicy matches IP addresses, '
       + 'never DNS names (the addresses behind a name change), and the chosen CNI (Cni.generic()) enforces nothing else; '
       + 'allow the service\'s published address ranges with Peer.cidr(), or NetworkModel.of(app).configure({ cni: Cni.cilium() }) if the cluster runs Cilium');
   });
@@ -388,7 +388,7 @@ describe('on a generic CNI', () => {
     const ns = new ZeroTrustNamespace(chart, 'shop');
     const api = new WebApp(chart, 'api', { namespace: ns, image: 'a:1', containerPort: 8080 });
     api.allowTo(new ExternalService(chart, 'payments', { namespace: ns, externalName: 'api.payments.example', ports: [Port.tcp(443)] }));
-    expect(() => app.synth()).toThrow('c/api: flow to ExternalService c/payments (api.payments.example) is invalid: a standard NetworkPolicy matches IP addresses');
+    expect(() => app.synth()).toThrow('c/api: allowTo ExternalService c/payments (api.payments.example) is invalid: a standard NetworkPolicy matches IP addresses');
   });
 
   test('the API server and the nodes are ipBlocks of the given addresses; the endpoint port is opened', () => {
@@ -422,9 +422,9 @@ describe('on a generic CNI', () => {
       return app;
     };
     expect(() => make((a) => a.allowEgressTo(Peer.kubeApiServer())).synth()).toThrow(
-      'c/api: flow to Peer.kubeApiServer() is invalid: the chosen CNI (Cni.generic()) renders it as an ipBlock and no addresses were given; '
+      'c/api: allowEgressTo Peer.kubeApiServer() is invalid: the chosen CNI (Cni.generic()) renders it as an ipBlock and no addresses were given; '
       + 'give them (Peer.kubeApiServer({ endpoints: [\'10.0.0.10/32\'] }) with the addresses of `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`)');
-    expect(() => make((a) => a.allowIngressFrom(Peer.nodes())).synth()).toThrow('c/api: flow from Peer.nodes() is invalid: the chosen CNI (Cni.generic()) renders it as an ipBlock');
+    expect(() => make((a) => a.allowIngressFrom(Peer.nodes())).synth()).toThrow('c/api: allowIngressFrom Peer.nodes() is invalid: the chosen CNI (Cni.generic()) renders it as an ipBlock');
     expect(() => make((a) => a.allowEgressTo(Peer.kubeApiServer({ endpoints: ['10.0.0.300/32'] })))).toThrow('c/api: allowEgressTo endpoints[0] "10.0.0.300/32" is invalid');
     expect(() => make((a) => a.allowEgressTo(Peer.fqdn('10.0.0.1'), Port.tcp(443)))).toThrow('must be a DNS name, not an IP address: use Peer.cidr() for addresses');
     expect(() => make((a) => a.allowEgressTo(Peer.fqdn('*'), Port.tcp(443)))).toThrow('a bare pattern would match every name');

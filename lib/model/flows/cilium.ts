@@ -1,6 +1,7 @@
 import type { Endpoint } from './endpoint';
 import { nameFrom, sortedLabels } from './endpoint';
 import type { Flow } from './flow-graph';
+import { declaredAs } from './flow-graph';
 import type { PolicySide } from './render';
 import type { Port } from '../../port';
 import { Protocol } from '../../port';
@@ -33,7 +34,7 @@ export function ciliumPolicySides(
     if (to.fqdns?.length) {
       const dns = dnsOf(from.namespace);
       if (!dns) {
-        throw new ValidationError(`${flow.declaredBy.join(', ')}: flow to ${to.fqdns.join(', ')} is invalid: Cilium learns a DNS name's addresses by `
+        throw new ValidationError(`${declaredAs(flow)} ${to.fqdns.join(', ')} is invalid: Cilium learns a DNS name's addresses by `
           + `watching the pods' lookups, and namespace "${from.namespace}" allows no DNS egress; keep its allowDns on`);
       }
       egress.push(dnsRule(dns));

@@ -3,6 +3,7 @@ import { ValidationError } from '../../util/errors';
 import type { Endpoint } from './endpoint';
 import { ipBlockEndpoint } from './endpoint';
 import type { Flow } from './flow-graph';
+import { declaredAs } from './flow-graph';
 
 /** A declared flow the chosen CNI cannot render, and why; reported as a finding at synth. @internal */
 export interface UnrenderedFlow {
@@ -49,13 +50,13 @@ function resolveFlow(flow: Flow, cni: Cni, out: CniFlows): void {
     out.standard.push(flow);
     return;
   }
-  const where = flow.declaredBy.join(', ');
+  const where = declaredAs(flow);
   if (flow.from.wellKnown && flow.to.wellKnown) {
-    throw new ValidationError(`${where}: flow from ${flow.from.wellKnown.description} to ${flow.to.wellKnown.description} is invalid: `
+    throw new ValidationError(`${where} ${flow.from.wellKnown.description} -> ${flow.to.wellKnown.description} is invalid: `
       + 'one end of a flow must be pods');
   }
   if (flow.from.wellKnown?.kind === 'fqdn') {
-    throw new ValidationError(`${where}: flow from ${flow.from.wellKnown.description} is invalid: a DNS name can only be a destination (egress); `
+    throw new ValidationError(`${where} ${flow.from.wellKnown.description} is invalid: a DNS name can only be a destination (egress); `
       + 'to admit traffic from outside, use Peer.cidr() with the sender\'s addresses');
   }
   const resolved = cni.rendersCiliumPolicies ? resolveCilium(flow) : resolveGeneric(flow, cni, where);
@@ -87,7 +88,7 @@ function resolveGeneric(flow: Flow, cni: Cni, where: string): Flow | undefined {
   const ep = (flow.from.wellKnown ? flow.from : flow.to);
   const wk = ep.wellKnown!;
   if (wk.kind === 'fqdn') {
-    throw new ValidationError(`${where}: flow to ${wk.description} is invalid: a standard NetworkPolicy matches IP addresses, never DNS names `
+    throw new ValidationError(`${where} ${wk.description} is invalid: a standard NetworkPolicy matches IP addresses, never DNS names `
       + `(the addresses behind a name change), and the chosen CNI (${cni}) enforces nothing else; `
       + `allow the service's published address ranges with Peer.cidr(), or ${INSTEAD}`);
   }
@@ -97,7 +98,7 @@ function resolveGeneric(flow: Flow, cni: Cni, where: string): Flow | undefined {
       ? 'Peer.kubeApiServer({ endpoints: [\'10.0.0.10/32\'] }) with the addresses of '
         + '`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`'
       : 'Peer.nodes([\'10.0.0.0/16\']) with the node subnets';
-    throw new ValidationError(`${where}: flow ${flow.from.wellKnown ? 'from' : 'to'} ${wk.description} is invalid: `
+    throw new ValidationError(`${where} ${wk.description} is invalid: `
       + `the chosen CNI (${cni}) renders it as an ipBlock `
       + `and no addresses were given; give them (${example}), or ${INSTEAD}`);
   }

@@ -23,6 +23,19 @@ export interface Flow extends DeclaredFlow {
 }
 
 /**
+ * Where and by which call a flow was declared, as the error format's `<construct path>: <field>`
+ * (`shop/api: allowEgressTo`), read from its calls (`shop/api.allowEgressTo(...)`); `flow` stands
+ * for the field of a declarer without a recorded call.
+ * @internal
+ */
+export function declaredAs(flow: Flow): string {
+  return flow.declaredBy.map((path) => {
+    const fields = (flow.calls ?? []).filter((c) => c.startsWith(`${path}.`)).map((c) => /^[\w.]+/.exec(c.slice(path.length + 1))?.[0] ?? 'flow');
+    return `${path}: ${[...new Set(fields.length ? fields : ['flow'])].join('/')}`;
+  }).join(', ');
+}
+
+/**
  * The flow graph: every declared allow recorded once. Declaring the same pair again merges its
  * ports, so a repeated declaration is idempotent and one pair gives one rule per side.
  * @internal
