@@ -13,6 +13,7 @@ import {
   ApiGateway, Cni, ExternalService, IngressController, NetworkModel, Peer, Port, SKIP_CHECKS_ANNOTATION, Tls, ValidationError, WARNING_METADATA,
   WebApp, ZeroTrustNamespace,
 } from '../lib';
+import type { IPeer } from '../lib';
 import type { PodGroup } from '../lib/evaluator';
 import { ciliumAllows } from '../lib/evaluator/cilium';
 import { find, ofKind, synth, synthError, testApp, validateManifest } from './util';
@@ -71,7 +72,8 @@ afterEach(() => jest.restoreAllMocks());
  */
 describe('done when: the whole app on both CNIs', () => {
   test('on Cilium: schema-valid CiliumNetworkPolicies next to valid standard policies, and a report that shows the new peers', () => {
-    const s = shop(Cni.cilium(), { wildcard: true });
+    // Node CIDRs given for the controller, as a generic CNI needs them: Cilium names the nodes by entity all the same.
+    const s = shop(Cni.cilium(), { wildcard: true, nodeCidrs: ['10.0.0.0/16'] });
     quiet();
     const { objects } = synth(s.app);
     // readOutput validated every object already (kubernetes-models; the CRD schema for Cilium): say it here too.
@@ -459,7 +461,7 @@ describe('on a generic CNI', () => {
 
 describe('the API server: which port, and calls from it', () => {
   /** An operator with a webhook on 9443 that also watches the API server, on the given CNI. */
-  const operator = (cni: Cni, options: { endpointPort?: number; ports?: Port[]; webhook?: boolean; skip?: boolean } = {}) => {
+  const operator = (cni: Cni, options: { endpointPort?: number; ports?: Port[]; webhook?: boolean; skip?: boolean; tunnel?: IPeer } = {}) => {
     const app = testApp();
     NetworkModel.of(app).configure({ cni, ...(options.skip ? { skipChecks: ['kube-apiserver-source'] } : {}) });
     const chart = new Chart(app, 'c');
@@ -467,6 +469,7 @@ describe('the API server: which port, and calls from it', () => {
     const endpoints = cni.rendersCiliumPolicies ? undefined : ['10.0.0.10/32'];
     op.allowEgressTo(Peer.kubeApiServer({ endpoints, endpointPort: options.endpointPort }), ...options.ports ?? []);
     if (options.webhook) op.allowIngressFrom(Peer.kubeApiServer({ endpoints }));
+    if (options.tunnel) op.allowIngressFrom(options.tunnel);
     return app;
   };
 
@@ -536,6 +539,23 @@ describe('the API server: which port, and calls from it', () => {
     legacy.allowEgressTo(Peer.kubeApiServer({ endpoints: ['10.0.0.10/32'] }));
     synth(plain);
     expect(warnings(plain).filter((x) => x.includes('kube-apiserver'))).toEqual([]);
+
+    // Declaring where a managed cluster's calls arrive from (the konnectivity agents, or the nodes) clears the warning.
+    const konnectivity = Peer.pods({ namespace: 'kube-system', labels: { 'k8s-app': 'konnectivity-agent' } });
+    for (const tunnel of [konnectivity, Peer.nodes()]) {
+      const managed = operator(Cni.cilium(), { endpointPort: 6443, webhook: true, tunnel });
+      synth(managed);
+      expect(warnings(managed)).toEqual([]);
+    }
+    // A tunnel declared for other pods clears nothing.
+    const elsewhere = operator(Cni.cilium(), { endpointPort: 6443, webhook: true });
+    const chart = elsewhere.node.findChild('c');
+    new WebApp(chart, 'other', { namespace: 'ops', image: 'a:1', containerPort: 8443 }).allowIngressFrom(konnectivity);
+    synth(elsewhere);
+    expect(warnings(elsewhere).filter((x) => x.includes('[kube-apiserver-source] c/operator'))).toHaveLength(1);
+    const gke = operator(Cni.generic(), { endpointPort: 6443, webhook: true, tunnel: konnectivity });
+    expect(find(synth(gke).objects, 'NetworkPolicy', 'allow-kube-system-konnectivity-agent-to-operator').spec.ingress[0].ports).toEqual([{ port: 9443 }]);
+    expect(warnings(gke)).toEqual([]);
 
     // Where the API server calls pods as itself, the check is turned off for the app.
     const kubeadm = operator(Cni.cilium(), { endpointPort: 6443, webhook: true, skip: true });

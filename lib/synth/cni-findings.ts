@@ -90,7 +90,7 @@ function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind, isolated: 
         });
       }
     }
-    if (flow.from.wellKnown?.kind === 'kube-apiserver' && isolated(flow.to.namespace)) {
+    if (flow.from.wellKnown?.kind === 'kube-apiserver' && isolated(flow.to.namespace) && !tunnelDeclared(flows, flow)) {
       const calls = 'the API server\'s calls into the cluster (admission webhooks, aggregated APIs)';
       const why = kind === CniKind.CILIUM
         ? ` on Cilium: the kube-apiserver entity matches ${calls} only where it runs on a node of the cluster (kubeadm, k3s, kind); `
@@ -103,9 +103,19 @@ function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind, isolated: 
         message: `${where}: flow ${flow.from.wellKnown.description} -> ${flow.to.name} may not match as declared${why}`,
         fix: 'on a managed cluster also declare where the calls arrive from: the konnectivity agents (allowIngressFrom(Peer.pods({ namespace: '
           + '\'kube-system\', labels: { \'k8s-app\': \'konnectivity-agent\' } })) on GKE, app: konnectivity-agent on AKS) or the nodes '
-          + '(Peer.nodes()); where the API server calls pods as itself, accept it with configure({ skipChecks: [\'kube-apiserver-source\'] })',
+          + '(Peer.nodes()), which clears this warning; where the API server calls pods as itself, accept it with '
+          + 'configure({ skipChecks: [\'kube-apiserver-source\'] })',
       });
     }
   }
   return out;
+}
+
+/**
+ * Whether the pods a flow from the API server reaches also admit where managed clusters tunnel its
+ * calls from: the nodes, or the konnectivity-agent pods of kube-system (`k8s-app` on GKE, `app` on AKS).
+ */
+function tunnelDeclared(flows: readonly Flow[], fromApiServer: Flow): boolean {
+  return flows.some((f) => f.to.key === fromApiServer.to.key && (f.from.wellKnown?.kind === 'nodes'
+    || (f.from.namespace === 'kube-system' && Object.values(f.from.podLabels ?? {}).includes('konnectivity-agent'))));
 }
