@@ -106,7 +106,9 @@ export interface KubeApiServerPeerOptions {
    * The port the API server's endpoints listen on. Pods dial the `kubernetes` Service on 443, but
    * policies see the connection after the Service's address translation, at the endpoint: 6443 on
    * kubeadm, k3s and kind clusters, 443 on EKS, GKE and AKS. Give the one of your cluster (the
-   * `ports` of the endpoint slice above) to open only that one.
+   * `ports` of the endpoint slice above) to open only that one: left out, synth warns
+   * (`kube-apiserver-port`). Only flows to the API server use it; a flow from it (a webhook) opens
+   * the pod's own ports.
    * @default - both 443 and 6443
    */
   readonly endpointPort?: number;
@@ -256,6 +258,12 @@ export class Peer {
    * The Kubernetes API server, for operators and controllers that watch the cluster. On Cilium it
    * is the `kube-apiserver` entity; on a generic CNI, an ipBlock of `endpoints`. Its default ports
    * are the endpoint port (see `endpointPort`), not the Service port 443.
+   *
+   * As a source (admission webhooks, aggregated APIs: `app.allowIngressFrom(Peer.kubeApiServer())`)
+   * it matches only where the API server calls pods as itself (kubeadm, k3s, kind). On managed
+   * clusters it may not: GKE and AKS tunnel the calls through the konnectivity-agent pods, and
+   * Cilium does not see them as the API server on EKS, GKE or AKS; so synth warns
+   * (`kube-apiserver-source`) until a flow from the nodes or those pods to the same pods is declared too.
    */
   public static kubeApiServer(options: KubeApiServerPeerOptions = {}): IPeer {
     return new FnPeer((scope: IConstruct, field: string): Endpoint => {

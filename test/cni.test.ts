@@ -529,7 +529,7 @@ describe('the API server: which port, and calls from it', () => {
     const w = warnings(cilium);
     expect(w).toEqual([expect.stringContaining('[kube-apiserver-source] c/operator: flow Peer.kubeApiServer() -> operator may not match as declared '
       + 'on Cilium: the kube-apiserver entity matches the API server\'s calls into the cluster (admission webhooks, aggregated APIs) only where it '
-      + 'runs on a node of the cluster (kubeadm, k3s, kind); on EKS, GKE and AKS Cilium sees them as coming from the nodes (remote-node)')]);
+      + 'runs on a node of the cluster (kubeadm, k3s, kind); on EKS, GKE and AKS Cilium does not identify them as the API server')]);
     expect(w[0]).toContain('Fix: on a managed cluster also declare where the calls arrive from: the konnectivity agents');
 
     // In a namespace that is not zero-trust nothing isolates the pods: no policy, nothing to warn about.

@@ -94,7 +94,8 @@ function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind, isolated: 
       const calls = 'the API server\'s calls into the cluster (admission webhooks, aggregated APIs)';
       const why = kind === CniKind.CILIUM
         ? ` on Cilium: the kube-apiserver entity matches ${calls} only where it runs on a node of the cluster (kubeadm, k3s, kind); `
-          + 'on EKS, GKE and AKS Cilium sees them as coming from the nodes (remote-node) or the konnectivity-agent pods, and drops them'
+          + 'on EKS, GKE and AKS Cilium does not identify them as the API server (it sees the nodes, remote-node, on AKS and the '
+          + 'konnectivity-agent pods on GKE), and drops them'
         : `: the ipBlock matches ${calls} only when they leave from its endpoint addresses (kubeadm, k3s, kind, EKS); on GKE and AKS `
           + 'they are tunnelled through the konnectivity-agent pods and come from pod addresses, and an overlay network may send them '
           + 'from a node\'s tunnel address';
