@@ -38,6 +38,13 @@ describe('diff of a Cilium app', () => {
     expect(d.changed).toEqual([]);
     expect(d.exposure).toEqual({ widened: [], narrowed: [] });
     expect(d.workloads).toEqual({ added: [], removed: [] });
+    // The JSON names every endpoint the changes name, as the reports describe it: enough to show them without the reports.
+    expect(d.endpoints).toEqual({
+      'entity:kube-apiserver': { id: 'entity:kube-apiserver', type: 'entity', name: 'kube-apiserver' },
+      'fqdn:*.stripe.com': { id: 'fqdn:*.stripe.com', type: 'fqdn', name: '*.stripe.com' },
+      'fqdn:api.stripe.com': { id: 'fqdn:api.stripe.com', type: 'fqdn', name: 'api.stripe.com' },
+      [API]: expect.objectContaining({ id: API, type: 'workload', namespace: 'production', name: 'api', kind: 'Deployment' }),
+    });
     // The endpoints are those of the reports, typed and named there.
     const endpoints = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'network-report.json'), 'utf8')).endpoints;
     expect(endpoints(head)).toEqual(expect.arrayContaining([
@@ -81,6 +88,7 @@ describe('diff of a Cilium app', () => {
     })]);
     expect(d.closed).toEqual([]);
     expect(d.exposure.widened).toEqual([{ workload: API, path: 'shop/api/Deployment', sources: ['entity:kube-apiserver'] }]);
+    expect(Object.keys(d.endpoints)).toEqual(['entity:kube-apiserver', API]);
     const md = cli(['diff', base, synthCiliumShop({ webhook: true }), '--fail-on', 'exposure']);
     expect(md.code).toBe(1);
     expect(md.stdout).toContain('| production/api | kube-apiserver (entity) | shop/api/Deployment |');

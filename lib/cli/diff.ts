@@ -241,6 +241,25 @@ function diffExposure(before: NetworkReport, after: NetworkReport): ReportDiff['
   return { widened, narrowed };
 }
 
+/**
+ * The endpoints the changes name (flow ends, exposed workloads and their new sources), by id, as
+ * the reports describe them (the new report first): what a reader of the JSON needs to show
+ * `fqdn:api.stripe.com` as a DNS name or `production/Deployment/api` by its name without the reports.
+ */
+export function changedEndpoints(diff: ReportDiff, before: NetworkReport, after: NetworkReport): Record<string, ReportEndpoint> {
+  const known = new Map([...before.endpoints, ...after.endpoints].map((e) => [e.id, e]));
+  const ids = new Set([
+    ...[...diff.opened, ...diff.closed, ...diff.changed].flatMap((f) => [f.from, f.to]),
+    ...[...diff.exposure.widened, ...diff.exposure.narrowed].flatMap((x) => [x.workload, ...x.sources]),
+  ]);
+  const out: Record<string, ReportEndpoint> = {};
+  for (const id of [...ids].sort(compare)) {
+    const e = known.get(id);
+    if (e) out[id] = e;
+  }
+  return out;
+}
+
 /** Whether the diff holds a change of a `--fail-on` category. */
 export function hasCategory(diff: ReportDiff, category: FailOn): boolean {
   switch (category) {

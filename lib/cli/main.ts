@@ -9,12 +9,12 @@ import { parseArgs } from 'util';
 import type { Guardrail, GuardrailViolation } from '../checks/guardrails';
 import { checkGuardrails } from '../checks/guardrails';
 import { renderMarkdown } from '../report/markdown';
-import type { NetworkReport } from '../report/model';
+import type { NetworkReport, ReportEndpoint } from '../report/model';
 import { reportJson } from '../report/write';
 import { analyze } from './analyze';
 import { defaultOutput, outputAtRef } from './base';
 import type { FailOn, ReportDiff } from './diff';
-import { diffReports, FAIL_ON, hasCategory, hasChanges } from './diff';
+import { changedEndpoints, diffReports, FAIL_ON, hasCategory, hasChanges } from './diff';
 import { CliError, EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from './errors';
 import { explain, renderExplanation } from './explain';
 import { loadInput } from './load';
@@ -185,7 +185,7 @@ function runDiff(args: readonly string[], options: Options, io: Io, cwd: string,
   }
   const diff = diffReports(before, after);
   const violations = checkGuardrails(guardrailsOf(before, after), after);
-  if (options.format === 'json') io.stdout(JSON.stringify(diffJson(diff, violations), undefined, 2) + '\n');
+  if (options.format === 'json') io.stdout(JSON.stringify(diffJson(diff, violations, changedEndpoints(diff, before, after)), undefined, 2) + '\n');
   else io.stdout(renderDiffMarkdown(diff, before, after, { violations }));
   if (violations.length > 0) return EXIT_CHANGES;
   if (options.failOn) return options.failOn.some((c) => hasCategory(diff, c)) ? EXIT_CHANGES : EXIT_OK;
@@ -199,8 +199,8 @@ function guardrailsOf(...reports: NetworkReport[]): Guardrail[] {
   return [...all.values()];
 }
 
-function diffJson(diff: ReportDiff, violations: readonly GuardrailViolation[]) {
-  return { version: 1, ...diff, guardrails: { violations } };
+function diffJson(diff: ReportDiff, violations: readonly GuardrailViolation[], endpoints: Record<string, ReportEndpoint>) {
+  return { version: 1, ...diff, endpoints, guardrails: { violations } };
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
