@@ -515,7 +515,7 @@ describe('the API server: which port, and calls from it', () => {
     }));
     expect(warnings(generic)).toEqual([expect.stringContaining('[kube-apiserver-source] c/operator: flow Peer.kubeApiServer() -> operator may not '
       + 'match as declared: the ipBlock matches the API server\'s calls into the cluster (admission webhooks, aggregated APIs) only when they leave '
-      + 'from its endpoint addresses (kubeadm, k3s, kind, EKS); on GKE and AKS they are tunnelled through the konnectivity-agent pods')]);
+      + 'from its endpoint addresses (as on kubeadm, k3s, kind); on GKE and AKS they are tunnelled through the konnectivity-agent pods')]);
 
     const cilium = operator(Cni.cilium(), { endpointPort: 6443, webhook: true });
     const c = synth(cilium).objects;

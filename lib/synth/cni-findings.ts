@@ -67,9 +67,9 @@ export function cniFindings(model: NetworkModel): Finding[] {
 /**
  * What a policy cannot know about the API server: which endpoint port the cluster uses (443 on EKS,
  * GKE and AKS, 6443 on kubeadm, k3s and kind), and where its calls into the cluster (admission
- * webhooks, aggregated APIs) come from: on managed clusters they are tunnelled through the nodes
- * or konnectivity-agent pods, so neither the endpoint addresses nor Cilium's `kube-apiserver`
- * entity match them (Cilium's entity documentation; cilium/cilium#31711).
+ * webhooks, aggregated APIs) come from: Cilium's `kube-apiserver` entity does not match them on
+ * EKS, GKE and AKS (Cilium's entity documentation; cilium/cilium#31711), and GKE and AKS tunnel
+ * them through the konnectivity-agent pods, whose addresses the endpoint ipBlock does not match.
  */
 function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind, isolated: (namespace: string | undefined) => boolean): Finding[] {
   const out: Finding[] = [];
@@ -96,7 +96,7 @@ function kubeApiServerFindings(flows: readonly Flow[], kind: CniKind, isolated: 
         ? ` on Cilium: the kube-apiserver entity matches ${calls} only where it runs on a node of the cluster (kubeadm, k3s, kind); `
           + 'on EKS, GKE and AKS Cilium does not identify them as the API server (it sees the nodes, remote-node, on AKS and the '
           + 'konnectivity-agent pods on GKE), and drops them'
-        : `: the ipBlock matches ${calls} only when they leave from its endpoint addresses (kubeadm, k3s, kind, EKS); on GKE and AKS `
+        : `: the ipBlock matches ${calls} only when they leave from its endpoint addresses (as on kubeadm, k3s, kind); on GKE and AKS `
           + 'they are tunnelled through the konnectivity-agent pods and come from pod addresses, and an overlay network may send them '
           + 'from a node\'s tunnel address';
       out.push({
