@@ -53,6 +53,14 @@ describe('1. a flow on a port the destination does not listen on', () => {
     expect(lines[0]).toContain('shop/orders.allowFrom(production/web), shop/web.allowTo(production/orders): ports TCP/9090, TCP/metrics is invalid');
   });
 
+  test('a UDP flow on a port the destination declares only for TCP', () => {
+    const s = shop();
+    s.orders.allowFrom(s.web, { ports: [Port.udp(4000)] });
+    const [line] = linesOf(synthError(s.app), 'flow-target-port');
+    expect(line).toContain('shop/orders.allowFrom(production/web): ports UDP/4000 is invalid');
+    expect(line).toContain('it declares TCP/4000 (http)');
+  });
+
   test('a Peer.workload destination is checked against its containers', () => {
     const s = shop();
     const cache = new kplus.Deployment(s.chart, 'cache', {
@@ -125,6 +133,21 @@ describe('8. exposure to pods the app does not know', () => {
     expect(require('fs').readFileSync(`${s.app.outdir}/network-report.md`, 'utf8')).toContain('any pod in every namespace labelled team=payments (not in the app)');
   });
 
+  test('a namespace the app fully defines gets no stand-in pods: a peer there that selects none is another check\'s', () => {
+    // Both sides open, so a stand-in for app=ghost pods would reach orders: an undeclared flow.
+    const s = shop();
+    const skip = { 'cdk8s-networking.io/skip-checks': 'networkpolicy-targets-pod, networkpolicy-peer-targets-pod' };
+    new k8s.KubeNetworkPolicy(s.chart, 'ghost-out', {
+      metadata: { name: 'ghost-out', namespace: 'production', annotations: skip },
+      spec: { podSelector: { matchLabels: { app: 'ghost' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'orders' } } }] }] },
+    });
+    new k8s.KubeNetworkPolicy(s.chart, 'ghost-to-orders', {
+      metadata: { name: 'ghost-to-orders', namespace: 'production', annotations: skip },
+      spec: { podSelector: { matchLabels: { app: 'orders' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'ghost' } } }] }] },
+    });
+    expect(() => synth(s.app)).not.toThrow();
+  });
+
   test('declared flows to namespaces and pods outside the app stay declared', () => {
     const s = shop();
     s.orders.allowIngressFrom(Peer.namespace('monitoring'), Port.tcp(4000));
@@ -190,6 +213,14 @@ describe('10. internet egress', () => {
     } finally {
       stderr.mockRestore();
     }
+  });
+
+  test('no warning for pods outside the zero-trust namespaces: no egress policy is rendered for them', () => {
+    const s = shop();
+    new k8s.KubeNamespace(s.chart, 'legacy-ns', { metadata: { name: 'legacy' } });
+    const batch = new WebApp(s.chart, 'batch', { namespace: 'legacy', image: 'a:1', containerPort: 80 });
+    batch.allowEgressTo(Peer.cidr('0.0.0.0/0'), Port.tcp(443));
+    expect(warningsOf(s.app, 'egress-to-any-address')).toEqual([]);
   });
 });
 
@@ -366,6 +397,13 @@ describe('6. an app handed another app\'s url with no flow to it', () => {
     const c2 = new WebApp(fixed.chart, 'client', { namespace: fixed.prod, image: 'a:1', containerPort: 8000, env: { ORDERS_URL: fixed.orders.url } });
     c2.allowTo(fixed.orders);
     expect(warningsOf(fixed.app, 'address-without-flow')).toEqual([]);
+  });
+
+  test('no warning between apps of plain namespaces: nothing there drops the requests', () => {
+    const s = shop();
+    const batch = new WebApp(s.chart, 'batch', { namespace: 'legacy', image: 'a:1', containerPort: 80 });
+    new WebApp(s.chart, 'report', { namespace: 'legacy', image: 'a:1', containerPort: 80, env: { BATCH_URL: batch.url } });
+    expect(warningsOf(s.app, 'address-without-flow')).toEqual([]);
   });
 });
 
