@@ -40,7 +40,9 @@ export interface DnsOptions {
 /** Props of a `ZeroTrustNamespace`. */
 export interface ZeroTrustNamespaceProps {
   /**
-   * The namespace name (a DNS-1123 label).
+   * The namespace name (a DNS-1123 label). Not a `kube-` namespace: Kubernetes reserves the prefix
+   * for its own namespaces, whose pods (`kube-system`'s cluster DNS, kube-proxy, the CNI) the app
+   * does not define and default-deny would break.
    * @default - the construct id
    */
   readonly name?: string;
@@ -65,6 +67,21 @@ export interface ZeroTrustNamespaceProps {
    * @default PodSecurityLevel.RESTRICTED
    */
   readonly podSecurity?: PodSecurityLevel;
+}
+
+/**
+ * Kubernetes reserves the `kube-` prefix for its own namespaces. `kube-system` holds the cluster
+ * DNS, kube-proxy and the CNI's pods, which the app does not define: restricted Pod Security would
+ * reject their (privileged) pods, and default-deny would cut CoreDNS off from the API server and
+ * its upstream resolvers, breaking name resolution in every namespace.
+ */
+function notSystemNamespace(name: string): string | undefined {
+  return name.startsWith('kube-')
+    ? 'the kube- prefix is reserved for Kubernetes system namespaces, whose pods (the cluster DNS, kube-proxy, the CNI) '
+      + 'the app does not define; default-deny and restricted Pod Security there would break the cluster. '
+      + 'Make the namespaces of your apps zero-trust (their DNS egress to kube-system is allowed for you), '
+      + 'and write policies for system components by hand'
+    : undefined;
 }
 
 /** The Namespace object; cluster-scoped, so it never carries `metadata.namespace`. */
@@ -93,7 +110,7 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
 
   public constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     super(scope, id);
-    this.name = check(this, 'name', props.name ?? id, dns1123Label);
+    this.name = check(this, 'name', props.name ?? id, dns1123Label, notSystemNamespace);
     const level = check(this, 'podSecurity', props.podSecurity ?? PodSecurityLevel.RESTRICTED, oneOf(Object.values(PodSecurityLevel)));
     checkLabels(this, 'labels', props.labels ?? {});
     const dnsNamespace = check(this, 'dns.namespace', props.dns?.namespace ?? 'kube-system', dns1123Label);
@@ -131,7 +148,9 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
       const dnsPods = podsEndpoint('kube-dns', dnsNamespace, dnsLabels);
       const dnsCidrs = (props.dns?.cidrs ?? []).map((c) => ({ cidr: c }));
       model._addFlow({
-        from: podsEndpoint('all-pods', this.name, undefined),
+        // Qualified, so that when the DNS namespace is itself zero-trust, the ingress policies
+        // that every namespace's DNS flow renders there have distinct names.
+        from: podsEndpoint('all-pods', this.name, undefined, undefined, `${this.name}-all-pods`),
         to: dnsCidrs.length ? { ...dnsPods, key: `${dnsPods.key};${ipBlockEndpoint('dns', dnsCidrs).key}`, ipBlocks: dnsCidrs } : dnsPods,
         ports: [Port.udp(53), Port.tcp(53)],
         kind: 'dns',

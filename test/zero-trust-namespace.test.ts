@@ -57,6 +57,34 @@ describe('ZeroTrustNamespace', () => {
     ]);
     expect(find(custom, 'Namespace', 'production').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
   });
+
+  test('kube-system (any kube- namespace) cannot be zero-trust: the error names the path, the field, the value and why', () => {
+    const chart = new Chart(testApp(), 'test');
+    new ZeroTrustNamespace(chart, 'production');
+    expect(() => new ZeroTrustNamespace(chart, 'kube-system')).toThrow(
+      /^test\/kube-system: name "kube-system" is invalid: the kube- prefix is reserved for Kubernetes system namespaces, whose pods \(the cluster DNS, kube-proxy, the CNI\) the app does not define/);
+    expect(() => new ZeroTrustNamespace(chart, 'system', { name: 'kube-public' })).toThrow(/^test\/system: name "kube-public" is invalid: the kube- prefix is reserved/);
+  });
+
+  test('a zero-trust DNS namespace admits each namespace\'s DNS queries under its own policy name, and verifies', () => {
+    const objects = build((chart) => {
+      new ZeroTrustNamespace(chart, 'production', { dns: { namespace: 'dns' } });
+      new ZeroTrustNamespace(chart, 'staging', { dns: { namespace: 'dns' } });
+      new ZeroTrustNamespace(chart, 'dns', { dns: { namespace: 'dns' }, podSecurity: PodSecurityLevel.BASELINE });
+      new kplus.Deployment(chart, 'coredns', {
+        metadata: { namespace: 'dns' }, podMetadata: { labels: { 'k8s-app': 'kube-dns' } },
+        containers: [{ image: 'coredns/coredns:1.11.3', ports: [{ number: 53, protocol: kplus.Protocol.UDP }, { number: 53 }], securityContext: { ensureNonRoot: false } }],
+      });
+    });
+    const dnsPorts = [{ port: 53 }, { protocol: 'UDP', port: 53 }];
+    const ingress = ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'dns' && p.spec.ingress);
+    expect(ingress.map((p) => [p.metadata.name, p.spec.ingress])).toEqual([
+      ['allow-all-pods-to-kube-dns', [{ from: [{ podSelector: {} }], ports: dnsPorts }]],
+      ['allow-production-all-pods-to-kube-dns', [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'production' } } }], ports: dnsPorts }]],
+      ['allow-staging-all-pods-to-kube-dns', [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'staging' } } }], ports: dnsPorts }]],
+    ]);
+    expect(ingress.every((p) => JSON.stringify(p.spec.podSelector) === JSON.stringify({ matchLabels: { 'k8s-app': 'kube-dns' } }))).toBe(true);
+  });
 });
 
 describe('declared flows', () => {
