@@ -41,7 +41,10 @@ export class Port {
   }
 
   /**
-   * A named container port of the destination pods (an IANA service name such as `http`).
+   * A named container port of the destination pods (an IANA service name such as `http`). The
+   * ingress policy names it; the egress policy names its number when every pod of the app that the
+   * flow reaches declares the name with the same number (not every CNI resolves named ports in
+   * egress rules), and the name otherwise (pods outside the app, or pods that disagree).
    * @param protocol @default Protocol.TCP
    */
   public static named(name: string, protocol: Protocol = Protocol.TCP): Port {

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { IWorkload } from '../lib';
-import { NetworkModel, Peer, PodSecurityLevel, Port, WebApp, ZeroTrustNamespace } from '../lib';
+import { NetworkModel, Peer, PodSecurityLevel, Port, Protocol, WebApp, ZeroTrustNamespace } from '../lib';
 import { find, ofKind, synth, testApp } from './util';
 
 function build(fn: (chart: Chart) => void, chartNamespace?: string) {
@@ -172,6 +172,53 @@ describe('declared flows', () => {
     });
     // Nothing is written into namespaces the app does not own.
     expect(ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.namespace).sort()).not.toContain('monitoring');
+  });
+
+  test('egress towards pods of the app names the container port number; the ingress side keeps the name', () => {
+    // Named ports in egress rules are resolved on the destination pods, which not every CNI does.
+    const objects = build((chart) => {
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000, ports: [{ name: 'grpc', port: 9090 }] });
+      const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 8080 });
+      const resolver = new kplus.Deployment(chart, 'resolver', {
+        metadata: { name: 'resolver', namespace: 'production' },
+        containers: [{ image: 'dns:1', ports: [{ number: 5353, name: 'dns', protocol: kplus.Protocol.UDP }], securityContext: { ensureNonRoot: true } }],
+      });
+      web.allowTo(api, { ports: [Port.named('http'), Port.named('grpc'), Port.tcp(3000)] });
+      web.allowEgressTo(Peer.workload(resolver), Port.named('dns', Protocol.UDP));
+      NetworkModel.of(chart).configure({ skipChecks: ['pod-security'] });
+    });
+    expect(policy(objects, 'allow-web-egress-to-api').spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 3000 }, { port: 9090 }] }]);
+    expect(policy(objects, 'allow-web-to-api').spec.ingress[0].ports).toEqual([{ port: 3000 }, { port: 'grpc' }, { port: 'http' }]);
+    expect(policy(objects, 'allow-web-egress-to-resolver').spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 5353 }]);
+    expect(policy(objects, 'allow-web-to-resolver').spec.ingress[0].ports).toEqual([{ protocol: 'UDP', port: 'dns' }]);
+  });
+
+  test('egress keeps a port\'s name towards pods outside the app, and towards pods that give the name different numbers', () => {
+    const objects = build((chart) => {
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 8080 });
+      for (const [name, number] of [['primary', 5432], ['replica', 5433]] as const) {
+        new kplus.Deployment(chart, name, {
+          metadata: { name, namespace: 'production' }, podMetadata: { labels: { tier: 'db' } },
+          containers: [{ image: 'pg:16', ports: [{ number, name: 'sql' }], securityContext: { ensureNonRoot: true } }],
+        });
+      }
+      // One cache declares the name, the other does not: a number would open it on the other too.
+      for (const [name, ports] of [['redis', [{ number: 6379, name: 'redis' }]], ['memcached', [{ number: 6379 }]]] as const) {
+        new kplus.Deployment(chart, name, {
+          metadata: { name, namespace: 'production' }, podMetadata: { labels: { tier: 'cache' } },
+          containers: [{ image: `${name}:1`, ports: [...ports], securityContext: { ensureNonRoot: true } }],
+        });
+      }
+      web.allowEgressTo(Peer.pods({ labels: { tier: 'db' } }), Port.named('sql'));
+      web.allowEgressTo(Peer.pods({ labels: { tier: 'cache' } }), Port.named('redis'));
+      web.allowEgressTo(Peer.pods({ namespace: 'monitoring', labels: { app: 'pushgateway' } }), Port.named('http'));
+      NetworkModel.of(chart).configure({ skipChecks: ['pod-security'] });
+    });
+    expect(policy(objects, 'allow-web-egress-to-db').spec.egress[0].ports).toEqual([{ port: 'sql' }]);
+    expect(policy(objects, 'allow-web-egress-to-cache').spec.egress[0].ports).toEqual([{ port: 'redis' }]);
+    expect(policy(objects, 'allow-web-egress-to-monitoring-pushgateway').spec.egress[0].ports).toEqual([{ port: 'http' }]);
   });
 
   test('a cdk8s-plus workload is a peer through its selector labels and container ports', () => {

@@ -11,6 +11,7 @@ import type { Flow } from './flows/flow-graph';
 import { FlowGraph } from './flows/flow-graph';
 import type { PolicySide } from './flows/render';
 import { policySides } from './flows/render';
+import { egressPortResolver } from './flows/egress-ports';
 import type { Guardrail } from '../util/guardrail';
 import type { ForbidInternetEgressOptions, ForbidOptions, RequireTlsOptions } from './guardrails';
 import { forbidGuardrail, forbidInternetEgressGuardrail, requireTlsGuardrail } from './guardrails';
@@ -297,7 +298,8 @@ export class NetworkModel extends Construct {
     const flows = resolveForCni(this._graph.flows, this.cni);
     this.resolved = [...flows.standard, ...flows.cilium];
     this.unrendered = flows.unrendered;
-    for (const flow of flows.standard) for (const side of policySides(flow, isZeroTrust)) add(side, 'NetworkPolicy');
+    const egressPorts = egressPortResolver(this.node.root);
+    for (const flow of flows.standard) for (const side of policySides(flow, isZeroTrust, egressPorts)) add(side, 'NetworkPolicy');
     const dnsOf = (ns: string): DnsTarget | undefined => {
       const dns = this._graph.flows.find((f: Flow) => f.kind === 'dns' && f.from.namespace === ns && f.from.podLabels === undefined);
       return dns?.to.namespace !== undefined ? { namespace: dns.to.namespace, podLabels: dns.to.podLabels } : undefined;

@@ -1,6 +1,7 @@
 import type { Endpoint } from './endpoint';
 import { nameFrom, sortedLabels } from './endpoint';
 import type { Flow } from './flow-graph';
+import type { Port } from '../../port';
 
 /** The label every namespace carries with its own name (set by the API server). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -23,7 +24,10 @@ export interface PolicySide {
  * (elsewhere pods are not isolated, and a policy would isolate them and break everything else).
  * @internal
  */
-export function policySides(flow: Flow, isZeroTrust: (namespace: string) => boolean): PolicySide[] {
+export function policySides(
+  flow: Flow, isZeroTrust: (namespace: string) => boolean,
+  egressPorts: (to: Endpoint, ports: readonly Port[]) => readonly Port[] = (_, ports) => ports,
+): PolicySide[] {
   const sides: PolicySide[] = [];
   const ports = flow.ports.map((p) => p._toKube());
   const { from, to } = flow;
@@ -41,6 +45,7 @@ export function policySides(flow: Flow, isZeroTrust: (namespace: string) => bool
     });
   }
   if (from.namespace !== undefined && isZeroTrust(from.namespace)) {
+    const toPorts = egressPorts(to, flow.ports).map((p) => p._toKube());
     sides.push({
       namespace: from.namespace,
       name: flow.egressPolicyName ?? `allow-${from.name}-egress-to-${nameFrom(to, from.namespace)}`,
@@ -49,7 +54,7 @@ export function policySides(flow: Flow, isZeroTrust: (namespace: string) => bool
       spec: {
         podSelector: podSelector(from),
         policyTypes: ['Egress'],
-        egress: [{ to: toPeers(to, from.namespace), ...(ports.length ? { ports } : {}) }],
+        egress: [{ to: toPeers(to, from.namespace), ...(toPorts.length ? { ports: toPorts } : {}) }],
       },
     });
   }
