@@ -78,9 +78,46 @@ describe('kustomization', () => {
     expect(writeKustomization(app, { includeArgoCdObjects: true })).toEqual(['argocd.k8s.yaml', 'seed.k8s.yaml', 'shop.k8s.yaml']);
   });
 
-  test('refuses to run before synth, and a file that mixes Argo CD objects with others', () => {
-    const before = buildApp(new App({ outdir: path.join(os.tmpdir(), `never-synthesized-${process.pid}`) }));
-    expect(() => writeKustomization(before)).toThrow('the output folder does not exist; call app.synth() before writeKustomization(app)');
+  test('lists only what this synth wrote, not files left in the output folder', () => {
+    const app = buildApp(testApp());
+    // Left by an earlier synth of a chart since removed, and by something else in a subfolder.
+    fs.writeFileSync(path.join(app.outdir, 'legacy.k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stale\n');
+    fs.mkdirSync(path.join(app.outdir, 'old'));
+    fs.writeFileSync(path.join(app.outdir, 'old', 'Service.api.k8s.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n');
+    app.synth();
+    expect(writeKustomization(app)).toEqual(['seed.k8s.yaml', 'shop.k8s.yaml']);
+    expect(fs.readFileSync(path.join(app.outdir, KUSTOMIZATION_FILE), 'utf8')).not.toMatch(/legacy|old\//);
+  });
+
+  test('names the files as cdk8s does: numbered charts when one depends on another, one file per resource', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'kustomize-')) });
+    const base = new Chart(app, 'base');
+    const apps = new Chart(app, 'apps');
+    const prod = new ZeroTrustNamespace(base, 'production');
+    new WebApp(apps, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1', containerPort: 3000 });
+    apps.addDependency(base);
+    app.synth();
+    const onDisk = Object.keys(readOutput(app.outdir).files).sort();
+    expect(onDisk).toEqual(['0000-base.k8s.yaml', '0001-apps.k8s.yaml']);
+    expect(writeKustomization(app)).toEqual(onDisk);
+
+    const perResource = perNamespaceApp(YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE);
+    perResource.synth();
+    const files = Object.keys(readOutput(perResource.outdir).files).map((f) => f.split(path.sep).join('/')).sort();
+    expect(writeKustomization(perResource, { includeArgoCdObjects: true })).toEqual(files);
+  });
+
+  test('refuses to run before synth (a stale output folder is no synth), and a file that mixes Argo CD objects with others', () => {
+    const earlier = buildApp(testApp());
+    earlier.synth();
+    const before = buildApp(new App({ outdir: earlier.outdir }));
+    const message = `${earlier.outdir}: writeKustomization(app) is invalid before app.synth(): it lists the manifests that synth wrote `
+      + 'into the output folder (not the files it finds there); call app.synth() first';
+    expect(() => writeKustomization(before)).toThrow(message);
+    before.synthYaml(); // writes nothing
+    expect(() => writeKustomization(before)).toThrow(message);
+    const never = buildApp(new App({ outdir: path.join(os.tmpdir(), `never-synthesized-${process.pid}`) }));
+    expect(() => writeKustomization(never)).toThrow('is invalid before app.synth()');
 
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'kustomize-')), yamlOutputType: YamlOutputType.FILE_PER_APP });
     const chart = new Chart(app, 'all');

@@ -17,13 +17,26 @@ export interface KustomizationOptions {
   readonly includeArgoCdObjects?: boolean;
 }
 
+/** The manifests the last `App.synth()` of each app wrote, recorded as it started writing them. */
+const written = new WeakMap<App, readonly string[]>();
+
+/**
+ * Records the manifest files `App.synth()` is writing for `app` (relative to its output folder).
+ * Called by the synth pipeline once the app is valid and cdk8s starts writing.
+ * @internal
+ */
+export function recordWrittenManifests(app: App, files: readonly string[]): void {
+  written.set(app, [...files]);
+}
+
 /**
  * Writes `kustomization.yaml` into the app's output folder, listing (sorted) every manifest that
- * `app.synth()` wrote there, so that the folder can be used as a Kustomize base
- * (`kubectl apply -k dist`, or overlays that add patches per environment).
+ * the last `app.synth()` wrote there, so that the folder can be used as a Kustomize base
+ * (`kubectl apply -k dist`, or overlays that add patches per environment). Other files in the
+ * folder (left over from an earlier synth, or written by something else) are not listed.
  *
- * Call it after `app.synth()`: cdk8s decides file names only while it writes them. `cdk8s synth`
- * empties the output folder before it runs the app, so no stale file is listed.
+ * Call it after `app.synth()`: cdk8s decides file names only while it writes them, and the app
+ * must hold a construct of this library (which records them); before, it throws.
  *
  * A `kustomization.yaml` switches Argo CD from a plain directory to Kustomize for that path: set
  * `kustomize: true` on the `ArgoCdApplication` that points at it.
@@ -32,12 +45,19 @@ export interface KustomizationOptions {
  */
 export function writeKustomization(app: App, options: KustomizationOptions = {}): string[] {
   const outdir = app.outdir;
-  if (!fs.existsSync(outdir)) {
-    throw new Error(`${outdir}: the output folder does not exist; call app.synth() before writeKustomization(app)`);
+  const files = written.get(app);
+  if (files === undefined) {
+    throw new Error(`${outdir}: writeKustomization(app) is invalid before app.synth(): it lists the manifests that synth wrote `
+      + 'into the output folder (not the files it finds there); call app.synth() first');
   }
   const resources: string[] = [];
-  for (const file of manifestFiles(outdir, app.outputFileExtension)) {
-    const docs = Yaml.load(path.join(outdir, file)).filter((d) => d !== null && d !== undefined);
+  for (const file of files) {
+    const full = path.join(outdir, file);
+    if (!fs.existsSync(full)) {
+      throw new Error(`${full}: kustomization resource ${JSON.stringify(file)} is invalid: app.synth() wrote it, but it is gone; `
+        + 'run app.synth() again');
+    }
+    const docs = Yaml.load(full).filter((d) => d !== null && d !== undefined);
     const argo = docs.filter((d) => typeof d?.apiVersion === 'string' && d.apiVersion.startsWith('argoproj.io/'));
     if (!options.includeArgoCdObjects && argo.length > 0) {
       if (argo.length === docs.length) continue;
@@ -48,7 +68,9 @@ export function writeKustomization(app: App, options: KustomizationOptions = {})
     }
     resources.push(file);
   }
-  if (resources.length === 0) throw new Error(`${outdir}: no manifests to list in ${KUSTOMIZATION_FILE}; call app.synth() first`);
+  if (resources.length === 0) {
+    throw new Error(`${outdir}: no manifests to list in ${KUSTOMIZATION_FILE}: app.synth() wrote none${files.length ? ' but Argo CD objects' : ''}`);
+  }
   const text = [
     'apiVersion: kustomize.config.k8s.io/v1beta1',
     'kind: Kustomization',
@@ -58,18 +80,4 @@ export function writeKustomization(app: App, options: KustomizationOptions = {})
   ].join('\n');
   fs.writeFileSync(path.join(outdir, KUSTOMIZATION_FILE), text);
   return resources;
-}
-
-/** Every manifest below `outdir`, as sorted POSIX paths relative to it. */
-function manifestFiles(outdir: string, extension: string): string[] {
-  const found: string[] = [];
-  const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(outdir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else if (entry.name.endsWith(extension) && entry.name !== KUSTOMIZATION_FILE) found.push(child);
-    }
-  };
-  walk('');
-  return found.sort();
 }

@@ -59,6 +59,27 @@ export function chartOutputPatterns(chart: Chart, scope: IConstruct, field: stri
   }
 }
 
+/**
+ * The manifest files `App.synth()` writes for the app, as sorted POSIX paths relative to its output
+ * folder. Valid when the app synthesizes (chart order and numbering are known only then).
+ */
+export function manifestFiles(app: App): string[] {
+  const { charts, indexed } = chartsInOrder(app);
+  const ext = app.outputFileExtension;
+  switch (app.yamlOutputType) {
+    case YamlOutputType.FILE_PER_APP:
+      return charts.length > 0 ? [`app${ext}`] : [];
+    case YamlOutputType.FILE_PER_CHART:
+      return charts.map((c, i) => chartName(c, i, indexed) + ext).sort();
+    case YamlOutputType.FILE_PER_RESOURCE:
+      return [...new Set(charts.flatMap((c) => chartObjects(c).map((o) => resourceFileName(o, ext))))].sort();
+    case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
+      return [...new Set(charts.flatMap((c, i) => chartObjects(c).map((o) => `${chartName(c, i, indexed)}/${resourceFileName(o, ext)}`)))].sort();
+    default:
+      return [];
+  }
+}
+
 /** Whether an object is an Argo CD object (`argoproj.io`). */
 export function isArgoCdObject(obj: ApiObject): boolean {
   return obj.apiVersion.startsWith('argoproj.io/');

@@ -1,6 +1,8 @@
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { NetworkModel } from '../model/network-model';
+import { recordWrittenManifests } from '../output/kustomization';
+import { appOf, manifestFiles } from '../output/layout';
 import { currentSynthCall } from './call';
 
 /** The construct id of the pipeline under the network model. */
@@ -77,6 +79,9 @@ export class SynthPipeline extends Construct {
       this.reset();
       throw e;
     }
+    // writeKustomization() lists what this synth writes, not what it finds in the output folder.
+    const app = appOf(this.model);
+    if (app) this.whenWriting(() => recordWrittenManifests(app, manifestFiles(app)));
     // An app without objects in charts renders nothing that would flush the writes.
     if (this.cached.length === 0) this.flushWrites();
     return [];
