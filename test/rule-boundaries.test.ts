@@ -16,7 +16,7 @@ import { runChecks } from '../lib/checks';
 import { NetworkPolicyEvaluator } from '../lib/evaluator';
 import { ipBlockEndpoint } from '../lib/model/flows/endpoint';
 import { cidr, dns1123Label } from '../lib/util/validation';
-import { find, ofKind, synth, synthError, testApp } from './util';
+import { find, meetRestricted, ofKind, synth, synthError, testApp } from './util';
 
 /** A zero-trust namespace with a client app and a plain cdk8s-plus DNS-like workload serving `dns` on UDP 53 only. */
 function dnsWorld() {
@@ -34,6 +34,7 @@ function dnsWorld() {
     }],
   });
   resolver.select(kplus.LabelSelector.of({ labels: { app: 'resolver' } }));
+  meetRestricted(resolver);
   return { app, chart, ns, client, resolver };
 }
 
@@ -150,14 +151,14 @@ describe('the flow graph', () => {
 describe('rendered selectors', () => {
   test('a multi-label Peer.pods() selects pods carrying every label, not the first one alone', () => {
     const { app, chart, client } = dnsWorld();
-    new kplus.Deployment(chart, 'half', {
-      metadata: { name: 'half', namespace: 'production' }, select: false, podMetadata: { labels: { role: 'admin' } },
-      containers: [{ image: 'ghcr.io/acme/half:1.0.0', ports: [{ number: 9000 }] }],
-    }).select(kplus.LabelSelector.of({ labels: { role: 'admin' } }));
-    new kplus.Deployment(chart, 'full', {
-      metadata: { name: 'full', namespace: 'production' }, select: false, podMetadata: { labels: { role: 'admin', team: 'ops' } },
-      containers: [{ image: 'ghcr.io/acme/full:1.0.0', ports: [{ number: 9000 }] }],
-    }).select(kplus.LabelSelector.of({ labels: { role: 'admin', team: 'ops' } }));
+    for (const [name, labels] of [['half', { role: 'admin' }], ['full', { role: 'admin', team: 'ops' }]] as const) {
+      const workload = new kplus.Deployment(chart, name, {
+        metadata: { name, namespace: 'production' }, select: false, podMetadata: { labels },
+        containers: [{ image: `ghcr.io/acme/${name}:1.0.0`, ports: [{ number: 9000 }] }],
+      });
+      workload.select(kplus.LabelSelector.of({ labels }));
+      meetRestricted(workload);
+    }
     client.allowIngressFrom(Peer.pods({ labels: { team: 'ops', role: 'admin' }, name: 'ops-admins' }), Port.tcp(8080));
     const { objects } = synth(app);
     const policy = find(objects, 'NetworkPolicy', 'allow-ops-admins-to-client', 'production');

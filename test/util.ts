@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { App } from 'cdk8s';
-import { Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
@@ -153,4 +154,49 @@ export function synthError(app: App): string {
     return (e as Error).message;
   }
   throw new Error('expected synth to fail, but it passed');
+}
+
+const WARNING_PREFIX = '[cdk8s-networking] warning: ';
+
+/**
+ * Runs `fn` with the library's warnings captured instead of printed (other stderr output passes
+ * through), so that a test asserts the warnings it expects rather than leaving them in the test
+ * output. Returns `fn`'s result and the warnings, without the prefix: `[check] <path>: ...`.
+ */
+export function captureWarnings<T>(fn: () => T): { result: T; warnings: string[] } {
+  const warnings: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: any, ...rest: any[]) => {
+    const text = String(chunk);
+    if (!text.startsWith(WARNING_PREFIX)) return write(chunk, ...rest);
+    warnings.push(text.slice(WARNING_PREFIX.length).trimEnd());
+    return true;
+  }) as typeof process.stderr.write);
+  try {
+    return { result: fn(), warnings };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/**
+ * Runs `fn`, expecting exactly these warnings, each given as `[check] <construct path>` (in any
+ * order); returns `fn`'s result. The whole text of a warning is asserted where its check is tested.
+ */
+export function expectWarnings<T>(expected: readonly string[], fn: () => T): T {
+  const { result, warnings } = captureWarnings(fn);
+  expect(warnings.map((w) => w.slice(0, w.indexOf(': '))).sort()).toEqual([...expected].sort());
+  return result;
+}
+
+/**
+ * Patches a cdk8s-plus workload (one container) to meet Pod Security `restricted`, as the README
+ * shows: cdk8s-plus-27 sets no seccomp profile and drops no capabilities. For fixtures whose
+ * subject is not Pod Security.
+ */
+export function meetRestricted(workload: IConstruct): void {
+  ApiObject.of(workload).addJsonPatch(
+    JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+    JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }),
+  );
 }

@@ -1,18 +1,22 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ExternalTrafficPolicy, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
-import { find, ofKind, synth, testApp } from './util';
+import { expectWarnings, find, ofKind, synth, testApp } from './util';
 
-function appWith(build: (chart: Chart) => void) {
+/** Synthesizes what `build` adds to chart `test`, expecting exactly the warnings named (`[check] path`). */
+function appWith(warnings: string[], build: (chart: Chart) => void) {
   const app = testApp();
   const chart = new Chart(app, 'test');
   build(chart);
-  return synth(app);
+  return expectWarnings(warnings, () => synth(app));
 }
+
+/** A WebApp in a namespace no policy isolates (these tests leave out the ZeroTrustNamespace). */
+const notIsolated = (...names: string[]) => names.map((n) => `[pod-networkpolicy] test/${n}/Deployment`);
 
 describe('WebApp', () => {
   test('emits a Deployment and a ClusterIP Service named after the app, selecting app=<name>', () => {
-    const { objects } = appWith((chart) => {
+    const { objects } = appWith(notIsolated('api'), (chart) => {
       new WebApp(chart, 'api', { namespace: 'production', image: 'ghcr.io/acme/api:1.4.2', containerPort: 3000 });
     });
     const svc = find(objects, 'Service', 'api', 'production');
@@ -33,7 +37,7 @@ describe('WebApp', () => {
   });
 
   test('no cdk8s hash suffix or hashed address label anywhere', () => {
-    const { files } = appWith((chart) => {
+    const { files } = appWith(notIsolated('api'), (chart) => {
       new WebApp(chart, 'api', { namespace: 'production', image: 'nginx:1.27', containerPort: 8080 });
     });
     const text = Object.values(files).join('\n');
@@ -42,7 +46,7 @@ describe('WebApp', () => {
   });
 
   test('secure container defaults: non-root, read-only root fs, no escalation, no capabilities, seccomp, no token', () => {
-    const { objects } = appWith((chart) => {
+    const { objects } = appWith(notIsolated('api'), (chart) => {
       new WebApp(chart, 'api', { namespace: 'production', image: 'nginx:1.27', containerPort: 8080 });
     });
     const pod = find(objects, 'Deployment', 'api').spec.template.spec;
@@ -60,7 +64,7 @@ describe('WebApp', () => {
   });
 
   test('explicit opt-outs loosen only what they name', () => {
-    const { objects } = appWith((chart) => {
+    const { objects } = appWith(notIsolated('api'), (chart) => {
       new WebApp(chart, 'api', {
         namespace: 'production', image: 'nginx:1.27', containerPort: 8080,
         writableRootFilesystem: true, automountServiceAccountToken: true, runAsUser: 1000, healthCheckPath: '/healthz',
@@ -86,7 +90,8 @@ describe('WebApp', () => {
     expect(named.dnsName).toBe('web-service.production.svc.cluster.local');
     const front = new WebApp(chart, 'front', { namespace: ns, image: 'a:1', containerPort: 8080, env: { API_URL: api.url, ADMIN: admin.url } });
     front.allowTo(api);
-    const { objects } = synth(app);
+    // front is handed admin's url with no flow to it; admin's namespace isolates nothing.
+    const { objects } = expectWarnings(['[address-without-flow] test/front', '[pod-networkpolicy] test/admin/Deployment'], () => synth(app));
     expect(find(objects, 'Deployment', 'front').spec.template.spec.containers[0].env).toEqual([
       { name: 'ADMIN', value: 'http://admin.ops.svc.corp.internal:8443' },
       { name: 'API_URL', value: 'http://api.production.svc.cluster.local' },
@@ -95,7 +100,7 @@ describe('WebApp', () => {
   });
 
   test('NodePort, LoadBalancer and headless services', () => {
-    const { objects } = appWith((chart) => {
+    const { objects } = appWith(notIsolated('np', 'lb', 'hl', 'custom-range'), (chart) => {
       new WebApp(chart, 'np', { namespace: 'edge', image: 'a:1', containerPort: 8080, serviceType: ServiceType.NODE_PORT, nodePort: 30080, externalTrafficPolicy: ExternalTrafficPolicy.LOCAL });
       new WebApp(chart, 'lb', { namespace: 'edge', image: 'a:1', containerPort: 8080, serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['203.0.113.0/24'] });
       new WebApp(chart, 'hl', { namespace: 'edge', image: 'a:1', containerPort: 8080, serviceType: ServiceType.HEADLESS });
@@ -111,7 +116,7 @@ describe('WebApp', () => {
   });
 
   test('replicas, env, command and resources are passed through in a stable order', () => {
-    const { objects } = appWith((chart) => {
+    const { objects } = appWith(notIsolated('job'), (chart) => {
       new WebApp(chart, 'job', {
         namespace: 'batch', image: 'a:1', containerPort: 8080, replicas: 5, command: ['/bin/run'], args: ['--fast'],
         env: { Z_LAST: 'z', A_FIRST: 'a' },
@@ -128,7 +133,7 @@ describe('WebApp', () => {
   });
 
   test('container and podSpec extras land as given; the secure defaults stay', () => {
-    const { objects } = appWith((chart) => {
+    const { objects } = appWith([], (chart) => {
       const ns = new ZeroTrustNamespace(chart, 'production');
       new WebApp(chart, 'api', {
         namespace: ns, image: 'a:1', containerPort: 3000,
@@ -150,7 +155,7 @@ describe('WebApp', () => {
   });
 
   test('container and podSpec extras cannot take over the fields WebApp sets (its secure defaults among them)', () => {
-    const make = (extras: object) => () => appWith((chart) => {
+    const make = (extras: object) => () => appWith([], (chart) => {
       new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: 3000, ...extras });
     });
     expect(make({ container: { securityContext: { privileged: true } } }))
@@ -160,7 +165,7 @@ describe('WebApp', () => {
   });
 
   test('a cdk8s-plus workload can sit next to WebApps', () => {
-    const { objects } = appWith((chart) => {
+    const { objects } = appWith([...notIsolated('api'), '[pod-networkpolicy] test/legacy/Resource'], (chart) => {
       new WebApp(chart, 'api', { namespace: 'production', image: 'a:1', containerPort: 3000 });
       new kplus.Deployment(chart, 'legacy', { metadata: { name: 'legacy', namespace: 'production' }, containers: [{ image: 'b:1', portNumber: 8080 }] });
     });

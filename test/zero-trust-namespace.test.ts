@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { IWorkload } from '../lib';
 import { NetworkModel, Peer, PodSecurityLevel, Port, Protocol, WebApp, ZeroTrustNamespace } from '../lib';
-import { find, ofKind, synth, testApp } from './util';
+import { expectWarnings, find, ofKind, synth, testApp } from './util';
 
 function build(fn: (chart: Chart) => void, chartNamespace?: string) {
   const app = testApp();
@@ -222,7 +222,8 @@ describe('declared flows', () => {
   });
 
   test('a cdk8s-plus workload is a peer through its selector labels and container ports', () => {
-    const objects = build((chart) => {
+    // cdk8s-plus-27 sets no seccomp profile and drops no capabilities: restricted Pod Security warns.
+    const objects = expectWarnings(['[pod-security] test/legacy/Resource'], () => build((chart) => {
       const prod = new ZeroTrustNamespace(chart, 'production');
       const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
       const legacy = new kplus.Deployment(chart, 'legacy', {
@@ -230,7 +231,7 @@ describe('declared flows', () => {
         containers: [{ image: 'b:1', portNumber: 7000, securityContext: { ensureNonRoot: true } }],
       });
       api.allowTo(Peer.workload(legacy));
-    });
+    }));
     const legacyLabels = find(objects, 'Deployment', 'legacy').spec.selector.matchLabels;
     expect(policy(objects, 'allow-api-to-legacy').spec).toEqual({
       podSelector: { matchLabels: legacyLabels },
@@ -280,11 +281,14 @@ describe('declared flows', () => {
   });
 
   test('a flow in a namespace that is not zero-trust writes no policy (pods there are not isolated)', () => {
-    const objects = build((chart) => {
-      const a = new WebApp(chart, 'a', { namespace: 'legacy', image: 'a:1', containerPort: 3000 });
-      const b = new WebApp(chart, 'b', { namespace: 'legacy', image: 'a:1', containerPort: 3000 });
-      a.allowFrom(b);
-    });
+    const objects = expectWarnings(
+      ['[namespace-not-created] test/a.allowFrom(legacy/b)', '[pod-networkpolicy] test/a/Deployment', '[pod-networkpolicy] test/b/Deployment'],
+      () => build((chart) => {
+        const a = new WebApp(chart, 'a', { namespace: 'legacy', image: 'a:1', containerPort: 3000 });
+        const b = new WebApp(chart, 'b', { namespace: 'legacy', image: 'a:1', containerPort: 3000 });
+        a.allowFrom(b);
+      }),
+    );
     expect(ofKind(objects, 'NetworkPolicy')).toHaveLength(0);
   });
 
