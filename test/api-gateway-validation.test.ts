@@ -7,6 +7,7 @@ import { Size } from 'cdk8s';
 import type { RouteOptions } from '../lib';
 import { ApiGateway, Backend, IngressController, Tls, WebApp, PathType } from '../lib';
 import { gateway, objectsOf, shop } from './api-gateway.fixtures';
+import { expectWarnings } from './util';
 
 /** Adds one route to a fresh nginx gateway and returns the error message. */
 function routeError(route: (s: ReturnType<typeof shop>) => Partial<RouteOptions>, props = {}): string {
@@ -274,7 +275,7 @@ describe('the gateway itself', () => {
     const plain = new WebApp(s.chart, 'plain', { namespace: 'default', image: 'x:1', containerPort: 80 });
     new ApiGateway(s.chart, 'edge', { namespace: 'default', controller: IngressController.nginx(), tls: Tls.none() })
       .addRoute({ host: 'plain.example.com', backend: plain });
-    const objects = objectsOf(s);
+    const objects = expectWarnings(['[pod-networkpolicy] test/plain/Deployment'], () => objectsOf(s));
     expect(objects.filter((o) => o.kind === 'Ingress' && o.metadata.namespace === 'default')).toHaveLength(1);
     expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'default')).toEqual([]);
   });

@@ -14,7 +14,7 @@ import {
 } from '../lib';
 import { FLOW_CHECKS } from '../lib/checks/flow-checks';
 import { tlsHostCovers } from '../lib/checks/routes';
-import { synth, synthError, testApp } from './util';
+import { captureWarnings, synth, synthError, testApp } from './util';
 
 interface Shop {
   readonly app: App;
@@ -46,7 +46,9 @@ function linesOf(message: string, check: string): string[] {
  * (`Kind/namespace/name`) was written.
  */
 function passes(app: App, written: string[], expected: { warnings?: string[]; suppressed?: string[] } = {}): any[] {
-  const { objects } = synth(app);
+  const { result: { objects }, warnings } = captureWarnings(() => synth(app));
+  // Printed as they are reported (and captured here, so they stay out of the test output).
+  expect(warnings.map((w) => w.slice(1, w.indexOf(']')))).toEqual(expected.warnings ?? []);
   const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8'));
   expect(report.findings.map((f: any) => `${f.severity} ${f.check}`)).toEqual((expected.warnings ?? []).map((c) => `warning ${c}`));
   expect(report.suppressed.map((f: any) => f.check)).toEqual(expected.suppressed ?? []);

@@ -9,7 +9,7 @@ import { buildApp } from '../apps/main';
 import { Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
 import type { PodGroup, Protocol } from '../lib/evaluator';
 import { NetworkPolicyEvaluator } from '../lib/evaluator';
-import { synth, testApp } from './util';
+import { expectWarnings, synth, testApp } from './util';
 
 /** A declared connection: source group id (or cidr), destination group id (or cidr), port. */
 type Declared = [from: string, to: string, port: number, protocol?: Protocol];
@@ -55,10 +55,11 @@ function matrix(objects: any[], opts: { extraGroups?: PodGroup[]; zeroTrust: str
   return { mismatches, checked, groups: groups.length };
 }
 
-function chartOf(build: (chart: Chart) => void) {
+/** Synthesizes what `build` adds to chart `test`, expecting exactly the warnings named (`[check] path`). */
+function chartOf(build: (chart: Chart) => void, warnings: string[] = []) {
   const app = testApp();
   build(new Chart(app, 'test'));
-  return synth(app).objects;
+  return expectWarnings(warnings, () => synth(app).objects);
 }
 
 describe('reachability of synthesized policies', () => {
@@ -73,7 +74,7 @@ describe('reachability of synthesized policies', () => {
       // Same labels, another (plain) namespace: must not get in, must not be reachable.
       new WebApp(chart, 'api-staging', { name: 'api', namespace: 'staging', image: 'a:1', containerPort: 3000 });
       new WebApp(chart, 'web-staging', { name: 'web', namespace: 'staging', image: 'a:1', containerPort: 8080 });
-    });
+    }, ['[pod-networkpolicy] test/api-staging/Deployment', '[pod-networkpolicy] test/web-staging/Deployment']);
     const result = matrix(objects, {
       zeroTrust: ['production'],
       declared: [
@@ -114,7 +115,7 @@ describe('reachability of synthesized policies', () => {
       const api = new WebApp(chart, 'api', { namespace: 'legacy', image: 'a:1', containerPort: 3000 });
       new WebApp(chart, 'web', { namespace: 'legacy', image: 'a:1', containerPort: 8080 });
       ledger.allowFrom(api);
-    });
+    }, ['[namespace-not-created] test/ledger.allowFrom(legacy/api)', '[pod-networkpolicy] test/api/Deployment', '[pod-networkpolicy] test/web/Deployment']);
     const result = matrix(objects, {
       zeroTrust: ['payments'],
       declared: [['legacy/Deployment/api', 'payments/Deployment/ledger', 9000]],
