@@ -42,9 +42,10 @@ export class Port {
 
   /**
    * A named container port of the destination pods (an IANA service name such as `http`). The
-   * ingress policy names it; the egress policy names its number when every pod of the app that the
-   * flow reaches declares the name with the same number (not every CNI resolves named ports in
-   * egress rules), and the name otherwise (pods outside the app, or pods that disagree).
+   * ingress policy names it; towards a zero-trust namespace (whose every pod the app defines) the
+   * egress policy names its number when every pod the flow reaches declares the name with the same
+   * number (not every CNI resolves named ports in egress rules), and the name otherwise (other
+   * namespaces, where pods outside the app may match, or pods that disagree).
    * @param protocol @default Protocol.TCP
    */
   public static named(name: string, protocol: Protocol = Protocol.TCP): Port {

@@ -214,11 +214,14 @@ describe('declared flows', () => {
       web.allowEgressTo(Peer.pods({ labels: { tier: 'db' } }), Port.named('sql'));
       web.allowEgressTo(Peer.pods({ labels: { tier: 'cache' } }), Port.named('redis'));
       web.allowEgressTo(Peer.pods({ namespace: 'monitoring', labels: { app: 'pushgateway' } }), Port.named('http'));
-      NetworkModel.of(chart).configure({ skipChecks: ['pod-security'] });
+      // A plain namespace: the app's WebApp is there, but so may be pods the app does not define.
+      web.allowTo(new WebApp(chart, 'batch', { namespace: 'legacy', image: 'a:1', containerPort: 3000 }), { ports: [Port.named('http')] });
+      NetworkModel.of(chart).configure({ skipChecks: ['pod-security', 'pod-networkpolicy', 'namespace-not-created'] });
     });
     expect(policy(objects, 'allow-web-egress-to-db').spec.egress[0].ports).toEqual([{ port: 'sql' }]);
     expect(policy(objects, 'allow-web-egress-to-cache').spec.egress[0].ports).toEqual([{ port: 'redis' }]);
     expect(policy(objects, 'allow-web-egress-to-monitoring-pushgateway').spec.egress[0].ports).toEqual([{ port: 'http' }]);
+    expect(policy(objects, 'allow-web-egress-to-legacy-batch').spec.egress[0].ports).toEqual([{ port: 'http' }]);
   });
 
   test('a cdk8s-plus workload is a peer through its selector labels and container ports', () => {

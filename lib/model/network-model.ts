@@ -298,7 +298,8 @@ export class NetworkModel extends Construct {
     const flows = resolveForCni(this._graph.flows, this.cni);
     this.resolved = [...flows.standard, ...flows.cilium];
     this.unrendered = flows.unrendered;
-    const egressPorts = egressPortResolver(this.node.root);
+    const shared = new Set(this.options.sharedNamespaces ?? []);
+    const egressPorts = egressPortResolver(this.node.root, (ns) => isZeroTrust(ns) && !shared.has(ns));
     for (const flow of flows.standard) for (const side of policySides(flow, isZeroTrust, egressPorts)) add(side, 'NetworkPolicy');
     const dnsOf = (ns: string): DnsTarget | undefined => {
       const dns = this._graph.flows.find((f: Flow) => f.kind === 'dns' && f.from.namespace === ns && f.from.podLabels === undefined);

@@ -32,16 +32,20 @@ export function namedPortNumber(templates: readonly PodTemplate[], port: Port): 
 
 /**
  * Resolves the named ports of egress rules to numbers. In an egress rule a named port is resolved
- * against the destination pods, which not every CNI implements (and none can for pods it does not
- * see), so towards pods the app defines the rule names the number the library already knows; the
- * ingress side keeps the name (resolved on the pods the policy selects, as every CNI does).
- * Reads the app's workloads once, and only when some egress rule names a port.
+ * against the destination pods, which not every CNI implements, so towards pods the app defines the
+ * rule names the number the library already knows; the ingress side keeps the name (resolved on
+ * the pods the policy selects, as every CNI does). Only in namespaces whose every pod the app
+ * defines: elsewhere pods outside the app may match the selector, and the number would open it on
+ * them whatever they name it. Reads the app's workloads once, and only when some egress rule names a port.
  * @param root the construct whose charts hold the workloads (the App)
+ * @param owned whether the app defines every pod of a namespace (zero-trust, not shared)
  */
-export function egressPortResolver(root: IConstruct): (to: Endpoint, ports: readonly Port[]) => readonly Port[] {
+export function egressPortResolver(
+  root: IConstruct, owned: (namespace: string) => boolean,
+): (to: Endpoint, ports: readonly Port[]) => readonly Port[] {
   let context: CheckContext | undefined;
   return (to, ports) => {
-    if (to.namespace === undefined || !ports.some((p) => p.isNamed)) return ports;
+    if (to.namespace === undefined || !owned(to.namespace) || !ports.some((p) => p.isNamed)) return ports;
     context ??= new CheckContext({ objects: collectObjects(root).objects });
     const ns = to.namespace;
     const templates = to.podLabels
