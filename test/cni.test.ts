@@ -16,7 +16,7 @@ import {
 import type { IPeer } from '../lib';
 import type { PodGroup } from '../lib/evaluator';
 import { ciliumAllows } from '../lib/evaluator/cilium';
-import { find, ofKind, synth, synthError, testApp, validateManifest } from './util';
+import { expectWarnings, find, ofKind, synth, synthError, testApp, validateManifest } from './util';
 
 const PROMETHEUS = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
 
@@ -164,7 +164,7 @@ describe('done when: the whole app on both CNIs', () => {
 describe('on Cilium', () => {
   test('the done-when app: valid CiliumNetworkPolicies next to the standard ones', () => {
     const s = shop(Cni.cilium());
-    const { objects } = synth(s.app);
+    const { objects } = expectWarnings(['[kube-apiserver-port] shop/api'], () => synth(s.app));
     const cnps = ofKind(objects, 'CiliumNetworkPolicy');
     expect(cnps.map((p) => p.metadata.name).sort()).toEqual([
       'allow-api-egress-to-fqdn-api-stripe-com', 'allow-api-egress-to-kube-apiserver', 'allow-ingress-nginx-to-web',
@@ -194,7 +194,7 @@ describe('on Cilium', () => {
 
   test('the report lists DNS names and entities as endpoints, with the policy kind', () => {
     const s = shop(Cni.cilium());
-    synth(s.app);
+    expectWarnings(['[kube-apiserver-port] shop/api'], () => synth(s.app));
     const r = report(s.app);
     expect(r.endpoints).toEqual(expect.arrayContaining([
       { id: 'fqdn:api.stripe.com', type: 'fqdn', name: 'api.stripe.com' },
