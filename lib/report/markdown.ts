@@ -5,8 +5,14 @@
  */
 import type { DiagramBudget, DiagramResult } from './diagram';
 import { compare, fitDiagram, mermaidFence } from './diagram';
-import { appDiagram, cell, isControllerPodFlow, isDnsFlow, namespaceDiagram } from './mermaid';
-import type { NetworkReport, ReportEndpoint, ReportFinding, ReportFlow } from './model';
+import { appDiagram, cell, isControllerPodFlow, isDnsFlow, namespaceDiagramOf } from './mermaid';
+import type { NetworkReport, ReportEndpoint, ReportEntryPoint, ReportFinding, ReportFlow, ReportService } from './model';
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 /**
  * Options of {@link renderMarkdown}.
@@ -64,24 +70,39 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
   ];
   out.push(...appSection(report, endpoints, options.diagramBudget));
 
+  // Each namespace's flows, entry points and Services, in report order, grouped in one pass (not
+  // one pass over the whole report per namespace).
+  const flowsByNs = new Map<string, ReportFlow[]>();
+  for (const f of report.flows) {
+    const from = endpoints.get(f.from)?.namespace;
+    const to = endpoints.get(f.to)?.namespace;
+    if (from !== undefined) pushTo(flowsByNs, from, f);
+    if (to !== undefined && to !== from) pushTo(flowsByNs, to, f);
+  }
+  const entriesByNs = new Map<string, ReportEntryPoint[]>();
+  for (const e of report.entryPoints) pushTo(entriesByNs, e.namespace, e);
+  const servicesByNs = new Map<string, ReportService[]>();
+  for (const s of report.services) pushTo(servicesByNs, s.namespace, s);
+  // The policy kind column appears once a CNI-specific kind allows something (Cni.cilium()).
+  const kinds = report.flows.some((f) => f.policyKind !== 'NetworkPolicy');
+
   for (const ns of report.namespaces.filter((n) => n.inApp)) {
+    const flows = flowsByNs.get(ns.name) ?? [];
+    const entries = entriesByNs.get(ns.name) ?? [];
     out.push('', `## Namespace ${code(ns.name)}${ns.zeroTrust ? ' (zero-trust)' : ''}`, '');
     out.push(isolationSentence(ns.workloads.map((id) => endpoints.get(id)!), ns.zeroTrust));
-    const dns = dnsSentence(report, ns.workloads, (id) => name(id, ns.name));
+    const dns = dnsSentence(flows, ns.workloads, (id) => name(id, ns.name));
     if (dns) out.push('', dns);
-    const controllerPods = controllerPodSentence(report, endpoints, ns.name, (id) => name(id, ns.name));
+    const controllerPods = controllerPodSentence(flows, endpoints, (id) => name(id, ns.name));
     if (controllerPods) out.push('', controllerPods);
-    const spec = namespaceDiagram(report, ns.name);
+    const spec = namespaceDiagramOf(report, ns.name, endpoints, flows, entries);
     const fitted = fitDiagram(spec, options.diagramBudget);
     if (spec.nodes.length > 0) out.push('', ...diagramOrNote(fitted, 'the tables below list every flow and entry point'));
 
-    const flows = report.flows.filter((f) => endpoints.get(f.from)?.namespace === ns.name || endpoints.get(f.to)?.namespace === ns.name);
     if (flows.length > 0 || ns.workloads.length > 0) out.push('', '### Allowed flows', '');
     if (flows.length === 0 && ns.workloads.length > 0) out.push('None governed by a NetworkPolicy.');
     else if (flows.length > 0) {
       const everyWorkload = `every workload (${ns.workloads.length})`;
-      // The policy kind column appears once a CNI-specific kind allows something (Cni.cilium()).
-      const kinds = report.flows.some((f) => f.policyKind !== 'NetworkPolicy');
       const header = ['Source', 'Destination', 'Ports', 'Allowed by', ...(kinds ? ['Policy kind'] : []), 'Declared as'];
       out.push(...table(header, collapseRows(flows, ns.workloads).map(({ flow: f, from, to }) => [
         from === undefined ? everyWorkload : name(from, ns.name), to === undefined ? everyWorkload : name(to, ns.name),
@@ -89,7 +110,6 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
       ])));
     }
 
-    const entries = report.entryPoints.filter((e) => e.namespace === ns.name);
     if (entries.length) {
       out.push('', '### Entry points', '');
       out.push(...table(['Host', 'Path', 'Backend', 'Pods', 'TLS', 'Via'], entries.map((e) => [
@@ -98,7 +118,7 @@ export function renderMarkdown(report: NetworkReport, options: MarkdownOptions =
       ])));
     }
 
-    const services = report.services.filter((s) => s.namespace === ns.name);
+    const services = servicesByNs.get(ns.name) ?? [];
     if (services.length) {
       out.push('', '### Services', '');
       out.push(...table(['Service', 'Type', 'DNS name', 'Ports', 'Pods'], services.map((s) => [
@@ -146,21 +166,24 @@ function diagramOrNote(fitted: DiagramResult, instead: string): string[] {
 /**
  * The flows of pods a controller creates in the namespace (cert-manager's HTTP-01 solver), stated
  * once: they come and go with each certificate order, so the diagrams leave them out.
+ * @param flows the flows from or to the namespace
  */
 function controllerPodSentence(
-  report: NetworkReport, endpoints: Map<string, ReportEndpoint>, namespace: string, name: (id: string) => string,
+  flows: readonly ReportFlow[], endpoints: Map<string, ReportEndpoint>, name: (id: string) => string,
 ): string | undefined {
-  const inNs = (id: string) => endpoints.get(id)?.namespace === namespace;
-  const parts = report.flows.filter((f) => !isDnsFlow(f) && isControllerPodFlow(f, endpoints) && (inNs(f.from) || inNs(f.to)))
+  const parts = flows.filter((f) => !isDnsFlow(f) && isControllerPodFlow(f, endpoints))
     .map((f) => `${name(f.from)} -> ${name(f.to)} on ${f.ports.join(', ')}`);
   return parts.length ? `Pods that controllers create: ${parts.join('; ')} (left out of the diagram).` : undefined;
 }
 
-/** DNS, stated once: which workloads resolve names through which servers. */
-function dnsSentence(report: NetworkReport, workloads: readonly string[], name: (id: string) => string): string | undefined {
+/**
+ * DNS, stated once: which workloads resolve names through which servers.
+ * @param flows the flows from or to the namespace of the workloads
+ */
+function dnsSentence(flows: readonly ReportFlow[], workloads: readonly string[], name: (id: string) => string): string | undefined {
   const members = new Set(workloads);
   const byServer = new Map<string, Set<string>>();
-  for (const f of report.flows.filter((x) => isDnsFlow(x) && members.has(x.from))) {
+  for (const f of flows.filter((x) => isDnsFlow(x) && members.has(x.from))) {
     const key = `${name(f.to)} on ${f.ports.join(', ')}`;
     byServer.set(key, (byServer.get(key) ?? new Set()).add(f.from));
   }

@@ -10,7 +10,7 @@ import {
   compare, fitDiagram, mermaidFence, mermaidLabel,
 } from './diagram';
 import { selectsControllerPods } from '../util/well-known-pods';
-import type { NetworkReport, ReportEndpoint, ReportFlow } from './model';
+import type { NetworkReport, ReportEndpoint, ReportEntryPoint, ReportFlow } from './model';
 
 export { mermaidLabel };
 
@@ -87,7 +87,21 @@ function shortMatch(match: string): string {
 export function namespaceDiagram(report: NetworkReport, namespace: string): { nodes: DiagramNode[]; edges: DiagramEdge[]; groups: DiagramGroup[] } {
   const endpoints = new Map(report.endpoints.map((e) => [e.id, e]));
   const inNs = (id: string) => endpoints.get(id)?.namespace === namespace;
-  const flows = report.flows.filter((f) => drawn(f, endpoints) && (inNs(f.from) || inNs(f.to)));
+  const flows = report.flows.filter((f) => inNs(f.from) || inNs(f.to));
+  return namespaceDiagramOf(report, namespace, endpoints, flows, report.entryPoints.filter((x) => x.namespace === namespace));
+}
+
+/**
+ * {@link namespaceDiagram} from what the caller already grouped by namespace: the report's
+ * endpoints by id, and the flows (from or to the namespace) and entry points of the namespace, in
+ * report order.
+ */
+export function namespaceDiagramOf(
+  report: NetworkReport, namespace: string, endpoints: ReadonlyMap<string, ReportEndpoint>,
+  namespaceFlows: readonly ReportFlow[], namespaceEntryPoints: readonly ReportEntryPoint[],
+): { nodes: DiagramNode[]; edges: DiagramEdge[]; groups: DiagramGroup[] } {
+  const inNs = (id: string) => endpoints.get(id)?.namespace === namespace;
+  const flows = namespaceFlows.filter((f) => drawn(f, endpoints));
   const nodes = new Map<string, DiagramNode>();
   const add = (id: string) => {
     if (nodes.has(id)) return;
@@ -102,7 +116,7 @@ export function namespaceDiagram(report: NetworkReport, namespace: string): { no
   }
   // Entry points: one node per host, one edge per target workload, labelled with the paths.
   const paths = new Map<string, Set<string>>();
-  for (const e of report.entryPoints.filter((x) => x.namespace === namespace)) {
+  for (const e of namespaceEntryPoints) {
     for (const t of e.targets) {
       const key = `${e.host}\u0000${t}`;
       paths.set(key, (paths.get(key) ?? new Set()).add(shortMatch(e.match)));

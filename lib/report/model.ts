@@ -198,9 +198,18 @@ export function buildReport(input: BuildReportInput): NetworkReport {
     }
   }
 
-  const services = context.ofKind('Service').map((s) => reportService(s, context, view, domain))
+  // The group ids of each workload object, for the Services and routes that select them.
+  const groupIdsByObject = new Map<ManifestObject, string[]>();
+  for (const g of view.groups) {
+    if (!g.object) continue;
+    const list = groupIdsByObject.get(g.object);
+    if (list) list.push(g.group.id);
+    else groupIdsByObject.set(g.object, [g.group.id]);
+  }
+  const selected: SelectedBy = (namespace, selector) => selectedBy(context, groupIdsByObject, namespace, selector);
+  const services = context.ofKind('Service').map((s) => reportService(s, selected, domain))
     .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
-  const entryPoints = reportEntryPoints(context, view)
+  const entryPoints = reportEntryPoints(context, selected)
     .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.host, b.host) || compare(a.match, b.match)
       || Number(isRedirect(a)) - Number(isRedirect(b)) || compare(a.via, b.via) || compare(a.backend, b.backend));
 
@@ -208,11 +217,18 @@ export function buildReport(input: BuildReportInput): NetworkReport {
   for (const ns of context.ofKind('Namespace')) appNamespaces.add(String(ns.json?.metadata?.name));
   const allNamespaces = new Set([...appNamespaces, ...zeroTrust]);
   for (const e of endpoints.values()) if (e.namespace && !isRepresentativeNamespace(e.namespace)) allNamespaces.add(e.namespace);
+  const workloadsByNs = new Map<string, string[]>();
+  for (const e of endpoints.values()) {
+    if (e.type !== 'workload' || e.namespace === undefined) continue;
+    const list = workloadsByNs.get(e.namespace);
+    if (list) list.push(e.id);
+    else workloadsByNs.set(e.namespace, [e.id]);
+  }
   const namespaces = [...allNamespaces].sort(compare).map((name) => ({
     name,
     zeroTrust: zeroTrust.has(name),
     inApp: appNamespaces.has(name) || zeroTrust.has(name),
-    workloads: [...endpoints.values()].filter((e) => e.type === 'workload' && e.namespace === name).map((e) => e.id).sort(compare),
+    workloads: [...(workloadsByNs.get(name) ?? [])].sort(compare),
   }));
 
   const findingOf = (f: Finding): ReportFinding => ({
@@ -255,14 +271,21 @@ function reportFlow(e: ReachabilityEdge, view: NetworkView): ReportFlow {
   };
 }
 
+/** Endpoint ids of the workloads a Service selector selects in a namespace. */
+type SelectedBy = (namespace: string, selector: any) => string[];
+
 /** Endpoint ids of the workloads a Service selector selects. */
-function selectedBy(context: CheckContext, view: NetworkView, namespace: string, selector: any): string[] {
+function selectedBy(
+  context: CheckContext, groupIdsByObject: ReadonlyMap<ManifestObject, readonly string[]>, namespace: string, selector: any,
+): string[] {
   if (!selector || Object.keys(selector).length === 0) return [];
   const objects = new Set(context.selectTemplatesByLabels(namespace, selector).map((t) => t.object));
-  return view.groups.filter((g) => g.object && objects.has(g.object)).map((g) => g.group.id).sort(compare);
+  const ids = new Set<string>();
+  for (const o of objects) for (const id of groupIdsByObject.get(o) ?? []) ids.add(id);
+  return [...ids].sort(compare);
 }
 
-function reportService(s: ManifestObject, context: CheckContext, view: NetworkView, domain: string): ReportService {
+function reportService(s: ManifestObject, selected: SelectedBy, domain: string): ReportService {
   const spec = s.json?.spec ?? {};
   const ns = namespaceOf(s);
   const name = String(s.json?.metadata?.name);
@@ -276,17 +299,17 @@ function reportService(s: ManifestObject, context: CheckContext, view: NetworkVi
     type,
     dnsName: `${name}.${ns}.svc.${domain}`,
     ports,
-    targets: type === 'ExternalName' ? [] : selectedBy(context, view, ns, spec.selector),
+    targets: type === 'ExternalName' ? [] : selected(ns, spec.selector),
     ...(type === 'ExternalName' ? { externalName: String(spec.externalName) } : {}),
     path: s.path,
   };
 }
 
-function reportEntryPoints(context: CheckContext, view: NetworkView): ReportEntryPoint[] {
+function reportEntryPoints(context: CheckContext, selected: SelectedBy): ReportEntryPoint[] {
   const out: ReportEntryPoint[] = [];
   const targetsOf = (b: RouteBackend): string[] => {
     const svc = b.kind === 'Service' ? context.service(b.namespace, String(b.name)) : undefined;
-    return svc ? selectedBy(context, view, b.namespace, svc.json?.spec?.selector) : [];
+    return svc ? selected(b.namespace, svc.json?.spec?.selector) : [];
   };
   const gateways = new Map(context.ofKind('Gateway').map((g) => [`${namespaceOf(g)}/${g.json?.metadata?.name}`, g]));
   for (const rule of context.routes) {
