@@ -7,7 +7,7 @@
  * app), never per pod pair: reachability comes from the evaluator's label indexes, and the
  * expected side only expands the declared flows over the groups their endpoints select.
  */
-import { NetworkPolicyEvaluator } from '../evaluator';
+import type { NetworkPolicyEvaluator } from '../evaluator';
 import type { PortRange, ReachabilityEdge } from '../evaluator';
 import { ciliumAllows } from '../evaluator/cilium';
 import { LabelIndex } from '../evaluator/label-index';
@@ -216,9 +216,9 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   const known = new Set([...workloads, ...peers].map((g) => `${g.group.namespace}|${labelsKey(g.group.labels)}`));
   const exposure = exposureGroups(context, owned, (ns, labels) => known.has(`${ns}|${labelsKey(labels)}`));
   exposure.groups.forEach((g) => index.add(g));
-  // Representative namespaces matched by labels need those labels in the evaluator.
+  // Representative namespaces matched by labels need those labels in the evaluator (the policies are parsed once).
   const evaluator: NetworkPolicyEvaluator = exposure.namespaces.length === 0 ? context.evaluator
-    : NetworkPolicyEvaluator.fromManifests([...context.objects.map((o) => o.json), ...exposure.namespaces]);
+    : context.evaluator.withNamespaces(exposure.namespaces);
   const groups = [...workloads, ...peers, ...exposure.groups].sort((a, b) => compare(a.group.id, b.group.id));
   const groupById = new Map(groups.map((g) => [g.group.id, g]));
 

@@ -34,7 +34,9 @@ export interface EvaluatorInput {
   * @jsii ignore
  */
 export class NetworkPolicyEvaluator {
-  private readonly policies: PolicySet;
+  /** Not readonly: {@link withNamespaces} shares it with the evaluator it makes. */
+  private policies: PolicySet;
+  private readonly namespaceManifests: readonly any[];
   private readonly namespaces: NamespaceLabels;
 
   /**
@@ -43,7 +45,8 @@ export class NetworkPolicyEvaluator {
    */
   constructor(input: EvaluatorInput) {
     this.policies = new PolicySet(input.policies.map(parsePolicy));
-    this.namespaces = new NamespaceLabels(input.namespaces ?? []);
+    this.namespaceManifests = input.namespaces ?? [];
+    this.namespaces = new NamespaceLabels(this.namespaceManifests);
   }
 
   /** An evaluator over the `networking.k8s.io/v1` NetworkPolicies and the Namespaces among `manifests`. */
@@ -53,6 +56,17 @@ export class NetworkPolicyEvaluator {
       policies: all.filter((m) => m.kind === 'NetworkPolicy' && m.apiVersion === 'networking.k8s.io/v1'),
       namespaces: all.filter((m) => m.kind === 'Namespace' && m.apiVersion === 'v1'),
     });
+  }
+
+  /**
+   * The same policies, with more `Namespace` manifests whose labels namespaceSelectors see (added
+   * after this evaluator's own): what `new NetworkPolicyEvaluator({ policies, namespaces: [...namespaces, ...more] })`
+   * answers, without parsing the policies again.
+   */
+  withNamespaces(manifests: readonly any[]): NetworkPolicyEvaluator {
+    const out = new NetworkPolicyEvaluator({ policies: [], namespaces: [...this.namespaceManifests, ...manifests] });
+    out.policies = this.policies;
+    return out;
   }
 
   /**

@@ -97,6 +97,25 @@ describe('fromManifests', () => {
     expect(ev.check({ id: 'dev/probe', namespace: 'dev', labels: {} }, web, 80).allowed).toBe(false);
   });
 
+  test('withNamespaces: the same policies, seeing the labels of more namespaces, as if built with them', () => {
+    const policies = [
+      netpol('shop', 'from-ops', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: matchLabels({ team: 'ops' }) }] }] }),
+      netpol('shop', 'to-db', { podSelector: {}, egress: [{ to: [{ namespaceSelector: matchLabels({ tier: 'data' }) }] }] }),
+    ];
+    const base = NetworkPolicyEvaluator.fromManifests([...policies, namespace('ops', { team: 'ops' })]);
+    const extended = base.withNamespaces([namespace('[namespaces tier=data]', { tier: 'data' }), namespace('ops2', { team: 'ops' })]);
+    const rebuilt = NetworkPolicyEvaluator.fromManifests([...policies, namespace('ops', { team: 'ops' }),
+      namespace('[namespaces tier=data]', { tier: 'data' }), namespace('ops2', { team: 'ops' })]);
+    const groups = ['shop', 'ops', 'ops2', '[namespaces tier=data]', 'dev'].map((ns) => ({ id: `${ns}/pods`, namespace: ns, labels: {} }));
+    expect(extended.reachability(groups)).toEqual(rebuilt.reachability(groups));
+    const web = groups[0];
+    expect(extended.check(groups[2], web, 80).allowed).toBe(true);
+    expect(extended.check(web, groups[3], 5432).allowed).toBe(true);
+    // The original keeps its own namespaces.
+    expect(base.check(groups[2], web, 80).allowed).toBe(false);
+    expect(base.check(web, groups[3], 5432).allowed).toBe(false);
+  });
+
   test('a policy without namespace is in "default"', () => {
     const ev = NetworkPolicyEvaluator.fromManifests([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' }, spec: {} }]);
     expect(ev.check({ cidr: '1.1.1.1' }, { id: 'g', namespace: 'default', labels: {} }, 80).ingress).toEqual({ isolated: true, allowedBy: [] });
