@@ -214,8 +214,10 @@ function collapseRows(flows: readonly ReportFlow[], workloads: readonly string[]
   const bySource = new Map<string, ReportFlow[]>();
   const byDestination = new Map<string, ReportFlow[]>();
   for (const f of flows) {
-    if (members.has(f.from)) bySource.set(`${f.to}\u0000${same(f)}`, [...(bySource.get(`${f.to}\u0000${same(f)}`) ?? []), f]);
-    if (members.has(f.to)) byDestination.set(`${f.from}\u0000${same(f)}`, [...(byDestination.get(`${f.from}\u0000${same(f)}`) ?? []), f]);
+    if (!members.has(f.from) && !members.has(f.to)) continue;
+    const sameAs = same(f);
+    if (members.has(f.from)) pushTo(bySource, `${f.to}\u0000${sameAs}`, f);
+    if (members.has(f.to)) pushTo(byDestination, `${f.from}\u0000${sameAs}`, f);
   }
   const covered = new Set<ReportFlow>();
   const rows: Row[] = [];

@@ -71,9 +71,13 @@ export function addDefaultSteps(model: NetworkModel): void {
     name: 'cdk8s-networking:report',
     phase: SynthPhase.REPORT,
     run: () => {
-      if (!outcome || !reportEnabled(model)) return;
+      // The checks' indexes and the verification's view are not needed past this step: let them be
+      // freed before cdk8s writes the YAML, the peak of a synth's memory.
+      const checked = outcome;
+      outcome = undefined;
+      if (!checked || !reportEnabled(model)) return;
       const options = reportOptionsOf(model);
-      const report = outcome.report ?? buildReport({ ...outcome, clusterDomain: options.clusterDomain, guardrails: model._guardrails });
+      const report = checked.report ?? buildReport({ ...checked, clusterDomain: options.clusterDomain, guardrails: model._guardrails });
       const outdir = (model.node.root as { outdir?: unknown }).outdir;
       if (typeof outdir === 'string') pipeline.whenWriting(() => writeReport(report, outdir, options));
     },
