@@ -138,14 +138,23 @@ function gateway(ns, routed) {
       tls: [{ hosts: [ns.host], secretName: `${name}-tls` }],
     },
   };
-  const allows = routed.map((a) => policy(ns, `allow-ingress-nginx-to-${a.name}`, {
+  // cert-manager's HTTP-01 solver pods answer ingress-nginx on 8089 while a certificate is issued.
+  const solver = policy(ns, 'allow-ingress-nginx-to-acme-http01-solver', {
+    ingress: [{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': W.NGINX.namespace } }, podSelector: { matchLabels: W.NGINX.labels } }],
+      ports: [{ port: 8089 }],
+    }],
+    podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+    policyTypes: ['Ingress'],
+  });
+  const allows = [solver, ...routed.map((a) => policy(ns, `allow-ingress-nginx-to-${a.name}`, {
     ingress: [{
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': W.NGINX.namespace } }, podSelector: { matchLabels: W.NGINX.labels } }],
       ports: [{ port: W.CONTAINER_PORT }],
     }],
     podSelector: podSel(a.name),
     policyTypes: ['Ingress'],
-  }));
+  }))];
   return { ingress, allows };
 }
 

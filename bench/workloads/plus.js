@@ -54,6 +54,14 @@ function build(plan, outdir, { gateway = true } = {}) {
       className: 'nginx',
       tls: [{ hosts: [ns.host], secret: kplus.Secret.fromSecretName(scope, 'tls', `${gatewayName}-tls`) }],
     });
+    if (ingress) {
+      // cert-manager's HTTP-01 solver pods answer ingress-nginx on 8089 while a certificate is issued.
+      new kplus.NetworkPolicy(scope, 'acme-solver', {
+        metadata: { name: 'allow-ingress-nginx-to-acme-http01-solver', namespace },
+        selector: kplus.Pods.select(scope, 'acme-solver-pods', { labels: { 'acme.cert-manager.io/http01-solver': 'true' } }),
+        ingress: { rules: [{ peer: nginx, ports: [kplus.NetworkPolicyPort.tcp(8089)] }] },
+      });
+    }
     let prev;
     for (const a of ns.apps) {
       const labels = { 'app': a.name, 'app.kubernetes.io/name': a.name, 'app.kubernetes.io/part-of': namespace, 'app.kubernetes.io/managed-by': 'cdk8s-networking' };
