@@ -1,5 +1,5 @@
 import type { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ipBlockEndpoint, podsEndpoint } from './model/flows/endpoint';
 import type { INamespace } from './namespace';

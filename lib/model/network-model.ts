@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';

@@ -1,6 +1,6 @@
 import type { ApiObject } from 'cdk8s';
 import { Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { NetworkModel } from '../../model/network-model';
 import { invalid } from '../../util/validation';
 import type { ResolvedBackend } from '../backend';
