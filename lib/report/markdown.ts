@@ -5,7 +5,7 @@
  */
 import type { DiagramBudget, DiagramResult } from './diagram';
 import { compare, fitDiagram, mermaidFence } from './diagram';
-import { appDiagram, cell, isControllerPodFlow, isDnsFlow, namespaceDiagramOf } from './mermaid';
+import { appDiagram, cell, isControllerPodFlow, isDnsFlow, namespaceDiagramOf, outsideEndpointLabel } from './mermaid';
 import type { NetworkReport, ReportEndpoint, ReportEntryPoint, ReportFinding, ReportFlow, ReportService } from './model';
 
 function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -241,10 +241,8 @@ function findingTable(findings: readonly ReportFinding[]): string[] {
 /** An endpoint as seen from namespace `here`: bare name there, `namespace/name` elsewhere. */
 function endpointName(e: ReportEndpoint | undefined, id: string, here: string | undefined): string {
   if (!e) return id;
-  if (e.type === 'ip-block') return e.name;
-  if (e.type === 'fqdn') return `${e.name} (DNS name)`;
-  if (e.type === 'entity') return `${e.name} (entity)`;
-  if (e.type === 'exposure') return `${e.name} (not in the app)`;
+  const outside = outsideEndpointLabel(e);
+  if (outside !== undefined) return outside;
   const base = e.namespace === here ? e.name : `${e.namespace}/${e.name}`;
   const kind = e.type === 'external-pods' ? ' (outside the app)' : e.kind && e.kind !== 'Deployment' ? ` (${e.kind})` : '';
   return base + kind;

@@ -50,13 +50,25 @@ function shapeOf(e: ReportEndpoint | undefined): DiagramShape {
   return e?.type === 'ip-block' ? 'hexagon' : e?.type === 'external-pods' || e?.type === 'exposure' ? 'round' : 'box';
 }
 
+/**
+ * The label of an endpoint that is not pods of a namespace (an IP block, a DNS name, a Cilium
+ * entity, a stand-in for pods the app does not know), the same in every view; undefined for pods.
+ */
+export function outsideEndpointLabel(e: ReportEndpoint): string | undefined {
+  switch (e.type) {
+    case 'ip-block': return e.name;
+    case 'fqdn': return `${e.name} (DNS name)`;
+    case 'entity': return `${e.name} (entity)`;
+    case 'exposure': return `${e.name} (not in the app)`;
+    default: return undefined;
+  }
+}
+
 /** A node label: the name, with the kind unless a Deployment, `namespace/` when outside `here`. */
 function nodeLabel(e: ReportEndpoint | undefined, id: string, here: string | undefined): string {
   if (!e) return id;
-  if (e.type === 'ip-block') return e.name;
-  if (e.type === 'fqdn') return `${e.name} (DNS name)`;
-  if (e.type === 'entity') return `${e.name} (entity)`;
-  if (e.type === 'exposure') return `${e.name} (not in the app)`;
+  const outside = outsideEndpointLabel(e);
+  if (outside !== undefined) return outside;
   // Pods outside the app named like their namespace (ingress-nginx/ingress-nginx) need it once.
   const qualified = e.type === 'external-pods' && e.name === e.namespace ? e.name : `${e.namespace}/${e.name}`;
   const base = e.namespace === here || here === undefined ? e.name : qualified;
