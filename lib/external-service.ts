@@ -1,5 +1,4 @@
-import type { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { NamespaceRef } from './namespace';
 import { namespaceName } from './namespace';
@@ -66,7 +65,9 @@ export class ExternalService extends Construct implements IPeer {
     this.ports = [...(props.ports ?? [])];
     this.ports.forEach((p, i) => p._validate(this, `ports[${i}]`));
     NetworkModel.of(this).claimName(this, 'name', 'Service', this.namespace, this.name);
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: {
         name: this.name,
         namespace: this.namespace,

@@ -1,4 +1,3 @@
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { IConstruct } from 'constructs';
 import { check, ianaSvcName, invalid, portNumber } from './util/validation';
 
@@ -87,10 +86,10 @@ export class Port {
   }
 
   /** @internal The NetworkPolicyPort; TCP, the API default, is left implicit as in the seed. */
-  public _toKube(): k8s.NetworkPolicyPort {
+  public _toKube(): { protocol?: string; port: number | string; endPort?: number } {
     return {
       ...(this.protocol !== Protocol.TCP ? { protocol: this.protocol } : {}),
-      port: typeof this.number === 'string' ? k8s.IntOrString.fromString(this.number) : k8s.IntOrString.fromNumber(this.number),
+      port: this.number,
       ...(this.endPort !== undefined && this.endPort !== this.number ? { endPort: this.endPort } : {}),
     };
   }

@@ -1,5 +1,4 @@
-import type { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { declareFlow } from './model/flows/declare';
@@ -14,6 +13,7 @@ import { serviceBackend } from './gateway/backend';
 import type { IPeer } from './peer';
 import { resolvePeer } from './peer';
 import { Port, Protocol } from './port';
+import { kubeFields } from './util/kube-fields';
 import {
   check, cidr, dns1035Label, dns1123Subdomain, ianaSvcName, intInRange, invalid, labelValue, oneOf, portNumber, yamlSafeText,
 } from './util/validation';
@@ -290,7 +290,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
    * The Deployment API object. For what the `container` and `podSpec` props do not cover,
    * patch it: `ApiObject.of(app.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostname', 'api'))`.
    */
-  public readonly deployment: k8s.KubeDeployment;
+  public readonly deployment: ApiObject;
   /** The Service API object. */
   public readonly service: ApiObject;
   /**
@@ -393,20 +393,20 @@ export class WebApp extends Construct implements IPeer, IBackend {
   }
 
   /**
-   * The Deployment as a plain `KubeDeployment`: the same manifest cdk8s-plus-27 wrote (its
-   * defaults spelled out), without cdk8s-plus's construct tree, JSON patches and rendering, which
-   * were a tenth of the synth time of an app of WebApps.
+   * The Deployment as a plain `ApiObject` holding the manifest cdk8s-plus-27 wrote (its defaults
+   * spelled out), without cdk8s-plus's construct tree and JSON patches, and without the generated
+   * `KubeDeployment`, whose `toJson` converts the whole rendered object again: together they were
+   * a tenth of the synth time of an app of WebApps.
    */
-  private makeDeployment(props: WebAppProps, replicas: number): k8s.KubeDeployment {
+  private makeDeployment(props: WebAppProps, replicas: number): ApiObject {
     const r = props.resources ?? {};
-    const port = k8s.IntOrString.fromNumber(this.containerPort);
-    const probe = (): k8s.Probe => (props.healthCheckPath
+    const port = this.containerPort;
+    const probe = () => (props.healthCheckPath
       ? { failureThreshold: 3, httpGet: { path: props.healthCheckPath, port, scheme: 'HTTP' } }
       : { failureThreshold: 3, tcpSocket: { port } });
-    const quantity = (q: string) => k8s.Quantity.fromString(q);
     const env = Object.keys(props.env ?? {}).sort().map((name) => ({ name, value: props.env![name] }));
-    const container: k8s.Container = {
-      ...props.container,
+    const container = {
+      ...kubeFields('Container', props.container),
       name: this.name,
       image: props.image,
       imagePullPolicy: props.container?.imagePullPolicy ?? 'Always',
@@ -422,10 +422,10 @@ export class WebApp extends Construct implements IPeer, IBackend {
       ...(props.healthCheckPath ? { livenessProbe: probe() } : {}),
       resources: {
         limits: {
-          ...(r.cpuLimitMillis !== undefined ? { cpu: quantity(`${r.cpuLimitMillis}m`) } : {}),
-          memory: quantity(`${r.memoryLimitMebibytes ?? 256}Mi`),
+          ...(r.cpuLimitMillis !== undefined ? { cpu: `${r.cpuLimitMillis}m` } : {}),
+          memory: `${r.memoryLimitMebibytes ?? 256}Mi`,
         },
-        requests: { cpu: quantity(`${r.cpuRequestMillis ?? 100}m`), memory: quantity(`${r.memoryRequestMebibytes ?? 128}Mi`) },
+        requests: { cpu: `${r.cpuRequestMillis ?? 100}m`, memory: `${r.memoryRequestMebibytes ?? 128}Mi` },
       },
       securityContext: {
         allowPrivilegeEscalation: false,
@@ -437,7 +437,9 @@ export class WebApp extends Construct implements IPeer, IBackend {
         ...(props.runAsUser !== undefined ? { runAsUser: props.runAsUser } : {}),
       },
     };
-    return new k8s.KubeDeployment(this, 'Deployment', {
+    return new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name: this.name, namespace: this.namespace, labels: { ...this.podLabels } },
       spec: {
         minReadySeconds: 0,
@@ -447,7 +449,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
         // change, and a changed selector cannot be applied to an existing Deployment.
         selector: { matchLabels: { app: this.name } },
         strategy: {
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') },
+          rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
           type: 'RollingUpdate',
         },
         template: {
@@ -456,9 +458,9 @@ export class WebApp extends Construct implements IPeer, IBackend {
             dnsPolicy: 'ClusterFirst',
             hostNetwork: false,
             restartPolicy: 'Always',
-            setHostnameAsFqdn: false,
+            setHostnameAsFQDN: false,
             terminationGracePeriodSeconds: 30,
-            ...props.podSpec,
+            ...kubeFields('PodSpec', props.podSpec),
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             containers: [container],
             securityContext: {
@@ -476,21 +478,23 @@ export class WebApp extends Construct implements IPeer, IBackend {
 
   private makeService(props: WebAppProps, type: ServiceType): ApiObject {
     const externallyReachable = type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER;
-    const service = new k8s.KubeService(this, 'Service', {
+    const service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: this.serviceName, namespace: this.namespace, labels: this.podLabels },
       spec: {
         type: type === ServiceType.HEADLESS ? 'ClusterIP' : type,
-        ...(type === ServiceType.HEADLESS ? { clusterIp: 'None' } : {}),
+        ...(type === ServiceType.HEADLESS ? { clusterIP: 'None' } : {}),
         selector: { app: this.name },
         ports: [{
           ...(this.namedPorts.length ? { name: MAIN_PORT_NAME } : {}),
           port: this.servicePort,
-          targetPort: k8s.IntOrString.fromNumber(this.containerPort),
+          targetPort: this.containerPort,
           ...(props.nodePort !== undefined ? { nodePort: props.nodePort } : {}),
         }, ...this.namedPorts.map((np) => ({
           name: np.name,
           port: np.servicePort ?? np.port,
-          targetPort: k8s.IntOrString.fromNumber(np.port),
+          targetPort: np.port,
           ...(np.protocol && np.protocol !== Protocol.TCP ? { protocol: np.protocol } : {}),
         }))],
         ...(props.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...props.loadBalancerSourceRanges] } : {}),

@@ -1,5 +1,4 @@
-import type { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ipBlockEndpoint, podsEndpoint } from './model/flows/endpoint';
 import type { INamespace } from './namespace';
@@ -85,7 +84,7 @@ function notSystemNamespace(name: string): string | undefined {
 }
 
 /** The Namespace object; cluster-scoped, so it never carries `metadata.namespace`. */
-class ClusterScopedNamespace extends k8s.KubeNamespace {
+class ClusterScopedNamespace extends ApiObject {
   public toJson(): any {
     const json = super.toJson();
     delete json.metadata.namespace;
@@ -126,6 +125,8 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     model.registerZeroTrustNamespace(this);
 
     this.namespaceObject = new ClusterScopedNamespace(this, 'Namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: {
         name: this.name,
         labels: {
@@ -139,7 +140,9 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     });
 
     model.claimName(this, 'default-deny', 'NetworkPolicy', this.name, 'default-deny');
-    this.defaultDeny = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+    this.defaultDeny = new ApiObject(this, 'DefaultDeny', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', namespace: this.name },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });

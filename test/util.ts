@@ -47,6 +47,43 @@ function validateCrd(obj: any, id: string, file: string): void {
   }
 }
 
+/**
+ * The JSON field names of the core Kubernetes API, and the names of map-valued fields (labels,
+ * selectors of Services, resource limits, ...), read from cdk8s-plus-27's generated converters:
+ * kubernetes-models accepts fields its schema does not know, which the API server's strict field
+ * validation rejects (`setHostnameAsFqdn` for `setHostnameAsFQDN`).
+ */
+let coreFieldNames: { fields: Set<string>; maps: Set<string> } | undefined;
+const CORE_API_VERSIONS = new Set(['v1', 'apps/v1', 'batch/v1', 'networking.k8s.io/v1']);
+
+function coreFields(): { fields: Set<string>; maps: Set<string> } {
+  if (!coreFieldNames) {
+    const source = fs.readFileSync(require.resolve('cdk8s-plus-27/lib/imports/k8s.js'), 'utf8');
+    const fields = new Set<string>();
+    const maps = new Set<string>();
+    for (const m of source.matchAll(/^ +'([^']+)': (.*)$/gm)) {
+      fields.add(m[1]);
+      if (m[2].includes('Object.entries(obj.')) maps.add(m[1]);
+    }
+    coreFieldNames = { fields, maps };
+  }
+  return coreFieldNames;
+}
+
+/** Throws on a field name the core API does not have, anywhere in `value` (map values are not field names). */
+function checkFieldNames(value: unknown, at: string, id: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkFieldNames(v, `${at}/${i}`, id));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const { fields, maps } = coreFields();
+  for (const [key, v] of Object.entries(value)) {
+    if (!fields.has(key)) throw new Error(`${id} has a field the Kubernetes API does not know: ${at}/${key}`);
+    if (!maps.has(key)) checkFieldNames(v, `${at}/${key}`, id);
+  }
+}
+
 /** Validates one manifest against its schema; throws with the object's identity on failure. */
 export function validateManifest(obj: any): void {
   const id = `${obj?.kind} ${obj?.metadata?.namespace ?? ''}/${obj?.metadata?.name}`;
@@ -65,6 +102,7 @@ export function validateManifest(obj: any): void {
     throw new Error(`${id} fails schema validation: ${(e as Error).message}`, { cause: e });
   }
   if (!obj.metadata?.name) throw new Error(`${id} has no metadata.name`);
+  if (CORE_API_VERSIONS.has(obj.apiVersion)) checkFieldNames(obj, '', id);
 }
 
 /** A fresh App writing to a temporary folder. */

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { ExternalTrafficPolicy, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
 import { expectWarnings, find, ofKind, synth, testApp } from './util';
 
@@ -152,6 +153,36 @@ describe('WebApp', () => {
     expect(pod.serviceAccountName).toBe('api');
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+  });
+
+  test('container and podSpec extras named as in cdk8s-plus-27\'s k8s types become Kubernetes JSON (names, Quantity, IntOrString)', () => {
+    const { objects } = appWith([], (chart) => {
+      new WebApp(chart, 'api', {
+        namespace: new ZeroTrustNamespace(chart, 'production'), image: 'a:1', containerPort: 3000,
+        container: { startupProbe: { httpGet: { path: '/up', port: k8s.IntOrString.fromNumber(3000) } }, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] },
+        podSpec: {
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
+          hostAliases: [{ ip: '10.0.0.1', hostnames: ['db'] }],
+          dnsConfig: { nameservers: ['10.0.0.10'] },
+          overhead: { cpu: k8s.Quantity.fromString('10m') },
+        },
+      });
+    });
+    const pod = find(objects, 'Deployment', 'api', 'production').spec.template.spec;
+    expect(pod.containers[0].startupProbe).toEqual({ httpGet: { path: '/up', port: 3000 } });
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+    expect(pod.hostAliases).toEqual([{ ip: '10.0.0.1', hostnames: ['db'] }]);
+    expect(pod.overhead).toEqual({ cpu: '10m' });
+  });
+
+  test('a field named as in cdk8s-plus-27 but not in Kubernetes JSON (setHostnameAsFqdn) is written by its JSON name', () => {
+    const { objects } = appWith([], (chart) => {
+      new WebApp(chart, 'api', { namespace: new ZeroTrustNamespace(chart, 'production'), image: 'a:1', containerPort: 3000, podSpec: { setHostnameAsFqdn: true, hostIpc: false } });
+    });
+    const pod = find(objects, 'Deployment', 'api', 'production').spec.template.spec;
+    expect(pod.setHostnameAsFQDN).toBe(true);
+    expect(pod.hostIPC).toBe(false);
+    expect(pod).not.toHaveProperty('setHostnameAsFqdn');
   });
 
   test('container and podSpec extras cannot take over the fields WebApp sets (its secure defaults among them)', () => {

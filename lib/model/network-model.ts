@@ -1,4 +1,3 @@
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
@@ -279,9 +278,11 @@ export class NetworkModel extends Construct {
       this.claimName(owner, `${kind} name`, kind, side.namespace, side.name);
       byName.set(key, side);
       if (kind === 'NetworkPolicy') {
-        new k8s.KubeNetworkPolicy(owner, `Policy:${side.name}`, {
+        new ApiObject(owner, `Policy:${side.name}`, {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
           metadata: { name: side.name, namespace: side.namespace },
-          spec: side.spec as unknown as k8s.NetworkPolicySpec,
+          spec: side.spec,
         });
         this.rendered.push(side);
       } else {

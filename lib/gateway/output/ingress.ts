@@ -1,6 +1,4 @@
-import type { ApiObject } from 'cdk8s';
-import { Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { NetworkModel } from '../../model/network-model';
 import { invalid } from '../../util/validation';
 import type { ResolvedBackend } from '../backend';
@@ -40,7 +38,9 @@ export class IngressOutput implements GatewayOutput {
     const { scope, name, namespace, controller, tls, routes } = this.ctx;
     this.rawAnnotations = rawAnnotations;
     NetworkModel.of(scope).claimName(scope, 'name', 'Ingress', namespace, name);
-    this.ingress = new k8s.KubeIngress(scope, 'Ingress', {
+    this.ingress = new ApiObject(scope, 'Ingress', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
       metadata: {
         name,
         namespace,
