@@ -16,8 +16,11 @@ export type Span = readonly [number, number];
 /** A set of ports per protocol; each list is sorted, disjoint and non-adjacent. */
 export type PortSet = Readonly<Record<Protocol, readonly Span[]>>;
 
+/** No span: shared by the empty protocols of every set. */
+const NONE: readonly Span[] = [];
+
 /** The set with no port at all. */
-export const NO_PORTS: PortSet = { TCP: [], UDP: [], SCTP: [] };
+export const NO_PORTS: PortSet = { TCP: NONE, UDP: NONE, SCTP: NONE };
 
 /** Every port of every protocol. */
 export const ALL_PORTS: PortSet = {
@@ -26,12 +29,22 @@ export const ALL_PORTS: PortSet = {
   SCTP: [[MIN_PORT, MAX_PORT]],
 };
 
+/** The sets built by {@link portRange}, shared: a PortSet is never mutated, and the same object lets `union` skip the merge. */
+const ranges = new Map<string, PortSet>();
+
 /** The set holding the ports `from..to` (clamped to 1-65535) of one protocol. */
 export function portRange(protocol: Protocol, from: number, to: number = from): PortSet {
   const lo = Math.max(from, MIN_PORT);
   const hi = Math.min(to, MAX_PORT);
   if (lo > hi) return NO_PORTS;
-  return { ...NO_PORTS, [protocol]: [[lo, hi]] };
+  const key = `${protocol}:${lo}:${hi}`;
+  let set = ranges.get(key);
+  if (!set) {
+    const spans: readonly Span[] = [[lo, hi]];
+    set = { TCP: protocol === 'TCP' ? spans : NONE, UDP: protocol === 'UDP' ? spans : NONE, SCTP: protocol === 'SCTP' ? spans : NONE };
+    ranges.set(key, set);
+  }
+  return set;
 }
 
 /** Every port of one protocol. */
@@ -41,7 +54,7 @@ export function allPortsOf(protocol: Protocol): PortSet {
 
 /** True iff the set holds no port. */
 export function isEmpty(set: PortSet): boolean {
-  return PROTOCOLS.every((p) => set[p].length === 0);
+  return set.TCP.length === 0 && set.UDP.length === 0 && set.SCTP.length === 0;
 }
 
 /** True iff the set holds `port` of `protocol`. */
@@ -53,7 +66,7 @@ export function hasPort(set: PortSet, protocol: Protocol, port: number): boolean
 export function union(a: PortSet, b: PortSet): PortSet {
   if (a === b || isEmpty(b)) return a;
   if (isEmpty(a)) return b;
-  return mapProtocols((p) => mergeSpans([...a[p], ...b[p]]));
+  return mapProtocols((p) => (b[p].length === 0 ? a[p] : a[p].length === 0 ? b[p] : mergeSpans([...a[p], ...b[p]])));
 }
 
 /** The union of any number of sets. */
@@ -72,8 +85,9 @@ export function intersect(a: PortSet, b: PortSet): PortSet {
 
 /** The ports of `a` that are not in `b`. */
 export function difference(a: PortSet, b: PortSet): PortSet {
+  if (a === b) return NO_PORTS;
   if (isEmpty(b)) return a;
-  return mapProtocols((p) => subtractSpans(a[p], b[p]));
+  return mapProtocols((p) => (a[p].length === 0 || b[p].length === 0 ? a[p] : subtractSpans(a[p], b[p])));
 }
 
 /** True iff the two sets share at least one port. */
