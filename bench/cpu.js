@@ -6,6 +6,9 @@
  * less than elapsed time. Also compares the library at two revisions.
  *
  *   BENCH_CPU_SIZES=1000 BENCH_CPU_RUNS=3 BENCH_REV_BEFORE=main node bench/cpu.js [out.json]
+ *
+ * BENCH_CPU_NOPROOF=1 adds (a) without the checks, the verification and the report
+ * (`workloads/ours-noproof.js`), to split (a)'s time into the proof and the rest.
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -28,6 +31,8 @@ const variants = [
   { id: 'plus', impl: 'plus', dir: after },
   { id: 'floor', impl: 'floor', dir: after },
   { id: 'apiobject', impl: 'apiobject', dir: after },
+  // (a) without the checks, the verification and the report: what the proof costs is ours - this.
+  ...(process.env.BENCH_CPU_NOPROOF === '1' ? [{ id: 'ours-noproof', impl: 'ours-noproof', dir: after }] : []),
 ];
 
 function once(v, n, layout) {
@@ -57,6 +62,7 @@ for (const n of SIZES) {
     row.ab = row.cpu.ours / row.cpu.plus;
     row.ac = row.cpu.ours / row.cpu.floor;
     row.dc = row.cpu.apiobject / row.cpu.floor;
+    if (row.cpu['ours-noproof']) row.noproofAb = row.cpu['ours-noproof'] / row.cpu.plus;
     if (before) row.beforeAb = row.cpu['ours-before'] / row.cpu.plus;
     if (before) row.beforeAc = row.cpu['ours-before'] / row.cpu.floor;
     results.push(row);
