@@ -234,16 +234,17 @@ export interface WebAppProps {
    */
   readonly automountServiceAccountToken?: boolean;
   /**
-   * More fields of the container, named as in cdk8s-plus-27's `k8s.Container`, for what WebApp does not cover (volume mounts for a writable
-   * `/tmp` under the read-only root filesystem, `envFrom` a Secret, ...). The fields WebApp sets
-   * itself cannot be given here: `name`, `image`, `command`, `args`, `env`, `ports`,
-   * `readinessProbe`, `livenessProbe`, `resources` and `securityContext`.
+   * More fields of the container, for what WebApp does not cover (volume mounts for a writable
+   * `/tmp` under the read-only root filesystem, `envFrom` a Secret, ...), named as in cdk8s-plus's
+   * generated `k8s.Container` and converted by the cdk8s-plus (27 to 33) the project has installed.
+   * The fields WebApp sets itself cannot be given here: `name`, `image`, `command`, `args`, `env`,
+   * `ports`, `readinessProbe`, `livenessProbe`, `resources` and `securityContext`.
    * @default - none
    */
   readonly container?: { [key: string]: any };
   /**
    * More fields of the pod spec (`volumes`, `nodeSelector`, `tolerations`, `serviceAccountName`,
-   * `imagePullSecrets`, ...). WebApp's own `containers`, `securityContext` and
+   * `imagePullSecrets`, ...), named as in cdk8s-plus's generated `k8s.PodSpec`. WebApp's own `containers`, `securityContext` and
    * `automountServiceAccountToken` cannot be given here.
    * @default - none
    */
@@ -406,7 +407,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
       : { failureThreshold: 3, tcpSocket: { port } });
     const env = Object.keys(props.env ?? {}).sort().map((name) => ({ name, value: props.env![name] }));
     const container = {
-      ...kubeFields('Container', props.container),
+      ...kubeFields(this, 'container', 'Container', props.container),
       name: this.name,
       image: props.image,
       imagePullPolicy: props.container?.imagePullPolicy ?? 'Always',
@@ -460,7 +461,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
             restartPolicy: 'Always',
             setHostnameAsFQDN: false,
             terminationGracePeriodSeconds: 30,
-            ...kubeFields('PodSpec', props.podSpec),
+            ...kubeFields(this, 'podSpec', 'PodSpec', props.podSpec),
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             containers: [container],
             securityContext: {

@@ -7,7 +7,8 @@
  * - (b) `plus-27`: cdk8s-plus-27 on the cdk8s and constructs the repository tests with;
  * - (c) `oldest`: the oldest cdk8s, constructs and cdk8s-plus-27 that the peer ranges admit.
  *
- * In each: one copy of cdk8s and constructs, `tsc` type-checks the README tutorial and a
+ * In each: one copy of cdk8s, constructs and the project's cdk8s-plus (cdk8s-plus-27 is an optional
+ * peer: the template project gets no second cdk8s-plus), `tsc` type-checks the README tutorial and a
  * `Peer.workload()` of the project's own cdk8s-plus workloads, the installed
  * `cdk8s-networking/register` hook synthesizes them, and every object is schema-validated.
  * The installs run in parallel and from the npm cache (`--prefer-offline`).
@@ -83,16 +84,22 @@ function tutorial(): string[] {
   return blocks;
 }
 
-/** A program with the project's own cdk8s-plus workloads as peers. */
+/**
+ * A program with the project's own cdk8s-plus workloads as peers, and container and pod fields
+ * typed with the project's own cdk8s-plus (converted by it: the library brings none).
+ */
 const workloadProgram = (plus: string) => `
 import { App, Chart } from 'cdk8s';
 import * as kplus from '${plus}';
+import * as k8s from '${plus}/lib/imports/k8s';
 import { Peer, Port, WebApp, ZeroTrustNamespace } from 'cdk8s-networking';
 
 const app = new App();
 const chart = new Chart(app, 'workloads');
 const prod = new ZeroTrustNamespace(chart, 'production');
-const api = new WebApp(chart, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1.4.2', containerPort: 3000 });
+const container: Partial<k8s.Container> = { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] };
+const podSpec: Partial<k8s.PodSpec> = { volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }], hostIpc: false };
+const api = new WebApp(chart, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1.4.2', containerPort: 3000, container, podSpec });
 
 const cache = new kplus.Deployment(chart, 'cache', {
   metadata: { name: 'cache', namespace: 'production' },
@@ -131,7 +138,8 @@ beforeAll(() => {
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `consumer-${c.name}`, version: '1.0.0', private: true }, null, 2));
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ ...c.tsconfig, include: ['**/*.ts'], exclude: ['node_modules'] }, null, 2));
-    programs.forEach((code, i) => fs.writeFileSync(path.join(dir, `tutorial-${i + 1}.ts`), code));
+    // The tutorial's cdk8s-plus workloads, with the project's own cdk8s-plus (the README uses cdk8s-plus-27).
+    programs.forEach((code, i) => fs.writeFileSync(path.join(dir, `tutorial-${i + 1}.ts`), code.replace(/'cdk8s-plus-27'/g, `'${c.plus}'`)));
     fs.writeFileSync(path.join(dir, 'workloads.ts'), workloadProgram(c.plus));
     fs.writeFileSync(path.join(dir, 'run.js'), RUNNER);
     // Started here, awaited by the tests: the three installs share the machine's npm cache.
@@ -163,6 +171,8 @@ describe('the packed tarball', () => {
   test('declares cdk8s, constructs and cdk8s-plus-27 as peers, not as dependencies', () => {
     const packed = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], work));
     expect(Object.keys(packed.peerDependencies).sort()).toEqual(['cdk8s', 'cdk8s-plus-27', 'constructs']);
+    // The library runs without cdk8s-plus-27: a project on cdk8s-plus-33 gets no second cdk8s-plus.
+    expect(packed.peerDependenciesMeta).toEqual({ 'cdk8s-plus-27': { optional: true } });
     for (const name of ['cdk8s', 'constructs', 'cdk8s-plus-27']) expect(packed.dependencies?.[name]).toBeUndefined();
   });
 });
@@ -181,12 +191,15 @@ test('no class of the library has a method that constructs 10.3.0 refuses on a c
 describe.each(CONSUMERS.map((c) => [c.name, c] as const))('consumer project %s', (name, c) => {
   const dir = () => installs.get(name)!;
 
-  test('installs one copy of cdk8s, constructs and cdk8s-plus-27 (no copy nested under the library)', async () => {
+  test('installs one copy of cdk8s, constructs and the project\'s own cdk8s-plus (no copy nested under the library, no second cdk8s-plus)', async () => {
     const project = await dir();
-    for (const dep of ['cdk8s', 'constructs', 'cdk8s-plus-27']) {
+    for (const dep of ['cdk8s', 'constructs', c.plus]) {
       expect(fs.existsSync(path.join(project, 'node_modules', dep, 'package.json'))).toBe(true);
       expect(fs.existsSync(path.join(project, 'node_modules', 'cdk8s-networking', 'node_modules', dep))).toBe(false);
     }
+    // cdk8s-plus-27 is an optional peer: npm does not add it to a project on another cdk8s-plus.
+    const plusPackages = fs.readdirSync(path.join(project, 'node_modules')).filter((d) => d.startsWith('cdk8s-plus-'));
+    expect(plusPackages).toEqual([c.plus]);
     const installed = (dep: string) => JSON.parse(fs.readFileSync(path.join(project, 'node_modules', dep, 'package.json'), 'utf8')).version;
     if (name === 'oldest') {
       expect(installed('cdk8s')).toBe(floor(peers.cdk8s));
@@ -236,6 +249,11 @@ describe.each(CONSUMERS.map((c) => [c.name, c] as const))('consumer project %s',
     ]);
     expect(policy('allow-cache-to-api').ingress).toEqual([{ from: [{ podSelector: { matchLabels: selector('Deployment', 'cache') } }], ports: [{ port: 3000 }] }]);
     expect(ofKind(objects, 'NetworkPolicy').length).toBe(8);
+    // Container and pod fields typed with the project's cdk8s-plus, converted to Kubernetes JSON.
+    const pod = find(objects, 'Deployment', 'api').spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+    expect(pod.hostIPC).toBe(false);
   });
 });
 

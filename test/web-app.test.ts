@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { ExternalTrafficPolicy, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
+import { findConverters, kubeFields } from '../lib/util/kube-fields';
 import { expectWarnings, find, ofKind, synth, testApp } from './util';
 
 /** Synthesizes what `build` adds to chart `test`, expecting exactly the warnings named (`[check] path`). */
@@ -201,5 +202,40 @@ describe('WebApp', () => {
       new kplus.Deployment(chart, 'legacy', { metadata: { name: 'legacy', namespace: 'production' }, containers: [{ image: 'b:1', portNumber: 8080 }] });
     });
     expect(ofKind(objects, 'Deployment').map((d) => d.metadata.name).sort()).toEqual(['api', 'legacy']);
+  });
+});
+
+describe('container and podSpec fields are converted by the cdk8s-plus the project has', () => {
+  const converters = (name: string) => ({
+    toJson_Container: (o: any) => ({ converter: name, ...o }),
+    toJson_PodSpec: (o: any) => ({ converter: name, ...o }),
+  });
+  const notFound = (id: string) => Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
+
+  test('the newest installed cdk8s-plus (33 down to 27) is used', () => {
+    const has = (versions: string[]) => (id: string) => {
+      const pkg = versions.find((v) => id === `cdk8s-plus-${v}/lib/imports/k8s`);
+      if (!pkg) throw notFound(id);
+      return converters(pkg);
+    };
+    expect(findConverters(has(['27', '33']))!.toJson_PodSpec({} as any)).toEqual({ converter: '33' });
+    expect(findConverters(has(['27', '30']))!.toJson_PodSpec({} as any)).toEqual({ converter: '30' });
+    expect(findConverters(has(['27']))!.toJson_PodSpec({} as any)).toEqual({ converter: '27' });
+    expect(findConverters(has([]))).toBeUndefined();
+  });
+
+  test('a broken cdk8s-plus install is reported, not skipped', () => {
+    expect(() => findConverters(() => { throw new SyntaxError('Unexpected token'); })).toThrow(SyntaxError);
+  });
+
+  test('without any cdk8s-plus, fields to convert are refused naming the construct, the field and what to install; none to convert need none', () => {
+    const chart = new Chart(testApp(), 'test');
+    const api = new ZeroTrustNamespace(chart, 'production');
+    expect(() => kubeFields(api, 'podSpec', 'PodSpec', { hostIpc: false }, () => undefined))
+      .toThrow('test/production: podSpec {"hostIpc":false} is invalid: fields named as in cdk8s-plus\'s k8s.PodSpec are converted by a cdk8s-plus package, '
+        + 'and the project has none of cdk8s-plus-33, cdk8s-plus-32, cdk8s-plus-31, cdk8s-plus-30, cdk8s-plus-29, cdk8s-plus-28, cdk8s-plus-27: '
+        + 'install the one the project uses (npm install cdk8s-plus-33)');
+    expect(kubeFields(api, 'podSpec', 'PodSpec', undefined, () => undefined)).toEqual({});
+    expect(kubeFields(api, 'podSpec', 'PodSpec', {}, () => undefined)).toEqual({});
   });
 });
