@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { ExternalTrafficPolicy, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
 import { findConverters, kubeFields } from '../lib/util/kube-fields';
-import { expectWarnings, find, ofKind, synth, testApp } from './util';
+import { expectWarnings, find, ofKind, synth, testApp, validateManifest } from './util';
 
 /** Synthesizes what `build` adds to chart `test`, expecting exactly the warnings named (`[check] path`). */
 function appWith(warnings: string[], build: (chart: Chart) => void) {
@@ -237,5 +237,31 @@ describe('container and podSpec fields are converted by the cdk8s-plus the proje
         + 'install the one the project uses (npm install cdk8s-plus-33)');
     expect(kubeFields(api, 'podSpec', 'PodSpec', undefined, () => undefined)).toEqual({});
     expect(kubeFields(api, 'podSpec', 'PodSpec', {}, () => undefined)).toEqual({});
+  });
+});
+
+describe('the test validator refuses field names the Kubernetes API does not know (kubernetes-models accepts them)', () => {
+  const deployment = (podSpec: object) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'production', labels: { 'any.example/key': 'v' } },
+    spec: {
+      selector: { matchLabels: { app: 'api' } },
+      template: {
+        metadata: { labels: { app: 'api' } },
+        spec: { containers: [{ name: 'api', image: 'a:1', resources: { limits: { 'example.com/gpu': '1' } } }], nodeSelector: { 'pool.example/name': 'web' }, ...podSpec },
+      },
+    },
+  });
+
+  test('a name spelt as in cdk8s-plus\'s types, not as in the API, is refused with its path', () => {
+    expect(() => validateManifest(deployment({ setHostnameAsFqdn: true })))
+      .toThrow('Deployment production/api has a field the Kubernetes API does not know: /spec/template/spec/setHostnameAsFqdn');
+    expect(() => validateManifest(deployment({ hostIpc: true }))).toThrow('/spec/template/spec/hostIpc');
+  });
+
+  test('the API\'s own names pass, and the keys of maps (labels, node selectors, resource names) are not field names', () => {
+    expect(() => validateManifest(deployment({ setHostnameAsFQDN: true, hostIPC: false }))).not.toThrow();
+    expect(() => validateManifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { selector: { 'any/key': 'v' }, ports: [{ port: 80 }] } }))
+      .not.toThrow();
   });
 });
