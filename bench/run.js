@@ -202,12 +202,16 @@ function runCli(srcRoot) {
   const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
   delete env.CDK8S_OUTDIR;
   const dist = path.join(box, 'dist');
+  const plain = preparePlainExample(box, appCmd, env);
   const cmds = [
     { id: 'readme', label: `the README's command: \`${readmeCmd}\``, sh: readmeCmd },
     ...(appCmd && appCmd !== readmeCmd ? [{ id: 'app-alone', label: `cdk8s.yaml's app command alone: \`${appCmd}\``, sh: appCmd }] : []),
     { id: 'cdk8s-cli', label: `\`npx cdk8s synth\` (cdk8s.yaml app: \`${appCmd}\`)`, sh: 'npx cdk8s synth' },
     // The CLI's own start-up for a synth: the same command with an app that only creates the output folder the CLI expects.
     { id: 'cli-empty', label: '`npx cdk8s synth --app "mkdir -p dist"` (the CLI with an app that writes nothing)', sh: 'npx cdk8s synth --app "mkdir -p dist"', writes: false },
+    // What cdk8s alone costs for the example's manifests: the bound under any library on cdk8s.
+    { id: 'plain-cdk8s', label: `\`node ${plain.script}\`: a plain cdk8s app writing the example's manifests as ApiObjects (no library)`, sh: `node ${plain.script}`, ...plain.state },
+    { id: 'cli-plain', label: `\`npx cdk8s synth --app "node ${plain.script}"\` (that plain cdk8s app through the CLI)`, sh: `npx cdk8s synth --app "node ${plain.script}"`, ...plain.state },
     { id: 'cli-typecheck', label: '`npx cdk8s synth --app "npx ts-node apps/main.ts"` (the cdk8s template\'s default, type-checking)', sh: 'npx cdk8s synth --app "npx ts-node apps/main.ts"' },
     { id: 'ts-node', label: '`npx ts-node apps/main.ts` alone (type-checking)', sh: 'npx ts-node apps/main.ts' },
     { id: 'transpile-only', label: '`node -r ts-node/register/transpile-only apps/main.ts` alone', sh: 'node -r ts-node/register/transpile-only apps/main.ts' },
@@ -240,6 +244,49 @@ function runCli(srcRoot) {
     out.push({ ...c, times: ts, median: ts.length ? stats.median(ts) : NaN });
   }
   return out;
+}
+
+/**
+ * A plain cdk8s app that writes the example app's manifests, byte for byte, as bare ApiObjects
+ * (one Chart per file): the example's manifests cost at least this much through cdk8s, whatever
+ * library builds them. Written into the sandbox from one run of the app command; a mismatch with
+ * the example's output marks its commands failed (`error`) rather than timing something else.
+ */
+function preparePlainExample(box, appCmd, env) {
+  const script = 'plain-cdk8s/app.js';
+  const dir = path.join(box, 'plain-cdk8s');
+  const dist = path.join(box, 'dist');
+  const fail = (why) => ({ script, state: { error: `plain cdk8s app not prepared: ${why}` } });
+  rmrf(dist);
+  const r = spawnSync('sh', ['-c', appCmd || 'npx cdk8s synth'], { cwd: box, env, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+  if (r.status !== 0) return fail(`the app command failed: ${(r.stderr || '').slice(0, 300)}`);
+  const yaml = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s/package.json', { paths: [box] }))] }));
+  const files = fs.readdirSync(dist).filter((f) => f.endsWith('.k8s.yaml')).sort();
+  const charts = files.map((f) => ({
+    chart: f.slice(0, -'.k8s.yaml'.length),
+    objects: yaml.parseAllDocuments(fs.readFileSync(path.join(dist, f), 'utf8')).map((d) => d.toJS()).filter((o) => o),
+  }));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'objects.json'), JSON.stringify(charts));
+  fs.writeFileSync(path.join(box, script), [
+    "'use strict';",
+    "const { App, ApiObject, Chart } = require('cdk8s');",
+    'const app = new App({ outdir: process.env.PLAIN_OUTDIR || \'dist\' });',
+    "for (const c of require('./objects.json')) {",
+    '  const chart = new Chart(app, c.chart);',
+    '  c.objects.forEach((o, i) => new ApiObject(chart, `o${i}`, o));',
+    '}',
+    'app.synth();',
+    '',
+  ].join('\n'));
+  const check = path.join(RUN, 'plain-check');
+  rmrf(check);
+  const p = spawnSync('node', [script], { cwd: box, env: { ...env, PLAIN_OUTDIR: check }, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+  if (p.status !== 0) return fail((p.stderr || '').slice(0, 300));
+  const differs = files.filter((f) => !fs.existsSync(path.join(check, f))
+    || !fs.readFileSync(path.join(check, f)).equals(fs.readFileSync(path.join(dist, f))));
+  if (differs.length) return fail(`its output differs from the example's in ${differs.join(', ')}`);
+  return { script, state: {} };
 }
 
 /**
