@@ -7,7 +7,8 @@
  * Builds the bench program of (a) once (`workloads/ours.js`, from the build of `build.js`) and calls
  * `app.synth()` on it several times in one process. Each synth prints the wall time (ms) of the
  * library's synth steps (policies, sync waves, checks step: rendering, cross-object checks, flow
- * verification; report: building, writing) and of cdk8s's YAML serialization. The first synth is
+ * verification, and within them the evaluator's parse of the policies and its reachability; report:
+ * building, writing) and of cdk8s's YAML serialization. The first synth is
  * what `npm run bench` measures; the later ones run the same code with V8's compilers warmed up,
  * which separates the work itself from what a one-shot synth pays to get its code compiled.
  */
@@ -44,6 +45,10 @@ wrap(lib('checks/registry.js'), 'runChecks', 'checks');
 wrap(lib('checks/verify.js'), 'verifyFlows', 'verification');
 wrap(lib('report/model.js'), 'buildReport', 'report build');
 wrap(lib('report/write.js'), 'writeReport', 'report write');
+// The evaluator's core, inside the verification: parsing the policies and computing reachability.
+const { NetworkPolicyEvaluator } = lib('evaluator/evaluator.js');
+NetworkPolicyEvaluator.fromManifests = timed('evaluator parse', NetworkPolicyEvaluator.fromManifests);
+NetworkPolicyEvaluator.prototype.reachability = timed('reachability', NetworkPolicyEvaluator.prototype.reachability);
 const { NetworkModel } = lib('model/network-model.js');
 const addSynthStep = NetworkModel.prototype.addSynthStep;
 NetworkModel.prototype.addSynthStep = function (step) {
