@@ -478,6 +478,24 @@ describe('diagram budgets and stability', () => {
     expect(reporting.fitDiagram(spec, { maxWidth: 100 })).toMatchObject({ fits: false, reason: expect.stringMatching(/^about \d+ px wide \(budget 100 px\)$/) });
   });
 
+  test('a diagram with too many nodes or edges is judged on the counts alone; its source is still what it would draw', () => {
+    const spec = {
+      nodes: [{ key: 'a', label: 'alpha' }, { key: 'b', label: 'beta' }, { key: 'c', label: 'gamma' }],
+      edges: [{ from: 'a', to: 'b', label: 'TCP 1' }, { from: 'a', to: 'c', label: 'TCP 2' }],
+    };
+    // Over every limit: the reason names the counts only (the characters and the width need the drawing).
+    const over = reporting.fitDiagram(spec, { maxNodes: 2, maxEdges: 1, maxChars: 20, maxWidth: 100 });
+    expect(over).toMatchObject({ fits: false, reason: '3 nodes (budget 2), 2 edges (budget 1)' });
+    // What it would draw is still there for whoever reads it, the same as an unbounded fit's.
+    const drawn = reporting.fitDiagram(spec);
+    expect(over.source).toBe(drawn.source);
+    expect(over.source).toContain('n_a -->|"TCP 1"| n_b');
+    expect(over.estimatedWidth).toBe(drawn.estimatedWidth);
+    // Within the counts, the characters and the width are still judged.
+    expect(reporting.fitDiagram(spec, { maxChars: 20, maxWidth: 100 }))
+      .toMatchObject({ fits: false, reason: expect.stringMatching(/^\d+ characters \(budget 20\), about \d+ px wide \(budget 100 px\)$/) });
+  });
+
   test('the width estimate grows with a rank\'s nodes, not with a chain\'s length', () => {
     const chain = (n: number) => ({
       nodes: Array.from({ length: n }, (_, i) => ({ key: `n${i}`, label: `app-${String(i).padStart(2, '0')}` })),

@@ -245,19 +245,40 @@ function ranks(keys: readonly string[], edges: readonly DiagramEdge[]): Map<stri
   return rank;
 }
 
-/** The diagram, and whether it fits the budget (and if not, which limit it exceeds). */
+/**
+ * The diagram, and whether it fits the budget (and if not, which limit it exceeds). A diagram with
+ * more nodes or edges than the budget allows is judged on those counts alone: its `reason` names
+ * them, and its `source` and `estimatedWidth` are computed only if read (a report that prints a
+ * note instead of the diagram never draws it; at a few thousand workloads that is most of the
+ * report's Mermaid work).
+ */
 export function fitDiagram(spec: DiagramSpec, budget: DiagramBudget = {}): DiagramResult {
   const b = { ...DEFAULT_DIAGRAM_BUDGET, ...budget };
+  const counts = [
+    spec.nodes.length > b.maxNodes ? `${spec.nodes.length} nodes (budget ${b.maxNodes})` : undefined,
+    spec.edges.length > b.maxEdges ? `${spec.edges.length} edges (budget ${b.maxEdges})` : undefined,
+  ].filter((x): x is string => x !== undefined);
+  if (counts.length) return lazyOverBudget(spec, counts.join(', '));
   const source = mermaidSource(spec);
   const estimatedWidth = estimateWidth(spec);
   const over = [
-    spec.nodes.length > b.maxNodes ? `${spec.nodes.length} nodes (budget ${b.maxNodes})` : undefined,
-    spec.edges.length > b.maxEdges ? `${spec.edges.length} edges (budget ${b.maxEdges})` : undefined,
     source.length > b.maxChars ? `${source.length} characters (budget ${b.maxChars})` : undefined,
     estimatedWidth > b.maxWidth ? `about ${estimatedWidth} px wide (budget ${b.maxWidth} px)` : undefined,
   ].filter((x): x is string => x !== undefined);
   if (over.length) return { fits: false, reason: over.join(', '), source, estimatedWidth };
   return { fits: true, source, estimatedWidth };
+}
+
+/** A result over budget whose source and width are drawn on first read, once. */
+function lazyOverBudget(spec: DiagramSpec, reason: string): DiagramResult {
+  let source: string | undefined;
+  let width: number | undefined;
+  return {
+    fits: false,
+    reason,
+    get source() { return (source ??= mermaidSource(spec)); },
+    get estimatedWidth() { return (width ??= estimateWidth(spec)); },
+  };
 }
 
 /** A Markdown code fence holding a Mermaid source. */
