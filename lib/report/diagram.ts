@@ -20,6 +20,7 @@
  * - characters: Mermaid refuses sources over 50,000 characters; 30 nodes and 45 edges with long
  *   names stay under 6,000.
  */
+import { pushTo } from '../evaluator/util';
 
 /** Limits a diagram must stay within to be drawn. */
 export interface DiagramBudget {
@@ -145,12 +146,7 @@ export function mermaidSource(spec: DiagramSpec): string {
   const lines = ['flowchart TB'];
   const groups = [...(spec.groups ?? [])].sort((a, b) => compare(groupIds.get(a.key)!, groupIds.get(b.key)!));
   const byGroup = new Map<string, DiagramNode[]>();
-  for (const n of spec.nodes) {
-    if (n.group === undefined) continue;
-    const list = byGroup.get(n.group);
-    if (list) list.push(n);
-    else byGroup.set(n.group, [n]);
-  }
+  for (const n of spec.nodes) if (n.group !== undefined) pushTo(byGroup, n.group, n);
   for (const g of groups) {
     const members = [...(byGroup.get(g.key) ?? [])].sort(byId);
     if (members.length === 0) continue;
@@ -184,14 +180,9 @@ export function estimateWidth(spec: DiagramSpec): number {
   const GAP = 50;
   const rows = new Map<number, number[]>();
   const groupsInRow = new Map<number, Set<string>>();
-  const push = (m: Map<number, number[]>, r: number, w: number) => {
-    const list = m.get(r);
-    if (list) list.push(w);
-    else m.set(r, [w]);
-  };
   for (const n of spec.nodes) {
     const r = rank.get(n.key)!;
-    push(rows, r, nodeWidth(n));
+    pushTo(rows, r, nodeWidth(n));
     groupsInRow.set(r, (groupsInRow.get(r) ?? new Set()).add(n.group ?? ''));
   }
   // Each subgraph a row crosses adds its border and padding on both sides (measured: about 40 px).
@@ -200,9 +191,9 @@ export function estimateWidth(spec: DiagramSpec): number {
   for (const e of spec.edges) {
     const [a, b] = [rank.get(e.from)!, rank.get(e.to)!].sort((x, y) => x - y);
     const label = textWidth(e.change === 'changed' ? `${e.label} (changed)` : e.label) + 8;
-    for (let r = a; r < Math.max(a + 1, b); r++) push(bands, r, label);
+    for (let r = a; r < Math.max(a + 1, b); r++) pushTo(bands, r, label);
     // A long edge also passes through the ranks between its ends.
-    for (let r = a + 1; r < b; r++) push(rows, r, 10);
+    for (let r = a + 1; r < b; r++) pushTo(rows, r, 10);
   }
   const rowWidth = (widths: number[]) => widths.reduce((s, w) => s + w, 0) + GAP * (widths.length - 1);
   const widest = Math.max(0, ...[...rows.values(), ...bands.values()].map(rowWidth));

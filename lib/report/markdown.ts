@@ -7,12 +7,7 @@ import type { DiagramBudget, DiagramResult } from './diagram';
 import { compare, fitDiagram, mermaidFence } from './diagram';
 import { appDiagram, cell, isControllerPodFlow, isDnsFlow, namespaceDiagramOf, outsideEndpointLabel } from './mermaid';
 import type { NetworkReport, ReportEndpoint, ReportEntryPoint, ReportFinding, ReportFlow, ReportService } from './model';
-
-function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
+import { pushTo } from '../evaluator/util';
 
 /**
  * Options of {@link renderMarkdown}.

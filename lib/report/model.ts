@@ -4,6 +4,7 @@
  * nothing depends on time, paths on disk or declaration order.
  */
 import type { ReachabilityEdge } from '../evaluator';
+import { pushTo } from '../evaluator/util';
 import type { CheckContext } from '../checks/context';
 import type { Finding } from '../checks/finding';
 import type { ManifestObject } from '../checks/objects';
@@ -200,12 +201,7 @@ export function buildReport(input: BuildReportInput): NetworkReport {
 
   // The group ids of each workload object, for the Services and routes that select them.
   const groupIdsByObject = new Map<ManifestObject, string[]>();
-  for (const g of view.groups) {
-    if (!g.object) continue;
-    const list = groupIdsByObject.get(g.object);
-    if (list) list.push(g.group.id);
-    else groupIdsByObject.set(g.object, [g.group.id]);
-  }
+  for (const g of view.groups) if (g.object) pushTo(groupIdsByObject, g.object, g.group.id);
   const selected: SelectedBy = (namespace, selector) => selectedBy(context, groupIdsByObject, namespace, selector);
   const services = context.ofKind('Service').map((s) => reportService(s, selected, domain))
     .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
@@ -218,12 +214,7 @@ export function buildReport(input: BuildReportInput): NetworkReport {
   const allNamespaces = new Set([...appNamespaces, ...zeroTrust]);
   for (const e of endpoints.values()) if (e.namespace && !isRepresentativeNamespace(e.namespace)) allNamespaces.add(e.namespace);
   const workloadsByNs = new Map<string, string[]>();
-  for (const e of endpoints.values()) {
-    if (e.type !== 'workload' || e.namespace === undefined) continue;
-    const list = workloadsByNs.get(e.namespace);
-    if (list) list.push(e.id);
-    else workloadsByNs.set(e.namespace, [e.id]);
-  }
+  for (const e of endpoints.values()) if (e.type === 'workload' && e.namespace !== undefined) pushTo(workloadsByNs, e.namespace, e.id);
   const namespaces = [...allNamespaces].sort(compare).map((name) => ({
     name,
     zeroTrust: zeroTrust.has(name),
