@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { check, ianaSvcName, invalid, portNumber } from './util/validation';
+import { check, ianaSvcName, invalid, oneOf, portNumber } from './util/validation';
 
 /** Transport protocols a NetworkPolicy rule can name. */
 export enum Protocol {
@@ -72,6 +72,8 @@ export class Port {
 
   /** @internal Checks the port against the API server's rules, naming `scope` and `field` on failure. */
   public _validate(scope: IConstruct, field: string): void {
+    // `Port.named()` takes the protocol as an argument: from JavaScript, "udp" or "HTTP" would reach the policy.
+    check(scope, `${field} protocol`, this.protocol, oneOf(Object.values(Protocol)));
     if (typeof this.number === 'string') {
       check(scope, field, this.number, ianaSvcName);
       return;

@@ -3,7 +3,7 @@
  * format: `<construct path>: <field> <value> is invalid: <rule>`.
  */
 import { Chart } from 'cdk8s';
-import type { WebAppProps } from '../lib';
+import type { Protocol, WebAppProps } from '../lib';
 import { ExternalService, ExternalTrafficPolicy, Peer, Port, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
 import { testApp } from './util';
 
@@ -86,6 +86,7 @@ const cases: Case[] = [
   { rule: 'ports are at least 1', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.udp(0)), path: 'test/api', field: 'allowEgressTo ports[0]', value: '0', message: /1 to 65535/ },
   { rule: 'a port range ends after it starts', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.tcpRange(9000, 8000)), path: 'test/api', field: 'allowEgressTo ports[0]', value: '"TCP/9000-8000"', message: /range end 8000 must not be below its start 9000/ },
   { rule: 'named ports are IANA service names', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.named('a-very-long-port-name')), path: 'test/api', field: 'allowEgressTo ports[0]', value: '"a-very-long-port-name"', message: /IANA service name of 1 to 15/ },
+  { rule: 'a named port\'s protocol is TCP, UDP or SCTP', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.namespace('monitoring'), Port.named('http', 'tcp' as Protocol)), path: 'test/api', field: 'allowIngressFrom ports[0] protocol', value: '"tcp"', message: /must be one of "TCP", "UDP", "SCTP"$/ },
   { rule: 'a flow to something without ports needs ports', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8')), path: 'test/api', field: 'allowEgressTo ports', value: '"cidr-10-0-0-0-8"', message: /exposes no known port: pass the ports to open/ },
   { rule: 'Peer.pods needs labels', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.pods({ labels: {} }), Port.tcp(3000)), path: 'test/api', field: 'allowIngressFrom labels', value: '{}', message: /needs at least one label/ },
   { rule: 'Peer.pods labels are valid', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.pods({ labels: { 'app': 'a b' } }), Port.tcp(3000)), path: 'test/api', field: 'allowIngressFrom labels["app"]', value: '"a b"', message: /label value/ },
