@@ -7,6 +7,7 @@ import { nameFragment, wellKnownEndpoint } from './model/flows/endpoint';
 import { NetworkModel } from './model/network-model';
 import type { IPeer } from './peer';
 import type { Port } from './port';
+import { validatePorts } from './port';
 import { check, dns1035Label, dnsNameNotIp } from './util/validation';
 
 /** Props of an `ExternalService`. */
@@ -62,8 +63,7 @@ export class ExternalService extends Construct implements IPeer {
     this.externalName = check(this, 'externalName', props.externalName?.replace(/\.$/, ''), dnsNameNotIp);
     const domain = check(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dnsNameNotIp);
     this.dnsName = `${this.name}.${this.namespace}.svc.${domain}`;
-    this.ports = [...(props.ports ?? [])];
-    this.ports.forEach((p, i) => p._validate(this, `ports[${i}]`));
+    this.ports = [...validatePorts(this, 'ports', props.ports ?? [])];
     NetworkModel.of(this).claimName(this, 'name', 'Service', this.namespace, this.name);
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',

@@ -97,6 +97,21 @@ export class Port {
   }
 }
 
+/**
+ * @internal Checks ports a user handed over: a list of `Port`s (not numbers, not a nested list),
+ * each valid. `field` names the list (`allowTo ports`); an entry is named with its index.
+ */
+export function validatePorts(scope: IConstruct, field: string, ports: unknown): Port[] {
+  if (!Array.isArray(ports)) throw invalid(scope, field, ports, 'must be a list of Ports, e.g. [Port.tcp(443)]');
+  ports.forEach((p, i) => {
+    if (typeof (p as Port | undefined)?._validate !== 'function') {
+      throw invalid(scope, `${field}[${i}]`, p, 'must be a Port such as Port.tcp(443), Port.udpRange(5000, 5010) or Port.named("http")');
+    }
+    (p as Port)._validate(scope, `${field}[${i}]`);
+  });
+  return ports as Port[];
+}
+
 /** Sorts and de-duplicates ports by their text form, so output does not depend on call order. */
 export function uniquePorts(ports: readonly Port[]): Port[] {
   const byKey = new Map<string, Port>();
