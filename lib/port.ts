@@ -44,7 +44,9 @@ export class Port {
    * ingress policy names it; towards a zero-trust namespace (whose every pod the app defines) the
    * egress policy names its number when every pod the flow reaches declares the name with the same
    * number (not every CNI resolves named ports in egress rules), and the name otherwise (other
-   * namespaces, where pods outside the app may match, or pods that disagree).
+   * namespaces, where pods outside the app may match, or pods that disagree). Only pods have
+   * named ports: towards addresses (`Peer.cidr()`, `Peer.internet()`, an `ExternalService`) give
+   * the number, or synth fails.
    * @param protocol @default Protocol.TCP
    */
   public static named(name: string, protocol: Protocol = Protocol.TCP): Port {

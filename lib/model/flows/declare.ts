@@ -23,6 +23,13 @@ export function declareFlow(
     throw invalid(scope, `${field} ports`, to.name, `"${to.name}" exposes no known port: pass the ports to open, e.g. Port.tcp(8080)`);
   }
   validatePorts(scope, `${field} ports`, chosen);
+  const named = to.namespace === undefined ? chosen.findIndex((p) => p.isNamed) : -1;
+  if (named >= 0) {
+    // The verification skips a port it cannot resolve: without this, such a rule would pass synth and admit nothing.
+    throw invalid(scope, `${field} ports[${named}]`, chosen[named].number, `names a container port, and "${to.name}" is not pods: a `
+      + 'NetworkPolicy resolves a port name on the destination pods, so towards addresses the rule would admit nothing; give the number, '
+      + 'e.g. Port.tcp(443)');
+  }
   const call = `${scope.node.path}.${callText(field, from, to)}`;
   return NetworkModel.of(scope)._addFlow({
     from, to, ports: [...chosen], kind, declaredBy: [scope.node.path], calls: [call], ...(defaulted ? { portsDefaulted: true } : {}),
