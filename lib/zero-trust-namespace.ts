@@ -4,6 +4,7 @@ import { ipBlockEndpoint, podsEndpoint } from './model/flows/endpoint';
 import type { INamespace } from './namespace';
 import { NetworkModel } from './model/network-model';
 import { Port } from './port';
+import type { Rule } from './util/validation';
 import { check, checkLabels, cidr, dns1123Label, invalid, oneOf } from './util/validation';
 
 /** Pod Security Admission levels. */
@@ -46,7 +47,8 @@ export interface ZeroTrustNamespaceProps {
    */
   readonly name?: string;
   /**
-   * Extra labels on the Namespace.
+   * Extra labels on the Namespace. Not the Pod Security labels (see `podSecurity`) nor
+   * `app.kubernetes.io/managed-by`, which the namespace sets itself.
    * @default - none
    */
   readonly labels?: Record<string, string>;
@@ -84,6 +86,18 @@ function notSystemNamespace(name: string): string | undefined {
 }
 
 /** The Namespace object; cluster-scoped, so it never carries `metadata.namespace`. */
+/** The labels the Namespace gets whatever `labels` says: a user value for them would be dropped. */
+function ownedLabel(key: string, level: PodSecurityLevel, name: string): Rule<string> {
+  return (value) => {
+    if (/^pod-security\.kubernetes\.io\/(enforce|audit|warn)$/.test(key)) {
+      return `is set from podSecurity (${JSON.stringify(level)}) on enforce, audit and warn alike: choose the level with podSecurity`;
+    }
+    if (key === 'app.kubernetes.io/managed-by') return 'is set to "cdk8s-networking" by ZeroTrustNamespace';
+    if (key === 'kubernetes.io/metadata.name' && value !== name) return `is set by the API server to the namespace name ${JSON.stringify(name)}`;
+    return undefined;
+  };
+}
+
 class ClusterScopedNamespace extends ApiObject {
   public toJson(): any {
     const json = super.toJson();
@@ -112,6 +126,9 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     this.name = check(this, 'name', props.name ?? id, dns1123Label, notSystemNamespace);
     const level = check(this, 'podSecurity', props.podSecurity ?? PodSecurityLevel.RESTRICTED, oneOf(Object.values(PodSecurityLevel)));
     checkLabels(this, 'labels', props.labels ?? {});
+    for (const [key, value] of Object.entries(props.labels ?? {})) {
+      check(this, `labels[${JSON.stringify(key)}]`, value, ownedLabel(key, level, this.name));
+    }
     const dnsNamespace = check(this, 'dns.namespace', props.dns?.namespace ?? 'kube-system', dns1123Label);
     const dnsLabels = props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' };
     if (Object.keys(dnsLabels ?? {}).length === 0) {
