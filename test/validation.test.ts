@@ -2,9 +2,10 @@
  * One case per validation rule of the foundation constructs. Each asserts the library's error
  * format: `<construct path>: <field> <value> is invalid: <rule>`.
  */
+import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import type { Protocol, WebAppProps } from '../lib';
-import { ExternalService, ExternalTrafficPolicy, Peer, Port, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
+import { Cni, ExternalService, ExternalTrafficPolicy, NetworkModel, Peer, Port, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
 import { testApp } from './util';
 
 const base: WebAppProps = { namespace: 'production', image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 };
@@ -99,6 +100,15 @@ const cases: Case[] = [
   { rule: 'Peer.pods needs labels', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.pods({ labels: {} }), Port.tcp(3000)), path: 'test/api', field: 'allowIngressFrom labels', value: '{}', message: /needs at least one label/ },
   { rule: 'Peer.pods labels are valid', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.pods({ labels: { 'app': 'a b' } }), Port.tcp(3000)), path: 'test/api', field: 'allowIngressFrom labels["app"]', value: '"a b"', message: /label value/ },
   { rule: 'Peer.namespace is a DNS-1123 label', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.namespace('Ops')), path: 'test/api', field: 'allowIngressFrom namespace', value: '"Ops"', message: /DNS-1123 label/ },
+  { rule: 'configure() takes a Cni', build: (chart) => NetworkModel.of(chart).configure({ cni: 'cilium' as any }), path: 'cdk8s-networking', field: 'NetworkModel.configure() cni', value: '"cilium"', message: /is invalid: must be Cni\.generic\(\), Cni\.cilium\(\) or Cni\.flannel\(\)$/ },
+  { rule: 'configure() strict is a boolean', build: (chart) => NetworkModel.of(chart).configure({ strict: 'false' as any }), path: 'cdk8s-networking', field: 'NetworkModel.configure() strict', value: '"false"', message: /is invalid: must be true or false$/ },
+  { rule: 'configure() lists are lists', build: (chart) => NetworkModel.of(chart).configure({ skipChecks: 'pod-security' as any }), path: 'cdk8s-networking', field: 'NetworkModel.configure() skipChecks', value: '"pod-security"', message: /is invalid: must be a list of strings$/ },
+  {
+    rule: 'configure() chooses the CNI before synth',
+    build: (chart) => { new ZeroTrustNamespace(chart, 'ns'); (chart.node.root as App).synth(); NetworkModel.of(chart).configure({ cni: Cni.cilium() }); },
+    path: 'cdk8s-networking', field: 'NetworkModel.configure() cni', value: '"Cni.cilium()"',
+    message: /is invalid: must be chosen before app\.synth\(\): the policies are already rendered for Cni\.generic\(\)$/,
+  },
 ];
 
 describe('validation: one failing input per rule', () => {

@@ -17,7 +17,7 @@ import { forbidGuardrail, forbidInternetEgressGuardrail, requireTlsGuardrail } f
 import { AddressBook } from './flows/addresses';
 import type { NetworkSynthOptions } from './options';
 import { ValidationError } from '../util/errors';
-import { check, objectName } from '../util/validation';
+import { check, invalid, objectName } from '../util/validation';
 
 /** The construct id of the app-wide model under the cdk8s App. */
 const MODEL_ID = 'cdk8s-networking';
@@ -114,10 +114,30 @@ export class NetworkModel extends Construct {
 
   /**
    * Sets options of the synth-time checks, the flow verification and the network report
-   * (lib/checks, lib/report); each call merges into the earlier ones.
+   * (lib/checks, lib/report); each call merges into the earlier ones. Choose the `cni` before
+   * `app.synth()`: the policies are rendered for it once, when synthesis starts.
    */
   public configure(options: NetworkSynthOptions): void {
-    this.synthOptions = { ...this.synthOptions, ...options };
+    const field = 'NetworkModel.configure()';
+    const o = options ?? {};
+    if (o.cni !== undefined && !(o.cni instanceof Cni)) {
+      throw invalid(this, `${field} cni`, o.cni, 'must be Cni.generic(), Cni.cilium() or Cni.flannel()');
+    }
+    // The policies are rendered for the CNI once, when synthesis starts (the checks and the report run at every synth).
+    if (this.prepared && o.cni !== undefined && String(o.cni) !== String(this.cni)) {
+      throw invalid(this, `${field} cni`, String(o.cni), `must be chosen before app.synth(): the policies are already rendered for ${this.cni}`);
+    }
+    if (o.strict !== undefined && typeof o.strict !== 'boolean') throw invalid(this, `${field} strict`, o.strict, 'must be true or false');
+    for (const list of ['skipChecks', 'externalBackends', 'sharedNamespaces'] as const) {
+      const value: unknown = o[list];
+      if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+        throw invalid(this, `${field} ${list}`, value, 'must be a list of strings');
+      }
+    }
+    if (o.report !== undefined && o.report !== false && (typeof o.report !== 'object' || o.report === null)) {
+      throw invalid(this, `${field} report`, o.report, 'must be report options { markdownFile, jsonFile, ... } or false');
+    }
+    this.synthOptions = { ...this.synthOptions, ...o };
   }
 
   /** The CNI the policies are rendered for (`configure({ cni })`). */
