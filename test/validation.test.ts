@@ -5,7 +5,8 @@
 import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import type { Protocol, WebAppProps } from '../lib';
-import { Cni, ExternalService, ExternalTrafficPolicy, NetworkModel, Peer, Port, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
+import * as kplus from 'cdk8s-plus-27';
+import { ApiGateway, Cni, ExternalService, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace } from '../lib';
 import { testApp } from './util';
 
 const base: WebAppProps = { namespace: 'production', image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 };
@@ -108,6 +109,23 @@ const cases: Case[] = [
     message: /is invalid: must be pods or addresses \(a WebApp, Peer\.pods\(\), Peer\.namespace\(\), Peer\.workload\(\), Peer\.cidr\(\), Peer\.internet\(\)\): a guardrail cannot match DNS names, the nodes or the API server, so it would never apply$/,
   },
   { rule: 'a guardrail exception is pods or addresses', build: (chart) => NetworkModel.of(chart).forbidInternetEgress({ except: [Peer.nodes()] }), path: 'cdk8s-networking', field: 'forbidInternetEgress() except[0]', value: '"Peer.nodes()"', message: /a guardrail cannot match DNS names, the nodes or the API server/ },
+  {
+    rule: 'a peer belongs to the same app',
+    build: (chart) => new WebApp(chart, 'api', base).allowFrom(new WebApp(new Chart(testApp(), 'other'), 'web', base)),
+    path: 'test/api', field: 'allowFrom', value: '"other/web"',
+    message: /is invalid: must belong to the same cdk8s App: the flow is rendered by this app, so the other app would never write its side of it \(its namespace's default-deny would drop the traffic\); for pods another app deploys, name them with Peer\.pods\(\{ namespace, labels \}\)$/,
+  },
+  {
+    rule: 'a workload peer belongs to the same app',
+    build: (chart) => new WebApp(chart, 'api', base).allowTo(Peer.workload(new kplus.Deployment(new Chart(testApp(), 'other', { namespace: 'cache' }), 'redis', { containers: [{ image: 'redis:7.4', portNumber: 6379 }] }))),
+    path: 'test/api', field: 'allowTo', value: '"other/redis"', message: /must belong to the same cdk8s App/,
+  },
+  {
+    rule: 'a route backend belongs to the same app',
+    build: (chart) => new ApiGateway(chart, 'gw', { namespace: 'production', controller: IngressController.nginx(), tls: Tls.secret('gw-tls'), routes: [{ host: 'shop.example.com', backend: new WebApp(new Chart(testApp(), 'other'), 'web', base) }] }),
+    path: 'test/gw', field: 'routes[0] backend', value: '"other/web"',
+    message: /is invalid: must belong to the same cdk8s App: the route's flow to the app is rendered by this app, so the other app would never write the app's side of it; for a Service another app deploys, use Backend\.service\(name, port\)$/,
+  },
   { rule: 'configure() takes a Cni', build: (chart) => NetworkModel.of(chart).configure({ cni: 'cilium' as any }), path: 'cdk8s-networking', field: 'NetworkModel.configure() cni', value: '"cilium"', message: /is invalid: must be Cni\.generic\(\), Cni\.cilium\(\) or Cni\.flannel\(\)$/ },
   { rule: 'configure() strict is a boolean', build: (chart) => NetworkModel.of(chart).configure({ strict: 'false' as any }), path: 'cdk8s-networking', field: 'NetworkModel.configure() strict', value: '"false"', message: /is invalid: must be true or false$/ },
   { rule: 'configure() lists are lists', build: (chart) => NetworkModel.of(chart).configure({ skipChecks: 'pod-security' as any }), path: 'cdk8s-networking', field: 'NetworkModel.configure() skipChecks', value: '"pod-security"', message: /is invalid: must be a list of strings$/ },

@@ -32,6 +32,18 @@ export function invalid(scope: IConstruct, field: string, value: unknown, rule: 
   return new ValidationError(`${scope.node.path}: ${field} ${formatValue(value)} is invalid: ${rule}`);
 }
 
+/**
+ * Throws the library's error when `other`, a construct handed to `scope` (a peer, a backend, a
+ * workload), belongs to another cdk8s App: each app has its own network model, which renders and
+ * checks only its own flows. `value` is how the message shows it.
+ */
+export function checkSameApp(scope: IConstruct, field: string, other: unknown, why: string): void {
+  const node = (other as Partial<IConstruct> | null | undefined)?.node;
+  if (node !== undefined && node.root !== scope.node.root) {
+    throw invalid(scope, field, node.path, `must belong to the same cdk8s App: ${why}`);
+  }
+}
+
 /** Throws the library's error when `rule` rejects `value`. */
 export function check<T>(scope: IConstruct, field: string, value: T, ...rules: Rule<T>[]): T {
   for (const rule of rules) {
