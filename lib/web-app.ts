@@ -238,14 +238,16 @@ export interface WebAppProps {
    * `/tmp` under the read-only root filesystem, `envFrom` a Secret, ...), named as in cdk8s-plus's
    * generated `k8s.Container` and converted by the cdk8s-plus (27 to 33) the project has installed.
    * The fields WebApp sets itself cannot be given here: `name`, `image`, `command`, `args`, `env`,
-   * `ports`, `readinessProbe`, `livenessProbe`, `resources` and `securityContext`.
+   * `ports`, `readinessProbe`, `livenessProbe`, `resources` and `securityContext`. A field the
+   * converter does not know (`workingdir`, a nested typo) is an error, not left out.
    * @default - none
    */
   readonly container?: { [key: string]: any };
   /**
    * More fields of the pod spec (`volumes`, `nodeSelector`, `tolerations`, `serviceAccountName`,
    * `imagePullSecrets`, ...), named as in cdk8s-plus's generated `k8s.PodSpec`. WebApp's own `containers`, `securityContext` and
-   * `automountServiceAccountToken` cannot be given here.
+   * `automountServiceAccountToken` cannot be given here. A field the converter does not know
+   * (`hostPID` for `hostPid`, a nested typo) is an error, not left out.
    * @default - none
    */
   readonly podSpec?: { [key: string]: any };

@@ -55,6 +55,8 @@ const cases: Case[] = [
   { rule: 'healthCheckPath starts with /', build: webApp({ healthCheckPath: 'healthz' }), path: 'test/api', field: 'healthCheckPath', value: '"healthz"', message: /starting with "\/"/ },
   { rule: 'partOf is a label value', build: webApp({ partOf: 'my shop' }), path: 'test/api', field: 'partOf', value: '"my shop"', message: /label value/ },
   { rule: 'clusterDomain is a DNS subdomain', build: webApp({ clusterDomain: 'cluster_local' }), path: 'test/api', field: 'clusterDomain', value: '"cluster_local"', message: /DNS-1123 subdomain/ },
+  { rule: 'podSpec fields are k8s.PodSpec fields', build: webApp({ podSpec: { hostPID: false } as any }), path: 'test/api', field: 'podSpec.hostPID', value: 'false', message: /is invalid: is not a field of cdk8s-plus's k8s\.PodSpec, or holds one that is not, so it would be left out of the manifest \(fields are named as in cdk8s-plus's generated types: hostPid where the YAML says hostPID\)$/ },
+  { rule: 'container fields hold known fields', build: webApp({ container: { lifecycle: { preStopp: { exec: { command: ['sleep', '5'] } } } } as any }), path: 'test/api', field: 'container.lifecycle', value: '{"preStopp":{"exec":{"command":["sleep","5"]}}}', message: /is not a field of cdk8s-plus's k8s\.Container, or holds one that is not/ },
   { rule: 'runAsUser is not root', build: webApp({ runAsUser: 0 }), path: 'test/api', field: 'runAsUser', value: '0', message: /non-root user id/ },
   {
     rule: 'two apps cannot share a Service name in one namespace',
