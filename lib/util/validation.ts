@@ -180,9 +180,17 @@ export function parseCidr(v: string): { value: bigint; bits: 32 | 128; prefix: n
   return { ...ip, prefix };
 }
 
-/** An IPv4 or IPv6 CIDR whose host bits are zero (so it means what it says). */
+/**
+ * An IPv4 or IPv6 CIDR whose host bits are zero (so it means what it says), in the form the API
+ * server's strict validation (KEP-4858, `netip.ParsePrefix`) accepts: no leading zero in the prefix
+ * length, no IPv4-mapped IPv6 address.
+ */
 export const cidr: Rule<string> = (v) => {
   const parsed = parseCidr(v);
+  if (parsed && /\/0\d/.test(v)) return `must not have a leading 0 in its prefix length (the API server refuses it): write "/${parsed.prefix}"`;
+  if (parsed && parsed.bits === 128 && parsed.value >> 32n === 0xffffn) {
+    return 'must not be an IPv4-mapped IPv6 address ("::ffff:a.b.c.d", which the API server refuses): write the IPv4 CIDR';
+  }
   if (!parsed) {
     if (typeof v === 'string' && parseIp(v)) {
       return `must be a CIDR with a prefix length; did you mean "${v}/${v.includes(':') ? 128 : 32}"?`;
