@@ -59,7 +59,7 @@ export interface ZeroTrustNamespaceProps {
    */
   readonly allowDns?: boolean;
   /**
-   * Where the cluster DNS runs.
+   * Where the cluster DNS runs (not with `allowDns: false`).
    * @default - CoreDNS pods `k8s-app: kube-dns` in `kube-system`
    */
   readonly dns?: DnsOptions;
@@ -128,6 +128,10 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     checkLabels(this, 'labels', props.labels ?? {});
     for (const [key, value] of Object.entries(props.labels ?? {})) {
       check(this, `labels[${JSON.stringify(key)}]`, value, ownedLabel(key, level, this.name));
+    }
+    if (props.allowDns === false && props.dns !== undefined) {
+      throw invalid(this, 'dns', props.dns,
+        'only applies with allowDns: with allowDns false no DNS rule is written, so these options would do nothing');
     }
     const dnsNamespace = check(this, 'dns.namespace', props.dns?.namespace ?? 'kube-system', dns1123Label);
     const dnsLabels = props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' };
