@@ -15,9 +15,10 @@ import type { Guardrail } from '../util/guardrail';
 import type { ForbidInternetEgressOptions, ForbidOptions, RequireTlsOptions } from './guardrails';
 import { forbidGuardrail, forbidInternetEgressGuardrail, requireTlsGuardrail } from './guardrails';
 import { AddressBook } from './flows/addresses';
+import type { NetworkReportOptions } from '../report/options';
 import type { NetworkSynthOptions } from './options';
 import { ValidationError } from '../util/errors';
-import { check, invalid, objectName } from '../util/validation';
+import { check, dns1123Subdomain, intInRange, invalid, objectName } from '../util/validation';
 
 /** The construct id of the app-wide model under the cdk8s App. */
 const MODEL_ID = 'cdk8s-networking';
@@ -137,7 +138,19 @@ export class NetworkModel extends Construct {
     if (o.report !== undefined && o.report !== false && (typeof o.report !== 'object' || o.report === null)) {
       throw invalid(this, `${field} report`, o.report, 'must be report options { markdownFile, jsonFile, ... } or false');
     }
+    if (o.report) this.checkReportOptions(`${field} report`, o.report);
     this.synthOptions = { ...this.synthOptions, ...o };
+  }
+
+  /** Report options that would give a broken report: a heading over two lines, a budget that is no number. */
+  private checkReportOptions(field: string, r: NetworkReportOptions): void {
+    if (r.title !== undefined && (typeof r.title !== 'string' || /[\r\n]/.test(r.title))) {
+      throw invalid(this, `${field}.title`, r.title, 'must be one line of text: it is the heading of the Markdown report');
+    }
+    if (r.clusterDomain !== undefined) check(this, `${field}.clusterDomain`, r.clusterDomain, dns1123Subdomain);
+    for (const [key, value] of Object.entries(r.diagramBudget ?? {})) {
+      check(this, `${field}.diagramBudget.${key}`, value as number, intInRange(0, 1_000_000, 'a whole number'));
+    }
   }
 
   /** The CNI the policies are rendered for (`configure({ cni })`). */
