@@ -6,7 +6,7 @@ import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import type { Protocol, WebAppProps } from '../lib';
 import * as kplus from 'cdk8s-plus-27';
-import { ApiGateway, Cni, ExternalService, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace } from '../lib';
+import { ApiGateway, Cni, ExternalService, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, ServiceType, Tls, ValidationError, WebApp, ZeroTrustNamespace } from '../lib';
 import { testApp } from './util';
 
 const base: WebAppProps = { namespace: 'production', image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 };
@@ -158,6 +158,18 @@ describe('validation: one failing input per rule', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error!.message.startsWith(`${c.path}: ${c.field} ${c.value} is invalid: `)).toBe(true);
     expect(error!.message).toMatch(c.message);
+  });
+
+  test('flows and guardrails declared after synth are errors that say to declare them before', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    const api = new WebApp(chart, 'api', { ...base, namespace: new ZeroTrustNamespace(chart, 'production') });
+    app.synth();
+    expect(() => api.allowFrom(Peer.namespace('monitoring'))).toThrow(new ValidationError('test/api: flow from namespace-monitoring to api is invalid: '
+      + 'declared after synthesis started, when the policies were already rendered; declare it before app.synth()'));
+    expect(() => NetworkModel.of(app).requireTls()).toThrow(new ValidationError('cdk8s-networking: guardrail requireTls() is invalid: '
+      + 'declared after synthesis started; declare it before app.synth()'));
+    expect(() => NetworkModel.of(app).requireTls()).toThrow(ValidationError);
   });
 
   test('Unicode look-alikes are shown escaped in the message', () => {

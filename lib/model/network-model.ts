@@ -230,7 +230,9 @@ export class NetworkModel extends Construct {
   }
 
   private addGuardrail(g: Guardrail): void {
-    if (this.prepared) throw new Error(`${this.node.path}: guardrail ${g.name} is invalid: declared after synthesis started`);
+    if (this.prepared) {
+      throw new ValidationError(`${this.node.path}: guardrail ${g.name} is invalid: declared after synthesis started; declare it before app.synth()`);
+    }
     if (!this.rails.some((r) => JSON.stringify(r) === JSON.stringify(g))) this.rails.push(g);
   }
 
@@ -238,7 +240,7 @@ export class NetworkModel extends Construct {
   public _addFlow(flow: Flow): Flow {
     if (this.prepared) {
       throw new ValidationError(`${flow.declaredBy.join(', ')}: flow from ${flow.from.name} to ${flow.to.name} is invalid: ` +
-        'declared after synthesis started');
+        'declared after synthesis started, when the policies were already rendered; declare it before app.synth()');
     }
     return this._graph.add(flow);
   }
