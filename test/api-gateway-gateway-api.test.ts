@@ -231,6 +231,17 @@ describe('Gateway API refusals', () => {
       .toThrow('test/gateway: addRoute path "/r15" is invalid: would make host app.example.com need 17 HTTPRoute rules; Gateway API allows 16 per HTTPRoute');
   });
 
+  test('a path with characters an HTTPRoute match refuses', () => {
+    const s = shop();
+    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api });
+    for (const path of ['/docs#intro', '/search?q', '/caf\u00e9', '/a%zz', '/[v1]']) {
+      expect(() => gw.addRoute({ host: 'app.example.com', path, backend: s.api })).toThrow(`test/gateway: addRoute path ${JSON.stringify(path).replace(/[^\x20-\x7e]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)} is invalid: must only contain the characters an HTTPRoute path match allows: letters, `
+        + 'digits, "-/._~!$&\'()*+,;=:@" and %XX escapes (no "#", "?", spaces or non-ASCII: percent-encode them)');
+    }
+    gw.addRoute({ host: 'app.example.com', path: '/caf%C3%A9/v1.0/@me', backend: s.api });
+  });
+
   test('a path longer than an HTTPRoute match holds', () => {
     const s = shop();
     const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api });

@@ -12,6 +12,9 @@ import type { GatewayOutput, GatewayOutputContext } from './output';
 /** The longest path an HTTPRoute match may hold (Gateway API `maxLength`). */
 const MAX_PATH_LENGTH = 1024;
 
+/** The characters of an HTTPRoute `Exact` or `PathPrefix` path (the Gateway API's CEL rule on `HTTPPathMatch`). */
+const PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+
 /** Options of a Gateway created by the ApiGateway. */
 export interface CreateGatewayOptions {
   /** The GatewayClass that selects the implementation, e.g. `nginx`, `eg`, `cilium`. */
@@ -75,6 +78,10 @@ export class HttpRouteOutput implements GatewayOutput {
     if (pathType === PathType.IMPLEMENTATION_SPECIFIC) {
       throw invalid(this.ctx.scope, `${field} pathType`, pathType,
         'has no portable Gateway API match; use Prefix or Exact with RoutingApi.httpRoute()');
+    }
+    if (!PATH_CHARACTERS.test(path)) {
+      throw invalid(this.ctx.scope, `${field} path`, path, 'must only contain the characters an HTTPRoute path match allows: letters, digits, '
+        + '"-/._~!$&\'()*+,;=:@" and %XX escapes (no "#", "?", spaces or non-ASCII: percent-encode them)');
     }
     if (path.length > MAX_PATH_LENGTH) {
       throw invalid(this.ctx.scope, `${field} path`, path,
