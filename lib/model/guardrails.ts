@@ -52,6 +52,7 @@ export function guardrailPeer(scope: IConstruct, field: string, peer: IPeer): Gu
     throw invalid(scope, field, peer === undefined ? undefined : String(peer), 'must be a WebApp or a Peer (Peer.pods(), Peer.cidr(), ...)');
   }
   const ep = peer._resolvePeer(scope, field, '');
+  const except = [...new Set((ep.ipBlocks ?? []).flatMap((b) => b.except ?? []))].sort();
   if (ep.wellKnown) {
     // The guardrail check matches pods by namespace and labels, and addresses by CIDR: it would never match this peer.
     throw invalid(scope, field, ep.wellKnown.description, 'must be pods or addresses (a WebApp, Peer.pods(), Peer.namespace(), Peer.workload(), '
@@ -64,13 +65,15 @@ export function guardrailPeer(scope: IConstruct, field: string, peer: IPeer): Gu
     ...(ep.namespace !== undefined ? { namespace: ep.namespace } : {}),
     ...(ep.podLabels ? { labels: { ...ep.podLabels } } : {}),
     ...(ep.ipBlocks?.length ? { cidrs: ep.ipBlocks.map((b) => b.cidr) } : {}),
+    ...(except.length ? { except } : {}),
   };
 }
 
 /** A readable name for a peer in a guardrail's name. */
 function peerName(p: GuardrailPeer): string {
   const labels = p.labels ? `{${Object.keys(p.labels).sort().map((k) => `${k}=${p.labels![k]}`).join(',')}}` : '';
-  return [p.namespace !== undefined ? `${p.namespace}${labels}` : '', ...(p.cidrs ?? [])].filter((x) => x !== '').join('+');
+  const except = p.except?.length ? ` except ${p.except.join(',')}` : '';
+  return [p.namespace !== undefined ? `${p.namespace}${labels}` : '', ...(p.cidrs ?? [])].filter((x) => x !== '').join('+') + except;
 }
 
 function reasonOf(scope: IConstruct, field: string, reason: unknown): string {
