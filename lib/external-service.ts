@@ -7,7 +7,8 @@ import { nameFragment, wellKnownEndpoint } from './model/flows/endpoint';
 import { NetworkModel } from './model/network-model';
 import type { IPeer } from './peer';
 import type { Port } from './port';
-import { check, dns1035Label, dnsNameNotIp } from './util/validation';
+import { validatePorts } from './port';
+import { check, dns1035Label, dnsNameNotIp, invalid } from './util/validation';
 
 /** Props of an `ExternalService`. */
 export interface ExternalServiceProps {
@@ -62,8 +63,13 @@ export class ExternalService extends Construct implements IPeer {
     this.externalName = check(this, 'externalName', props.externalName?.replace(/\.$/, ''), dnsNameNotIp);
     const domain = check(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dnsNameNotIp);
     this.dnsName = `${this.name}.${this.namespace}.svc.${domain}`;
-    this.ports = [...(props.ports ?? [])];
-    this.ports.forEach((p, i) => p._validate(this, `ports[${i}]`));
+    this.ports = [...validatePorts(this, 'ports', props.ports ?? [])];
+    this.ports.forEach((p, i) => {
+      if (p.isNamed) {
+        throw invalid(this, `ports[${i}]`, p.number, 'must be a port number: a port name is resolved on the destination pods, and an '
+          + 'ExternalName Service has none, so a flow to it on a named port would admit nothing');
+      }
+    });
     NetworkModel.of(this).claimName(this, 'name', 'Service', this.namespace, this.name);
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',

@@ -6,7 +6,7 @@ import type { NamespaceRef } from './namespace';
 import { namespaceName } from './namespace';
 import { Port } from './port';
 import type { Rule } from './util/validation';
-import { check, checkLabels, cidr, cidrContains, invalid, parseCidr, parseIp, portNumber } from './util/validation';
+import { check, checkLabels, checkSameApp, cidr, cidrContains, invalid, parseCidr, parseIp, portNumber } from './util/validation';
 
 export type { IPeer } from './model/peer';
 
@@ -18,8 +18,13 @@ export function isPeer(value: unknown): value is IPeer {
 /** @internal Resolves `peer` for a rule declared on `scope`, with an error naming the field when it is not a peer. */
 export function resolvePeer(scope: IConstruct, field: string, peer: IPeer, contextNamespace: string): Endpoint {
   if (!isPeer(peer)) throw invalid(scope, field, String(peer), 'must be a WebApp or a Peer (Peer.cidr(), Peer.pods(), ...)');
+  checkSameApp(scope, field, peer, OTHER_APP);
   return peer._resolvePeer(scope, field, contextNamespace);
 }
+
+/** Why a peer must be of the declaring construct's App. */
+const OTHER_APP = 'the flow is rendered by this app, so the other app would never write its side of it (its namespace\'s default-deny '
+  + 'would drop the traffic); for pods another app deploys, name them with Peer.pods({ namespace, labels })';
 
 /** A container port of a workload, as `Peer.workload()` reads it. */
 export interface WorkloadPort {
@@ -145,10 +150,11 @@ export class Peer {
    * The pods of a workload the user already has: a cdk8s-plus Deployment, StatefulSet, DaemonSet
    * or Job of any cdk8s-plus from 27 to 33 (see `IWorkload`). Its pod selector labels are used, and
    * its container ports are the default ports. The workload must set `metadata.namespace` (directly
-   * or through its Chart).
+   * or through its Chart) and belong to the same cdk8s App as the construct declaring the flow.
    */
   public static workload(workload: IWorkload): IPeer {
     return new FnPeer((scope: IConstruct, field: string): Endpoint => {
+      checkSameApp(scope, field, workload, OTHER_APP);
       const where = workload.node.path;
       const labels: Record<string, string> = { ...workload.matchLabels };
       const ns = workload.metadata.namespace;

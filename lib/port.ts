@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { check, ianaSvcName, invalid, portNumber } from './util/validation';
+import { check, ianaSvcName, invalid, oneOf, portNumber } from './util/validation';
 
 /** Transport protocols a NetworkPolicy rule can name. */
 export enum Protocol {
@@ -44,7 +44,9 @@ export class Port {
    * ingress policy names it; towards a zero-trust namespace (whose every pod the app defines) the
    * egress policy names its number when every pod the flow reaches declares the name with the same
    * number (not every CNI resolves named ports in egress rules), and the name otherwise (other
-   * namespaces, where pods outside the app may match, or pods that disagree).
+   * namespaces, where pods outside the app may match, or pods that disagree). Only pods have
+   * named ports: towards addresses (`Peer.cidr()`, `Peer.internet()`, an `ExternalService`) give
+   * the number, or synth fails.
    * @param protocol @default Protocol.TCP
    */
   public static named(name: string, protocol: Protocol = Protocol.TCP): Port {
@@ -72,6 +74,8 @@ export class Port {
 
   /** @internal Checks the port against the API server's rules, naming `scope` and `field` on failure. */
   public _validate(scope: IConstruct, field: string): void {
+    // `Port.named()` takes the protocol as an argument: from JavaScript, "udp" or "HTTP" would reach the policy.
+    check(scope, `${field} protocol`, this.protocol, oneOf(Object.values(Protocol)));
     if (typeof this.number === 'string') {
       check(scope, field, this.number, ianaSvcName);
       return;
@@ -93,6 +97,21 @@ export class Port {
       ...(this.endPort !== undefined && this.endPort !== this.number ? { endPort: this.endPort } : {}),
     };
   }
+}
+
+/**
+ * @internal Checks ports a user handed over: a list of `Port`s (not numbers, not a nested list),
+ * each valid. `field` names the list (`allowTo ports`); an entry is named with its index.
+ */
+export function validatePorts(scope: IConstruct, field: string, ports: unknown): Port[] {
+  if (!Array.isArray(ports)) throw invalid(scope, field, ports, 'must be a list of Ports, e.g. [Port.tcp(443)]');
+  ports.forEach((p, i) => {
+    if (typeof (p as Port | undefined)?._validate !== 'function') {
+      throw invalid(scope, `${field}[${i}]`, p, 'must be a Port such as Port.tcp(443), Port.udpRange(5000, 5010) or Port.named("http")');
+    }
+    (p as Port)._validate(scope, `${field}[${i}]`);
+  });
+  return ports as Port[];
 }
 
 /** Sorts and de-duplicates ports by their text form, so output does not depend on call order. */

@@ -238,14 +238,17 @@ export interface WebAppProps {
    * `/tmp` under the read-only root filesystem, `envFrom` a Secret, ...), named as in cdk8s-plus's
    * generated `k8s.Container` and converted by the cdk8s-plus (27 to 33) the project has installed.
    * The fields WebApp sets itself cannot be given here: `name`, `image`, `command`, `args`, `env`,
-   * `ports`, `readinessProbe`, `livenessProbe`, `resources` and `securityContext`.
+   * `ports`, `readinessProbe`, `livenessProbe`, `resources` and `securityContext`. A field the
+   * converter does not know (`workingdir`, a nested typo) is an error, not left out.
    * @default - none
    */
   readonly container?: { [key: string]: any };
   /**
    * More fields of the pod spec (`volumes`, `nodeSelector`, `tolerations`, `serviceAccountName`,
    * `imagePullSecrets`, ...), named as in cdk8s-plus's generated `k8s.PodSpec`. WebApp's own `containers`, `securityContext` and
-   * `automountServiceAccountToken` cannot be given here.
+   * `automountServiceAccountToken` cannot be given here, nor `hostNetwork: true` (NetworkPolicies do
+   * not apply to host-network pods). A field the converter does not know
+   * (`hostPID` for `hostPid`, a nested typo) is an error, not left out.
    * @default - none
    */
   readonly podSpec?: { [key: string]: any };
@@ -577,6 +580,10 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
       throw invalid(scope, `${field}.${taken[0]}`, (extras as Record<string, unknown>)[taken[0]],
         `is set by WebApp itself (through its own props): ${owned.join(', ')} cannot be given in ${field}`);
     }
+  }
+  if ((props.podSpec as { hostNetwork?: unknown } | undefined)?.hostNetwork === true) {
+    throw invalid(scope, 'podSpec.hostNetwork', true, 'must not be true: NetworkPolicies do not apply to pods on the host network, so the app\'s '
+      + 'default-deny, its declared flows and their proof would not hold; run such a workload with cdk8s-plus and Peer.nodes()');
   }
   return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain, namedPorts };
 }

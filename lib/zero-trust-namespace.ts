@@ -4,6 +4,7 @@ import { ipBlockEndpoint, podsEndpoint } from './model/flows/endpoint';
 import type { INamespace } from './namespace';
 import { NetworkModel } from './model/network-model';
 import { Port } from './port';
+import type { Rule } from './util/validation';
 import { check, checkLabels, cidr, dns1123Label, invalid, oneOf } from './util/validation';
 
 /** Pod Security Admission levels. */
@@ -46,7 +47,8 @@ export interface ZeroTrustNamespaceProps {
    */
   readonly name?: string;
   /**
-   * Extra labels on the Namespace.
+   * Extra labels on the Namespace. Not the Pod Security labels (see `podSecurity`) nor
+   * `app.kubernetes.io/managed-by`, which the namespace sets itself.
    * @default - none
    */
   readonly labels?: Record<string, string>;
@@ -57,7 +59,7 @@ export interface ZeroTrustNamespaceProps {
    */
   readonly allowDns?: boolean;
   /**
-   * Where the cluster DNS runs.
+   * Where the cluster DNS runs (not with `allowDns: false`).
    * @default - CoreDNS pods `k8s-app: kube-dns` in `kube-system`
    */
   readonly dns?: DnsOptions;
@@ -84,6 +86,18 @@ function notSystemNamespace(name: string): string | undefined {
 }
 
 /** The Namespace object; cluster-scoped, so it never carries `metadata.namespace`. */
+/** The labels the Namespace gets whatever `labels` says: a user value for them would be dropped. */
+function ownedLabel(key: string, level: PodSecurityLevel, name: string): Rule<string> {
+  return (value) => {
+    if (/^pod-security\.kubernetes\.io\/(enforce|audit|warn)$/.test(key)) {
+      return `is set from podSecurity (${JSON.stringify(level)}) on enforce, audit and warn alike: choose the level with podSecurity`;
+    }
+    if (key === 'app.kubernetes.io/managed-by') return 'is set to "cdk8s-networking" by ZeroTrustNamespace';
+    if (key === 'kubernetes.io/metadata.name' && value !== name) return `is set by the API server to the namespace name ${JSON.stringify(name)}`;
+    return undefined;
+  };
+}
+
 class ClusterScopedNamespace extends ApiObject {
   public toJson(): any {
     const json = super.toJson();
@@ -112,6 +126,13 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     this.name = check(this, 'name', props.name ?? id, dns1123Label, notSystemNamespace);
     const level = check(this, 'podSecurity', props.podSecurity ?? PodSecurityLevel.RESTRICTED, oneOf(Object.values(PodSecurityLevel)));
     checkLabels(this, 'labels', props.labels ?? {});
+    for (const [key, value] of Object.entries(props.labels ?? {})) {
+      check(this, `labels[${JSON.stringify(key)}]`, value, ownedLabel(key, level, this.name));
+    }
+    if (props.allowDns === false && props.dns !== undefined) {
+      throw invalid(this, 'dns', props.dns,
+        'only applies with allowDns: with allowDns false no DNS rule is written, so these options would do nothing');
+    }
     const dnsNamespace = check(this, 'dns.namespace', props.dns?.namespace ?? 'kube-system', dns1123Label);
     const dnsLabels = props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' };
     if (Object.keys(dnsLabels ?? {}).length === 0) {

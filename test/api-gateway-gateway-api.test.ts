@@ -230,4 +230,43 @@ describe('Gateway API refusals', () => {
     expect(() => gw.addRoute({ host: 'app.example.com', path: '/r15', backend: s.api, rewriteTarget: '/' }))
       .toThrow('test/gateway: addRoute path "/r15" is invalid: would make host app.example.com need 17 HTTPRoute rules; Gateway API allows 16 per HTTPRoute');
   });
+
+  test('a path with characters an HTTPRoute match refuses', () => {
+    const s = shop();
+    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api });
+    for (const path of ['/docs#intro', '/search?q', '/caf\u00e9', '/a%zz', '/[v1]']) {
+      expect(() => gw.addRoute({ host: 'app.example.com', path, backend: s.api })).toThrow(`test/gateway: addRoute path ${JSON.stringify(path).replace(/[^\x20-\x7e]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)} is invalid: must only contain the characters an HTTPRoute path match allows: letters, `
+        + 'digits, "-/._~!$&\'()*+,;=:@" and %XX escapes (no "#", "?", spaces or non-ASCII: percent-encode them)');
+    }
+    gw.addRoute({ host: 'app.example.com', path: '/caf%C3%A9/v1.0/@me', backend: s.api });
+  });
+
+  test('a path longer than an HTTPRoute match holds', () => {
+    const s = shop();
+    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api });
+    const path = `/${'a'.repeat(1024)}`;
+    expect(() => gw.addRoute({ host: 'app.example.com', path, backend: s.api }))
+      .toThrow(`test/gateway: addRoute path "${path}" is invalid: must be at most 1024 characters: the longest HTTPRoute path match, got 1025`);
+  });
+});
+
+describe('many paths to one backend', () => {
+  test('take a new rule every 8 paths (the most matches a rule holds), the rules counting towards the 16', () => {
+    const s = shop();
+    const gw = gateway(s, { controller: envoy(), tls: Tls.none(), api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }) });
+    for (let i = 0; i < 17; i++) gw.addRoute({ host: 'app.example.com', path: `/p${String(i).padStart(2, '0')}`, backend: s.api });
+    const rules = find(objectsOf(s), 'HTTPRoute', 'gateway-app.example.com', 'production').spec.rules;
+    expect(rules.map((r: any) => r.matches.length)).toEqual([8, 8, 1]);
+    expect(rules.flatMap((r: any) => r.matches.map((m: any) => m.path.value)).sort()).toEqual(Array.from({ length: 17 }, (_, i) => `/p${String(i).padStart(2, '0')}`));
+    expect(new Set(rules.map((r: any) => JSON.stringify(r.backendRefs)))).toEqual(new Set([JSON.stringify([{ name: 'api', port: 80 }])]));
+
+    const more = shop();
+    const gw2 = gateway(more, { controller: envoy(), tls: Tls.none(), api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }) });
+    for (let i = 0; i < 17; i++) gw2.addRoute({ host: 'app.example.com', path: `/p${i}`, backend: more.api });
+    for (let i = 0; i < 13; i++) gw2.addRoute({ host: 'app.example.com', path: `/r${i}`, backend: more.api, rewriteTarget: '/' });
+    expect(() => gw2.addRoute({ host: 'app.example.com', path: '/r13', backend: more.api, rewriteTarget: '/' }))
+      .toThrow('test/gateway: addRoute path "/r13" is invalid: would make host app.example.com need 17 HTTPRoute rules; Gateway API allows 16 per '
+        + 'HTTPRoute (routes to one backend without a rewrite share a rule, 8 paths each)');
+  });
 });

@@ -79,6 +79,29 @@ describe('requireTls()', () => {
   });
 });
 
+describe('forbid() towards addresses', () => {
+  function forbidApp(cidr: string, to: ReturnType<typeof Peer.cidr>) {
+    const app = testApp();
+    const chart = new Chart(app, 'shop');
+    const ledger = new WebApp(chart, 'ledger', { namespace: new ZeroTrustNamespace(chart, 'payments'), image: 'ledger:1', containerPort: 9000 });
+    ledger.allowEgressTo(Peer.cidr(cidr), Port.tcp(443));
+    NetworkModel.of(app).forbid({ from: Peer.namespace('payments'), to, reason: 'no egress there' });
+    return app;
+  }
+
+  test('the ranges a peer leaves out are not the peer: Peer.internet() is not the private ranges, nor a Peer.cidr() its except', () => {
+    expect(() => forbidApp('10.20.0.0/16', Peer.internet()).synth()).not.toThrow();
+    expect(synthError(forbidApp('203.0.113.0/24', Peer.internet()))).toContain('guardrail forbid(payments -> 0.0.0.0/0+::/0 except 10.0.0.0/8,'
+      + '100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,172.16.0.0/12,192.168.0.0/16,::1/128,fc00::/7,fe80::/10) (declared at cdk8s-networking; reason: '
+      + 'no egress there) is violated by payments/Deployment/ledger -> cidr:203.0.113.0/24 on TCP 443, declared by shop/ledger');
+    expect(() => forbidApp('10.20.0.0/16', Peer.cidr('10.0.0.0/8', ['10.20.0.0/16'])).synth()).not.toThrow();
+    // Overlapping the except without lying inside it still reaches the forbidden addresses.
+    expect(synthError(forbidApp('10.0.0.0/8', Peer.cidr('10.0.0.0/8', ['10.20.0.0/16'])))).toContain(
+      'guardrail forbid(payments -> 10.0.0.0/8 except 10.20.0.0/16) (declared at cdk8s-networking; reason: no egress there) is violated by '
+      + 'payments/Deployment/ledger -> cidr:10.0.0.0/8 on TCP 443');
+  });
+});
+
 describe('forbidInternetEgress()', () => {
   function egressApp(cidr: string, except?: string) {
     const app = testApp();

@@ -126,6 +126,17 @@ describe('kustomization', () => {
     app.synth();
     expect(() => writeKustomization(app)).toThrow('kustomization resource "app.k8s.yaml" is invalid: it holds Argo CD objects (Application platform) and other objects in one file');
   });
+
+  test('refuses a manifest named like the kustomization file: it would be replaced by a kustomization listing itself', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'kustomize-')), outputFileExtension: '.yaml' });
+    new ZeroTrustNamespace(new Chart(app, 'kustomization'), 'production');
+    app.synth();
+    const manifest = path.join(app.outdir, KUSTOMIZATION_FILE);
+    expect(() => writeKustomization(app)).toThrow(`${manifest}: kustomization resource "kustomization.yaml" is invalid: it is the file `
+      + 'writeKustomization(app) writes, so the manifest would be replaced by a kustomization listing itself; rename the chart (or choose another '
+      + 'outputFileExtension)');
+    expect(parseYaml(fs.readFileSync(manifest, 'utf8')).map((o) => o.kind)).toContain('Namespace');
+  });
 });
 
 describe('output layout', () => {

@@ -262,6 +262,25 @@ describe('where the report goes, and when it is not written', () => {
     expect(fs.readdirSync(noJson.outdir).sort()).toEqual(['network-report.md', 'shop.k8s.yaml']);
   });
 
+  test('each report file needs a path of its own, apart from the manifests: one would overwrite the other', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ markdownFile: 'report.txt', jsonFile: 'report.txt' }, 'report.jsonFile "report.txt" is invalid: it is the path of report.markdownFile'],
+      [{ htmlFile: 'network-report.md' }, 'report.htmlFile "network-report.md" is invalid: it is the path of report.markdownFile'],
+      [{ markdownFile: 'shop.k8s.yaml' }, 'report.markdownFile "shop.k8s.yaml" is invalid: it is the path of the manifest shop.k8s.yaml'],
+    ];
+    for (const [report, message] of cases) {
+      const app = small();
+      NetworkModel.of(app).configure({ report });
+      expect(() => app.synth()).toThrow(`cdk8s-networking: NetworkModel.configure() ${message}, and one would overwrite the other; give each report `
+        + 'file a path of its own');
+      expect(fs.readdirSync(app.outdir)).toEqual([]);
+    }
+    const empty = small();
+    NetworkModel.of(empty).configure({ report: { markdownFile: '' } });
+    expect(() => empty.synth()).toThrow('cdk8s-networking: NetworkModel.configure() report.markdownFile "" is invalid: must be a file name, '
+      + 'or false to write none');
+  });
+
   test('report: false, the context key or the environment turn it off', () => {
     const byOption = small();
     NetworkModel.of(byOption).configure({ report: false });

@@ -2,9 +2,11 @@
  * One case per validation rule of the foundation constructs. Each asserts the library's error
  * format: `<construct path>: <field> <value> is invalid: <rule>`.
  */
+import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
-import type { WebAppProps } from '../lib';
-import { ExternalService, ExternalTrafficPolicy, Peer, Port, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
+import type { Protocol, WebAppProps } from '../lib';
+import * as kplus from 'cdk8s-plus-27';
+import { ApiGateway, Cni, ExternalService, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, ServiceType, Tls, ValidationError, WebApp, ZeroTrustNamespace } from '../lib';
 import { testApp } from './util';
 
 const base: WebAppProps = { namespace: 'production', image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 };
@@ -53,6 +55,9 @@ const cases: Case[] = [
   { rule: 'healthCheckPath starts with /', build: webApp({ healthCheckPath: 'healthz' }), path: 'test/api', field: 'healthCheckPath', value: '"healthz"', message: /starting with "\/"/ },
   { rule: 'partOf is a label value', build: webApp({ partOf: 'my shop' }), path: 'test/api', field: 'partOf', value: '"my shop"', message: /label value/ },
   { rule: 'clusterDomain is a DNS subdomain', build: webApp({ clusterDomain: 'cluster_local' }), path: 'test/api', field: 'clusterDomain', value: '"cluster_local"', message: /DNS-1123 subdomain/ },
+  { rule: 'podSpec fields are k8s.PodSpec fields', build: webApp({ podSpec: { hostPID: false } as any }), path: 'test/api', field: 'podSpec.hostPID', value: 'false', message: /is invalid: is not a field of cdk8s-plus's k8s\.PodSpec, or holds one that is not, so it would be left out of the manifest \(fields are named as in cdk8s-plus's generated types: hostPid where the YAML says hostPID\)$/ },
+  { rule: 'container fields hold known fields', build: webApp({ container: { lifecycle: { preStopp: { exec: { command: ['sleep', '5'] } } } } as any }), path: 'test/api', field: 'container.lifecycle', value: '{"preStopp":{"exec":{"command":["sleep","5"]}}}', message: /is not a field of cdk8s-plus's k8s\.Container, or holds one that is not/ },
+  { rule: 'pods are not on the host network', build: webApp({ podSpec: { hostNetwork: true } }), path: 'test/api', field: 'podSpec.hostNetwork', value: 'true', message: /is invalid: must not be true: NetworkPolicies do not apply to pods on the host network, so the app's default-deny, its declared flows and their proof would not hold; run such a workload with cdk8s-plus and Peer\.nodes\(\)$/ },
   { rule: 'runAsUser is not root', build: webApp({ runAsUser: 0 }), path: 'test/api', field: 'runAsUser', value: '0', message: /non-root user id/ },
   {
     rule: 'two apps cannot share a Service name in one namespace',
@@ -76,20 +81,69 @@ const cases: Case[] = [
     path: 'test/b', field: 'name', value: '"prod"', message: /already declared at test\/a/,
   },
   { rule: 'namespace labels are valid', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { labels: { team: 'pay ments' } }), path: 'test/ns', field: 'labels["team"]', value: '"pay ments"', message: /label value/ },
+  { rule: 'namespace labels do not set the Pod Security level', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } }), path: 'test/ns', field: 'labels["pod-security.kubernetes.io/enforce"]', value: '"privileged"', message: /is invalid: is set from podSecurity \("restricted"\) on enforce, audit and warn alike: choose the level with podSecurity$/ },
+  { rule: 'namespace labels do not replace managed-by', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { labels: { 'app.kubernetes.io/managed-by': 'helm' } }), path: 'test/ns', field: 'labels["app.kubernetes.io/managed-by"]', value: '"helm"', message: /is invalid: is set to "cdk8s-networking" by ZeroTrustNamespace$/ },
+  { rule: 'namespace labels do not rename the namespace', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { name: 'prod', labels: { 'kubernetes.io/metadata.name': 'production' } }), path: 'test/ns', field: 'labels["kubernetes.io/metadata.name"]', value: '"production"', message: /is invalid: is set by the API server to the namespace name "prod"$/ },
+  { rule: 'DNS options need allowDns', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { allowDns: false, dns: { cidrs: ['169.254.20.10/32'] } }), path: 'test/ns', field: 'dns', value: '{"cidrs":["169.254.20.10/32"]}', message: /is invalid: only applies with allowDns: with allowDns false no DNS rule is written, so these options would do nothing$/ },
   { rule: 'DNS cidrs are CIDRs', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { dns: { cidrs: ['169.254.20.10'] } }), path: 'test/ns', field: 'dns.cidrs', value: '"169.254.20.10"', message: /did you mean "169.254.20.10\/32"/ },
   { rule: 'podSecurity is a known level', build: (chart) => new ZeroTrustNamespace(chart, 'ns', { podSecurity: 'strict' as any }), path: 'test/ns', field: 'podSecurity', value: '"strict"', message: /must be one of "restricted", "baseline", "privileged"/ },
   { rule: 'Peer.cidr must be a CIDR', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('not-a-cidr'), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo', value: '"not-a-cidr"', message: /IPv4 or IPv6 CIDR/ },
   { rule: 'Peer.cidr host bits are zero', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.1.2.3/8'), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo', value: '"10.1.2.3/8"', message: /host bits zero/ },
   { rule: 'Peer.cidr IPv6 prefix is in range', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('2001:db8::/129'), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo', value: '"2001:db8::/129"', message: /CIDR/ },
+  { rule: 'Peer.cidr prefix length has no leading 0', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/08'), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo', value: '"10.0.0.0/08"', message: /is invalid: must not have a leading 0 in its prefix length \(the API server refuses it\): write "\/8"$/ },
+  { rule: 'Peer.cidr is not IPv4-mapped IPv6', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('::ffff:10.0.0.0/104'), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo', value: '"::ffff:10.0.0.0/104"', message: /is invalid: must not be an IPv4-mapped IPv6 address \("::ffff:a\.b\.c\.d", which the API server refuses\): write the IPv4 CIDR$/ },
   { rule: 'Peer.cidr except entries are CIDRs', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8', ['10.1.0.0']), Port.tcp(443)), path: 'test/api', field: 'allowEgressTo except', value: '"10.1.0.0"', message: /did you mean/ },
   { rule: 'ports are at most 65535', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.tcp(70000)), path: 'test/api', field: 'allowEgressTo ports[0]', value: '70000', message: /1 to 65535/ },
   { rule: 'ports are at least 1', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.udp(0)), path: 'test/api', field: 'allowEgressTo ports[0]', value: '0', message: /1 to 65535/ },
   { rule: 'a port range ends after it starts', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.tcpRange(9000, 8000)), path: 'test/api', field: 'allowEgressTo ports[0]', value: '"TCP/9000-8000"', message: /range end 8000 must not be below its start 9000/ },
   { rule: 'named ports are IANA service names', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.named('a-very-long-port-name')), path: 'test/api', field: 'allowEgressTo ports[0]', value: '"a-very-long-port-name"', message: /IANA service name of 1 to 15/ },
+  { rule: 'a named port\'s protocol is TCP, UDP or SCTP', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.namespace('monitoring'), Port.named('http', 'tcp' as Protocol)), path: 'test/api', field: 'allowIngressFrom ports[0] protocol', value: '"tcp"', message: /must be one of "TCP", "UDP", "SCTP"$/ },
+  { rule: 'flow ports are a list', build: (chart) => new WebApp(chart, 'api', base).allowFrom(Peer.namespace('monitoring'), { ports: Port.tcp(9102) as any }), path: 'test/api', field: 'allowFrom ports', value: '{"protocol":"TCP","number":9102}', message: /is invalid: must be a list of Ports, e\.g\. \[Port\.tcp\(443\)\]$/ },
+  { rule: 'each flow port is a Port', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), 443 as any), path: 'test/api', field: 'allowEgressTo ports[0]', value: '443', message: /is invalid: must be a Port such as Port\.tcp\(443\), Port\.udpRange\(5000, 5010\) or Port\.named\("http"\)$/ },
+  { rule: 'a named port needs pods at the destination', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8'), Port.named('https')), path: 'test/api', field: 'allowEgressTo ports[0]', value: '"https"', message: /is invalid: names a container port, and "cidr-10-0-0-0-8" is not pods: a NetworkPolicy resolves a port name on the destination pods, so towards addresses the rule would admit nothing; give the number, e\.g\. Port\.tcp\(443\)$/ },
+  { rule: 'ExternalService ports are Ports', build: (chart) => new ExternalService(chart, 'ext', { namespace: 'production', externalName: 'api.stripe.com', ports: [443 as any] }), path: 'test/ext', field: 'ports[0]', value: '443', message: /must be a Port such as Port\.tcp\(443\)/ },
+  { rule: 'ExternalService ports are numbers', build: (chart) => new ExternalService(chart, 'ext', { namespace: 'production', externalName: 'api.stripe.com', ports: [Port.named('https')] }), path: 'test/ext', field: 'ports[0]', value: '"https"', message: /is invalid: must be a port number: a port name is resolved on the destination pods, and an ExternalName Service has none, so a flow to it on a named port would admit nothing$/ },
   { rule: 'a flow to something without ports needs ports', build: (chart) => new WebApp(chart, 'api', base).allowEgressTo(Peer.cidr('10.0.0.0/8')), path: 'test/api', field: 'allowEgressTo ports', value: '"cidr-10-0-0-0-8"', message: /exposes no known port: pass the ports to open/ },
   { rule: 'Peer.pods needs labels', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.pods({ labels: {} }), Port.tcp(3000)), path: 'test/api', field: 'allowIngressFrom labels', value: '{}', message: /needs at least one label/ },
   { rule: 'Peer.pods labels are valid', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.pods({ labels: { 'app': 'a b' } }), Port.tcp(3000)), path: 'test/api', field: 'allowIngressFrom labels["app"]', value: '"a b"', message: /label value/ },
   { rule: 'Peer.namespace is a DNS-1123 label', build: (chart) => new WebApp(chart, 'api', base).allowIngressFrom(Peer.namespace('Ops')), path: 'test/api', field: 'allowIngressFrom namespace', value: '"Ops"', message: /DNS-1123 label/ },
+  { rule: 'a guardrail peer is a peer', build: (chart) => NetworkModel.of(chart).forbid({ from: undefined as any, to: Peer.namespace('payments'), reason: 'PCI scope' }), path: 'cdk8s-networking', field: 'forbid() from', value: 'undefined', message: /is invalid: must be a WebApp or a Peer \(Peer\.pods\(\), Peer\.cidr\(\), \.\.\.\)$/ },
+  {
+    rule: 'a guardrail peer is pods or addresses',
+    build: (chart) => NetworkModel.of(chart).forbid({ from: Peer.namespace('shop'), to: Peer.fqdn('api.stripe.com'), reason: 'PCI scope' }),
+    path: 'cdk8s-networking', field: 'forbid() to', value: '"Peer.fqdn(\\"api.stripe.com\\")"',
+    message: /is invalid: must be pods or addresses \(a WebApp, Peer\.pods\(\), Peer\.namespace\(\), Peer\.workload\(\), Peer\.cidr\(\), Peer\.internet\(\)\): a guardrail cannot match DNS names, the nodes or the API server, so it would never apply$/,
+  },
+  { rule: 'a guardrail exception is pods or addresses', build: (chart) => NetworkModel.of(chart).forbidInternetEgress({ except: [Peer.nodes()] }), path: 'cdk8s-networking', field: 'forbidInternetEgress() except[0]', value: '"Peer.nodes()"', message: /a guardrail cannot match DNS names, the nodes or the API server/ },
+  {
+    rule: 'a peer belongs to the same app',
+    build: (chart) => new WebApp(chart, 'api', base).allowFrom(new WebApp(new Chart(testApp(), 'other'), 'web', base)),
+    path: 'test/api', field: 'allowFrom', value: '"other/web"',
+    message: /is invalid: must belong to the same cdk8s App: the flow is rendered by this app, so the other app would never write its side of it \(its namespace's default-deny would drop the traffic\); for pods another app deploys, name them with Peer\.pods\(\{ namespace, labels \}\)$/,
+  },
+  {
+    rule: 'a workload peer belongs to the same app',
+    build: (chart) => new WebApp(chart, 'api', base).allowTo(Peer.workload(new kplus.Deployment(new Chart(testApp(), 'other', { namespace: 'cache' }), 'redis', { containers: [{ image: 'redis:7.4', portNumber: 6379 }] }))),
+    path: 'test/api', field: 'allowTo', value: '"other/redis"', message: /must belong to the same cdk8s App/,
+  },
+  {
+    rule: 'a route backend belongs to the same app',
+    build: (chart) => new ApiGateway(chart, 'gw', { namespace: 'production', controller: IngressController.nginx(), tls: Tls.secret('gw-tls'), routes: [{ host: 'shop.example.com', backend: new WebApp(new Chart(testApp(), 'other'), 'web', base) }] }),
+    path: 'test/gw', field: 'routes[0] backend', value: '"other/web"',
+    message: /is invalid: must belong to the same cdk8s App: the route's flow to the app is rendered by this app, so the other app would never write the app's side of it; for a Service another app deploys, use Backend\.service\(name, port\)$/,
+  },
+  { rule: 'configure() takes a Cni', build: (chart) => NetworkModel.of(chart).configure({ cni: 'cilium' as any }), path: 'cdk8s-networking', field: 'NetworkModel.configure() cni', value: '"cilium"', message: /is invalid: must be Cni\.generic\(\), Cni\.cilium\(\) or Cni\.flannel\(\)$/ },
+  { rule: 'configure() strict is a boolean', build: (chart) => NetworkModel.of(chart).configure({ strict: 'false' as any }), path: 'cdk8s-networking', field: 'NetworkModel.configure() strict', value: '"false"', message: /is invalid: must be true or false$/ },
+  { rule: 'configure() lists are lists', build: (chart) => NetworkModel.of(chart).configure({ skipChecks: 'pod-security' as any }), path: 'cdk8s-networking', field: 'NetworkModel.configure() skipChecks', value: '"pod-security"', message: /is invalid: must be a list of strings$/ },
+  { rule: 'configure() report title is one line', build: (chart) => NetworkModel.of(chart).configure({ report: { title: 'Shop\n# Payments' } }), path: 'cdk8s-networking', field: 'NetworkModel.configure() report.title', value: '"Shop\\n# Payments"', message: /is invalid: must be one line of text: it is the heading of the Markdown report$/ },
+  { rule: 'configure() report diagram budget is a number', build: (chart) => NetworkModel.of(chart).configure({ report: { diagramBudget: { maxNodes: Number('30 nodes') } } }), path: 'cdk8s-networking', field: 'NetworkModel.configure() report.diagramBudget.maxNodes', value: 'NaN', message: /is invalid: must be a whole number from 0 to 1000000$/ },
+  { rule: 'configure() report clusterDomain is a DNS name', build: (chart) => NetworkModel.of(chart).configure({ report: { clusterDomain: 'cluster_local' } }), path: 'cdk8s-networking', field: 'NetworkModel.configure() report.clusterDomain', value: '"cluster_local"', message: /DNS-1123 subdomain/ },
+  {
+    rule: 'configure() chooses the CNI before synth',
+    build: (chart) => { new ZeroTrustNamespace(chart, 'ns'); (chart.node.root as App).synth(); NetworkModel.of(chart).configure({ cni: Cni.cilium() }); },
+    path: 'cdk8s-networking', field: 'NetworkModel.configure() cni', value: '"Cni.cilium()"',
+    message: /is invalid: must be chosen before app\.synth\(\): the policies are already rendered for Cni\.generic\(\)$/,
+  },
 ];
 
 describe('validation: one failing input per rule', () => {
@@ -105,6 +159,18 @@ describe('validation: one failing input per rule', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error!.message.startsWith(`${c.path}: ${c.field} ${c.value} is invalid: `)).toBe(true);
     expect(error!.message).toMatch(c.message);
+  });
+
+  test('flows and guardrails declared after synth are errors that say to declare them before', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    const api = new WebApp(chart, 'api', { ...base, namespace: new ZeroTrustNamespace(chart, 'production') });
+    app.synth();
+    expect(() => api.allowFrom(Peer.namespace('monitoring'))).toThrow(new ValidationError('test/api: flow from namespace-monitoring to api is invalid: '
+      + 'declared after synthesis started, when the policies were already rendered; declare it before app.synth()'));
+    expect(() => NetworkModel.of(app).requireTls()).toThrow(new ValidationError('cdk8s-networking: guardrail requireTls() is invalid: '
+      + 'declared after synthesis started; declare it before app.synth()'));
+    expect(() => NetworkModel.of(app).requireTls()).toThrow(ValidationError);
   });
 
   test('Unicode look-alikes are shown escaped in the message', () => {

@@ -63,7 +63,9 @@ function cidrOf(id: string): IpRange | undefined {
 export function peerMatches(peer: GuardrailPeer, e: Endpoint): boolean {
   if (e.type === 'ip-block') {
     const range = cidrOf(e.id);
-    return range !== undefined && (peer.cidrs ?? []).some((c) => rangesOverlap(parseCidr(c), range));
+    // Addresses the peer leaves out (its except ranges) are not the peer: a range wholly inside one does not match.
+    return range !== undefined && (peer.cidrs ?? []).some((c) => rangesOverlap(parseCidr(c), range))
+      && !(peer.except ?? []).some((c) => rangeContains(parseCidr(c), range));
   }
   if (peer.namespace === undefined || e.namespace !== peer.namespace) return false;
   const wanted = peer.labels ?? {};

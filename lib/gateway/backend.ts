@@ -2,7 +2,7 @@ import type { IConstruct } from 'constructs';
 import type { Endpoint } from '../model/flows/endpoint';
 import { podsEndpoint } from '../model/flows/endpoint';
 import { Port } from '../port';
-import { check, checkLabels, dns1035Label, ianaSvcName, invalid, portNumber } from '../util/validation';
+import { check, checkLabels, checkSameApp, dns1035Label, ianaSvcName, invalid, portNumber } from '../util/validation';
 
 /** Options of `Backend.service()`. */
 export interface ServiceBackendOptions {
@@ -101,6 +101,8 @@ class FnBackend implements IBackend {
 /** @internal Resolves a route's `backend` value: a WebApp or what a `Backend` factory returns. */
 export function resolveBackend(scope: IConstruct, field: string, backend: IBackend, namespace: string): ResolvedBackend {
   if (typeof backend === 'object' && backend !== null && typeof backend._resolveBackend === 'function') {
+    checkSameApp(scope, field, backend, 'the route\'s flow to the app is rendered by this app, so the other app would never write the app\'s '
+      + 'side of it; for a Service another app deploys, use Backend.service(name, port)');
     return backend._resolveBackend(scope, field, namespace);
   }
   throw invalid(scope, field, backend === undefined ? undefined : String(backend), 'must be a WebApp or a Backend (Backend.service(name, port))');

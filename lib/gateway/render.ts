@@ -71,20 +71,26 @@ interface RuleGroup {
   readonly routes: Route[];
 }
 
+/** The most matches one HTTPRoute rule may have (Gateway API `maxItems`). */
+const MAX_RULE_MATCHES = 8;
+
 /**
  * Groups a host's routes into HTTPRoute rules: routes to the same backend without a rewrite share a
- * rule (one match each); a rewritten route has its own rule, since `ReplacePrefixMatch` needs
- * exactly one `PathPrefix` match. @internal
+ * rule (one match each, a new rule every 8 matches: the API's limit); a rewritten route has its own
+ * rule, since `ReplacePrefixMatch` needs exactly one `PathPrefix` match. Splitting a rule changes
+ * nothing: Gateway API ranks matches by path across the rules of a route. @internal
  */
 export function ruleGroups(routes: readonly Route[]): RuleGroup[] {
-  const groups = new Map<string, RuleGroup>();
+  const groups = new Map<string, RuleGroup[]>();
   for (const r of [...routes].sort(compareRoutes)) {
     const key = r.rewriteTarget !== undefined ? `rewrite:${r.pathType}:${r.path}` : `backend:${r.backend.key}`;
-    if (!groups.has(key)) groups.set(key, { routes: [] });
-    groups.get(key)!.routes.push(r);
+    if (!groups.has(key)) groups.set(key, [{ routes: [] }]);
+    const chunks = groups.get(key)!;
+    if (chunks[chunks.length - 1].routes.length === MAX_RULE_MATCHES) chunks.push({ routes: [] });
+    chunks[chunks.length - 1].routes.push(r);
   }
   // Map insertion order follows the sorted routes: the most specific rule first.
-  return [...groups.values()];
+  return [...groups.values()].flat();
 }
 
 /** The HTTPRoute rules of one host. @internal */

@@ -10,9 +10,12 @@ import type { IPeer } from './peer';
 
 /** Options of `NetworkModel.forbid()`. */
 export interface ForbidOptions {
-  /** The sources that must not reach `to`. */
+  /** The sources that must not reach `to`: pods or addresses. */
   readonly from: IPeer;
-  /** The destinations `from` must not reach. */
+  /**
+   * The destinations `from` must not reach: pods or addresses (not `Peer.fqdn()`, `Peer.nodes()`,
+   * `Peer.kubeApiServer()` nor an `ExternalService`, which a guardrail cannot match).
+   */
   readonly to: IPeer;
   /** Why: printed with every violation, e.g. `PCI scope`. */
   readonly reason: string;
@@ -31,7 +34,8 @@ export interface RequireTlsOptions {
 export interface ForbidInternetEgressOptions {
   /**
    * Peers allowed anyway: pods (`Peer.app(x)`, `Peer.namespace(...)`, `Peer.pods(...)`) that may
-   * open connections to the internet, and addresses (`Peer.cidr(...)`) that may be reached.
+   * open connections to the internet, and addresses (`Peer.cidr(...)`) that may be reached (not
+   * `Peer.fqdn()`, which a guardrail cannot match: exempt the pods that call the name instead).
    * @default - none
    */
   readonly except?: IPeer[];
@@ -44,7 +48,16 @@ export interface ForbidInternetEgressOptions {
 
 /** A peer as guardrail data; pods need a namespace. */
 export function guardrailPeer(scope: IConstruct, field: string, peer: IPeer): GuardrailPeer {
+  if (typeof peer?._resolvePeer !== 'function') {
+    throw invalid(scope, field, peer === undefined ? undefined : String(peer), 'must be a WebApp or a Peer (Peer.pods(), Peer.cidr(), ...)');
+  }
   const ep = peer._resolvePeer(scope, field, '');
+  const except = [...new Set((ep.ipBlocks ?? []).flatMap((b) => b.except ?? []))].sort();
+  if (ep.wellKnown) {
+    // The guardrail check matches pods by namespace and labels, and addresses by CIDR: it would never match this peer.
+    throw invalid(scope, field, ep.wellKnown.description, 'must be pods or addresses (a WebApp, Peer.pods(), Peer.namespace(), Peer.workload(), '
+      + 'Peer.cidr(), Peer.internet()): a guardrail cannot match DNS names, the nodes or the API server, so it would never apply');
+  }
   if (ep.namespace === '') {
     throw invalid(scope, `${field} namespace`, '', 'a guardrail peer must name its namespace (Peer.pods({ namespace, labels }))');
   }
@@ -52,13 +65,15 @@ export function guardrailPeer(scope: IConstruct, field: string, peer: IPeer): Gu
     ...(ep.namespace !== undefined ? { namespace: ep.namespace } : {}),
     ...(ep.podLabels ? { labels: { ...ep.podLabels } } : {}),
     ...(ep.ipBlocks?.length ? { cidrs: ep.ipBlocks.map((b) => b.cidr) } : {}),
+    ...(except.length ? { except } : {}),
   };
 }
 
 /** A readable name for a peer in a guardrail's name. */
 function peerName(p: GuardrailPeer): string {
   const labels = p.labels ? `{${Object.keys(p.labels).sort().map((k) => `${k}=${p.labels![k]}`).join(',')}}` : '';
-  return [p.namespace !== undefined ? `${p.namespace}${labels}` : '', ...(p.cidrs ?? [])].filter((x) => x !== '').join('+');
+  const except = p.except?.length ? ` except ${p.except.join(',')}` : '';
+  return [p.namespace !== undefined ? `${p.namespace}${labels}` : '', ...(p.cidrs ?? [])].filter((x) => x !== '').join('+') + except;
 }
 
 function reasonOf(scope: IConstruct, field: string, reason: unknown): string {

@@ -15,9 +15,10 @@ import type { Guardrail } from '../util/guardrail';
 import type { ForbidInternetEgressOptions, ForbidOptions, RequireTlsOptions } from './guardrails';
 import { forbidGuardrail, forbidInternetEgressGuardrail, requireTlsGuardrail } from './guardrails';
 import { AddressBook } from './flows/addresses';
+import type { NetworkReportOptions } from '../report/options';
 import type { NetworkSynthOptions } from './options';
 import { ValidationError } from '../util/errors';
-import { check, objectName } from '../util/validation';
+import { check, dns1123Subdomain, intInRange, invalid, objectName } from '../util/validation';
 
 /** The construct id of the app-wide model under the cdk8s App. */
 const MODEL_ID = 'cdk8s-networking';
@@ -114,10 +115,42 @@ export class NetworkModel extends Construct {
 
   /**
    * Sets options of the synth-time checks, the flow verification and the network report
-   * (lib/checks, lib/report); each call merges into the earlier ones.
+   * (lib/checks, lib/report); each call merges into the earlier ones. Choose the `cni` before
+   * `app.synth()`: the policies are rendered for it once, when synthesis starts.
    */
   public configure(options: NetworkSynthOptions): void {
-    this.synthOptions = { ...this.synthOptions, ...options };
+    const field = 'NetworkModel.configure()';
+    const o = options ?? {};
+    if (o.cni !== undefined && !(o.cni instanceof Cni)) {
+      throw invalid(this, `${field} cni`, o.cni, 'must be Cni.generic(), Cni.cilium() or Cni.flannel()');
+    }
+    // The policies are rendered for the CNI once, when synthesis starts (the checks and the report run at every synth).
+    if (this.prepared && o.cni !== undefined && String(o.cni) !== String(this.cni)) {
+      throw invalid(this, `${field} cni`, String(o.cni), `must be chosen before app.synth(): the policies are already rendered for ${this.cni}`);
+    }
+    if (o.strict !== undefined && typeof o.strict !== 'boolean') throw invalid(this, `${field} strict`, o.strict, 'must be true or false');
+    for (const list of ['skipChecks', 'externalBackends', 'sharedNamespaces'] as const) {
+      const value: unknown = o[list];
+      if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
+        throw invalid(this, `${field} ${list}`, value, 'must be a list of strings');
+      }
+    }
+    if (o.report !== undefined && o.report !== false && (typeof o.report !== 'object' || o.report === null)) {
+      throw invalid(this, `${field} report`, o.report, 'must be report options { markdownFile, jsonFile, ... } or false');
+    }
+    if (o.report) this.checkReportOptions(`${field} report`, o.report);
+    this.synthOptions = { ...this.synthOptions, ...o };
+  }
+
+  /** Report options that would give a broken report: a heading over two lines, a budget that is no number. */
+  private checkReportOptions(field: string, r: NetworkReportOptions): void {
+    if (r.title !== undefined && (typeof r.title !== 'string' || /[\r\n]/.test(r.title))) {
+      throw invalid(this, `${field}.title`, r.title, 'must be one line of text: it is the heading of the Markdown report');
+    }
+    if (r.clusterDomain !== undefined) check(this, `${field}.clusterDomain`, r.clusterDomain, dns1123Subdomain);
+    for (const [key, value] of Object.entries(r.diagramBudget ?? {})) {
+      check(this, `${field}.diagramBudget.${key}`, value as number, intInRange(0, 1_000_000, 'a whole number'));
+    }
   }
 
   /** The CNI the policies are rendered for (`configure({ cni })`). */
@@ -197,7 +230,9 @@ export class NetworkModel extends Construct {
   }
 
   private addGuardrail(g: Guardrail): void {
-    if (this.prepared) throw new Error(`${this.node.path}: guardrail ${g.name} is invalid: declared after synthesis started`);
+    if (this.prepared) {
+      throw new ValidationError(`${this.node.path}: guardrail ${g.name} is invalid: declared after synthesis started; declare it before app.synth()`);
+    }
     if (!this.rails.some((r) => JSON.stringify(r) === JSON.stringify(g))) this.rails.push(g);
   }
 
@@ -205,7 +240,7 @@ export class NetworkModel extends Construct {
   public _addFlow(flow: Flow): Flow {
     if (this.prepared) {
       throw new ValidationError(`${flow.declaredBy.join(', ')}: flow from ${flow.from.name} to ${flow.to.name} is invalid: ` +
-        'declared after synthesis started');
+        'declared after synthesis started, when the policies were already rendered; declare it before app.synth()');
     }
     return this._graph.add(flow);
   }

@@ -53,6 +53,10 @@ export function writeKustomization(app: App, options: KustomizationOptions = {})
   const resources: string[] = [];
   for (const file of files) {
     const full = path.join(outdir, file);
+    if (file === KUSTOMIZATION_FILE) {
+      throw new Error(`${full}: kustomization resource ${JSON.stringify(file)} is invalid: it is the file writeKustomization(app) writes, so the `
+        + 'manifest would be replaced by a kustomization listing itself; rename the chart (or choose another outputFileExtension)');
+    }
     if (!fs.existsSync(full)) {
       throw new Error(`${full}: kustomization resource ${JSON.stringify(file)} is invalid: app.synth() wrote it, but it is gone; `
         + 'run app.synth() again');

@@ -17,8 +17,9 @@ import { externalServiceClients } from '../checks/external-clients';
 import { checkDeclaredFlows } from '../checks/flow-checks';
 import type { NetworkModel } from '../model/network-model';
 import { SynthPhase } from '../model/network-model';
-import { checkOutputLayout } from '../output/layout';
+import { checkOutputLayout, manifestFiles } from '../output/layout';
 import type { BuildReportInput, NetworkReport } from '../report/model';
+import type { NetworkReportOptions } from '../report/options';
 import { buildReport } from '../report/model';
 import { checkGuardrails, formatViolation } from '../checks/guardrails';
 import { namespaceOf } from '../checks/objects';
@@ -79,7 +80,9 @@ export function addDefaultSteps(model: NetworkModel): void {
       const options = reportOptionsOf(model);
       const report = checked.report ?? buildReport({ ...checked, clusterDomain: options.clusterDomain, guardrails: model._guardrails });
       const outdir = (model.node.root as { outdir?: unknown }).outdir;
-      if (typeof outdir === 'string') pipeline.whenWriting(() => writeReport(report, outdir, options));
+      if (typeof outdir !== 'string') return;
+      checkReportFiles(model, outdir, options);
+      pipeline.whenWriting(() => writeReport(report, outdir, options));
     },
   });
 }
@@ -146,6 +149,32 @@ function checkModelGuardrails(model: NetworkModel, input: BuildReportInput): Net
       + violations.map((v) => `  - ${formatViolation(v)}`).join('\n'));
   }
   return report;
+}
+
+/**
+ * Each report file needs a path of its own, and none of the manifests': one write would replace
+ * the other (the Markdown report by the JSON, a manifest by the report, or the other way round).
+ */
+function checkReportFiles(model: NetworkModel, outdir: string, options: NetworkReportOptions): void {
+  const where = `${model.node.path}: NetworkModel.configure()`;
+  const taken = new Map<string, string>();
+  const app = model.node.root;
+  if (app instanceof App) for (const f of manifestFiles(app)) taken.set(path.resolve(outdir, f), `the manifest ${f}`);
+  const files = [['markdownFile', options.markdownFile ?? 'network-report.md'], ['jsonFile', options.jsonFile ?? 'network-report.json'],
+    ['htmlFile', htmlFileOf(options) ?? false]] as const;
+  for (const [field, file] of files) {
+    if (file === false) continue;
+    if (typeof file !== 'string' || file.trim() === '') {
+      throw new ValidationError(`${where} report.${field} ${formatValue(file)} is invalid: must be a file name, or false to write none`);
+    }
+    const full = path.resolve(outdir, file);
+    const other = taken.get(full);
+    if (other !== undefined) {
+      throw new ValidationError(`${where} report.${field} ${formatValue(file)} is invalid: it is the path of ${other}, and one would overwrite the `
+        + 'other; give each report file a path of its own');
+    }
+    taken.set(full, `report.${field}`);
+  }
 }
 
 /** Options naming checks or namespaces that do not exist would silently do nothing. */

@@ -14,6 +14,8 @@ export interface GuardrailPeer {
   readonly labels?: Readonly<Record<string, string>>;
   /** CIDRs, for addresses outside the cluster. */
   readonly cidrs?: readonly string[];
+  /** CIDRs inside `cidrs` that are not the peer (`Peer.cidr(block, except)`, the private ranges of `Peer.internet()`). */
+  readonly except?: readonly string[];
 }
 
 /**

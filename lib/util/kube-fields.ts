@@ -55,8 +55,22 @@ export function kubeFields(
     throw invalid(scope, field, fields, `fields named as in cdk8s-plus's k8s.${type} are converted by a cdk8s-plus package, and the project has `
       + `none of ${CDK8S_PLUS_PACKAGES.join(', ')}: install the one the project uses (npm install cdk8s-plus-33)`);
   }
-  const json = type === 'Container'
-    ? converters.toJson_Container(fields as unknown as k8s.Container)
-    : converters.toJson_PodSpec(fields as unknown as k8s.PodSpec);
-  return json ?? {};
+  const convert = (f: Readonly<Record<string, unknown>>): Record<string, unknown> => (type === 'Container'
+    ? converters.toJson_Container(f as unknown as k8s.Container)
+    : converters.toJson_PodSpec(f as unknown as k8s.PodSpec)) ?? {};
+  // The converters drop what they do not know (`hostPID` for `hostPid`, a misspelt nested field): fewer values out than in.
+  for (const key of Object.keys(fields).sort()) {
+    if (leafCount(fields[key]) > leafCount(convert({ [key]: fields[key] }))) {
+      throw invalid(scope, `${field}.${key}`, fields[key], `is not a field of cdk8s-plus's k8s.${type}, or holds one that is not, so it would be `
+        + 'left out of the manifest (fields are named as in cdk8s-plus\'s generated types: hostPid where the YAML says hostPID)');
+    }
+  }
+  return convert(fields);
+}
+
+/** The number of values in `value`, however nested; a `Quantity` or `IntOrString` (`{ value }`) counts one, as its JSON does. */
+function leafCount(value: unknown): number {
+  if (value === undefined) return 0;
+  if (value === null || typeof value !== 'object') return 1;
+  return Object.values(value).reduce((n: number, v) => n + leafCount(v), 0);
 }

@@ -32,6 +32,18 @@ export function invalid(scope: IConstruct, field: string, value: unknown, rule: 
   return new ValidationError(`${scope.node.path}: ${field} ${formatValue(value)} is invalid: ${rule}`);
 }
 
+/**
+ * Throws the library's error when `other`, a construct handed to `scope` (a peer, a backend, a
+ * workload), belongs to another cdk8s App: each app has its own network model, which renders and
+ * checks only its own flows. `value` is how the message shows it.
+ */
+export function checkSameApp(scope: IConstruct, field: string, other: unknown, why: string): void {
+  const node = (other as Partial<IConstruct> | null | undefined)?.node;
+  if (node !== undefined && node.root !== scope.node.root) {
+    throw invalid(scope, field, node.path, `must belong to the same cdk8s App: ${why}`);
+  }
+}
+
 /** Throws the library's error when `rule` rejects `value`. */
 export function check<T>(scope: IConstruct, field: string, value: T, ...rules: Rule<T>[]): T {
   for (const rule of rules) {
@@ -168,9 +180,17 @@ export function parseCidr(v: string): { value: bigint; bits: 32 | 128; prefix: n
   return { ...ip, prefix };
 }
 
-/** An IPv4 or IPv6 CIDR whose host bits are zero (so it means what it says). */
+/**
+ * An IPv4 or IPv6 CIDR whose host bits are zero (so it means what it says), in the form the API
+ * server's strict validation (KEP-4858, `netip.ParsePrefix`) accepts: no leading zero in the prefix
+ * length, no IPv4-mapped IPv6 address.
+ */
 export const cidr: Rule<string> = (v) => {
   const parsed = parseCidr(v);
+  if (parsed && /\/0\d/.test(v)) return `must not have a leading 0 in its prefix length (the API server refuses it): write "/${parsed.prefix}"`;
+  if (parsed && parsed.bits === 128 && parsed.value >> 32n === 0xffffn) {
+    return 'must not be an IPv4-mapped IPv6 address ("::ffff:a.b.c.d", which the API server refuses): write the IPv4 CIDR';
+  }
   if (!parsed) {
     if (typeof v === 'string' && parseIp(v)) {
       return `must be a CIDR with a prefix length; did you mean "${v}/${v.includes(':') ? 128 : 32}"?`;

@@ -9,6 +9,12 @@ import { hostFragment, hostsOf, httpRouteRules, ruleGroups } from '../render';
 import { PathType } from '../rules';
 import type { GatewayOutput, GatewayOutputContext } from './output';
 
+/** The longest path an HTTPRoute match may hold (Gateway API `maxLength`). */
+const MAX_PATH_LENGTH = 1024;
+
+/** The characters of an HTTPRoute `Exact` or `PathPrefix` path (the Gateway API's CEL rule on `HTTPPathMatch`). */
+const PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+
 /** Options of a Gateway created by the ApiGateway. */
 export interface CreateGatewayOptions {
   /** The GatewayClass that selects the implementation, e.g. `nginx`, `eg`, `cilium`. */
@@ -68,10 +74,18 @@ export class HttpRouteOutput implements GatewayOutput {
     if (this.target.createGateway) this.gateway = this.makeGateway(this.target.createGateway);
   }
 
-  public checkPath(field: string, _path: string, pathType: PathType): void {
+  public checkPath(field: string, path: string, pathType: PathType): void {
     if (pathType === PathType.IMPLEMENTATION_SPECIFIC) {
       throw invalid(this.ctx.scope, `${field} pathType`, pathType,
         'has no portable Gateway API match; use Prefix or Exact with RoutingApi.httpRoute()');
+    }
+    if (!PATH_CHARACTERS.test(path)) {
+      throw invalid(this.ctx.scope, `${field} path`, path, 'must only contain the characters an HTTPRoute path match allows: letters, digits, '
+        + '"-/._~!$&\'()*+,;=:@" and %XX escapes (no "#", "?", spaces or non-ASCII: percent-encode them)');
+    }
+    if (path.length > MAX_PATH_LENGTH) {
+      throw invalid(this.ctx.scope, `${field} path`, path,
+        `must be at most ${MAX_PATH_LENGTH} characters: the longest HTTPRoute path match, got ${path.length}`);
     }
   }
 
@@ -88,7 +102,7 @@ export class HttpRouteOutput implements GatewayOutput {
     if (groups > 16) {
       throw invalid(scope, `${field} path`, route.path,
         `would make host ${host} need ${groups} HTTPRoute rules; Gateway API allows 16 per HTTPRoute (routes to one backend without a rewrite `
-        + `share a rule)`);
+        + `share a rule, 8 paths each)`);
     }
     const model = NetworkModel.of(scope);
     if (!this.httpRoutes.has(host)) {
