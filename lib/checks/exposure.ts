@@ -4,10 +4,12 @@
  * pods outside the app, one representative pod group stands for them: "pods labelled L in
  * namespace N" when N is not a namespace whose pods the app fully defines, "any pod in every
  * namespace labelled S" for a namespaceSelector by other labels, "any pod in any other namespace"
- * for `namespaceSelector: {}`. The verification then treats connections between them and
- * zero-trust pods like any other: undeclared ones are findings, in both directions.
+ * for `namespaceSelector: {}`. The verification then treats
+ * connections between them and zero-trust pods like any other: undeclared ones are findings, in
+ * both directions.
  */
 import { NAMESPACE_NAME_LABEL } from '../evaluator';
+import { matchesSelector, parseSelector } from '../evaluator/selector';
 import { labelsKey } from '../util/labels';
 import type { CheckContext } from './context';
 import type { GroupInfo } from './group-info';
@@ -43,6 +45,33 @@ export function satisfyingLabels(selector: any): Record<string, string> | undefi
   return labels;
 }
 
+/** At most this many label maps stand for one selector (the product of its `In` values). */
+const MAX_ALTERNATIVES = 32;
+
+/**
+ * Label maps that satisfy a LabelSelector's JSON, one per combination of the values its `In`
+ * expressions allow (at most {@link MAX_ALTERNATIVES}), the {@link satisfyingLabels} one first:
+ * `app in (batch, evil)` selects pods labelled `app=evil` too, even where the app has `app=batch` pods.
+ */
+export function satisfyingLabelSets(selector: any): Record<string, string>[] {
+  const first = satisfyingLabels(selector);
+  if (!first) return [];
+  const expressions: any[] = Array.isArray(selector?.matchExpressions) ? selector.matchExpressions : [];
+  let sets = [first];
+  for (const key of [...new Set(expressions.filter((e) => e?.operator === 'In').map((e) => String(e.key)))]) {
+    const values = [...new Set(expressions.filter((e) => e?.operator === 'In' && e.key === key).flatMap((e) => (e.values ?? []).map(String)))].sort();
+    sets = sets.flatMap((labels) => values.map((v) => ({ ...labels, [key]: v }))).slice(0, MAX_ALTERNATIVES);
+  }
+  let parsed;
+  try {
+    parsed = parseSelector(selector, 'selector');
+  } catch {
+    return [first];
+  }
+  const unique = new Map(sets.filter((l) => matchesSelector(parsed, l)).map((l) => [labelsKey(l), l]));
+  return unique.size ? [...unique.values()] : [first];
+}
+
 /** A LabelSelector's JSON as text: `team=payments, tier in (a,b), !legacy`; empty for `{}`. */
 export function selectorText(selector: any): string {
   const parts = Object.keys(selector?.matchLabels ?? {}).sort().map((k) => `${k}=${selector.matchLabels[k]}`);
@@ -74,14 +103,17 @@ export function exposureGroups(
 ): Exposure {
   const groups = new Map<string, GroupInfo>();
   const namespaces = new Map<string, any>();
+  const appNamespaces = new Set(context.ofKind('Namespace').map((n) => String(n.json?.metadata?.name)));
   const add = (ns: string, nsText: string, podSelector: any) => {
-    const labels = satisfyingLabels(podSelector ?? {});
-    if (!labels || owned.has(ns)) return;
-    const key = labelsKey(labels);
-    const id = `${ns}/Peer/${key || '*'}`;
-    if (groups.has(id) || covered(ns, labels)) return;
-    const pods = key ? `pods labelled ${selectorText(podSelector)}` : 'any pod';
-    groups.set(id, { group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true });
+    if (owned.has(ns)) return;
+    // One group per value of an `In`: `app in (batch, evil)` next to the app's app=batch pods admits app=evil pods too.
+    for (const labels of satisfyingLabelSets(podSelector ?? {})) {
+      const key = labelsKey(labels);
+      const id = `${ns}/Peer/${key || '*'}`;
+      if (groups.has(id) || covered(ns, labels)) continue;
+      const pods = key ? `pods labelled ${selectorText(podSelector)}` : 'any pod';
+      groups.set(id, { group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true });
+    }
   };
   for (const policy of context.ofKind('NetworkPolicy')) {
     const policyNs = namespaceOf(policy);
@@ -94,13 +126,20 @@ export function exposureGroups(
           add(policyNs, `namespace ${policyNs}`, peer.podSelector);
           continue;
         }
-        const nsLabels = satisfyingLabels(peer.namespaceSelector);
-        if (!nsLabels) continue;
-        const named = nsLabels[NAMESPACE_NAME_LABEL];
-        if (named !== undefined) {
-          add(named, `namespace ${named}`, peer.podSelector);
-          continue;
+        const nsLabelSets = satisfyingLabelSets(peer.namespaceSelector);
+        if (nsLabelSets.length === 0) continue;
+        const nsLabels = nsLabelSets[0];
+        // Every namespace a `kubernetes.io/metadata.name in (a, b)` names, not only the first.
+        const named = nsLabelSets.filter((l) => l[NAMESPACE_NAME_LABEL] !== undefined);
+        for (const { [NAMESPACE_NAME_LABEL]: name, ...others } of named) {
+          // A namespace outside the app may carry any label: give it those the selector also asks for.
+          if (Object.keys(others).length > 0 && !appNamespaces.has(name) && !owned.has(name)) {
+            const prior = namespaces.get(name)?.metadata.labels ?? {};
+            namespaces.set(name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { ...others, ...prior } } });
+          }
+          add(name, `namespace ${name}`, peer.podSelector);
         }
+        if (named.length > 0) continue;
         const text = selectorText(peer.namespaceSelector);
         const ns = text ? `[namespaces ${text}]` : '[any other namespace]';
         if (!namespaces.has(ns)) namespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: nsLabels } });

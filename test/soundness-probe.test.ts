@@ -1,0 +1,69 @@
+/**
+ * Soundness probes: hand-written policies whose selectors admit pods the app does not define, in
+ * ways the exposure analysis once missed. Each program must fail synth naming what it admits.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { WebApp, ZeroTrustNamespace } from '../lib';
+import { synthError, testApp } from './util';
+
+function shop() {
+  const app = testApp();
+  const chart = new Chart(app, 'shop');
+  const prod = new ZeroTrustNamespace(chart, 'production');
+  const api = new WebApp(chart, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 });
+  const worker = new WebApp(chart, 'worker', { namespace: prod, image: 'ghcr.io/acme/worker:1.0.0', containerPort: 9090 });
+  worker.allowTo(api);
+  return { app, chart, prod, api, worker };
+}
+
+function policy(chart: Chart, kind: 'NetworkPolicy', name: string, spec: any): ApiObject {
+  return new ApiObject(chart, name, { apiVersion: 'networking.k8s.io/v1', kind, metadata: { name, namespace: 'production' }, spec });
+}
+
+function linesOf(message: string, check: string): string[] {
+  return message.split('\n').filter((l) => l.includes(`[${check}]`));
+}
+
+const NAME = 'kubernetes.io/metadata.name';
+
+describe('namespaceSelector and podSelector with In over several values', () => {
+  test('a namespace name in (production, tools): the pods of tools are admitted too', () => {
+    // production is zero-trust (no app=debug pod there), tools is outside the app.
+    const s = shop();
+    policy(s.chart, 'NetworkPolicy', 'debug-in', {
+      podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: NAME, operator: 'In', values: ['production', 'tools'] }] },
+        podSelector: { matchLabels: { app: 'debug' } } }] }],
+    });
+    const [line] = linesOf(synthError(s.app), 'undeclared-flow');
+    expect(line).toContain('shop/debug-in: NetworkPolicy production/debug-in is invalid');
+    expect(line).toContain('tools/Peer/app=debug (pods labelled app=debug in namespace tools) -> production/Deployment/api on TCP all, UDP all, SCTP all');
+  });
+
+  test('pods labelled app in (batch, evil) beside the app\'s batch pods: the app=evil pods are admitted too', () => {
+    const s = shop();
+    const batch = new WebApp(s.chart, 'batch', { namespace: 'legacy', image: 'a:1', containerPort: 80 });
+    s.api.allowFrom(batch);
+    policy(s.chart, 'NetworkPolicy', 'legacy-in', {
+      podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: 'legacy' } },
+        podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['batch', 'evil'] }] } }], ports: [{ port: 3000 }] }],
+    });
+    const lines = linesOf(synthError(s.app), 'undeclared-flow');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('legacy/Peer/app=evil (pods labelled app in (batch,evil) in namespace legacy) -> production/Deployment/api on TCP 3000');
+    // The declared batch pods (and pods outside the app labelled as they are) are not listed.
+    expect(lines[0]).not.toContain('app=batch');
+    expect(lines[0]).not.toContain('legacy/Deployment/batch');
+  });
+});
+
+test('a namespace by name and another label: the namespace outside the app may carry that label', () => {
+  const s = shop();
+  policy(s.chart, 'NetworkPolicy', 'tools-in', {
+    podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
+    ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: 'tools', env: 'prod' } } }] }],
+  });
+  const [line] = linesOf(synthError(s.app), 'undeclared-flow');
+  expect(line).toContain('tools/Peer/* (any pod in namespace tools) -> production/Deployment/api on TCP all, UDP all, SCTP all');
+});
