@@ -3,7 +3,7 @@
  * ways the exposure analysis once missed. Each program must fail synth naming what it admits.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { WebApp, ZeroTrustNamespace } from '../lib';
+import { Cni, NetworkModel, WebApp, ZeroTrustNamespace } from '../lib';
 import { synthError, testApp } from './util';
 
 function shop() {
@@ -16,8 +16,9 @@ function shop() {
   return { app, chart, prod, api, worker };
 }
 
-function policy(chart: Chart, kind: 'NetworkPolicy', name: string, spec: any): ApiObject {
-  return new ApiObject(chart, name, { apiVersion: 'networking.k8s.io/v1', kind, metadata: { name, namespace: 'production' }, spec });
+function policy(chart: Chart, kind: 'NetworkPolicy' | 'CiliumNetworkPolicy', name: string, spec: any): ApiObject {
+  const apiVersion = kind === 'NetworkPolicy' ? 'networking.k8s.io/v1' : 'cilium.io/v2';
+  return new ApiObject(chart, name, { apiVersion, kind, metadata: { name, namespace: 'production' }, spec });
 }
 
 function linesOf(message: string, check: string): string[] {
@@ -66,4 +67,40 @@ test('a namespace by name and another label: the namespace outside the app may c
   });
   const [line] = linesOf(synthError(s.app), 'undeclared-flow');
   expect(line).toContain('tools/Peer/* (any pod in namespace tools) -> production/Deployment/api on TCP all, UDP all, SCTP all');
+});
+
+describe('CiliumNetworkPolicy endpoint selectors admitting pods the app does not define', () => {
+  test('fromEndpoints naming a namespace outside the app', () => {
+    const s = shop();
+    NetworkModel.of(s.app).configure({ cni: Cni.cilium() });
+    policy(s.chart, 'CiliumNetworkPolicy', 'tools-in', {
+      endpointSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tools' } }], toPorts: [{ ports: [{ port: '3000', protocol: 'TCP' }] }] }],
+    });
+    const [line] = linesOf(synthError(s.app), 'cilium-policy-widens');
+    expect(line).toContain('shop/tools-in: CiliumNetworkPolicy production/tools-in is invalid: it allows in-cluster connections the standard NetworkPolicies do not: '
+      + 'tools/Peer/* -> production/Deployment/api on TCP 3000');
+  });
+
+  test('toEndpoints in any namespace but the app\'s', () => {
+    const s = shop();
+    NetworkModel.of(s.app).configure({ cni: Cni.cilium() });
+    policy(s.chart, 'CiliumNetworkPolicy', 'out', {
+      endpointSelector: { matchLabels: { app: 'worker' } },
+      egress: [{ toEndpoints: [{ matchLabels: { app: 'db' }, matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'NotIn', values: ['production'] }] }] }],
+    });
+    const [line] = linesOf(synthError(s.app), 'cilium-policy-widens');
+    expect(line).toContain('production/Deployment/worker -> [any other namespace]/Peer/app=db on TCP all, UDP all, SCTP all');
+  });
+
+  test('fromEndpoints in the policy\'s own namespace, when it is shared with pods outside the app', () => {
+    const s = shop();
+    NetworkModel.of(s.app).configure({ cni: Cni.cilium(), sharedNamespaces: ['production'] });
+    policy(s.chart, 'CiliumNetworkPolicy', 'helm-in', {
+      endpointSelector: { matchLabels: { app: 'api' } },
+      ingress: [{ fromEndpoints: [{ matchLabels: { app: 'helm-thing' } }] }],
+    });
+    const [line] = linesOf(synthError(s.app), 'cilium-policy-widens');
+    expect(line).toContain('production/Peer/app=helm-thing -> production/Deployment/api on TCP all, UDP all, SCTP all');
+  });
 });

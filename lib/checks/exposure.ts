@@ -4,12 +4,13 @@
  * pods outside the app, one representative pod group stands for them: "pods labelled L in
  * namespace N" when N is not a namespace whose pods the app fully defines, "any pod in every
  * namespace labelled S" for a namespaceSelector by other labels, "any pod in any other namespace"
- * for `namespaceSelector: {}`. The verification then treats
- * connections between them and zero-trust pods like any other: undeclared ones are findings, in
- * both directions.
+ * for `namespaceSelector: {}`; the endpoint selectors of CiliumNetworkPolicies likewise. The
+ * verification then treats connections between them and zero-trust pods like any other:
+ * undeclared ones are findings, in both directions.
  */
 import { NAMESPACE_NAME_LABEL } from '../evaluator';
 import { matchesSelector, parseSelector } from '../evaluator/selector';
+import { NAMESPACE_KEY as CILIUM_NAMESPACE_KEY, stripSource } from '../evaluator/cilium';
 import { labelsKey } from '../util/labels';
 import type { CheckContext } from './context';
 import type { GroupInfo } from './group-info';
@@ -144,6 +145,25 @@ export function exposureGroups(
         const ns = text ? `[namespaces ${text}]` : '[any other namespace]';
         if (!namespaces.has(ns)) namespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: nsLabels } });
         add(ns, text ? `every namespace labelled ${text}` : 'any other namespace', peer.podSelector);
+      }
+    }
+  }
+  // CiliumNetworkPolicy endpoint selectors: in the policy's namespace unless they name one.
+  for (const policy of context.ofKind('CiliumNetworkPolicy')) {
+    const policyNs = namespaceOf(policy);
+    const spec = policy.json?.spec ?? {};
+    const rules = (list: any) => (Array.isArray(list) ? list : []);
+    const selectors: any[] = [...rules(spec.ingress).flatMap((r: any) => rules(r?.fromEndpoints)),
+      ...rules(spec.egress).flatMap((r: any) => rules(r?.toEndpoints))];
+    for (const selector of selectors.map(stripSource)) {
+      const expressions: any[] = selector?.matchExpressions ?? [];
+      const pinned = selector?.matchLabels?.[CILIUM_NAMESPACE_KEY] !== undefined
+        || expressions.some((e) => e?.key === CILIUM_NAMESPACE_KEY && e.operator === 'In');
+      // NotIn, Exists, DoesNotExist on the namespace: namespaces the app may not know.
+      const anyNamespace = !pinned && expressions.some((e) => e?.key === CILIUM_NAMESPACE_KEY);
+      for (const { [CILIUM_NAMESPACE_KEY]: named, ...podLabels } of satisfyingLabelSets(selector ?? {})) {
+        const ns = pinned ? named : anyNamespace ? '[any other namespace]' : policyNs;
+        add(ns, anyNamespace ? 'any other namespace' : `namespace ${ns}`, { matchLabels: podLabels });
       }
     }
   }

@@ -12,7 +12,7 @@ import type { PodGroup, PortRange, Protocol } from './types';
 import { PROTOCOLS } from './types';
 
 /** Cilium's namespace label on endpoints. */
-const NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
+export const NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
 
 /** One allow of a CiliumNetworkPolicy, from the point of view of the pods it selects. */
 export interface CiliumAllow {
@@ -47,7 +47,7 @@ const IN_CLUSTER_ENTITIES = new Set(['all', 'cluster']);
 const SPEC_FIELDS = new Set(['endpointSelector', 'ingress', 'egress', 'description']);
 
 /** Strips Cilium's label source prefix (`k8s:`, `any:`) from selector keys. */
-function stripSource(raw: any): any {
+export function stripSource(raw: any): any {
   if (!raw || typeof raw !== 'object') return raw;
   const key = (k: string) => k.replace(/^(k8s|any):/, '');
   return {
