@@ -3,8 +3,8 @@
  * ways the exposure analysis once missed. Each program must fail synth naming what it admits.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { Cni, NetworkModel, WebApp, ZeroTrustNamespace } from '../lib';
-import { synthError, testApp } from './util';
+import { Cni, NetworkModel, PodSecurityLevel, WebApp, ZeroTrustNamespace } from '../lib';
+import { captureWarnings, synthError, testApp } from './util';
 
 function shop() {
   const app = testApp();
@@ -103,4 +103,25 @@ describe('CiliumNetworkPolicy endpoint selectors admitting pods the app does not
     const [line] = linesOf(synthError(s.app), 'cilium-policy-widens');
     expect(line).toContain('production/Peer/app=helm-thing -> production/Deployment/api on TCP all, UDP all, SCTP all');
   });
+});
+
+test('a host-network workload in a zero-trust namespace is only seemingly isolated: a warning says so', () => {
+  // A privileged namespace lets the pod in (restricted and baseline Pod Security would reject it).
+  const app = testApp();
+  const chart = new Chart(app, 'shop');
+  const prod = new ZeroTrustNamespace(chart, 'production', { podSecurity: PodSecurityLevel.PRIVILEGED });
+  const agent = new WebApp(chart, 'agent', { namespace: prod, image: 'a:1', containerPort: 3000, podSpec: { hostNetwork: true } });
+  new WebApp(chart, 'worker', { namespace: prod, image: 'a:1', containerPort: 9090 }).allowTo(agent);
+  new ApiObject(chart, 'probe', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: 'production', labels: { app: 'probe' } },
+    spec: { hostNetwork: true, containers: [{ name: 'probe', image: 'a:1' }] } });
+  const { warnings } = captureWarnings(() => app.synth());
+  const hostNetwork = warnings.filter((w) => w.includes('hostNetwork'));
+  expect(hostNetwork).toEqual([
+    '[pod-networkpolicy] shop/agent/Deployment: Deployment production/agent spec.template.spec.hostNetwork true is accepted, but: Kubernetes leaves '
+      + 'NetworkPolicy on host-network pods undefined and most CNIs do not isolate them (their traffic is the node\'s), so the policies of namespace '
+      + '"production" that select them may drop the flows declared to or from them and admit undeclared ones. Fix: drop hostNetwork, or run the '
+      + 'workload outside the zero-trust namespace and declare its flows with Peer.nodes() (to accept it, annotate Deployment production/agent with '
+      + 'cdk8s-networking.io/skip-checks: pod-networkpolicy)',
+    expect.stringContaining('[pod-networkpolicy] shop/probe: Pod production/probe spec.hostNetwork true is accepted, but: Kubernetes leaves'),
+  ]);
 });
