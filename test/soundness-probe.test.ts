@@ -125,3 +125,19 @@ test('a host-network workload in a zero-trust namespace is only seemingly isolat
     expect.stringContaining('[pod-networkpolicy] shop/probe: Pod production/probe spec.hostNetwork true is accepted, but: Kubernetes leaves'),
   ]);
 });
+
+test('a CiliumNetworkPolicy with a list of specs is read spec by spec', () => {
+  const s = shop();
+  NetworkModel.of(s.app).configure({ cni: Cni.cilium() });
+  new ApiObject(s.chart, 'world-in', {
+    apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'world-in', namespace: 'production' },
+    specs: [
+      { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEntities: ['world'], toPorts: [{ ports: [{ port: '3000', protocol: 'TCP' }] }] }] },
+      { endpointSelector: { matchLabels: { app: 'worker' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tools' } }] }] },
+    ],
+  } as any);
+  const message = synthError(s.app);
+  expect(linesOf(message, 'undeclared-flow')).toEqual([expect.stringContaining('shop/world-in: CiliumNetworkPolicy production/world-in is invalid: it allows '
+    + 'connections touching a zero-trust namespace that no flow declares: entity:world -> production/Deployment/api on TCP 3000.')]);
+  expect(linesOf(message, 'cilium-policy-widens')).toEqual([expect.stringContaining('tools/Peer/* -> production/Deployment/worker on TCP all')]);
+});

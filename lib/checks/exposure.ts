@@ -151,10 +151,9 @@ export function exposureGroups(
   // CiliumNetworkPolicy endpoint selectors: in the policy's namespace unless they name one.
   for (const policy of context.ofKind('CiliumNetworkPolicy')) {
     const policyNs = namespaceOf(policy);
-    const spec = policy.json?.spec ?? {};
     const rules = (list: any) => (Array.isArray(list) ? list : []);
-    const selectors: any[] = [...rules(spec.ingress).flatMap((r: any) => rules(r?.fromEndpoints)),
-      ...rules(spec.egress).flatMap((r: any) => rules(r?.toEndpoints))];
+    const selectors: any[] = [policy.json?.spec, ...rules(policy.json?.specs)].flatMap((spec: any) => [
+      ...rules(spec?.ingress).flatMap((r: any) => rules(r?.fromEndpoints)), ...rules(spec?.egress).flatMap((r: any) => rules(r?.toEndpoints))]);
     for (const selector of selectors.map(stripSource)) {
       const expressions: any[] = selector?.matchExpressions ?? [];
       const pinned = selector?.matchLabels?.[CILIUM_NAMESPACE_KEY] !== undefined

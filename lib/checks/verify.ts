@@ -332,12 +332,14 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   for (const { culprits, lines } of undeclared.values()) {
     const objects = culprits.map((c) => policyObjects.get(c)).filter((o): o is ManifestObject => o !== undefined);
     const [object, ...related] = objects.map(refOf);
+    const kinds = [...new Set(objects.map((o) => String(o.json?.kind)))];
+    const kind = kinds.length === 1 ? kinds[0] : 'NetworkPolicy';
     findings.push({
       check: UNDECLARED_FLOW,
       severity: 'error' as Severity,
       ...(object ? { object } : {}),
       related,
-      message: `${object?.path ?? culprits.join(', ')}: NetworkPolicy ${culprits.join(', ')} is invalid: it allows connections touching a ` +
+      message: `${object?.path ?? culprits.join(', ')}: ${kind} ${culprits.join(', ')} is invalid: it allows connections touching a ` +
         `zero-trust namespace that no flow declares: ${listed(lines.sort(compare))}`,
       fix: 'declare the flow (app.allowFrom(peer), app.allowTo(peer), allowIngressFrom/allowEgressTo) instead of writing the policy, or narrow the ' +
         'policy to the declared flows',

@@ -100,45 +100,49 @@ export function ciliumAllows(policies: readonly any[], groups: readonly PodGroup
     if (p?.kind !== 'CiliumNetworkPolicy') continue;
     const ns = String(p.metadata?.namespace ?? 'default');
     const policy = `${ns}/${p.metadata?.name}`;
-    const spec = p.spec ?? {};
-    for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) unsupported.push({ policy, field: `spec.${k}` });
-    if (!spec.endpointSelector) continue;
-    const selected = selectGroups(spec.endpointSelector, ns, groups, `${policy} endpointSelector`);
-    const read = (direction: 'ingress' | 'egress', rules: any[]) => {
-      const known = direction === 'egress' ? EGRESS_FIELDS : INGRESS_FIELDS;
-      rules.forEach((rule, i) => {
-        const unknown = Object.keys(rule ?? {}).filter((k) => !known.has(k));
-        for (const k of unknown) unsupported.push({ policy, field: `spec.${direction}[${i}].${k}` });
-        for (const [j, pr] of (rule?.toPorts ?? []).entries()) {
-          for (const k of Object.keys(pr ?? {}).filter((x) => x !== 'ports' && x !== 'rules')) {
-            unsupported.push({ policy, field: `spec.${direction}[${i}].toPorts[${j}].${k}` });
-          }
-        }
-        if (unknown.length) return;
-        const peers = direction === 'egress' ? rule.toEndpoints : rule.fromEndpoints;
-        const entities: string[] = (direction === 'egress' ? rule.toEntities : rule.fromEntities) ?? [];
-        // These entities include pods of the cluster: what they allow cannot be read per pod here.
-        for (const e of entities.filter((x) => IN_CLUSTER_ENTITIES.has(x))) {
-          unsupported.push({ policy, field: `spec.${direction}[${i}] entity ${e}` });
-        }
-        const fqdns: any[] = direction === 'egress' ? rule.toFQDNs ?? [] : [];
-        for (const g of selected) {
-          const emit = (peer: string, peerIsPod: boolean, dst: PodGroup | undefined) => {
-            const ports = toPortRanges(rulePorts(rule.toPorts, dst));
-            if (ports.length) allows.push({ policy, direction, group: g.id, peer, peerIsPod, ports });
-          };
-          for (const e of entities) emit(`entity:${e}`, false, direction === 'ingress' ? g : undefined);
-          for (const f of fqdns) emit(`fqdn:${String(f?.matchName ?? f?.matchPattern).toLowerCase().replace(/\.$/, '')}`, false, undefined);
-          for (const sel of peers ?? []) {
-            for (const other of selectGroups(sel, ns, groups, `${policy} ${direction}[${i}]`)) {
-              emit(other.id, true, direction === 'egress' ? other : g);
+    // A policy holds one `spec` or a list of them (`specs`): each is read alike.
+    const specs: [any, string][] = [...(p.spec ? [[p.spec, 'spec'] as [any, string]] : []),
+      ...(Array.isArray(p.specs) ? p.specs.map((s: any, i: number): [any, string] => [s ?? {}, `specs[${i}]`]) : [])];
+    for (const [spec, at] of specs) {
+      for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) unsupported.push({ policy, field: `${at}.${k}` });
+      if (!spec.endpointSelector) continue;
+      const selected = selectGroups(spec.endpointSelector, ns, groups, `${policy} endpointSelector`);
+      const read = (direction: 'ingress' | 'egress', rules: any[]) => {
+        const known = direction === 'egress' ? EGRESS_FIELDS : INGRESS_FIELDS;
+        rules.forEach((rule, i) => {
+          const unknown = Object.keys(rule ?? {}).filter((k) => !known.has(k));
+          for (const k of unknown) unsupported.push({ policy, field: `${at}.${direction}[${i}].${k}` });
+          for (const [j, pr] of (rule?.toPorts ?? []).entries()) {
+            for (const k of Object.keys(pr ?? {}).filter((x) => x !== 'ports' && x !== 'rules')) {
+              unsupported.push({ policy, field: `${at}.${direction}[${i}].toPorts[${j}].${k}` });
             }
           }
-        }
-      });
-    };
-    read('egress', Array.isArray(spec.egress) ? spec.egress : []);
-    read('ingress', Array.isArray(spec.ingress) ? spec.ingress : []);
+          if (unknown.length) return;
+          const peers = direction === 'egress' ? rule.toEndpoints : rule.fromEndpoints;
+          const entities: string[] = (direction === 'egress' ? rule.toEntities : rule.fromEntities) ?? [];
+          // These entities include pods of the cluster: what they allow cannot be read per pod here.
+          for (const e of entities.filter((x) => IN_CLUSTER_ENTITIES.has(x))) {
+            unsupported.push({ policy, field: `${at}.${direction}[${i}] entity ${e}` });
+          }
+          const fqdns: any[] = direction === 'egress' ? rule.toFQDNs ?? [] : [];
+          for (const g of selected) {
+            const emit = (peer: string, peerIsPod: boolean, dst: PodGroup | undefined) => {
+              const ports = toPortRanges(rulePorts(rule.toPorts, dst));
+              if (ports.length) allows.push({ policy, direction, group: g.id, peer, peerIsPod, ports });
+            };
+            for (const e of entities) emit(`entity:${e}`, false, direction === 'ingress' ? g : undefined);
+            for (const f of fqdns) emit(`fqdn:${String(f?.matchName ?? f?.matchPattern).toLowerCase().replace(/\.$/, '')}`, false, undefined);
+            for (const sel of peers ?? []) {
+              for (const other of selectGroups(sel, ns, groups, `${policy} ${direction}[${i}]`)) {
+                emit(other.id, true, direction === 'egress' ? other : g);
+              }
+            }
+          }
+        });
+      };
+      read('egress', Array.isArray(spec.egress) ? spec.egress : []);
+      read('ingress', Array.isArray(spec.ingress) ? spec.ingress : []);
+    }
   }
   return { allows, unsupported };
 }
