@@ -141,3 +141,22 @@ test('a CiliumNetworkPolicy with a list of specs is read spec by spec', () => {
     + 'connections touching a zero-trust namespace that no flow declares: entity:world -> production/Deployment/api on TCP 3000.')]);
   expect(linesOf(message, 'cilium-policy-widens')).toEqual([expect.stringContaining('tools/Peer/* -> production/Deployment/worker on TCP all')]);
 });
+
+test('a network policy of an API the verification does not read is named in a warning (and a cluster-scoped one needs no namespace)', () => {
+  const s = shop();
+  new ApiObject(s.chart, 'calico', { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'calico', namespace: 'production' },
+    spec: { selector: "app == 'api'", types: ['Ingress'], ingress: [{ action: 'Allow' }] } });
+  new ApiObject(s.chart, 'anp', { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name: 'anp' },
+    spec: { priority: 10, subject: { namespaces: {} }, ingress: [{ action: 'Allow', from: [{ namespaces: {} }] }] } });
+  new ApiObject(s.chart, 'ccnp', { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'ccnp' },
+    spec: { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEntities: ['world'] }] } });
+  const { warnings } = captureWarnings(() => s.app.synth());
+  expect(warnings.filter((w) => !w.startsWith('[policy-unverified]'))).toEqual([]);
+  expect(warnings.map((w) => w.slice(0, w.indexOf(' is accepted')))).toEqual([
+    '[policy-unverified] shop/anp: AdminNetworkPolicy anp apiVersion "policy.networking.k8s.io/v1alpha1"',
+    '[policy-unverified] shop/calico: NetworkPolicy production/calico apiVersion "projectcalico.org/v3"',
+    '[policy-unverified] shop/ccnp: CiliumClusterwideNetworkPolicy ccnp apiVersion "cilium.io/v2"',
+  ]);
+  expect(warnings[1]).toContain('is accepted, but: the flow verification reads networking.k8s.io/v1 NetworkPolicy and cilium.io/v2 '
+    + 'CiliumNetworkPolicy only, so what this policy allows or denies is not in the proof or the report');
+});
