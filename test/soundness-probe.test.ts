@@ -2,7 +2,7 @@
  * Soundness probes: hand-written policies whose selectors admit pods the app does not define, in
  * ways the exposure analysis once missed. Each program must fail synth naming what it admits.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Cni, NetworkModel, PodSecurityLevel, WebApp, ZeroTrustNamespace } from '../lib';
 import { captureWarnings, synthError, testApp } from './util';
 
@@ -159,4 +159,31 @@ test('a network policy of an API the verification does not read is named in a wa
   ]);
   expect(warnings[1]).toContain('is accepted, but: the flow verification reads networking.k8s.io/v1 NetworkPolicy and cilium.io/v2 '
     + 'CiliumNetworkPolicy only, so what this policy allows or denies is not in the proof or the report');
+});
+
+test('a default-deny patched to leave zero-trust pods open fails synth, naming each open workload and direction', () => {
+  const s = shop();
+  NetworkModel.of(s.app).renderPolicies();
+  // worker has no ingress flow, api no egress flow besides DNS: with Ingress gone from the default-deny, only api's
+  // declared ingress isolates it, and nothing isolates worker for ingress.
+  ApiObject.of(s.prod.node.findChild('DefaultDeny')).addJsonPatch(JsonPatch.replace('/spec/policyTypes', ['Egress']));
+  const lines = linesOf(synthError(s.app), 'undeclared-flow');
+  expect(lines).toEqual([
+    '  - [undeclared-flow] shop/worker/Deployment: Deployment production/worker pods "worker" is invalid: no NetworkPolicy isolates them for '
+      + 'ingress in zero-trust namespace "production", so every pod and address reaches them, which no flow declares. Fix: restore the '
+      + 'namespace\'s default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress): a JSON patch or an override changed it '
+      + '(to accept it, annotate Deployment production/worker with cdk8s-networking.io/skip-checks: undeclared-flow)',
+  ]);
+});
+
+test('with both directions patched away, the egress side is named too', () => {
+  const s = shop();
+  new WebApp(s.chart, 'idle', { namespace: s.prod, image: 'a:1', containerPort: 8080 });
+  NetworkModel.of(s.app).renderPolicies();
+  ApiObject.of(s.prod.node.findChild('DefaultDeny')).addJsonPatch(JsonPatch.replace('/spec/podSelector', { matchLabels: { app: 'none' } }));
+  ApiObject.of(s.prod.node.findChild('Policy:allow-dns-egress')).addJsonPatch(JsonPatch.replace('/spec/podSelector', { matchLabels: { app: 'none' } }));
+  const lines = linesOf(synthError(s.app), 'undeclared-flow');
+  expect(lines.find((l) => l.includes('production/idle pods'))).toContain('no NetworkPolicy isolates them for ingress or egress in zero-trust '
+    + 'namespace "production", so every pod and address reaches them and they reach every pod and address, which no flow declares');
+  expect(lines.find((l) => l.includes('production/api pods'))).toContain('no NetworkPolicy isolates them for egress in zero-trust namespace');
 });

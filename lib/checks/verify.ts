@@ -18,6 +18,7 @@ import { labelsKey } from '../util/labels';
 import type { DeclaredEndpoint, DeclaredFlow, FlowKind } from './declared';
 import type { CheckContext } from './context';
 import type { Finding, Severity } from './finding';
+import { problem } from './finding';
 import type { GroupInfo } from './group-info';
 import type { ManifestObject, PodTemplate } from './objects';
 import { compare, refOf } from './objects';
@@ -343,6 +344,24 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
         `zero-trust namespace that no flow declares: ${listed(lines.sort(compare))}`,
       fix: 'declare the flow (app.allowFrom(peer), app.allowTo(peer), allowIngressFrom/allowEgressTo) instead of writing the policy, or narrow the ' +
         'policy to the declared flows',
+    });
+  }
+
+  // 3. A zero-trust pod no policy isolates (its default-deny patched or replaced) admits every pod and address: the
+  //    reachability lists only pairs a policy governs, so these connections are nowhere above.
+  for (const g of workloads) {
+    if (!zeroTrust.has(g.group.namespace) || !g.object) continue;
+    const isolation = evaluator.isolation(g.group);
+    const open = [...(isolation.ingress ? [] : ['ingress']), ...(isolation.egress ? [] : ['egress'])];
+    if (open.length === 0) continue;
+    const reach = open.map((d) => (d === 'ingress' ? 'every pod and address reaches them' : 'they reach every pod and address'));
+    findings.push({
+      ...problem(refOf(g.object), 'pods', g.name, `no NetworkPolicy isolates them for ${open.join(' or ')} in zero-trust namespace `
+        + `"${g.group.namespace}", so ${reach.join(' and ')}, which no flow declares`,
+      'restore the namespace\'s default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress): a JSON patch or an override '
+        + 'changed it'),
+      check: UNDECLARED_FLOW,
+      severity: 'error',
     });
   }
 
