@@ -187,3 +187,17 @@ test('with both directions patched away, the egress side is named too', () => {
     + 'namespace "production", so every pod and address reaches them and they reach every pod and address, which no flow declares');
   expect(lines.find((l) => l.includes('production/api pods'))).toContain('no NetworkPolicy isolates them for egress in zero-trust namespace');
 });
+
+test('a policy accepted with the skip annotation does not accept what another, not accepted, opens on the same pair', () => {
+  const s = shop();
+  const fromTools = [{ namespaceSelector: { matchLabels: { [NAME]: 'tools' } } }];
+  const accepted = policy(s.chart, 'NetworkPolicy', 'a-accepted', {
+    podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: fromTools, ports: [{ port: 3000 }] }],
+  });
+  accepted.metadata.addAnnotation('cdk8s-networking.io/skip-checks', 'undeclared-flow');
+  policy(s.chart, 'NetworkPolicy', 'b-rogue', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: fromTools }] });
+  const [line] = linesOf(synthError(s.app), 'undeclared-flow');
+  expect(line).toContain('shop/b-rogue: NetworkPolicy production/a-accepted, production/b-rogue is invalid');
+  expect(line).toContain('tools/Peer/* (any pod in namespace tools) -> production/Deployment/api on TCP all, UDP all, SCTP all');
+  expect(line).toContain('annotate NetworkPolicy production/b-rogue with cdk8s-networking.io/skip-checks: undeclared-flow');
+});

@@ -21,7 +21,7 @@ import type { Finding, Severity } from './finding';
 import { problem } from './finding';
 import type { GroupInfo } from './group-info';
 import type { ManifestObject, PodTemplate } from './objects';
-import { compare, refOf } from './objects';
+import { compare, refOf, skippedChecks } from './objects';
 import { exposureGroups } from './exposure';
 import { checkFlowPorts } from './flow-ports';
 import { selectsControllerPods } from '../util/well-known-pods';
@@ -332,6 +332,10 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   }
   for (const { culprits, lines } of undeclared.values()) {
     const objects = culprits.map((c) => policyObjects.get(c)).filter((o): o is ManifestObject => o !== undefined);
+    // The finding's object carries the skip annotation that accepts it: a policy accepted on purpose must not accept
+    // what another one, not accepted, opens too. Name one that is not accepted first.
+    const accepted = (o: ManifestObject) => Number(skippedChecks(o).includes(UNDECLARED_FLOW));
+    objects.sort((a, b) => accepted(a) - accepted(b));
     const [object, ...related] = objects.map(refOf);
     const kinds = [...new Set(objects.map((o) => String(o.json?.kind)))];
     const kind = kinds.length === 1 ? kinds[0] : 'NetworkPolicy';
