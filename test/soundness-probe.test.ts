@@ -201,3 +201,22 @@ test('a policy accepted with the skip annotation does not accept what another, n
   expect(line).toContain('tools/Peer/* (any pod in namespace tools) -> production/Deployment/api on TCP all, UDP all, SCTP all');
   expect(line).toContain('annotate NetworkPolicy production/b-rogue with cdk8s-networking.io/skip-checks: undeclared-flow');
 });
+
+test('a CiliumNetworkPolicy that isolates pods no NetworkPolicy isolates is named: the flows it drops would look allowed', () => {
+  // Cilium puts batch into default deny for egress, so its declared flow to api is dropped; the NetworkPolicies leave batch open.
+  const s = shop();
+  NetworkModel.of(s.app).configure({ cni: Cni.cilium() });
+  const batch = new WebApp(s.chart, 'batch', { namespace: 'legacy', image: 'a:1', containerPort: 80 });
+  batch.allowTo(s.api);
+  new ApiObject(s.chart, 'batch-out', { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'batch-out', namespace: 'legacy' },
+    spec: { endpointSelector: { matchLabels: { app: 'batch' } }, egress: [{ toEntities: ['world'] }] } });
+  const { warnings } = captureWarnings(() => s.app.synth());
+  const unverified = warnings.filter((w) => w.startsWith('[cilium-policy-unverified]'));
+  expect(unverified).toEqual([
+    '[cilium-policy-unverified] shop/batch-out: CiliumNetworkPolicy legacy/batch-out field spec.egress is not verified: it puts '
+      + 'legacy/Deployment/batch; legacy/Peer/app=batch into default deny for egress, which no NetworkPolicy does, and the flow verification '
+      + 'judges connections between pods by the NetworkPolicies: the flows from these pods that it drops are reported as allowed. Fix: isolate '
+      + 'the pods with a NetworkPolicy too (a ZeroTrustNamespace does) and declare their flows, or accept it with the skip annotation (to accept '
+      + 'it, annotate CiliumNetworkPolicy legacy/batch-out with cdk8s-networking.io/skip-checks: cilium-policy-unverified)',
+  ]);
+});

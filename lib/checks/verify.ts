@@ -245,16 +245,16 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   }
 
   const findings: Finding[] = checkFlowPorts(flows, context, (f) => index.select(f.to.namespace!, f.to.podLabels ?? {}));
-  const standardEdges = evaluator.reachability(groups.map((g) => g.group));
-  const cilium = ciliumEdges(context, groups, standardEdges, findings);
-  const edges = cilium.edges.length === 0 ? standardEdges
-    : [...standardEdges, ...cilium.edges].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
-  const actual = new Map(edges.map((e) => [pairKey(e.from, e.to), e]));
-  const endpointOf = (id: string) => groupById.get(id)?.group ?? { cidr: id.replace(/^cidr:/, '').split(' except ')[0] };
   const isolated = (id: string, direction: 'ingress' | 'egress') => {
     const g = groupById.get(id);
     return g !== undefined && evaluator.isolation(g.group)[direction];
   };
+  const standardEdges = evaluator.reachability(groups.map((g) => g.group));
+  const cilium = ciliumEdges(context, groups, standardEdges, findings, isolated);
+  const edges = cilium.edges.length === 0 ? standardEdges
+    : [...standardEdges, ...cilium.edges].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
+  const actual = new Map(edges.map((e) => [pairKey(e.from, e.to), e]));
+  const endpointOf = (id: string) => groupById.get(id)?.group ?? { cidr: id.replace(/^cidr:/, '').split(' except ')[0] };
 
   // 1. Every declared flow is allowed on every declared port.
   const denied = new Map<DeclaredFlow, string[]>();
@@ -379,6 +379,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
  */
 function ciliumEdges(
   context: CheckContext, groups: readonly GroupInfo[], standard: readonly ReachabilityEdge[], findings: Finding[],
+  isolated: (id: string, direction: 'ingress' | 'egress') => boolean,
 ): { edges: ReachabilityEdge[]; pairs: Set<string> } {
   const policies = context.ofKind('CiliumNetworkPolicy');
   if (policies.length === 0) return { edges: [], pairs: new Set() };
@@ -423,6 +424,29 @@ function ciliumEdges(
         + 'the flow verification reads endpointSelector, '
         + 'toEndpoints/fromEndpoints, toEntities/fromEntities, toFQDNs and toPorts only, so what this part allows is not in the proof or the report',
       fix: 'express the rule with the library\'s peers (Peer.fqdn, Peer.kubeApiServer, Peer.nodes, Peer.cidr), or accept it with the skip annotation',
+    });
+  }
+  // A Cilium default deny the NetworkPolicies do not also make: the verification, which judges pod-to-pod flows by
+  // the NetworkPolicies, takes these pods as open in that direction, so flows the CiliumNetworkPolicy drops look allowed.
+  const newlyIsolated = new Map<string, { policy: string; field: string; direction: string; groups: string[] }>();
+  for (const i of read.isolates.filter((x) => !isolated(x.group, x.direction))) {
+    const key = `${i.policy} ${i.field}`;
+    const entry = newlyIsolated.get(key) ?? { policy: i.policy, field: i.field, direction: i.direction, groups: [] };
+    entry.groups.push(i.group);
+    newlyIsolated.set(key, entry);
+  }
+  for (const i of newlyIsolated.values()) {
+    const obj = byName.get(i.policy);
+    findings.push({
+      check: CILIUM_POLICY_UNVERIFIED,
+      severity: 'warning',
+      ...(obj ? { object: refOf(obj) } : {}),
+      related: [],
+      message: `${obj?.path ?? i.policy}: CiliumNetworkPolicy ${i.policy} field ${i.field} is not verified: it puts `
+        + `${listed(i.groups.sort(compare))} into default deny for ${i.direction}, which no NetworkPolicy does, and the flow verification `
+        + `judges connections between pods by the NetworkPolicies: the flows ${i.direction === 'ingress' ? 'to' : 'from'} these pods that it `
+        + 'drops are reported as allowed',
+      fix: 'isolate the pods with a NetworkPolicy too (a ZeroTrustNamespace does) and declare their flows, or accept it with the skip annotation',
     });
   }
   const edges = [...merged.values()]

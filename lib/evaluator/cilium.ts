@@ -38,6 +38,11 @@ export interface CiliumUnsupported {
 export interface CiliumAllows {
   readonly allows: CiliumAllow[];
   readonly unsupported: CiliumUnsupported[];
+  /**
+   * The groups each policy puts into default deny, per direction: Cilium does so for every direction a
+   * policy selecting the endpoint has rules for (`enableDefaultDeny` false aside).
+   */
+  readonly isolates: { readonly policy: string; readonly field: string; readonly group: string; readonly direction: 'ingress' | 'egress' }[];
 }
 
 const EGRESS_FIELDS = new Set(['toEndpoints', 'toEntities', 'toFQDNs', 'toPorts']);
@@ -96,6 +101,7 @@ function rulePorts(toPorts: any, dst: PodGroup | undefined): PortSet {
 export function ciliumAllows(policies: readonly any[], groups: readonly PodGroup[]): CiliumAllows {
   const allows: CiliumAllow[] = [];
   const unsupported: CiliumUnsupported[] = [];
+  const isolates: CiliumAllows['isolates'][number][] = [];
   for (const p of policies) {
     if (p?.kind !== 'CiliumNetworkPolicy') continue;
     const ns = String(p.metadata?.namespace ?? 'default');
@@ -107,6 +113,11 @@ export function ciliumAllows(policies: readonly any[], groups: readonly PodGroup
       for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) unsupported.push({ policy, field: `${at}.${k}` });
       if (!spec.endpointSelector) continue;
       const selected = selectGroups(spec.endpointSelector, ns, groups, `${policy} endpointSelector`);
+      for (const direction of ['ingress', 'egress'] as const) {
+        const field = [direction, `${direction}Deny`].find((f) => Array.isArray(spec[f]) && spec[f].length > 0);
+        if (field === undefined || spec.enableDefaultDeny?.[direction] === false) continue;
+        for (const g of selected) isolates.push({ policy, field: `${at}.${field}`, group: g.id, direction });
+      }
       const read = (direction: 'ingress' | 'egress', rules: any[]) => {
         const known = direction === 'egress' ? EGRESS_FIELDS : INGRESS_FIELDS;
         rules.forEach((rule, i) => {
@@ -144,5 +155,5 @@ export function ciliumAllows(policies: readonly any[], groups: readonly PodGroup
       read('ingress', Array.isArray(spec.ingress) ? spec.ingress : []);
     }
   }
-  return { allows, unsupported };
+  return { allows, unsupported, isolates };
 }
