@@ -3,7 +3,7 @@
  * ways the exposure analysis once missed. Each program must fail synth naming what it admits.
  */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { Cni, NetworkModel, PodSecurityLevel, WebApp, ZeroTrustNamespace } from '../lib';
+import { Cni, NetworkModel, Peer, PodSecurityLevel, Port, WebApp, ZeroTrustNamespace } from '../lib';
 import { captureWarnings, synthError, testApp } from './util';
 
 function shop() {
@@ -219,4 +219,29 @@ test('a CiliumNetworkPolicy that isolates pods no NetworkPolicy isolates is name
       + 'the pods with a NetworkPolicy too (a ZeroTrustNamespace does) and declare their flows, or accept it with the skip annotation (to accept '
       + 'it, annotate CiliumNetworkPolicy legacy/batch-out with cdk8s-networking.io/skip-checks: cilium-policy-unverified)',
   ]);
+});
+
+describe('pods of an Argo Rollout or a ReplicationController are pods of the app', () => {
+  const workload = (chart: Chart, apiVersion: string, kind: string, name: string) => new ApiObject(chart, name, {
+    apiVersion, kind, metadata: { name, namespace: 'production' },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: 'a:1', ports: [{ containerPort: 8080 }] }] } } },
+  });
+
+  test.each([['argoproj.io/v1alpha1', 'Rollout'], ['v1', 'ReplicationController']])('a policy opening the pods of a %s %s to everyone is an undeclared flow', (apiVersion, kind) => {
+    const s = shop();
+    workload(s.chart, apiVersion, kind, 'canary');
+    policy(s.chart, 'NetworkPolicy', 'open-canary', { podSelector: { matchLabels: { app: 'canary' } }, policyTypes: ['Ingress'], ingress: [{}] });
+    const message = synthError(s.app);
+    expect(linesOf(message, 'networkpolicy-targets-pod')).toEqual([]);
+    expect(linesOf(message, 'undeclared-flow')).toEqual([expect.stringContaining(`cidr:0.0.0.0/0 -> production/${kind}/canary on TCP all, UDP all, SCTP all`)]);
+  });
+
+  test('a flow to a Rollout\'s pods renders and verifies', () => {
+    const s = shop();
+    workload(s.chart, 'argoproj.io/v1alpha1', 'Rollout', 'canary');
+    s.worker.allowEgressTo(Peer.pods({ namespace: 'production', labels: { app: 'canary' } }), Port.tcp(8080));
+    const { warnings } = captureWarnings(() => s.app.synth());
+    // Only Pod Security, which the plain Rollout above does not meet: the pods are seen.
+    expect(warnings.map((w) => w.slice(0, w.indexOf(':')))).toEqual(['[pod-security] shop/canary']);
+  });
 });
