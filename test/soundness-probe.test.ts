@@ -245,3 +245,25 @@ describe('pods of an Argo Rollout or a ReplicationController are pods of the app
     expect(warnings.map((w) => w.slice(0, w.indexOf(':')))).toEqual(['[pod-security] shop/canary']);
   });
 });
+
+test('an egress port given by name towards pods outside the app is named: their port numbers are unknown', () => {
+  const s = shop();
+  // Any pod of any other namespace naming a port "http", whatever its number: the proof cannot see it.
+  policy(s.chart, 'NetworkPolicy', 'api-out', {
+    podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'],
+    egress: [{ to: [{ namespaceSelector: {} }], ports: [{ port: 'http' }] }, { ports: [{ port: 'metrics' }] }],
+  });
+  // Towards the app's own zero-trust pods the name is known: no warning.
+  policy(s.chart, 'NetworkPolicy', 'worker-out', {
+    podSelector: { matchLabels: { app: 'worker' } }, policyTypes: ['Egress'],
+    egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 'http' }] }],
+  });
+  const { warnings } = captureWarnings(() => s.app.synth());
+  expect(warnings.map((w) => w.slice(0, w.indexOf(' is accepted')))).toEqual([
+    '[policy-unverified] shop/api-out: NetworkPolicy production/api-out spec.egress[0].ports[0].port "http"',
+    '[policy-unverified] shop/api-out: NetworkPolicy production/api-out spec.egress[1].ports[0].port "metrics"',
+  ]);
+  expect(warnings[0]).toContain('is accepted, but: an egress port given by name resolves on the destination pods, and this rule reaches pods '
+    + 'the app does not define, whose port numbers it does not know: what the rule allows towards them is not in the proof or the report. '
+    + 'Fix: give the port number');
+});
