@@ -267,3 +267,14 @@ test('an egress port given by name towards pods outside the app is named: their 
     + 'the app does not define, whose port numbers it does not know: what the rule allows towards them is not in the proof or the report. '
     + 'Fix: give the port number');
 });
+
+test('pods a controller creates in a zero-trust namespace (cert-manager\'s solver) get a stand-in too: policies opening them are verified', () => {
+  const s = shop();
+  const solver = { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } };
+  policy(s.chart, 'NetworkPolicy', 'solver-out', { podSelector: solver, policyTypes: ['Egress'], egress: [{}] });
+  policy(s.chart, 'NetworkPolicy', 'solver-to-api', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: solver }] }] });
+  const lines = linesOf(synthError(s.app), 'undeclared-flow');
+  const stand = 'production/Peer/acme.cert-manager.io/http01-solver=true (pods labelled acme.cert-manager.io/http01-solver=true in namespace production)';
+  expect(lines.join('\n')).toContain(`${stand} -> cidr:0.0.0.0/0 on TCP all, UDP all, SCTP all`);
+  expect(lines.join('\n')).toContain(`${stand} -> production/Deployment/api on TCP all, UDP all, SCTP all`);
+});

@@ -12,6 +12,7 @@ import { NAMESPACE_NAME_LABEL } from '../evaluator';
 import { matchesSelector, parseSelector } from '../evaluator/selector';
 import { NAMESPACE_KEY as CILIUM_NAMESPACE_KEY, stripSource } from '../evaluator/cilium';
 import { labelsKey } from '../util/labels';
+import { selectsControllerPods } from '../util/well-known-pods';
 import type { CheckContext } from './context';
 import type { GroupInfo } from './group-info';
 import { namespaceOf } from './objects';
@@ -106,9 +107,10 @@ export function exposureGroups(
   const namespaces = new Map<string, any>();
   const appNamespaces = new Set(context.ofKind('Namespace').map((n) => String(n.json?.metadata?.name)));
   const add = (ns: string, nsText: string, podSelector: any) => {
-    if (owned.has(ns)) return;
     // One group per value of an `In`: `app in (batch, evil)` next to the app's app=batch pods admits app=evil pods too.
     for (const labels of satisfyingLabelSets(podSelector ?? {})) {
+      // The app defines every pod of an owned namespace, but for the pods controllers create there (cert-manager's solver).
+      if (owned.has(ns) && !selectsControllerPods(labels)) continue;
       const key = labelsKey(labels);
       const id = `${ns}/Peer/${key || '*'}`;
       if (groups.has(id) || covered(ns, labels)) continue;
