@@ -105,25 +105,32 @@ describe('CiliumNetworkPolicy endpoint selectors admitting pods the app does not
   });
 });
 
-test('a host-network workload in a zero-trust namespace is only seemingly isolated: a warning says so', () => {
+test('a host-network workload is named: policies neither isolate it nor see it as a peer', () => {
   // A privileged namespace lets the pod in (restricted and baseline Pod Security would reject it).
   const app = testApp();
   const chart = new Chart(app, 'shop');
   const prod = new ZeroTrustNamespace(chart, 'production', { podSecurity: PodSecurityLevel.PRIVILEGED });
   const agent = new WebApp(chart, 'agent', { namespace: prod, image: 'a:1', containerPort: 3000, podSpec: { hostNetwork: true } });
-  new WebApp(chart, 'worker', { namespace: prod, image: 'a:1', containerPort: 9090 }).allowTo(agent);
+  const worker = new WebApp(chart, 'worker', { namespace: prod, image: 'a:1', containerPort: 9090 });
+  worker.allowTo(agent);
   new ApiObject(chart, 'probe', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: 'production', labels: { app: 'probe' } },
     spec: { hostNetwork: true, containers: [{ name: 'probe', image: 'a:1' }] } });
+  // Outside the zero-trust namespace, as the source of a declared flow: its connections come from the node address.
+  const exporter = new WebApp(chart, 'exporter', { namespace: 'legacy', image: 'a:1', containerPort: 9100, podSpec: { hostNetwork: true } });
+  worker.allowFrom(exporter);
   const { warnings } = captureWarnings(() => app.synth());
   const hostNetwork = warnings.filter((w) => w.includes('hostNetwork'));
   expect(hostNetwork).toEqual([
     '[pod-networkpolicy] shop/agent/Deployment: Deployment production/agent spec.template.spec.hostNetwork true is accepted, but: Kubernetes leaves '
-      + 'NetworkPolicy on host-network pods undefined and most CNIs do not isolate them (their traffic is the node\'s), so the policies of namespace '
-      + '"production" that select them may drop the flows declared to or from them and admit undeclared ones. Fix: drop hostNetwork, or run the '
-      + 'workload outside the zero-trust namespace and declare its flows with Peer.nodes() (to accept it, annotate Deployment production/agent with '
-      + 'cdk8s-networking.io/skip-checks: pod-networkpolicy)',
+      + 'NetworkPolicy on host-network pods undefined and most CNIs treat their traffic as the node\'s: policies neither isolate them nor match '
+      + 'them as peers, so flows declared to or from them may be dropped and undeclared ones admitted. Fix: drop hostNetwork, or declare the '
+      + 'flows of the nodes (Peer.nodes()) instead of these pods, outside the zero-trust namespaces (to accept it, annotate Deployment '
+      + 'production/agent with cdk8s-networking.io/skip-checks: pod-networkpolicy)',
+    expect.stringContaining('[pod-networkpolicy] shop/exporter/Deployment: Deployment legacy/exporter spec.template.spec.hostNetwork true is accepted'),
     expect.stringContaining('[pod-networkpolicy] shop/probe: Pod production/probe spec.hostNetwork true is accepted, but: Kubernetes leaves'),
   ]);
+  // The host-network warning takes the place of the one on isolation.
+  expect(warnings.filter((w) => w.includes('shop/exporter/Deployment'))).toHaveLength(1);
 });
 
 test('a CiliumNetworkPolicy with a list of specs is read spec by spec', () => {

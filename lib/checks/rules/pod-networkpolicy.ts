@@ -7,7 +7,7 @@ import { refOf } from '../objects';
 /** Where a kind keeps `hostNetwork`, when not in `spec.template.spec`. */
 const HOST_NETWORK_FIELD: Readonly<Record<string, string>> = { Pod: 'spec.hostNetwork', CronJob: 'spec.jobTemplate.spec.template.spec.hostNetwork' };
 
-/** A workload whose pods no NetworkPolicy isolates, for ingress or for egress, or only seem isolated (host network). */
+/** A workload whose pods no NetworkPolicy isolates, for ingress or for egress, or whose pods policies cannot see (host network). */
 export const podNetworkPolicy: ICheck = {
   name: 'pod-networkpolicy',
   severity: 'warning',
@@ -20,11 +20,12 @@ export const podNetworkPolicy: ICheck = {
       const ref = refOf(t.object);
       const isolation = ctx.evaluator.isolation({ id: ref.path, namespace: t.namespace, labels: { ...t.labels } });
       const open = [...(isolation.ingress ? [] : ['ingress']), ...(isolation.egress ? [] : ['egress'])];
-      if (open.length < 2 && podTemplateOf(t.object.json)?.spec?.hostNetwork === true) {
+      // Whether or not a policy selects them: as peers too, most CNIs see host-network pods as their node.
+      if (podTemplateOf(t.object.json)?.spec?.hostNetwork === true) {
         out.push(problem(ref, HOST_NETWORK_FIELD[ref.kind] ?? 'spec.template.spec.hostNetwork', true,
-          'Kubernetes leaves NetworkPolicy on host-network pods undefined and most CNIs do not isolate them (their traffic is the node\'s), ' +
-            `so the policies of namespace "${t.namespace}" that select them may drop the flows declared to or from them and admit undeclared ones`,
-          'drop hostNetwork, or run the workload outside the zero-trust namespace and declare its flows with Peer.nodes()'));
+          'Kubernetes leaves NetworkPolicy on host-network pods undefined and most CNIs treat their traffic as the node\'s: policies neither ' +
+            'isolate them nor match them as peers, so flows declared to or from them may be dropped and undeclared ones admitted',
+          'drop hostNetwork, or declare the flows of the nodes (Peer.nodes()) instead of these pods, outside the zero-trust namespaces'));
         continue;
       }
       if (open.length === 0) continue;
