@@ -85,7 +85,7 @@ describe('the check table', () => {
       expect(['error', 'warning']).toContain(c.severity);
       expect(c.description.length).toBeGreaterThan(20);
     }
-    expect(checks.CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name)).toEqual(['pod-networkpolicy', 'pod-security']);
+    expect(checks.CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name)).toEqual(['pod-networkpolicy', 'pod-security', 'policy-unverified']);
   });
 
   test('lib/checks/README.md documents every check with its severity', () => {

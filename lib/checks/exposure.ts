@@ -4,11 +4,15 @@
  * pods outside the app, one representative pod group stands for them: "pods labelled L in
  * namespace N" when N is not a namespace whose pods the app fully defines, "any pod in every
  * namespace labelled S" for a namespaceSelector by other labels, "any pod in any other namespace"
- * for `namespaceSelector: {}`. The verification then treats connections between them and
- * zero-trust pods like any other: undeclared ones are findings, in both directions.
+ * for `namespaceSelector: {}`; the endpoint selectors of CiliumNetworkPolicies likewise. The
+ * verification then treats connections between them and zero-trust pods like any other:
+ * undeclared ones are findings, in both directions.
  */
 import { NAMESPACE_NAME_LABEL } from '../evaluator';
+import { matchesSelector, parseSelector } from '../evaluator/selector';
+import { NAMESPACE_KEY as CILIUM_NAMESPACE_KEY, stripSource } from '../evaluator/cilium';
 import { labelsKey } from '../util/labels';
+import { selectsControllerPods } from '../util/well-known-pods';
 import type { CheckContext } from './context';
 import type { GroupInfo } from './group-info';
 import { namespaceOf } from './objects';
@@ -43,6 +47,33 @@ export function satisfyingLabels(selector: any): Record<string, string> | undefi
   return labels;
 }
 
+/** At most this many label maps stand for one selector (the product of its `In` values). */
+const MAX_ALTERNATIVES = 32;
+
+/**
+ * Label maps that satisfy a LabelSelector's JSON, one per combination of the values its `In`
+ * expressions allow (at most {@link MAX_ALTERNATIVES}), the {@link satisfyingLabels} one first:
+ * `app in (batch, evil)` selects pods labelled `app=evil` too, even where the app has `app=batch` pods.
+ */
+export function satisfyingLabelSets(selector: any): Record<string, string>[] {
+  const first = satisfyingLabels(selector);
+  if (!first) return [];
+  const expressions: any[] = Array.isArray(selector?.matchExpressions) ? selector.matchExpressions : [];
+  let sets = [first];
+  for (const key of [...new Set(expressions.filter((e) => e?.operator === 'In').map((e) => String(e.key)))]) {
+    const values = [...new Set(expressions.filter((e) => e?.operator === 'In' && e.key === key).flatMap((e) => (e.values ?? []).map(String)))].sort();
+    sets = sets.flatMap((labels) => values.map((v) => ({ ...labels, [key]: v }))).slice(0, MAX_ALTERNATIVES);
+  }
+  let parsed;
+  try {
+    parsed = parseSelector(selector, 'selector');
+  } catch {
+    return [first];
+  }
+  const unique = new Map(sets.filter((l) => matchesSelector(parsed, l)).map((l) => [labelsKey(l), l]));
+  return unique.size ? [...unique.values()] : [first];
+}
+
 /** A LabelSelector's JSON as text: `team=payments, tier in (a,b), !legacy`; empty for `{}`. */
 export function selectorText(selector: any): string {
   const parts = Object.keys(selector?.matchLabels ?? {}).sort().map((k) => `${k}=${selector.matchLabels[k]}`);
@@ -74,14 +105,18 @@ export function exposureGroups(
 ): Exposure {
   const groups = new Map<string, GroupInfo>();
   const namespaces = new Map<string, any>();
+  const appNamespaces = new Set(context.ofKind('Namespace').map((n) => String(n.json?.metadata?.name)));
   const add = (ns: string, nsText: string, podSelector: any) => {
-    const labels = satisfyingLabels(podSelector ?? {});
-    if (!labels || owned.has(ns)) return;
-    const key = labelsKey(labels);
-    const id = `${ns}/Peer/${key || '*'}`;
-    if (groups.has(id) || covered(ns, labels)) return;
-    const pods = key ? `pods labelled ${selectorText(podSelector)}` : 'any pod';
-    groups.set(id, { group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true });
+    // One group per value of an `In`: `app in (batch, evil)` next to the app's app=batch pods admits app=evil pods too.
+    for (const labels of satisfyingLabelSets(podSelector ?? {})) {
+      // The app defines every pod of an owned namespace, but for the pods controllers create there (cert-manager's solver).
+      if (owned.has(ns) && !selectsControllerPods(labels)) continue;
+      const key = labelsKey(labels);
+      const id = `${ns}/Peer/${key || '*'}`;
+      if (groups.has(id) || covered(ns, labels)) continue;
+      const pods = key ? `pods labelled ${selectorText(podSelector)}` : 'any pod';
+      groups.set(id, { group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true });
+    }
   };
   for (const policy of context.ofKind('NetworkPolicy')) {
     const policyNs = namespaceOf(policy);
@@ -94,17 +129,42 @@ export function exposureGroups(
           add(policyNs, `namespace ${policyNs}`, peer.podSelector);
           continue;
         }
-        const nsLabels = satisfyingLabels(peer.namespaceSelector);
-        if (!nsLabels) continue;
-        const named = nsLabels[NAMESPACE_NAME_LABEL];
-        if (named !== undefined) {
-          add(named, `namespace ${named}`, peer.podSelector);
-          continue;
+        const nsLabelSets = satisfyingLabelSets(peer.namespaceSelector);
+        if (nsLabelSets.length === 0) continue;
+        const nsLabels = nsLabelSets[0];
+        // Every namespace a `kubernetes.io/metadata.name in (a, b)` names, not only the first.
+        const named = nsLabelSets.filter((l) => l[NAMESPACE_NAME_LABEL] !== undefined);
+        for (const { [NAMESPACE_NAME_LABEL]: name, ...others } of named) {
+          // A namespace outside the app may carry any label: give it those the selector also asks for.
+          if (Object.keys(others).length > 0 && !appNamespaces.has(name) && !owned.has(name)) {
+            const prior = namespaces.get(name)?.metadata.labels ?? {};
+            namespaces.set(name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { ...others, ...prior } } });
+          }
+          add(name, `namespace ${name}`, peer.podSelector);
         }
+        if (named.length > 0) continue;
         const text = selectorText(peer.namespaceSelector);
         const ns = text ? `[namespaces ${text}]` : '[any other namespace]';
         if (!namespaces.has(ns)) namespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: nsLabels } });
         add(ns, text ? `every namespace labelled ${text}` : 'any other namespace', peer.podSelector);
+      }
+    }
+  }
+  // CiliumNetworkPolicy endpoint selectors: in the policy's namespace unless they name one.
+  for (const policy of context.ofKind('CiliumNetworkPolicy')) {
+    const policyNs = namespaceOf(policy);
+    const rules = (list: any) => (Array.isArray(list) ? list : []);
+    const selectors: any[] = [policy.json?.spec, ...rules(policy.json?.specs)].flatMap((spec: any) => [
+      ...rules(spec?.ingress).flatMap((r: any) => rules(r?.fromEndpoints)), ...rules(spec?.egress).flatMap((r: any) => rules(r?.toEndpoints))]);
+    for (const selector of selectors.map(stripSource)) {
+      const expressions: any[] = selector?.matchExpressions ?? [];
+      const pinned = selector?.matchLabels?.[CILIUM_NAMESPACE_KEY] !== undefined
+        || expressions.some((e) => e?.key === CILIUM_NAMESPACE_KEY && e.operator === 'In');
+      // NotIn, Exists, DoesNotExist on the namespace: namespaces the app may not know.
+      const anyNamespace = !pinned && expressions.some((e) => e?.key === CILIUM_NAMESPACE_KEY);
+      for (const { [CILIUM_NAMESPACE_KEY]: named, ...podLabels } of satisfyingLabelSets(selector ?? {})) {
+        const ns = pinned ? named : anyNamespace ? '[any other namespace]' : policyNs;
+        add(ns, anyNamespace ? 'any other namespace' : `namespace ${ns}`, { matchLabels: podLabels });
       }
     }
   }

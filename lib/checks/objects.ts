@@ -53,6 +53,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'SelfSubjectRulesReview', 'ServiceCIDR', 'StorageClass', 'TokenReview',
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration',
   'VolumeAttachment', 'VolumeAttributesClass', 'DeviceClass', 'ResourceSlice',
+  // Policies of other network APIs (the policy-unverified check names them).
+  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy',
 ]);
 
 /** The reference of an object, for findings. */

@@ -16,6 +16,7 @@ import { ingressTargetsService } from './rules/ingress-targets-service';
 import { metadataNamespace } from './rules/metadata-namespace';
 import { networkPolicyPeerTargetsPod, networkPolicyTargetsPod } from './rules/networkpolicy-targets-pod';
 import { podNetworkPolicy } from './rules/pod-networkpolicy';
+import { policyUnverified } from './rules/policy-unverified';
 import { podSecurity } from './rules/pod-security';
 import { serviceTargetPort } from './rules/service-target-port';
 import { serviceTargetsPod } from './rules/service-targets-pod';
@@ -37,6 +38,7 @@ export const CHECKS: readonly ICheck[] = [
   networkPolicyPeerTargetsPod,
   podNetworkPolicy,
   podSecurity,
+  policyUnverified,
 ];
 
 /** Name of the finding for a skip annotation that names an unknown check. */

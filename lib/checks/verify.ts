@@ -18,9 +18,10 @@ import { labelsKey } from '../util/labels';
 import type { DeclaredEndpoint, DeclaredFlow, FlowKind } from './declared';
 import type { CheckContext } from './context';
 import type { Finding, Severity } from './finding';
+import { problem } from './finding';
 import type { GroupInfo } from './group-info';
 import type { ManifestObject, PodTemplate } from './objects';
-import { compare, refOf } from './objects';
+import { compare, refOf, skippedChecks } from './objects';
 import { exposureGroups } from './exposure';
 import { checkFlowPorts } from './flow-ports';
 import { selectsControllerPods } from '../util/well-known-pods';
@@ -244,16 +245,16 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   }
 
   const findings: Finding[] = checkFlowPorts(flows, context, (f) => index.select(f.to.namespace!, f.to.podLabels ?? {}));
-  const standardEdges = evaluator.reachability(groups.map((g) => g.group));
-  const cilium = ciliumEdges(context, groups, standardEdges, findings);
-  const edges = cilium.edges.length === 0 ? standardEdges
-    : [...standardEdges, ...cilium.edges].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
-  const actual = new Map(edges.map((e) => [pairKey(e.from, e.to), e]));
-  const endpointOf = (id: string) => groupById.get(id)?.group ?? { cidr: id.replace(/^cidr:/, '').split(' except ')[0] };
   const isolated = (id: string, direction: 'ingress' | 'egress') => {
     const g = groupById.get(id);
     return g !== undefined && evaluator.isolation(g.group)[direction];
   };
+  const standardEdges = evaluator.reachability(groups.map((g) => g.group));
+  const cilium = ciliumEdges(context, groups, standardEdges, findings, isolated);
+  const edges = cilium.edges.length === 0 ? standardEdges
+    : [...standardEdges, ...cilium.edges].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
+  const actual = new Map(edges.map((e) => [pairKey(e.from, e.to), e]));
+  const endpointOf = (id: string) => groupById.get(id)?.group ?? { cidr: id.replace(/^cidr:/, '').split(' except ')[0] };
 
   // 1. Every declared flow is allowed on every declared port.
   const denied = new Map<DeclaredFlow, string[]>();
@@ -331,16 +332,40 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   }
   for (const { culprits, lines } of undeclared.values()) {
     const objects = culprits.map((c) => policyObjects.get(c)).filter((o): o is ManifestObject => o !== undefined);
+    // The finding's object carries the skip annotation that accepts it: a policy accepted on purpose must not accept
+    // what another one, not accepted, opens too. Name one that is not accepted first.
+    const accepted = (o: ManifestObject) => Number(skippedChecks(o).includes(UNDECLARED_FLOW));
+    objects.sort((a, b) => accepted(a) - accepted(b));
     const [object, ...related] = objects.map(refOf);
+    const kinds = [...new Set(objects.map((o) => String(o.json?.kind)))];
+    const kind = kinds.length === 1 ? kinds[0] : 'NetworkPolicy';
     findings.push({
       check: UNDECLARED_FLOW,
       severity: 'error' as Severity,
       ...(object ? { object } : {}),
       related,
-      message: `${object?.path ?? culprits.join(', ')}: NetworkPolicy ${culprits.join(', ')} is invalid: it allows connections touching a ` +
+      message: `${object?.path ?? culprits.join(', ')}: ${kind} ${culprits.join(', ')} is invalid: it allows connections touching a ` +
         `zero-trust namespace that no flow declares: ${listed(lines.sort(compare))}`,
       fix: 'declare the flow (app.allowFrom(peer), app.allowTo(peer), allowIngressFrom/allowEgressTo) instead of writing the policy, or narrow the ' +
         'policy to the declared flows',
+    });
+  }
+
+  // 3. A zero-trust pod no policy isolates (its default-deny patched or replaced) admits every pod and address: the
+  //    reachability lists only pairs a policy governs, so these connections are nowhere above.
+  for (const g of workloads) {
+    if (!zeroTrust.has(g.group.namespace) || !g.object) continue;
+    const isolation = evaluator.isolation(g.group);
+    const open = [...(isolation.ingress ? [] : ['ingress']), ...(isolation.egress ? [] : ['egress'])];
+    if (open.length === 0) continue;
+    const reach = open.map((d) => (d === 'ingress' ? 'every pod and address reaches them' : 'they reach every pod and address'));
+    findings.push({
+      ...problem(refOf(g.object), 'pods', g.name, `no NetworkPolicy isolates them for ${open.join(' or ')} in zero-trust namespace `
+        + `"${g.group.namespace}", so ${reach.join(' and ')}, which no flow declares`,
+      'restore the namespace\'s default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress): a JSON patch or an override '
+        + 'changed it'),
+      check: UNDECLARED_FLOW,
+      severity: 'error',
     });
   }
 
@@ -354,6 +379,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
  */
 function ciliumEdges(
   context: CheckContext, groups: readonly GroupInfo[], standard: readonly ReachabilityEdge[], findings: Finding[],
+  isolated: (id: string, direction: 'ingress' | 'egress') => boolean,
 ): { edges: ReachabilityEdge[]; pairs: Set<string> } {
   const policies = context.ofKind('CiliumNetworkPolicy');
   if (policies.length === 0) return { edges: [], pairs: new Set() };
@@ -398,6 +424,29 @@ function ciliumEdges(
         + 'the flow verification reads endpointSelector, '
         + 'toEndpoints/fromEndpoints, toEntities/fromEntities, toFQDNs and toPorts only, so what this part allows is not in the proof or the report',
       fix: 'express the rule with the library\'s peers (Peer.fqdn, Peer.kubeApiServer, Peer.nodes, Peer.cidr), or accept it with the skip annotation',
+    });
+  }
+  // A Cilium default deny the NetworkPolicies do not also make: the verification, which judges pod-to-pod flows by
+  // the NetworkPolicies, takes these pods as open in that direction, so flows the CiliumNetworkPolicy drops look allowed.
+  const newlyIsolated = new Map<string, { policy: string; field: string; direction: string; groups: string[] }>();
+  for (const i of read.isolates.filter((x) => !isolated(x.group, x.direction))) {
+    const key = `${i.policy} ${i.field}`;
+    const entry = newlyIsolated.get(key) ?? { policy: i.policy, field: i.field, direction: i.direction, groups: [] };
+    entry.groups.push(i.group);
+    newlyIsolated.set(key, entry);
+  }
+  for (const i of newlyIsolated.values()) {
+    const obj = byName.get(i.policy);
+    findings.push({
+      check: CILIUM_POLICY_UNVERIFIED,
+      severity: 'warning',
+      ...(obj ? { object: refOf(obj) } : {}),
+      related: [],
+      message: `${obj?.path ?? i.policy}: CiliumNetworkPolicy ${i.policy} field ${i.field} is not verified: it puts `
+        + `${listed(i.groups.sort(compare))} into default deny for ${i.direction}, which no NetworkPolicy does, and the flow verification `
+        + `judges connections between pods by the NetworkPolicies: the flows ${i.direction === 'ingress' ? 'to' : 'from'} these pods that it `
+        + 'drops are reported as allowed',
+      fix: 'isolate the pods with a NetworkPolicy too (a ZeroTrustNamespace does) and declare their flows, or accept it with the skip annotation',
     });
   }
   const edges = [...merged.values()]

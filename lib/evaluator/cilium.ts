@@ -12,7 +12,7 @@ import type { PodGroup, PortRange, Protocol } from './types';
 import { PROTOCOLS } from './types';
 
 /** Cilium's namespace label on endpoints. */
-const NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
+export const NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
 
 /** One allow of a CiliumNetworkPolicy, from the point of view of the pods it selects. */
 export interface CiliumAllow {
@@ -38,6 +38,11 @@ export interface CiliumUnsupported {
 export interface CiliumAllows {
   readonly allows: CiliumAllow[];
   readonly unsupported: CiliumUnsupported[];
+  /**
+   * The groups each policy puts into default deny, per direction: Cilium does so for every direction a
+   * policy selecting the endpoint has rules for (`enableDefaultDeny` false aside).
+   */
+  readonly isolates: { readonly policy: string; readonly field: string; readonly group: string; readonly direction: 'ingress' | 'egress' }[];
 }
 
 const EGRESS_FIELDS = new Set(['toEndpoints', 'toEntities', 'toFQDNs', 'toPorts']);
@@ -47,7 +52,7 @@ const IN_CLUSTER_ENTITIES = new Set(['all', 'cluster']);
 const SPEC_FIELDS = new Set(['endpointSelector', 'ingress', 'egress', 'description']);
 
 /** Strips Cilium's label source prefix (`k8s:`, `any:`) from selector keys. */
-function stripSource(raw: any): any {
+export function stripSource(raw: any): any {
   if (!raw || typeof raw !== 'object') return raw;
   const key = (k: string) => k.replace(/^(k8s|any):/, '');
   return {
@@ -96,49 +101,59 @@ function rulePorts(toPorts: any, dst: PodGroup | undefined): PortSet {
 export function ciliumAllows(policies: readonly any[], groups: readonly PodGroup[]): CiliumAllows {
   const allows: CiliumAllow[] = [];
   const unsupported: CiliumUnsupported[] = [];
+  const isolates: CiliumAllows['isolates'][number][] = [];
   for (const p of policies) {
     if (p?.kind !== 'CiliumNetworkPolicy') continue;
     const ns = String(p.metadata?.namespace ?? 'default');
     const policy = `${ns}/${p.metadata?.name}`;
-    const spec = p.spec ?? {};
-    for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) unsupported.push({ policy, field: `spec.${k}` });
-    if (!spec.endpointSelector) continue;
-    const selected = selectGroups(spec.endpointSelector, ns, groups, `${policy} endpointSelector`);
-    const read = (direction: 'ingress' | 'egress', rules: any[]) => {
-      const known = direction === 'egress' ? EGRESS_FIELDS : INGRESS_FIELDS;
-      rules.forEach((rule, i) => {
-        const unknown = Object.keys(rule ?? {}).filter((k) => !known.has(k));
-        for (const k of unknown) unsupported.push({ policy, field: `spec.${direction}[${i}].${k}` });
-        for (const [j, pr] of (rule?.toPorts ?? []).entries()) {
-          for (const k of Object.keys(pr ?? {}).filter((x) => x !== 'ports' && x !== 'rules')) {
-            unsupported.push({ policy, field: `spec.${direction}[${i}].toPorts[${j}].${k}` });
-          }
-        }
-        if (unknown.length) return;
-        const peers = direction === 'egress' ? rule.toEndpoints : rule.fromEndpoints;
-        const entities: string[] = (direction === 'egress' ? rule.toEntities : rule.fromEntities) ?? [];
-        // These entities include pods of the cluster: what they allow cannot be read per pod here.
-        for (const e of entities.filter((x) => IN_CLUSTER_ENTITIES.has(x))) {
-          unsupported.push({ policy, field: `spec.${direction}[${i}] entity ${e}` });
-        }
-        const fqdns: any[] = direction === 'egress' ? rule.toFQDNs ?? [] : [];
-        for (const g of selected) {
-          const emit = (peer: string, peerIsPod: boolean, dst: PodGroup | undefined) => {
-            const ports = toPortRanges(rulePorts(rule.toPorts, dst));
-            if (ports.length) allows.push({ policy, direction, group: g.id, peer, peerIsPod, ports });
-          };
-          for (const e of entities) emit(`entity:${e}`, false, direction === 'ingress' ? g : undefined);
-          for (const f of fqdns) emit(`fqdn:${String(f?.matchName ?? f?.matchPattern).toLowerCase().replace(/\.$/, '')}`, false, undefined);
-          for (const sel of peers ?? []) {
-            for (const other of selectGroups(sel, ns, groups, `${policy} ${direction}[${i}]`)) {
-              emit(other.id, true, direction === 'egress' ? other : g);
+    // A policy holds one `spec` or a list of them (`specs`): each is read alike.
+    const specs: [any, string][] = [...(p.spec ? [[p.spec, 'spec'] as [any, string]] : []),
+      ...(Array.isArray(p.specs) ? p.specs.map((s: any, i: number): [any, string] => [s ?? {}, `specs[${i}]`]) : [])];
+    for (const [spec, at] of specs) {
+      for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) unsupported.push({ policy, field: `${at}.${k}` });
+      if (!spec.endpointSelector) continue;
+      const selected = selectGroups(spec.endpointSelector, ns, groups, `${policy} endpointSelector`);
+      for (const direction of ['ingress', 'egress'] as const) {
+        const field = [direction, `${direction}Deny`].find((f) => Array.isArray(spec[f]) && spec[f].length > 0);
+        if (field === undefined || spec.enableDefaultDeny?.[direction] === false) continue;
+        for (const g of selected) isolates.push({ policy, field: `${at}.${field}`, group: g.id, direction });
+      }
+      const read = (direction: 'ingress' | 'egress', rules: any[]) => {
+        const known = direction === 'egress' ? EGRESS_FIELDS : INGRESS_FIELDS;
+        rules.forEach((rule, i) => {
+          const unknown = Object.keys(rule ?? {}).filter((k) => !known.has(k));
+          for (const k of unknown) unsupported.push({ policy, field: `${at}.${direction}[${i}].${k}` });
+          for (const [j, pr] of (rule?.toPorts ?? []).entries()) {
+            for (const k of Object.keys(pr ?? {}).filter((x) => x !== 'ports' && x !== 'rules')) {
+              unsupported.push({ policy, field: `${at}.${direction}[${i}].toPorts[${j}].${k}` });
             }
           }
-        }
-      });
-    };
-    read('egress', Array.isArray(spec.egress) ? spec.egress : []);
-    read('ingress', Array.isArray(spec.ingress) ? spec.ingress : []);
+          if (unknown.length) return;
+          const peers = direction === 'egress' ? rule.toEndpoints : rule.fromEndpoints;
+          const entities: string[] = (direction === 'egress' ? rule.toEntities : rule.fromEntities) ?? [];
+          // These entities include pods of the cluster: what they allow cannot be read per pod here.
+          for (const e of entities.filter((x) => IN_CLUSTER_ENTITIES.has(x))) {
+            unsupported.push({ policy, field: `${at}.${direction}[${i}] entity ${e}` });
+          }
+          const fqdns: any[] = direction === 'egress' ? rule.toFQDNs ?? [] : [];
+          for (const g of selected) {
+            const emit = (peer: string, peerIsPod: boolean, dst: PodGroup | undefined) => {
+              const ports = toPortRanges(rulePorts(rule.toPorts, dst));
+              if (ports.length) allows.push({ policy, direction, group: g.id, peer, peerIsPod, ports });
+            };
+            for (const e of entities) emit(`entity:${e}`, false, direction === 'ingress' ? g : undefined);
+            for (const f of fqdns) emit(`fqdn:${String(f?.matchName ?? f?.matchPattern).toLowerCase().replace(/\.$/, '')}`, false, undefined);
+            for (const sel of peers ?? []) {
+              for (const other of selectGroups(sel, ns, groups, `${policy} ${direction}[${i}]`)) {
+                emit(other.id, true, direction === 'egress' ? other : g);
+              }
+            }
+          }
+        });
+      };
+      read('egress', Array.isArray(spec.egress) ? spec.egress : []);
+      read('ingress', Array.isArray(spec.ingress) ? spec.ingress : []);
+    }
   }
-  return { allows, unsupported };
+  return { allows, unsupported, isolates };
 }

@@ -10,6 +10,9 @@ const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   StatefulSet: ['spec', 'template'],
   DaemonSet: ['spec', 'template'],
   ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  // Argo Rollouts' Deployment replacement, common where Argo CD deploys.
+  Rollout: ['spec', 'template'],
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
   Pod: [],
@@ -28,7 +31,7 @@ export function flattenManifests(manifests: readonly any[]): any[] {
 
 /**
  * One {@link PodGroup} per pod template of the Deployments, StatefulSets,
- * DaemonSets, ReplicaSets, Jobs, CronJobs and bare Pods among `manifests`.
+ * DaemonSets, ReplicaSets, ReplicationControllers, Argo Rollouts, Jobs, CronJobs and bare Pods among `manifests`.
  * Ids are `<namespace>/<Kind>/<name>`; ports come from all containers (and
  * from sidecar init containers, which serve like containers); a bare Pod's
  * `status.podIP`, if any, becomes the group IP.

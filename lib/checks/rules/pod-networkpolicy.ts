@@ -1,9 +1,13 @@
+import { podTemplateOf } from '../../evaluator/workloads';
 import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import { refOf } from '../objects';
 
-/** A workload whose pods no NetworkPolicy isolates, for ingress or for egress. */
+/** Where a kind keeps `hostNetwork`, when not in `spec.template.spec`. */
+const HOST_NETWORK_FIELD: Readonly<Record<string, string>> = { Pod: 'spec.hostNetwork', CronJob: 'spec.jobTemplate.spec.template.spec.hostNetwork' };
+
+/** A workload whose pods no NetworkPolicy isolates, for ingress or for egress, or whose pods policies cannot see (host network). */
 export const podNetworkPolicy: ICheck = {
   name: 'pod-networkpolicy',
   severity: 'warning',
@@ -16,6 +20,14 @@ export const podNetworkPolicy: ICheck = {
       const ref = refOf(t.object);
       const isolation = ctx.evaluator.isolation({ id: ref.path, namespace: t.namespace, labels: { ...t.labels } });
       const open = [...(isolation.ingress ? [] : ['ingress']), ...(isolation.egress ? [] : ['egress'])];
+      // Whether or not a policy selects them: as peers too, most CNIs see host-network pods as their node.
+      if (podTemplateOf(t.object.json)?.spec?.hostNetwork === true) {
+        out.push(problem(ref, HOST_NETWORK_FIELD[ref.kind] ?? 'spec.template.spec.hostNetwork', true,
+          'Kubernetes leaves NetworkPolicy on host-network pods undefined and most CNIs treat their traffic as the node\'s: policies neither ' +
+            'isolate them nor match them as peers, so flows declared to or from them may be dropped and undeclared ones admitted',
+          'drop hostNetwork, or declare the flows of the nodes (Peer.nodes()) instead of these pods, outside the zero-trust namespaces'));
+        continue;
+      }
       if (open.length === 0) continue;
       out.push(problem(ref, 'pods', ref.name,
         `no NetworkPolicy of namespace "${t.namespace}" isolates them for ${open.join(' or ')}, so ${open.length === 2 ? 'any pod can reach them ' +
