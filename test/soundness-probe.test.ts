@@ -106,31 +106,37 @@ describe('CiliumNetworkPolicy endpoint selectors admitting pods the app does not
 });
 
 test('a host-network workload is named: policies neither isolate it nor see it as a peer', () => {
-  // A privileged namespace lets the pod in (restricted and baseline Pod Security would reject it).
+  // WebApps refuse hostNetwork; workloads the user writes can still have it. A privileged namespace lets
+  // the pods in (restricted and baseline Pod Security would reject them).
   const app = testApp();
   const chart = new Chart(app, 'shop');
   const prod = new ZeroTrustNamespace(chart, 'production', { podSecurity: PodSecurityLevel.PRIVILEGED });
-  const agent = new WebApp(chart, 'agent', { namespace: prod, image: 'a:1', containerPort: 3000, podSpec: { hostNetwork: true } });
   const worker = new WebApp(chart, 'worker', { namespace: prod, image: 'a:1', containerPort: 9090 });
-  worker.allowTo(agent);
+  const deployment = (name: string, namespace: string, port: number) => new ApiObject(chart, name, {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: {
+      hostNetwork: true, containers: [{ name, image: 'a:1', ports: [{ containerPort: port }] }] } } },
+  });
+  deployment('agent', 'production', 3000);
+  worker.allowTo(Peer.pods({ namespace: 'production', labels: { app: 'agent' } }), { ports: [Port.tcp(3000)] });
   new ApiObject(chart, 'probe', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: 'production', labels: { app: 'probe' } },
     spec: { hostNetwork: true, containers: [{ name: 'probe', image: 'a:1' }] } });
   // Outside the zero-trust namespace, as the source of a declared flow: its connections come from the node address.
-  const exporter = new WebApp(chart, 'exporter', { namespace: 'legacy', image: 'a:1', containerPort: 9100, podSpec: { hostNetwork: true } });
-  worker.allowFrom(exporter);
+  deployment('exporter', 'legacy', 9100);
+  worker.allowFrom(Peer.pods({ namespace: 'legacy', labels: { app: 'exporter' } }));
   const { warnings } = captureWarnings(() => app.synth());
   const hostNetwork = warnings.filter((w) => w.includes('hostNetwork'));
   expect(hostNetwork).toEqual([
-    '[pod-networkpolicy] shop/agent/Deployment: Deployment production/agent spec.template.spec.hostNetwork true is accepted, but: Kubernetes leaves '
+    '[pod-networkpolicy] shop/agent: Deployment production/agent spec.template.spec.hostNetwork true is accepted, but: Kubernetes leaves '
       + 'NetworkPolicy on host-network pods undefined and most CNIs treat their traffic as the node\'s: policies neither isolate them nor match '
       + 'them as peers, so flows declared to or from them may be dropped and undeclared ones admitted. Fix: drop hostNetwork, or declare the '
       + 'flows of the nodes (Peer.nodes()) instead of these pods, outside the zero-trust namespaces (to accept it, annotate Deployment '
       + 'production/agent with cdk8s-networking.io/skip-checks: pod-networkpolicy)',
-    expect.stringContaining('[pod-networkpolicy] shop/exporter/Deployment: Deployment legacy/exporter spec.template.spec.hostNetwork true is accepted'),
+    expect.stringContaining('[pod-networkpolicy] shop/exporter: Deployment legacy/exporter spec.template.spec.hostNetwork true is accepted'),
     expect.stringContaining('[pod-networkpolicy] shop/probe: Pod production/probe spec.hostNetwork true is accepted, but: Kubernetes leaves'),
   ]);
   // The host-network warning takes the place of the one on isolation.
-  expect(warnings.filter((w) => w.includes('shop/exporter/Deployment'))).toHaveLength(1);
+  expect(warnings.filter((w) => w.includes('shop/exporter:'))).toHaveLength(1);
 });
 
 test('a CiliumNetworkPolicy with a list of specs is read spec by spec', () => {
