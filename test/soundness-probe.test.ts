@@ -281,6 +281,16 @@ test('an egress port given by name towards pods outside the app is named: their 
     + 'Fix: give the port number');
 });
 
+test('a declared flow with a port name towards pods outside the app gives no such warning: the flow names the port itself', () => {
+  const s = shop();
+  // The library renders the name in the worker's egress policy; what it opens is the declared flow.
+  s.worker.allowEgressTo(Peer.namespace('tools'), Port.named('http'));
+  const { warnings } = captureWarnings(() => s.app.synth());
+  expect(warnings.filter((w) => w.startsWith('[policy-unverified]'))).toEqual([]);
+  const out = s.app.synthYaml();
+  expect(out).toContain('port: http');
+});
+
 test('pods a controller creates in a zero-trust namespace (cert-manager\'s solver) get a stand-in too: policies opening them are verified', () => {
   const s = shop();
   const solver = { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } };

@@ -30,6 +30,12 @@ export interface CheckInput {
    * @default - none
    */
   readonly externalBackends?: Iterable<string>;
+  /**
+   * The policies the library rendered from declared flows, as `namespace/name`: what they open is
+   * declared, so checks about openings the proof cannot follow pass them by.
+   * @default - none
+   */
+  readonly libraryPolicies?: Iterable<string>;
 }
 
 /**
@@ -40,6 +46,7 @@ export class CheckContext {
   public readonly objects: readonly ManifestObject[];
   public readonly ownedNamespaces: ReadonlySet<string>;
   public readonly externalBackends: ReadonlySet<string>;
+  public readonly libraryPolicies: ReadonlySet<string>;
   private readonly byKind = new Map<string, ManifestObject[]>();
   private templateIndex?: Map<string, LabelIndex<PodTemplate>>;
   private templateList?: PodTemplate[];
@@ -51,6 +58,7 @@ export class CheckContext {
     this.objects = input.objects;
     this.ownedNamespaces = new Set(input.ownedNamespaces ?? []);
     this.externalBackends = new Set(input.externalBackends ?? []);
+    this.libraryPolicies = new Set(input.libraryPolicies ?? []);
     for (const obj of this.objects) {
       const kind = String(obj.json?.kind ?? '');
       const list = this.byKind.get(kind);

@@ -96,11 +96,11 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   validateOptions(model, zeroTrust);
   const shared = new Set(options.sharedNamespaces ?? []);
   const owned = new Set([...zeroTrust].filter((n) => !shared.has(n)));
-  const context = new CheckContext({ objects, ownedNamespaces: owned, externalBackends: options.externalBackends });
-  const runOptions = { strict, skipChecks: options.skipChecks };
-  const checks = runChecks(context, runOptions);
   const libraryPolicies = new Set([...model._renderedPolicies, ...model._renderedCiliumPolicies].map((p) => `${p.namespace}/${p.name}`));
   for (const ns of model.zeroTrustNamespaces) libraryPolicies.add(`${ns.name}/default-deny`);
+  const context = new CheckContext({ objects, ownedNamespaces: owned, externalBackends: options.externalBackends, libraryPolicies });
+  const runOptions = { strict, skipChecks: options.skipChecks };
+  const checks = runChecks(context, runOptions);
   // Pods outside the app that guardrails name are computed like the peers flows name.
   const peers = guardrailEndpoints(model._guardrails);
   const verified = verifyFlows({ context, flows: model._renderedFlows, zeroTrust, ownedNamespaces: owned, libraryPolicies, peers });

@@ -33,8 +33,9 @@ export const policyUnverified: ICheck = {
         'express the rule as flows (app.allowFrom, allowTo, allowIngressFrom, allowEgressTo), or accept it with the skip annotation'));
     }
     for (const pol of ctx.ofKind('NetworkPolicy')) {
-      if (pol.json?.apiVersion !== 'networking.k8s.io/v1') continue;
       const ns = namespaceOf(pol);
+      // The library renders a port name only from a declared flow, which names the port on those pods itself.
+      if (pol.json?.apiVersion !== 'networking.k8s.io/v1' || ctx.libraryPolicies.has(`${ns}/${pol.json?.metadata?.name}`)) continue;
       // A peer whose pods all live in namespaces the app fully defines: their port names are known.
       const known = (peer: any): boolean => {
         if (peer?.ipBlock !== undefined) return true;
