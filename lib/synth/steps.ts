@@ -158,10 +158,13 @@ function checkModelGuardrails(model: NetworkModel, input: BuildReportInput): Net
 function checkReportFiles(model: NetworkModel, outdir: string, options: NetworkReportOptions): void {
   const where = `${model.node.path}: NetworkModel.configure()`;
   const taken = new Map<string, string>();
-  const app = model.node.root;
-  if (app instanceof App) for (const f of manifestFiles(app)) taken.set(path.resolve(outdir, f), `the manifest ${f}`);
   const files = [['markdownFile', options.markdownFile ?? 'network-report.md'], ['jsonFile', options.jsonFile ?? 'network-report.json'],
     ['htmlFile', htmlFileOf(options) ?? false]] as const;
+  // Every manifest file name ends with the app's output extension; listing them costs a walk of the whole tree.
+  const app = model.node.root;
+  if (app instanceof App && files.some(([, f]) => typeof f === 'string' && f.endsWith(app.outputFileExtension))) {
+    for (const f of manifestFiles(app)) taken.set(path.resolve(outdir, f), `the manifest ${f}`);
+  }
   for (const [field, file] of files) {
     if (file === false) continue;
     if (typeof file !== 'string' || file.trim() === '') {
