@@ -7,6 +7,7 @@ import type { AddressUse, DeclaredEndpoint as Endpoint, DeclaredFlow as Flow, Se
 import type { Finding, Severity } from './finding';
 import { EXTERNAL_SERVICE_UNREACHABLE } from './external-clients';
 import { declaredByText, FLOW_TARGET_PORT } from './flow-ports';
+import { nearMisses } from '../util/typos';
 
 /** Check name of an app handed another app's address (env) with no flow to it. */
 export const ADDRESS_WITHOUT_FLOW = 'address-without-flow';
@@ -110,18 +111,6 @@ function addressWithoutFlow({ flows, zeroTrust, addresses }: FlowCheckInput): Fi
   return out;
 }
 
-/** Levenshtein distance, bounded: anything above `max` is `max + 1`. */
-function distance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = row;
-  }
-  return prev[b.length];
-}
-
 /** Namespaces every cluster has. */
 const CLUSTER_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -136,7 +125,7 @@ function namespaceChecks({ flows, zeroTrust, appNamespaces, createdNamespaces }:
       if (ns === undefined || CLUSTER_NAMESPACES.has(ns)) continue;
       const where = declaredByText(flow);
       if (!known.has(ns)) {
-        const near = [...known].filter((k) => ns.length > 3 && distance(ns, k, 2) <= 2).sort();
+        const near = nearMisses(ns, known);
         if (near.length === 0) continue;
         out.set(`${NAMESPACE_TYPO} ${where} ${ns}`, {
           check: NAMESPACE_TYPO, severity: 'warning', related: [],
