@@ -154,6 +154,17 @@ describe('sync waves', () => {
     expect(act).toThrow(message);
   });
 
+  test('a wave for a kind that looks like a typo of one the app has is an error at synth; a kind the app lacks is fine', () => {
+    const { app } = shop();
+    // A wave table shared between apps may name kinds this app does not have.
+    SyncWaves.of(app).configure({ waves: { StatefulSet: 2, CronJob: 1 } });
+    expect(() => synth(app)).not.toThrow();
+    SyncWaves.of(app).configure({ waves: { Deploymnet: 4 } });
+    expect(() => app.synth()).toThrow('App: syncWaves.waves key "Deploymnet" is invalid: no object of the app has this kind, and it looks '
+      + 'like a typo of "Deployment"; use the kind as the objects spell it (kinds in the app: ConfigMap, Deployment, HTTPRoute, Ingress, Namespace, '
+      + 'NetworkPolicy, Service)');
+  });
+
   test('re-synthesizing after configure updates the waves it set', () => {
     const { app } = shop();
     const first = synth(app).objects.find((o) => o.kind === 'Deployment');

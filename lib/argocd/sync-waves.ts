@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { Rule } from '../util/validation';
 import { formatValue, intInRange, invalid } from '../util/validation';
 import { ValidationError } from '../util/errors';
+import { nearMisses } from '../util/typos';
 
 /** The annotation Argo CD reads to order a sync: objects of a lower wave are applied (and healthy) first. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -80,7 +81,8 @@ export interface SyncWavesOptions {
    */
   readonly enabled?: boolean;
   /**
-   * Waves by kind (e.g. `{ HTTPRoute: 2 }`), merged over the current ones.
+   * Waves by kind (e.g. `{ HTTPRoute: 2 }`), merged over the current ones. A kind no object of the
+   * app has that looks like a typo of one it has (`Deploymnet`) is an error at synth.
    * @default DEFAULT_SYNC_WAVES
    */
   readonly waves?: Record<string, number>;
@@ -127,6 +129,8 @@ export class SyncWaves extends Construct {
   private enabled = true;
   private readonly waves: Record<string, number> = { ...DEFAULT_SYNC_WAVES };
   private defaultWave = 0;
+  /** The kinds given in `configure({ waves })`, checked against the app's kinds at synth. */
+  private readonly configured = new Set<string>();
 
   /** Objects this instance annotated, with the generation of the settings they were annotated with. */
   private readonly annotated = new WeakMap<ApiObject, number>();
@@ -168,6 +172,7 @@ export class SyncWaves extends Construct {
     if (options.defaultWave !== undefined) this.check('syncWaves.defaultWave', options.defaultWave, WAVE);
     if (options.enabled !== undefined) this.enabled = options.enabled;
     Object.assign(this.waves, options.waves ?? {});
+    for (const kind of Object.keys(options.waves ?? {})) this.configured.add(kind);
     if (options.defaultWave !== undefined) this.defaultWave = options.defaultWave;
     this.generation++;
     return this;
@@ -198,14 +203,33 @@ export class SyncWaves extends Construct {
 
   private applyTo(root: IConstruct): void {
     if (!this.enabled) return;
+    const kinds = new Set<string>();
     for (const c of root.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
       const obj = c as ApiObject;
+      kinds.add(obj.kind);
       const gen = this.annotated.get(obj);
       if (gen === this.generation) continue;
       if (gen === undefined && hasOwnWave(obj)) continue;
       obj.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(this.waveFor(obj)));
       this.annotated.set(obj, this.generation);
+    }
+    this.checkConfiguredKinds(kinds);
+  }
+
+  /**
+   * A kind given a wave that no object of the app has, and that looks like a typo of one that it has
+   * or that the default table lists (`Deploymnet`), would give its wave to nothing without a word.
+   * Kinds the app simply does not have (a wave table shared between apps) are fine.
+   */
+  private checkConfiguredKinds(kinds: ReadonlySet<string>): void {
+    for (const kind of [...this.configured].sort()) {
+      if (kinds.has(kind)) continue;
+      const near = nearMisses(kind, [...kinds, ...Object.keys(DEFAULT_SYNC_WAVES)]);
+      if (near.length === 0) continue;
+      throw new ValidationError(`${this.root.node.path || 'App'}: syncWaves.waves key ${formatValue(kind)} is invalid: no object of the app has `
+        + `this kind, and it looks like a typo of ${near.map((k) => formatValue(k)).join(' or ')}; use the kind as the objects spell it `
+        + `(kinds in the app: ${[...kinds].sort().join(', ')})`);
     }
   }
 
