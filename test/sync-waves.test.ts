@@ -156,8 +156,9 @@ describe('sync waves', () => {
 
   test('a wave for a kind that looks like a typo of one the app has is an error at synth; a kind the app lacks is fine', () => {
     const { app } = shop();
-    // A wave table shared between apps may name kinds this app does not have.
-    SyncWaves.of(app).configure({ waves: { StatefulSet: 2, CronJob: 1 } });
+    // A wave table shared between apps may name kinds this app does not have, some of them close to others
+    // (TCPRoute and HTTPRoute, both in the default table; a CRD's Certificate).
+    SyncWaves.of(app).configure({ waves: { StatefulSet: 2, CronJob: 1, TCPRoute: 3, Certificate: 1 } });
     expect(() => synth(app)).not.toThrow();
     SyncWaves.of(app).configure({ waves: { Deploymnet: 4 } });
     expect(() => app.synth()).toThrow('App: syncWaves.waves key "Deploymnet" is invalid: no object of the app has this kind, and it looks '

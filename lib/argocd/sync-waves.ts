@@ -81,8 +81,9 @@ export interface SyncWavesOptions {
    */
   readonly enabled?: boolean;
   /**
-   * Waves by kind (e.g. `{ HTTPRoute: 2 }`), merged over the current ones. A kind no object of the
-   * app has that looks like a typo of one it has (`Deploymnet`) is an error at synth.
+   * Waves by kind (e.g. `{ HTTPRoute: 2 }`), merged over the current ones. A kind that no object of
+   * the app has and the default table does not list, and that looks like a typo of one of either
+   * (`Deploymnet`), is an error at synth.
    * @default DEFAULT_SYNC_WAVES
    */
   readonly waves?: Record<string, number>;
@@ -218,13 +219,14 @@ export class SyncWaves extends Construct {
   }
 
   /**
-   * A kind given a wave that no object of the app has, and that looks like a typo of one that it has
-   * or that the default table lists (`Deploymnet`), would give its wave to nothing without a word.
+   * A kind given a wave that no object of the app has, that the default table does not list, and that
+   * looks like a typo of one of either (`Deploymnet`), would give its wave to nothing without a word.
    * Kinds the app simply does not have (a wave table shared between apps) are fine.
    */
   private checkConfiguredKinds(kinds: ReadonlySet<string>): void {
     for (const kind of [...this.configured].sort()) {
-      if (kinds.has(kind)) continue;
+      // A kind the default table lists is a real kind, however close to another (HTTPRoute, TCPRoute).
+      if (kinds.has(kind) || Object.prototype.hasOwnProperty.call(DEFAULT_SYNC_WAVES, kind)) continue;
       const near = nearMisses(kind, [...kinds, ...Object.keys(DEFAULT_SYNC_WAVES)]);
       if (near.length === 0) continue;
       throw new ValidationError(`${this.root.node.path || 'App'}: syncWaves.waves key ${formatValue(kind)} is invalid: no object of the app has `
