@@ -99,61 +99,74 @@ function rulePorts(toPorts: any, dst: PodGroup | undefined): PortSet {
  * @param policies manifests; objects of other kinds are ignored
  */
 export function ciliumAllows(policies: readonly any[], groups: readonly PodGroup[]): CiliumAllows {
-  const allows: CiliumAllow[] = [];
-  const unsupported: CiliumUnsupported[] = [];
-  const isolates: CiliumAllows['isolates'][number][] = [];
+  const out: CiliumAllows = { allows: [], unsupported: [], isolates: [] };
   for (const p of policies) {
     if (p?.kind !== 'CiliumNetworkPolicy') continue;
     const ns = String(p.metadata?.namespace ?? 'default');
     const policy = `${ns}/${p.metadata?.name}`;
     // A policy holds one `spec` or a list of them (`specs`): each is read alike.
-    const specs: [any, string][] = [...(p.spec ? [[p.spec, 'spec'] as [any, string]] : []),
-      ...(Array.isArray(p.specs) ? p.specs.map((s: any, i: number): [any, string] => [s ?? {}, `specs[${i}]`]) : [])];
-    for (const [spec, at] of specs) {
-      for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) unsupported.push({ policy, field: `${at}.${k}` });
-      if (!spec.endpointSelector) continue;
-      const selected = selectGroups(spec.endpointSelector, ns, groups, `${policy} endpointSelector`);
-      for (const direction of ['ingress', 'egress'] as const) {
-        const field = [direction, `${direction}Deny`].find((f) => Array.isArray(spec[f]) && spec[f].length > 0);
-        if (field === undefined || spec.enableDefaultDeny?.[direction] === false) continue;
-        for (const g of selected) isolates.push({ policy, field: `${at}.${field}`, group: g.id, direction });
-      }
-      const read = (direction: 'ingress' | 'egress', rules: any[]) => {
-        const known = direction === 'egress' ? EGRESS_FIELDS : INGRESS_FIELDS;
-        rules.forEach((rule, i) => {
-          const unknown = Object.keys(rule ?? {}).filter((k) => !known.has(k));
-          for (const k of unknown) unsupported.push({ policy, field: `${at}.${direction}[${i}].${k}` });
-          for (const [j, pr] of (rule?.toPorts ?? []).entries()) {
-            for (const k of Object.keys(pr ?? {}).filter((x) => x !== 'ports' && x !== 'rules')) {
-              unsupported.push({ policy, field: `${at}.${direction}[${i}].toPorts[${j}].${k}` });
-            }
-          }
-          if (unknown.length) return;
-          const peers = direction === 'egress' ? rule.toEndpoints : rule.fromEndpoints;
-          const entities: string[] = (direction === 'egress' ? rule.toEntities : rule.fromEntities) ?? [];
-          // These entities include pods of the cluster: what they allow cannot be read per pod here.
-          for (const e of entities.filter((x) => IN_CLUSTER_ENTITIES.has(x))) {
-            unsupported.push({ policy, field: `${at}.${direction}[${i}] entity ${e}` });
-          }
-          const fqdns: any[] = direction === 'egress' ? rule.toFQDNs ?? [] : [];
-          for (const g of selected) {
-            const emit = (peer: string, peerIsPod: boolean, dst: PodGroup | undefined) => {
-              const ports = toPortRanges(rulePorts(rule.toPorts, dst));
-              if (ports.length) allows.push({ policy, direction, group: g.id, peer, peerIsPod, ports });
-            };
-            for (const e of entities) emit(`entity:${e}`, false, direction === 'ingress' ? g : undefined);
-            for (const f of fqdns) emit(`fqdn:${String(f?.matchName ?? f?.matchPattern).toLowerCase().replace(/\.$/, '')}`, false, undefined);
-            for (const sel of peers ?? []) {
-              for (const other of selectGroups(sel, ns, groups, `${policy} ${direction}[${i}]`)) {
-                emit(other.id, true, direction === 'egress' ? other : g);
-              }
-            }
-          }
-        });
-      };
-      read('egress', Array.isArray(spec.egress) ? spec.egress : []);
-      read('ingress', Array.isArray(spec.ingress) ? spec.ingress : []);
-    }
+    if (p.spec) readSpec(out, { policy, ns, at: 'spec' }, p.spec, groups);
+    if (Array.isArray(p.specs)) p.specs.forEach((s: any, i: number) => readSpec(out, { policy, ns, at: `specs[${i}]` }, s ?? {}, groups));
   }
-  return { allows, unsupported, isolates };
+  return out;
+}
+
+/** Where a spec sits: its policy (`namespace/name`), the policy's namespace, and the spec's field (`spec`, `specs[1]`). */
+interface SpecPlace {
+  readonly policy: string;
+  readonly ns: string;
+  readonly at: string;
+}
+
+/** Reads one spec of a CiliumNetworkPolicy into `out`. */
+function readSpec(out: CiliumAllows, place: SpecPlace, spec: any, groups: readonly PodGroup[]): void {
+  const { policy, ns, at } = place;
+  for (const k of Object.keys(spec)) if (!SPEC_FIELDS.has(k)) out.unsupported.push({ policy, field: `${at}.${k}` });
+  if (!spec.endpointSelector) return;
+  const selected = selectGroups(spec.endpointSelector, ns, groups, `${policy} endpointSelector`);
+  for (const direction of ['ingress', 'egress'] as const) {
+    const field = [direction, `${direction}Deny`].find((f) => Array.isArray(spec[f]) && spec[f].length > 0);
+    if (field === undefined || spec.enableDefaultDeny?.[direction] === false) continue;
+    for (const g of selected) out.isolates.push({ policy, field: `${at}.${field}`, group: g.id, direction });
+  }
+  readRules(out, place, 'egress', Array.isArray(spec.egress) ? spec.egress : [], selected, groups);
+  readRules(out, place, 'ingress', Array.isArray(spec.ingress) ? spec.ingress : [], selected, groups);
+}
+
+/** Reads the rules of one direction of a spec, for the groups its endpointSelector selects. */
+function readRules(
+  out: CiliumAllows, place: SpecPlace, direction: 'ingress' | 'egress', rules: any[], selected: readonly PodGroup[], groups: readonly PodGroup[],
+): void {
+  const { policy, ns, at } = place;
+  const known = direction === 'egress' ? EGRESS_FIELDS : INGRESS_FIELDS;
+  rules.forEach((rule, i) => {
+    const unknown = Object.keys(rule ?? {}).filter((k) => !known.has(k));
+    for (const k of unknown) out.unsupported.push({ policy, field: `${at}.${direction}[${i}].${k}` });
+    for (const [j, pr] of (rule?.toPorts ?? []).entries()) {
+      for (const k of Object.keys(pr ?? {}).filter((x) => x !== 'ports' && x !== 'rules')) {
+        out.unsupported.push({ policy, field: `${at}.${direction}[${i}].toPorts[${j}].${k}` });
+      }
+    }
+    if (unknown.length) return;
+    const peers = direction === 'egress' ? rule.toEndpoints : rule.fromEndpoints;
+    const entities: string[] = (direction === 'egress' ? rule.toEntities : rule.fromEntities) ?? [];
+    // These entities include pods of the cluster: what they allow cannot be read per pod here.
+    for (const e of entities.filter((x) => IN_CLUSTER_ENTITIES.has(x))) {
+      out.unsupported.push({ policy, field: `${at}.${direction}[${i}] entity ${e}` });
+    }
+    const fqdns: any[] = direction === 'egress' ? rule.toFQDNs ?? [] : [];
+    for (const g of selected) {
+      const emit = (peer: string, peerIsPod: boolean, dst: PodGroup | undefined) => {
+        const ports = toPortRanges(rulePorts(rule.toPorts, dst));
+        if (ports.length) out.allows.push({ policy, direction, group: g.id, peer, peerIsPod, ports });
+      };
+      for (const e of entities) emit(`entity:${e}`, false, direction === 'ingress' ? g : undefined);
+      for (const f of fqdns) emit(`fqdn:${String(f?.matchName ?? f?.matchPattern).toLowerCase().replace(/\.$/, '')}`, false, undefined);
+      for (const sel of peers ?? []) {
+        for (const other of selectGroups(sel, ns, groups, `${policy} ${direction}[${i}]`)) {
+          emit(other.id, true, direction === 'egress' ? other : g);
+        }
+      }
+    }
+  });
 }
