@@ -10,6 +10,7 @@
 import type { NetworkPolicyEvaluator } from '../evaluator';
 import type { PortRange, ReachabilityEdge } from '../evaluator';
 import { ciliumAllows } from '../evaluator/cilium';
+import { getOrCreate } from '../evaluator/util';
 import { LabelIndex } from '../evaluator/label-index';
 import type { PortSet } from '../evaluator/port-set';
 import { difference, isEmpty, NO_PORTS, portRange, toPortRanges, union } from '../evaluator/port-set';
@@ -384,6 +385,12 @@ function ciliumEdges(
   const policies = context.ofKind('CiliumNetworkPolicy');
   if (policies.length === 0) return { edges: [], pairs: new Set() };
   const byName = new Map(policies.map((p) => [`${p.json?.metadata?.namespace ?? 'default'}/${p.json?.metadata?.name}`, p]));
+  /** A finding on one CiliumNetworkPolicy: `<path>: CiliumNetworkPolicy <ns/name> <what>`. */
+  const policyFinding = (check: string, severity: Severity, policy: string, what: string, fix: string): Finding => {
+    const obj = byName.get(policy);
+    const message = `${obj?.path ?? policy}: CiliumNetworkPolicy ${policy} ${what}`;
+    return { check, severity, ...(obj ? { object: refOf(obj) } : {}), related: [], message, fix };
+  };
   const read = ciliumAllows(policies.map((p) => p.json), groups.map((g) => g.group));
   const standardByPair = new Map(standard.map((e) => [pairKey(e.from, e.to), e]));
   const merged = new Map<string, { from: string; to: string; ports: PortSet; allowedBy: Set<string> }>();
@@ -402,52 +409,29 @@ function ciliumEdges(
     merged.set(key, prior);
   }
   for (const [policy, lines] of widening) {
-    const obj = byName.get(policy);
-    findings.push({
-      check: CILIUM_POLICY_WIDENS,
-      severity: 'error',
-      ...(obj ? { object: refOf(obj) } : {}),
-      related: [],
-      message: `${obj?.path ?? policy}: CiliumNetworkPolicy ${policy} is invalid: it allows in-cluster connections the standard NetworkPolicies `
-        + `do not: ${listed(lines.sort(compare))}`,
-      fix: 'declare the flow so that the standard NetworkPolicies allow it, or narrow the CiliumNetworkPolicy to DNS names and entities',
-    });
+    findings.push(policyFinding(CILIUM_POLICY_WIDENS, 'error', policy, 'is invalid: it allows in-cluster connections the standard '
+      + `NetworkPolicies do not: ${listed(lines.sort(compare))}`,
+    'declare the flow so that the standard NetworkPolicies allow it, or narrow the CiliumNetworkPolicy to DNS names and entities'));
   }
   for (const u of read.unsupported) {
-    const obj = byName.get(u.policy);
-    findings.push({
-      check: CILIUM_POLICY_UNVERIFIED,
-      severity: 'warning',
-      ...(obj ? { object: refOf(obj) } : {}),
-      related: [],
-      message: `${obj?.path ?? u.policy}: CiliumNetworkPolicy ${u.policy} field ${u.field} is not verified: `
-        + 'the flow verification reads endpointSelector, '
-        + 'toEndpoints/fromEndpoints, toEntities/fromEntities, toFQDNs and toPorts only, so what this part allows is not in the proof or the report',
-      fix: 'express the rule with the library\'s peers (Peer.fqdn, Peer.kubeApiServer, Peer.nodes, Peer.cidr), or accept it with the skip annotation',
-    });
+    findings.push(policyFinding(CILIUM_POLICY_UNVERIFIED, 'warning', u.policy, `field ${u.field} is not verified: the flow verification reads `
+      + 'endpointSelector, toEndpoints/fromEndpoints, toEntities/fromEntities, toFQDNs and toPorts only, so what this part allows is not in the '
+      + 'proof or the report',
+    'express the rule with the library\'s peers (Peer.fqdn, Peer.kubeApiServer, Peer.nodes, Peer.cidr), or accept it with the skip annotation'));
   }
   // A Cilium default deny the NetworkPolicies do not also make: the verification, which judges pod-to-pod flows by
   // the NetworkPolicies, takes these pods as open in that direction, so flows the CiliumNetworkPolicy drops look allowed.
   const newlyIsolated = new Map<string, { policy: string; field: string; direction: string; groups: string[] }>();
   for (const i of read.isolates.filter((x) => !isolated(x.group, x.direction))) {
-    const key = `${i.policy} ${i.field}`;
-    const entry = newlyIsolated.get(key) ?? { policy: i.policy, field: i.field, direction: i.direction, groups: [] };
-    entry.groups.push(i.group);
-    newlyIsolated.set(key, entry);
+    getOrCreate(newlyIsolated, `${i.policy} ${i.field}`, () => ({ policy: i.policy, field: i.field, direction: i.direction, groups: [] }))
+      .groups.push(i.group);
   }
   for (const i of newlyIsolated.values()) {
-    const obj = byName.get(i.policy);
-    findings.push({
-      check: CILIUM_POLICY_UNVERIFIED,
-      severity: 'warning',
-      ...(obj ? { object: refOf(obj) } : {}),
-      related: [],
-      message: `${obj?.path ?? i.policy}: CiliumNetworkPolicy ${i.policy} field ${i.field} is not verified: it puts `
-        + `${listed(i.groups.sort(compare))} into default deny for ${i.direction}, which no NetworkPolicy does, and the flow verification `
-        + `judges connections between pods by the NetworkPolicies: the flows ${i.direction === 'ingress' ? 'to' : 'from'} these pods that it `
-        + 'drops are reported as allowed',
-      fix: 'isolate the pods with a NetworkPolicy too (a ZeroTrustNamespace does) and declare their flows, or accept it with the skip annotation',
-    });
+    findings.push(policyFinding(CILIUM_POLICY_UNVERIFIED, 'warning', i.policy, `field ${i.field} is not verified: it puts `
+      + `${listed(i.groups.sort(compare))} into default deny for ${i.direction}, which no NetworkPolicy does, and the flow verification `
+      + `judges connections between pods by the NetworkPolicies: the flows ${i.direction === 'ingress' ? 'to' : 'from'} these pods that it `
+      + 'drops are reported as allowed',
+    'isolate the pods with a NetworkPolicy too (a ZeroTrustNamespace does) and declare their flows, or accept it with the skip annotation'));
   }
   const edges = [...merged.values()]
     .map((m) => ({ from: m.from, to: m.to, ports: toPortRanges(m.ports), allowedBy: [...m.allowedBy].sort(compare) }));
