@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { NamespaceRef } from './namespace';
 import { namespaceName } from './namespace';
@@ -9,6 +9,7 @@ import type { IPeer } from './peer';
 import type { Port } from './port';
 import { validatePorts } from './port';
 import { check, dns1035Label, dnsNameNotIp, invalid } from './util/validation';
+import { PlainApiObject } from './util/api-object';
 
 /** Props of an `ExternalService`. */
 export interface ExternalServiceProps {
@@ -71,7 +72,7 @@ export class ExternalService extends Construct implements IPeer {
       }
     });
     NetworkModel.of(this).claimName(this, 'name', 'Service', this.namespace, this.name);
-    this.service = new ApiObject(this, 'Service', {
+    this.service = new PlainApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: {

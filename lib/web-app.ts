@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { declareFlow } from './model/flows/declare';
@@ -17,6 +17,7 @@ import { kubeFields } from './util/kube-fields';
 import {
   check, cidr, dns1035Label, dns1123Subdomain, ianaSvcName, intInRange, invalid, labelValue, oneOf, portNumber, yamlSafeText,
 } from './util/validation';
+import { PlainApiObject } from './util/api-object';
 
 /** How a WebApp's Service is exposed. */
 export enum ServiceType {
@@ -441,7 +442,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
         ...(props.runAsUser !== undefined ? { runAsUser: props.runAsUser } : {}),
       },
     };
-    return new ApiObject(this, 'Deployment', {
+    return new PlainApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: this.name, namespace: this.namespace, labels: { ...this.podLabels } },
@@ -482,7 +483,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
 
   private makeService(props: WebAppProps, type: ServiceType): ApiObject {
     const externallyReachable = type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER;
-    const service = new ApiObject(this, 'Service', {
+    const service = new PlainApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: this.serviceName, namespace: this.namespace, labels: this.podLabels },

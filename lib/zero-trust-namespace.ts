@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ipBlockEndpoint, podsEndpoint } from './model/flows/endpoint';
 import type { INamespace } from './namespace';
@@ -6,6 +6,7 @@ import { NetworkModel } from './model/network-model';
 import { Port } from './port';
 import type { Rule } from './util/validation';
 import { check, checkLabels, cidr, dns1123Label, invalid, oneOf } from './util/validation';
+import { PlainApiObject } from './util/api-object';
 
 /** Pod Security Admission levels. */
 export enum PodSecurityLevel {
@@ -98,7 +99,7 @@ function ownedLabel(key: string, level: PodSecurityLevel, name: string): Rule<st
   };
 }
 
-class ClusterScopedNamespace extends ApiObject {
+class ClusterScopedNamespace extends PlainApiObject {
   public toJson(): any {
     const json = super.toJson();
     delete json.metadata.namespace;
@@ -161,7 +162,7 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     });
 
     model.claimName(this, 'default-deny', 'NetworkPolicy', this.name, 'default-deny');
-    this.defaultDeny = new ApiObject(this, 'DefaultDeny', {
+    this.defaultDeny = new PlainApiObject(this, 'DefaultDeny', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', namespace: this.name },

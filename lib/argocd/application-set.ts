@@ -1,4 +1,5 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import type { ApiObject} from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { NetworkModel } from '../model/network-model';
@@ -8,6 +9,7 @@ import {
   applicationName, ARGOCD_NAMESPACE,
   optionalNamespace, resolveSource, resolveSync, serverUrl,
 } from './common';
+import { PlainApiObject } from '../util/api-object';
 
 /** One cluster of a list generator. */
 export interface ClusterTarget {
@@ -148,7 +150,7 @@ export class ArgoCdApplicationSet extends Construct {
 
     NetworkModel.of(this).claimName(this, 'name', 'ApplicationSet', this.namespace, this.name);
 
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = new PlainApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
       metadata: { name: this.name, namespace: this.namespace },

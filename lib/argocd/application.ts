@@ -1,4 +1,5 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import type { ApiObject} from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkModel } from '../model/network-model';
 import { check } from '../util/validation';
@@ -7,6 +8,7 @@ import {
   applicationName, ARGOCD_NAMESPACE,
   optionalNamespace, resolveDestination, resolveSource, resolveSync,
 } from './common';
+import { PlainApiObject } from '../util/api-object';
 
 /** Props of an `ArgoCdApplication`. */
 export interface ArgoCdApplicationProps extends ArgoCdSourceOptions, ArgoCdSyncOptions {
@@ -62,7 +64,7 @@ export class ArgoCdApplication extends Construct {
     const model = NetworkModel.of(this);
     model.claimName(this, 'name', 'Application', this.namespace, this.name);
 
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = new PlainApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: {

@@ -1,6 +1,5 @@
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
-import { ApiObject } from 'cdk8s';
 import { Cni } from '../cni';
 import type { DnsTarget } from './flows/cilium';
 import { ciliumPolicySides } from './flows/cilium';
@@ -19,6 +18,7 @@ import type { NetworkReportOptions } from '../report/options';
 import type { NetworkSynthOptions } from './options';
 import { ValidationError } from '../util/errors';
 import { check, dns1123Subdomain, intInRange, invalid, objectName } from '../util/validation';
+import { PlainApiObject } from '../util/api-object';
 
 /** The construct id of the app-wide model under the cdk8s App. */
 const MODEL_ID = 'cdk8s-networking';
@@ -313,7 +313,7 @@ export class NetworkModel extends Construct {
       this.claimName(owner, `${kind} name`, kind, side.namespace, side.name);
       byName.set(key, side);
       if (kind === 'NetworkPolicy') {
-        new ApiObject(owner, `Policy:${side.name}`, {
+        new PlainApiObject(owner, `Policy:${side.name}`, {
           apiVersion: 'networking.k8s.io/v1',
           kind: 'NetworkPolicy',
           metadata: { name: side.name, namespace: side.namespace },
@@ -321,7 +321,7 @@ export class NetworkModel extends Construct {
         });
         this.rendered.push(side);
       } else {
-        new ApiObject(owner, `CiliumPolicy:${side.name}`, {
+        new PlainApiObject(owner, `CiliumPolicy:${side.name}`, {
           apiVersion: 'cilium.io/v2',
           kind: 'CiliumNetworkPolicy',
           metadata: { name: side.name, namespace: side.namespace },

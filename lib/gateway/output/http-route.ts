@@ -1,4 +1,5 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import type { ApiObject} from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { NAMESPACE_NAME_LABEL } from '../../model/flows/render';
 import { NetworkModel } from '../../model/network-model';
 import { invalid, objectName } from '../../util/validation';
@@ -8,6 +9,7 @@ import type { Route } from '../render';
 import { hostFragment, hostsOf, httpRouteRules, ruleGroups } from '../render';
 import { PathType } from '../rules';
 import type { GatewayOutput, GatewayOutputContext } from './output';
+import { PlainApiObject } from '../../util/api-object';
 
 /** The longest path an HTTPRoute match may hold (Gateway API `maxLength`). */
 const MAX_PATH_LENGTH = 1024;
@@ -184,7 +186,7 @@ export class HttpRouteOutput implements GatewayOutput {
     const { scope, namespace, routes } = this.ctx;
     for (const host of [...this.httpRoutes.keys()].sort()) {
       const { name, redirectName } = this.httpRoutes.get(host)!;
-      new ApiObject(scope, `HTTPRoute:${host}`, {
+      new PlainApiObject(scope, `HTTPRoute:${host}`, {
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'HTTPRoute',
         metadata: this.routeMetadata(name),
@@ -195,7 +197,7 @@ export class HttpRouteOutput implements GatewayOutput {
         },
       });
       if (redirectName) {
-        new ApiObject(scope, `HTTPRoute:redirect:${host}`, {
+        new PlainApiObject(scope, `HTTPRoute:redirect:${host}`, {
           apiVersion: 'gateway.networking.k8s.io/v1',
           kind: 'HTTPRoute',
           metadata: this.routeMetadata(redirectName),
@@ -209,7 +211,7 @@ export class HttpRouteOutput implements GatewayOutput {
     }
     for (const grantNamespace of [...this.referenceGrants.keys()].sort()) {
       const { name, services } = this.referenceGrants.get(grantNamespace)!;
-      new ApiObject(scope, `ReferenceGrant:${grantNamespace}`, {
+      new PlainApiObject(scope, `ReferenceGrant:${grantNamespace}`, {
         apiVersion: 'gateway.networking.k8s.io/v1beta1',
         kind: 'ReferenceGrant',
         metadata: { name, namespace: grantNamespace, labels: { ...MANAGED_BY } },
@@ -229,7 +231,7 @@ export class HttpRouteOutput implements GatewayOutput {
       ? { namespaces: { from: 'Same' } }
       : { namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } } };
     const annotations = { ...tls.annotations };
-    return new ApiObject(scope, 'Gateway', {
+    return new PlainApiObject(scope, 'Gateway', {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: {

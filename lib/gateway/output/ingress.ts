@@ -1,4 +1,5 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import type { ApiObject} from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { NetworkModel } from '../../model/network-model';
 import { invalid } from '../../util/validation';
 import type { ResolvedBackend } from '../backend';
@@ -7,6 +8,7 @@ import type { Route } from '../render';
 import { ingressSpec } from '../render';
 import type { PathType } from '../rules';
 import type { GatewayOutput, GatewayOutputContext } from './output';
+import { PlainApiObject } from '../../util/api-object';
 
 /**
  * Ingress output: one `networking.k8s.io/v1` Ingress named after the gateway, with the
@@ -38,7 +40,7 @@ export class IngressOutput implements GatewayOutput {
     const { scope, name, namespace, controller, tls, routes } = this.ctx;
     this.rawAnnotations = rawAnnotations;
     NetworkModel.of(scope).claimName(scope, 'name', 'Ingress', namespace, name);
-    this.ingress = new ApiObject(scope, 'Ingress', {
+    this.ingress = new PlainApiObject(scope, 'Ingress', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: {
