@@ -379,7 +379,10 @@ export class WebApp extends Construct implements IPeer, IBackend {
 
   /** @internal */
   public _endpoint(): Endpoint {
-    return podsEndpoint(this.name, this.namespace, { app: this.name }, [Port.tcp(this.containerPort)], `${this.namespace}-${this.name}`);
+    return {
+      ...podsEndpoint(this.name, this.namespace, { app: this.name }, [Port.tcp(this.containerPort)], `${this.namespace}-${this.name}`),
+      workload: { kind: 'Deployment', name: this.name },
+    };
   }
 
   /** @internal */

@@ -2,9 +2,11 @@
  * Soundness probes: hand-written policies whose selectors admit pods the app does not define, in
  * ways the exposure analysis once missed. Each program must fail synth naming what it admits.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Cni, NetworkModel, Peer, PodSecurityLevel, Port, WebApp, ZeroTrustNamespace } from '../lib';
-import { captureWarnings, synthError, testApp } from './util';
+import { captureWarnings, synth, synthError, testApp } from './util';
 
 function shop() {
   const app = testApp();
@@ -300,4 +302,87 @@ test('pods a controller creates in a zero-trust namespace (cert-manager\'s solve
   const stand = 'production/Peer/acme.cert-manager.io/http01-solver=true (pods labelled acme.cert-manager.io/http01-solver=true in namespace production)';
   expect(lines.join('\n')).toContain(`${stand} -> cidr:0.0.0.0/0 on TCP all, UDP all, SCTP all`);
   expect(lines.join('\n')).toContain(`${stand} -> production/Deployment/api on TCP all, UDP all, SCTP all`);
+});
+
+describe('a workload that carries the labels selecting a WebApp\'s pods (shared-pod-labels)', () => {
+  /** A plain Deployment in production whose pods carry `labels`, meeting the restricted Pod Security level. */
+  function handWritten(
+    chart: Chart, name: string, labels: Record<string, string>, annotations?: Record<string, string>, kind = 'Deployment',
+  ): ApiObject {
+    return new ApiObject(chart, `${kind}-${name}`, {
+      apiVersion: 'apps/v1', kind, metadata: { name, namespace: 'production', ...(annotations ? { annotations } : {}) },
+      spec: { ...(kind === 'StatefulSet' ? { serviceName: name } : {}), selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{ name, image: 'a:1', ports: [{ containerPort: 3000 }], securityContext: {
+          allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true } }] } } },
+    });
+  }
+
+  test.each([
+    ['a Deployment with the same labels', 'legacy', 'Deployment', { app: 'api' }],
+    ['a Deployment with more labels', 'legacy', 'Deployment', { app: 'api', track: 'canary' }],
+    ['a StatefulSet of the same name', 'api', 'StatefulSet', { app: 'api' }],
+    ['a StatefulSet of the same name, written before the WebApp', 'api', 'StatefulSet', { app: 'api' }, true],
+  ])('%s takes api\'s flows and Service traffic: synth fails naming it, api and the way out', (_name, name, kind, labels, before = false) => {
+    let s: ReturnType<typeof shop>;
+    if (before) {
+      const app = testApp();
+      const chart = new Chart(app, 'shop');
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      handWritten(chart, name, labels, undefined, kind);
+      const api = new WebApp(chart, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 });
+      const worker = new WebApp(chart, 'worker', { namespace: prod, image: 'ghcr.io/acme/worker:1.0.0', containerPort: 9090 });
+      worker.allowTo(api);
+      s = { app, chart, prod, api, worker };
+    } else {
+      s = shop();
+      handWritten(s.chart, name, labels, undefined, kind);
+    }
+    const message = synthError(s.app);
+    const lines = linesOf(message, 'shared-pod-labels');
+    expect(lines).toEqual([
+      `  - [shared-pod-labels] shop/${kind}-${name}: ${kind} production/${name} pod labels {"app":"api"} is invalid: they select the pods of `
+        + `Deployment production/api in declared flows, so the NetworkPolicies rendered for its flows and its Service select ${name}'s pods `
+        + `too: they take traffic that no flow declares for ${name}. Fix: give ${name}'s pods labels of their own (in its pod template and `
+        + 'selector) and declare its flows; if it shares api\'s traffic on purpose (a canary), accept it with the skip annotation (to accept '
+        + `it, annotate ${kind} production/${name} with cdk8s-networking.io/skip-checks: shared-pod-labels)`,
+    ]);
+    // Before, the worker -> legacy connection passed as declared: nothing else names it.
+    expect(message.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(1);
+  });
+
+  test('accepted with the skip annotation (a canary on purpose), it synthesizes and the report lists the accepted finding', () => {
+    const s = shop();
+    handWritten(s.chart, 'api-canary', { app: 'api', track: 'canary' }, { 'cdk8s-networking.io/skip-checks': 'shared-pod-labels' });
+    // synth() validates every manifest written against the Kubernetes schema.
+    const { warnings, result } = captureWarnings(() => synth(s.app));
+    expect(result.objects.map((o) => `${o.kind} ${o.metadata.name}`)).toContain('Deployment api-canary');
+    expect(warnings.filter((w) => w.includes('shared-pod-labels'))).toEqual([]);
+    const report = JSON.parse(fs.readFileSync(path.join(s.app.outdir, 'network-report.json'), 'utf8'));
+    expect(report.suppressed.filter((f: any) => f.check === 'shared-pod-labels')).toEqual([{
+      check: 'shared-pod-labels', severity: 'error', object: 'shop/Deployment-api-canary',
+      message: expect.stringMatching(/^shop\/Deployment-api-canary: Deployment production\/api-canary pod labels \{"app":"api"\} is invalid: they select/),
+      fix: expect.stringContaining('if it shares api\'s traffic on purpose (a canary)'),
+    }]);
+  });
+
+  test('workloads with labels of their own, the WebApp itself, and WebApps outside the zero-trust namespaces are not named', () => {
+    const s = shop();
+    handWritten(s.chart, 'other', { app: 'other' });
+    // Outside the zero-trust namespaces nothing is verified as undeclared: the same labels there are not this check's concern.
+    const outside = new WebApp(s.chart, 'batch', { namespace: 'legacy', image: 'a:1', containerPort: 80 });
+    s.api.allowFrom(outside);
+    new ApiObject(s.chart, 'batch-copy', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'batch-copy', namespace: 'legacy' },
+      spec: { selector: { matchLabels: { app: 'batch' } }, template: { metadata: { labels: { app: 'batch' } }, spec: {
+        containers: [{ name: 'b', image: 'a:1' }] } } },
+    });
+    // Synth passes: the api WebApp and the others are not named, nor are the same labels outside zero-trust namespaces.
+    const { warnings, result } = captureWarnings(() => synth(s.app));
+    expect(result.objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(expect.arrayContaining(['Deployment other', 'Deployment batch-copy']));
+    expect(warnings.filter((w) => w.includes('shared-pod-labels'))).toEqual([]);
+    const report = JSON.parse(fs.readFileSync(path.join(s.app.outdir, 'network-report.json'), 'utf8'));
+    expect(report.suppressed).toEqual([]);
+    expect(report.flows.length).toBeGreaterThan(0);
+  });
 });

@@ -38,6 +38,12 @@ export interface DeclaredEndpoint {
   readonly fqdns?: readonly string[];
   /** Cilium entities (`kube-apiserver`, `host`, `remote-node`): the endpoint `entity:<entity>`. */
   readonly entities?: readonly string[];
+  /**
+   * The one workload (kind and name, in `namespace`) whose pods the endpoint stands for, e.g. a
+   * WebApp's Deployment. In a zero-trust namespace, another workload whose pods `podLabels` select
+   * takes the flows declared for these pods, which nobody declared for it: `shared-pod-labels`.
+   */
+  readonly workload?: { readonly kind: string; readonly name: string };
 }
 
 /** An address the library made for pods (a WebApp's `url` and `dnsName`). */

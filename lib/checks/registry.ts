@@ -22,7 +22,7 @@ import { serviceTargetPort } from './rules/service-target-port';
 import { serviceTargetsPod } from './rules/service-targets-pod';
 import { CNI_CHECK_NAMES } from './cni';
 import { FLOW_CHECK_NAMES } from './flow-checks';
-import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, UNDECLARED_FLOW } from './verify';
+import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, SHARED_POD_LABELS, UNDECLARED_FLOW } from './verify';
 
 /** Every cross-object check, in the order they run. */
 export const CHECKS: readonly ICheck[] = [
@@ -46,7 +46,8 @@ export const SKIP_CHECKS_CHECK = 'skip-checks';
 
 /** Every name the skip annotation and the `skipChecks` option accept. */
 export const CHECK_NAMES: readonly string[] = [
-  ...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW, CILIUM_POLICY_WIDENS, CILIUM_POLICY_UNVERIFIED, ...CNI_CHECK_NAMES,
+  ...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW, CILIUM_POLICY_WIDENS, CILIUM_POLICY_UNVERIFIED, SHARED_POD_LABELS,
+  ...CNI_CHECK_NAMES,
   ...FLOW_CHECK_NAMES,
 ].sort();
 

@@ -35,6 +35,8 @@ export const UNDECLARED_FLOW = 'undeclared-flow';
 export const CILIUM_POLICY_WIDENS = 'cilium-policy-widens';
 /** Check name of a CiliumNetworkPolicy part the verification cannot read. */
 export const CILIUM_POLICY_UNVERIFIED = 'cilium-policy-unverified';
+/** Check name of a workload whose pods carry the labels that select another workload's pods in declared flows. */
+export const SHARED_POD_LABELS = 'shared-pod-labels';
 
 /** Whether an endpoint id names a peer only a CiliumNetworkPolicy can name (`fqdn:`, `entity:`). */
 export function isCiliumPeerId(id: string): boolean {
@@ -352,7 +354,9 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     });
   }
 
-  // 3. A zero-trust pod no policy isolates (its default-deny patched or replaced) admits every pod and address: the
+  findings.push(...sharedPodLabels(flows, zeroTrust, index));
+
+  // 4. A zero-trust pod no policy isolates (its default-deny patched or replaced) admits every pod and address: the
   //    reachability lists only pairs a policy governs, so these connections are nowhere above.
   for (const g of workloads) {
     if (!zeroTrust.has(g.group.namespace) || !g.object) continue;
@@ -371,6 +375,36 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   }
 
   return { findings, view: { groups, edges, declaredKinds, declaredBy, calls, groupById, ciliumPairs: cilium.pairs } };
+}
+
+/**
+ * Workloads in a zero-trust namespace whose pods carry the labels that select one other workload's
+ * pods in declared flows (a WebApp's `app: <name>`): the policies rendered for those flows select
+ * them too, and so does the other workload's Service, so they take traffic no flow declares for them.
+ */
+function sharedPodLabels(flows: readonly DeclaredFlow[], zeroTrust: ReadonlySet<string>, index: GroupIndex): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const ep of flows.flatMap((f) => [f.from, f.to])) {
+    const owner = ep.workload;
+    if (!owner || !ep.podLabels || ep.namespace === undefined || !zeroTrust.has(ep.namespace)) continue;
+    const selected = index.select(ep.namespace, ep.podLabels).filter((g) => g.object !== undefined);
+    const own = selected.find((g) => g.kind === owner.kind && g.name === owner.name);
+    for (const g of selected) {
+      if (g === own || seen.has(g.group.id)) continue;
+      seen.add(g.group.id);
+      findings.push({
+        ...problem(refOf(g.object!), 'pod labels', ep.podLabels, `they select the pods of ${owner.kind} ${ep.namespace}/${owner.name} in `
+          + `declared flows, so the NetworkPolicies rendered for its flows and its Service select ${g.name}'s pods too: they take traffic `
+          + `that no flow declares for ${g.name}`,
+        `give ${g.name}'s pods labels of their own (in its pod template and selector) and declare its flows; if it shares ${owner.name}'s `
+          + 'traffic on purpose (a canary), accept it with the skip annotation', own?.object ? [refOf(own.object)] : []),
+        check: SHARED_POD_LABELS,
+        severity: 'error',
+      });
+    }
+  }
+  return findings;
 }
 
 /**

@@ -49,6 +49,11 @@ export interface Endpoint {
   readonly fqdns?: readonly string[];
   /** Cilium entities (`kube-apiserver`, `host`, `remote-node`), once rendered for Cilium. */
   readonly entities?: readonly string[];
+  /**
+   * The one workload whose pods the endpoint stands for (a WebApp's Deployment): other workloads
+   * whose pods its labels select take its flows, which the verification reports.
+   */
+  readonly workload?: { readonly kind: string; readonly name: string };
 }
 
 export { labelsKey };
