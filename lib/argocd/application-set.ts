@@ -1,4 +1,4 @@
-import type { ApiObject} from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Lazy } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';

@@ -1,4 +1,4 @@
-import type { ApiObject} from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkModel } from '../model/network-model';

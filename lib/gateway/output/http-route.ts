@@ -1,4 +1,4 @@
-import type { ApiObject} from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Lazy } from 'cdk8s';
 import { NAMESPACE_NAME_LABEL } from '../../model/flows/render';
 import { NetworkModel } from '../../model/network-model';

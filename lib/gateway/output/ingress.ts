@@ -1,4 +1,4 @@
-import type { ApiObject} from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Lazy } from 'cdk8s';
 import { NetworkModel } from '../../model/network-model';
 import { invalid } from '../../util/validation';
