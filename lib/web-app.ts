@@ -194,8 +194,9 @@ export interface WebAppProps {
    *
    * `Cluster` spreads traffic over every pod but SNATs it: the pods, and NetworkPolicies, see a node
    * address instead of the client's, so an `allowIngressFrom(Peer.cidr(<clients>))` admits nothing
-   * and the node CIDRs must be allowed instead. `Local` keeps the client address (only pods on the
-   * node that received the traffic serve it), so policies can name the clients.
+   * and the node CIDRs must be allowed instead (`external-client-snat` warns when they are not).
+   * `Local` keeps the client address (only pods on the node that received the traffic serve it), so
+   * policies can name the clients.
    * @default - the cluster default, Cluster
    */
   readonly externalTrafficPolicy?: ExternalTrafficPolicy;

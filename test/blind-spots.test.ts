@@ -7,7 +7,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, PodSecurityLevel, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace,
+  ApiGateway, Cni, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, PodSecurityLevel, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { captureWarnings, meetRestricted, synth, synthError, testApp } from './util';
 
@@ -283,6 +283,73 @@ describe('2. a NodePort or LoadBalancer WebApp in a zero-trust namespace with no
   test('with externalTrafficPolicy Cluster the source ranges are not taken as the pods\' clients (SNAT)', () => {
     const s = external({ loadBalancerSourceRanges: ['203.0.113.0/24'], externalTrafficPolicy: ExternalTrafficPolicy.CLUSTER });
     expect(unreachable(s.app)).toHaveLength(1);
+  });
+});
+
+describe('2b. clients\' IP blocks behind externalTrafficPolicy Cluster, which SNATs them to node addresses (external-client-snat)', () => {
+  function external(props: Partial<ConstructorParameters<typeof WebApp>[2]> = {}, cni?: Cni) {
+    const s = shop();
+    if (cni) NetworkModel.of(s.app).configure({ cni });
+    const lb = new WebApp(s.chart, 'public', { namespace: s.prod, image: 'ghcr.io/acme/public:1.0.0', containerPort: 8443, serviceType: ServiceType.LOAD_BALANCER, ...props });
+    return { ...s, lb };
+  }
+  const snat = (app: App) => warningsOf(app, 'external-client-snat');
+
+  test('a flow from the clients\' CIDR alone is named: the pods see a node address, so default-deny drops those clients', () => {
+    const s = external();
+    s.lb.allowIngressFrom(Peer.cidr('203.0.113.0/24'));
+    expect(snat(s.app)).toEqual([
+      '[external-client-snat] shop/public/Service: Service production/public spec.externalTrafficPolicy "Cluster (the default)" is accepted, '
+        + 'but: makes kube-proxy rewrite the source of every connection through the Service\'s node ports to a node address, and no flow admits '
+        + 'the nodes to production/Deployment/public: the flows from 203.0.113.0/24 admit those clients only if the ranges include the nodes\' '
+        + 'addresses, and default-deny drops them otherwise. Fix: set externalTrafficPolicy: Local on the app public (its pods then see the '
+        + 'client\'s own address), or admit the nodes: allowIngressFrom(Peer.nodes([\'<node CIDR>\'])) on the app public (to accept it, annotate '
+        + 'Service production/public with cdk8s-networking.io/skip-checks: external-client-snat)',
+    ]);
+    // Not also "unreachable": the clients are declared.
+    expect(warningsOf(external().app, 'external-service-unreachable')).toHaveLength(1);
+  });
+
+  test('Peer.internet() is named too (it leaves out the private ranges nodes live in), and strict makes it an error', () => {
+    const s = external({ serviceType: ServiceType.NODE_PORT, externalTrafficPolicy: ExternalTrafficPolicy.CLUSTER });
+    s.lb.allowIngressFrom(Peer.internet());
+    const [line, ...rest] = snat(s.app);
+    expect(rest).toEqual([]);
+    expect(line).toContain('spec.externalTrafficPolicy "Cluster" is accepted');
+    expect(line).toContain('the flows from 0.0.0.0/0 except 10.0.0.0/8');
+    const strict = external();
+    strict.lb.allowIngressFrom(Peer.cidr('203.0.113.0/24'));
+    NetworkModel.of(strict.app).configure({ strict: true });
+    expect(linesOf(synthError(strict.app), 'external-client-snat')[0]).toContain('Service production/public spec.externalTrafficPolicy "Cluster (the default)" is invalid');
+  });
+
+  test.each([
+    ['externalTrafficPolicy Local', () => {
+      const s = external({ externalTrafficPolicy: ExternalTrafficPolicy.LOCAL });
+      s.lb.allowIngressFrom(Peer.cidr('203.0.113.0/24'));
+      return s.app;
+    }],
+    ['the nodes admitted too (generic CNI, node CIDRs)', () => {
+      const s = external();
+      s.lb.allowIngressFrom(Peer.cidr('203.0.113.0/24'));
+      s.lb.allowIngressFrom(Peer.nodes(['10.0.0.0/16']), Port.tcp(8443));
+      return s.app;
+    }],
+    ['the nodes admitted too (Cilium entities)', () => {
+      const s = external({}, Cni.cilium());
+      s.lb.allowIngressFrom(Peer.cidr('203.0.113.0/24'));
+      s.lb.allowIngressFrom(Peer.nodes(), Port.tcp(8443));
+      return s.app;
+    }],
+    ['clients from every address (0.0.0.0/0 covers the nodes)', () => {
+      const s = external();
+      s.lb.allowIngressFrom(Peer.cidr('0.0.0.0/0'));
+      return s.app;
+    }],
+  ])('nothing is named with %s', (_name, make) => {
+    const app = make();
+    expect(snat(app)).toEqual([]);
+    expect(warningsOf(app, 'external-service-unreachable')).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import type { App } from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, checks, EXTERNAL_BACKENDS_ANNOTATION, IngressController, NetworkModel, Peer, Port, ServiceType,
+  ApiGateway, checks, EXTERNAL_BACKENDS_ANNOTATION, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, ServiceType,
   SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { FLOW_CHECKS } from '../lib/checks/flow-checks';
@@ -308,8 +308,10 @@ describe('duplicate-nodeport', () => {
 
   test('distinct nodePorts pass; one Service may use a nodePort for TCP and UDP', () => {
     const s = shop();
-    new WebApp(s.chart, 'one', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30080 });
-    new WebApp(s.chart, 'two', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30081 });
+    // Local keeps the clients' address (with Cluster they would arrive from node addresses: external-client-snat).
+    const local = { externalTrafficPolicy: ExternalTrafficPolicy.LOCAL };
+    new WebApp(s.chart, 'one', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30080, ...local });
+    new WebApp(s.chart, 'two', { namespace: s.prod, image: 'a:1', containerPort: 80, serviceType: ServiceType.NODE_PORT, nodePort: 30081, ...local });
     // NodePort apps behind default-deny are reachable only with their clients declared.
     s.chart.node.findAll().filter((c): c is WebApp => c instanceof WebApp && c.serviceType === ServiceType.NODE_PORT)
       .forEach((w) => w.allowIngressFrom(Peer.cidr('198.51.100.0/24')));

@@ -44,6 +44,8 @@ export interface DeclaredEndpoint {
    * takes the flows declared for these pods, which nobody declared for it: `shared-pod-labels`.
    */
   readonly workload?: { readonly kind: string; readonly name: string };
+  /** The cluster's nodes (`Peer.nodes()`), rendered as `ipBlocks` of their CIDRs on a generic CNI. */
+  readonly nodes?: boolean;
 }
 
 /** An address the library made for pods (a WebApp's `url` and `dnsName`). */

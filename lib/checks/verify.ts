@@ -94,7 +94,7 @@ export function pairKey(from: string, to: string): string {
 }
 
 /** `cidr:<cidr>[ except a,b]`, the evaluator's id of an ipBlock. */
-function cidrId(block: { cidr: string; except?: readonly string[] }): string {
+export function cidrId(block: { cidr: string; except?: readonly string[] }): string {
   return block.except?.length ? `cidr:${block.cidr} except ${block.except.join(',')}` : `cidr:${block.cidr}`;
 }
 

@@ -108,7 +108,7 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const appNamespaces = new Set([...created, ...objects.filter((o) => o.json?.metadata?.namespace).map((o) => String(o.json.metadata.namespace))]);
   const flowChecks = [
     ...checkDeclaredFlows({ flows: model._renderedFlows, zeroTrust, addresses: model._addresses, appNamespaces, createdNamespaces: created }),
-    ...externalServiceClients(context, verified.view, zeroTrust),
+    ...externalServiceClients(context, verified.view, zeroTrust, model._renderedFlows),
     ...cniFindings(model),
   ];
   const flowResults = applyOptOuts([...verified.findings, ...flowChecks], objects, runOptions);

@@ -562,7 +562,10 @@ function normalize(raw: {
       servicePort: a.servicePort,
       serviceType: a.serviceType,
       ...(nodePort !== undefined ? { nodePort } : {}),
-      ...(external && a.externalTrafficPolicy ? { externalTrafficPolicy: a.externalTrafficPolicy } : {}),
+      // In a zero-trust namespace, clients declared by IP block reach Cluster-policy pods from node addresses
+      // (external-client-snat): a valid program keeps their address with Local.
+      ...(external && namespaces[ns].zeroTrust ? { externalTrafficPolicy: 'Local' as const }
+        : external && a.externalTrafficPolicy ? { externalTrafficPolicy: a.externalTrafficPolicy } : {}),
       // On Cilium an ipBlock over private ranges is a warning (it never matches pods, nor nodes by default).
       ...(a.serviceType === 'LoadBalancer' && a.sourceRanges && !(cni === 'cilium' && a.sourceRanges.some(overlapsPrivate))
         ? { loadBalancerSourceRanges: a.sourceRanges } : {}),

@@ -103,6 +103,6 @@ function resolveGeneric(flow: Flow, cni: Cni, where: string): Flow | undefined {
       + `and no addresses were given; give them (${example}), or ${INSTEAD}`);
   }
   const blocks = ipBlockEndpoint(ep.name, wk.cidrs.map((c) => ({ cidr: c })));
-  const rendered: Endpoint = { ...blocks, ports: ep.ports };
+  const rendered: Endpoint = { ...blocks, ports: ep.ports, ...(wk.kind === 'nodes' ? { nodes: true } : {}) };
   return flow.from.wellKnown ? { ...flow, from: rendered } : { ...flow, to: rendered };
 }

@@ -54,6 +54,8 @@ export interface Endpoint {
    * whose pods its labels select take its flows, which the verification reports.
    */
   readonly workload?: { readonly kind: string; readonly name: string };
+  /** The cluster's nodes (`Peer.nodes()`) once rendered as `ipBlocks` of their CIDRs on a generic CNI. */
+  readonly nodes?: boolean;
 }
 
 export { labelsKey };
