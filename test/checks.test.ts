@@ -35,6 +35,16 @@ function shop(): Shop {
   return { app, chart, prod, api, web };
 }
 
+/**
+ * Declares an ingress controller's flow to api and web: a route written by hand needs it, or its
+ * backends in the zero-trust namespace are unreachable (route-backend-unreachable).
+ */
+function admitController(s: Shop): void {
+  const controller = Peer.pods({ namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } });
+  s.api.allowIngressFrom(controller, Port.tcp(3000));
+  s.web.allowIngressFrom(controller, Port.tcp(8080));
+}
+
 /** The findings lines of a synth error that belong to one check. */
 function linesOf(message: string, check: string): string[] {
   return message.split('\n').filter((l) => l.includes(`[${check}]`));
@@ -195,6 +205,7 @@ describe('ingress-targets-service', () => {
       apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'route', namespace: 'production' },
       spec: { parentRefs: [{ name: 'public', namespace: 'gateways' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] },
     });
+    admitController(ok);
     passes(ok.app, ['HTTPRoute/production/route']);
   });
 
@@ -213,6 +224,63 @@ describe('ingress-targets-service', () => {
     const s = shop();
     NetworkModel.of(s.app).configure({ externalBackends: ['billing'] });
     expect(synthError(s.app)).toContain('externalBackends ["billing"] is invalid: each entry must be "<namespace>/<service name>"');
+  });
+});
+
+describe('route-backend-unreachable', () => {
+  const warningsOf = (app: App) => captureWarnings(() => synth(app)).warnings.filter((w) => w.startsWith('[route-backend-unreachable]'));
+
+  test('an Ingress written by hand to a zero-trust app no controller may reach is named: the route fails', () => {
+    const s = shop();
+    ingress(s.chart, 'edge', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'api', 80), rule('b.example.com', '/', 'api', 80)] });
+    expect(warningsOf(s.app)).toEqual([
+      '[route-backend-unreachable] test/edge: Ingress production/edge spec.rules[0].http.paths[0].backend.service.name "api" is accepted, but: '
+        + 'its pods (production/Deployment/api) are in zero-trust namespace "production" and admit no connection from outside it on TCP 3000, '
+        + 'so the controller serving this route, which runs in a namespace of its own, cannot reach them and the route fails. Fix: declare the '
+        + 'controller\'s flow, e.g. allowIngressFrom(Peer.pods({ namespace: \'ingress-nginx\', labels: { \'app.kubernetes.io/name\': '
+        + '\'ingress-nginx\' } }), Port.tcp(3000)) on the app api, or route through an ApiGateway, which declares it (to accept it, annotate '
+        + 'Ingress production/edge with cdk8s-networking.io/skip-checks: route-backend-unreachable)',
+    ]);
+  });
+
+  test('an HTTPRoute written by hand is named too; a flow from outside on another port does not count', () => {
+    const s = shop();
+    // Prometheus in another namespace reaches the metrics port, 9102: not the port the route needs.
+    const prometheus = Peer.pods({ namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } });
+    new WebApp(s.chart, 'stats', { namespace: s.prod, image: 'a:1', containerPort: 3000, metrics: { port: 9102, scrapedBy: prometheus } });
+    new ApiObject(s.chart, 'route', {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'route', namespace: 'production' },
+      spec: { parentRefs: [{ name: 'public', namespace: 'gateways' }], rules: [{ backendRefs: [{ name: 'stats', port: 80 }] }] },
+    });
+    expect(warningsOf(s.app)).toEqual([expect.stringContaining(
+      'test/route: HTTPRoute production/route spec.rules[0].backendRefs[0].name "stats" is accepted, but: its pods (production/Deployment/stats) '
+        + 'are in zero-trust namespace "production" and admit no connection from outside it on TCP 3000')]);
+  });
+
+  test.each([
+    ['the controller\'s flow declared', (s: Shop) => admitController(s)],
+    ['a namespace admitted on the target port', (s: Shop) => s.api.allowIngressFrom(Peer.namespace('ingress-nginx'), Port.tcp(3000))],
+    ['IP blocks admitted on the target port (a controller on the host network)', (s: Shop) => s.api.allowIngressFrom(Peer.cidr('10.0.0.0/16'), Port.tcp(3000))],
+  ])('nothing is named with %s', (_name, admit) => {
+    const s = shop();
+    ingress(s.chart, 'edge', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'api', 80)] });
+    admit(s);
+    expect(warningsOf(s.app)).toEqual([]);
+  });
+
+  test('a flow from a sibling in the same namespace does not count: the controller runs elsewhere', () => {
+    const s = shop(); // web -> api is declared
+    ingress(s.chart, 'edge', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'api', 80)] });
+    expect(warningsOf(s.app)).toHaveLength(1);
+  });
+
+  test('backends outside the zero-trust namespaces are not judged', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    new WebApp(chart, 'legacy', { namespace: 'legacy', image: 'a:1', containerPort: 3000 });
+    new k8s.KubeIngress(chart, 'edge', { metadata: { name: 'edge', namespace: 'legacy' },
+      spec: { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'legacy', 80)] } });
+    expect(warningsOf(app)).toEqual([]);
   });
 });
 
@@ -246,6 +314,7 @@ describe('duplicate-route', () => {
     ingress(s.chart, 'other-path', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/v2', 'api', 80)] });
     ingress(s.chart, 'canary', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'web', 80)] },
       { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10' });
+    admitController(s);
     passes(s.app, ['Ingress/production/one', 'Ingress/production/internal', 'Ingress/production/other-host', 'Ingress/production/other-path', 'Ingress/production/canary']);
   });
 
@@ -285,6 +354,7 @@ describe('ingress-host-match-tls', () => {
       rules: [rule('a.example.com', '/', 'api', 80), rule('b.example.com', '/', 'web', 80)],
     });
     ingress(s.chart, 'plain', { ingressClassName: 'nginx', rules: [rule('c.example.org', '/', 'api', 80)] });
+    admitController(s);
     passes(s.app, ['Ingress/production/edge', 'Ingress/production/plain']);
   });
 

@@ -6,6 +6,7 @@ import { formatValue } from '../util/validation';
 import type { AddressUse, DeclaredEndpoint as Endpoint, DeclaredFlow as Flow, ServiceAddress } from './declared';
 import type { Finding, Severity } from './finding';
 import { EXTERNAL_CLIENT_SNAT, EXTERNAL_SERVICE_UNREACHABLE } from './external-clients';
+import { ROUTE_BACKEND_UNREACHABLE } from './route-clients';
 import { declaredByText, FLOW_TARGET_PORT } from './flow-ports';
 import { nearMisses } from '../util/typos';
 
@@ -42,6 +43,10 @@ export const FLOW_CHECKS: readonly FlowCheckInfo[] = [
   {
     name: EXTERNAL_SERVICE_UNREACHABLE, severity: 'warning',
     description: 'a NodePort or LoadBalancer Service in a zero-trust namespace whose pods admit no client from outside the cluster',
+  },
+  {
+    name: ROUTE_BACKEND_UNREACHABLE, severity: 'warning',
+    description: 'an Ingress or HTTPRoute backend whose pods, in a zero-trust namespace, admit no connection from outside it on the target port',
   },
   {
     name: EXTERNAL_CLIENT_SNAT, severity: 'warning',

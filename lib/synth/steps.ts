@@ -14,6 +14,7 @@ import { applyOptOuts, CHECK_NAMES, runChecks } from '../checks/registry';
 import type { NetworkView } from '../checks/verify';
 import { verifyFlows } from '../checks/verify';
 import { externalServiceClients } from '../checks/external-clients';
+import { routeBackendClients } from '../checks/route-clients';
 import { checkDeclaredFlows } from '../checks/flow-checks';
 import type { NetworkModel } from '../model/network-model';
 import { SynthPhase } from '../model/network-model';
@@ -109,6 +110,7 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const flowChecks = [
     ...checkDeclaredFlows({ flows: model._renderedFlows, zeroTrust, addresses: model._addresses, appNamespaces, createdNamespaces: created }),
     ...externalServiceClients(context, verified.view, zeroTrust, model._renderedFlows),
+    ...routeBackendClients(context, verified.view, zeroTrust),
     ...cniFindings(model),
   ];
   const flowResults = applyOptOuts([...verified.findings, ...flowChecks], objects, runOptions);
