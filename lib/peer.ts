@@ -149,7 +149,8 @@ export class Peer {
   /**
    * The pods of a workload the user already has: a cdk8s-plus Deployment, StatefulSet, DaemonSet
    * or Job of any cdk8s-plus from 27 to 33 (see `IWorkload`). Its pod selector labels are used, and
-   * its container ports are the default ports. The workload must set `metadata.namespace` (directly
+   * its container ports are the default ports (read again at synth, so containers added after the
+   * flow is declared count too). The workload must set `metadata.namespace` (directly
    * or through its Chart) and belong to the same cdk8s App as the construct declaring the flow.
    */
   public static workload(workload: IWorkload): IPeer {
@@ -169,12 +170,13 @@ export class Peer {
         throw invalid(scope, field, where, `the workload selects its pods by ${missing.map((k) => `${k}=${labels[k]}`).join(', ')}, `
           + 'which its pod template does not carry: the peer would select no pod');
       }
-      const ports = workload.containers.flatMap((c, i) => c.ports.map((p) => {
+      const portsNow = () => workload.containers.flatMap((c, i) => c.ports.map((p) => {
         const port = workloadPort(p);
         if (!port) throw invalid(scope, field, `${where} container ${i} port ${p.number} protocol ${p.protocol}`, 'must be TCP, UDP or SCTP');
         return port;
       }));
-      return podsEndpoint(workload.metadata.name ?? workload.node.id, ns, labels, ports);
+      // Containers added after the flow is declared open their ports too (read again at synth).
+      return { ...podsEndpoint(workload.metadata.name ?? workload.node.id, ns, labels, portsNow()), currentPorts: portsNow };
     });
   }
 

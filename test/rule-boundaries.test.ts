@@ -130,6 +130,21 @@ describe('Peer.workload', () => {
     // Sorted by port text; TCP is the default and written as no protocol.
     expect(egress.spec.egress[0].ports).toEqual([{ port: 3868, protocol: 'SCTP' }, { port: 9153 }, { port: 53, protocol: 'UDP' }]);
   });
+
+  test('a container added after the flow is declared opens its ports too, on both sides, and the verification holds them', () => {
+    const { app, client, resolver } = dnsWorld();
+    client.allowEgressTo(Peer.workload(resolver));
+    resolver.addContainer({ name: 'exporter', image: 'ghcr.io/acme/exporter:1.0.0', ports: [{ number: 9187, name: 'exporter' }] });
+    meetRestricted(resolver); // every container, the new one included
+    const { objects } = synth(app);
+    const all = [{ port: 3868, protocol: 'SCTP' }, { port: 9153 }, { port: 9187 }, { port: 53, protocol: 'UDP' }];
+    expect(find(objects, 'NetworkPolicy', 'allow-client-egress-to-resolver', 'production').spec.egress[0].ports).toEqual(all);
+    expect(find(objects, 'NetworkPolicy', 'allow-client-to-resolver', 'production').spec.ingress[0].ports).toEqual(all);
+    // The report's flow carries the new port: the verification compared it with the policies.
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8'));
+    const flow = report.flows.find((f: any) => f.from === 'production/Deployment/client' && f.to === 'production/Deployment/resolver');
+    expect(flow.ports).toContain('TCP 9187');
+  });
 });
 
 describe('the flow graph', () => {

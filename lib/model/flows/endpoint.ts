@@ -56,6 +56,11 @@ export interface Endpoint {
   readonly workload?: { readonly kind: string; readonly name: string };
   /** The cluster's nodes (`Peer.nodes()`) once rendered as `ipBlocks` of their CIDRs on a generic CNI. */
   readonly nodes?: boolean;
+  /**
+   * The pods' container ports as they are at synth, for pods whose ports may be added after a flow
+   * is declared (a workload's containers); `ports` holds those at declaration.
+   */
+  readonly currentPorts?: () => readonly Port[];
 }
 
 export { labelsKey };

@@ -64,9 +64,13 @@ export class FlowGraph {
     return merged;
   }
 
-  /** Every flow, in a stable order that does not depend on declaration order. */
+  /**
+   * Every flow, in a stable order that does not depend on declaration order. A flow that took its
+   * destination's ports also gets the ports the destination gained since (a container added to a
+   * workload after the flow was declared).
+   */
   public get flows(): Flow[] {
-    return [...this.byPair.keys()].sort().map((k) => this.byPair.get(k)!);
+    return [...this.byPair.keys()].sort().map((k) => withCurrentPorts(this.byPair.get(k)!));
   }
 
   /** The number of recorded flows. */
@@ -83,4 +87,12 @@ export class FlowGraph {
 function firstByName(a: Endpoint, b: Endpoint): Endpoint {
   const text = (e: Endpoint) => `${e.name} ${e.qualifiedName ?? ''}`;
   return text(b) < text(a) ? b : a;
+}
+
+/** A flow with the ports its destination has now, when it took the destination's ports. */
+function withCurrentPorts(flow: Flow): Flow {
+  const current = flow.portsDefaulted ? flow.to.currentPorts?.() : undefined;
+  if (!current) return flow;
+  const ports = uniquePorts([...flow.ports, ...current]);
+  return ports.length === flow.ports.length ? flow : { ...flow, ports };
 }
