@@ -280,3 +280,27 @@ describe('the gateway itself', () => {
     expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'default')).toEqual([]);
   });
 });
+
+describe('object names are checked as the API server checks them: no limit per dot-separated part', () => {
+  // IsDNS1123Subdomain: 253 characters in all; a DNS name (a host) keeps its 63 per label.
+  const long = `tls-${'a'.repeat(66)}`;
+
+  test('a TLS secret, a cert-manager issuer and an ingress class with a part over 63 characters synthesize (schema-validated)', () => {
+    const s = shop();
+    const gw = gateway(s, { controller: IngressController.nginx({ className: `nginx-${'b'.repeat(64)}` }),
+      tls: Tls.certManager({ clusterIssuer: `issuer-${'c'.repeat(64)}`, secretName: long }) });
+    gw.addRoute({ host: 'app.example.com', backend: s.frontend });
+    const ingress = objectsOf(s).find((o) => o.kind === 'Ingress');
+    expect(ingress.spec.tls[0].secretName).toBe(long);
+    expect(ingress.spec.ingressClassName).toBe(`nginx-${'b'.repeat(64)}`);
+    expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).toBe(`issuer-${'c'.repeat(64)}`);
+  });
+
+  test('past 253 characters they are still refused; a host keeps the DNS limit of 63 per label', () => {
+    const s = shop();
+    expect(() => gateway(s, { tls: Tls.secret('a'.repeat(254)) }).addRoute({ host: 'app.example.com', backend: s.frontend }))
+      .toThrow('tls secretName "' + 'a'.repeat(254) + '" is invalid: must be at most 253 characters (a Kubernetes object name), got 254');
+    expect(routeError(() => ({ host: `${'d'.repeat(64)}.example.com` })))
+      .toContain('is invalid: must be a DNS-1123 subdomain: each dot-separated label at most 63 characters, got one of 64');
+  });
+});

@@ -2,7 +2,7 @@ import { Chart, YamlOutputType } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { appOf, argoCdOutputPatterns, chartOutputPatterns, hasFolders } from '../output/layout';
 import type { Rule } from '../util/validation';
-import { check, dns1123Label, dns1123Subdomain, invalid } from '../util/validation';
+import { check, dns1123Label, invalid, objectName } from '../util/validation';
 
 /** The namespace Argo CD watches for Applications in a default installation. */
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -146,7 +146,7 @@ const REPO_PATH: Rule<string> = (v) => {
 
 /** @internal Names Argo CD uses as object names and, with label tracking, as label values. */
 export const applicationName: Rule<string> = (v) => {
-  const broken = dns1123Subdomain(v);
+  const broken = objectName(v);
   if (broken) return broken;
   return v.length > 63 ? `must be at most 63 characters: Argo CD's tracking label app.kubernetes.io/instance holds it, got ${v.length}` : undefined;
 };
@@ -160,7 +160,7 @@ export interface ResolvedSync {
 
 /** @internal Validates the sync options and builds `spec.syncPolicy`. */
 export function resolveSync(scope: IConstruct, props: ArgoCdSyncOptions): ResolvedSync {
-  const project = check(scope, 'project', props.project ?? 'default', dns1123Subdomain);
+  const project = check(scope, 'project', props.project ?? 'default', objectName);
   const autoSync = props.autoSync ?? true;
   if (!autoSync) {
     for (const field of ['prune', 'selfHeal'] as const) {

@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { NamespaceRef } from '../namespace';
 import { namespaceName } from '../namespace';
-import { check, dns1123Subdomain, invalid } from '../util/validation';
+import { check, invalid, objectName } from '../util/validation';
 import type { CreateGatewayOptions, HttpRouteTarget } from './output/http-route';
 import { HttpRouteOutput } from './output/http-route';
 import { IngressOutput } from './output/ingress';
@@ -96,19 +96,19 @@ export abstract class RoutingApi {
 function resolveTarget(scope: IConstruct, field: string, options: HttpRouteApiOptions, defaultNamespace: string, tlsOn: boolean): HttpRouteTarget {
   const g = options?.gateway;
   if (!g) throw invalid(scope, `${field} gateway`, g, 'RoutingApi.httpRoute() needs the Gateway the routes attach to');
-  const gatewayName = check(scope, `${field} gateway.name`, g.name, dns1123Subdomain);
+  const gatewayName = check(scope, `${field} gateway.name`, g.name, objectName);
   const gatewayNamespace = g.namespace === undefined ? defaultNamespace : namespaceName(scope, `${field} gateway.namespace`, g.namespace);
   const create = options.createGateway;
   if (create) {
-    check(scope, `${field} createGateway.gatewayClassName`, create.gatewayClassName, dns1123Subdomain);
+    check(scope, `${field} createGateway.gatewayClassName`, create.gatewayClassName, objectName);
     if (g.sectionName !== undefined || g.httpSectionName !== undefined) {
       throw invalid(scope, `${field} gateway.sectionName`, g.sectionName ?? g.httpSectionName,
         'must not be set with createGateway: the created Gateway names its listeners "http" and "https-<host>"');
     }
   }
   const sectionName = g.sectionName ?? (tlsOn && !create ? 'https' : undefined);
-  if (sectionName !== undefined) check(scope, `${field} gateway.sectionName`, sectionName, dns1123Subdomain);
-  const httpSectionName = check(scope, `${field} gateway.httpSectionName`, g.httpSectionName ?? 'http', dns1123Subdomain);
+  if (sectionName !== undefined) check(scope, `${field} gateway.sectionName`, sectionName, objectName);
+  const httpSectionName = check(scope, `${field} gateway.httpSectionName`, g.httpSectionName ?? 'http', objectName);
   if (tlsOn && sectionName !== undefined && sectionName === httpSectionName) {
     throw invalid(scope, `${field} gateway.sectionName`, sectionName,
       'must differ from httpSectionName: the HTTPS routes and the HTTP redirect need separate listeners');

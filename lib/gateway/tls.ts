@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { check, dns1123Subdomain, invalid } from '../util/validation';
+import { check, invalid, objectName } from '../util/validation';
 
 /** Options of `Tls.certManager()`: exactly one of `clusterIssuer` and `issuer`. */
 export interface CertManagerTlsOptions {
@@ -71,7 +71,7 @@ export abstract class Tls {
     return new (class extends Tls {
       public readonly mode = 'secret' as const;
       public _bind(scope: IConstruct, field: string): BoundTls {
-        check(scope, `${field} secretName`, secretName, dns1123Subdomain);
+        check(scope, `${field} secretName`, secretName, objectName);
         return { mode: 'secret', secretName, annotations: {} };
       }
     })();
@@ -94,7 +94,7 @@ export abstract class Tls {
         const annotations: Record<string, string> = o.clusterIssuer !== undefined
           ? { 'cert-manager.io/cluster-issuer': check(scope, `${field} clusterIssuer`, o.clusterIssuer, issuerName) }
           : { 'cert-manager.io/issuer': check(scope, `${field} issuer`, o.issuer!, issuerName) };
-        const secretName = check(scope, `${field} secretName`, o.secretName ?? `${ownerName}-tls`, dns1123Subdomain);
+        const secretName = check(scope, `${field} secretName`, o.secretName ?? `${ownerName}-tls`, objectName);
         if (o.http01Solver !== undefined && typeof o.http01Solver !== 'boolean') {
           throw invalid(scope, `${field} http01Solver`, o.http01Solver, 'must be true or false');
         }
@@ -142,6 +142,6 @@ export abstract class Tls {
 
 /** cert-manager Issuer and ClusterIssuer names are object names: DNS-1123 subdomains. */
 const issuerName = (v: string) => {
-  const broken = dns1123Subdomain(v);
+  const broken = objectName(v);
   return broken ? `must name a cert-manager issuer: it ${broken}` : undefined;
 };

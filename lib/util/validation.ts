@@ -96,7 +96,7 @@ export const objectName: Rule<string> = (v) => {
   if (typeof v !== 'string' || v.length === 0) return 'must be a non-empty string';
   if (v.length > 253) return `must be at most 253 characters (a Kubernetes object name), got ${v.length}`;
   if (!v.split('.').every((l) => DNS1123_LABEL.test(l))) {
-    return 'must be a Kubernetes object name: dot-separated parts of lowercase letters, digits and "-"';
+    return 'must be a DNS-1123 subdomain: dot-separated labels of lowercase letters, digits and "-"';
   }
   return undefined;
 };
@@ -130,7 +130,7 @@ export const labelKey: Rule<string> = (v) => {
   const parts = v.split('/');
   if (parts.length > 2) return 'must be a label key: at most one "/"';
   const name = parts[parts.length - 1];
-  if (parts.length === 2 && dns1123Subdomain(parts[0])) return 'must be a label key: the prefix must be a DNS-1123 subdomain';
+  if (parts.length === 2 && objectName(parts[0])) return 'must be a label key: the prefix must be a DNS-1123 subdomain';
   if (name.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {
     return 'must be a label key: a name of at most 63 characters, alphanumerics, "-", "_", "." inside';
   }

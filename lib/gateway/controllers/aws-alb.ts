@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { Endpoint } from '../../model/flows/endpoint';
 import { ipBlockEndpoint } from '../../model/flows/endpoint';
-import { check, dns1123Label, dns1123Subdomain, intInRange, invalid } from '../../util/validation';
+import { check, dns1123Label, intInRange, invalid, objectName } from '../../util/validation';
 import type { GatewayFeatures } from '../features';
 import { unsupported } from '../features';
 import type { BoundTls } from '../tls';
@@ -53,7 +53,7 @@ export class AwsAlbController implements BoundController {
   public static bind(scope: IConstruct, field: string, options: AwsAlbControllerOptions): AwsAlbController {
     const o = options ?? ({} as AwsAlbControllerOptions);
     const name = check(scope, `${field} name`, o.name ?? 'aws-alb', dns1123Label);
-    const className = check(scope, `${field} className`, o.className ?? 'alb', dns1123Subdomain);
+    const className = check(scope, `${field} className`, o.className ?? 'alb', objectName);
     const scheme = o.scheme ?? AlbScheme.INTERNAL;
     if (scheme !== AlbScheme.INTERNAL && scheme !== AlbScheme.INTERNET_FACING) {
       throw invalid(scope, `${field} scheme`, scheme, 'must be "internal" or "internet-facing"');

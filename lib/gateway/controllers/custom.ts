@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { Endpoint } from '../../model/flows/endpoint';
 import { ipBlockEndpoint, podsEndpoint } from '../../model/flows/endpoint';
-import { check, dns1123Label, dns1123Subdomain, invalid } from '../../util/validation';
+import { check, dns1123Label, invalid, objectName } from '../../util/validation';
 import { validateAnnotations } from '../annotations';
 import type { GatewayFeatures } from '../features';
 import { featuresSet, unsupported } from '../features';
@@ -55,7 +55,7 @@ export class CustomController implements BoundController {
   public static bind(scope: IConstruct, field: string, options: CustomControllerOptions): CustomController {
     const o = options ?? ({} as CustomControllerOptions);
     const name = check(scope, `${field} name`, o.name, dns1123Label);
-    const className = o.className === undefined ? undefined : check(scope, `${field} className`, o.className, dns1123Subdomain);
+    const className = o.className === undefined ? undefined : check(scope, `${field} className`, o.className, objectName);
     if ((o.pods === undefined) === (o.cidrs === undefined)) {
       throw invalid(scope, `${field} source`, { pods: o.pods, cidrs: o.cidrs },
         'IngressController.custom() needs exactly one of pods (in-cluster proxies) and cidrs (a load balancer targeting pod IPs)');

@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import type { Endpoint } from '../../model/flows/endpoint';
 import { podsEndpoint, wellKnownEndpoint } from '../../model/flows/endpoint';
-import { check, dns1123Label, dns1123Subdomain, invalid } from '../../util/validation';
+import { check, dns1123Label, invalid, objectName } from '../../util/validation';
 import { validateCidrs, validatePods } from './controller';
 
 /** Options shared by the in-cluster controller presets (ingress-nginx, Traefik). */
@@ -55,7 +55,7 @@ export interface InClusterDefaults {
 export function bindInCluster(scope: IConstruct, field: string, options: InClusterControllerOptions | undefined, defaults: InClusterDefaults) {
   const o = options ?? {};
   const name = check(scope, `${field} name`, o.name ?? defaults.name, dns1123Label);
-  const className = check(scope, `${field} className`, o.className ?? defaults.className, dns1123Subdomain);
+  const className = check(scope, `${field} className`, o.className ?? defaults.className, objectName);
   const namespace = o.namespace ?? defaults.namespace;
   const labels = o.podLabels ?? defaults.podLabels;
   validatePods(scope, field, namespace, labels);
