@@ -385,9 +385,14 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
 function sharedPodLabels(flows: readonly DeclaredFlow[], zeroTrust: ReadonlySet<string>, index: GroupIndex): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  const owners = new Set<string>();
   for (const ep of flows.flatMap((f) => [f.from, f.to])) {
     const owner = ep.workload;
     if (!owner || !ep.podLabels || ep.namespace === undefined || !zeroTrust.has(ep.namespace)) continue;
+    // A WebApp is an end of each of its flows: look at its labels once.
+    const ownerKey = `${ep.namespace}/${owner.kind}/${owner.name}`;
+    if (owners.has(ownerKey)) continue;
+    owners.add(ownerKey);
     const selected = index.select(ep.namespace, ep.podLabels).filter((g) => g.object !== undefined);
     const own = selected.find((g) => g.kind === owner.kind && g.name === owner.name);
     for (const g of selected) {
