@@ -4,6 +4,7 @@
  * - `external-client-snat`: with `externalTrafficPolicy: Cluster` they reach the pods from a node
  *   address, so flows from their IP blocks admit them only if the nodes are admitted too.
  */
+import { getOrCreate } from '../evaluator/util';
 import type { CheckContext } from './context';
 import type { DeclaredFlow } from './declared';
 import type { Finding } from './finding';
@@ -31,7 +32,7 @@ export function externalServiceClients(
 ): Finding[] {
   const out: Finding[] = [];
   const fromOutside = new Map<string, string[]>();
-  for (const e of view.edges) if (e.from.startsWith('cidr:')) fromOutside.set(e.to, [...(fromOutside.get(e.to) ?? []), e.from]);
+  for (const e of view.edges) if (e.from.startsWith('cidr:')) getOrCreate(fromOutside, e.to, () => []).push(e.from);
   const nodeIds = new Set([...NODE_ENTITIES, ...flows.flatMap((f) => (f.from.nodes ? (f.from.ipBlocks ?? []).map(cidrId) : []))]);
   const nodesReach = new Set(view.edges.filter((e) => nodeIds.has(e.from) || EVERY_ADDRESS.has(e.from)).map((e) => e.to));
   for (const svc of context.ofKind('Service')) {

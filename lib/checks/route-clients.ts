@@ -5,6 +5,8 @@
  * a namespace of its own, so the route is dead. An `ApiGateway` declares its controller's flow; a
  * route written by hand needs the flow declared.
  */
+import type { ReachabilityEdge } from '../evaluator';
+import { getOrCreate } from '../evaluator/util';
 import type { CheckContext } from './context';
 import type { Finding } from './finding';
 import { problem } from './finding';
@@ -35,8 +37,8 @@ function servicePortOf(svc: ManifestObject, port: number | string | undefined): 
 export function routeBackendClients(context: CheckContext, view: NetworkView, zeroTrust: ReadonlySet<string>): Finding[] {
   const out: Finding[] = [];
   const reported = new Set<string>();
-  const byGroup = new Map<string, { from: string; ports: readonly { protocol: string; from: number; to: number }[] }[]>();
-  for (const e of view.edges) byGroup.set(e.to, [...(byGroup.get(e.to) ?? []), e]);
+  const byGroup = new Map<string, ReachabilityEdge[]>();
+  for (const e of view.edges) getOrCreate(byGroup, e.to, () => []).push(e);
   const namespaceOfId = (id: string) => view.groupById.get(id)?.group.namespace;
   for (const ref of backendRefs(context)) {
     if (!zeroTrust.has(ref.namespace)) continue;
