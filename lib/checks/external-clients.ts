@@ -6,6 +6,7 @@
  */
 import { getOrCreate } from '../evaluator/util';
 import type { CheckContext } from './context';
+import { groupsByObject, selectedGroups } from './group-info';
 import type { DeclaredFlow } from './declared';
 import type { Finding } from './finding';
 import { problem } from './finding';
@@ -31,6 +32,7 @@ export function externalServiceClients(
   context: CheckContext, view: NetworkView, zeroTrust: ReadonlySet<string>, flows: readonly DeclaredFlow[] = [],
 ): Finding[] {
   const out: Finding[] = [];
+  const byObject = groupsByObject(view.groups);
   const fromOutside = new Map<string, string[]>();
   for (const e of view.edges) if (e.from.startsWith('cidr:')) getOrCreate(fromOutside, e.to, () => []).push(e.from);
   const nodeIds = new Set([...NODE_ENTITIES, ...flows.flatMap((f) => (f.from.nodes ? (f.from.ipBlocks ?? []).map(cidrId) : []))]);
@@ -41,8 +43,7 @@ export function externalServiceClients(
     if ((type !== 'NodePort' && type !== 'LoadBalancer') || !zeroTrust.has(ns)) continue;
     const selector = svc.json?.spec?.selector ?? {};
     if (Object.keys(selector).length === 0) continue;
-    const templates = new Set(context.selectTemplatesByLabels(ns, selector).map((t) => t.object));
-    const groups = view.groups.filter((g) => g.object !== undefined && templates.has(g.object));
+    const groups = selectedGroups(context.selectTemplatesByLabels(ns, selector), byObject);
     if (groups.length === 0) continue;
     const ids = groups.map((g) => g.group.id);
     const related = groups.map((g) => refOf(g.object!));

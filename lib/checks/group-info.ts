@@ -1,5 +1,6 @@
 import type { PodGroup } from '../evaluator';
 import type { ManifestObject } from './objects';
+import { compare } from './objects';
 
 /**
  * A pod group and what it stands for.
@@ -18,4 +19,24 @@ export interface GroupInfo {
    * selector admits (see `exposure.ts`); its `name` says what the rule admits.
    */
   readonly exposure?: boolean;
+}
+
+/** The groups of each workload object (one per pod template), in the order given. */
+export function groupsByObject(groups: readonly GroupInfo[]): Map<ManifestObject, GroupInfo[]> {
+  const out = new Map<ManifestObject, GroupInfo[]>();
+  for (const g of groups) {
+    if (g.object === undefined) continue;
+    const list = out.get(g.object);
+    if (list) list.push(g);
+    else out.set(g.object, [g]);
+  }
+  return out;
+}
+
+/** The groups of the workloads of `templates`, sorted by id as the verification's groups are. */
+export function selectedGroups(
+  templates: readonly { readonly object: ManifestObject }[], byObject: ReadonlyMap<ManifestObject, readonly GroupInfo[]>,
+): GroupInfo[] {
+  const groups = [...new Set(templates.map((t) => t.object))].flatMap((o) => byObject.get(o) ?? []);
+  return groups.sort((a, b) => compare(a.group.id, b.group.id));
 }

@@ -8,9 +8,10 @@
 import type { ReachabilityEdge } from '../evaluator';
 import { getOrCreate } from '../evaluator/util';
 import type { CheckContext } from './context';
+import type { GroupInfo } from './group-info';
+import { groupsByObject, selectedGroups } from './group-info';
 import type { Finding } from './finding';
 import { problem } from './finding';
-import type { GroupInfo } from './group-info';
 import type { ManifestObject } from './objects';
 import { refOf } from './objects';
 import { backendRefs } from './rules/ingress-targets-service';
@@ -36,6 +37,7 @@ function servicePortOf(svc: ManifestObject, port: number | string | undefined): 
 /** The check: every routed Service in a zero-trust namespace admits someone from outside the namespace on its target port. */
 export function routeBackendClients(context: CheckContext, view: NetworkView, zeroTrust: ReadonlySet<string>): Finding[] {
   const out: Finding[] = [];
+  const byObject = groupsByObject(view.groups);
   const reported = new Set<string>();
   const byGroup = new Map<string, ReachabilityEdge[]>();
   for (const e of view.edges) getOrCreate(byGroup, e.to, () => []).push(e);
@@ -47,8 +49,7 @@ export function routeBackendClients(context: CheckContext, view: NetworkView, ze
     if (!svc || !selector || Object.keys(selector).length === 0) continue;
     const servicePort = servicePortOf(svc, ref.port);
     if (!servicePort || (servicePort.protocol ?? 'TCP') !== 'TCP') continue;
-    const templates = new Set(context.selectTemplatesByLabels(ref.namespace, selector).map((t) => t.object));
-    const groups = view.groups.filter((g) => g.object !== undefined && templates.has(g.object));
+    const groups = selectedGroups(context.selectTemplatesByLabels(ref.namespace, selector), byObject);
     for (const g of groups) {
       const port = targetPort(servicePort, g);
       const key = `${refOf(ref.route).path} ${g.group.id} ${port}`;
