@@ -101,6 +101,17 @@ describe('kustomization', () => {
     expect(onDisk).toEqual(['0000-base.k8s.yaml', '0001-apps.k8s.yaml']);
     expect(writeKustomization(app)).toEqual(onDisk);
 
+    // The numbers follow the dependencies, not the order the charts were created in.
+    const reversed = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'kustomize-')) });
+    const front = new Chart(reversed, 'front');
+    const backend = new Chart(reversed, 'backend');
+    new WebApp(front, 'web', { namespace: new ZeroTrustNamespace(backend, 'production'), image: 'ghcr.io/acme/web:1', containerPort: 8080 });
+    front.addDependency(backend);
+    reversed.synth();
+    const written = Object.keys(readOutput(reversed.outdir).files).sort();
+    expect(written).toEqual(['0000-backend.k8s.yaml', '0001-front.k8s.yaml']);
+    expect(writeKustomization(reversed)).toEqual(written);
+
     const perResource = perNamespaceApp(YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE);
     perResource.synth();
     const files = Object.keys(readOutput(perResource.outdir).files).map((f) => f.split(path.sep).join('/')).sort();

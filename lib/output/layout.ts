@@ -14,14 +14,19 @@ export function appOf(scope: IConstruct): App | undefined {
   return root instanceof App ? root : undefined;
 }
 
-/** The charts of an app in synthesis order, with whether cdk8s prefixes their outputs with an index. */
+/**
+ * The charts of an app with whether cdk8s prefixes their outputs with an index; in synthesis order
+ * when it does (the index is the position). Without an index the order does not show in any file
+ * name, so the charts come as the tree holds them, without `app.charts`' dependency graph of every
+ * construct (about 120 ms at 5000 apps).
+ */
 function chartsInOrder(app: App): { charts: Chart[]; indexed: boolean } {
-  const charts = app.charts;
+  const charts = app.node.findAll().filter((c): c is Chart => Chart.isChart(c));
   // cdk8s numbers the outputs (`0000-<chart>`) once any chart depends on another: a nested chart
   // or a dependency across charts. After `app.synth()` resolved them, both show as chart dependencies.
   const indexed = charts.some((c) => c.node.dependencies.some((d) => d instanceof Chart && d !== c)
     || c.node.children.some((k) => k instanceof Chart));
-  return { charts, indexed };
+  return { charts: indexed ? app.charts : charts, indexed };
 }
 
 /** The file name cdk8s gives one object in the per-resource layouts. */
