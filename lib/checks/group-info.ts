@@ -1,4 +1,5 @@
 import type { PodGroup } from '../evaluator';
+import { getOrCreate } from '../evaluator/util';
 import type { ManifestObject } from './objects';
 import { compare } from './objects';
 
@@ -24,12 +25,7 @@ export interface GroupInfo {
 /** The groups of each workload object (one per pod template), in the order given. */
 export function groupsByObject(groups: readonly GroupInfo[]): Map<ManifestObject, GroupInfo[]> {
   const out = new Map<ManifestObject, GroupInfo[]>();
-  for (const g of groups) {
-    if (g.object === undefined) continue;
-    const list = out.get(g.object);
-    if (list) list.push(g);
-    else out.set(g.object, [g]);
-  }
+  for (const g of groups) if (g.object !== undefined) getOrCreate(out, g.object, () => []).push(g);
   return out;
 }
 

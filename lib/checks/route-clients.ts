@@ -50,15 +50,15 @@ export function routeBackendClients(context: CheckContext, view: NetworkView, ze
     const servicePort = servicePortOf(svc, ref.port);
     if (!servicePort || (servicePort.protocol ?? 'TCP') !== 'TCP') continue;
     const groups = selectedGroups(context.selectTemplatesByLabels(ref.namespace, selector), byObject);
+    const route = refOf(ref.route);
     for (const g of groups) {
       const port = targetPort(servicePort, g);
-      const key = `${refOf(ref.route).path} ${g.group.id} ${port}`;
+      const key = `${route.path} ${g.group.id} ${port}`;
       if (port === undefined || reported.has(key)) continue;
       const admitted = (byGroup.get(g.group.id) ?? []).some((e) => namespaceOfId(e.from) !== ref.namespace
         && e.ports.some((r) => r.protocol === 'TCP' && r.from <= port && port <= r.to));
       if (admitted) continue;
       reported.add(key);
-      const route = refOf(ref.route);
       out.push({
         ...problem(route, `${ref.field}.name`, ref.name,
           `its pods (${g.group.id}) are in zero-trust namespace "${ref.namespace}" and admit no connection from outside it on TCP ${port}, `
