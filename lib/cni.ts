@@ -14,6 +14,19 @@ export enum CniKind {
   FLANNEL = 'flannel',
 }
 
+/** Options of `Cni.generic()`. */
+export interface GenericCniOptions {
+  /**
+   * The cluster's pod address ranges (the pod CIDRs: `--cluster-cidr`, or the VPC subnets pods take
+   * their addresses from on EKS and on Azure CNI). On a CNI other than Cilium an ipBlock matches pod
+   * addresses too, so a flow to or from a block that covers them admits pods no flow declares:
+   * with the pod CIDRs, synth warns exactly where a block covers them (`ipblock-may-match-pods`).
+   * @default - unknown: synth warns on every block that reaches into a private range
+   * (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7), where pods usually live
+   */
+  readonly podCidrs?: string[];
+}
+
 /** Options of `Cni.cilium()`. */
 export interface CiliumOptions {
   /**
@@ -29,16 +42,18 @@ export interface CiliumOptions {
  *
  * - `Cni.generic()` (the default): standard NetworkPolicy only. `Peer.fqdn()` is an error (a
  *   NetworkPolicy sees IPs, never names); `Peer.kubeApiServer()` and `Peer.nodes()` need the CIDRs
- *   they stand for.
+ *   they stand for. An ipBlock matches pod addresses too: with the pod CIDRs
+ *   (`Cni.generic({ podCidrs })`) synth warns exactly where a flow's block covers them.
  * - `Cni.cilium()`: standard NetworkPolicy for pods and IP blocks, plus a CiliumNetworkPolicy for
  *   each flow to a DNS name (`toFQDNs` and the DNS visibility rule), the API server (entity
  *   `kube-apiserver`) or the nodes (entities `host` and `remote-node`).
  * - `Cni.flannel()`: the output is the generic one, and synth warns that nothing is enforced.
  */
 export class Cni {
-  /** A CNI that enforces standard NetworkPolicy only (Calico, Weave, Antrea, kube-router...). */
-  public static generic(): Cni {
-    return new Cni(CniKind.GENERIC, true);
+  /** A CNI that enforces standard NetworkPolicy only (Calico, Weave, Antrea, kube-router, the EKS VPC CNI...). */
+  public static generic(options: GenericCniOptions = {}): Cni {
+    const podCidrs: unknown = options.podCidrs;
+    return new Cni(CniKind.GENERIC, true, Array.isArray(podCidrs) ? [...podCidrs] : podCidrs as undefined);
   }
 
   /** Cilium: CiliumNetworkPolicies next to the standard policies for what those cannot express. */
@@ -56,6 +71,8 @@ export class Cni {
     public readonly kind: CniKind,
     /** Whether SCTP flows are enforced as declared (Cilium: only with `enable-sctp`). */
     public readonly sctpEnabled: boolean,
+    /** The cluster's pod CIDRs, where known (`Cni.generic({ podCidrs })`). */
+    public readonly podCidrs?: string[],
   ) {}
 
   /** Whether CiliumNetworkPolicies are emitted for DNS names, the API server and the nodes. */

@@ -448,6 +448,84 @@ describe('on a generic CNI', () => {
     expect(() => IngressController.nginx({ nodeCidrs: ['10.0.0.0/16'] })._bind(chart, 'controller')).toThrow('only applies to a host-network controller');
   });
 
+  describe('an ipBlock over pod addresses (ipblock-may-match-pods)', () => {
+    /** A zero-trust app with one flow to or from a block, on a generic CNI with the given pod CIDRs. */
+    const withBlock = (declare: (api: WebApp) => void, podCidrs?: string[]): string[] => {
+      const app = testApp();
+      NetworkModel.of(app).configure({ cni: Cni.generic(podCidrs ? { podCidrs } : {}) });
+      const chart = new Chart(app, 'c');
+      declare(new WebApp(chart, 'api', { namespace: new ZeroTrustNamespace(chart, 'shop'), image: 'a:1', containerPort: 8080 }));
+      quiet();
+      synth(app);
+      return warnings(app).filter((w) => w.includes('[ipblock-may-match-pods]'));
+    };
+
+    test('without the pod CIDRs, a block in a private range may admit pods, and the warning says what the library does not know', () => {
+      expect(withBlock((api) => api.allowIngressFrom(Peer.cidr('10.20.0.0/16'), Port.tcp(8080)))).toEqual([
+        '[ipblock-may-match-pods] c/api: flow cidr-10-20-0-0-16 -> api ipBlock 10.20.0.0/16 may admit pods as well: it overlaps 10.0.0.0/8, '
+        + 'a private range where pods usually live, and on a CNI other than Cilium an ipBlock matches pod addresses too; '
+        + 'the library does not know this cluster\'s pod CIDRs. Fix: give the pod CIDRs with Cni.generic({ podCidrs: [...] }) to have synth check '
+        + 'them exactly; take the pod CIDRs out of the block (Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
+      ]);
+      // Egress reaches pods; 0.0.0.0/0 overlaps every private IPv4 range.
+      expect(withBlock((api) => api.allowEgressTo(Peer.anyIpv4(), Port.tcp(443)))).toEqual([expect.stringContaining(
+        'c/api: flow api -> cidr-0-0-0-0-0 ipBlock 0.0.0.0/0 may reach pods as well: it overlaps 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, '
+        + '100.64.0.0/10, private ranges where pods usually live')]);
+    });
+
+    test('with the pod CIDRs, exactly the blocks that cover them: named, with the pods\' range', () => {
+      const podCidrs = ['10.244.0.0/16', 'fd00:10:244::/56'];
+      expect(withBlock((api) => api.allowIngressFrom(Peer.cidr('10.0.0.0/8'), Port.tcp(8080)), podCidrs)).toEqual([
+        '[ipblock-may-match-pods] c/api: flow cidr-10-0-0-0-8 -> api ipBlock 10.0.0.0/8 admits the pods in 10.244.0.0/16 as well (the pod CIDRs of '
+        + 'Cni.generic({ podCidrs })): on a CNI other than Cilium an ipBlock matches pod addresses too, and no flow declares those pods. '
+        + 'Fix: take the pod CIDRs out of the block (Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
+      ]);
+      // A block inside a pod CIDR; an IPv6 one; a node subnet given to Peer.nodes().
+      expect(withBlock((api) => api.allowEgressTo(Peer.cidr('10.244.3.0/24'), Port.tcp(443)), podCidrs)).toEqual([
+        expect.stringContaining('flow api -> cidr-10-244-3-0-24 ipBlock 10.244.3.0/24 reaches the pods in 10.244.0.0/16 as well')]);
+      expect(withBlock((api) => api.allowEgressTo(Peer.cidr('fd00:10::/32'), Port.tcp(443)), podCidrs)).toEqual([
+        expect.stringContaining('ipBlock fd00:10::/32 reaches the pods in fd00:10:244::/56 as well')]);
+      expect(withBlock((api) => api.allowIngressFrom(Peer.nodes(['10.244.0.0/20']), Port.tcp(8080)), podCidrs)).toEqual([
+        expect.stringContaining('flow nodes -> api ipBlock 10.244.0.0/20 admits the pods in 10.244.0.0/16 as well')]);
+      // Outside the pod CIDRs, or with them excepted: nothing to say.
+      expect(withBlock((api) => api.allowIngressFrom(Peer.cidr('10.100.0.0/16'), Port.tcp(8080)), podCidrs)).toEqual([]);
+      expect(withBlock((api) => api.allowIngressFrom(Peer.cidr('10.0.0.0/8', ['10.244.0.0/16']), Port.tcp(8080)), podCidrs)).toEqual([]);
+      expect(withBlock((api) => api.allowEgressTo(Peer.anyIpv4(), Port.tcp(443)), ['10.244.0.0/16'])).toEqual([
+        expect.stringContaining('ipBlock 0.0.0.0/0 reaches the pods in 10.244.0.0/16 as well')]);
+    });
+
+    test('Peer.internet(), the API server\'s addresses, DNS, pods outside zero-trust namespaces and Cilium: no warning', () => {
+      expect(withBlock((api) => api.allowEgressTo(Peer.internet(), Port.tcp(443)))).toEqual([]);
+      expect(withBlock((api) => api.allowEgressTo(Peer.kubeApiServer({ endpoints: ['10.0.0.10/32'], endpointPort: 443 })))).toEqual([]);
+      expect(withBlock((api) => api.allowEgressTo(Peer.cidr('203.0.113.0/24'), Port.tcp(443)))).toEqual([]);
+      const app = testApp();
+      NetworkModel.of(app).configure({ cni: Cni.cilium() });
+      const chart = new Chart(app, 'c');
+      const dns = new ZeroTrustNamespace(chart, 'shop', { dns: { cidrs: ['10.96.0.10/32'] } });
+      new WebApp(chart, 'api', { namespace: dns, image: 'a:1', containerPort: 8080 }).allowIngressFrom(Peer.cidr('10.20.0.0/16'), Port.tcp(8080));
+      new WebApp(chart, 'legacy', { namespace: 'legacy', image: 'a:1', containerPort: 8080 }).allowIngressFrom(Peer.cidr('10.20.0.0/16'), Port.tcp(8080));
+      quiet();
+      synth(app);
+      expect(warnings(app).filter((w) => w.includes('[ipblock-may-match-pods]'))).toEqual([]);
+      const generic = testApp();
+      const gchart = new Chart(generic, 'c');
+      const gns = new ZeroTrustNamespace(gchart, 'shop', { dns: { cidrs: ['10.96.0.10/32'] } });
+      new WebApp(gchart, 'api', { namespace: gns, image: 'a:1', containerPort: 8080 });
+      new k8s.KubeNamespace(gchart, 'legacy-namespace', { metadata: { name: 'legacy' } });
+      new WebApp(gchart, 'legacy', { namespace: 'legacy', image: 'a:1', containerPort: 8080 }).allowIngressFrom(Peer.cidr('10.20.0.0/16'), Port.tcp(8080));
+      synth(generic);
+      expect(warnings(generic).filter((w) => w.includes('[ipblock-may-match-pods]'))).toEqual([]);
+    });
+
+    test('pod CIDRs that are no CIDRs are refused where they are given', () => {
+      const app = testApp();
+      expect(() => NetworkModel.of(app).configure({ cni: Cni.generic({ podCidrs: ['10.244.0.0'] }) })).toThrow(
+        'NetworkModel.configure() cni podCidrs "10.244.0.0" is invalid: must be a CIDR with a prefix length; did you mean "10.244.0.0/32"?');
+      expect(() => NetworkModel.of(app).configure({ cni: Cni.generic({ podCidrs: '10.244.0.0/16' as any }) })).toThrow(
+        'NetworkModel.configure() cni podCidrs "10.244.0.0/16" is invalid: must be a list of CIDRs');
+    });
+  });
+
   test('Flannel: synth warns that nothing is enforced', () => {
     const app = testApp();
     NetworkModel.of(app).configure({ cni: Cni.flannel() });

@@ -14,7 +14,10 @@ export const KUBE_APISERVER_PORT = 'kube-apiserver-port';
 /** A flow from the API server (webhooks), which on managed clusters arrives from the nodes or a tunnel's pods. */
 export const KUBE_APISERVER_SOURCE = 'kube-apiserver-source';
 
+/** On a CNI other than Cilium, a flow's ipBlock covers (or may cover) pod addresses, and so admits or reaches pods no flow declares. */
+export const IPBLOCK_MAY_MATCH_PODS = 'ipblock-may-match-pods';
+
 /** Every CNI finding name. */
 export const CNI_CHECK_NAMES: readonly string[] = [
-  CNI_NO_ENFORCEMENT, CNI_UNSUPPORTED_FEATURE, HOST_NETWORK_SOURCE_UNKNOWN, KUBE_APISERVER_PORT, KUBE_APISERVER_SOURCE,
+  CNI_NO_ENFORCEMENT, CNI_UNSUPPORTED_FEATURE, HOST_NETWORK_SOURCE_UNKNOWN, IPBLOCK_MAY_MATCH_PODS, KUBE_APISERVER_PORT, KUBE_APISERVER_SOURCE,
 ];

@@ -17,7 +17,7 @@ import { AddressBook } from './flows/addresses';
 import type { NetworkReportOptions } from '../report/options';
 import type { NetworkSynthOptions } from './options';
 import { ValidationError } from '../util/errors';
-import { check, dns1123Subdomain, intInRange, invalid, objectName } from '../util/validation';
+import { check, cidr, dns1123Subdomain, intInRange, invalid, objectName } from '../util/validation';
 import { PlainApiObject } from '../util/api-object';
 
 /** The construct id of the app-wide model under the cdk8s App. */
@@ -123,6 +123,11 @@ export class NetworkModel extends Construct {
     const o = options ?? {};
     if (o.cni !== undefined && !(o.cni instanceof Cni)) {
       throw invalid(this, `${field} cni`, o.cni, 'must be Cni.generic(), Cni.cilium() or Cni.flannel()');
+    }
+    const podCidrs: unknown = o.cni?.podCidrs;
+    if (podCidrs !== undefined) {
+      if (!Array.isArray(podCidrs)) throw invalid(this, `${field} cni podCidrs`, podCidrs, 'must be a list of CIDRs');
+      for (const c of podCidrs) check(this, `${field} cni podCidrs`, c, cidr);
     }
     // The policies are rendered for the CNI once, when synthesis starts (the checks and the report run at every synth).
     if (this.prepared && o.cni !== undefined && String(o.cni) !== String(this.cni)) {

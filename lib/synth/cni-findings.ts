@@ -1,4 +1,6 @@
-import { CNI_NO_ENFORCEMENT, CNI_UNSUPPORTED_FEATURE, HOST_NETWORK_SOURCE_UNKNOWN, KUBE_APISERVER_PORT, KUBE_APISERVER_SOURCE } from '../checks/cni';
+import {
+  CNI_NO_ENFORCEMENT, CNI_UNSUPPORTED_FEATURE, HOST_NETWORK_SOURCE_UNKNOWN, IPBLOCK_MAY_MATCH_PODS, KUBE_APISERVER_PORT, KUBE_APISERVER_SOURCE,
+} from '../checks/cni';
 import type { Finding } from '../checks/finding';
 import { CniKind } from '../cni';
 import type { Flow } from '../model/flows/flow-graph';
@@ -9,10 +11,20 @@ import { cidrContains } from '../util/validation';
 /** Private and shared ranges: where nodes and pods live, and where Cilium's ipBlock does not see them. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 
-/** Whether a block reaches into a private range that its exceptions do not take out (`Peer.internet()` does not). */
-function overlapsPrivate(block: { readonly cidr: string; readonly except?: readonly string[] }): boolean {
-  return PRIVATE_RANGES.some((r) => (cidrContains(r, block.cidr) || cidrContains(block.cidr, r))
+type Block = { readonly cidr: string; readonly except?: readonly string[] };
+
+/**
+ * The ranges of `ranges` that a block reaches into where its exceptions do not take them out
+ * (CIDRs either nest or are disjoint: the common part is the smaller one).
+ */
+function overlaps(block: Block, ranges: readonly string[]): string[] {
+  return ranges.filter((r) => (cidrContains(r, block.cidr) || cidrContains(block.cidr, r))
     && !(block.except ?? []).some((e) => cidrContains(e, r) || cidrContains(e, block.cidr)));
+}
+
+/** Whether a block reaches into a private range that its exceptions do not take out (`Peer.internet()` does not). */
+function overlapsPrivate(block: Block): boolean {
+  return overlaps(block, PRIVATE_RANGES).length > 0;
 }
 
 /**
@@ -54,12 +66,55 @@ export function cniFindings(model: NetworkModel): Finding[] {
       + '(NodeLocal DNSCache), whose lookups Cilium\'s DNS proxy does not see, so the name\'s addresses may never be learned',
     'route NodeLocal DNSCache through a CiliumLocalRedirectPolicy to the node-local DNS pods, or drop dns.cidrs from the namespace'));
   }
+  if (cni.kind === CniKind.GENERIC) out.push(...ipBlockPodFindings(model, cni.podCidrs));
   out.push(...kubeApiServerFindings(model._graph.flows, cni.kind, (ns) => ns !== undefined && model.isZeroTrust(ns)));
   for (const u of model._unrenderedFlows) {
     out.push(finding(HOST_NETWORK_SOURCE_UNKNOWN, `${u.flow.declaredBy.join(', ')}: flow ${u.flow.from.name} -> ${u.flow.to.name} `
       + `is not rendered: ${u.reason}; `
       + 'a host-network controller sends from node addresses, so only pods on its own node can be reached',
     'give the controller nodeCidrs (the node subnets), or choose Cni.cilium(), which names the nodes by entity'));
+  }
+  return out;
+}
+
+/**
+ * On a CNI other than Cilium an ipBlock matches pod addresses too (Kubernetes leaves it to the
+ * CNI; Calico, Antrea and the EKS VPC CNI match them), so a flow between a zero-trust pod and a
+ * block that covers pod addresses admits (or reaches) pods that no flow declares. With the pod CIDRs
+ * (`Cni.generic({ podCidrs })`) the finding names the ones a block covers; without them, every block
+ * reaching into a private range may. The flow's own endpoints are what it declares: the kube-apiserver
+ * endpoint's addresses and the cluster DNS flows are not pod addresses, and are left out.
+ */
+function ipBlockPodFindings(model: NetworkModel, podCidrs: readonly string[] | undefined): Finding[] {
+  const out: Finding[] = [];
+  const zeroTrust = (ns: string | undefined) => ns !== undefined && model.isZeroTrust(ns);
+  for (const flow of model._graph.flows) {
+    if (flow.kind === 'dns') continue;
+    for (const [ep, pod] of [[flow.from, flow.to], [flow.to, flow.from]] as const) {
+      if (!zeroTrust(pod.namespace)) continue;
+      // Peer.kubeApiServer()'s addresses are the API server's, never a pod's: only Peer.nodes() among the well-known peers.
+      const blocks: readonly Block[] = ep.ipBlocks ?? (ep.wellKnown?.kind === 'nodes' ? (ep.wellKnown.cidrs ?? []).map((c) => ({ cidr: c })) : []);
+      const hits = blocks.map((b) => ({ block: b, pods: overlaps(b, podCidrs ?? PRIVATE_RANGES) })).filter((h) => h.pods.length > 0);
+      if (hits.length === 0) continue;
+      const verb = ep === flow.from ? 'admits' : 'reaches';
+      const text = hits.map((h) => h.block.cidr + (h.block.except?.length ? ` except ${h.block.except.join(',')}` : '')).join(', ');
+      const where = `${flow.declaredBy.join(', ')}: flow ${flow.from.name} -> ${flow.to.name} ipBlock ${text}`;
+      const covered = [...new Set(hits.flatMap((h) => h.pods))];
+      const inside = covered.join(', ');
+      const privateRanges = covered.length === 1 ? 'a private range' : 'private ranges';
+      out.push({
+        check: IPBLOCK_MAY_MATCH_PODS,
+        severity: 'warning',
+        related: [],
+        message: podCidrs
+          ? `${where} ${verb} the pods in ${inside} as well (the pod CIDRs of Cni.generic({ podCidrs })): on a CNI other than Cilium `
+            + 'an ipBlock matches pod addresses too, and no flow declares those pods'
+          : `${where} may ${verb === 'admits' ? 'admit' : 'reach'} pods as well: it overlaps ${inside}, ${privateRanges} where pods usually live, `
+            + 'and on a CNI other than Cilium an ipBlock matches pod addresses too; the library does not know this cluster\'s pod CIDRs',
+        fix: `${podCidrs ? '' : 'give the pod CIDRs with Cni.generic({ podCidrs: [...] }) to have synth check them exactly; '}`
+          + 'take the pod CIDRs out of the block (Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
+      });
+    }
   }
   return out;
 }

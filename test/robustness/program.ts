@@ -518,6 +518,10 @@ function overlapsPrivate(cidr: string): boolean {
   return PRIVATE_RANGES.some((r) => cidrContains(r, cidr) || cidrContains(cidr, r));
 }
 
+function overlapsPods(cidr: string): boolean {
+  return cidrContains(POD_CIDR, cidr) || cidrContains(cidr, POD_CIDR);
+}
+
 /** Name fragment of a CIDR as the library writes it in policy names. */
 function fragment(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
@@ -567,7 +571,8 @@ function normalize(raw: {
       ...(external && namespaces[ns].zeroTrust ? { externalTrafficPolicy: 'Local' as const }
         : external && a.externalTrafficPolicy ? { externalTrafficPolicy: a.externalTrafficPolicy } : {}),
       // On Cilium an ipBlock over private ranges is a warning (it never matches pods, nor nodes by default).
-      ...(a.serviceType === 'LoadBalancer' && a.sourceRanges && !(cni === 'cilium' && a.sourceRanges.some(overlapsPrivate))
+      // On a generic CNI, one over the pod CIDR admits pods as well.
+      ...(a.serviceType === 'LoadBalancer' && a.sourceRanges && !(cni === 'cilium' ? a.sourceRanges.some(overlapsPrivate) : a.sourceRanges.some(overlapsPods))
         ? { loadBalancerSourceRanges: a.sourceRanges } : {}),
       env: a.env,
       ...appPortsOf(a),
@@ -583,7 +588,7 @@ function normalize(raw: {
   const cidrs = raw.cidrs.filter((c) => {
     const f = fragment(c.cidr);
     if (fragments.has(f)) return false;
-    if (cni === 'cilium' && overlapsPrivate(c.cidr)) return false;
+    if (cni === 'cilium' ? overlapsPrivate(c.cidr) : overlapsPods(c.cidr) && !(c.except && cidrContains(c.except, POD_CIDR))) return false;
     fragments.add(f);
     return true;
   });
@@ -747,6 +752,12 @@ export function acmeSolverPods(p: Program): PodGroup[] {
 
 export const ALB_VPC = '10.100.0.0/16';
 
+/**
+ * The pod CIDR a generic CNI is given (`Cni.generic({ podCidrs })`): an ipBlock over pod addresses
+ * admits pods no flow declares there (`ipblock-may-match-pods`), so a valid program's blocks stay out of it.
+ */
+export const POD_CIDR = '10.244.0.0/16';
+
 /** The node subnets a generic CNI is given (`Peer.nodes()`, host-network controllers). */
 export const NODE_CIDR = '10.200.0.0/16';
 /** The API server endpoint a generic CNI is given. */
@@ -849,7 +860,7 @@ const SERVICE_TYPES: Record<ServiceTypeData, ServiceType> = {
  */
 export function build(p: Program, shuffleSeed?: number, app: App = testApp()): App {
   const random = shuffleSeed === undefined ? undefined : rng(shuffleSeed);
-  if (p.cni === 'cilium') NetworkModel.of(app).configure({ cni: Cni.cilium(usesSctp(p) ? { sctpEnabled: true } : {}) });
+  NetworkModel.of(app).configure({ cni: p.cni === 'cilium' ? Cni.cilium(usesSctp(p) ? { sctpEnabled: true } : {}) : Cni.generic({ podCidrs: [POD_CIDR] }) });
   const generic = p.cni === 'generic';
   const charts = p.namespaces.map((n) => new Chart(app, `ns-${n.name}`));
   // The construct id is not the name: a namespace named like a construct of its chart (`app0`) is valid.
