@@ -465,7 +465,8 @@ describe('on a generic CNI', () => {
         '[ipblock-may-match-pods] c/api: flow cidr-10-20-0-0-16 -> api ipBlock 10.20.0.0/16 may admit pods as well: it overlaps 10.0.0.0/8, '
         + 'a private range where pods usually live, and on a CNI other than Cilium an ipBlock matches pod addresses too; '
         + 'the library does not know this cluster\'s pod CIDRs. Fix: give the pod CIDRs with Cni.generic({ podCidrs: [...] }) to have synth check '
-        + 'them exactly; take the pod CIDRs out of the block (Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
+        + 'them exactly; narrow the block to the addresses meant (a load balancer\'s own subnets, say) or take the pod CIDRs out of it '
+        + '(Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
       ]);
       // Egress reaches pods; 0.0.0.0/0 overlaps every private IPv4 range.
       expect(withBlock((api) => api.allowEgressTo(Peer.anyIpv4(), Port.tcp(443)))).toEqual([expect.stringContaining(
@@ -478,7 +479,8 @@ describe('on a generic CNI', () => {
       expect(withBlock((api) => api.allowIngressFrom(Peer.cidr('10.0.0.0/8'), Port.tcp(8080)), podCidrs)).toEqual([
         '[ipblock-may-match-pods] c/api: flow cidr-10-0-0-0-8 -> api ipBlock 10.0.0.0/8 admits the pods in 10.244.0.0/16 as well (the pod CIDRs of '
         + 'Cni.generic({ podCidrs })): on a CNI other than Cilium an ipBlock matches pod addresses too, and no flow declares those pods. '
-        + 'Fix: take the pod CIDRs out of the block (Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
+        + 'Fix: narrow the block to the addresses meant (a load balancer\'s own subnets, say) or take the pod CIDRs out of it '
+        + '(Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
       ]);
       // A block inside a pod CIDR; an IPv6 one; a node subnet given to Peer.nodes().
       expect(withBlock((api) => api.allowEgressTo(Peer.cidr('10.244.3.0/24'), Port.tcp(443)), podCidrs)).toEqual([

@@ -112,7 +112,8 @@ function ipBlockPodFindings(model: NetworkModel, podCidrs: readonly string[] | u
           : `${where} may ${verb === 'admits' ? 'admit' : 'reach'} pods as well: it overlaps ${inside}, ${privateRanges} where pods usually live, `
             + 'and on a CNI other than Cilium an ipBlock matches pod addresses too; the library does not know this cluster\'s pod CIDRs',
         fix: `${podCidrs ? '' : 'give the pod CIDRs with Cni.generic({ podCidrs: [...] }) to have synth check them exactly; '}`
-          + 'take the pod CIDRs out of the block (Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
+          + 'narrow the block to the addresses meant (a load balancer\'s own subnets, say) or take the pod CIDRs out of it '
+          + '(Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
       });
     }
   }
