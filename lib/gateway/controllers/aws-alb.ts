@@ -22,7 +22,8 @@ export interface AwsAlbControllerOptions {
    * The CIDRs the ALB sends from: with target type `ip` the ALB reaches the pods directly from
    * its own addresses in the VPC, so the backends' NetworkPolicies allow these blocks. Prefer the
    * ALB's subnet CIDRs to the whole VPC CIDR: with the AWS VPC CNI pods have VPC addresses too,
-   * and a VPC-wide ipBlock may let every pod in.
+   * and a VPC-wide ipBlock may let every pod in: give the pod subnets as `Cni.generic({ podCidrs })`
+   * and synth checks it (`ipblock-may-match-pods`).
    */
   readonly vpcCidrs: string[];
   /**
