@@ -74,6 +74,41 @@ describe('1. a flow on a port the destination does not listen on', () => {
     s.web.allowEgressTo(Peer.pods({ namespace: 'legacy', labels: { app: 'mainframe' } }), Port.tcp(7777));
     expect(() => synth(s.app)).not.toThrow();
   });
+
+  test('a port name of pods outside the app cannot be verified nor listed: a warning says so (flow-port-unverified)', () => {
+    const s = shop();
+    s.web.allowEgressTo(Peer.pods({ namespace: 'monitoring', labels: { app: 'pushgateway' } }), Port.named('push'));
+    s.web.allowEgressTo(Peer.namespace('logging'), Port.named('fluent'), Port.tcp(24224));
+    const warnings = warningsOf(s.app, 'flow-port-unverified');
+    expect(warnings).toEqual([
+      '[flow-port-unverified] shop/web.allowEgressTo(logging/namespace-logging): ports TCP/fluent is accepted, but: the app does not define the '
+      + 'destination pods (every pod of namespace logging), so which port number each of them gives that name is unknown here: the egress rule '
+      + 'admits it, but the flow verification cannot check the flow and the network report does not list it. Fix: give the number '
+      + '(Port.tcp(9091), say) if those pods all use one; otherwise skip this check for the app '
+      + '(NetworkModel.configure({ skipChecks: [\'flow-port-unverified\'] }))',
+      expect.stringContaining('shop/web.allowEgressTo(monitoring/monitoring-pushgateway): ports TCP/push is accepted, but: the app does not define '
+        + 'the destination pods (monitoring/monitoring-pushgateway {app=pushgateway}), so which port number'),
+    ]);
+    // The rule is rendered as declared; the report lists only what it can verify (the number).
+    const report = JSON.parse(require('fs').readFileSync(require('path').join(s.app.outdir, 'network-report.json'), 'utf8'));
+    expect(report.flows.filter((f: any) => f.from === 'production/Deployment/web' && !f.to.startsWith('kube-system/'))).toEqual([
+      expect.objectContaining({ to: 'logging/Peer/*', ports: ['TCP 24224'] }),
+    ]);
+  });
+
+  test('port names towards the app\'s own pods, from pods outside zero-trust namespaces, or with numbers: no flow-port-unverified', () => {
+    const s = shop();
+    s.web.allowEgressTo(s.orders, Port.named('http'));
+    s.web.allowEgressTo(Peer.pods({ namespace: 'monitoring', labels: { app: 'pushgateway' } }), Port.tcp(9091));
+    // The app's own pods in a plain namespace resolve the name; so does an empty zero-trust namespace (no pods at all).
+    const legacy = new WebApp(s.chart, 'legacy', { namespace: 'legacy', image: 'a:1', containerPort: 8080, ports: [{ name: 'push', port: 9091 }] });
+    s.web.allowEgressTo(Peer.pods({ namespace: 'legacy', labels: { app: 'legacy' } }), Port.named('push'));
+    new ZeroTrustNamespace(s.chart, 'empty');
+    s.web.allowEgressTo(Peer.namespace('empty'), Port.named('push'));
+    // A pod outside the zero-trust namespaces has no egress policy: nothing is rendered to verify.
+    legacy.allowEgressTo(Peer.pods({ namespace: 'monitoring', labels: { app: 'pushgateway' } }), Port.named('push'));
+    expect(warningsOf(s.app, 'flow-port-unverified')).toEqual([]);
+  });
 });
 
 function rawPolicy(chart: Chart, name: string, spec: k8s.NetworkPolicySpec): void {

@@ -12,6 +12,8 @@ import { compare, formatLabels } from './objects';
 
 /** Check name of a flow on a port the destination pods do not listen on. */
 export const FLOW_TARGET_PORT = 'flow-target-port';
+/** Check name of a flow from a zero-trust pod on a port name of pods the app does not define. */
+export const FLOW_PORT_UNVERIFIED = 'flow-port-unverified';
 
 /** The text form of the calls that declared a flow, e.g. `shop/orders.allowFrom()`. */
 export function declaredByText(flow: Flow): string {
@@ -54,16 +56,23 @@ function serviceMappings(context: CheckContext, namespace: string, groups: reado
 /**
  * Checks every declared flow whose destination is pods of the app (a WebApp, `Peer.workload`, or
  * `Peer.pods` that selects the app's workloads): each port must be one that some selected pod
- * declares as a container port (a range must contain one).
+ * declares as a container port (a range must contain one). A flow out of a zero-trust namespace on
+ * a port name of pods the app does not define cannot be checked at all: which number each of those
+ * pods gives the name is unknown, so the verification and the report leave it out, and a warning
+ * says so.
  * @param select the workload groups a flow's destination selects
+ * @param zeroTrust the zero-trust namespaces, whose pods' egress is rendered
  */
 export function checkFlowPorts(
-  flows: readonly Flow[], context: CheckContext, select: (flow: Flow) => readonly GroupInfo[],
+  flows: readonly Flow[], context: CheckContext, select: (flow: Flow) => readonly GroupInfo[], zeroTrust: ReadonlySet<string> = new Set(),
 ): Finding[] {
   const findings: Finding[] = [];
   for (const flow of flows) {
     const to = flow.to;
-    if (to.namespace === undefined || to.podLabels === undefined) continue; // a whole namespace: any pod there may listen
+    if (to.namespace === undefined) continue;
+    const unverified = unverifiedPortNames(flow, context, select, zeroTrust);
+    if (unverified) findings.push(unverified);
+    if (to.podLabels === undefined) continue; // a whole namespace: any pod there may listen
     const dsts = select(flow).filter((g) => g.object !== undefined);
     if (dsts.length === 0) continue; // pods outside the app: their ports are not known
     const dead = flow.ports.filter((p) => !dsts.some((g) => listens(g, p)));
@@ -82,4 +91,29 @@ export function checkFlowPorts(
     });
   }
   return findings;
+}
+
+/**
+ * A flow from a zero-trust pod on port names, towards pods the app does not define (in a namespace
+ * it does not own): the egress rule admits whatever port each of them gives that name, which only
+ * the cluster knows.
+ */
+function unverifiedPortNames(
+  flow: Flow, context: CheckContext, select: (flow: Flow) => readonly GroupInfo[], zeroTrust: ReadonlySet<string>,
+): Finding | undefined {
+  const to = flow.to;
+  const names = flow.ports.filter((p) => typeof p.number === 'string');
+  if (names.length === 0 || flow.from.namespace === undefined || !zeroTrust.has(flow.from.namespace)) return undefined;
+  if (context.ownedNamespaces.has(to.namespace!) || select(flow).some((g) => g.object !== undefined)) return undefined;
+  const pods = to.podLabels ? `${to.namespace}/${to.name} ${formatLabels(to.podLabels)}` : `every pod of namespace ${to.namespace}`;
+  return {
+    check: FLOW_PORT_UNVERIFIED,
+    severity: 'warning',
+    related: [],
+    message: `${declaredByText(flow)}: ports ${names.map(String).join(', ')} is invalid: the app does not define the destination pods (${pods}), `
+      + 'so which port number each of them gives that name is unknown here: the egress rule admits it, but the flow verification '
+      + 'cannot check the flow and the network report does not list it',
+    fix: 'give the number (Port.tcp(9091), say) if those pods all use one; otherwise skip this check for the app '
+      + `(NetworkModel.configure({ skipChecks: ['${FLOW_PORT_UNVERIFIED}'] }))`,
+  };
 }

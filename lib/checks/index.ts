@@ -14,4 +14,4 @@ export type { RouteBackend, RouteMatch, RouteParent, RouteRule } from './routes'
 export type { GroupInfo, NetworkView } from './verify';
 export { EGRESS_TO_ANY_ADDRESS, FLOW_CHECKS } from './flow-checks';
 export type { FlowCheckInfo } from './flow-checks';
-export { FLOW_TARGET_PORT } from './flow-ports';
+export { FLOW_PORT_UNVERIFIED, FLOW_TARGET_PORT } from './flow-ports';

@@ -247,7 +247,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     }
   }
 
-  const findings: Finding[] = checkFlowPorts(flows, context, (f) => index.select(f.to.namespace!, f.to.podLabels ?? {}));
+  const findings: Finding[] = checkFlowPorts(flows, context, (f) => index.select(f.to.namespace!, f.to.podLabels ?? {}), zeroTrust);
   const isolated = (id: string, direction: 'ingress' | 'egress') => {
     const g = groupById.get(id);
     return g !== undefined && evaluator.isolation(g.group)[direction];
