@@ -48,16 +48,21 @@ let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-errors-'));
   for (const [name, code] of Object.entries(PROGRAMS)) fs.writeFileSync(path.join(dir, `${name}.ts`), code);
+  // What ts-node compiles with, as in a cdk8s project.
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'ES2020', strict: true } }));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
 });
 
-/** Runs a program the way users do: `node -r <register> main.ts`, optionally as `cdk8s synth` runs it. */
-function runProgram(name: string, cliOutdir?: string) {
+/**
+ * Runs a program the way users do: `node -r <register> main.ts` (the library's fast synth, or
+ * ts-node's, as the cdk8s template's `npx ts-node main.ts` does), optionally as `cdk8s synth` runs it.
+ */
+function runProgram(name: string, cliOutdir?: string, register = path.join(ROOT, 'register.js')) {
   const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
   delete env.JEST_WORKER_ID; // the child is a program, not a test
   delete env.CDK8S_OUTDIR;
   if (cliOutdir) env.CDK8S_OUTDIR = cliOutdir;
-  const r = spawnSync(process.execPath, ['-r', path.join(ROOT, 'register.js'), `${name}.ts`], { cwd: dir, env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-r', register, `${name}.ts`], { cwd: dir, env, encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -93,6 +98,17 @@ describe('an input mistake, run as a program', () => {
     expect(count(cli.stderr, 'cdk8s-networking: 1 problem found at synth; no file was written, and `cdk8s synth` removed dist/ before it ran the app')).toBe(1);
     expect(cli.stderr).not.toContain('were left as they were');
     expect(cli.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('under ts-node (the cdk8s template\'s app command) too: a failed synth exits 1 with the message', () => {
+    // ts-node loads Node's repl, whose domain module listens for uncaught exceptions as well.
+    for (const name of ['bad-port', 'dangling-service']) {
+      const { status, stderr } = runProgram(name, 'dist', 'ts-node/register/transpile-only');
+      expect(status).toBe(1);
+      expect(stderr).toContain(name === 'bad-port' ? 'containerPort 70000 is invalid' : '[service-targets-pod] shop/typo');
+      expect(stderr).toContain('`cdk8s synth` removed dist/ before it ran the app');
+      expect(stderr).not.toMatch(/^\s+at /m);
+    }
   });
 
   test('an error that is not an input mistake keeps its stack trace', () => {

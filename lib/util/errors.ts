@@ -63,7 +63,11 @@ function printUncaughtOnce(): void {
   if (installed || process.env.JEST_WORKER_ID !== undefined || require.main === undefined) return;
   installed = true;
   process.on('uncaughtException', function printValidationError(error) {
-    if (process.listenerCount('uncaughtException') > 1) return; // the program handles its errors itself
+    // The program handles its errors itself when it listens too. Node's `domain` module (which
+    // ts-node loads, through `repl`) adds a listener of its own to every process that has one:
+    // that one handles nothing, and taking it for the program's would end a failed synth with status 0.
+    const others = process.listeners('uncaughtException').filter((l) => l !== printValidationError && l.name !== 'domainUncaughtExceptionClear');
+    if (others.length > 0) return;
     if (ValidationError.isValidationError(error)) {
       const hasNote = /no file was written/.test(error.message);
       const note = outputNote(cliOutdir());
