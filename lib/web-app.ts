@@ -184,7 +184,7 @@ export interface WebAppProps {
    *
    * With `externalTrafficPolicy: Local` the pods see the client's own address, so in a
    * `ZeroTrustNamespace` these ranges are also declared as a flow to the app (a NetworkPolicy
-   * ipBlock on the container port). With `Cluster` the client is SNATed to a node address: declare
+   * ipBlock on every container port the Service forwards to). With `Cluster` the client is SNATed to a node address: declare
    * the node CIDRs yourself (`allowIngressFrom(Peer.cidr(...))`).
    * @default - the cloud provider's default, usually everyone
    */
@@ -335,9 +335,10 @@ export class WebApp extends Construct implements IPeer, IBackend {
       model._addresses.uses.push({ path: this.node.path, field: `env[${JSON.stringify(k)}]`, value: props.env![k], endpoint: this._endpoint() });
     }
     if (props.loadBalancerSourceRanges && props.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL) {
-      // The pods see the client address: the ranges the load balancer admits are the app's clients.
+      // The pods see the client address: the ranges the load balancer admits are the app's clients,
+      // on every port the Service forwards (the named ports too, which flows otherwise open one by one).
       const blocks = [...new Set(props.loadBalancerSourceRanges)].sort().map((c) => ({ cidr: c }));
-      declareFlow(this, 'loadBalancerSourceRanges', ipBlockEndpoint('load-balancer-clients', blocks), this._endpoint(), undefined);
+      declareFlow(this, 'loadBalancerSourceRanges', ipBlockEndpoint('load-balancer-clients', blocks), this._endpoint(), this.targetPorts());
     }
     if (props.metrics) {
       const scrapedBy = this.resolve(props.metrics.scrapedBy, 'metrics.scrapedBy');
@@ -376,6 +377,12 @@ export class WebApp extends Construct implements IPeer, IBackend {
   /** Allows traffic to something that is not a WebApp; ports are required unless the peer has known ports. */
   public allowEgressTo(peer: IPeer, ...ports: Port[]): void {
     declareFlow(this, 'allowEgressTo', this._endpoint(), this.resolve(peer, 'allowEgressTo'), ports);
+  }
+
+  /** The container ports the Service forwards to: the main port and every named one. */
+  private targetPorts(): Port[] {
+    const byProtocol = { [Protocol.TCP]: Port.tcp, [Protocol.UDP]: Port.udp, [Protocol.SCTP]: Port.sctp };
+    return [Port.tcp(this.containerPort), ...this.namedPorts.map((np) => byProtocol[np.protocol ?? Protocol.TCP](np.port))];
   }
 
   /** @internal */

@@ -2,14 +2,17 @@
  * Issue #12: ordinary programs that used to pass synth while the cluster would drop declared
  * traffic or admit undeclared traffic. Each case fails (or warns) at synth, naming the declaration.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { App} from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, Cni, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, PodSecurityLevel, Port, ServiceType, Tls, WebApp, ZeroTrustNamespace,
+  ApiGateway, Cni, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, PodSecurityLevel, Port, Protocol, ServiceType, Tls, WebApp,
+  ZeroTrustNamespace,
 } from '../lib';
-import { captureWarnings, meetRestricted, synth, synthError, testApp } from './util';
+import { captureWarnings, find, meetRestricted, synth, synthError, testApp } from './util';
 
 function linesOf(message: string, check: string): string[] {
   return message.split('\n').filter((l) => l.includes(`[${check}]`));
@@ -90,7 +93,7 @@ describe('1. a flow on a port the destination does not listen on', () => {
         + 'the destination pods (monitoring/monitoring-pushgateway {app=pushgateway}), so which port number'),
     ]);
     // The rule is rendered as declared; the report lists only what it can verify (the number).
-    const report = JSON.parse(require('fs').readFileSync(require('path').join(s.app.outdir, 'network-report.json'), 'utf8'));
+    const report = JSON.parse(fs.readFileSync(path.join(s.app.outdir, 'network-report.json'), 'utf8'));
     expect(report.flows.filter((f: any) => f.from === 'production/Deployment/web' && !f.to.startsWith('kube-system/'))).toEqual([
       expect.objectContaining({ to: 'logging/Peer/*', ports: ['TCP 24224'] }),
     ]);
@@ -313,6 +316,24 @@ describe('2. a NodePort or LoadBalancer WebApp in a zero-trust namespace with no
     const out = synth(external({ loadBalancerSourceRanges: ['203.0.113.0/24'], externalTrafficPolicy: ExternalTrafficPolicy.LOCAL }).app);
     const policy = out.objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-load-balancer-clients-to-public');
     expect(policy.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 8443 }] }]);
+  });
+
+  test('the clients of the source ranges reach every port the Service forwards, named ports included', () => {
+    const s = external({
+      loadBalancerSourceRanges: ['203.0.113.0/24'], externalTrafficPolicy: ExternalTrafficPolicy.LOCAL,
+      ports: [{ name: 'grpc', port: 9090 }, { name: 'quic', port: 8443, protocol: Protocol.UDP }],
+    });
+    const out = synth(s.app);
+    const policy = out.objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-load-balancer-clients-to-public');
+    // Before, the main port only: the Service's grpc and quic ports were dead for the clients it admits.
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 8443 }, { port: 9090 }, { port: 8443, protocol: 'UDP' }],
+    }]);
+    expect(find(out.objects, 'Service', 'public').spec.ports.map((p: any) => p.targetPort)).toEqual([8443, 9090, 8443]);
+    const report = JSON.parse(fs.readFileSync(path.join(s.app.outdir, 'network-report.json'), 'utf8'));
+    expect(report.flows.filter((f: any) => f.to === 'production/Deployment/public').map((f: any) => [f.from, f.ports])).toEqual([
+      ['cidr:203.0.113.0/24', ['TCP 8443', 'TCP 9090', 'UDP 8443']],
+    ]);
   });
 
   test('with externalTrafficPolicy Cluster the source ranges are not taken as the pods\' clients (SNAT)', () => {

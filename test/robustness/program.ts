@@ -1121,7 +1121,13 @@ function declarations(p: Program): Declaration[] {
       }
     }
   }
-  for (const c of externalClients(p)) for (const cidr of c.sources) out.push({ from: { cidr }, to: app(c.app), ports: appPort(c.app) });
+  // Clients declared by loadBalancerSourceRanges reach every port the Service forwards; others, the main port.
+  for (const c of externalClients(p)) {
+    const a = p.apps[c.app];
+    const ports = a.loadBalancerSourceRanges && a.externalTrafficPolicy === 'Local'
+      ? appListens(a).map((q) => ({ protocol: q.protocol, port: q.number })) : appPort(c.app);
+    for (const cidr of c.sources) out.push({ from: { cidr }, to: app(c.app), ports });
+  }
   p.apps.forEach((a, i) => {
     if (a.metricsPort !== undefined) out.push({ from: { ns: PROMETHEUS.namespace, labels: PROMETHEUS.labels }, to: app(i), ports: [{ protocol: 'TCP', port: a.metricsPort }] });
   });
