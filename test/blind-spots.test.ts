@@ -190,6 +190,72 @@ describe('8. exposure to pods the app does not know', () => {
   });
 });
 
+describe('8b. a declared peer outside the app that a hand-written policy may select by labels the flow does not name', () => {
+  /** production/api -> legacy billing pods on 8080, and a policy of the app in legacy. */
+  function legacy(policy: k8s.NetworkPolicySpec, annotations?: Record<string, string>) {
+    const s = shop();
+    new k8s.KubeNamespace(s.chart, 'legacy-namespace', { metadata: { name: 'legacy' } });
+    s.orders.allowEgressTo(Peer.pods({ namespace: 'legacy', labels: { app: 'billing' } }), Port.tcp(8080));
+    new k8s.KubeNetworkPolicy(s.chart, 'backend-internal', { metadata: { name: 'backend-internal', namespace: 'legacy', annotations }, spec: policy });
+    return s;
+  }
+  const mayDeny = (app: App) => warningsOf(app, 'declared-flow-may-be-denied');
+  const internal: k8s.NetworkPolicySpec = { podSelector: { matchLabels: { tier: 'backend' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] };
+
+  test('a policy isolating pods labelled tier=backend would deny the flow if billing\'s pods carry it: a warning on the policy', () => {
+    expect(mayDeny(legacy(internal).app)).toEqual([
+      '[declared-flow-may-be-denied] shop/backend-internal: NetworkPolicy legacy/backend-internal spec.podSelector "{tier=backend}" is accepted, '
+      + 'but: it would deny the declared flow production/Deployment/orders -> legacy/Peer/app=billing on TCP 8080 '
+      + '(shop/orders.allowEgressTo(legacy/legacy-billing)) if the pods of legacy/Peer/app=billing, which the app does not define, carry '
+      + '{tier=backend}: the flow names them by {app=billing} only, so the verification cannot tell. Fix: add the flow to this policy\'s rules '
+      + '(or to another policy selecting those pods), or name the pods by a label this policy rules out; if they do not carry these labels, '
+      + 'accept it with the skip annotation on the policy (to accept it, annotate NetworkPolicy legacy/backend-internal with '
+      + 'cdk8s-networking.io/skip-checks: declared-flow-may-be-denied)',
+    ]);
+    // An Exists requirement, and the other direction: pods outside the app as the source, isolated for egress.
+    expect(mayDeny(legacy({ podSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, policyTypes: ['Ingress'] }).app))
+      .toEqual([expect.stringContaining('spec.podSelector "{tier=any}" is accepted, but: it would deny the declared flow')]);
+    const s = shop();
+    s.orders.allowIngressFrom(Peer.pods({ namespace: 'legacy', labels: { app: 'batch' } }), Port.tcp(4000));
+    new k8s.KubeNetworkPolicy(s.chart, 'jobs', { metadata: { name: 'jobs', namespace: 'legacy' }, spec: { podSelector: { matchLabels: { tier: 'jobs' } }, policyTypes: ['Egress'] } });
+    expect(mayDeny(s.app)).toEqual([expect.stringContaining(
+      'NetworkPolicy legacy/jobs spec.podSelector "{tier=jobs}" is accepted, but: it would deny the declared flow legacy/Peer/app=batch -> '
+      + 'production/Deployment/orders on TCP 4000')]);
+  });
+
+  test('no warning where the policy cannot select those pods, allows the flow, is accepted, or selects them already', () => {
+    expect(mayDeny(legacy({ ...internal, podSelector: { matchLabels: { app: 'other', tier: 'backend' } } }).app)).toEqual([]);
+    expect(mayDeny(legacy({ ...internal, podSelector: { matchLabels: { tier: 'backend' }, matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['billing'] }] } }).app)).toEqual([]);
+    expect(mayDeny(legacy({ ...internal, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'production' } } }] }] }).app)).toEqual([]);
+    expect(mayDeny(legacy(internal, { 'cdk8s-networking.io/skip-checks': 'declared-flow-may-be-denied' }).app)).toEqual([]);
+    // Selecting billing's pods by the flow's own labels is no guess: the flow is denied, an error.
+    expect(linesOf(synthError(legacy({ ...internal, podSelector: {} }).app), 'declared-flow-denied')).toHaveLength(1);
+  });
+
+  test('zero-trust namespaces (default-deny: another policy cannot deny more) and Cilium entities draw no warning', () => {
+    // Peers in the zero-trust namespace: cert-manager's solver pods behind the gateway's TLS, next to every rendered policy.
+    const s = shop();
+    const gateway = new ApiGateway(s.chart, 'gateway', {
+      namespace: s.prod, controller: IngressController.nginx(), tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }),
+    });
+    gateway.addRoute({ host: 'shop.example.com', backend: s.web });
+    rawPolicy(s.chart, 'hand', { podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['orders', 'web'] }] }, policyTypes: ['Ingress'] });
+    expect(mayDeny(s.app)).toEqual([]);
+    // A shared zero-trust namespace (pods from outside the app too): the library's policies select its own apps by name.
+    const shared = shop();
+    NetworkModel.of(shared.app).configure({ sharedNamespaces: ['production'] });
+    shared.web.allowEgressTo(Peer.pods({ namespace: 'production', labels: { role: 'cache' } }), Port.tcp(6379));
+    expect(mayDeny(shared.app)).toEqual([]);
+    // On Cilium, a host-network controller reaches the solver pods from entities, which the standard policies do not judge.
+    const cilium = shop();
+    NetworkModel.of(cilium.app).configure({ cni: Cni.cilium() });
+    new ApiGateway(cilium.chart, 'gateway', {
+      namespace: cilium.prod, controller: IngressController.nginx({ hostNetwork: true }), tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }),
+    }).addRoute({ host: 'shop.example.com', backend: cilium.web });
+    expect(mayDeny(cilium.app)).toEqual([]);
+  });
+});
+
 describe('9. duplicate objects across the app', () => {
   test('a plain Namespace in another chart next to a ZeroTrustNamespace names both construct paths', () => {
     const s = shop();

@@ -8,6 +8,7 @@ import type { Finding, Severity } from './finding';
 import { EXTERNAL_CLIENT_SNAT, EXTERNAL_SERVICE_UNREACHABLE } from './external-clients';
 import { ROUTE_BACKEND_UNREACHABLE } from './route-clients';
 import { declaredByText, FLOW_PORT_UNVERIFIED, FLOW_TARGET_PORT } from './flow-ports';
+import { DECLARED_FLOW_MAY_BE_DENIED } from './peer-policies';
 import { nearMisses } from '../util/typos';
 
 /** Check name of an app handed another app's address (env) with no flow to it. */
@@ -30,6 +31,11 @@ export interface FlowCheckInfo {
 /** The checks over declared flows (run by the synth step with the flow verification). */
 export const FLOW_CHECKS: readonly FlowCheckInfo[] = [
   { name: FLOW_TARGET_PORT, severity: 'error', description: 'a flow towards pods of the app on a port none of them declares as a container port' },
+  {
+    name: DECLARED_FLOW_MAY_BE_DENIED, severity: 'warning',
+    description: 'a declared flow to or from pods the app does not define that a hand-written policy would deny if they carry labels '
+      + 'the flow does not name',
+  },
   {
     name: FLOW_PORT_UNVERIFIED, severity: 'warning',
     description: 'a flow from a zero-trust pod on a port name of pods the app does not define: neither verified nor in the report',

@@ -15,3 +15,4 @@ export type { GroupInfo, NetworkView } from './verify';
 export { EGRESS_TO_ANY_ADDRESS, FLOW_CHECKS } from './flow-checks';
 export type { FlowCheckInfo } from './flow-checks';
 export { FLOW_PORT_UNVERIFIED, FLOW_TARGET_PORT } from './flow-ports';
+export { DECLARED_FLOW_MAY_BE_DENIED } from './peer-policies';

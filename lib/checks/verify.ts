@@ -25,6 +25,7 @@ import type { ManifestObject, PodTemplate } from './objects';
 import { compare, refOf, skippedChecks } from './objects';
 import { exposureGroups } from './exposure';
 import { checkFlowPorts } from './flow-ports';
+import { peerPolicyFindings } from './peer-policies';
 import { selectsControllerPods } from '../util/well-known-pods';
 
 /** Check name of a declared flow that the policies deny. */
@@ -301,6 +302,12 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
         'selector, or a policy that isolates the source or destination outside the zero-trust namespaces without allowing the flow',
     });
   }
+
+  // 1b. A declared flow to or from pods outside the app that a policy would deny if they carry labels the flow does not name.
+  //    (A DNS name or an entity at one end is Cilium's to judge, not the standard policies'.)
+  const unsure = [...expected.values()].filter((e) => !isEmpty(e.ports) && !e.flows.some((f) => denied.has(f))
+    && !isCiliumPeerId(e.from) && !isCiliumPeerId(e.to));
+  findings.push(...peerPolicyFindings(context, evaluator, unsure.map((e) => ({ ...e, port: toPortRanges(e.ports)[0] })), groupById, endpointOf));
 
   // 2. Nothing touching a zero-trust pod is allowed that no flow declares.
   const idText = (id: string) => {
