@@ -275,6 +275,58 @@ describe('on Cilium', () => {
     expect(message).toContain('shop/Deployment/web -> fqdn:evil.example.com on TCP all, UDP all, SCTP all');
   });
 
+  /** web and api in a zero-trust namespace, web -> api declared, and a hand-written CiliumNetworkPolicy selecting web. */
+  function handWritten(spec: object): { app: App; chart: Chart } {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni: Cni.cilium() });
+    const chart = new Chart(app, 'c');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const web = new WebApp(chart, 'web', { namespace: prod, image: 'x/web:1', containerPort: 8080 });
+    const api = new WebApp(chart, 'api', { namespace: prod, image: 'x/api:1', containerPort: 3000 });
+    api.allowFrom(web);
+    new ApiObject(chart, 'cnp', {
+      apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'web-port-80', namespace: 'production' },
+      spec: { endpointSelector: { matchLabels: { app: 'web' } }, ...spec },
+    });
+    return { app, chart };
+  }
+
+  test('a rule with ports and no peer allows every pod and every address on them: synth fails naming the rule (passed before)', () => {
+    const { app } = handWritten({
+      egress: [{ toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }] }] }],
+      ingress: [{ toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }],
+    });
+    const message = synthError(app);
+    expect(message).toContain('[cilium-policy-widens] c/cnp: CiliumNetworkPolicy production/web-port-80 is invalid: it allows in-cluster connections the '
+      + 'standard NetworkPolicies do not: spec.egress[0] names ports and no peer, so Cilium allows every pod of the cluster and every address on them: '
+      + 'production/Deployment/web -> [any other namespace]/Peer/* on TCP 80; production/Deployment/web -> kube-system/Peer/k8s-app=kube-dns on TCP 80; '
+      + 'production/Deployment/web -> production/Deployment/api on TCP 80; production/Deployment/web -> production/Deployment/web on TCP 80; '
+      + 'spec.ingress[0] names ports and no peer, so Cilium allows every pod of the cluster and every address on them: '
+      + '[any other namespace]/Peer/* -> production/Deployment/web on TCP 8080; kube-system/Peer/k8s-app=kube-dns -> production/Deployment/web on TCP 8080; '
+      + 'production/Deployment/api -> production/Deployment/web on TCP 8080; production/Deployment/web -> production/Deployment/web on TCP 8080. '
+      + 'Fix: give spec.egress[0] and spec.ingress[0] each a peer (toEndpoints, toEntities, toFQDNs), or remove them; for the rest, declare the flow so '
+      + 'that the standard NetworkPolicies allow it, or narrow the CiliumNetworkPolicy to DNS names and entities '
+      + '(to accept it, annotate CiliumNetworkPolicy production/web-port-80 with cdk8s-networking.io/skip-checks: cilium-policy-widens)');
+    // What is not a pod: every address, as Cilium's entity world.
+    expect(message).toContain('[undeclared-flow] c/cnp: CiliumNetworkPolicy production/web-port-80 is invalid: it allows connections touching a zero-trust '
+      + 'namespace that no flow declares: entity:world -> production/Deployment/web on TCP 8080; production/Deployment/web -> entity:world on TCP 80.');
+  });
+
+  test('one rule with ports and no peer: the fix names it alone', () => {
+    const { app } = handWritten({ egress: [{ toEndpoints: [{ matchLabels: { app: 'api' } }] }, { toPorts: [{ ports: [{ port: '5432', protocol: 'TCP' }] }] }] });
+    expect(synthError(app)).toContain('. Fix: give spec.egress[1] a peer (toEndpoints, toEntities, toFQDNs), or remove it; for the rest, declare the flow');
+  });
+
+  test('an empty rule ({}) allows nothing: it only isolates, as upstream\'s default-deny example; a rule with a peer is read as before', () => {
+    const { app } = handWritten({
+      egress: [{}, { toEndpoints: [{ matchLabels: { app: 'api' } }], toPorts: [{ ports: [{ port: '3000', protocol: 'TCP' }] }] }],
+      ingress: [{}],
+    });
+    quiet();
+    synth(app);
+    expect(warnings(app).filter((w) => w.includes('cilium-') || w.includes('flow'))).toEqual([]);
+  });
+
   test('a hand-written policy inside what the standard policies allow passes; unreadable parts are warnings', () => {
     const s = shop(Cni.cilium());
     new ApiObject(s.chart, 'narrow', {
@@ -723,6 +775,29 @@ describe('the Cilium reading of the evaluator', () => {
       { policy: 'shop/p', direction: 'egress', group: 'shop/Deployment/api', peer: 'fqdn:*.example.com', peerIsPod: false, ports: [{ protocol: 'TCP', from: 8000, to: 8010 }] },
       { policy: 'shop/p', direction: 'ingress', group: 'shop/Deployment/api', peer: 'entity:remote-node', peerIsPod: false, ports: [{ protocol: 'TCP', from: 8080, to: 8080 }] },
     ]);
+  });
+
+  test('a rule with ports and no peer allows every group and every address; {} and an explicitly empty peer list allow nothing', () => {
+    const read = ciliumAllows([policy({
+      endpointSelector: { matchLabels: { app: 'api' } },
+      egress: [{ toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }, { port: '53', protocol: 'UDP' }] }] }, {}, { toEndpoints: [], toPorts: [{ ports: [{ port: '9' }] }] }],
+      ingress: [{ toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }] }] }],
+    })], groups);
+    expect(read.unsupported).toEqual([]);
+    const everyPeerRule = 'spec.egress[0]';
+    expect(read.allows).toEqual([
+      { policy: 'shop/p', direction: 'egress', group: 'shop/Deployment/api', peer: 'shop/Deployment/api', peerIsPod: true, everyPeerRule,
+        ports: [{ protocol: 'TCP', from: 8080, to: 8080 }, { protocol: 'UDP', from: 53, to: 53 }] },
+      { policy: 'shop/p', direction: 'egress', group: 'shop/Deployment/api', peer: 'kube-system/Peer/dns', peerIsPod: true, everyPeerRule,
+        ports: [{ protocol: 'UDP', from: 53, to: 53 }] },
+      { policy: 'shop/p', direction: 'egress', group: 'shop/Deployment/api', peer: 'entity:world', peerIsPod: false, everyPeerRule,
+        ports: [{ protocol: 'UDP', from: 53, to: 53 }] },
+      ...['shop/Deployment/api', 'kube-system/Peer/dns', 'entity:world'].map((peer) => ({
+        policy: 'shop/p', direction: 'ingress', group: 'shop/Deployment/api', peer, peerIsPod: peer !== 'entity:world', everyPeerRule: 'spec.ingress[0]',
+        ports: [{ protocol: 'TCP', from: 8080, to: 8080 }],
+      })),
+    ]);
+    expect(read.isolates.map((i) => `${i.direction} ${i.group}`)).toEqual(['ingress shop/Deployment/api', 'egress shop/Deployment/api']);
   });
 
   test('what it cannot read is reported, never taken for nothing', () => {

@@ -10,7 +10,7 @@
  */
 import { NAMESPACE_NAME_LABEL } from '../evaluator';
 import { matchesSelector, parseSelector } from '../evaluator/selector';
-import { NAMESPACE_KEY as CILIUM_NAMESPACE_KEY, stripSource } from '../evaluator/cilium';
+import { allowsEveryPeer, NAMESPACE_KEY as CILIUM_NAMESPACE_KEY, stripSource } from '../evaluator/cilium';
 import { labelsKey } from '../util/labels';
 import { selectsControllerPods } from '../util/well-known-pods';
 import type { CheckContext } from './context';
@@ -156,6 +156,13 @@ export function exposureGroups(
     const rules = (list: any) => (Array.isArray(list) ? list : []);
     const selectors: any[] = [policy.json?.spec, ...rules(policy.json?.specs)].flatMap((spec: any) => [
       ...rules(spec?.ingress).flatMap((r: any) => rules(r?.fromEndpoints)), ...rules(spec?.egress).flatMap((r: any) => rules(r?.toEndpoints))]);
+    // A rule with ports and no peer admits every pod of the cluster: any pod here, and in any other namespace.
+    const everyPeer = [policy.json?.spec, ...rules(policy.json?.specs)].some((spec: any) =>
+      rules(spec?.ingress).some((r: any) => allowsEveryPeer(r, 'ingress')) || rules(spec?.egress).some((r: any) => allowsEveryPeer(r, 'egress')));
+    if (everyPeer) {
+      add(policyNs, `namespace ${policyNs}`, {});
+      add('[any other namespace]', 'any other namespace', {});
+    }
     for (const selector of selectors.map(stripSource)) {
       const expressions: any[] = selector?.matchExpressions ?? [];
       const pinned = selector?.matchLabels?.[CILIUM_NAMESPACE_KEY] !== undefined

@@ -440,13 +440,17 @@ function ciliumEdges(
   const read = ciliumAllows(policies.map((p) => p.json), groups.map((g) => g.group));
   const standardByPair = new Map(standard.map((e) => [pairKey(e.from, e.to), e]));
   const merged = new Map<string, { from: string; to: string; ports: PortSet; allowedBy: Set<string> }>();
-  const widening = new Map<string, string[]>();
+  // policy -> the rule that names ports and no peer ('' for the others) -> the connections it adds.
+  const widening = new Map<string, Map<string, string[]>>();
   for (const a of read.allows) {
     const [from, to] = a.direction === 'egress' ? [a.group, a.peer] : [a.peer, a.group];
     const key = pairKey(from, to);
     if (a.peerIsPod) {
       const extra = difference(setOf(a.ports), setOf(standardByPair.get(key)?.ports ?? []));
-      if (!isEmpty(extra)) widening.set(a.policy, [...(widening.get(a.policy) ?? []), `${from} -> ${to} on ${formatPorts(toPortRanges(extra))}`]);
+      if (!isEmpty(extra)) {
+        getOrCreate(getOrCreate(widening, a.policy, () => new Map<string, string[]>()), a.everyPeerRule ?? '', () => [])
+          .push(`${from} -> ${to} on ${formatPorts(toPortRanges(extra))}`);
+      }
       continue;
     }
     const prior = merged.get(key) ?? { from, to, ports: NO_PORTS, allowedBy: new Set<string>() };
@@ -454,10 +458,16 @@ function ciliumEdges(
     prior.allowedBy.add(a.policy);
     merged.set(key, prior);
   }
-  for (const [policy, lines] of widening) {
+  for (const [policy, byRule] of widening) {
+    const rules = [...byRule.keys()].filter((r) => r !== '').sort(compare);
+    // A rule with ports and no peer first, named: its lines alone do not say why every pod is in them.
+    const parts = [...rules.map((r) => `${r} names ports and no peer, so Cilium allows every pod of the cluster and every address on them: `
+      + listed(byRule.get(r)!.sort(compare))), ...(byRule.has('') ? [listed(byRule.get('')!.sort(compare))] : [])];
     findings.push(policyFinding(CILIUM_POLICY_WIDENS, 'error', policy, 'is invalid: it allows in-cluster connections the standard '
-      + `NetworkPolicies do not: ${listed(lines.sort(compare))}`,
-    'declare the flow so that the standard NetworkPolicies allow it, or narrow the CiliumNetworkPolicy to DNS names and entities'));
+      + `NetworkPolicies do not: ${parts.join('; ')}`,
+    (rules.length ? `give ${rules.join(' and ')} ${rules.length > 1 ? 'each ' : ''}a peer (toEndpoints, toEntities, toFQDNs), `
+      + `or remove ${rules.length > 1 ? 'them' : 'it'}; for the rest, ` : '')
+      + 'declare the flow so that the standard NetworkPolicies allow it, or narrow the CiliumNetworkPolicy to DNS names and entities'));
   }
   for (const u of read.unsupported) {
     findings.push(policyFinding(CILIUM_POLICY_UNVERIFIED, 'warning', u.policy, `field ${u.field} is not verified: the flow verification reads `

@@ -4,6 +4,11 @@
  * `fromEndpoints`, `fromEntities`; `toPorts` with L4 ports (L7 `rules` narrow nothing at L4 and are
  * ignored). Anything else is reported as unsupported, so a caller never takes an unread rule for
  * no rule. Peers that are not pods are ids of their own: `fqdn:<name or pattern>`, `entity:<name>`.
+ *
+ * A rule with `toPorts` and no peer allows every peer on those ports (Cilium's "Layer 4 policy can be
+ * specified independently": upstream pkg/policy/rule.go turns the empty peer list of a rule with
+ * ports into the wildcard selector): every pod group, and {@link EVERY_ADDRESS} for what is not a pod.
+ * A rule with neither (`{}`) allows nothing; it only puts the endpoints into default deny.
  */
 import type { PortSet } from './port-set';
 import { ALL_PORTS, NO_PORTS, portRange, toPortRanges, union } from './port-set';
@@ -26,6 +31,8 @@ export interface CiliumAllow {
   /** Whether the other end is a pod group. */
   readonly peerIsPod: boolean;
   readonly ports: PortRange[];
+  /** The rule (`spec.egress[0]`), when it names ports and no peer, so that it allows every peer on them. */
+  readonly everyPeerRule?: string;
 }
 
 /** A part of a policy the reading does not understand. */
@@ -50,6 +57,24 @@ const INGRESS_FIELDS = new Set(['fromEndpoints', 'fromEntities', 'toPorts']);
 /** Entities that stand for pods of the cluster too. */
 const IN_CLUSTER_ENTITIES = new Set(['all', 'cluster']);
 const SPEC_FIELDS = new Set(['endpointSelector', 'ingress', 'egress', 'description']);
+/** The fields of a rule that name its peers (or narrow them), per direction: read or not, a rule with one is not L4-only. */
+const PEER_FIELDS = {
+  egress: ['toEndpoints', 'toEntities', 'toFQDNs', 'toCIDR', 'toCIDRSet', 'toServices', 'toGroups', 'toNodes', 'toRequires'],
+  ingress: ['fromEndpoints', 'fromEntities', 'fromCIDR', 'fromCIDRSet', 'fromGroups', 'fromNodes', 'fromRequires'],
+} as const;
+
+/** The peer id that stands for every address outside the cluster (Cilium's entity `world`). */
+export const EVERY_ADDRESS = 'entity:world';
+
+/**
+ * Whether a rule of a CiliumNetworkPolicy names ports and no peer, so that Cilium allows every pod of the
+ * cluster and every address on those ports. An explicitly empty peer list (`toEndpoints: []`) is a peer
+ * field: current Cilium selects nothing with it.
+ */
+export function allowsEveryPeer(rule: any, direction: 'ingress' | 'egress'): boolean {
+  return Array.isArray(rule?.toPorts) && rule.toPorts.length > 0
+    && PEER_FIELDS[direction].every((k) => rule[k] === undefined || rule[k] === null);
+}
 
 /** Strips Cilium's label source prefix (`k8s:`, `any:`) from selector keys. */
 export function stripSource(raw: any): any {
@@ -155,11 +180,18 @@ function readRules(
       out.unsupported.push({ policy, field: `${at}.${direction}[${i}] entity ${e}` });
     }
     const fqdns: any[] = direction === 'egress' ? rule.toFQDNs ?? [] : [];
+    const everyPeer = allowsEveryPeer(rule, direction);
     for (const g of selected) {
       const emit = (peer: string, peerIsPod: boolean, dst: PodGroup | undefined) => {
         const ports = toPortRanges(rulePorts(rule.toPorts, dst));
-        if (ports.length) out.allows.push({ policy, direction, group: g.id, peer, peerIsPod, ports });
+        if (!ports.length) return;
+        const rulePart = everyPeer ? { everyPeerRule: `${at}.${direction}[${i}]` } : {};
+        out.allows.push({ policy, direction, group: g.id, peer, peerIsPod, ports, ...rulePart });
       };
+      if (everyPeer) {
+        for (const other of groups) emit(other.id, true, direction === 'egress' ? other : g);
+        emit(EVERY_ADDRESS, false, direction === 'ingress' ? g : undefined);
+      }
       for (const e of entities) emit(`entity:${e}`, false, direction === 'ingress' ? g : undefined);
       for (const f of fqdns) emit(`fqdn:${String(f?.matchName ?? f?.matchPattern).toLowerCase().replace(/\.$/, '')}`, false, undefined);
       for (const sel of peers ?? []) {
