@@ -416,6 +416,61 @@ describe('on Cilium', () => {
   });
 });
 
+describe('on Cilium, an egress port name the destination pods give different numbers', () => {
+  /** web -> every pod of namespace backend on the name http, with api and auth listening on the given ports. */
+  function named(cni: Cni, apiPort: number, authPort: number): App {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni });
+    const chart = new Chart(app, 'c');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const backend = new ZeroTrustNamespace(chart, 'backend');
+    const web = new WebApp(chart, 'web', { namespace: prod, image: 'x/web:1', containerPort: 8080 });
+    new WebApp(chart, 'api', { namespace: backend, image: 'x/api:1', containerPort: apiPort });
+    new WebApp(chart, 'auth', { namespace: backend, image: 'x/auth:1', containerPort: authPort });
+    web.allowTo(Peer.namespace(backend), { ports: [Port.named('http')] });
+    return app;
+  }
+
+  test('is a warning naming the flow, the name, its numbers, the Cilium versions that drop it and the fix', () => {
+    const app = named(Cni.cilium(), 3000, 4000);
+    quiet();
+    const { objects } = synth(app);
+    // The egress rule keeps the name: no one number stands for it.
+    expect(find(objects, 'NetworkPolicy', 'allow-web-egress-to-namespace-backend').spec.egress[0].ports).toEqual([{ port: 'http' }]);
+    expect(warnings(app).filter((w) => w.includes('cni-unsupported-feature'))).toEqual([
+      '[cni-unsupported-feature] c/web: flow web -> namespace-backend port TCP/http may not match as declared on Cilium: the destination pods give '
+      + '"http" different numbers (TCP 3000 on backend/api; TCP 4000 on backend/auth), so the egress rule names the port, and Cilium 1.19 and '
+      + 'earlier ignore an egress rule whose port name maps to more than one number, so the flow is dead there (cilium/cilium#24779, #30003; '
+      + 'fixed by #44429 and #45760, merged after 1.19.0). Fix: give each destination its own flow with a port number (Port.tcp(3000), '
+      + 'Port.tcp(4000)), or one number for the name "http" on every destination pod',
+    ]);
+  });
+
+  test('pods that agree on the number get it in the rule and no warning; a generic CNI gets none either', () => {
+    const agree = named(Cni.cilium(), 3000, 3000);
+    quiet();
+    const { objects } = synth(agree);
+    expect(find(objects, 'NetworkPolicy', 'allow-web-egress-to-namespace-backend').spec.egress[0].ports).toEqual([{ port: 3000 }]);
+    expect(warnings(agree).filter((w) => w.includes('cni-unsupported-feature'))).toEqual([]);
+    const generic = named(Cni.generic(), 3000, 4000);
+    synth(generic);
+    expect(warnings(generic).filter((w) => w.includes('cni-unsupported-feature'))).toEqual([]);
+  });
+
+  test('a source no policy isolates has no egress rule to drop: no warning', () => {
+    const app = named(Cni.cilium(), 3000, 4000);
+    const chart = app.node.findChild('c') as Chart;
+    new k8s.KubeNamespace(chart, 'legacy', { metadata: { name: 'legacy' } });
+    const batch = new WebApp(chart, 'batch', { namespace: 'legacy', image: 'x/batch:1', containerPort: 8080 });
+    batch.allowTo(Peer.namespace('backend'), { ports: [Port.named('http')] });
+    quiet();
+    synth(app);
+    expect(warnings(app).filter((w) => w.includes('cni-unsupported-feature')).map((w) => w.split(' port ')[0])).toEqual([
+      '[cni-unsupported-feature] c/web: flow web -> namespace-backend',
+    ]);
+  });
+});
+
 test('on Cilium, a DNS name from a namespace that also uses NodeLocal DNSCache is a warning', () => {
   const app = testApp();
   NetworkModel.of(app).configure({ cni: Cni.cilium() });

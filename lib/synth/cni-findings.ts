@@ -1,6 +1,7 @@
 import {
   CNI_NO_ENFORCEMENT, CNI_UNSUPPORTED_FEATURE, HOST_NETWORK_SOURCE_UNKNOWN, IPBLOCK_MAY_MATCH_PODS, KUBE_APISERVER_PORT, KUBE_APISERVER_SOURCE,
 } from '../checks/cni';
+import type { CheckContext } from '../checks/context';
 import type { Finding } from '../checks/finding';
 import { CniKind } from '../cni';
 import type { Flow } from '../model/flows/flow-graph';
@@ -29,10 +30,12 @@ function overlapsPrivate(block: Block): boolean {
 
 /**
  * Warnings about what the chosen CNI will not enforce as declared (after `prepare()`): Flannel
- * enforces nothing; Cilium drops SCTP unless enabled and does not match pod or node IPs with an
- * ipBlock; a host-network controller with no known node source cannot be allowed on a generic CNI.
+ * enforces nothing; Cilium drops SCTP unless enabled, does not match pod or node IPs with an
+ * ipBlock, and ignores an egress rule whose port name the destination pods give different numbers;
+ * a host-network controller with no known node source cannot be allowed on a generic CNI.
+ * @param context the app's objects, for the destination pods' named ports (Cilium only)
  */
-export function cniFindings(model: NetworkModel): Finding[] {
+export function cniFindings(model: NetworkModel, context?: CheckContext): Finding[] {
   const cni = model.cni;
   const out: Finding[] = [];
   const finding = (check: string, message: string, fix: string): Finding => ({ check, severity: 'warning', related: [], message, fix });
@@ -66,6 +69,7 @@ export function cniFindings(model: NetworkModel): Finding[] {
       + '(NodeLocal DNSCache), whose lookups Cilium\'s DNS proxy does not see, so the name\'s addresses may never be learned',
     'route NodeLocal DNSCache through a CiliumLocalRedirectPolicy to the node-local DNS pods, or drop dns.cidrs from the namespace'));
   }
+  if (cni.kind === CniKind.CILIUM && context) out.push(...duplicateNamedPortFindings(model, context));
   if (cni.kind === CniKind.GENERIC) out.push(...ipBlockPodFindings(model, cni.podCidrs));
   out.push(...kubeApiServerFindings(model._graph.flows, cni.kind, (ns) => ns !== undefined && model.isZeroTrust(ns)));
   for (const u of model._unrenderedFlows) {
@@ -73,6 +77,49 @@ export function cniFindings(model: NetworkModel): Finding[] {
       + `is not rendered: ${u.reason}; `
       + 'a host-network controller sends from node addresses, so only pods on its own node can be reached',
     'give the controller nodeCidrs (the node subnets), or choose Cni.cilium(), which names the nodes by entity'));
+  }
+  return out;
+}
+
+/**
+ * On Cilium, a flow from a zero-trust pod on a port name (`Port.named()`) towards the app's pods that
+ * give that name different numbers: the egress rule keeps the name (no one number stands for it), and
+ * Cilium resolves an egress port name over the pods it may reach (over every pod of the cluster before
+ * cilium/cilium#44429) and ignores the rule when they disagree (cilium/cilium#12567; issues #24779,
+ * #30003), so the flow is dead. Fixed by cilium/cilium#44429 and #45760, merged to main in 2026 after
+ * 1.19.0. Only towards namespaces whose every pod the app defines: elsewhere `flow-port-unverified` says
+ * the numbers are unknown.
+ */
+function duplicateNamedPortFindings(model: NetworkModel, context: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  for (const flow of model._renderedFlows) {
+    const { from, to } = flow;
+    if (from.namespace === undefined || !model.isZeroTrust(from.namespace)) continue; // no egress rule rendered
+    if (to.namespace === undefined || !context.ownedNamespaces.has(to.namespace)) continue;
+    const ns = to.namespace;
+    const templates = to.podLabels ? context.selectTemplatesByLabels(ns, to.podLabels) : context.templates.filter((t) => t.namespace === ns);
+    for (const port of flow.ports.filter((p) => p.isNamed)) {
+      const byNumber = new Map<number, Set<string>>();
+      for (const t of templates) {
+        for (const c of t.ports.filter((x) => x.name === port.number && (x.protocol ?? 'TCP') === port.protocol)) {
+          const pods = byNumber.get(c.containerPort) ?? new Set<string>();
+          pods.add(`${t.namespace}/${String(t.object.json?.metadata?.name)}`);
+          byNumber.set(c.containerPort, pods);
+        }
+      }
+      if (byNumber.size < 2) continue;
+      const numbers = [...byNumber.keys()].sort((a, b) => a - b);
+      const mapping = numbers.map((n) => `${port.protocol} ${n} on ${[...byNumber.get(n)!].sort().join(', ')}`).join('; ');
+      out.push({
+        check: CNI_UNSUPPORTED_FEATURE, severity: 'warning', related: [],
+        message: `${flow.declaredBy.join(', ')}: flow ${from.name} -> ${to.name} port ${port} may not match as declared on Cilium: the `
+          + `destination pods give "${port.number}" different numbers (${mapping}), so the egress rule names the port, and Cilium 1.19 `
+          + 'and earlier ignore an egress rule whose port name maps to more than one number, so the flow is dead there '
+          + '(cilium/cilium#24779, #30003; fixed by #44429 and #45760, merged after 1.19.0)',
+        fix: `give each destination its own flow with a port number (${numbers.map((n) => `Port.${port.protocol.toLowerCase()}(${n})`).join(', ')}), `
+          + `or one number for the name "${port.number}" on every destination pod`,
+      });
+    }
   }
   return out;
 }

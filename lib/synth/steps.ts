@@ -111,7 +111,7 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
     ...checkDeclaredFlows({ flows: model._renderedFlows, zeroTrust, addresses: model._addresses, appNamespaces, createdNamespaces: created }),
     ...externalServiceClients(context, verified.view, zeroTrust, model._renderedFlows),
     ...routeBackendClients(context, verified.view, zeroTrust),
-    ...cniFindings(model),
+    ...cniFindings(model, context),
   ];
   const flowResults = applyOptOuts([...verified.findings, ...flowChecks], objects, runOptions);
   const findings = [...checks.findings, ...flowResults.findings];

@@ -647,7 +647,25 @@ function normalize(raw: {
   }
   const workloads = normalizeWorkloads(raw.workloads, namespaces.length);
   const workloadFlows = normalizeWorkloadFlows(raw.workloadFlows, apps, workloads);
-  return { cni, wellKnown, namespaces, apps, flows, namespaceFlows, cidrs, egress, gateways, workloads, workloadFlows };
+  const nsFlows = cni === 'cilium' ? numberAmbiguousNames(namespaceFlows, apps, workloads) : namespaceFlows;
+  return { cni, wellKnown, namespaces, apps, flows, namespaceFlows: nsFlows, cidrs, egress, gateways, workloads, workloadFlows };
+}
+
+/**
+ * On Cilium, an egress port name the namespace's pods give different numbers is a warning (Cilium 1.19
+ * and earlier ignore such an egress rule): a valid program names one of the numbers instead.
+ */
+function numberAmbiguousNames(flows: NamespaceFlowData[], apps: readonly AppData[], workloads: readonly WorkloadData[]): NamespaceFlowData[] {
+  return flows.map((f) => {
+    if (f.direction !== 'egress') return f;
+    const listen = [...apps.filter((a) => a.ns === f.ns).flatMap(appListens), ...workloads.filter((w) => w.ns === f.ns).flatMap((w) => w.ports)];
+    const ports = f.ports.map((q): PortData => {
+      if (typeof q.port !== 'string') return q;
+      const numbers = [...new Set(listen.filter((c) => c.name === q.port && c.protocol === q.protocol).map((c) => c.number))].sort((a, b) => a - b);
+      return numbers.length > 1 ? { protocol: q.protocol, port: numbers[0] } : q;
+    });
+    return { ...f, ports: ports.filter((q, i) => ports.findIndex((o) => o.protocol === q.protocol && o.port === q.port && o.end === q.end) === i) };
+  });
 }
 
 /** Workloads: `wl<index>`; container ports unique by protocol and number, names unique per workload. */
