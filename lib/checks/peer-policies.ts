@@ -8,7 +8,9 @@
  * labels the library cannot see. The verification computes the flow as if it did not; this check
  * asks the evaluator what happens if it does, and warns where the flow would then be denied.
  */
-import type { Endpoint, NetworkPolicyEvaluator, PortRange } from '../evaluator';
+import type { Endpoint, NetworkPolicyEvaluator } from '../evaluator';
+import type { PortSet } from '../evaluator/port-set';
+import { toPortRanges } from '../evaluator/port-set';
 import { getOrCreate } from '../evaluator/util';
 import type { CheckContext } from './context';
 import type { DeclaredFlow } from './declared';
@@ -23,11 +25,11 @@ import { formatLabels, namespaceOf, refOf } from './objects';
 /** Check name of a declared flow that a policy would deny if the peer's pods carry labels the flow does not name. */
 export const DECLARED_FLOW_MAY_BE_DENIED = 'declared-flow-may-be-denied';
 
-/** A declared connection between two endpoint ids, and the first of its ports. */
+/** A declared connection between two endpoint ids, and its ports. */
 export interface DeclaredPair {
   readonly from: string;
   readonly to: string;
-  readonly port: PortRange;
+  readonly ports: PortSet;
   readonly flows: readonly DeclaredFlow[];
 }
 
@@ -50,21 +52,24 @@ export function peerPolicyFindings(
     for (const side of ['from', 'to'] as const) {
       const peer = groupById.get(pair[side]);
       if (peer?.kind !== 'Peer') continue;
-      for (const policy of policiesByNamespace.get(peer.group.namespace) ?? []) {
+      const policies = policiesByNamespace.get(peer.group.namespace);
+      if (!policies) continue;
+      const port = toPortRanges(pair.ports)[0];
+      for (const policy of policies) {
         // Labels that make the policy select a pod; the pod keeps the ones the flow names.
         const labels = satisfyingLabels(policy.json?.spec?.podSelector);
         if (!labels) continue;
         const hypothetical = { ...peer.group, id: `${peer.group.id}+`, labels: { ...labels, ...peer.group.labels } };
         const src = side === 'from' ? hypothetical : endpointOf(pair.from);
         const dst = side === 'to' ? hypothetical : endpointOf(pair.to);
-        if (evaluator.check(src, dst, pair.port.from, pair.port.protocol).allowed) continue;
+        if (evaluator.check(src, dst, port.from, port.protocol).allowed) continue;
         const key = `${policy.path}|${pair.from}|${pair.to}`;
         if (seen.has(key)) continue;
         seen.add(key);
         const extra = Object.fromEntries(Object.entries(labels).filter(([k]) => !(k in peer.group.labels)));
         findings.push({
           ...problem(refOf(policy), 'spec.podSelector', formatLabels(extra),
-            `it would deny the declared flow ${pair.from} -> ${pair.to} on ${pair.port.protocol} ${pair.port.from} `
+            `it would deny the declared flow ${pair.from} -> ${pair.to} on ${port.protocol} ${port.from} `
             + `(${pair.flows.map(declaredByText).join(', ')}) if the pods of ${peer.group.id}, which the app does not define, carry `
             + `${formatLabels(extra)}: the flow names them by ${formatLabels(peer.group.labels)} only, so the verification cannot tell`,
             'add the flow to this policy\'s rules (or to another policy selecting those pods), or name the pods by a label this policy '

@@ -307,7 +307,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   //    (A DNS name or an entity at one end is Cilium's to judge, not the standard policies'.)
   const unsure = [...expected.values()].filter((e) => !isEmpty(e.ports) && !e.flows.some((f) => denied.has(f))
     && !isCiliumPeerId(e.from) && !isCiliumPeerId(e.to));
-  findings.push(...peerPolicyFindings(context, evaluator, unsure.map((e) => ({ ...e, port: toPortRanges(e.ports)[0] })), groupById, endpointOf));
+  findings.push(...peerPolicyFindings(context, evaluator, unsure, groupById, endpointOf));
 
   // 2. Nothing touching a zero-trust pod is allowed that no flow declares.
   const idText = (id: string) => {
