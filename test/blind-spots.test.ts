@@ -188,6 +188,73 @@ describe('8. exposure to pods the app does not know', () => {
     s.orders.allowIngressFrom(Peer.pods({ namespace: 'tools', labels: { app: 'debug' } }), Port.tcp(4000));
     expect(() => synth(s.app)).not.toThrow();
   });
+
+  describe('several requirements on one key are all met (they are ANDed)', () => {
+    const NAME = 'kubernetes.io/metadata.name';
+    function fromPeer(s: ReturnType<typeof shop>, peer: k8s.NetworkPolicyPeer, name = 'hand'): void {
+      rawPolicy(s.chart, name, {
+        podSelector: { matchLabels: { app: 'orders' } }, policyTypes: ['Ingress'],
+        ingress: [{ from: [peer], ports: [{ port: k8s.IntOrString.fromNumber(4000) }] }],
+      });
+    }
+
+    test('a namespace name In (aaa, evil) and NotIn (aaa): the pods of evil are admitted', () => {
+      const s = shop();
+      fromPeer(s, { podSelector: {}, namespaceSelector: { matchExpressions: [
+        { key: NAME, operator: 'In', values: ['aaa', 'evil'] }, { key: NAME, operator: 'NotIn', values: ['aaa'] }] } });
+      expect(linesOf(synthError(s.app), 'undeclared-flow')).toEqual([
+        '  - [undeclared-flow] shop/hand: NetworkPolicy production/hand is invalid: it allows connections touching a zero-trust namespace that '
+        + 'no flow declares: evil/Peer/* (any pod in namespace evil) -> production/Deployment/orders on TCP 4000. Fix: declare the flow '
+        + '(app.allowFrom(peer), app.allowTo(peer), allowIngressFrom/allowEgressTo) instead of writing the policy, or narrow the policy to the '
+        + 'declared flows (to accept it, annotate NetworkPolicy production/hand with cdk8s-networking.io/skip-checks: undeclared-flow)',
+      ]);
+    });
+
+    test('a namespace name In (aaa, evil) and In (evil): the pods of evil are admitted', () => {
+      const s = shop();
+      fromPeer(s, { podSelector: {}, namespaceSelector: { matchExpressions: [
+        { key: NAME, operator: 'In', values: ['aaa', 'evil'] }, { key: NAME, operator: 'In', values: ['evil'] }] } });
+      const lines = linesOf(synthError(s.app), 'undeclared-flow');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(': evil/Peer/* (any pod in namespace evil) -> production/Deployment/orders on TCP 4000.');
+      expect(lines[0]).not.toContain('aaa/Peer');
+    });
+
+    test('pod labels env In (dev, prod) and NotIn (dev): the env=prod pods are admitted', () => {
+      const s = shop();
+      fromPeer(s, { namespaceSelector: { matchLabels: { [NAME]: 'tools' } }, podSelector: { matchExpressions: [
+        { key: 'env', operator: 'In', values: ['dev', 'prod'] }, { key: 'env', operator: 'NotIn', values: ['dev'] }] } });
+      const lines = linesOf(synthError(s.app), 'undeclared-flow');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(': tools/Peer/env=prod (pods labelled env in (dev,prod), env notin (dev) in namespace tools) -> '
+        + 'production/Deployment/orders on TCP 4000.');
+      expect(lines[0]).not.toContain('env=dev');
+    });
+
+    test('namespaces labelled team In (payments, shop) and NotIn (payments): every namespace labelled team=shop is admitted', () => {
+      const s = shop();
+      fromPeer(s, { namespaceSelector: { matchExpressions: [
+        { key: 'team', operator: 'In', values: ['payments', 'shop'] }, { key: 'team', operator: 'NotIn', values: ['payments'] }] } });
+      const lines = linesOf(synthError(s.app), 'undeclared-flow');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(': [namespaces team in (payments,shop), team notin (payments)]/Peer/* (any pod in every namespace labelled '
+        + 'team in (payments,shop), team notin (payments)) -> production/Deployment/orders on TCP 4000.');
+    });
+
+    test('requirements no value meets together select nothing: no stand-in, synth passes', () => {
+      const s = shop();
+      fromPeer(s, { podSelector: {}, namespaceSelector: { matchExpressions: [
+        { key: NAME, operator: 'In', values: ['aaa', 'evil'] }, { key: NAME, operator: 'In', values: ['other'] }] } });
+      fromPeer(s, { namespaceSelector: { matchLabels: { [NAME]: 'tools' } }, podSelector: {
+        matchLabels: { env: 'dev' }, matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['dev'] }] } }, 'hand-2');
+      fromPeer(s, { namespaceSelector: { matchLabels: { [NAME]: 'tools' } }, podSelector: { matchExpressions: [
+        { key: 'tier', operator: 'Exists' }, { key: 'tier', operator: 'DoesNotExist' }] } }, 'hand-3');
+      synth(s.app);
+      // No stand-in for pods the selector does not select, not even one the policy would not admit.
+      const report = JSON.parse(require('fs').readFileSync(`${s.app.outdir}/network-report.json`, 'utf8'));
+      expect(report.endpoints.filter((e: any) => e.type === 'exposure')).toEqual([]);
+    });
+  });
 });
 
 describe('8b. a declared peer outside the app that a hand-written policy may select by labels the flow does not name', () => {

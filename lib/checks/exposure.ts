@@ -9,7 +9,6 @@
  * undeclared ones are findings, in both directions.
  */
 import { NAMESPACE_NAME_LABEL } from '../evaluator';
-import { matchesSelector, parseSelector } from '../evaluator/selector';
 import { allowsEveryPeer, NAMESPACE_KEY as CILIUM_NAMESPACE_KEY, stripSource } from '../evaluator/cilium';
 import { labelsKey } from '../util/labels';
 import { selectsControllerPods } from '../util/well-known-pods';
@@ -25,26 +24,71 @@ export function isRepresentativeNamespace(namespace: string): boolean {
   return namespace.startsWith(REPRESENTATIVE_NAMESPACE_PREFIX);
 }
 
-/** Labels that satisfy a LabelSelector's JSON, or undefined when none can (or it is malformed). */
-export function satisfyingLabels(selector: any): Record<string, string> | undefined {
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) labels[k] = String(v);
+/** One label key of a selector and the values its requirements allow there, sorted. */
+interface KeyChoice {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+/** The value standing for "any value" of a key that only `Exists` (and `NotIn`) constrain. */
+const ANY_VALUE = 'any';
+
+/**
+ * Per label key a LabelSelector's JSON constrains, the values that meet every requirement on it
+ * (they are ANDed, as Kubernetes does): the `In` sets and the `matchLabels` value intersected, the
+ * `NotIn` values dropped. Keys only `NotIn` or `DoesNotExist` constrain are left out (an absent
+ * label meets them). Undefined when no label map can satisfy the selector, or it is malformed.
+ */
+function keyChoices(selector: any): KeyChoice[] | undefined {
+  const allowed = new Map<string, Set<string> | undefined>(); // undefined: any value (Exists)
+  const excluded = new Map<string, Set<string>>();
+  const absent = new Set<string>();
+  const require = (key: string, values: string[] | undefined) => {
+    const prior = allowed.get(key);
+    if (!values) {
+      if (!allowed.has(key)) allowed.set(key, undefined);
+      return;
+    }
+    allowed.set(key, new Set(prior ? values.filter((v) => prior.has(v)) : values));
+  };
+  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) require(k, [String(v)]);
   const expressions: any[] = Array.isArray(selector?.matchExpressions) ? selector.matchExpressions : [];
-  for (const e of expressions.filter((x) => x?.operator === 'In' || x?.operator === 'Exists')) {
-    const values: string[] = (e.values ?? []).map(String);
-    if (e.operator === 'In') {
-      if (e.key in labels ? !values.includes(labels[e.key]) : values.length === 0) return undefined;
-      if (!(e.key in labels)) labels[e.key] = [...values].sort()[0];
-    } else if (!(e.key in labels)) {
-      labels[e.key] = 'any';
+  for (const e of expressions) {
+    const key = String(e?.key);
+    const values: string[] = (e?.values ?? []).map(String);
+    if (e?.operator === 'In') {
+      if (values.length === 0) return undefined;
+      require(key, values);
+    } else if (e?.operator === 'Exists') {
+      require(key, undefined);
+    } else if (e?.operator === 'NotIn') {
+      excluded.set(key, new Set([...excluded.get(key) ?? [], ...values]));
+    } else if (e?.operator === 'DoesNotExist') {
+      absent.add(key);
     }
   }
-  for (const e of expressions) {
-    const values: string[] = (e?.values ?? []).map(String);
-    if (e?.operator === 'NotIn' && e.key in labels && values.includes(labels[e.key])) return undefined;
-    if (e?.operator === 'DoesNotExist' && e.key in labels) return undefined;
+  const choices: KeyChoice[] = [];
+  for (const [key, values] of allowed) {
+    if (absent.has(key)) return undefined;
+    const not = excluded.get(key) ?? new Set<string>();
+    let left: string[];
+    if (values) {
+      left = [...values].filter((v) => !not.has(v)).sort();
+    } else {
+      let any = ANY_VALUE;
+      for (let n = 2; not.has(any); n++) any = `${ANY_VALUE}-${n}`;
+      left = [any];
+    }
+    if (left.length === 0) return undefined;
+    choices.push({ key, values: left });
   }
-  return labels;
+  return choices;
+}
+
+/** Labels that satisfy a LabelSelector's JSON, or undefined when none can (or it is malformed). */
+export function satisfyingLabels(selector: any): Record<string, string> | undefined {
+  const choices = keyChoices(selector);
+  return choices && Object.fromEntries(choices.map((c) => [c.key, c.values[0]]));
 }
 
 /** At most this many label maps stand for one selector (the product of its `In` values). */
@@ -56,22 +100,13 @@ const MAX_ALTERNATIVES = 32;
  * `app in (batch, evil)` selects pods labelled `app=evil` too, even where the app has `app=batch` pods.
  */
 export function satisfyingLabelSets(selector: any): Record<string, string>[] {
-  const first = satisfyingLabels(selector);
-  if (!first) return [];
-  const expressions: any[] = Array.isArray(selector?.matchExpressions) ? selector.matchExpressions : [];
-  let sets = [first];
-  for (const key of [...new Set(expressions.filter((e) => e?.operator === 'In').map((e) => String(e.key)))]) {
-    const values = [...new Set(expressions.filter((e) => e?.operator === 'In' && e.key === key).flatMap((e) => (e.values ?? []).map(String)))].sort();
+  const choices = keyChoices(selector);
+  if (!choices) return [];
+  let sets: Record<string, string>[] = [{}];
+  for (const { key, values } of choices) {
     sets = sets.flatMap((labels) => values.map((v) => ({ ...labels, [key]: v }))).slice(0, MAX_ALTERNATIVES);
   }
-  let parsed;
-  try {
-    parsed = parseSelector(selector, 'selector');
-  } catch {
-    return [first];
-  }
-  const unique = new Map(sets.filter((l) => matchesSelector(parsed, l)).map((l) => [labelsKey(l), l]));
-  return unique.size ? [...unique.values()] : [first];
+  return sets;
 }
 
 /** A LabelSelector's JSON as text: `team=payments, tier in (a,b), !legacy`; empty for `{}`. */
