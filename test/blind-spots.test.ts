@@ -189,6 +189,89 @@ describe('8. exposure to pods the app does not know', () => {
     expect(() => synth(s.app)).not.toThrow();
   });
 
+  describe('an In over many values: every value gets a stand-in; combinations beyond the budget are named (exposure-unverified)', () => {
+    const NAME = 'kubernetes.io/metadata.name';
+    const values = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);
+    function wide(s: ReturnType<typeof shop>, namespaces: string[], apps: string[], annotations?: Record<string, string>): void {
+      new k8s.KubeNetworkPolicy(s.chart, 'wide', {
+        metadata: { name: 'wide', namespace: 'production', ...(annotations ? { annotations } : {}) },
+        spec: {
+          podSelector: { matchLabels: { app: 'orders' } }, policyTypes: ['Ingress'],
+          ingress: [{ ports: [{ port: k8s.IntOrString.fromNumber(4000) }], from: [{
+            namespaceSelector: { matchExpressions: [{ key: NAME, operator: 'In', values: namespaces }] },
+            podSelector: apps.length ? { matchExpressions: [{ key: 'app', operator: 'In', values: apps }] } : {},
+          }] }],
+        },
+      });
+    }
+
+    test('32 zero-trust namespaces and zz-evil named in one In: the pods of zz-evil are admitted', () => {
+      const s = shop();
+      const owned = values('team-', 32);
+      for (const ns of owned) new ZeroTrustNamespace(s.chart, ns);
+      wide(s, [...owned, 'zz-evil'], []);
+      NetworkModel.of(s.app).configure({ strict: true }); // warnings are errors: the message lists them too
+      const message = synthError(s.app);
+      expect(linesOf(message, 'undeclared-flow')).toEqual([
+        expect.stringContaining('it allows connections touching a zero-trust namespace that no flow declares: zz-evil/Peer/* (any pod in '
+          + 'namespace zz-evil) -> production/Deployment/orders on TCP 4000.'),
+      ]);
+      // One In is verified whole, however many values it has: the cost is linear in them.
+      expect(linesOf(message, 'exposure-unverified')).toEqual([]);
+    });
+
+    test('more combinations than the budget: every value is verified at least once, and a warning names the policy and what is left', () => {
+      const s = shop();
+      wide(s, values('tools-', 10), values('debug-', 10), { 'cdk8s-networking.io/skip-checks': 'undeclared-flow' });
+      const { warnings } = captureWarnings(() => synth(s.app));
+      expect(warnings).toEqual([
+        '[exposure-unverified] shop/wide: NetworkPolicy production/wide spec.ingress[0].from[0] "namespaces kubernetes.io/metadata.name in '
+        + '(tools-00,tools-01,tools-02,tools-03,tools-04,tools-05,tools-06,tools-07,tools-08,tools-09); pods app in (debug-00,debug-01,debug-02,'
+        + 'debug-03,debug-04,debug-05,debug-06,debug-07,debug-08,debug-09)" is accepted, but: its selectors admit pods of 100 combinations of '
+        + 'label values, more than the flow verification makes stand-ins for: 32 of them (every value at least once) are verified, the other 68 '
+        + 'are not, so what the rule admits from or to those pods is not in the proof. Fix: split the peer into peers with an In over several '
+        + 'values in one selector each (each is verified whole), or accept it with the skip annotation (to accept it, annotate NetworkPolicy '
+        + 'production/wide with cdk8s-networking.io/skip-checks: exposure-unverified)',
+      ]);
+      const report = JSON.parse(require('fs').readFileSync(`${s.app.outdir}/network-report.json`, 'utf8'));
+      const stands = report.endpoints.filter((e: any) => e.type === 'exposure').map((e: any) => e.id);
+      expect(stands).toHaveLength(32);
+      for (let i = 0; i < 10; i++) {
+        expect(stands.filter((id: string) => id.startsWith(`tools-0${i}/`)).length).toBeGreaterThan(0);
+        expect(stands.filter((id: string) => id.endsWith(`app=debug-0${i}`)).length).toBeGreaterThan(0);
+      }
+      expect(stands).toContain('tools-09/Peer/app=debug-09');
+      expect(stands).toContain('tools-00/Peer/app=debug-09'); // then the product in order
+    });
+
+    test('combinations within the budget are all verified: no warning', () => {
+      const s = shop();
+      wide(s, values('tools-', 4), values('debug-', 8), { 'cdk8s-networking.io/skip-checks': 'undeclared-flow' });
+      const { warnings } = captureWarnings(() => synth(s.app));
+      expect(warnings).toEqual([]);
+      const report = JSON.parse(require('fs').readFileSync(`${s.app.outdir}/network-report.json`, 'utf8'));
+      expect(report.endpoints.filter((e: any) => e.type === 'exposure')).toHaveLength(32);
+    });
+
+    test('a CiliumNetworkPolicy endpoint selector beyond the budget is named too', () => {
+      const s = shop();
+      NetworkModel.of(s.app).configure({ cni: Cni.cilium() });
+      new ApiObject(s.chart, 'cilium-wide', {
+        apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy',
+        metadata: { name: 'cilium-wide', namespace: 'production', annotations: { 'cdk8s-networking.io/skip-checks': 'cilium-policy-widens' } },
+        spec: { endpointSelector: { matchLabels: { app: 'orders' } }, ingress: [{ fromEndpoints: [{ matchExpressions: [
+          { key: 'k8s:io.kubernetes.pod.namespace', operator: 'In', values: values('tools-', 6) },
+          { key: 'app', operator: 'In', values: values('debug-', 6) }] }] }] },
+      });
+      const { warnings } = captureWarnings(() => synth(s.app));
+      expect(warnings.filter((w) => w.startsWith('[exposure-unverified]'))).toEqual([expect.stringContaining('[exposure-unverified] shop/cilium-wide: '
+        + 'CiliumNetworkPolicy production/cilium-wide spec.ingress[0].fromEndpoints[0] "io.kubernetes.pod.namespace in (tools-00,tools-01,'
+        + 'tools-02,tools-03,tools-04,tools-05), app in (debug-00,debug-01,debug-02,debug-03,debug-04,debug-05)" is accepted, but: its selectors '
+        + 'admit pods of 36 combinations of label values, more than the flow verification makes stand-ins for: 32 of them (every value at least '
+        + 'once) are verified, the other 4 are not')]);
+    });
+  });
+
   describe('several requirements on one key are all met (they are ANDed)', () => {
     const NAME = 'kubernetes.io/metadata.name';
     function fromPeer(s: ReturnType<typeof shop>, peer: k8s.NetworkPolicyPeer, name = 'hand'): void {

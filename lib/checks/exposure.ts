@@ -13,8 +13,11 @@ import { allowsEveryPeer, NAMESPACE_KEY as CILIUM_NAMESPACE_KEY, stripSource } f
 import { labelsKey } from '../util/labels';
 import { selectsControllerPods } from '../util/well-known-pods';
 import type { CheckContext } from './context';
+import type { Finding } from './finding';
+import { problem } from './finding';
 import type { GroupInfo } from './group-info';
-import { namespaceOf } from './objects';
+import type { ManifestObject } from './objects';
+import { namespaceOf, refOf } from './objects';
 
 /** The prefix of the names of representative namespaces that stand for namespaces matched by labels. */
 export const REPRESENTATIVE_NAMESPACE_PREFIX = '[';
@@ -91,22 +94,55 @@ export function satisfyingLabels(selector: any): Record<string, string> | undefi
   return choices && Object.fromEntries(choices.map((c) => [c.key, c.values[0]]));
 }
 
-/** At most this many label maps stand for one selector (the product of its `In` values). */
+/**
+ * Stand-ins for one peer: at least this many label maps, and at least one per value its `In`s name,
+ * so that the cost grows with the size of the selectors, never with the product of their values.
+ */
 const MAX_ALTERNATIVES = 32;
 
 /**
- * Label maps that satisfy a LabelSelector's JSON, one per combination of the values its `In`
- * expressions allow (at most {@link MAX_ALTERNATIVES}), the {@link satisfyingLabels} one first:
- * `app in (batch, evil)` selects pods labelled `app=evil` too, even where the app has `app=batch` pods.
+ * Combinations of one value per dimension (a label key and the values it may take), as many as
+ * the budget allows: first rows that take every value at least once (row i takes each dimension's
+ * i-th value, or its last), then the product in order. The budget is {@link MAX_ALTERNATIVES} or
+ * the number of values, whichever is larger: the product itself can be exponential.
+ * @returns the rows (the first takes every dimension's first value) and the size of the product
  */
-export function satisfyingLabelSets(selector: any): Record<string, string>[] {
-  const choices = keyChoices(selector);
-  if (!choices) return [];
-  let sets: Record<string, string>[] = [{}];
-  for (const { key, values } of choices) {
-    sets = sets.flatMap((labels) => values.map((v) => ({ ...labels, [key]: v }))).slice(0, MAX_ALTERNATIVES);
+function combinations(dims: readonly (readonly string[])[]): { rows: string[][]; total: number } {
+  const total = dims.reduce((n, d) => n * d.length, 1);
+  const budget = Math.min(total, Math.max(MAX_ALTERNATIVES, dims.reduce((n, d) => n + d.length, 0)));
+  const rows = new Map<string, string[]>();
+  const add = (idx: readonly number[]) => {
+    const row = dims.map((d, k) => d[idx[k]]);
+    rows.set(JSON.stringify(row), row);
+  };
+  const width = Math.max(0, ...dims.map((d) => d.length));
+  for (let i = 0; i < width && rows.size < budget; i++) add(dims.map((d) => Math.min(i, d.length - 1)));
+  const idx = dims.map(() => 0);
+  while (rows.size < budget) {
+    add(idx);
+    let k = dims.length - 1; // the last dimension turns fastest
+    while (k >= 0 && ++idx[k] === dims[k].length) idx[k--] = 0;
+    if (k < 0) break;
   }
-  return sets;
+  return { rows: [...rows.values()], total };
+}
+
+/** Label maps from rows of {@link combinations} over the given key choices, starting at column `from`. */
+function labelsOf(choices: readonly KeyChoice[], row: readonly string[], from = 0): Record<string, string> {
+  return Object.fromEntries(choices.map((c, k) => [c.key, row[from + k]]));
+}
+
+/**
+ * Label maps that satisfy a LabelSelector's JSON, one per combination of the values its `In`
+ * expressions allow (within the budget of {@link combinations}), the {@link satisfyingLabels} one
+ * first: `app in (batch, evil)` selects pods labelled `app=evil` too, even where the app has
+ * `app=batch` pods. `total` is the number of combinations, more than the label maps when some are left out.
+ */
+export function satisfyingLabelSets(selector: any): { sets: Record<string, string>[]; total: number } {
+  const choices = keyChoices(selector);
+  if (!choices) return { sets: [], total: 0 };
+  const { rows, total } = combinations(choices.map((c) => c.values));
+  return { sets: rows.map((row) => labelsOf(choices, row)), total };
 }
 
 /** A LabelSelector's JSON as text: `team=payments, tier in (a,b), !legacy`; empty for `{}`. */
@@ -127,6 +163,23 @@ export interface Exposure {
   readonly groups: GroupInfo[];
   /** `Namespace` manifests of the representative namespaces (for the evaluator's namespaceSelectors). */
   readonly namespaces: any[];
+  /** Peers whose label combinations exceed what gets a stand-in ({@link EXPOSURE_UNVERIFIED} warnings). */
+  readonly findings: Finding[];
+}
+
+/** Check name of a policy peer with more label combinations than the exposure analysis makes stand-ins for. */
+export const EXPOSURE_UNVERIFIED = 'exposure-unverified';
+
+function unverifiedFinding(policy: ManifestObject, field: string, value: string, verified: number, total: number): Finding {
+  return {
+    ...problem(refOf(policy), field, value, `its selectors admit pods of ${total} combinations of label values, more than the flow `
+      + `verification makes stand-ins for: ${verified} of them (every value at least once) are verified, the other ${total - verified} are not, `
+      + 'so what the rule admits from or to those pods is not in the proof',
+    'split the peer into peers with an In over several values in one selector each (each is verified whole), or accept it with the skip '
+      + 'annotation'),
+    check: EXPOSURE_UNVERIFIED,
+    severity: 'warning',
+  };
 }
 
 /**
@@ -140,75 +193,91 @@ export function exposureGroups(
 ): Exposure {
   const groups = new Map<string, GroupInfo>();
   const namespaces = new Map<string, any>();
+  const findings: Finding[] = [];
   const appNamespaces = new Set(context.ofKind('Namespace').map((n) => String(n.json?.metadata?.name)));
-  const add = (ns: string, nsText: string, podSelector: any) => {
-    // One group per value of an `In`: `app in (batch, evil)` next to the app's app=batch pods admits app=evil pods too.
-    for (const labels of satisfyingLabelSets(podSelector ?? {})) {
-      // The app defines every pod of an owned namespace, but for the pods controllers create there (cert-manager's solver).
-      if (owned.has(ns) && !selectsControllerPods(labels)) continue;
-      const key = labelsKey(labels);
-      const id = `${ns}/Peer/${key || '*'}`;
-      if (groups.has(id) || covered(ns, labels)) continue;
-      const pods = key ? `pods labelled ${selectorText(podSelector)}` : 'any pod';
-      groups.set(id, { group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true });
-    }
+  // One group per value of an `In`: `app in (batch, evil)` next to the app's app=batch pods admits app=evil pods too.
+  const add = (ns: string, nsText: string, podSelector: any, labels: Record<string, string>) => {
+    // The app defines every pod of an owned namespace, but for the pods controllers create there (cert-manager's solver).
+    if (owned.has(ns) && !selectsControllerPods(labels)) return;
+    const key = labelsKey(labels);
+    const id = `${ns}/Peer/${key || '*'}`;
+    if (groups.has(id) || covered(ns, labels)) return;
+    const pods = key ? `pods labelled ${selectorText(podSelector)}` : 'any pod';
+    groups.set(id, { group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true });
   };
   for (const policy of context.ofKind('NetworkPolicy')) {
     const policyNs = namespaceOf(policy);
     const spec = policy.json?.spec ?? {};
-    const rules: any[] = [...(spec.ingress ?? []).map((r: any) => r?.from), ...(spec.egress ?? []).map((r: any) => r?.to)];
-    for (const peers of rules) {
-      for (const peer of Array.isArray(peers) ? peers : []) {
-        if (!peer || peer.ipBlock) continue;
-        if (peer.namespaceSelector === undefined || peer.namespaceSelector === null) {
-          add(policyNs, `namespace ${policyNs}`, peer.podSelector);
-          continue;
-        }
-        const nsLabelSets = satisfyingLabelSets(peer.namespaceSelector);
-        if (nsLabelSets.length === 0) continue;
-        const nsLabels = nsLabelSets[0];
-        // Every namespace a `kubernetes.io/metadata.name in (a, b)` names, not only the first.
-        const named = nsLabelSets.filter((l) => l[NAMESPACE_NAME_LABEL] !== undefined);
-        for (const { [NAMESPACE_NAME_LABEL]: name, ...others } of named) {
+    const rules = (list: any, dir: string, side: string) => (Array.isArray(list) ? list : []).flatMap((r: any, i: number) =>
+      (Array.isArray(r?.[side]) ? r[side] : []).map((peer: any, j: number) => ({ peer, field: `spec.${dir}[${i}].${side}[${j}]` })));
+    for (const { peer, field } of [...rules(spec.ingress, 'ingress', 'from'), ...rules(spec.egress, 'egress', 'to')]) {
+      if (!peer || peer.ipBlock) continue;
+      const hasNamespaces = peer.namespaceSelector !== undefined && peer.namespaceSelector !== null;
+      const nsChoices = hasNamespaces ? keyChoices(peer.namespaceSelector) : [];
+      const podChoices = keyChoices(peer.podSelector ?? {});
+      if (!nsChoices || !podChoices) continue;
+      // Every namespace a `kubernetes.io/metadata.name in (a, b)` names, not only the first; the other namespace labels
+      // take their first value (a namespace outside the app may carry any label).
+      const name = nsChoices.find((c) => c.key === NAMESPACE_NAME_LABEL);
+      const nsLabels = labelsOf(nsChoices, nsChoices.map((c) => c.values[0]));
+      const named = name ? 1 : 0;
+      const { rows, total } = combinations([...(name ? [name.values] : []), ...podChoices.map((c) => c.values)]);
+      if (rows.length < total) {
+        const text = [...(hasNamespaces ? [`namespaces ${selectorText(peer.namespaceSelector) || '*'}`] : []),
+          `pods ${selectorText(peer.podSelector) || '*'}`];
+        findings.push(unverifiedFinding(policy, field, text.join('; '), rows.length, total));
+      }
+      for (const row of rows) {
+        const podLabels = labelsOf(podChoices, row, named);
+        if (!hasNamespaces) {
+          add(policyNs, `namespace ${policyNs}`, peer.podSelector, podLabels);
+        } else if (name) {
+          const { [NAMESPACE_NAME_LABEL]: _, ...others } = nsLabels;
+          const ns = row[0];
           // A namespace outside the app may carry any label: give it those the selector also asks for.
-          if (Object.keys(others).length > 0 && !appNamespaces.has(name) && !owned.has(name)) {
-            const prior = namespaces.get(name)?.metadata.labels ?? {};
-            namespaces.set(name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { ...others, ...prior } } });
+          if (Object.keys(others).length > 0 && !appNamespaces.has(ns) && !owned.has(ns)) {
+            const prior = namespaces.get(ns)?.metadata.labels ?? {};
+            namespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...others, ...prior } } });
           }
-          add(name, `namespace ${name}`, peer.podSelector);
+          add(ns, `namespace ${ns}`, peer.podSelector, podLabels);
+        } else {
+          const text = selectorText(peer.namespaceSelector);
+          const ns = text ? `[namespaces ${text}]` : '[any other namespace]';
+          if (!namespaces.has(ns)) namespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: nsLabels } });
+          add(ns, text ? `every namespace labelled ${text}` : 'any other namespace', peer.podSelector, podLabels);
         }
-        if (named.length > 0) continue;
-        const text = selectorText(peer.namespaceSelector);
-        const ns = text ? `[namespaces ${text}]` : '[any other namespace]';
-        if (!namespaces.has(ns)) namespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: nsLabels } });
-        add(ns, text ? `every namespace labelled ${text}` : 'any other namespace', peer.podSelector);
       }
     }
   }
   // CiliumNetworkPolicy endpoint selectors: in the policy's namespace unless they name one.
   for (const policy of context.ofKind('CiliumNetworkPolicy')) {
     const policyNs = namespaceOf(policy);
-    const rules = (list: any) => (Array.isArray(list) ? list : []);
-    const selectors: any[] = [policy.json?.spec, ...rules(policy.json?.specs)].flatMap((spec: any) => [
-      ...rules(spec?.ingress).flatMap((r: any) => rules(r?.fromEndpoints)), ...rules(spec?.egress).flatMap((r: any) => rules(r?.toEndpoints))]);
+    const list = (x: any) => (Array.isArray(x) ? x : []);
+    const specs = [{ spec: policy.json?.spec, at: 'spec' }, ...list(policy.json?.specs).map((spec: any, k: number) => ({ spec, at: `specs[${k}]` }))];
     // A rule with ports and no peer admits every pod of the cluster: any pod here, and in any other namespace.
-    const everyPeer = [policy.json?.spec, ...rules(policy.json?.specs)].some((spec: any) =>
-      rules(spec?.ingress).some((r: any) => allowsEveryPeer(r, 'ingress')) || rules(spec?.egress).some((r: any) => allowsEveryPeer(r, 'egress')));
+    const everyPeer = specs.some(({ spec }) => list(spec?.ingress).some((r: any) => allowsEveryPeer(r, 'ingress'))
+      || list(spec?.egress).some((r: any) => allowsEveryPeer(r, 'egress')));
     if (everyPeer) {
-      add(policyNs, `namespace ${policyNs}`, {});
-      add('[any other namespace]', 'any other namespace', {});
+      add(policyNs, `namespace ${policyNs}`, {}, {});
+      add('[any other namespace]', 'any other namespace', {}, {});
     }
-    for (const selector of selectors.map(stripSource)) {
+    const selectors = specs.flatMap(({ spec, at }) => [['ingress', 'fromEndpoints'], ['egress', 'toEndpoints']].flatMap(([dir, side]) =>
+      list(spec?.[dir]).flatMap((r: any, i: number) =>
+        list(r?.[side]).map((selector: any, j: number) => ({ selector, field: `${at}.${dir}[${i}].${side}[${j}]` })))));
+    for (const { selector: raw, field } of selectors) {
+      const selector = stripSource(raw);
       const expressions: any[] = selector?.matchExpressions ?? [];
       const pinned = selector?.matchLabels?.[CILIUM_NAMESPACE_KEY] !== undefined
         || expressions.some((e) => e?.key === CILIUM_NAMESPACE_KEY && e.operator === 'In');
       // NotIn, Exists, DoesNotExist on the namespace: namespaces the app may not know.
       const anyNamespace = !pinned && expressions.some((e) => e?.key === CILIUM_NAMESPACE_KEY);
-      for (const { [CILIUM_NAMESPACE_KEY]: named, ...podLabels } of satisfyingLabelSets(selector ?? {})) {
+      const { sets, total } = satisfyingLabelSets(selector ?? {});
+      if (sets.length < total) findings.push(unverifiedFinding(policy, field, selectorText(selector), sets.length, total));
+      for (const { [CILIUM_NAMESPACE_KEY]: named, ...podLabels } of sets) {
         const ns = pinned ? named : anyNamespace ? '[any other namespace]' : policyNs;
-        add(ns, anyNamespace ? 'any other namespace' : `namespace ${ns}`, { matchLabels: podLabels });
+        add(ns, anyNamespace ? 'any other namespace' : `namespace ${ns}`, { matchLabels: podLabels }, podLabels);
       }
     }
   }
-  return { groups: [...groups.values()], namespaces: [...namespaces.values()] };
+  return { groups: [...groups.values()], namespaces: [...namespaces.values()], findings };
 }

@@ -23,6 +23,7 @@ import { serviceTargetsPod } from './rules/service-targets-pod';
 import { CNI_CHECK_NAMES } from './cni';
 import { FLOW_CHECK_NAMES } from './flow-checks';
 import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, SHARED_POD_LABELS, UNDECLARED_FLOW } from './verify';
+import { EXPOSURE_UNVERIFIED } from './exposure';
 
 /** Every cross-object check, in the order they run. */
 export const CHECKS: readonly ICheck[] = [
@@ -47,6 +48,7 @@ export const SKIP_CHECKS_CHECK = 'skip-checks';
 /** Every name the skip annotation and the `skipChecks` option accept. */
 export const CHECK_NAMES: readonly string[] = [
   ...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW, CILIUM_POLICY_WIDENS, CILIUM_POLICY_UNVERIFIED, SHARED_POD_LABELS,
+  EXPOSURE_UNVERIFIED,
   ...CNI_CHECK_NAMES,
   ...FLOW_CHECK_NAMES,
 ].sort();

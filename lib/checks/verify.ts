@@ -248,7 +248,9 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     }
   }
 
-  const findings: Finding[] = checkFlowPorts(flows, context, (f) => index.select(f.to.namespace!, f.to.podLabels ?? {}), zeroTrust);
+  const findings: Finding[] = [
+    ...checkFlowPorts(flows, context, (f) => index.select(f.to.namespace!, f.to.podLabels ?? {}), zeroTrust), ...exposure.findings,
+  ];
   const isolated = (id: string, direction: 'ingress' | 'egress') => {
     const g = groupById.get(id);
     return g !== undefined && evaluator.isolation(g.group)[direction];
