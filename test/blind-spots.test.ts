@@ -189,6 +189,104 @@ describe('8. exposure to pods the app does not know', () => {
     expect(() => synth(s.app)).not.toThrow();
   });
 
+  describe('a policy whose targets may be pods outside the app', () => {
+    const openBoth = { policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] };
+    function open(s: ReturnType<typeof shop>, name: string, podSelector: k8s.LabelSelector): void {
+      new ApiObject(s.chart, name, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'production' },
+        spec: { podSelector, ...openBoth } });
+    }
+
+    test('in a shared zero-trust namespace, pods no workload of the app carries the labels of (Helm\'s redis) get a stand-in', () => {
+      const s = shop();
+      NetworkModel.of(s.app).configure({ sharedNamespaces: ['production'] });
+      open(s, 'redis-open', { matchLabels: { app: 'redis' } });
+      const redis = 'production/Peer/app=redis (pods labelled app=redis in namespace production)';
+      const lines = linesOf(synthError(s.app), 'undeclared-flow');
+      expect(lines).toEqual([
+        '  - [undeclared-flow] shop/redis-open: NetworkPolicy production/redis-open is invalid: it allows connections touching a zero-trust '
+        + `namespace that no flow declares: cidr:0.0.0.0/0 -> ${redis} on TCP all, UDP all, SCTP all; cidr:::/0 -> ${redis} on TCP all, UDP all, `
+        + `SCTP all; kube-system/Peer/k8s-app=kube-dns -> ${redis} on TCP all, UDP all, SCTP all; ${redis} -> cidr:0.0.0.0/0 on TCP all, UDP all, `
+        + `SCTP all; ${redis} -> cidr:::/0 on TCP all, UDP all, SCTP all; ${redis} -> kube-system/Peer/k8s-app=kube-dns on TCP 1-52, TCP 54-65535, `
+        + `UDP 1-52, UDP 54-65535, SCTP all; ${redis} -> ${redis} on TCP all, UDP all, SCTP all. Fix: declare the flow (app.allowFrom(peer), `
+        + 'app.allowTo(peer), allowIngressFrom/allowEgressTo) instead of writing the policy, or narrow the policy to the declared flows (to accept '
+        + 'it, annotate NetworkPolicy production/redis-open with cdk8s-networking.io/skip-checks: undeclared-flow)',
+      ]);
+    });
+
+    test('in a shared namespace, an In over the app\'s pods and others: the others get a stand-in', () => {
+      const s = shop();
+      NetworkModel.of(s.app).configure({ sharedNamespaces: ['production'] });
+      open(s, 'mixed-open', { matchExpressions: [{ key: 'app', operator: 'In', values: ['orders', 'redis'] }] });
+      const lines = linesOf(synthError(s.app), 'undeclared-flow');
+      expect(lines.join('\n')).toContain('cidr:0.0.0.0/0 -> production/Peer/app=redis (pods labelled app in (orders,redis) in namespace production)');
+      expect(lines.join('\n')).not.toContain('production/Peer/app=orders');
+    });
+
+    test('in a namespace the app owns, cert-manager\'s solver pods (which controllers create) get a stand-in', () => {
+      const s = shop();
+      open(s, 'solver-open', { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } });
+      const [line, ...rest] = linesOf(synthError(s.app), 'undeclared-flow');
+      expect(rest).toEqual([]);
+      expect(line).toContain('shop/solver-open: NetworkPolicy production/solver-open is invalid: it allows connections touching a zero-trust '
+        + 'namespace that no flow declares: cidr:0.0.0.0/0 -> production/Peer/acme.cert-manager.io/http01-solver=true (pods labelled '
+        + 'acme.cert-manager.io/http01-solver=true in namespace production) on TCP all, UDP all, SCTP all;');
+    });
+
+    test('too many label combinations in the targets are named (exposure-unverified)', () => {
+      const s = shop();
+      NetworkModel.of(s.app).configure({ sharedNamespaces: ['production'] });
+      const tens = (p: string) => Array.from({ length: 10 }, (_, i) => `${p}${i}`);
+      new ApiObject(s.chart, 'wide-targets', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+        metadata: { name: 'wide-targets', namespace: 'production', annotations: { 'cdk8s-networking.io/skip-checks': 'undeclared-flow' } },
+        spec: { podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: tens('a') }, { key: 'tier', operator: 'In', values: tens('t') }] },
+          ...openBoth } });
+      const { warnings } = captureWarnings(() => synth(s.app));
+      expect(warnings).toEqual([expect.stringContaining('[exposure-unverified] shop/wide-targets: NetworkPolicy production/wide-targets '
+        + 'spec.podSelector "pods app in (a0,a1,a2,a3,a4,a5,a6,a7,a8,a9), tier in (t0,t1,t2,t3,t4,t5,t6,t7,t8,t9)" is accepted, but: its selectors '
+        + 'admit pods of 100 combinations of label values, more than the flow verification makes stand-ins for: 32 of them')]);
+    });
+
+    test('in a shared namespace, a policy selecting the app\'s own pods, even by some of their labels, gets no stand-in', () => {
+      const s = shop();
+      NetworkModel.of(s.app).configure({ sharedNamespaces: ['production'] });
+      new ApiObject(s.chart, 'cache', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cache', namespace: 'production' },
+        spec: { selector: { matchLabels: { app: 'cache' } }, template: { metadata: { labels: { app: 'cache', tier: 'db' } }, spec: {
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{ name: 'cache', image: 'redis:7', ports: [{ containerPort: 6379 }], securityContext: {
+            allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }] } } } });
+      s.web.allowEgressTo(Peer.pods({ namespace: 'production', labels: { app: 'cache', tier: 'db' } }), Port.tcp(6379));
+      new ApiObject(s.chart, 'db-in', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'db-in', namespace: 'production' },
+        spec: { podSelector: { matchLabels: { tier: 'db' } }, policyTypes: ['Ingress'],
+          ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 6379 }] }] } });
+      const { warnings } = captureWarnings(() => synth(s.app));
+      expect(warnings).toEqual([]);
+      const report = JSON.parse(require('fs').readFileSync(`${s.app.outdir}/network-report.json`, 'utf8'));
+      // (The peer app=web stands for pods outside the app labelled so: the namespace is shared.)
+      expect(report.endpoints.filter((e: any) => e.type === 'exposure').map((e: any) => e.id)).toEqual(['production/Peer/app=web']);
+    });
+
+    test('in a namespace the app owns, a policy selecting pods no workload has gets no stand-in (networkpolicy-targets-pod names it)', () => {
+      const s = shop();
+      open(s, 'ghost-open', { matchLabels: { app: 'ghost' } });
+      const message = synthError(s.app);
+      expect(linesOf(message, 'undeclared-flow')).toEqual([]);
+      expect(linesOf(message, 'networkpolicy-targets-pod')).toEqual([expect.stringContaining('shop/ghost-open: NetworkPolicy production/ghost-open')]);
+    });
+
+    test('the policies the library renders (an ApiGateway with cert-manager TLS, an empty namespace\'s default-deny) make no noise', () => {
+      const s = shop();
+      NetworkModel.of(s.app).configure({ sharedNamespaces: ['production', 'staging'] });
+      new ZeroTrustNamespace(s.chart, 'staging'); // no workload: its default-deny and DNS policies select none of the app's pods
+      const gw = new ApiGateway(s.chart, 'gateway', { namespace: s.prod, controller: IngressController.nginx(),
+        tls: Tls.certManager({ clusterIssuer: 'letsencrypt-prod' }) });
+      gw.addRoute({ host: 'shop.example.com', backend: s.web });
+      const { warnings } = captureWarnings(() => synth(s.app));
+      expect(warnings).toEqual([]);
+      const report = JSON.parse(require('fs').readFileSync(`${s.app.outdir}/network-report.json`, 'utf8'));
+      expect(report.endpoints.filter((e: any) => e.type === 'exposure')).toEqual([]);
+    });
+  });
+
   describe('an In over many values: every value gets a stand-in; combinations beyond the budget are named (exposure-unverified)', () => {
     const NAME = 'kubernetes.io/metadata.name';
     const values = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, '0')}`);

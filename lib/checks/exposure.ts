@@ -10,13 +10,15 @@
  */
 import { NAMESPACE_NAME_LABEL } from '../evaluator';
 import { allowsEveryPeer, NAMESPACE_KEY as CILIUM_NAMESPACE_KEY, stripSource } from '../evaluator/cilium';
+import { matchesSelector, parseSelector } from '../evaluator/selector';
+import { getOrCreate } from '../evaluator/util';
 import { labelsKey } from '../util/labels';
 import { selectsControllerPods } from '../util/well-known-pods';
 import type { CheckContext } from './context';
 import type { Finding } from './finding';
 import { problem } from './finding';
 import type { GroupInfo } from './group-info';
-import type { ManifestObject } from './objects';
+import type { ManifestObject, PodTemplate } from './objects';
 import { namespaceOf, refOf } from './objects';
 
 /** The prefix of the names of representative namespaces that stand for namespaces matched by labels. */
@@ -182,14 +184,25 @@ function unverifiedFinding(policy: ManifestObject, field: string, value: string,
   };
 }
 
+/** Which policies' targets may be pods outside the app, for {@link exposureGroups}. */
+export interface ExposureTargets {
+  /** The zero-trust namespaces: a policy there may open pods outside the app to what no flow declares. */
+  readonly zeroTrust: ReadonlySet<string>;
+  /** Policies the library rendered (`namespace/name`): they select the app's own pods. */
+  readonly libraryPolicies?: ReadonlySet<string>;
+}
+
 /**
- * The representative groups for the peers of every policy of the app.
+ * The representative groups for the peers of every policy of the app, and for the pods a policy
+ * of a zero-trust namespace selects when they may be outside the app: pods no workload of the app
+ * carries the labels of, in a namespace the app does not fully define, and pods controllers create.
  * @param owned namespaces whose pods the app fully defines: nothing there needs a representative
  * @param covered whether an existing group already stands for these pods (`namespace`, pod labels)
  */
 export function exposureGroups(
   context: CheckContext, owned: ReadonlySet<string>,
   covered: (namespace: string, labels: Readonly<Record<string, string>>) => boolean,
+  targets?: ExposureTargets,
 ): Exposure {
   const groups = new Map<string, GroupInfo>();
   const namespaces = new Map<string, any>();
@@ -205,9 +218,43 @@ export function exposureGroups(
     const pods = key ? `pods labelled ${selectorText(podSelector)}` : 'any pod';
     groups.set(id, { group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true });
   };
+  // The pods a policy of a zero-trust namespace selects, when pods outside the app may carry those labels: the policy
+  // opens them as it opens the app's pods (`ingress: [{}]` admits everything), but only the app's pods have groups.
+  let workloads: Map<string, PodTemplate[]> | undefined;
+  const workloadsIn = (ns: string): readonly PodTemplate[] => {
+    if (!workloads) {
+      workloads = new Map();
+      for (const t of context.templates) getOrCreate(workloads, t.namespace, () => []).push(t);
+    }
+    return workloads.get(ns) ?? [];
+  };
+  const targetGroups = (policy: ManifestObject, ns: string, podSelector: any) => {
+    const choices = keyChoices(podSelector ?? {});
+    if (!choices) return;
+    let parsed;
+    try {
+      parsed = parseSelector(podSelector ?? {}, 'podSelector');
+    } catch {
+      return; // a malformed selector is the evaluator's to refuse
+    }
+    const { rows, total } = combinations(choices.map((c) => c.values));
+    if (rows.length < total) findings.push(unverifiedFinding(policy, 'spec.podSelector', `pods ${selectorText(podSelector)}`, rows.length, total));
+    for (const labels of rows.map((row) => labelsOf(choices, row))) {
+      if (!selectsControllerPods(labels)) {
+        // In a namespace the app fully defines, every pod is the app's; elsewhere pods the app has stand for themselves.
+        if (owned.has(ns)) continue;
+        const carries = (t: PodTemplate) => Object.entries(labels).every(([k, v]) => t.labels[k] === v) && matchesSelector(parsed, t.labels);
+        if (workloadsIn(ns).some(carries)) continue;
+      }
+      add(ns, `namespace ${ns}`, podSelector, labels);
+    }
+  };
   for (const policy of context.ofKind('NetworkPolicy')) {
     const policyNs = namespaceOf(policy);
     const spec = policy.json?.spec ?? {};
+    if (targets?.zeroTrust.has(policyNs) && !targets.libraryPolicies?.has(`${policyNs}/${policy.json?.metadata?.name}`)) {
+      targetGroups(policy, policyNs, spec.podSelector);
+    }
     const rules = (list: any, dir: string, side: string) => (Array.isArray(list) ? list : []).flatMap((r: any, i: number) =>
       (Array.isArray(r?.[side]) ? r[side] : []).map((peer: any, j: number) => ({ peer, field: `spec.${dir}[${i}].${side}[${j}]` })));
     for (const { peer, field } of [...rules(spec.ingress, 'ingress', 'from'), ...rules(spec.egress, 'egress', 'to')]) {

@@ -219,7 +219,8 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   const peers = peerGroups([...flows.flatMap((f) => [f.from, f.to]), ...input.peers ?? []], owned, index);
   peers.forEach((g) => index.add(g));
   const known = new Set([...workloads, ...peers].map((g) => `${g.group.namespace}|${labelsKey(g.group.labels)}`));
-  const exposure = exposureGroups(context, owned, (ns, labels) => known.has(`${ns}|${labelsKey(labels)}`));
+  const exposure = exposureGroups(context, owned, (ns, labels) => known.has(`${ns}|${labelsKey(labels)}`),
+    { zeroTrust, libraryPolicies: input.libraryPolicies });
   exposure.groups.forEach((g) => index.add(g));
   // Representative namespaces matched by labels need those labels in the evaluator (the policies are parsed once).
   const evaluator: NetworkPolicyEvaluator = exposure.namespaces.length === 0 ? context.evaluator
