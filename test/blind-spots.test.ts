@@ -23,6 +23,12 @@ function warningsOf(app: App, check: string): string[] {
   return captureWarnings(() => synth(app)).warnings.filter((l) => l.startsWith(`[${check}]`));
 }
 
+/** The flows of production/web in the network report, but DNS. */
+function reportFlows(app: App): any[] {
+  const report = JSON.parse(require('fs').readFileSync(require('path').join(app.outdir, 'network-report.json'), 'utf8'));
+  return report.flows.filter((f: any) => f.from === 'production/Deployment/web' && !f.to.startsWith('kube-system/'));
+}
+
 function shop() {
   const app = testApp();
   const chart = new Chart(app, 'shop');
@@ -84,31 +90,75 @@ describe('1. a flow on a port the destination does not listen on', () => {
     s.web.allowEgressTo(Peer.namespace('logging'), Port.named('fluent'), Port.tcp(24224));
     const warnings = warningsOf(s.app, 'flow-port-unverified');
     expect(warnings).toEqual([
-      '[flow-port-unverified] shop/web.allowEgressTo(logging/namespace-logging): ports TCP/fluent is accepted, but: the app does not define the '
-      + 'destination pods (every pod of namespace logging), so which port number each of them gives that name is unknown here: the egress rule '
-      + 'admits it, but the flow verification cannot check the flow and the network report does not list it. Fix: give the number '
-      + '(Port.tcp(9091), say) if those pods all use one; otherwise skip this check for the app '
+      '[flow-port-unverified] shop/web.allowEgressTo(logging/namespace-logging): ports TCP/fluent is accepted, but: the destination '
+      + '(every pod of namespace logging) includes pods the app does not define, so which port number each of them gives that name is '
+      + 'unknown here: the egress rule admits it, but the flow verification cannot check the flow to them and the network report does not '
+      + 'list it. Fix: give the number (Port.tcp(9091), say) if those pods all use one; otherwise skip this check for the app '
       + '(NetworkModel.configure({ skipChecks: [\'flow-port-unverified\'] }))',
-      expect.stringContaining('shop/web.allowEgressTo(monitoring/monitoring-pushgateway): ports TCP/push is accepted, but: the app does not define '
-        + 'the destination pods (monitoring/monitoring-pushgateway {app=pushgateway}), so which port number'),
+      expect.stringContaining('shop/web.allowEgressTo(monitoring/monitoring-pushgateway): ports TCP/push is accepted, but: the destination '
+        + '(monitoring/monitoring-pushgateway {app=pushgateway}) includes pods the app does not define, so which port number'),
     ]);
     // The rule is rendered as declared; the report lists only what it can verify (the number).
-    const report = JSON.parse(fs.readFileSync(path.join(s.app.outdir, 'network-report.json'), 'utf8'));
-    expect(report.flows.filter((f: any) => f.from === 'production/Deployment/web' && !f.to.startsWith('kube-system/'))).toEqual([
+    expect(reportFlows(s.app)).toEqual([
       expect.objectContaining({ to: 'logging/Peer/*', ports: ['TCP 24224'] }),
     ]);
   });
 
-  test('port names towards the app\'s own pods, from pods outside zero-trust namespaces, or with numbers: no flow-port-unverified', () => {
+  test('a port name towards a namespace the app does not own warns even when the destination also selects app workloads', () => {
+    // The probe: every pod of legacy, where the app runs billing next to pods it does not define.
     const s = shop();
+    new WebApp(s.chart, 'billing', { namespace: 'legacy', image: 'x/b:1', containerPort: 9000 });
+    s.web.allowTo(Peer.namespace('legacy'), { ports: [Port.named('http')] });
+    expect(warningsOf(s.app, 'flow-port-unverified')).toEqual([
+      '[flow-port-unverified] shop/web.allowTo(legacy/namespace-legacy): ports TCP/http is accepted, but: the destination '
+      + '(every pod of namespace legacy) includes pods the app does not define, so which port number each of them gives that name is '
+      + 'unknown here: the egress rule admits it, but the flow verification cannot check the flow to them and the network report does not '
+      + 'list it (only to the app\'s own pods there: legacy/Deployment/billing). Fix: give the number (Port.tcp(9091), say) if those pods '
+      + 'all use one; otherwise skip this check for the app (NetworkModel.configure({ skipChecks: [\'flow-port-unverified\'] }))',
+    ]);
+    // The report lists the app's billing (its name resolves on its container), not the other pods of legacy.
+    expect(reportFlows(s.app)).toEqual([
+      expect.objectContaining({ to: 'legacy/Deployment/billing', ports: ['TCP 9000'] }),
+    ]);
+
+    // Pods by label in a plain namespace: the app's WebApp carries them, so may pods it does not define.
+    const plain = shop();
+    new WebApp(plain.chart, 'legacy', { namespace: 'legacy', image: 'a:1', containerPort: 8080, ports: [{ name: 'push', port: 9091 }] });
+    plain.web.allowEgressTo(Peer.pods({ namespace: 'legacy', labels: { app: 'legacy' } }), Port.named('push'));
+    expect(warningsOf(plain.app, 'flow-port-unverified')).toEqual([
+      expect.stringContaining('[flow-port-unverified] shop/web.allowEgressTo(legacy/legacy-legacy): ports TCP/push is accepted, but: the destination '
+        + '(legacy/legacy-legacy {app=legacy}) includes pods the app does not define, so which port number each of them gives that name '
+        + 'is unknown here: the egress rule admits it, but the flow verification cannot check the flow to them and the network report does '
+        + 'not list it (only to the app\'s own pods there: legacy/Deployment/legacy). Fix:'),
+    ]);
+
+    // A shared zero-trust namespace: the library leaves the name in the rule, and pods from outside the app run there.
+    const shared = shop();
+    NetworkModel.of(shared.app).configure({ sharedNamespaces: ['production'] });
+    shared.web.allowEgressTo(Peer.pods({ labels: { app: 'orders' } }), Port.named('http'));
+    expect(warningsOf(shared.app, 'flow-port-unverified')).toEqual([
+      expect.stringContaining('[flow-port-unverified] shop/web.allowEgressTo(production/orders): ports TCP/http is accepted, but: the destination '
+        + '(production/orders {app=orders}) includes pods the app does not define, so which port number each of them gives that name '
+        + 'is unknown here: the egress rule admits it, but the flow verification cannot check the flow to them and the network report does '
+        + 'not list it (only to the app\'s own pods there: production/Deployment/orders). Fix:'),
+    ]);
+  });
+
+  test('port names towards the app\'s own pods in an owned namespace, from pods outside zero-trust namespaces, or with numbers: no flow-port-unverified', () => {
+    const s = shop();
+    // Resolved: the rendered rule names the number orders gives 'http'.
     s.web.allowEgressTo(s.orders, Port.named('http'));
     s.web.allowEgressTo(Peer.pods({ namespace: 'monitoring', labels: { app: 'pushgateway' } }), Port.tcp(9091));
-    // The app's own pods in a plain namespace resolve the name; so does an empty zero-trust namespace (no pods at all).
-    const legacy = new WebApp(s.chart, 'legacy', { namespace: 'legacy', image: 'a:1', containerPort: 8080, ports: [{ name: 'push', port: 9091 }] });
-    s.web.allowEgressTo(Peer.pods({ namespace: 'legacy', labels: { app: 'legacy' } }), Port.named('push'));
+    // Not resolved (the pods give the name different numbers), but the app defines every pod of production.
+    for (const [name, number] of [['primary', 5432], ['replica', 5433]] as const) {
+      new WebApp(s.chart, name, { namespace: s.prod, image: 'pg:16', containerPort: 8080, ports: [{ name: 'sql', port: number }], partOf: 'db' });
+    }
+    s.web.allowEgressTo(Peer.pods({ labels: { 'app.kubernetes.io/part-of': 'db' } }), Port.named('sql'));
+    // An empty zero-trust namespace has no pods at all.
     new ZeroTrustNamespace(s.chart, 'empty');
     s.web.allowEgressTo(Peer.namespace('empty'), Port.named('push'));
     // A pod outside the zero-trust namespaces has no egress policy: nothing is rendered to verify.
+    const legacy = new WebApp(s.chart, 'legacy', { namespace: 'legacy', image: 'a:1', containerPort: 8080 });
     legacy.allowEgressTo(Peer.pods({ namespace: 'monitoring', labels: { app: 'pushgateway' } }), Port.named('push'));
     expect(warningsOf(s.app, 'flow-port-unverified')).toEqual([]);
   });

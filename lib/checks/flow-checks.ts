@@ -38,7 +38,8 @@ export const FLOW_CHECKS: readonly FlowCheckInfo[] = [
   },
   {
     name: FLOW_PORT_UNVERIFIED, severity: 'warning',
-    description: 'a flow from a zero-trust pod on a port name of pods the app does not define: neither verified nor in the report',
+    description: 'a flow from a zero-trust pod on a port name towards a destination that includes pods the app does not define: '
+      + 'the flow to them is neither verified nor in the report',
   },
   { name: EGRESS_TO_ANY_ADDRESS, severity: 'warning', description: 'egress from a zero-trust pod to a bare 0.0.0.0/0 or ::/0' },
   {

@@ -12,7 +12,7 @@ import { compare, formatLabels } from './objects';
 
 /** Check name of a flow on a port the destination pods do not listen on. */
 export const FLOW_TARGET_PORT = 'flow-target-port';
-/** Check name of a flow from a zero-trust pod on a port name of pods the app does not define. */
+/** Check name of a flow from a zero-trust pod on a port name towards a destination that includes pods the app does not define. */
 export const FLOW_PORT_UNVERIFIED = 'flow-port-unverified';
 
 /** The text form of the calls that declared a flow, e.g. `shop/orders.allowFrom()`. */
@@ -57,9 +57,9 @@ function serviceMappings(context: CheckContext, namespace: string, groups: reado
  * Checks every declared flow whose destination is pods of the app (a WebApp, `Peer.workload`, or
  * `Peer.pods` that selects the app's workloads): each port must be one that some selected pod
  * declares as a container port (a range must contain one). A flow out of a zero-trust namespace on
- * a port name of pods the app does not define cannot be checked at all: which number each of those
- * pods gives the name is unknown, so the verification and the report leave it out, and a warning
- * says so.
+ * a port name towards a namespace the app does not fully define cannot be checked for the pods
+ * there the app does not define: which number each of them gives the name is unknown, so the
+ * verification and the report leave them out, and a warning says so.
  * @param select the workload groups a flow's destination selects
  * @param zeroTrust the zero-trust namespaces, whose pods' egress is rendered
  */
@@ -94,9 +94,12 @@ export function checkFlowPorts(
 }
 
 /**
- * A flow from a zero-trust pod on port names, towards pods the app does not define (in a namespace
- * it does not own): the egress rule admits whatever port each of them gives that name, which only
- * the cluster knows.
+ * A flow from a zero-trust pod on port names, towards a namespace the app does not fully define
+ * (not zero-trust, or shared): the rendered egress rule keeps the names (the library gives them
+ * numbers only in namespaces it owns, see `model/flows/egress-ports.ts`), so it admits whatever
+ * port each pod there that the rule selects gives that name, and only the cluster knows the pods
+ * outside the app. The app's own pods the destination selects are verified and listed; the others
+ * are not, even when the destination also selects app workloads.
  */
 function unverifiedPortNames(
   flow: Flow, context: CheckContext, select: (flow: Flow) => readonly GroupInfo[], zeroTrust: ReadonlySet<string>,
@@ -104,15 +107,17 @@ function unverifiedPortNames(
   const to = flow.to;
   const names = flow.ports.filter((p) => typeof p.number === 'string');
   if (names.length === 0 || flow.from.namespace === undefined || !zeroTrust.has(flow.from.namespace)) return undefined;
-  if (context.ownedNamespaces.has(to.namespace!) || select(flow).some((g) => g.object !== undefined)) return undefined;
+  if (context.ownedNamespaces.has(to.namespace!)) return undefined;
   const pods = to.podLabels ? `${to.namespace}/${to.name} ${formatLabels(to.podLabels)}` : `every pod of namespace ${to.namespace}`;
+  const own = select(flow).filter((g) => g.object !== undefined).map((g) => g.group.id).sort(compare);
   return {
     check: FLOW_PORT_UNVERIFIED,
     severity: 'warning',
     related: [],
-    message: `${declaredByText(flow)}: ports ${names.map(String).join(', ')} is invalid: the app does not define the destination pods (${pods}), `
-      + 'so which port number each of them gives that name is unknown here: the egress rule admits it, but the flow verification '
-      + 'cannot check the flow and the network report does not list it',
+    message: `${declaredByText(flow)}: ports ${names.map(String).join(', ')} is invalid: `
+      + `the destination (${pods}) includes pods the app does not define, so which port number each of them gives that name is unknown `
+      + 'here: the egress rule admits it, but the flow verification cannot check the flow to them and the network report does not list it'
+      + (own.length ? ` (only to the app's own pods there: ${own.join(', ')})` : ''),
     fix: 'give the number (Port.tcp(9091), say) if those pods all use one; otherwise skip this check for the app '
       + `(NetworkModel.configure({ skipChecks: ['${FLOW_PORT_UNVERIFIED}'] }))`,
   };

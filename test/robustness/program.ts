@@ -1161,6 +1161,22 @@ function declarations(p: Program): Declaration[] {
   return out;
 }
 
+/**
+ * The flows that deserve `flow-port-unverified`, one per pair of endpoints (declarations of one pair
+ * merge into one flow): from pods of a zero-trust namespace, on a port name, to pods of a namespace
+ * that is not zero-trust, where pods the app does not define may carry the name with any number.
+ */
+export function unverifiedPortFlows(p: Program): string[] {
+  const zeroTrust = new Set(p.namespaces.filter((n) => n.zeroTrust).map((n) => n.name));
+  const key = (s: Selector) => ('ns' in s ? `${s.ns}/${Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`).sort().join(',')}` : '');
+  const pairs = new Set<string>();
+  for (const d of declarations(p)) {
+    if (!('ns' in d.from) || !('ns' in d.to) || !zeroTrust.has(d.from.ns) || zeroTrust.has(d.to.ns)) continue;
+    if (d.ports.some((q) => typeof q.port === 'string')) pairs.add(`${key(d.from)} -> ${key(d.to)}`);
+  }
+  return [...pairs].sort();
+}
+
 function selects(s: Selector, g: PodGroup): boolean {
   if (!('ns' in s)) return false;
   return s.ns === g.namespace && Object.entries(s.labels ?? {}).every(([k, v]) => g.labels[k] === v);

@@ -26,7 +26,7 @@ import { ciliumAllows } from '../../lib/evaluator/cilium';
 import { readOutput } from '../util';
 import type { Program } from './program';
 import {
-  addressProbes, build, expectedEdges, namespaceNameArb, portStrings, programArb, programGroups, zeroTrustGroupIds,
+  addressProbes, build, expectedEdges, namespaceNameArb, portStrings, programArb, programGroups, unverifiedPortFlows, zeroTrustGroupIds,
 } from './program';
 
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
@@ -119,12 +119,13 @@ function synthTree(app: App, keep = false): Map<string, Buffer> {
 }
 
 /** The checks whose warnings a generated program may deserve (see `expectedWarnings`). */
-const EXPECTED_WARNING = /\[(pod-networkpolicy|pod-security|kube-apiserver-port)\]/;
+const EXPECTED_WARNING = /\[(pod-networkpolicy|pod-security|kube-apiserver-port|flow-port-unverified)\]/;
 
 /**
  * The warnings a program deserves, as `check severity object`: `pod-networkpolicy` for each
  * WebApp and workload in a namespace that is not zero-trust, `pod-security` for each unpatched workload in a
- * zero-trust one (which enforces `restricted`).
+ * zero-trust one (which enforces `restricted`), `flow-port-unverified` for each flow from a zero-trust
+ * namespace on a port name to a namespace that is not zero-trust (see `unverifiedPortFlows`).
  */
 function expectedWarnings(p: Program): string[] {
   const chart = (ns: number) => `ns-${p.namespaces[ns].name}`;
@@ -139,6 +140,8 @@ function expectedWarnings(p: Program): string[] {
     // The API server on its default ports opens both 443 and 6443 (one flow, so one warning, per app); the finding names no object.
     ...[...new Set(p.wellKnown.filter((w) => w.peer === 'kube-apiserver' && w.ports.length === 0).map((w) => w.app))]
       .map(() => 'kube-apiserver-port warning undefined'),
+    // The finding names no object either.
+    ...unverifiedPortFlows(p).map(() => 'flow-port-unverified warning undefined'),
   ].sort();
 }
 
@@ -211,7 +214,7 @@ describe('random valid programs', () => {
   const write = process.stderr.write.bind(process.stderr);
   beforeAll(() => {
     jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: any, ...rest: any[]) =>
-      (/^\[cdk8s-networking\] warning: \[(pod-networkpolicy|pod-security|kube-apiserver-port)\]/.test(String(chunk)) ? true : write(chunk, ...rest))) as any);
+      (/^\[cdk8s-networking\] warning: \[(pod-networkpolicy|pod-security|kube-apiserver-port|flow-port-unverified)\]/.test(String(chunk)) ? true : write(chunk, ...rest))) as any);
   });
   afterAll(() => jest.restoreAllMocks());
 
