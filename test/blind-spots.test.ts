@@ -888,3 +888,49 @@ describe('smaller fixes', () => {
     expect(line).not.toContain('to accept it');
   });
 });
+
+describe('11. kind: List objects, whose items kubectl and Argo CD apply one by one', () => {
+  const rogue = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rogue', namespace: 'production' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'evil:1' }] } },
+    },
+  };
+  const openPolicy = {
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open', namespace: 'production' },
+    spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] },
+  };
+
+  test('a List is refused at synth, naming its path and its items, instead of letting them escape the checks', () => {
+    const s = shop();
+    s.web.allowFrom(s.orders);
+    // No namespace: a List is not namespaced, and gets no metadata-namespace error.
+    new ApiObject(s.chart, 'list', { apiVersion: 'v1', kind: 'List', metadata: {}, items: [openPolicy, rogue] } as any);
+    expect(synthError(s.app)).toBe('shop/list: kind "List" is invalid: kubectl and Argo CD apply each item of a List (NetworkPolicy '
+      + 'production/open, Deployment production/rogue), but the checks, the flow verification and the network report read only the objects '
+      + 'of the app themselves, so its items would escape them; write each item as an ApiObject of its own (new ApiObject(chart, id, item)), '
+      + 'or split the List of a file you include');
+    // The same Deployment at top level is caught by the checks.
+    const top = shop();
+    top.web.allowFrom(top.orders);
+    new ApiObject(top.chart, 'rogue', rogue);
+    expect(linesOf(synthError(top.app), 'shared-pod-labels')).toHaveLength(1);
+  });
+
+  test('a <Kind>List with items is a List too (kubectl unwraps it); every List is named, a line each', () => {
+    const s = shop();
+    new ApiObject(s.chart, 'deployments', { apiVersion: 'apps/v1', kind: 'DeploymentList', metadata: {}, items: [rogue] } as any);
+    new ApiObject(s.chart, 'empty', { apiVersion: 'v1', kind: 'List', metadata: {}, items: [] } as any);
+    expect(synthError(s.app).split('\n')).toEqual([
+      expect.stringMatching(/^shop\/deployments: kind "DeploymentList" is invalid: kubectl and Argo CD apply each item of a List \(Deployment production\/rogue\), but/),
+      expect.stringMatching(/^shop\/empty: kind "List" is invalid: kubectl and Argo CD apply each item of a List, but the checks/),
+    ]);
+  });
+
+  test('a kind that merely ends in List, without items, is an ordinary object', () => {
+    const s = shop();
+    new ApiObject(s.chart, 'allow', { apiVersion: 'example.com/v1', kind: 'AllowList', metadata: { name: 'allow', namespace: 'production' }, spec: { ips: [] } });
+    expect(() => s.app.synth()).not.toThrow();
+  });
+});

@@ -23,6 +23,7 @@ import type { BuildReportInput, NetworkReport } from '../report/model';
 import type { NetworkReportOptions } from '../report/options';
 import { buildReport } from '../report/model';
 import { checkGuardrails, formatViolation } from '../checks/guardrails';
+import type { ManifestObject } from '../checks/objects';
 import { namespaceOf } from '../checks/objects';
 import type { Endpoint } from '../model/flows/endpoint';
 import { podsEndpoint } from '../model/flows/endpoint';
@@ -93,6 +94,7 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const options = model.options;
   const strict = isStrict(model);
   const { objects, constructs } = collectObjects(model.node.root, (obj) => pipeline.render(obj));
+  refuseLists(objects);
   const zeroTrust = new Set(model.zeroTrustNamespaces.map((n) => n.name));
   validateOptions(model, zeroTrust);
   const shared = new Set(options.sharedNamespaces ?? []);
@@ -129,6 +131,30 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
     : undefined;
   emitWarnings(model, pipeline, findings.filter((f) => f.severity === 'warning'), constructs);
   return { ...outcome, ...(report ? { report } : {}) };
+}
+
+/**
+ * Refuses `kind: List` objects (and `<Kind>List` objects with `items`, which kubectl unwraps too):
+ * kubectl and Argo CD apply each item, but the checks, the workload model and the report read the
+ * app's objects one by one, so a NetworkPolicy or a Deployment inside a List would escape the proof.
+ */
+function refuseLists(objects: readonly ManifestObject[]): void {
+  const lines: string[] = [];
+  for (const obj of objects) {
+    const kind = obj.json?.kind;
+    if (typeof kind !== 'string' || !(kind === 'List' || (kind.endsWith('List') && Array.isArray(obj.json?.items)))) continue;
+    const items: unknown[] = Array.isArray(obj.json?.items) ? obj.json.items : [];
+    const named = items.map((i) => {
+      const item = i as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
+      const ns = item?.metadata?.namespace;
+      return `${String(item?.kind ?? '(no kind)')} ${ns ? `${String(ns)}/` : ''}${String(item?.metadata?.name ?? '(no name)')}`;
+    });
+    lines.push(`${obj.path}: kind ${formatValue(kind)} is invalid: kubectl and Argo CD apply each item of a List`
+      + `${named.length ? ` (${named.join(', ')})` : ''}, but the checks, the flow verification and the network report read only the `
+      + 'objects of the app themselves, so its items would escape them; write each item as an ApiObject of its own '
+      + '(new ApiObject(chart, id, item)), or split the List of a file you include');
+  }
+  if (lines.length) throw new ValidationError(lines.join('\n'));
 }
 
 /** Endpoints for the pods guardrails name, so that reachability is computed for them too. */
