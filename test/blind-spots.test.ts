@@ -144,6 +144,16 @@ describe('1. a flow on a port the destination does not listen on', () => {
     ]);
   });
 
+  test('a flow declared from both ends gives one warning whose calls are sorted, whatever the order (the report must not depend on it)', () => {
+    const s = shop();
+    const billing = new WebApp(s.chart, 'billing', { namespace: 'legacy', image: 'x/b:1', containerPort: 9000 });
+    s.web.allowTo(billing, { ports: [Port.named('http')] });
+    billing.allowFrom(s.web, { ports: [Port.named('http')] });
+    expect(warningsOf(s.app, 'flow-port-unverified')).toEqual([
+      expect.stringMatching(/^\[flow-port-unverified\] shop\/billing\.allowFrom\(production\/web\), shop\/web\.allowTo\(legacy\/billing\): ports TCP\/http is accepted/),
+    ]);
+  });
+
   test('port names towards the app\'s own pods in an owned namespace, from pods outside zero-trust namespaces, or with numbers: no flow-port-unverified', () => {
     const s = shop();
     // Resolved: the rendered rule names the number orders gives 'http'.

@@ -203,7 +203,7 @@ describe('an injected change that breaks a declared flow fails synth', () => {
     const s = shop();
     s.api.allowFrom(s.worker, { ports: [Port.named('metrics')] });
     const message = synthError(s.app);
-    expect(linesOf(message, 'flow-target-port')[0]).toContain('shop/worker.allowTo(production/api), shop/api.allowFrom(production/worker): ports TCP/metrics is invalid');
+    expect(linesOf(message, 'flow-target-port')[0]).toContain('shop/api.allowFrom(production/worker), shop/worker.allowTo(production/api): ports TCP/metrics is invalid');
     expect(linesOf(message, 'declared-flow-denied')).toHaveLength(0);
   });
 });

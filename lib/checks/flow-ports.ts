@@ -15,9 +15,13 @@ export const FLOW_TARGET_PORT = 'flow-target-port';
 /** Check name of a flow from a zero-trust pod on a port name towards a destination that includes pods the app does not define. */
 export const FLOW_PORT_UNVERIFIED = 'flow-port-unverified';
 
-/** The text form of the calls that declared a flow, e.g. `shop/orders.allowFrom()`. */
+/**
+ * The text form of the calls that declared a flow, e.g. `shop/orders.allowFrom()`, sorted: a flow
+ * declared from both ends keeps its calls in declaration order, and a warning's text lands in the
+ * report, which must not depend on that order.
+ */
 export function declaredByText(flow: Flow): string {
-  return (flow.calls?.length ? flow.calls : flow.declaredBy.map((p) => `${p} (${flow.kind} flow)`)).join(', ');
+  return [...(flow.calls?.length ? flow.calls : flow.declaredBy.map((p) => `${p} (${flow.kind} flow)`))].sort(compare).join(', ');
 }
 
 function listens(g: GroupInfo, port: Port): boolean {
