@@ -37,7 +37,7 @@ export interface DeclaredPair {
  * Warnings for declared pairs with an end outside the app (a `Peer` group) that a NetworkPolicy of
  * the app, selecting pods by more labels than the flow names, would deny if those pods carry them.
  * Policies only add allows: a policy selecting more pods can deny only where nothing isolated them
- * before, so in a zero-trust namespace (default-deny) this never fires.
+ * before, so pods already isolated in the flow's direction (a zero-trust namespace's) are passed by.
  * @param pairs declared pairs the standard policies judge (no DNS name or entity at either end)
  */
 export function peerPolicyFindings(
@@ -52,6 +52,9 @@ export function peerPolicyFindings(
     for (const side of ['from', 'to'] as const) {
       const peer = groupById.get(pair[side]);
       if (peer?.kind !== 'Peer') continue;
+      // Policies only add allows: where the pods are isolated already (a zero-trust namespace), one more cannot deny.
+      const isolation = evaluator.isolation(peer.group);
+      if (side === 'to' ? isolation.ingress : isolation.egress) continue;
       const policies = policiesByNamespace.get(peer.group.namespace);
       if (!policies) continue;
       const port = toPortRanges(pair.ports)[0];
