@@ -53,7 +53,8 @@ export class Cni {
   /** A CNI that enforces standard NetworkPolicy only (Calico, Weave, Antrea, kube-router, the EKS VPC CNI...). */
   public static generic(options: GenericCniOptions = {}): Cni {
     const podCidrs: unknown = options.podCidrs;
-    return new Cni(CniKind.GENERIC, true, Array.isArray(podCidrs) ? [...podCidrs] : podCidrs as undefined);
+    // Anything but a list goes through as given: NetworkModel.configure() refuses it with the construct path.
+    return new Cni(CniKind.GENERIC, true, Array.isArray(podCidrs) ? [...podCidrs] : podCidrs as string[] | undefined);
   }
 
   /** Cilium: CiliumNetworkPolicies next to the standard policies for what those cannot express. */

@@ -4,6 +4,7 @@ import {
 import type { CheckContext } from '../checks/context';
 import type { Finding } from '../checks/finding';
 import { CniKind } from '../cni';
+import { getOrCreate } from '../evaluator/util';
 import type { Flow } from '../model/flows/flow-graph';
 import type { NetworkModel } from '../model/network-model';
 import { Protocol } from '../port';
@@ -102,9 +103,7 @@ function duplicateNamedPortFindings(model: NetworkModel, context: CheckContext):
       const byNumber = new Map<number, Set<string>>();
       for (const t of templates) {
         for (const c of t.ports.filter((x) => x.name === port.number && (x.protocol ?? 'TCP') === port.protocol)) {
-          const pods = byNumber.get(c.containerPort) ?? new Set<string>();
-          pods.add(`${t.namespace}/${String(t.object.json?.metadata?.name)}`);
-          byNumber.set(c.containerPort, pods);
+          getOrCreate(byNumber, c.containerPort, () => new Set<string>()).add(`${t.namespace}/${String(t.object.json?.metadata?.name)}`);
         }
       }
       if (byNumber.size < 2) continue;
