@@ -540,6 +540,24 @@ describe('8b. a declared peer outside the app that a hand-written policy may sel
     expect(linesOf(synthError(legacy({ ...internal, podSelector: {} }).app), 'declared-flow-denied')).toHaveLength(1);
   });
 
+  test('pods isolated by a selector that lets pods with more labels go (DoesNotExist, NotIn) are still asked about', () => {
+    // legacy's pods without a tier are isolated and admit production: billing's pods are, as the flow names them. With tier=backend
+    // they leave that policy for backend-internal, which does not admit production.
+    const fromProduction = { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'production' } } }] };
+    for (const requirement of [{ key: 'tier', operator: 'DoesNotExist' }, { key: 'tier', operator: 'NotIn', values: ['backend'] }]) {
+      const s = legacy(internal);
+      new k8s.KubeNetworkPolicy(s.chart, 'legacy-open', { metadata: { name: 'legacy-open', namespace: 'legacy' }, spec: {
+        podSelector: { matchExpressions: [requirement] }, policyTypes: ['Ingress'], ingress: [fromProduction] } });
+      expect(mayDeny(s.app)).toEqual([expect.stringContaining('NetworkPolicy legacy/backend-internal spec.podSelector "{tier=backend}" is '
+        + 'accepted, but: it would deny the declared flow production/Deployment/orders -> legacy/Peer/app=billing on TCP 8080')]);
+    }
+    // A NotIn on a label the flow names keeps the pods it selects: they stay isolated and admitted, whatever else they carry.
+    const s = legacy(internal);
+    new k8s.KubeNetworkPolicy(s.chart, 'legacy-open', { metadata: { name: 'legacy-open', namespace: 'legacy' }, spec: {
+      podSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['other'] }] }, policyTypes: ['Ingress'], ingress: [fromProduction] } });
+    expect(mayDeny(s.app)).toEqual([]);
+  });
+
   test('zero-trust namespaces (default-deny: another policy cannot deny more) and Cilium entities draw no warning', () => {
     // Peers in the zero-trust namespace: cert-manager's solver pods behind the gateway's TLS, next to every rendered policy.
     const s = shop();

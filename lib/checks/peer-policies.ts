@@ -34,10 +34,22 @@ export interface DeclaredPair {
 }
 
 /**
+ * Whether a LabelSelector's JSON can stop selecting pods that gain labels: a `NotIn` or a
+ * `DoesNotExist`. Without them, pods carrying more labels stay selected by every policy that
+ * selects them without those labels, so they keep its isolation and its allows.
+ */
+function dropsPodsWithMoreLabels(selector: any): boolean {
+  const expressions: any[] = Array.isArray(selector?.matchExpressions) ? selector.matchExpressions : [];
+  return expressions.some((e) => e?.operator === 'NotIn' || e?.operator === 'DoesNotExist');
+}
+
+/**
  * Warnings for declared pairs with an end outside the app (a `Peer` group) that a NetworkPolicy of
  * the app, selecting pods by more labels than the flow names, would deny if those pods carry them.
  * Policies only add allows: a policy selecting more pods can deny only where nothing isolated them
- * before, so pods already isolated in the flow's direction (a zero-trust namespace's) are passed by.
+ * before, so pods already isolated in the flow's direction (a zero-trust namespace's) are passed by,
+ * unless a policy of their namespace selects by `NotIn` or `DoesNotExist`: pods carrying more labels
+ * may leave the policy that isolates them and allows the flow (then every policy is asked).
  * @param pairs declared pairs the standard policies judge (no DNS name or entity at either end)
  */
 export function peerPolicyFindings(
@@ -52,11 +64,14 @@ export function peerPolicyFindings(
     for (const side of ['from', 'to'] as const) {
       const peer = groupById.get(pair[side]);
       if (peer?.kind !== 'Peer') continue;
-      // Policies only add allows: where the pods are isolated already (a zero-trust namespace), one more cannot deny.
-      const isolation = evaluator.isolation(peer.group);
-      if (side === 'to' ? isolation.ingress : isolation.egress) continue;
       const policies = policiesByNamespace.get(peer.group.namespace);
       if (!policies) continue;
+      // Policies only add allows: where the pods are isolated already (a zero-trust namespace), one more cannot deny,
+      // unless a selector there lets pods that carry more labels go (NotIn, DoesNotExist), and the allows with them.
+      if (!policies.some((p) => dropsPodsWithMoreLabels(p.json?.spec?.podSelector))) {
+        const isolation = evaluator.isolation(peer.group);
+        if (side === 'to' ? isolation.ingress : isolation.egress) continue;
+      }
       const port = toPortRanges(pair.ports)[0];
       for (const policy of policies) {
         // Labels that make the policy select a pod; the pod keeps the ones the flow names.
