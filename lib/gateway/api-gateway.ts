@@ -61,7 +61,7 @@ export interface ApiGatewayProps {
    * @default - the construct id
    */
   readonly name?: string;
-  /** The controller that serves the routes: `IngressController.nginx()`, `.traefik()`, `.awsAlb()`, `.custom()`. */
+  /** The controller that serves the routes: `IngressController.nginx()`, `.traefik()`, `.awsAlb()`, `.cilium()`, `.custom()`. */
   readonly controller: IngressController;
   /**
    * How TLS is terminated: `Tls.certManager({ clusterIssuer })`, `Tls.secret(name)`, `Tls.acm()`
@@ -168,6 +168,7 @@ export class ApiGateway extends Construct {
     this.controller = props.controller._bind(this, 'controller');
     this.controllerName = this.controller.name;
     const routing = api._bind(this, 'api', this.namespace, props.tls.mode !== 'none');
+    checkCiliumClass(this, this.controller, api.kind === 'ingress' ? this.controller.className : undefined, routing.gatewayClassName);
     this.tls = props.tls._bind(this, 'tls', routing.certificateOwner ?? this.name);
 
     const features: GatewayFeatures = {
@@ -261,5 +262,37 @@ export class ApiGateway extends Construct {
   private allowAcmeSolver(): void {
     const solver = podsEndpoint(ACME_SOLVER_NAME, this.namespace, { [ACME_SOLVER_LABEL]: 'true' }, [Port.tcp(ACME_SOLVER_PORT)]);
     declareFlow(this, 'tls', this.controller.source, solver, undefined, 'gateway');
+  }
+}
+
+/** The IngressClass and GatewayClass Cilium installs for its own Ingress controller and Gateway API implementation. */
+const CILIUM_CLASS = 'cilium';
+
+/**
+ * The class that picks the proxy must be the controller's: Cilium's Envoy reaches the backends as
+ * Cilium's reserved identity `ingress`, never from another controller's pods or addresses, and the
+ * reverse. A mismatch leaves every flow the gateway declares dead, so it is an error.
+ * @param ingressClass the Ingress's class (Ingress output)
+ * @param gatewayClass the class of the Gateway the gateway creates (HTTPRoute output with createGateway)
+ */
+function checkCiliumClass(scope: Construct, controller: BoundController, ingressClass: string | undefined, gatewayClass: string | undefined): void {
+  const dead = 'so the flows the gateway declares would be dead behind default-deny';
+  if (controller.ciliumIngress) {
+    if (gatewayClass !== undefined && gatewayClass !== controller.gatewayClassName) {
+      throw invalid(scope, 'api createGateway.gatewayClassName', gatewayClass,
+        `is not the GatewayClass of controller ${controller.name} (Cilium), "${controller.gatewayClassName}": another implementation would `
+        + `serve the Gateway, from pods or addresses the CiliumNetworkPolicies from Cilium's "ingress" identity do not admit, ${dead}; `
+        + 'give IngressController.cilium({ gatewayClassName }) the class of your Cilium GatewayClass, or choose the controller that serves '
+        + `${JSON.stringify(gatewayClass)}`);
+    }
+    return;
+  }
+  const why = `Cilium's own Ingress and Gateway API proxy, its per-node Envoy, reaches the backends as Cilium's reserved identity "ingress", `
+    + `not from the pods or addresses of controller ${controller.name}, ${dead}; use IngressController.cilium()`;
+  if (ingressClass === CILIUM_CLASS) {
+    throw invalid(scope, 'controller className', ingressClass, `is the IngressClass of Cilium's Ingress controller: ${why}`);
+  }
+  if (gatewayClass === CILIUM_CLASS) {
+    throw invalid(scope, 'api createGateway.gatewayClassName', gatewayClass, `is the GatewayClass of Cilium's Gateway API implementation: ${why}`);
   }
 }

@@ -10,6 +10,7 @@ export { PathType } from './rules';
 export type { NginxControllerOptions } from './controllers/nginx';
 export type { TraefikControllerOptions } from './controllers/traefik';
 export type { InClusterControllerOptions } from './controllers/in-cluster';
+export type { CiliumControllerOptions } from './controllers/cilium';
 export { AlbScheme } from './controllers/aws-alb';
 export type { AwsAlbControllerOptions } from './controllers/aws-alb';
 export type { ControllerPods, CustomControllerOptions } from './controllers/custom';

@@ -1,6 +1,8 @@
 import type { IConstruct } from 'constructs';
 import type { AwsAlbControllerOptions } from './controllers/aws-alb';
 import { AwsAlbController } from './controllers/aws-alb';
+import type { CiliumControllerOptions } from './controllers/cilium';
+import { CiliumController } from './controllers/cilium';
 import type { BoundController } from './controllers/controller';
 import type { CustomControllerOptions } from './controllers/custom';
 import { CustomController } from './controllers/custom';
@@ -17,6 +19,9 @@ import { TraefikController } from './controllers/traefik';
  * - `traefik()`: Traefik, pods `app.kubernetes.io/name: traefik` in `traefik`;
  * - `awsAlb({ vpcCidrs })`: the AWS Load Balancer Controller with target type `ip`; the ALB sits
  *   outside the cluster, so the allow is an ipBlock of its CIDRs;
+ * - `cilium()`: Cilium's own Ingress controller and Gateway API implementation (`Cni.cilium()` only):
+ *   its Envoy reaches the backends as Cilium's reserved identity `ingress`, allowed by a
+ *   CiliumNetworkPolicy with `fromEntities: [ingress]`;
  * - `custom({ name, className, pods | cidrs })`: anything else; no typed features.
  *
  * Options are validated when a gateway uses the controller, so errors name the gateway. Each
@@ -50,6 +55,30 @@ export class IngressController {
    */
   public static awsAlb(options: AwsAlbControllerOptions): IngressController {
     return new IngressController(options?.name ?? 'aws-alb', (scope, field) => AwsAlbController.bind(scope, field, options));
+  }
+
+  /**
+   * Cilium's own Ingress controller (IngressClass `cilium`) and Gateway API implementation
+   * (GatewayClass `cilium`). Its per-node Envoy proxies the requests, and Cilium gives that traffic
+   * the reserved identity `ingress` (Cilium's "Ingress and CiliumNetworkPolicy"): no pod, namespace
+   * or ipBlock peer of a standard NetworkPolicy matches it, so each backend admits it with a
+   * CiliumNetworkPolicy, `fromEntities: [ingress]` on the backend's ports, and the report shows the
+   * flow from `entity:ingress`. It needs `Cni.cilium()`: on any other CNI synth fails.
+   *
+   * With TLS on, the Ingress carries `ingress.cilium.io/force-https: enabled`, Cilium's per-Ingress
+   * HTTP->HTTPS redirect for every host in `spec.tls` (without it the cluster-wide
+   * `enforce-ingress-https` decides). No typed feature and no rewrite has an Ingress annotation on
+   * Cilium: they are errors (HTTPRoute output rewrites with the standard URLRewrite filter).
+   *
+   * cert-manager's HTTP-01 solver Ingress is served by the same Envoy, so the flow to the solver pods
+   * (8089) is admitted from `entity:ingress` too. Where the challenge is routed is Cilium's: in the
+   * default `dedicated` load balancer mode the solver's own Ingress gets an address of its own
+   * (cert-manager/cert-manager#6805), and `force-https` may redirect the challenge
+   * (cilium/cilium#35347); add `acme.cert-manager.io/http01-edit-in-place: "true"` with `annotations`,
+   * or issue with DNS-01 (`http01Solver: false`).
+   */
+  public static cilium(options: CiliumControllerOptions = {}): IngressController {
+    return new IngressController(options?.name ?? 'cilium-ingress', (scope, field) => CiliumController.bind(scope, field, options));
   }
 
   /** Any other controller: its class, and where its traffic comes from. */

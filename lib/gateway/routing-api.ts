@@ -54,6 +54,8 @@ export interface HttpRouteApiOptions {
 export interface BoundRoutingApi {
   /** The object the certificate belongs to, when it is not the gateway (the default secret name derives from it). */
   readonly certificateOwner?: string;
+  /** The class of the Gateway the routing creates (`createGateway`), if it creates one. */
+  readonly gatewayClassName?: string;
   /** Makes the gateway's output. */
   output(ctx: GatewayOutputContext): GatewayOutput;
 }
@@ -81,7 +83,11 @@ export abstract class RoutingApi {
       public readonly kind = 'httpRoute' as const;
       public _bind(scope: IConstruct, field: string, defaultNamespace: string, tlsOn: boolean): BoundRoutingApi {
         const target = resolveTarget(scope, field, options, defaultNamespace, tlsOn);
-        return { certificateOwner: target.gatewayName, output: (ctx) => new HttpRouteOutput(ctx, target) };
+        return {
+          certificateOwner: target.gatewayName,
+          gatewayClassName: target.createGateway?.gatewayClassName,
+          output: (ctx) => new HttpRouteOutput(ctx, target),
+        };
       }
     })();
   }

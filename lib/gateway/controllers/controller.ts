@@ -7,7 +7,7 @@ import { check, checkLabels, cidr, dns1123Label, invalid, parseCidr } from '../.
 
 /**
  * What a gateway needs from its controller: the controller's dialect, validated for one gateway.
- * One class per controller implements it (`nginx.ts`, `traefik.ts`, `aws-alb.ts`, `custom.ts`);
+ * One class per controller implements it (`nginx.ts`, `traefik.ts`, `aws-alb.ts`, `cilium.ts`, `custom.ts`);
  * `IngressController`'s static factories are the public face. @internal
  */
 export interface BoundController {
@@ -15,6 +15,13 @@ export interface BoundController {
   readonly name: string;
   /** The IngressClass name, when known. */
   readonly className?: string;
+  /** The GatewayClass a created Gateway must have, when the controller knows its own (Cilium). */
+  readonly gatewayClassName?: string;
+  /**
+   * Whether the controller is Cilium's own Ingress and Gateway API implementation, whose traffic carries
+   * Cilium's reserved identity `ingress`: the class `cilium` belongs to it alone.
+   */
+  readonly ciliumIngress?: boolean;
   /** Where the proxied traffic comes from. */
   readonly source: Endpoint;
   /** Annotations for TLS and the HTTP->HTTPS redirect; throws when the TLS choice does not fit. */

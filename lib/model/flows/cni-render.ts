@@ -79,6 +79,7 @@ function resolveCilium(flow: Flow): Flow {
     const base = { key: ep.key, name: ep.name, ports: ep.ports };
     if (wk.kind === 'fqdn') return { ...base, fqdns: [...wk.names!] };
     if (wk.kind === 'kube-apiserver') return { ...base, entities: ['kube-apiserver'] };
+    if (wk.kind === 'cilium-ingress') return { ...base, entities: ['ingress'] };
     return { ...base, entities: ['host', 'remote-node'] };
   };
   return { ...flow, from: resolve(flow.from), to: resolve(flow.to) };
@@ -91,6 +92,15 @@ function resolveGeneric(flow: Flow, cni: Cni, where: string): Flow | undefined {
     throw new ValidationError(`${where} ${wk.description} is invalid: a standard NetworkPolicy matches IP addresses, never DNS names `
       + `(the addresses behind a name change), and the chosen CNI (${cni}) enforces nothing else; `
       + `allow the service's published address ranges with Peer.cidr(), or ${INSTEAD}`);
+  }
+  if (wk.kind === 'cilium-ingress') {
+    // Cilium's Envoy sends with the reserved identity `ingress` (Documentation/network/servicemesh/ingress.rst,
+    // "Ingress and CiliumNetworkPolicy"): no podSelector, namespaceSelector or ipBlock matches it.
+    throw new ValidationError(`${where} ${wk.description} is invalid: Cilium's Ingress and Gateway API proxy reaches the backends `
+      + 'as Cilium\'s reserved identity "ingress", which no NetworkPolicy peer (pods, namespaces, ipBlocks) matches and only a '
+      + `CiliumNetworkPolicy can admit (fromEntities: [ingress]), and the chosen CNI (${cni}) renders none; Cilium's Ingress runs only `
+      + 'on Cilium: choose NetworkModel.of(app).configure({ cni: Cni.cilium() }), or the controller that serves the routes '
+      + '(IngressController.nginx(), .traefik(), .custom())');
   }
   if (!wk.cidrs?.length) {
     if (wk.kind === 'nodes' && flow.kind === 'gateway') return undefined;

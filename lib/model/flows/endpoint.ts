@@ -13,8 +13,11 @@ export interface IpBlock {
  * @internal
  */
 export interface WellKnownPeer {
-  /** `fqdn`: DNS names; `kube-apiserver`: the API server; `nodes`: the cluster's nodes. */
-  readonly kind: 'fqdn' | 'kube-apiserver' | 'nodes';
+  /**
+   * `fqdn`: DNS names; `kube-apiserver`: the API server; `nodes`: the cluster's nodes;
+   * `cilium-ingress`: Cilium's Envoy proxying Ingress and Gateway API traffic (the reserved identity `ingress`).
+   */
+  readonly kind: 'fqdn' | 'kube-apiserver' | 'nodes' | 'cilium-ingress';
   /** DNS names and patterns (`fqdn` only), sorted. */
   readonly names?: readonly string[];
   /** The CIDRs a generic CNI renders as ipBlocks (API server endpoints, node CIDRs), sorted. */
@@ -47,7 +50,7 @@ export interface Endpoint {
   readonly wellKnown?: WellKnownPeer;
   /** Cilium FQDN selectors (`matchName` or, with `*`, `matchPattern`), once rendered for Cilium. */
   readonly fqdns?: readonly string[];
-  /** Cilium entities (`kube-apiserver`, `host`, `remote-node`), once rendered for Cilium. */
+  /** Cilium entities (`kube-apiserver`, `host`, `remote-node`, `ingress`), once rendered for Cilium. */
   readonly entities?: readonly string[];
   /**
    * The one workload whose pods the endpoint stands for (a WebApp's Deployment): other workloads
