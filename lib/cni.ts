@@ -46,7 +46,8 @@ export interface CiliumOptions {
  *   (`Cni.generic({ podCidrs })`) synth warns exactly where a flow's block covers them.
  * - `Cni.cilium()`: standard NetworkPolicy for pods and IP blocks, plus a CiliumNetworkPolicy for
  *   each flow to a DNS name (`toFQDNs` and the DNS visibility rule), the API server (entity
- *   `kube-apiserver`) or the nodes (entities `host` and `remote-node`).
+ *   `kube-apiserver`) or the nodes (entities `host` and `remote-node`), and for each flow from Cilium's own
+ *   Ingress proxy (`IngressController.cilium()`, entity `ingress`).
  * - `Cni.flannel()`: the output is the generic one, and synth warns that nothing is enforced.
  */
 export class Cni {
