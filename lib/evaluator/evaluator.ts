@@ -40,8 +40,9 @@ export class NetworkPolicyEvaluator {
   private readonly namespaces: NamespaceLabels;
 
   /**
-   * @throws Error if a policy is malformed (unknown selector operator or
-   * protocol, peer without selector nor ipBlock, invalid CIDR, inverted endPort).
+   * @throws Error if a policy is malformed (unknown selector operator, peer
+   * without selector nor ipBlock, invalid CIDR, or a port the API server
+   * refuses: `port: "3000"`, port 0, an inverted `endPort`, protocol `tcp`).
    */
   constructor(input: EvaluatorInput) {
     this.policies = new PolicySet(input.policies.map(parsePolicy));

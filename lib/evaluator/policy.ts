@@ -64,7 +64,7 @@ export function parsePolicy(manifest: any): Policy {
   const spec = manifest?.spec ?? {};
   const types = policyTypes(spec);
   const parseRules = (direction: Direction, peerKey: 'from' | 'to'): Rule[] =>
-    (spec[direction] ?? []).map((raw: any, i: number) => parseRule(raw, peerKey, `NetworkPolicy ${name} ${direction}[${i}]`));
+    (spec[direction] ?? []).map((raw: any, i: number) => parseRule(raw, peerKey, `NetworkPolicy ${name} spec.${direction}[${i}]`));
   return {
     name,
     namespace,

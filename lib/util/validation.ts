@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { parseIp as parseAddress } from '../evaluator/cidr';
+import { ianaSvcNameProblem } from '../evaluator/rule-ports';
 import { ValidationError } from './errors';
 
 /**
@@ -116,13 +117,7 @@ export function intInRange(min: number, max: number, what = 'an integer'): Rule<
 export const portNumber: Rule<number> = intInRange(1, 65535, 'a port number');
 
 /** An IANA service name: named container ports, Service port names used by Ingress backends. */
-export const ianaSvcName: Rule<string> = (v) => {
-  if (typeof v !== 'string' || v.length === 0 || v.length > 15) return 'must be an IANA service name of 1 to 15 characters';
-  if (!/^[-a-z0-9]+$/.test(v)) return 'must be an IANA service name: lowercase letters, digits and "-"';
-  if (!/[a-z]/.test(v)) return 'must be an IANA service name: at least one letter';
-  if (v.includes('--') || v.startsWith('-') || v.endsWith('-')) return 'must be an IANA service name: no "--" and no leading or trailing "-"';
-  return undefined;
-};
+export const ianaSvcName: Rule<string> = (v) => ianaSvcNameProblem(v);
 
 /** Label keys: an optional DNS-1123 subdomain prefix and a name of at most 63 characters. */
 export const labelKey: Rule<string> = (v) => {

@@ -131,9 +131,10 @@ describe('rules', () => {
 
   test('a malformed peer or port is an error', () => {
     const make = (ingress: any[]) => () => new NetworkPolicyEvaluator({ policies: [netpol('shop', 'p', { podSelector: {}, ingress })] });
-    expect(make([{ from: [{}] }])).toThrow(/shop\/p ingress\[0\]\.from\[0\]/);
-    expect(make([{ ports: [{ port: 80, protocol: 'ICMP' }] }])).toThrow(/unknown protocol 'ICMP'/);
-    expect(make([{ ports: [{ port: 90, endPort: 80 }] }])).toThrow(/endPort 80 is below port 90/);
+    expect(make([{ from: [{}] }])).toThrow(/shop\/p spec\.ingress\[0\]\.from\[0\]/);
+    expect(make([{ ports: [{ port: 80, protocol: 'ICMP' }] }]))
+      .toThrow('NetworkPolicy shop/p spec.ingress[0].ports[0].protocol "ICMP" is invalid: must be "TCP", "UDP" or "SCTP" (in capitals)');
+    expect(make([{ ports: [{ port: 90, endPort: 80 }] }])).toThrow('NetworkPolicy shop/p spec.ingress[0].ports[0].endPort 80 is invalid: must not be below port (90)');
     expect(make([{ from: [{ ipBlock: { cidr: '10.0.0.0/33' } }] }])).toThrow(/invalid IP or CIDR/);
   });
 });
@@ -256,6 +257,33 @@ describe('ports', () => {
     const ev = apiIngressPorts({ port: 32000, endPort: 32010, protocol: 'UDP' });
     expect([31999, 32000, 32005, 32010, 32011].map((p) => ev.check(web, api, p, 'UDP').allowed)).toEqual([false, true, true, true, false]);
     expect(ev.check(web, api, 32005, 'TCP').allowed).toBe(false);
+  });
+
+  test('the edges the API server accepts: port 1 and 65535, endPort equal to port, a name with a hyphen', () => {
+    const ev = apiIngressPorts({ port: 1 }, { port: 65535, protocol: 'UDP' }, { port: 4000, endPort: 4000 }, { port: 'http-alt' });
+    expect([1, 2, 3999, 4000, 4001].map((p) => ev.check(web, api, p).allowed)).toEqual([true, false, false, true, false]);
+    expect([65534, 65535].map((p) => ev.check(web, api, p, 'UDP').allowed)).toEqual([false, true]);
+    const alt = pods('shop/alt', { app: 'api' }, { ports: [{ name: 'http-alt', containerPort: 8081 }] });
+    expect(ev.check(web, alt, 8081).allowed).toBe(true);
+    expect(ev.check(web, alt, 8080).allowed).toBe(false);
+  });
+
+  // Each as the API server refuses it (ValidateNetworkPolicyPort): the evaluator never reads it as another port.
+  test.each<[string, any, string]>([
+    ['a quoted number', { port: '3000' }, 'port "3000" is invalid: a quoted number is a port name to the API server, and a port name needs a letter'],
+    ['port 0 (cdk8s-plus allTcp)', { port: 0, endPort: 65535 }, 'port 0 is invalid: must be a port number from 1 to 65535 (cdk8s-plus'],
+    ['a port above 65535', { port: 65536 }, 'port 65536 is invalid: must be a port number from 1 to 65535'],
+    ['a fractional port', { port: 80.5 }, 'port 80.5 is invalid: must be a port number from 1 to 65535'],
+    ['a name in capitals', { port: 'HTTP' }, 'port "HTTP" is invalid: must be an IANA service name: lowercase letters, digits and "-"'],
+    ['a name of 16 characters', { port: 'abcdefghijklmnop' }, 'port "abcdefghijklmnop" is invalid: must be an IANA service name of 1 to 15 characters'],
+    ['a name with "--"', { port: 'http--alt' }, 'port "http--alt" is invalid: must be an IANA service name: no "--"'],
+    ['endPort without port', { endPort: 90 }, 'endPort 90 is invalid: may not be given without port'],
+    ['endPort after a name', { port: 'http', endPort: 90 }, 'endPort 90 is invalid: may not be given when port is a name ("http")'],
+    ['endPort above 65535', { port: 80, endPort: 65536 }, 'endPort 65536 is invalid: must be a port number from 1 to 65535'],
+    ['a protocol in lower case', { port: 80, protocol: 'tcp' }, 'protocol "tcp" is invalid: must be "TCP", "UDP" or "SCTP"'],
+    ['an entry that is not an object', 80, '80 is invalid: must be an object'],
+  ])('%s is an error naming the field', (_name, entry, message) => {
+    expect(() => apiIngressPorts({ port: 9090 }, entry)).toThrow(`NetworkPolicy shop/api-in spec.ingress[0].ports[1]${typeof entry === 'object' ? '.' : ' '}${message}`);
   });
 
   test('a protocol without a port allows every port of that protocol only', () => {
