@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from 'cdk8s';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
   ApiGateway, checks, EXTERNAL_BACKENDS_ANNOTATION, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, ServiceType,
@@ -95,7 +96,8 @@ describe('the check table', () => {
       expect(['error', 'warning']).toContain(c.severity);
       expect(c.description.length).toBeGreaterThan(20);
     }
-    expect(checks.CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name)).toEqual(['pod-networkpolicy', 'pod-security', 'policy-unverified']);
+    expect(checks.CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name))
+      .toEqual(['duplicate-port-name', 'pod-networkpolicy', 'pod-security', 'policy-unverified']);
   });
 
   test('lib/checks/README.md documents every check with its severity', () => {
@@ -619,5 +621,193 @@ describe('all problems at once', () => {
     expect(message.split('\n').slice(1).map((l) => l.match(/\[([a-z-]+)\]/)![1]))
       .toEqual(['ingress-targets-service', 'service-target-port', 'service-targets-pod']);
     expect(message.split('\n').slice(1).every((l) => l.includes('. Fix: '))).toBe(true);
+  });
+});
+
+/** A NetworkPolicy written by hand in `namespace`, selecting `app: api`, with one ingress rule on these ports. */
+function handPolicy(chart: Chart, id: string, ports: any[], namespace = 'production', annotations?: Record<string, string>): ApiObject {
+  return new ApiObject(chart, id, {
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+    metadata: { name: id, namespace, ...(annotations ? { annotations } : {}) },
+    spec: { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ ports }] },
+  });
+}
+
+/** The finding lines of a synth error (without the header), each `[check] message. Fix: ...`. */
+function findingLines(message: string): string[] {
+  return message.split('\n').slice(1).map((l) => l.replace(/^ {2}- /, ''));
+}
+
+describe('networkpolicy-port', () => {
+  test('every port the API server refuses fails synth, once per field, and nothing past the checks runs', () => {
+    const s = shop();
+    handPolicy(s.chart, 'hand', [
+      { port: '3000' }, { port: 0, endPort: 65535 }, { port: 65536, protocol: 'UDP' }, { port: 'HTTP' }, { port: 'http', endPort: 3001 },
+      { endPort: 3001 }, { port: 3010, endPort: 3000 }, { port: 3000, endPort: 70000 }, { port: 3000, protocol: 'ICMP' },
+    ]);
+    const message = synthError(s.app);
+    expect(message.split('\n')[0]).toMatch(/^cdk8s-networking: 9 problems found at synth; no file was written;/);
+    const at = 'test/hand: NetworkPolicy production/hand spec.ingress[0]';
+    expect(findingLines(message)).toEqual([
+      `[networkpolicy-port] ${at}.ports[0].port "3000" is invalid: a quoted number is a port name to the API server, and a port name needs a letter: `
+        + 'write the port number without quotes. Fix: write port: 3000',
+      `[networkpolicy-port] ${at}.ports[1].port 0 is invalid: must be a port number from 1 to 65535 (cdk8s-plus's NetworkPolicyPort.allTcp() and `
+        + 'allUdp() write port 0 to endPort 65535, which the API server refuses: cdk8s-team/cdk8s-plus#4395). Fix: leave port and endPort out to allow '
+        + 'every TCP port (in cdk8s-plus, NetworkPolicyPort.of({ protocol: NetworkProtocol.TCP }) in place of allTcp())',
+      `[networkpolicy-port] ${at}.ports[2].port 65536 is invalid: must be a port number from 1 to 65535. Fix: give a port number from 1 to 65535`,
+      `[networkpolicy-port] ${at}.ports[3].port "HTTP" is invalid: must be an IANA service name: lowercase letters, digits and "-". Fix: name the `
+        + 'port as the destination pods\' container port is named (lowercase, such as http-alt), or give its number',
+      `[networkpolicy-port] ${at}.ports[4].endPort 3001 is invalid: may not be given when port is a name ("http"). Fix: give the range as port `
+        + 'numbers, or leave endPort out',
+      `[networkpolicy-port] ${at}.ports[5].endPort 3001 is invalid: may not be given without port (leave both out to allow every port). Fix: give `
+        + 'port, the first port of the range, or leave endPort out',
+      `[networkpolicy-port] ${at}.ports[6].endPort 3000 is invalid: must not be below port (3010). Fix: give the range from its lowest port: `
+        + 'port: 3000, endPort: 3010',
+      `[networkpolicy-port] ${at}.ports[7].endPort 70000 is invalid: must be a port number from 1 to 65535. Fix: give endPort from port to 65535`,
+      `[networkpolicy-port] ${at}.ports[8].protocol "ICMP" is invalid: must be "TCP", "UDP" or "SCTP" (in capitals). Fix: write TCP, UDP or `
+        + 'SCTP, in capitals, or leave protocol out for TCP',
+    ]);
+  });
+
+  test('a JSON patch on a rendered policy is judged like a policy written by hand', () => {
+    const s = shop();
+    NetworkModel.of(s.app).renderPolicies();
+    ApiObject.of(s.prod.node.findChild('Policy:allow-web-to-api')).addJsonPatch(JsonPatch.replace('/spec/ingress/0/ports/0/port', '3000'));
+    expect(findingLines(synthError(s.app))).toEqual([
+      '[networkpolicy-port] test/production/Policy:allow-web-to-api: NetworkPolicy production/allow-web-to-api spec.ingress[0].ports[0].port "3000" '
+        + 'is invalid: a quoted number is a port name to the API server, and a port name needs a letter: write the port number without quotes. '
+        + 'Fix: write port: 3000',
+    ]);
+  });
+
+  test("a user's cdk8s-plus policy with NetworkPolicyPort.allUdp() fails synth, saying what to write instead", () => {
+    const s = shop();
+    new kplus.NetworkPolicy(s.chart, 'plus', {
+      metadata: { name: 'plus', namespace: 'production' },
+      selector: kplus.Pods.select(s.chart, 'plus-pods', { labels: { app: 'api' } }),
+      ingress: { rules: [{ peer: kplus.Pods.select(s.chart, 'plus-web', { labels: { app: 'web' } }), ports: [kplus.NetworkPolicyPort.allUdp()] }] },
+    });
+    expect(findingLines(synthError(s.app))).toEqual([
+      '[networkpolicy-port] test/plus/Resource: NetworkPolicy production/plus spec.ingress[0].ports[0].port 0 is invalid: must be a port number from '
+        + '1 to 65535 (cdk8s-plus\'s NetworkPolicyPort.allTcp() and allUdp() write port 0 to endPort 65535, which the API server refuses: '
+        + 'cdk8s-team/cdk8s-plus#4395). Fix: leave port and endPort out to allow every UDP port (in cdk8s-plus, NetworkPolicyPort.of({ protocol: '
+        + 'NetworkProtocol.UDP }) in place of allUdp())',
+    ]);
+  });
+
+  test('the edges the API server accepts pass: port 1 and 65535, endPort equal to port, a name with a hyphen, a protocol without a port', () => {
+    const s = shop();
+    handPolicy(s.chart, 'edges', [{ port: 1 }, { port: 65535, protocol: 'UDP' }, { port: 4000, endPort: 4000, protocol: 'SCTP' }, { port: 'http-alt' },
+      { protocol: 'UDP' }, { port: 5000, endPort: 65535 }], 'legacy');
+    passes(s.app, ['NetworkPolicy/legacy/edges']);
+  });
+
+  test('it cannot be skipped: the annotation or the option naming it is an error, and the finding stays', () => {
+    const s = shop();
+    handPolicy(s.chart, 'hand', [{ port: 70000 }], 'production', { [SKIP_CHECKS_ANNOTATION]: 'networkpolicy-port' });
+    expect(findingLines(synthError(s.app))).toEqual([
+      '[networkpolicy-port] test/hand: NetworkPolicy production/hand spec.ingress[0].ports[0].port 70000 is invalid: must be a port number from 1 to '
+        + '65535. Fix: give a port number from 1 to 65535',
+      `[skip-checks] test/hand: NetworkPolicy production/hand metadata.annotations["${SKIP_CHECKS_ANNOTATION}"] "networkpolicy-port" is invalid: `
+        + 'networkpolicy-port cannot be skipped: the API server refuses what it reports, so skipping it would only move the error to kubectl apply. '
+        + 'Fix: remove networkpolicy-port from the annotation, and fix what it reports',
+    ]);
+    const t = shop();
+    NetworkModel.of(t.app).configure({ skipChecks: ['networkpolicy-port', 'container-port'] });
+    expect(synthError(t.app)).toBe('cdk8s-networking: NetworkModel.configure() skipChecks ["networkpolicy-port","container-port"] is invalid: '
+      + 'networkpolicy-port and container-port cannot be skipped: the API server refuses what it reports, so skipping it would only move the error '
+      + 'to kubectl apply');
+  });
+
+  test('on plain JSON, runChecks stops after the checks of what the API server refuses, and the evaluator names the construct path', () => {
+    const policy = { json: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'n' },
+      spec: { podSelector: {}, ingress: [{ ports: [{ port: '53', protocol: 'UDP' }] }] } }, path: 'app/p' };
+    const workload = { json: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'n' },
+      spec: { template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'a', image: 'a:1' }] } } } }, path: 'app/a' };
+    const ctx = new checks.CheckContext({ objects: [policy, workload] });
+    // pod-networkpolicy, which reads the evaluator, would warn about the workload: it did not run.
+    expect(checks.runChecks(ctx).findings.map((f) => f.check)).toEqual(['networkpolicy-port']);
+    expect(() => ctx.evaluator).toThrow('app/p: NetworkPolicy n/p spec.ingress[0].ports[0].port "53" is invalid: a quoted number is a port name to '
+      + 'the API server, and a port name needs a letter: write the port number without quotes');
+  });
+});
+
+/** A Deployment written by hand in `namespace` with these containers (image and name filled in). */
+function handDeployment(chart: Chart, id: string, containers: any[], namespace = 'legacy'): ApiObject {
+  return new ApiObject(chart, id, {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: id, namespace },
+    spec: {
+      selector: { matchLabels: { app: id } },
+      template: { metadata: { labels: { app: id } }, spec: { containers: containers.map((c, i) => ({ name: `c${i}`, image: 'ghcr.io/acme/x:1.0.0', ...c })) } },
+    },
+  });
+}
+
+describe('container-port', () => {
+  test('a port name that is not an IANA service name, or twice in one container, a port out of range, a protocol in lower case fail synth', () => {
+    const s = shop();
+    handDeployment(s.chart, 'hand', [
+      { ports: [{ name: 'HTTP', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }, { name: 'metrics', containerPort: 9091 }] },
+      { ports: [{ name: '8443', containerPort: 0 }, { containerPort: 53, protocol: 'udp' }, { name: 'abcdefghijklmnop', containerPort: 443 }] },
+    ]);
+    const at = 'test/hand: Deployment legacy/hand spec.template.spec.containers';
+    expect(findingLines(synthError(s.app))).toEqual([
+      `[container-port] ${at}[0].ports[0].name "HTTP" is invalid: must be an IANA service name: lowercase letters, digits and "-". Fix: name the `
+        + 'port with lowercase letters, digits and "-" (1 to 15, at least one letter), such as http-alt',
+      `[container-port] ${at}[0].ports[2].name "metrics" is invalid: spec.template.spec.containers[0].ports[1] of the same container is named `
+        + '"metrics" too, and the API server refuses a port name twice in a container. Fix: give each port of the container a name of its own, or '
+        + 'leave one unnamed',
+      `[container-port] ${at}[1].ports[0].containerPort 0 is invalid: must be a port number from 1 to 65535. Fix: give the port the container `
+        + 'listens on',
+      `[container-port] ${at}[1].ports[0].name "8443" is invalid: must be an IANA service name: at least one letter. Fix: name the port with `
+        + 'lowercase letters, digits and "-" (1 to 15, at least one letter), such as http-alt',
+      `[container-port] ${at}[1].ports[1].protocol "udp" is invalid: must be "TCP", "UDP" or "SCTP" (in capitals). Fix: write TCP, UDP or SCTP, `
+        + 'in capitals, or leave protocol out for TCP',
+      `[container-port] ${at}[1].ports[2].name "abcdefghijklmnop" is invalid: must be an IANA service name of 1 to 15 characters. Fix: name the `
+        + 'port with lowercase letters, digits and "-" (1 to 15, at least one letter), such as http-alt',
+    ]);
+  });
+
+  test('a JSON patch giving a WebApp\'s container port a second port of the same name fails synth', () => {
+    const s = shop();
+    ApiObject.of(s.api.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/ports/-', { name: 'http', containerPort: 3001 }));
+    expect(findingLines(synthError(s.app))).toEqual([
+      '[container-port] test/api/Deployment: Deployment production/api spec.template.spec.containers[0].ports[1].name "http" is invalid: '
+        + 'spec.template.spec.containers[0].ports[0] of the same container is named "http" too, and the API server refuses a port name twice in a '
+        + 'container. Fix: give each port of the container a name of its own, or leave one unnamed',
+    ]);
+  });
+
+  test('the edges the API server accepts pass: ports 1 and 65535, 15-character and hyphenated names, the same name in two protocols of two containers', () => {
+    const s = shop();
+    handDeployment(s.chart, 'edges', [
+      { ports: [{ name: 'http-alt', containerPort: 1 }, { name: 'abcdefghijklmno', containerPort: 65535, protocol: 'UDP' }, { containerPort: 8080 }, { containerPort: 8081 }] },
+      { ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'x1', containerPort: 9000, protocol: 'SCTP' }] },
+      { ports: [{ name: 'dns', containerPort: 53 }] },
+    ]);
+    handPolicy(s.chart, 'edges-isolated', [{ port: 'http-alt' }], 'legacy').addJsonPatch(
+      JsonPatch.replace('/spec/podSelector', { matchLabels: { app: 'edges' } }), JsonPatch.replace('/spec/policyTypes', ['Ingress', 'Egress']));
+    passes(s.app, ['Deployment/legacy/edges']);
+  });
+});
+
+describe('duplicate-port-name (a warning)', () => {
+  test('a sidecar giving the main container\'s port name another number warns, naming both ports and which the verification took', () => {
+    const s = shop();
+    ApiObject.of(s.api.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/-', {
+      name: 'proxy', image: 'ghcr.io/acme/proxy:1.0.0', ports: [{ name: 'http', containerPort: 9090 }],
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    }));
+    const { result: { objects }, warnings } = captureWarnings(() => synth(s.app));
+    expect(objects.filter((o) => o.kind === 'Deployment' && o.metadata.name === 'api')).toHaveLength(1);
+    expect(warnings).toEqual([
+      '[duplicate-port-name] test/api/Deployment: Deployment production/api spec.template.spec.containers[1].ports[0].name "http" is accepted, but: '
+        + 'spec.template.spec.containers[0].ports[0] has the same name with TCP 3000, this one is TCP 9090: the flow verification resolves a '
+        + 'NetworkPolicy port "http" to every port so named (TCP 3000, 9090), but Services and probes that select the port by name use the first, '
+        + 'TCP 3000 (the API server warns so), and CNIs differ (Cilium ignores an egress rule whose port name stands for two numbers: '
+        + 'cilium/cilium#30003), so the cluster may allow less than the verification shows. Fix: give each container port a name of its own (such '
+        + 'as http and http-admin), and name in policies and Services the one you mean (to accept it, annotate Deployment production/api with '
+        + `${SKIP_CHECKS_ANNOTATION}: duplicate-port-name)`,
+    ]);
   });
 });

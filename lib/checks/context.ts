@@ -4,8 +4,10 @@
  */
 import { NetworkPolicyEvaluator } from '../evaluator';
 import { LabelIndex } from '../evaluator/label-index';
+import { parsePolicy } from '../evaluator/policy';
 import type { Selector } from '../evaluator/selector';
 import { parseSelector } from '../evaluator/selector';
+import { ValidationError } from '../util/errors';
 import type { ManifestObject, PodTemplate } from './objects';
 import { namespaceOf, podTemplate } from './objects';
 import type { RouteRule } from './routes';
@@ -111,9 +113,32 @@ export class CheckContext {
     return this.serviceIndex.get(`${namespace}/${name}`);
   }
 
-  /** The NetworkPolicy evaluator over the app's NetworkPolicies and Namespaces. */
+  /**
+   * The NetworkPolicy evaluator over the app's NetworkPolicies and Namespaces.
+   * @throws ValidationError naming the construct path of a policy the evaluator cannot read (a port,
+   *   selector or CIDR the API server refuses; the `networkpolicy-port` check reports ports first).
+   */
   public get evaluator(): NetworkPolicyEvaluator {
-    if (!this.policyEvaluator) this.policyEvaluator = NetworkPolicyEvaluator.fromManifests(this.objects.map((o) => o.json));
+    if (!this.policyEvaluator) {
+      try {
+        this.policyEvaluator = NetworkPolicyEvaluator.fromManifests(this.objects.map((o) => o.json));
+      } catch (e) {
+        throw unreadablePolicy(this.objects) ?? e;
+      }
+    }
     return this.policyEvaluator;
   }
+}
+
+/** The evaluator's error for the first NetworkPolicy it cannot read, prefixed with its construct path. */
+function unreadablePolicy(objects: readonly ManifestObject[]): ValidationError | undefined {
+  for (const o of objects) {
+    if (o.json?.kind !== 'NetworkPolicy' || o.json?.apiVersion !== 'networking.k8s.io/v1') continue;
+    try {
+      parsePolicy(o.json);
+    } catch (e) {
+      return new ValidationError(`${o.path}: ${(e as Error).message}`);
+    }
+  }
+  return undefined;
 }

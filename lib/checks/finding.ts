@@ -5,6 +5,7 @@
 import { formatValue } from '../util/validation';
 import type { ObjectRef } from './objects';
 import { compare, describeRef, SKIP_CHECKS_ANNOTATION } from './objects';
+import { UNSKIPPABLE_CHECKS } from './unskippable';
 
 /**
  * How bad a finding is: errors fail synth, warnings are reported (and fail synth when strict).
@@ -53,8 +54,8 @@ export function problem(
 
 /** One line of text for a finding: `[check] message. Fix: ...`. */
 export function formatFinding(f: Finding): string {
-  // A skip annotation naming an unknown check cannot be skipped by annotating it again.
-  const skip = f.object && f.check !== 'skip-checks'
+  // A skip annotation naming an unknown check cannot be skipped by annotating it again, nor can what the API server refuses.
+  const skip = f.object && f.check !== 'skip-checks' && !UNSKIPPABLE_CHECKS.has(f.check)
     ? ` (to accept it, annotate ${describeRef(f.object)} with ${SKIP_CHECKS_ANNOTATION}: ${f.check})` : '';
   return `[${f.check}] ${f.message}. Fix: ${f.fix}${skip}`;
 }

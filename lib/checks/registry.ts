@@ -8,12 +8,14 @@ import type { Finding, Severity } from './finding';
 import { problem, sortFindings } from './finding';
 import type { ManifestObject } from './objects';
 import { refOf, SKIP_CHECKS_ANNOTATION, skippedChecks } from './objects';
+import { containerPort, duplicatePortName } from './rules/container-port';
 import { duplicateNodePort } from './rules/duplicate-nodeport';
 import { duplicateObject } from './rules/duplicate-object';
 import { duplicateRoute } from './rules/duplicate-route';
 import { ingressHostMatchTls } from './rules/ingress-host-match-tls';
 import { ingressTargetsService } from './rules/ingress-targets-service';
 import { metadataNamespace } from './rules/metadata-namespace';
+import { networkPolicyPort } from './rules/networkpolicy-port';
 import { networkPolicyPeerTargetsPod, networkPolicyTargetsPod } from './rules/networkpolicy-targets-pod';
 import { podNetworkPolicy } from './rules/pod-networkpolicy';
 import { policyUnverified } from './rules/policy-unverified';
@@ -24,13 +26,23 @@ import { CNI_CHECK_NAMES } from './cni';
 import { FLOW_CHECK_NAMES } from './flow-checks';
 import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, SHARED_POD_LABELS, UNDECLARED_FLOW } from './verify';
 import { EXPOSURE_UNVERIFIED } from './exposure';
+import { UNSKIPPABLE_CHECKS, UNSKIPPABLE_REASON } from './unskippable';
+
+/**
+ * The checks of what the API server refuses that the evaluator reads (policy ports, and the container
+ * ports named ports resolve against). They run first: while one of them fails, the other checks do
+ * not run, nor does the verification, since the evaluator refuses those objects too.
+ */
+export const API_CHECKS: readonly ICheck[] = [networkPolicyPort, containerPort];
 
 /** Every cross-object check, in the order they run. */
 export const CHECKS: readonly ICheck[] = [
+  ...API_CHECKS,
   metadataNamespace,
   duplicateObject,
   serviceTargetsPod,
   serviceTargetPort,
+  duplicatePortName,
   ingressTargetsService,
   duplicateRoute,
   ingressHostMatchTls,
@@ -45,7 +57,7 @@ export const CHECKS: readonly ICheck[] = [
 /** Name of the finding for a skip annotation that names an unknown check. */
 export const SKIP_CHECKS_CHECK = 'skip-checks';
 
-/** Every name the skip annotation and the `skipChecks` option accept. */
+/** Every check's name: what findings carry, and what the skip annotation and `skipChecks` accept (but `networkpolicy-port` and `container-port`). */
 export const CHECK_NAMES: readonly string[] = [
   ...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW, CILIUM_POLICY_WIDENS, CILIUM_POLICY_UNVERIFIED, SHARED_POD_LABELS,
   EXPOSURE_UNVERIFIED,
@@ -87,13 +99,20 @@ export interface CheckResults {
 export function runChecks(input: CheckInput | CheckContext, options: RunChecksOptions = {}): CheckResults {
   const ctx = input instanceof CheckContext ? input : new CheckContext(input);
   const skipped = new Set(options.skipChecks ?? []);
-  const raw: Finding[] = [];
-  for (const check of CHECKS) {
-    if (skipped.has(check.name)) continue;
-    for (const p of check.run(ctx)) raw.push({ ...p, check: check.name, severity: check.severity });
-  }
-  raw.push(...unknownSkipNames(ctx.objects));
-  return applyOptOuts(raw, ctx.objects, options);
+  const run = (checks: readonly ICheck[]): Finding[] => checks.filter((c) => UNSKIPPABLE_CHECKS.has(c.name) || !skipped.has(c.name))
+    .flatMap((check) => check.run(ctx).map((p) => ({ ...p, check: check.name, severity: check.severity })));
+  const refused = [...run(API_CHECKS), ...unknownSkipNames(ctx.objects)];
+  const results = applyOptOuts(refused, ctx.objects, options);
+  if (refusedByApiServer(results.findings)) return results;
+  return applyOptOuts([...refused, ...run(CHECKS.filter((c) => !API_CHECKS.includes(c)))], ctx.objects, options);
+}
+
+/**
+ * Whether the findings hold an error of {@link API_CHECKS}: the API server would refuse the objects,
+ * and the evaluator cannot read them, so nothing past the checks may run.
+ */
+export function refusedByApiServer(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error' && API_CHECKS.some((c) => c.name === f.check));
 }
 
 /** Drops app-wide skipped checks, moves findings opted out by annotation aside, applies strict mode. */
@@ -103,12 +122,13 @@ export function applyOptOuts(findings: readonly Finding[], objects: readonly Man
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
   for (const f of findings) {
-    if (skipped.has(f.check)) continue;
+    const skippable = !UNSKIPPABLE_CHECKS.has(f.check);
+    if (skippable && skipped.has(f.check)) continue;
     const obj = f.object ? byPath.get(f.object.path) : undefined;
     const severity: Severity = options.strict ? 'error' : f.severity;
     const finding = severity === f.severity ? f : { ...f, severity };
     const worded = severity === 'warning' ? asWarning(finding) : finding;
-    if (obj && f.check !== SKIP_CHECKS_CHECK && skippedChecks(obj).includes(f.check)) suppressed.push(worded);
+    if (obj && skippable && f.check !== SKIP_CHECKS_CHECK && skippedChecks(obj).includes(f.check)) suppressed.push(worded);
     else kept.push(worded);
   }
   return { findings: sortFindings(kept), suppressed: sortFindings(suppressed) };
@@ -128,14 +148,25 @@ function unknownSkipNames(objects: readonly ManifestObject[]): Finding[] {
   const known = new Set(CHECK_NAMES);
   const out: Finding[] = [];
   for (const obj of objects) {
+    const field = `metadata.annotations["${SKIP_CHECKS_ANNOTATION}"]`;
     const unknown = skippedChecks(obj).filter((n) => !known.has(n));
-    if (unknown.length === 0) continue;
-    out.push({
-      ...problem(refOf(obj), `metadata.annotations["${SKIP_CHECKS_ANNOTATION}"]`, unknown.join(','),
-        `it names no known check (known: ${CHECK_NAMES.join(', ')})`, 'fix the check names, or remove the annotation'),
-      check: SKIP_CHECKS_CHECK,
-      severity: 'error',
-    });
+    if (unknown.length > 0) {
+      out.push({
+        ...problem(refOf(obj), field, unknown.join(','), `it names no known check (known: ${CHECK_NAMES.join(', ')})`,
+          'fix the check names, or remove the annotation'),
+        check: SKIP_CHECKS_CHECK,
+        severity: 'error',
+      });
+    }
+    const unskippable = skippedChecks(obj).filter((n) => UNSKIPPABLE_CHECKS.has(n));
+    if (unskippable.length > 0) {
+      out.push({
+        ...problem(refOf(obj), field, unskippable.join(','), `${unskippable.join(' and ')} cannot be skipped: ${UNSKIPPABLE_REASON}`,
+          `remove ${unskippable.join(' and ')} from the annotation, and fix what ${unskippable.length === 1 ? 'it reports' : 'they report'}`),
+        check: SKIP_CHECKS_CHECK,
+        severity: 'error',
+      });
+    }
   }
   return out;
 }

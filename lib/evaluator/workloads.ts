@@ -43,6 +43,11 @@ export function podGroupsFromManifests(manifests: readonly any[]): PodGroup[] {
   });
 }
 
+/** The keys leading from a workload manifest of `kind` to its pod template (`[]` for a Pod), or undefined for other kinds. */
+export function podTemplatePath(kind: unknown): readonly string[] | undefined {
+  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATHS, kind) ? POD_TEMPLATE_PATHS[kind] : undefined;
+}
+
 /** The pod template (`{ metadata, spec }`) of a workload manifest, or undefined for other kinds. */
 export function podTemplateOf(manifest: any): any | undefined {
   const path = POD_TEMPLATE_PATHS[manifest?.kind];

@@ -10,7 +10,8 @@ import { SyncWaves } from '../argocd/sync-waves';
 import { CheckContext } from '../checks/context';
 import type { Finding } from '../checks/finding';
 import { formatFinding } from '../checks/finding';
-import { applyOptOuts, CHECK_NAMES, runChecks } from '../checks/registry';
+import { applyOptOuts, CHECK_NAMES, refusedByApiServer, runChecks } from '../checks/registry';
+import { UNSKIPPABLE_CHECKS, UNSKIPPABLE_REASON } from '../checks/unskippable';
 import type { NetworkView } from '../checks/verify';
 import { verifyFlows } from '../checks/verify';
 import { externalServiceClients } from '../checks/external-clients';
@@ -104,6 +105,8 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const context = new CheckContext({ objects, ownedNamespaces: owned, externalBackends: options.externalBackends, libraryPolicies });
   const runOptions = { strict, skipChecks: options.skipChecks };
   const checks = runChecks(context, runOptions);
+  // The evaluator refuses what the API server refuses: say so, with the construct paths, before it runs.
+  if (refusedByApiServer(checks.findings)) failOnErrors(model, checks.findings);
   // Pods outside the app that guardrails name are computed like the peers flows name.
   const peers = guardrailEndpoints(model._guardrails);
   const verified = verifyFlows({ context, flows: model._renderedFlows, zeroTrust, ownedNamespaces: owned, libraryPolicies, peers });
@@ -119,18 +122,22 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const findings = [...checks.findings, ...flowResults.findings];
   const suppressed = [...checks.suppressed, ...flowResults.suppressed];
 
-  const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    const outdir = currentSynthCall().method === 'synth' ? (model.node.root as { outdir?: string }).outdir : undefined;
-    throw new ValidationError(`cdk8s-networking: ${errors.length} problem${errors.length === 1 ? '' : 's'} found at synth; ${outputNote(outdir)}.\n`
-      + errors.map((f) => `  - ${formatFinding(f)}`).join('\n'));
-  }
+  failOnErrors(model, findings);
   const outcome = { context, view: verified.view, zeroTrust, findings, suppressed };
   const report = model._guardrails.length
     ? checkModelGuardrails(model, { ...outcome, clusterDomain: (options.report || {}).clusterDomain, guardrails: model._guardrails })
     : undefined;
   emitWarnings(model, pipeline, findings.filter((f) => f.severity === 'warning'), constructs);
   return { ...outcome, ...(report ? { report } : {}) };
+}
+
+/** Fails synth with every error finding, when there is one. */
+function failOnErrors(model: NetworkModel, findings: readonly Finding[]): void {
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length === 0) return;
+  const outdir = currentSynthCall().method === 'synth' ? (model.node.root as { outdir?: string }).outdir : undefined;
+  throw new ValidationError(`cdk8s-networking: ${errors.length} problem${errors.length === 1 ? '' : 's'} found at synth; ${outputNote(outdir)}.\n`
+    + errors.map((f) => `  - ${formatFinding(f)}`).join('\n'));
 }
 
 /**
@@ -215,6 +222,11 @@ function validateOptions(model: NetworkModel, zeroTrust: ReadonlySet<string>): v
   const unknown = skipChecks.filter((c) => !CHECK_NAMES.includes(c));
   if (unknown.length) {
     throw new ValidationError(`${where} skipChecks ${formatValue(unknown)} is invalid: no such check (known: ${CHECK_NAMES.join(', ')})`);
+  }
+  const unskippable = skipChecks.filter((c) => UNSKIPPABLE_CHECKS.has(c));
+  if (unskippable.length) {
+    throw new ValidationError(`${where} skipChecks ${formatValue(unskippable)} is invalid: ${unskippable.join(' and ')} cannot be skipped: `
+      + UNSKIPPABLE_REASON);
   }
   const notZt = sharedNamespaces.filter((n) => !zeroTrust.has(n));
   if (notZt.length) throw new ValidationError(`${where} sharedNamespaces ${formatValue(notZt)} is invalid: ` +
