@@ -643,14 +643,20 @@ describe('networkpolicy-port', () => {
     const s = shop();
     handPolicy(s.chart, 'hand', [
       { port: '3000' }, { port: 0, endPort: 65535 }, { port: 65536, protocol: 'UDP' }, { port: 'HTTP' }, { port: 'http', endPort: 3001 },
-      { endPort: 3001 }, { port: 3010, endPort: 3000 }, { port: 3000, endPort: 70000 }, { port: 3000, protocol: 'ICMP' },
+      { endPort: 3001 }, { port: 3010, endPort: 3000 }, { port: 3000, endPort: 70000 }, { port: 3000, protocol: 'tcp' },
+      { port: 0 }, { port: '3000', endPort: 3001 },
     ]);
     const message = synthError(s.app);
-    expect(message.split('\n')[0]).toMatch(/^cdk8s-networking: 9 problems found at synth; no file was written;/);
+    expect(message.split('\n')[0]).toMatch(/^cdk8s-networking: 12 problems found at synth; no file was written;/);
     const at = 'test/hand: NetworkPolicy production/hand spec.ingress[0]';
     expect(findingLines(message)).toEqual([
       `[networkpolicy-port] ${at}.ports[0].port "3000" is invalid: a quoted number is a port name to the API server, and a port name needs a letter: `
         + 'write the port number without quotes. Fix: write port: 3000',
+      // Sorted as text: ports[10] before ports[1].
+      `[networkpolicy-port] ${at}.ports[10].endPort 3001 is invalid: may not be given when port is a name ("3000"). Fix: give the range as port `
+        + 'numbers, or leave endPort out',
+      `[networkpolicy-port] ${at}.ports[10].port "3000" is invalid: a quoted number is a port name to the API server, and a port name needs a `
+        + 'letter: write the port number without quotes. Fix: write port: 3000',
       `[networkpolicy-port] ${at}.ports[1].port 0 is invalid: must be a port number from 1 to 65535 (cdk8s-plus's NetworkPolicyPort.allTcp() and `
         + 'allUdp() write port 0 to endPort 65535, which the API server refuses: cdk8s-team/cdk8s-plus#4395). Fix: leave port and endPort out to allow '
         + 'every TCP port (in cdk8s-plus, NetworkPolicyPort.of({ protocol: NetworkProtocol.TCP }) in place of allTcp())',
@@ -664,8 +670,9 @@ describe('networkpolicy-port', () => {
       `[networkpolicy-port] ${at}.ports[6].endPort 3000 is invalid: must not be below port (3010). Fix: give the range from its lowest port: `
         + 'port: 3000, endPort: 3010',
       `[networkpolicy-port] ${at}.ports[7].endPort 70000 is invalid: must be a port number from 1 to 65535. Fix: give endPort from port to 65535`,
-      `[networkpolicy-port] ${at}.ports[8].protocol "ICMP" is invalid: must be "TCP", "UDP" or "SCTP" (in capitals). Fix: write TCP, UDP or `
+      `[networkpolicy-port] ${at}.ports[8].protocol "tcp" is invalid: must be "TCP", "UDP" or "SCTP" (in capitals). Fix: write TCP, UDP or `
         + 'SCTP, in capitals, or leave protocol out for TCP',
+      `[networkpolicy-port] ${at}.ports[9].port 0 is invalid: must be a port number from 1 to 65535. Fix: give a port number from 1 to 65535`,
     ]);
   });
 
@@ -673,7 +680,11 @@ describe('networkpolicy-port', () => {
     const s = shop();
     NetworkModel.of(s.app).renderPolicies();
     ApiObject.of(s.prod.node.findChild('Policy:allow-web-to-api')).addJsonPatch(JsonPatch.replace('/spec/ingress/0/ports/0/port', '3000'));
+    ApiObject.of(s.prod.node.findChild('Policy:allow-web-egress-to-api')).addJsonPatch(JsonPatch.add('/spec/egress/0/ports/0/endPort', 2999));
     expect(findingLines(synthError(s.app))).toEqual([
+      '[networkpolicy-port] test/production/Policy:allow-web-egress-to-api: NetworkPolicy production/allow-web-egress-to-api '
+        + 'spec.egress[0].ports[0].endPort 2999 is invalid: must not be below port (3000). Fix: give the range from its lowest port: port: 2999, '
+        + 'endPort: 3000',
       '[networkpolicy-port] test/production/Policy:allow-web-to-api: NetworkPolicy production/allow-web-to-api spec.ingress[0].ports[0].port "3000" '
         + 'is invalid: a quoted number is a port name to the API server, and a port name needs a letter: write the port number without quotes. '
         + 'Fix: write port: 3000',
@@ -727,6 +738,7 @@ describe('networkpolicy-port', () => {
     const ctx = new checks.CheckContext({ objects: [policy, workload] });
     // pod-networkpolicy, which reads the evaluator, would warn about the workload: it did not run.
     expect(checks.runChecks(ctx).findings.map((f) => f.check)).toEqual(['networkpolicy-port']);
+    expect(checks.runChecks(ctx, { skipChecks: ['networkpolicy-port'] }).findings.map((f) => f.check)).toEqual(['networkpolicy-port']);
     expect(() => ctx.evaluator).toThrow('app/p: NetworkPolicy n/p spec.ingress[0].ports[0].port "53" is invalid: a quoted number is a port name to '
       + 'the API server, and a port name needs a letter: write the port number without quotes');
   });
@@ -770,11 +782,15 @@ describe('container-port', () => {
 
   test('a JSON patch giving a WebApp\'s container port a second port of the same name fails synth', () => {
     const s = shop();
-    ApiObject.of(s.api.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/ports/-', { name: 'http', containerPort: 3001 }));
+    ApiObject.of(s.api.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/ports/-', { name: 'http', containerPort: 3001 }),
+      JsonPatch.add('/spec/template/spec/initContainers', [{ name: 'init', image: 'ghcr.io/acme/init:1.0.0', ports: [{ name: 'Init', containerPort: 1 }] }]));
     expect(findingLines(synthError(s.app))).toEqual([
       '[container-port] test/api/Deployment: Deployment production/api spec.template.spec.containers[0].ports[1].name "http" is invalid: '
         + 'spec.template.spec.containers[0].ports[0] of the same container is named "http" too, and the API server refuses a port name twice in a '
         + 'container. Fix: give each port of the container a name of its own, or leave one unnamed',
+      '[container-port] test/api/Deployment: Deployment production/api spec.template.spec.initContainers[0].ports[0].name "Init" is invalid: must be '
+        + 'an IANA service name: lowercase letters, digits and "-". Fix: name the port with lowercase letters, digits and "-" (1 to 15, at least one '
+        + 'letter), such as http-alt',
     ]);
   });
 
@@ -782,9 +798,13 @@ describe('container-port', () => {
     const s = shop();
     handDeployment(s.chart, 'edges', [
       { ports: [{ name: 'http-alt', containerPort: 1 }, { name: 'abcdefghijklmno', containerPort: 65535, protocol: 'UDP' }, { containerPort: 8080 }, { containerPort: 8081 }] },
-      { ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'x1', containerPort: 9000, protocol: 'SCTP' }] },
-      { ports: [{ name: 'dns', containerPort: 53 }] },
-    ]);
+      { ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'x1', containerPort: 9000, protocol: 'SCTP' }, { name: 'metrics', containerPort: 9100 }] },
+      // The same name with another protocol, or the same number, in another container: no port is ambiguous, nothing to warn about.
+      { ports: [{ name: 'dns', containerPort: 5353 }, { name: 'metrics', containerPort: 9100 }] },
+    ]).addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers', [
+      // An init container that is not a sidecar has finished before the pod serves: its port names mean nothing to policies.
+      { name: 'init', image: 'ghcr.io/acme/init:1.0.0', ports: [{ name: 'http-alt', containerPort: 2 }] },
+    ]));
     handPolicy(s.chart, 'edges-isolated', [{ port: 'http-alt' }], 'legacy').addJsonPatch(
       JsonPatch.replace('/spec/podSelector', { matchLabels: { app: 'edges' } }), JsonPatch.replace('/spec/policyTypes', ['Ingress', 'Egress']));
     passes(s.app, ['Deployment/legacy/edges']);
@@ -794,14 +814,14 @@ describe('container-port', () => {
 describe('duplicate-port-name (a warning)', () => {
   test('a sidecar giving the main container\'s port name another number warns, naming both ports and which the verification took', () => {
     const s = shop();
-    ApiObject.of(s.api.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/-', {
-      name: 'proxy', image: 'ghcr.io/acme/proxy:1.0.0', ports: [{ name: 'http', containerPort: 9090 }],
+    ApiObject.of(s.api.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers', [{
+      name: 'proxy', image: 'ghcr.io/acme/proxy:1.0.0', restartPolicy: 'Always', ports: [{ name: 'http', containerPort: 9090 }],
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-    }));
+    }]));
     const { result: { objects }, warnings } = captureWarnings(() => synth(s.app));
     expect(objects.filter((o) => o.kind === 'Deployment' && o.metadata.name === 'api')).toHaveLength(1);
     expect(warnings).toEqual([
-      '[duplicate-port-name] test/api/Deployment: Deployment production/api spec.template.spec.containers[1].ports[0].name "http" is accepted, but: '
+      '[duplicate-port-name] test/api/Deployment: Deployment production/api spec.template.spec.initContainers[0].ports[0].name "http" is accepted, but: '
         + 'spec.template.spec.containers[0].ports[0] has the same name with TCP 3000, this one is TCP 9090: the flow verification resolves a '
         + 'NetworkPolicy port "http" to every port so named (TCP 3000, 9090), but Services and probes that select the port by name use the first, '
         + 'TCP 3000 (the API server warns so), and CNIs differ (Cilium ignores an egress rule whose port name stands for two numbers: '
