@@ -241,7 +241,8 @@ export interface WebAppProps {
    * generated `k8s.Container` and converted by the cdk8s-plus (27 to 33) the project has installed.
    * The fields WebApp sets itself cannot be given here: `name`, `image`, `command`, `args`, `env`,
    * `ports`, `readinessProbe`, `livenessProbe`, `resources` and `securityContext`. A field the
-   * converter does not know (`workingdir`, a nested typo) is an error, not left out.
+   * converter does not know (`workingdir`, a nested typo) is an error, not left out, and so is a value
+   * the Kubernetes API's Container schema refuses (`volumeMounts: [{ name: 1 }]`).
    * @default - none
    */
   readonly container?: { [key: string]: any };
@@ -250,7 +251,8 @@ export interface WebAppProps {
    * `imagePullSecrets`, ...), named as in cdk8s-plus's generated `k8s.PodSpec`. WebApp's own `containers`, `securityContext` and
    * `automountServiceAccountToken` cannot be given here, nor `hostNetwork: true` (NetworkPolicies do
    * not apply to host-network pods). A field the converter does not know
-   * (`hostPID` for `hostPid`, a nested typo) is an error, not left out.
+   * (`hostPID` for `hostPid`, a nested typo) is an error, not left out, and so is a value the
+   * Kubernetes API's PodSpec schema refuses (`terminationGracePeriodSeconds: 'soon'`, `volumes: 'x'`).
    * @default - none
    */
   readonly podSpec?: { [key: string]: any };

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { ExternalTrafficPolicy, ServiceType, WebApp, ZeroTrustNamespace } from '../lib';
+import { ExternalTrafficPolicy, ServiceType, ValidationError, WebApp, ZeroTrustNamespace } from '../lib';
 import { findConverters, kubeFields } from '../lib/util/kube-fields';
 import { expectWarnings, find, ofKind, synth, testApp, validateManifest } from './util';
 
@@ -237,6 +237,114 @@ describe('container and podSpec fields are converted by the cdk8s-plus the proje
         + 'install the one the project uses (npm install cdk8s-plus-33)');
     expect(kubeFields(api, 'podSpec', 'PodSpec', undefined, () => undefined)).toEqual({});
     expect(kubeFields(api, 'podSpec', 'PodSpec', {}, () => undefined)).toEqual({});
+  });
+});
+
+describe('container and podSpec extras are checked against the Kubernetes schema (a JavaScript program or config values have no type check)', () => {
+  /** The error a WebApp with `extras` throws; a ValidationError, so an uncaught one prints its message without a stack trace. */
+  const refusal = (extras: object): string => {
+    const chart = new Chart(testApp(), 'shop');
+    const ns = new ZeroTrustNamespace(chart, 'production');
+    try {
+      new WebApp(chart, 'x', { namespace: ns, image: 'a:1', containerPort: 80, ...extras });
+    } catch (e) {
+      expect(ValidationError.isValidationError(e)).toBe(true);
+      return (e as Error).message;
+    }
+    throw new Error(`accepted ${JSON.stringify(extras)}`);
+  };
+  const SCHEMA = (type: string) => `, as the Kubernetes API's ${type} schema says (checked with kubernetes-models)`;
+
+  test('a scalar of the wrong type is refused with its field path, its value and the type the API takes', () => {
+    expect(refusal({ podSpec: { terminationGracePeriodSeconds: 'soon' } }))
+      .toBe(`shop/x: podSpec.terminationGracePeriodSeconds "soon" is invalid: must be a whole number${SCHEMA('PodSpec')}`);
+    expect(refusal({ podSpec: { tolerations: [{ key: 'spot', operator: 'Exists', tolerationSeconds: 1.5 }] } }))
+      .toBe(`shop/x: podSpec.tolerations[0].tolerationSeconds 1.5 is invalid: must be a whole number${SCHEMA('PodSpec')}`);
+    expect(refusal({ container: { volumeMounts: [{ name: 1, mountPath: '/tmp' }] } }))
+      .toBe(`shop/x: container.volumeMounts[0].name 1 is invalid: must be a string${SCHEMA('Container')}`);
+    // Named as the program names it (hostIpc), not as the YAML does (hostIPC).
+    expect(refusal({ podSpec: { hostIpc: 'no' } })).toBe(`shop/x: podSpec.hostIpc "no" is invalid: must be true or false${SCHEMA('PodSpec')}`);
+    expect(refusal({ podSpec: { priority: 2 ** 40 } }))
+      .toBe(`shop/x: podSpec.priority 1099511627776 is invalid: must be a whole number from -2147483648 to 2147483647${SCHEMA('PodSpec')}`);
+  });
+
+  test('a map whose values are not strings is refused at the key', () => {
+    expect(refusal({ podSpec: { nodeSelector: { zone: 5 } } })).toBe(`shop/x: podSpec.nodeSelector.zone 5 is invalid: must be a string${SCHEMA('PodSpec')}`);
+    expect(refusal({ podSpec: { nodeSelector: { 'topology.kubernetes.io/zone': true } } }))
+      .toBe(`shop/x: podSpec.nodeSelector["topology.kubernetes.io/zone"] true is invalid: must be a string${SCHEMA('PodSpec')}`);
+  });
+
+  test('a list that is not a list is refused, not a TypeError from inside cdk8s-plus', () => {
+    expect(refusal({ podSpec: { volumes: 'x' } })).toBe(`shop/x: podSpec.volumes "x" is invalid: must be a list${SCHEMA('PodSpec')}`);
+    expect(refusal({ podSpec: { volumes: [{ name: 'cfg', secret: { secretName: 'cfg', items: 'x' } }] } }))
+      .toBe(`shop/x: podSpec.volumes[0].secret.items "x" is invalid: must be a list${SCHEMA('PodSpec')}`);
+    expect(refusal({ container: { envFrom: { secretRef: { name: 's' } } } }))
+      .toBe(`shop/x: container.envFrom {"secretRef":{"name":"s"}} is invalid: must be a list${SCHEMA('Container')}`);
+  });
+
+  test('a value the converter fails on where the schema sees nothing wrong is refused with the converter\'s word', () => {
+    expect(refusal({ podSpec: { affinity: null } })).toBe('shop/x: podSpec.affinity null is invalid: cannot be converted by cdk8s-plus\'s k8s.toJson_PodSpec '
+      + '(Cannot read properties of null (reading \'nodeAffinity\')): it must have the shape of cdk8s-plus\'s k8s.PodSpec '
+      + '(a list where the type has a list, an object where it has an object)');
+  });
+
+  test('enums, required fields, quantities and int-or-strings are the API\'s', () => {
+    expect(refusal({ container: { imagePullPolicy: 'Sometimes' } }))
+      .toBe(`shop/x: container.imagePullPolicy "Sometimes" is invalid: must be one of Always, IfNotPresent, Never${SCHEMA('Container')}`);
+    expect(refusal({ container: { volumeMounts: [{ name: 'tmp' }] } }))
+      .toBe(`shop/x: container.volumeMounts[0] {"name":"tmp"} is invalid: must have the field mountPath${SCHEMA('Container')}`);
+    expect(refusal({ podSpec: { overhead: { cpu: k8s.Quantity.fromString('10 m') } } }))
+      .toBe(`shop/x: podSpec.overhead.cpu "10 m" is invalid: must be a number or a quantity string such as "64Mi", "1.5" or "250m"${SCHEMA('PodSpec')}`);
+    expect(refusal({ container: { startupProbe: { httpGet: { port: k8s.IntOrString.fromNumber(80.5) } } } }))
+      .toBe(`shop/x: container.startupProbe.httpGet.port 80.5 is invalid: must be a string or a whole number${SCHEMA('Container')}`);
+  });
+
+  test('extras that are not an object of fields are refused', () => {
+    expect(refusal({ podSpec: 'x' })).toBe('shop/x: podSpec "x" is invalid: must be an object of fields of cdk8s-plus\'s k8s.PodSpec');
+    expect(refusal({ container: [] })).toBe('shop/x: container [] is invalid: must be an object of fields of cdk8s-plus\'s k8s.Container');
+  });
+
+  test('valid extras of every kind pass, land as given and pass schema validation', () => {
+    const { objects } = appWith([], (chart) => {
+      new WebApp(chart, 'api', {
+        namespace: new ZeroTrustNamespace(chart, 'production'), image: 'a:1', containerPort: 3000,
+        container: {
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp', readOnly: false }], imagePullPolicy: 'IfNotPresent', workingDir: '/app',
+          startupProbe: { httpGet: { path: '/up', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5 },
+          lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+        },
+        podSpec: {
+          terminationGracePeriodSeconds: 45, nodeSelector: { 'topology.kubernetes.io/zone': 'eu-1a' }, priorityClassName: 'web',
+          tolerations: [{ key: 'spot', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 60 }], hostIpc: false,
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }], overhead: { cpu: k8s.Quantity.fromNumber(0.5) },
+        },
+      });
+    });
+    const pod = find(objects, 'Deployment', 'api', 'production').spec.template.spec;
+    expect(pod.terminationGracePeriodSeconds).toBe(45);
+    expect(pod.nodeSelector).toEqual({ 'topology.kubernetes.io/zone': 'eu-1a' });
+    expect(pod.tolerations).toEqual([{ key: 'spot', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 60 }]);
+    expect(pod.overhead).toEqual({ cpu: 0.5 });
+    expect(pod.hostIPC).toBe(false);
+    expect(pod.containers[0].startupProbe).toEqual({ httpGet: { path: '/up', port: 'http' }, periodSeconds: 5 });
+    expect(pod.containers[0].workingDir).toBe('/app');
+  });
+
+  test('the first schema error is reported; the stand-ins for what WebApp sets are not', () => {
+    const chart = new Chart(testApp(), 'shop');
+    const ns = new ZeroTrustNamespace(chart, 'production');
+    const seen: object[] = [];
+    const check = (type: string, json: object) => {
+      seen.push({ type, json });
+      return [
+        { instancePath: '/volumes/0', keyword: 'required', params: { missingProperty: 'name' } },
+        { instancePath: '/dnsPolicy', keyword: 'type', params: { type: 'string' } },
+      ];
+    };
+    expect(() => kubeFields(ns, 'podSpec', 'PodSpec', { volumes: [{ emptyDir: {} }], dnsPolicy: 1 }, undefined, () => check))
+      .toThrow('shop/production: podSpec.volumes[0] {"emptyDir":{}} is invalid: must have the field name' + SCHEMA('PodSpec'));
+    expect(seen).toEqual([{ type: 'PodSpec', json: { containers: [], dnsPolicy: 1, volumes: [{ emptyDir: {} }] } }]);
+    expect(kubeFields(ns, 'container', 'Container', { workingDir: '/app' }, undefined, () => () => [])).toEqual({ workingDir: '/app' });
   });
 });
 
