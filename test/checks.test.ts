@@ -6,11 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from 'cdk8s';
+import type { Construct } from 'constructs';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, checks, EXTERNAL_BACKENDS_ANNOTATION, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, ServiceType,
+  ApiGateway, Backend, checks, EXTERNAL_BACKENDS_ANNOTATION, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, RoutingApi, ServiceType,
   SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { FLOW_CHECKS } from '../lib/checks/flow-checks';
@@ -71,7 +72,7 @@ function service(chart: Chart, id: string, spec: k8s.ServiceSpec, annotations?: 
   return new k8s.KubeService(chart, id, { metadata: { name: id, namespace: 'production', ...(annotations ? { annotations } : {}) }, spec });
 }
 
-function ingress(chart: Chart, id: string, spec: k8s.IngressSpec, annotations?: Record<string, string>): ApiObject {
+function ingress(chart: Construct, id: string, spec: k8s.IngressSpec, annotations?: Record<string, string>): ApiObject {
   return new k8s.KubeIngress(chart, id, { metadata: { name: id, namespace: 'production', ...(annotations ? { annotations } : {}) }, spec });
 }
 
@@ -274,6 +275,71 @@ describe('route-backend-unreachable', () => {
     const s = shop(); // web -> api is declared
     ingress(s.chart, 'edge', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'api', 80)] });
     expect(warningsOf(s.app)).toHaveLength(1);
+  });
+
+  /**
+   * An app `admin` whose Service port "admin" (8443) forwards to container port 9000, routed by an ApiGateway through
+   * `Backend.service` (by port name on an Ingress, by number on an HTTPRoute, which names Service ports by number).
+   */
+  const gatewayTo = (containerPort: number, api: 'ingress' | 'httpRoute') => {
+    const s = shop();
+    const admin = new WebApp(s.chart, 'admin', { namespace: s.prod, image: 'a:1', containerPort: 3000, ports: [{ name: 'admin', port: 9000, servicePort: 8443 }] });
+    const gw = new ApiGateway(s.chart, 'gateway', {
+      namespace: s.prod, tls: Tls.secret('t'),
+      ...(api === 'ingress' ? { controller: IngressController.nginx() } : {
+        controller: IngressController.custom({ name: 'envoy-gateway', pods: { namespace: 'envoy-gateway-system', labels: { 'app.kubernetes.io/name': 'envoy' } } }),
+        api: RoutingApi.httpRoute({ gateway: { name: 'shared', namespace: 'infra' } }),
+      }),
+    });
+    gw.addRoute({ host: 'admin.example.com', path: '/', backend: Backend.service('admin', api === 'ingress' ? 'admin' : 8443, { podLabels: { app: 'admin' }, containerPort }) });
+    // The gateway's flow to other pods (web's, on 8080) is not the one to admin's.
+    gw.addRoute({ host: 'web.example.com', path: '/', backend: s.web });
+    return { ...s, admin };
+  };
+
+  test('an ApiGateway route whose backend gives another containerPort than the Service forwards to names both ports and the fix', () => {
+    expect(warningsOf(gatewayTo(3000, 'ingress').app)).toEqual([
+      '[route-backend-unreachable] test/gateway/Ingress: Ingress production/gateway spec.rules[0].http.paths[0].backend.service.name "admin" is '
+        + 'accepted, but: its pods (production/Deployment/admin) are in zero-trust namespace "production" and admit no connection from outside it '
+        + 'on TCP 9000, where Service port "admin" (8443) forwards; the ApiGateway test/gateway opened TCP 3000 to its controller instead, the '
+        + 'containerPort its backend gives, so the controller cannot reach the pods and the route fails. Fix: give the backend the container port '
+        + 'Service port "admin" (8443) forwards to: Backend.service(\'admin\', \'admin\', { podLabels: { app: \'admin\' }, containerPort: 9000 }) '
+        + '(to accept it, annotate Ingress production/gateway with cdk8s-networking.io/skip-checks: route-backend-unreachable)',
+    ]);
+    expect(warningsOf(gatewayTo(3000, 'httpRoute').app)).toEqual([
+      '[route-backend-unreachable] test/gateway/HTTPRoute:admin.example.com: HTTPRoute production/gateway-admin.example.com spec.rules[0].backendRefs[0].name '
+        + '"admin" is accepted, but: its pods (production/Deployment/admin) are in zero-trust namespace "production" and admit no connection from '
+        + 'outside it on TCP 9000, where Service port "admin" (8443) forwards; the ApiGateway test/gateway opened TCP 3000 to its controller '
+        + 'instead, the containerPort its backend gives, so the controller cannot reach the pods and the route fails. Fix: give the backend the '
+        + 'container port Service port "admin" (8443) forwards to: Backend.service(\'admin\', 8443, { podLabels: { app: \'admin\' }, '
+        + 'containerPort: 9000 }) (to accept it, annotate HTTPRoute production/gateway-admin.example.com with cdk8s-networking.io/skip-checks: '
+        + 'route-backend-unreachable)',
+    ]);
+  });
+
+  test('with the containerPort the Service forwards to, the ApiGateway route passes', () => {
+    for (const api of ['ingress', 'httpRoute'] as const) expect(warningsOf(gatewayTo(9000, api).app)).toEqual([]);
+  });
+
+  test('a flow the app itself declares from outside does not make a route under it an ApiGateway\'s', () => {
+    const s = shop();
+    // Prometheus reaches the metrics port, 9102, from outside the namespace; the Ingress sits under the app's construct.
+    const prometheus = Peer.pods({ namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } });
+    const stats = new WebApp(s.chart, 'stats', { namespace: s.prod, image: 'a:1', containerPort: 3000, metrics: { port: 9102, scrapedBy: prometheus } });
+    ingress(stats, 'edge', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'stats', 80)] });
+    expect(warningsOf(s.app)).toEqual([expect.stringContaining('test/stats/edge: Ingress production/edge spec.rules[0].http.paths[0].backend.service.name '
+      + '"stats" is accepted, but: its pods (production/Deployment/stats) are in zero-trust namespace "production" and admit no connection from '
+      + 'outside it on TCP 3000, so the controller serving this route')]);
+  });
+
+  test('another ApiGateway\'s flow to the same pods does not make a hand-written route an ApiGateway\'s', () => {
+    const s = gatewayTo(9000, 'ingress');
+    ingress(s.chart, 'edge', { ingressClassName: 'nginx', rules: [rule('a.example.com', '/', 'admin', 80)] });
+    expect(warningsOf(s.app)).toEqual([expect.stringContaining(
+      'test/edge: Ingress production/edge spec.rules[0].http.paths[0].backend.service.name "admin" is accepted, but: its pods '
+        + '(production/Deployment/admin) are in zero-trust namespace "production" and admit no connection from outside it on TCP 3000, so the '
+        + 'controller serving this route, which runs in a namespace of its own, cannot reach them and the route fails. Fix: declare the controller\'s '
+        + 'flow, e.g. allowIngressFrom(')]);
   });
 
   test('backends outside the zero-trust namespaces are not judged', () => {

@@ -115,7 +115,7 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const flowChecks = [
     ...checkDeclaredFlows({ flows: model._renderedFlows, zeroTrust, addresses: model._addresses, appNamespaces, createdNamespaces: created }),
     ...externalServiceClients(context, verified.view, zeroTrust, model._renderedFlows),
-    ...routeBackendClients(context, verified.view, zeroTrust),
+    ...routeBackendClients(context, verified.view, zeroTrust, model._renderedFlows),
     ...cniFindings(model, context),
   ];
   const flowResults = applyOptOuts([...verified.findings, ...flowChecks], objects, runOptions);
