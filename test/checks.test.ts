@@ -11,8 +11,8 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ApiGateway, Backend, checks, EXTERNAL_BACKENDS_ANNOTATION, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, RoutingApi, ServiceType,
-  SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp, ZeroTrustNamespace,
+  ApiGateway, Backend, checks, EXTERNAL_BACKENDS_ANNOTATION, ExternalTrafficPolicy, IngressController, NetworkModel, Peer, Port, RoutingApi,
+  ServiceType, SKIP_CHECKS_ANNOTATION, Tls, WARNING_METADATA, WebApp, ZeroTrustNamespace,
 } from '../lib';
 import { FLOW_CHECKS } from '../lib/checks/flow-checks';
 import { tlsHostCovers } from '../lib/checks/routes';
