@@ -8,7 +8,7 @@ import { NetworkModel } from './model/network-model';
 import type { IPeer } from './peer';
 import type { Port } from './port';
 import { validatePorts } from './port';
-import { check, dns1035Label, dnsNameNotIp, invalid } from './util/validation';
+import { check, dns1035Label, dnsNameNotIp, formatValue, invalid } from './util/validation';
 import { PlainApiObject } from './util/api-object';
 
 /** Props of an `ExternalService`. */
@@ -63,6 +63,7 @@ export class ExternalService extends Construct implements IPeer {
     this.namespace = namespaceName(this, 'namespace', props.namespace);
     this.externalName = check(this, 'externalName', props.externalName?.replace(/\.$/, ''), dnsNameNotIp);
     const domain = check(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dnsNameNotIp);
+    NetworkModel.of(this)._addClusterDomain(domain);
     this.dnsName = `${this.name}.${this.namespace}.svc.${domain}`;
     this.ports = [...validatePorts(this, 'ports', props.ports ?? [])];
     this.ports.forEach((p, i) => {
@@ -88,6 +89,7 @@ export class ExternalService extends Construct implements IPeer {
   public _resolvePeer(): Endpoint {
     return wellKnownEndpoint(`fqdn-${nameFragment(this.externalName)}`, {
       kind: 'fqdn', names: [this.externalName.toLowerCase()], description: `ExternalService ${this.node.path} (${this.externalName})`,
+      subject: `ExternalService ${this.node.path} externalName ${formatValue(this.externalName)}`,
     }, this.ports);
   }
 }

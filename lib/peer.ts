@@ -258,7 +258,9 @@ export class Peer {
     return new FnPeer((scope: IConstruct, field: string): Endpoint => {
       const normalized = check(scope, field, name, fqdnPattern).toLowerCase().replace(/\.$/, '');
       const readable = nameFragment(normalized.replace(/\*/g, 'wildcard'));
-      return wellKnownEndpoint(`fqdn-${readable}`, { kind: 'fqdn', names: [normalized], description: `Peer.fqdn(${JSON.stringify(name)})` });
+      return wellKnownEndpoint(`fqdn-${readable}`, {
+        kind: 'fqdn', names: [normalized], description: `Peer.fqdn(${JSON.stringify(name)})`, searchPath: true,
+      });
     });
   }
 

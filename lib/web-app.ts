@@ -326,6 +326,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
     };
 
     const model = NetworkModel.of(this);
+    model._addClusterDomain(p.clusterDomain);
     model.claimName(this, props.serviceName ? 'serviceName' : 'name', 'Service', p.namespace, p.serviceName);
     model.claimName(this, 'name', 'Deployment', p.namespace, p.name);
 

@@ -5,6 +5,7 @@ import type { DnsTarget } from './flows/cilium';
 import { ciliumPolicySides } from './flows/cilium';
 import type { UnrenderedFlow } from './flows/cni-render';
 import { resolveForCni } from './flows/cni-render';
+import type { ClusterNames } from './flows/cluster-names';
 import type { Flow } from './flows/flow-graph';
 import { FlowGraph } from './flows/flow-graph';
 import type { PolicySide } from './flows/render';
@@ -94,6 +95,7 @@ export class NetworkModel extends Construct {
   public readonly _addresses = new AddressBook();
   private readonly zeroTrust = new Map<string, IZeroTrustScope>();
   private readonly claimed = new Map<string, string>();
+  private readonly clusterDomains = new Set<string>();
   private readonly steps: ISynthStep[] = [];
   private readonly rendered: PolicySide[] = [];
   private readonly renderedCilium: PolicySide[] = [];
@@ -200,6 +202,25 @@ export class NetworkModel extends Construct {
         `(declared at ${prior})`);
     }
     this.claimed.set(key, scope.node.path);
+  }
+
+  /** @internal Records a cluster DNS domain a construct of the app uses (its `clusterDomain`). */
+  public _addClusterDomain(domain: string): void {
+    this.clusterDomains.add(domain);
+  }
+
+  /**
+   * @internal The cluster's names as the app knows them: the report's cluster domain (or
+   * `cluster.local`) first, then `cluster.local` and every construct's `clusterDomain`; and the
+   * Services the app's constructs declare.
+   */
+  public get _clusterNames(): ClusterNames {
+    const report = this.synthOptions.report;
+    const first = (report ? report.clusterDomain : undefined) ?? 'cluster.local';
+    return {
+      domains: [...new Set([first, 'cluster.local', ...[...this.clusterDomains].sort()])],
+      serviceAt: (namespace, name) => this.claimed.get(`${namespace}/Service/${name}`),
+    };
   }
 
   /**
@@ -336,7 +357,7 @@ export class NetworkModel extends Construct {
       }
     };
     const isZeroTrust = (ns: string) => this.isZeroTrust(ns);
-    const flows = resolveForCni(this._graph.flows, this.cni);
+    const flows = resolveForCni(this._graph.flows, this.cni, this._clusterNames);
     this.resolved = [...flows.standard, ...flows.cilium];
     this.unrendered = flows.unrendered;
     const shared = new Set(this.options.sharedNamespaces ?? []);

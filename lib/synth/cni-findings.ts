@@ -5,6 +5,7 @@ import type { CheckContext } from '../checks/context';
 import type { Finding } from '../checks/finding';
 import { CniKind } from '../cni';
 import { getOrCreate } from '../evaluator/util';
+import { clusterNameVerdict } from '../model/flows/cluster-names';
 import type { Flow } from '../model/flows/flow-graph';
 import type { NetworkModel } from '../model/network-model';
 import { Protocol } from '../port';
@@ -70,6 +71,7 @@ export function cniFindings(model: NetworkModel, context?: CheckContext): Findin
       + '(NodeLocal DNSCache), whose lookups Cilium\'s DNS proxy does not see, so the name\'s addresses may never be learned',
     'route NodeLocal DNSCache through a CiliumLocalRedirectPolicy to the node-local DNS pods, or drop dns.cidrs from the namespace'));
   }
+  if (cni.kind === CniKind.CILIUM) out.push(...clusterPatternFindings(model));
   if (cni.kind === CniKind.CILIUM && context) out.push(...duplicateNamedPortFindings(model, context));
   if (cni.kind === CniKind.GENERIC) out.push(...ipBlockPodFindings(model, cni.podCidrs));
   out.push(...kubeApiServerFindings(model._graph.flows, cni.kind, (ns) => ns !== undefined && model.isZeroTrust(ns)));
@@ -80,6 +82,27 @@ export function cniFindings(model: NetworkModel, context?: CheckContext): Findin
     'give the controller nodeCidrs (the node subnets), or choose Cni.cilium(), which names the nodes by entity'));
   }
   return out;
+}
+
+/**
+ * On Cilium, a DNS-name pattern that may match names of the cluster as well as names outside it
+ * (`**.local`): toFQDNs never matches the cluster's Services and pods, so the flow to those is dead.
+ * A name or pattern that only matches the cluster's names is refused when the flows are rendered.
+ */
+function clusterPatternFindings(model: NetworkModel): Finding[] {
+  const names = model._clusterNames;
+  return model._renderedFlows.flatMap((flow) => (flow.to.fqdns ?? []).flatMap((n): Finding[] => {
+    const verdict = clusterNameVerdict(n, false, names);
+    if (!verdict || verdict.certain) return [];
+    return [{
+      check: CNI_UNSUPPORTED_FEATURE, severity: 'warning', related: [],
+      message: `${flow.declaredBy.join(', ')}: flow ${flow.from.name} -> ${n} may not match as declared on Cilium: the pattern ${verdict.reason}, `
+        + 'names of Services and pods of the cluster, and toFQDNs selects only peers outside the cluster (it never matches pods, which '
+        + 'the traffic reaches once a Service\'s ClusterIP is translated), so the flow to those names is dead',
+      fix: `narrow the pattern to names outside the cluster domain (say "**.example.com" rather than "**.com"); for pods of the cluster `
+        + 'declare the flow to them: the WebApp (allowTo(app)), Peer.workload(...) or Peer.pods({ namespace, labels })',
+    }];
+  }));
 }
 
 /**

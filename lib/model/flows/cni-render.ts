@@ -1,5 +1,7 @@
 import type { Cni } from '../../cni';
 import { ValidationError } from '../../util/errors';
+import type { ClusterNames } from './cluster-names';
+import { clusterNameVerdict } from './cluster-names';
 import type { Endpoint } from './endpoint';
 import { ipBlockEndpoint } from './endpoint';
 import type { Flow } from './flow-graph';
@@ -29,11 +31,12 @@ const INSTEAD = 'NetworkModel.of(app).configure({ cni: Cni.cilium() }) if the cl
  * says what to use instead, so a program with several is fixed in one pass.
  * @internal
  */
-export function resolveForCni(flows: readonly Flow[], cni: Cni): CniFlows {
+export function resolveForCni(flows: readonly Flow[], cni: Cni, names?: ClusterNames): CniFlows {
   const out: CniFlows = { standard: [], cilium: [], unrendered: [] };
   const refused: string[] = [];
   for (const flow of flows) {
     try {
+      if (names) refuseClusterNames(flow, names);
       resolveFlow(flow, cni, out);
     } catch (e) {
       if (!ValidationError.isValidationError(e)) throw e;
@@ -42,6 +45,23 @@ export function resolveForCni(flows: readonly Flow[], cni: Cni): CniFlows {
   }
   if (refused.length) throw new ValidationError(refused.join('\n'));
   return out;
+}
+
+/**
+ * Refuses a flow to a DNS name of the cluster itself, on any CNI: Cilium's `toFQDNs` selects only
+ * peers outside the cluster (see cluster-names.ts), and a standard NetworkPolicy matches no names.
+ * A pattern that only may match such names is a warning at synth (lib/synth/cni-findings.ts).
+ */
+function refuseClusterNames(flow: Flow, names: ClusterNames): void {
+  const wk = flow.to.wellKnown?.kind === 'fqdn' ? flow.to.wellKnown : undefined;
+  if (!wk) return;
+  const found = (wk.names ?? []).map((n) => clusterNameVerdict(n, wk.searchPath === true, names)).find((v) => v?.certain);
+  if (!found) return;
+  throw new ValidationError(`${declaredAs(flow)} ${wk.subject ?? wk.description} is invalid: it ${found.reason}; a DNS-name rule `
+    + '(Cilium\'s toFQDNs) selects only peers outside the cluster and never matches pods, which the traffic reaches once the Service\'s '
+    + 'ClusterIP is translated, and a standard NetworkPolicy '
+    + 'matches no names, so the flow would be dead on any CNI; declare the flow to the pods themselves: the WebApp (allowTo(app)), '
+    + 'Peer.workload(...) or Peer.pods({ namespace, labels })');
 }
 
 /** Sorts one flow into `out`, or throws the ValidationError that refuses it. */

@@ -24,6 +24,16 @@ export interface WellKnownPeer {
   readonly cidrs?: readonly string[];
   /** How the user wrote it, for messages: `Peer.fqdn("api.stripe.com")`. */
   readonly description: string;
+  /**
+   * The field and value behind the names, for errors about them, e.g. `ExternalService shop/db externalName "db.example.com"`.
+   * @default - the description
+   */
+  readonly subject?: string;
+  /**
+   * The pods look the names up themselves (`Peer.fqdn`), through their resolv.conf search path; an
+   * ExternalService's externalName is a CNAME target, resolved as an absolute name (`fqdn` only).
+   */
+  readonly searchPath?: boolean;
 }
 
 /**
