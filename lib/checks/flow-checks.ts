@@ -9,6 +9,7 @@ import { EXTERNAL_CLIENT_SNAT, EXTERNAL_SERVICE_UNREACHABLE } from './external-c
 import { ROUTE_BACKEND_UNREACHABLE } from './route-clients';
 import { declaredByText, FLOW_PORT_UNVERIFIED, FLOW_TARGET_PORT } from './flow-ports';
 import { DECLARED_FLOW_MAY_BE_DENIED } from './peer-policies';
+import { POD_DNS_POLICY } from './pod-dns';
 import { nearMisses } from '../util/typos';
 
 /** Check name of an app handed another app's address (env) with no flow to it. */
@@ -58,6 +59,12 @@ export const FLOW_CHECKS: readonly FlowCheckInfo[] = [
   {
     name: ROUTE_BACKEND_UNREACHABLE, severity: 'warning',
     description: 'an Ingress or HTTPRoute backend whose pods, in a zero-trust namespace, admit no connection from outside it on the target port',
+  },
+  {
+    name: POD_DNS_POLICY, severity: 'error',
+    description: 'a workload in a zero-trust namespace whose dnsPolicy (Default, None, ClusterFirst on the host network) sends its lookups '
+      + 'past the DNS egress the namespace allows: an error when it declares DNS-name flows on Cilium, whose addresses are then never '
+      + 'learned, a warning otherwise',
   },
   {
     name: EXTERNAL_CLIENT_SNAT, severity: 'warning',

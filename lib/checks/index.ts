@@ -16,3 +16,4 @@ export { EGRESS_TO_ANY_ADDRESS, FLOW_CHECKS } from './flow-checks';
 export type { FlowCheckInfo } from './flow-checks';
 export { FLOW_PORT_UNVERIFIED, FLOW_TARGET_PORT } from './flow-ports';
 export { DECLARED_FLOW_MAY_BE_DENIED } from './peer-policies';
+export { POD_DNS_POLICY } from './pod-dns';

@@ -17,6 +17,8 @@ import { verifyFlows } from '../checks/verify';
 import { externalServiceClients } from '../checks/external-clients';
 import { routeBackendClients } from '../checks/route-clients';
 import { checkDeclaredFlows } from '../checks/flow-checks';
+import { podDnsPolicy } from '../checks/pod-dns';
+import { CniKind } from '../cni';
 import type { NetworkModel } from '../model/network-model';
 import { SynthPhase } from '../model/network-model';
 import { checkOutputLayout, manifestFiles } from '../output/layout';
@@ -117,6 +119,7 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
     ...externalServiceClients(context, verified.view, zeroTrust, model._renderedFlows),
     ...routeBackendClients(context, verified.view, zeroTrust, model._renderedFlows),
     ...cniFindings(model, context),
+    ...podDnsPolicy(context, zeroTrust, model._renderedFlows, model.cni.kind === CniKind.CILIUM),
   ];
   const flowResults = applyOptOuts([...verified.findings, ...flowChecks], objects, runOptions);
   const findings = [...checks.findings, ...flowResults.findings];
