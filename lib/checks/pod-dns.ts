@@ -33,14 +33,19 @@ function within(ranges: readonly string[], address: string): boolean {
 }
 
 /** Where a pod's lookups go. */
-type Resolver = { readonly kind: 'cluster' } | { readonly kind: 'node'; readonly why: string } | { readonly kind: 'none'; readonly nameservers: string[] };
+type Resolver =
+  | { readonly kind: 'cluster' }
+  | { readonly kind: 'node'; readonly why: string }
+  | { readonly kind: 'none'; readonly nameservers: string[] };
 
 /** The resolver of a pod spec (undefined for a dnsPolicy the API server refuses). */
 function resolverOf(spec: any): Resolver | undefined {
   const policy = spec?.dnsPolicy ?? 'ClusterFirst';
   const hostNetwork = spec?.hostNetwork === true;
   if (policy === 'ClusterFirstWithHostNet') return { kind: 'cluster' };
-  if (policy === 'ClusterFirst') return hostNetwork ? { kind: 'node', why: 'on a host-network pod falls back to the node\'s resolver' } : { kind: 'cluster' };
+  if (policy === 'ClusterFirst') {
+    return hostNetwork ? { kind: 'node', why: 'on a host-network pod falls back to the node\'s resolver' } : { kind: 'cluster' };
+  }
   if (policy === 'Default') return { kind: 'node', why: 'makes the pods use the node\'s resolver' };
   if (policy === 'None') {
     const servers: unknown = spec?.dnsConfig?.nameservers;
@@ -98,7 +103,8 @@ export function podDnsPolicy(context: CheckContext, zeroTrust: ReadonlySet<strin
     if (resolver.kind === 'node') {
       const severity = named.length ? 'error' : 'warning';
       const rule = `${resolver.why}, an address the library cannot know and which is not the cluster DNS: its lookups leave ${dns}`
-        + (named.length ? fqdnHarm('dead') : ', and are dropped unless a flow allows that address on port 53 UDP and TCP, so the pods may resolve no name');
+        + (named.length ? fqdnHarm('dead')
+          : ', and are dropped unless a flow allows that address on port 53 UDP and TCP, so the pods may resolve no name');
       out.push({ ...problem(ref, fieldOf(ref.kind, 'dnsPolicy'), policy, rule, `${fix}; or allow the node's resolver with `
         + 'allowEgressTo(Peer.cidr(\'<resolver>/32\'), Port.udp(53)) and Port.tcp(53)'), check: POD_DNS_POLICY, severity });
       continue;
@@ -106,7 +112,8 @@ export function podDnsPolicy(context: CheckContext, zeroTrust: ReadonlySet<strin
     const group: PodGroup = { id: `${t.namespace}/${ref.kind}/${ref.name}`, namespace: t.namespace, labels: { ...t.labels } };
     const servers: Nameserver[] = resolver.nameservers.filter((a) => !within(LOOPBACK, a)).map((address) => ({
       address,
-      dropped: (['UDP', 'TCP'] as const).filter((p) => parseIp(address) === undefined || !context.evaluator.check(group, { cidr: address }, 53, p).allowed),
+      dropped: (['UDP', 'TCP'] as const)
+        .filter((p) => parseIp(address) === undefined || !context.evaluator.check(group, { cidr: address }, 53, p).allowed),
       maybeService: within(SERVICE_RANGES, address),
     }));
     if (servers.length === 0 && resolver.nameservers.length > 0) continue; // only a resolver inside the pod
@@ -125,8 +132,8 @@ export function podDnsPolicy(context: CheckContext, zeroTrust: ReadonlySet<strin
     }
     const passed = bypass.filter((s) => s.dropped.length === 0);
     if (passed.length) {
-      parts.push(`${passed.map((s) => s.address).join(', ')} ${passed.length === 1 ? 'is' : 'are'} allowed by a flow but ${passed.length === 1 ? 'is' : 'are'} `
-        + 'not the cluster DNS');
+      const are = passed.length === 1 ? 'is' : 'are';
+      parts.push(`${passed.map((s) => s.address).join(', ')} ${are} allowed by a flow but ${are} not the cluster DNS`);
     }
     if (unknown.length) {
       parts.push(`${unknown.map((s) => s.address).join(', ')} may be the cluster DNS Service's address (a ClusterIP, which the policies see as `

@@ -28,7 +28,7 @@ export interface ClusterNameVerdict {
 /** Whether a label of a pattern (where `*` stands for characters within the label) matches a literal label. */
 function labelMatches(pattern: string, label: string): boolean {
   if (!pattern.includes('*')) return pattern === label;
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.\-]/g, '\\$&')).join('[-a-z0-9_]*')}$`);
+  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.-]/g, '\\$&')).join('[-a-z0-9_]*')}$`);
   return re.test(label);
 }
 
