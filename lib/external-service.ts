@@ -43,6 +43,9 @@ export interface ExternalServiceProps {
  * `allowEgressTo(Peer.app(externalService), Port.tcp(443))`) is `Peer.fqdn(externalName)`. On Cilium
  * that is a `toFQDNs` rule; a standard NetworkPolicy sees only the resolved IPs, so on a generic CNI
  * synth refuses it: allow the provider's published ranges with `allowEgressTo(Peer.cidr(...))`.
+ * An externalName under the cluster domain (an alias of another Service of the cluster) is a valid
+ * Service, but a flow to it is refused on any CNI: `toFQDNs` never matches the pods behind it, so
+ * declare the flow to those pods (`Peer.pods()`, `Peer.workload()`, the WebApp).
  */
 export class ExternalService extends Construct implements IPeer {
   /** The Service name. */

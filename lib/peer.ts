@@ -253,6 +253,11 @@ export class Peer {
    * egress only. Needs `Cni.cilium()`: it renders a CiliumNetworkPolicy with `toFQDNs` and the DNS
    * rule that lets Cilium see the lookups. Standard NetworkPolicy sees IP addresses, never names, so
    * on a generic CNI synth fails and says to allow the service's published ranges with `Peer.cidr()`.
+   *
+   * A name of the cluster is refused: one under the cluster domain (`*.svc.cluster.local`), one
+   * ending in `.svc`, or `<service>.<namespace>` of a Service of the app (the pods' DNS search path
+   * resolves it first). Cilium's `toFQDNs` selects only peers outside the cluster, so the flow would
+   * be dead: name the pods instead (the WebApp, `Peer.workload()`, `Peer.pods()`).
    */
   public static fqdn(name: string): IPeer {
     return new FnPeer((scope: IConstruct, field: string): Endpoint => {

@@ -279,6 +279,16 @@ describe('pod-dns-policy', () => {
     ]);
   });
 
+  test('only the workload\'s own DNS-name flows make it an error', () => {
+    const s = shop(Cni.cilium());
+    stripe(s);
+    new WebApp(s.chart, 'worker', { namespace: s.prod, image: 'a:1', containerPort: 3001, podSpec: { dnsPolicy: 'Default' } });
+    const { warnings } = captureWarnings(() => synth(s.app));
+    expect(warnings.map((w) => w.slice(0, w.indexOf(' is ')))).toEqual([
+      '[pod-dns-policy] shop/worker/Deployment: Deployment production/worker spec.template.spec.dnsPolicy "Default"',
+    ]);
+  });
+
   test('the skip annotation accepts it', () => {
     const s = shop(Cni.cilium(), { dnsPolicy: 'Default' });
     stripe(s);
