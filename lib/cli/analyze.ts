@@ -6,6 +6,7 @@
  * otherwise zero-trust namespaces are those a default-deny policy isolates.
  */
 import { CheckContext } from '../checks/context';
+import { isRepresentativeNamespace } from '../checks/exposure';
 import type { ManifestObject } from '../checks/objects';
 import { namespaceOf } from '../checks/objects';
 import { runChecks } from '../checks/registry';
@@ -15,7 +16,7 @@ import { parsePolicy } from '../evaluator/policy';
 import type { Endpoint } from '../model/flows/endpoint';
 import { labelsKey } from '../model/flows/endpoint';
 import type { FlowKind } from '../model/flows/flow-graph';
-import type { NetworkReport } from '../report/model';
+import type { NetworkReport, ReportEndpoint } from '../report/model';
 import { buildReport } from '../report/model';
 import { CliError } from './errors';
 import type { Input } from './load';
@@ -31,19 +32,23 @@ export interface Analysis {
   readonly view?: NetworkView;
 }
 
-/** Analyzes an input: its manifests when it has some, else the report as written at synth. */
-export function analyze(input: Input): Analysis {
+/**
+ * Analyzes an input: its manifests when it has some, else the report as written at synth.
+ * @param extra endpoints of pods outside the app (of another report, see {@link standIns}) to compute
+ * the flows of too, evaluated against these manifests' own policies; ignored for a report read as it is
+ */
+export function analyze(input: Input, extra: readonly ReportEndpoint[] = []): Analysis {
   if (!input.objects || input.objects.length === 0) {
     if (input.report) return { report: input.report };
     throw new CliError(`${input.label}: no Kubernetes object found`);
   }
-  return analyzeObjects(input.objects, input.report);
+  return analyzeObjects(input.objects, input.report, extra);
 }
 
-/** Computes the report of manifests; `prior` is the library's report for them, when known. */
-export function analyzeObjects(objects: readonly ManifestObject[], prior?: NetworkReport): Analysis {
+/** Computes the report of manifests; `prior` is the library's report for them, when known; `extra` as for {@link analyze}. */
+export function analyzeObjects(objects: readonly ManifestObject[], prior?: NetworkReport, extra: readonly ReportEndpoint[] = []): Analysis {
   try {
-    return compute(objects, prior);
+    return compute(objects, prior, extra);
   } catch (e) {
     // The evaluator names the policy but not its file: find the malformed one and say where it is.
     checkPolicies(objects);
@@ -51,14 +56,14 @@ export function analyzeObjects(objects: readonly ManifestObject[], prior?: Netwo
   }
 }
 
-function compute(objects: readonly ManifestObject[], prior?: NetworkReport): Analysis {
+function compute(objects: readonly ManifestObject[], prior: NetworkReport | undefined, extra: readonly ReportEndpoint[]): Analysis {
   const zeroTrust = prior
     ? new Set(prior.namespaces.filter((n) => n.zeroTrust).map((n) => n.name))
     : defaultDenyNamespaces(objects);
   const context = new CheckContext({ objects, ownedNamespaces: zeroTrust });
   // The library's report carries the findings of its synth, with construct paths: no need to run the checks again.
   const checks = prior ? { findings: [], suppressed: [] } : runChecks(context);
-  const peers = [...policyPeers(objects), ...(prior ? reportPeers(prior) : [])];
+  const peers = [...policyPeers(objects), ...(prior ? reportPeers(prior) : []), ...extra.map(endpointPeer)];
   const verified = verifyFlows({ context, flows: [], zeroTrust, ownedNamespaces: zeroTrust, peers });
   const view: NetworkView = prior ? { ...verified.view, ...declarationsOf(prior) } : verified.view;
   const computed = buildReport({ context, view, zeroTrust, findings: checks.findings, suppressed: checks.suppressed });
@@ -137,14 +142,35 @@ function peerEndpoint(namespace: string, labels: Record<string, string> | undefi
 
 /** The pods outside the app that the library's report lists, with their names. */
 function reportPeers(report: NetworkReport): Endpoint[] {
-  return report.endpoints.filter((e) => e.type === 'external-pods' && e.namespace !== undefined).map((e) => {
-    const key = e.id.slice(`${e.namespace}/Peer/`.length);
-    const labels = e.labels ?? (key === '*' ? undefined : Object.fromEntries(key.split(',').map((kv) => {
-      const eq = kv.indexOf('=');
-      return [kv.slice(0, eq), kv.slice(eq + 1)];
-    })));
-    return peerEndpoint(e.namespace!, labels && Object.keys(labels).length ? { ...labels } : undefined, e.name);
-  });
+  return report.endpoints.filter((e) => e.type === 'external-pods' && e.namespace !== undefined).map(endpointPeer);
+}
+
+/** The peer a report endpoint of pods (`ns/Peer/<labels>` or `ns/Peer/*`) stands for, with its name. */
+function endpointPeer(e: ReportEndpoint): Endpoint {
+  const key = e.id.slice(`${e.namespace}/Peer/`.length);
+  const labels = e.labels ?? (key === '*' ? undefined : Object.fromEntries(key.split(',').map((kv) => {
+    const eq = kv.indexOf('=');
+    return [kv.slice(0, eq), kv.slice(eq + 1)];
+  })));
+  return peerEndpoint(e.namespace!, labels && Object.keys(labels).length ? { ...labels } : undefined, e.name);
+}
+
+/** The report endpoint types that stand for pods by namespace and labels: pods outside the app, and the exposure analysis's. */
+export const STAND_IN_TYPES: ReadonlySet<ReportEndpoint['type']> = new Set(['external-pods', 'exposure']);
+
+/** The namespace of the exposure analysis's stand-in for `namespaceSelector: {}`: its labels are its name alone, in every analysis. */
+export const ANY_OTHER_NAMESPACE = '[any other namespace]';
+
+/**
+ * The endpoints of a report that stand for pods outside the app (`ns/Peer/<labels>`, `ns/Peer/*`)
+ * and that another analysis can compute the flows of exactly: those in a real namespace, and
+ * those in `[any other namespace]` (a namespace labelled with its name only). Not those of a
+ * representative namespace matched by other labels (`[namespaces team=x]`): its labels are the
+ * exposure analysis's, not the report's.
+ */
+export function standIns(report: NetworkReport): ReportEndpoint[] {
+  return report.endpoints.filter((e) => STAND_IN_TYPES.has(e.type) && e.namespace !== undefined
+    && e.id.startsWith(`${e.namespace}/Peer/`) && (!isRepresentativeNamespace(e.namespace) || e.namespace === ANY_OTHER_NAMESPACE));
 }
 
 /** What the library's report says was declared, for the flows computed again. */

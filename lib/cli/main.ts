@@ -19,8 +19,9 @@ import { CliError, EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from './errors';
 import { explain, renderExplanation } from './explain';
 import { loadInput } from './load';
 import { renderDiffMarkdown } from './markdown';
-import { reportsOf } from './parallel';
-import { sideReport } from './side';
+import { alignSides } from './align';
+import { sidesOf } from './parallel';
+import { sideOf, sideReport } from './side';
 
 export const USAGE = `Usage:
   cdk8s-networking diff OLD NEW            compare two synth outputs (folders) or two network-report.json files
@@ -168,25 +169,32 @@ function runExplain(dir: string, args: readonly string[], options: Options, io: 
 function runDiff(args: readonly string[], options: Options, io: Io, cwd: string, at: (p: string) => string): number {
   let before: NetworkReport;
   let after: NetworkReport;
+  let notes: readonly string[];
   if (options.base !== undefined) {
     if (args.length > 1) throw new CliError(`diff --base REF takes at most one folder (NEW), got ${args.length}`);
     const output = args[0] ?? defaultOutput(cwd);
     if (!fs.existsSync(at(output))) throw new CliError(`${output}: no such folder: synthesize the app first (NEW defaults to cdk8s.yaml's output)`);
     const base = outputAtRef(options.base, output, cwd, options.app);
     try {
-      before = reportOf(base.dir, options);
+      const paths = { before: base.dir, after: at(output) };
+      ({ before, after, notes } = alignSides(sideOf(paths.before, options.only), sideOf(paths.after, options.only),
+        (which, extra) => sideOf(paths[which], options.only, extra).report));
     } finally {
       base.cleanup();
     }
-    after = reportOf(at(output), options);
   } else {
     if (args.length !== 2) throw new CliError(`diff needs OLD and NEW (or --base REF), got ${plural(args.length, 'argument')}\n\n${USAGE}`);
-    [before, after] = reportsOf(at(args[0]), at(args[1]), options.only, (p) => reportOf(p, options));
+    const paths = { before: at(args[0]), after: at(args[1]) };
+    const [old, now] = sidesOf(paths.before, paths.after, options.only);
+    ({ before, after, notes } = alignSides(old, now, (which, extra) => sideOf(paths[which], options.only, extra).report));
   }
   const diff = diffReports(before, after);
   const violations = checkGuardrails(guardrailsOf(before, after), after);
-  if (options.format === 'json') io.stdout(JSON.stringify(diffJson(diff, violations, changedEndpoints(diff, before, after)), undefined, 2) + '\n');
-  else io.stdout(renderDiffMarkdown(diff, before, after, { violations }));
+  if (options.format === 'json') {
+    io.stdout(JSON.stringify(diffJson(diff, violations, changedEndpoints(diff, before, after), notes), undefined, 2) + '\n');
+  } else {
+    io.stdout(renderDiffMarkdown(diff, before, after, { violations, notes }));
+  }
   if (violations.length > 0) return EXIT_CHANGES;
   if (options.failOn) return options.failOn.some((c) => hasCategory(diff, c)) ? EXIT_CHANGES : EXIT_OK;
   return hasChanges(diff) ? EXIT_CHANGES : EXIT_OK;
@@ -199,8 +207,8 @@ function guardrailsOf(...reports: NetworkReport[]): Guardrail[] {
   return [...all.values()];
 }
 
-function diffJson(diff: ReportDiff, violations: readonly GuardrailViolation[], endpoints: Record<string, ReportEndpoint>) {
-  return { version: 1, ...diff, endpoints, guardrails: { violations } };
+function diffJson(diff: ReportDiff, violations: readonly GuardrailViolation[], endpoints: Record<string, ReportEndpoint>, notes: readonly string[]) {
+  return { version: 1, ...diff, endpoints, guardrails: { violations }, ...(notes.length ? { notes } : {}) };
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

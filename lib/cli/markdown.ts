@@ -14,6 +14,8 @@ export interface DiffMarkdownOptions {
   readonly title?: string;
   /** Guardrail violations in the new output. */
   readonly violations?: readonly GuardrailViolation[];
+  /** What the diff could not compute (a side read from a report alone), one line each, under the summary. */
+  readonly notes?: readonly string[];
 }
 
 /** A table cell: pipes escaped, newlines flattened. */
@@ -32,6 +34,7 @@ export function renderDiffMarkdown(diff: ReportDiff, before: NetworkReport, afte
   const violations = options.violations ?? [];
   const broken = violations.length ? ` **${violations.length} guardrail violation${violations.length === 1 ? '' : 's'}.**` : '';
   const out: string[] = [`**${diff.summary}**${broken}`, ''];
+  for (const note of options.notes ?? []) out.push(`> Note: ${note}`, '');
   out.push(`### ${options.title ?? 'Network changes'}`, '');
   const declaredBy = (f: FlowChange) => (f.calls.length ? f.calls.map((c) => `\`${c}\``).join(', ')
     : f.declaredBy.length ? f.declaredBy.join(', ') : f.declared.length ? f.declared.join(', ') : 'not declared');

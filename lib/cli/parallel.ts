@@ -9,9 +9,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isMainThread, Worker, workerData } from 'worker_threads';
-import type { NetworkReport } from '../report/model';
 import { CliError } from './errors';
-import { sideReport } from './side';
+import type { Side } from './side';
+import { sideOf } from './side';
 
 /** How long the main thread waits for the worker at most. */
 const WORKER_TIMEOUT_MS = 600_000;
@@ -37,22 +37,23 @@ function yamlBytes(dir: string): number {
 }
 
 /**
- * The reports of two inputs, `reportOf` applied to each, the first in a worker when both are large
- * folders and this is the compiled command.
+ * The sides of two inputs, `sideOf(p, only)` for each, the first in a worker when both are large
+ * folders and this is the compiled command. Either way the result is the same: the second phase of
+ * a diff (`alignSides`) runs in the main thread after this.
  */
-export function reportsOf(a: string, b: string, only: string | undefined, reportOf: (p: string) => NetworkReport): [NetworkReport, NetworkReport] {
+export function sidesOf(a: string, b: string, only: string | undefined): [Side, Side] {
   const compiled = __filename.endsWith('.js');
-  if (!compiled || os.cpus().length < 2 || yamlBytes(a) + yamlBytes(b) < PARALLEL_BYTES) return [reportOf(a), reportOf(b)];
+  if (!compiled || os.cpus().length < 2 || yamlBytes(a) + yamlBytes(b) < PARALLEL_BYTES) return [sideOf(a, only), sideOf(b, only)];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-diff-'));
   try {
     const signal = new SharedArrayBuffer(4);
     const job: Job = { cdk8sNetworkingDiffSide: true, input: a, only, out: path.join(tmp, 'report.json'), signal };
     const worker = new Worker(__filename, { workerData: job });
     worker.unref();
-    let second: NetworkReport | undefined;
+    let second: Side | undefined;
     let secondError: unknown;
     try {
-      second = reportOf(b);
+      second = sideOf(b, only);
     } catch (e) {
       secondError = e;
     }
@@ -63,17 +64,17 @@ export function reportsOf(a: string, b: string, only: string | undefined, report
     const result = JSON.parse(fs.readFileSync(job.out, 'utf8'));
     if (result.error !== undefined) throw result.cli ? new CliError(result.error) : new Error(result.error);
     if (secondError !== undefined) throw secondError;
-    return [result.report, second!];
+    return [result.side, second!];
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** In a worker started by {@link reportsOf}: computes one side, writes it (or the error), and wakes the main thread. */
+/** In a worker started by {@link sidesOf}: computes one side, writes it (or the error), and wakes the main thread. */
 function runWorkerSide(job: Job): void {
   let result: unknown;
   try {
-    result = { report: sideReport(job.input, job.only) };
+    result = { side: sideOf(job.input, job.only) };
   } catch (e) {
     result = { error: (e as Error)?.message ?? String(e), cli: e instanceof CliError };
   }
