@@ -8,6 +8,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { ApiGateway, Cni, IngressController, NetworkModel, Peer, Port, Tls, WebApp, ZeroTrustNamespace } from '../lib';
 import { main } from '../lib/cli/main';
+import { readOutput } from './util';
 
 /** What one run of the command wrote, and its exit code. */
 export interface Run {
@@ -138,3 +139,59 @@ export function synthCiliumShop(variant: CiliumShopVariant = {}): string {
   ciliumShop(outdir, variant).synth();
   return outdir;
 }
+
+/** Egress of shop/web: anywhere. */
+const WEB_EGRESS = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web-egress, namespace: shop }
+spec: { podSelector: { matchLabels: { app: web } }, policyTypes: [Egress], egress: [{}] }
+`;
+
+/**
+ * Hand-written manifests in a new folder (no network report): a default-deny namespace shop with
+ * api on 3000 (and, with `web`, web on 3000, free to connect anywhere), and api's ingress `rules`
+ * (YAML flow mappings); `extra` is appended (more documents). Validated against the schema.
+ */
+export function handWrittenShop(rules: readonly string[], options: { web?: boolean; extra?: string } = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-yaml-'));
+  const deployment = (name: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: shop }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec: { containers: [{ name: ${name}, image: "ghcr.io/acme/${name}:1.0.0", ports: [{ containerPort: 3000 }] }] }
+`;
+  fs.writeFileSync(path.join(dir, 'app.yaml'), `apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: shop }
+spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
+${deployment('api')}${options.web ? `${deployment('web')}${WEB_EGRESS}` : ''}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api-ingress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  policyTypes: [Ingress]
+  ingress:
+${rules.map((r) => `    - ${r}\n`).join('')}${options.extra ?? ''}`);
+  readOutput(dir);
+  return dir;
+}
+
+/** api's ingress rules for {@link handWrittenShop}: from monitoring by name, from any namespace, from Prometheus, from monitoring but Prometheus. */
+export const RULES = {
+  monitoring: '{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } } }], ports: [{ port: 3000 }] }',
+  anyNamespace: '{ from: [{ namespaceSelector: {} }], ports: [{ port: 3000 }] }',
+  prometheus: '{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } }, '
+    + 'podSelector: { matchLabels: { app.kubernetes.io/name: prometheus } } }], ports: [{ port: 3000 }] }',
+  notPrometheus: '{ from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: monitoring } }, podSelector: { matchExpressions: '
+    + '[{ key: app.kubernetes.io/name, operator: NotIn, values: [prometheus] }] } }], ports: [{ port: 3000 }] }',
+};
