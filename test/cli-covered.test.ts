@@ -231,6 +231,10 @@ describe('hand-written policies', () => {
     // The report does not say which labels the exposure analysis gave [namespaces team=ops]: it is not computed by the other side.
     expect(d.closed).toEqual([{ from: '[namespaces team=ops]/Peer/*', to: SHOP_API, ports: ['TCP 3000'], ...API_INGRESS }]);
     expect(d.opened.map((f: any) => `${f.from} -> ${f.to}`)).toEqual([`[namespaces team notin (ops)]/Peer/* -> ${SHOP_API}`]);
+    // Widened to every namespace: read by id, [namespaces team=ops] closed (docs/review.md says so).
+    const widened = json(['diff', ops, handWrittenShop([RULES.anyNamespace])]);
+    expect(widened.closed.map((f: any) => f.from)).toEqual(['[namespaces team=ops]/Peer/*']);
+    expect(widened.opened.map((f: any) => f.from)).toEqual([ANY]);
   });
 });
 

@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { OPEN_LEDGER_POLICY, synthShop } from './cli.fixtures';
+import { handWrittenShop, OPEN_LEDGER_POLICY, RULES, synthShop } from './cli.fixtures';
 import { find, ofKind, readOutput } from './util';
 
 // The installs come from the npm cache, but a cold cache or a busy machine takes its time.
@@ -371,6 +371,18 @@ describe('the cdk8s-networking command from the packed package (in the plus-27 p
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(sequential.stdout);
     expect(JSON.parse(r.stdout).opened).toEqual([expect.objectContaining({ from: 'production/Deployment/web', to: 'payments/Deployment/ledger' })]);
+    // The worker computes the first side; the second phase computes each side with the other's endpoints of pods
+    // outside the app in the main thread: the same output either way. Prometheus widened to its namespace is not closed.
+    const prometheus = handWrittenShop([RULES.prometheus]);
+    const monitoring = handWrittenShop([RULES.monitoring]);
+    const inOrder = cli(['diff', prometheus, monitoring, '--json'], repo);
+    const parallel = spawnSync(bin, ['diff', prometheus, monitoring, '--json'], {
+      cwd: repo, encoding: 'utf8', env: { ...process.env, CDK8S_NETWORKING_PARALLEL_BYTES: '0' },
+    });
+    expect(parallel.stderr).toBe('');
+    expect(parallel.stdout).toBe(inOrder.stdout);
+    expect(JSON.parse(parallel.stdout).opened.map((f: any) => `${f.from} -> ${f.to}`)).toEqual(['monitoring/Peer/* -> shop/Deployment/api']);
+    expect(JSON.parse(parallel.stdout).closed).toEqual([]);
 
     fs.writeFileSync(path.join(work, 'broken.yaml'), 'kind: [\n');
     const broken = cli(['analyze', path.join(work, 'broken.yaml')], repo);
