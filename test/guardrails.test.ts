@@ -118,5 +118,30 @@ describe('forbidInternetEgress()', () => {
       + 'is violated by payments/Deployment/ledger -> cidr:203.0.113.0/24 on TCP 443, declared by shop/ledger');
     expect(() => egressApp('10.20.0.0/16').synth()).not.toThrow();
     expect(() => egressApp('203.0.113.0/24', '203.0.113.0/24').synth()).not.toThrow();
+    expect(() => egressApp('203.0.113.128/25', '203.0.113.0/24').synth()).not.toThrow();
+  });
+
+  test('an exception excepts only addresses inside it: a block that merely overlaps one is internet egress', () => {
+    for (const wide of ['203.0.0.0/8', '0.0.0.0/0']) {
+      expect(synthError(egressApp(wide, '203.0.113.0/24'))).toContain('guardrail forbidInternetEgress(except 203.0.113.0/24) (declared at '
+        + 'cdk8s-networking; reason: '
+        + `egress goes through the proxy) is violated by payments/Deployment/ledger -> cidr:${wide} on TCP 443, declared by shop/ledger`);
+    }
+    // An exception's own except ranges are not excepted: a block reaching into them is internet egress too.
+    const holed = testApp();
+    const holedChart = new Chart(holed, 'shop');
+    new WebApp(holedChart, 'ledger', { namespace: new ZeroTrustNamespace(holedChart, 'payments'), image: 'ledger:1', containerPort: 9000 })
+      .allowEgressTo(Peer.cidr('203.0.113.0/25'), Port.tcp(443));
+    NetworkModel.of(holed).forbidInternetEgress({ except: [Peer.cidr('203.0.113.0/24', ['203.0.113.0/28'])], reason: 'egress goes through the proxy' });
+    expect(synthError(holed)).toContain('is violated by payments/Deployment/ledger -> cidr:203.0.113.0/25 on TCP 443');
+    // Peer.internet(): both halves, the IPv4 one overlapping the exception included.
+    const app = testApp();
+    const chart = new Chart(app, 'shop');
+    const ledger = new WebApp(chart, 'ledger', { namespace: new ZeroTrustNamespace(chart, 'payments'), image: 'ledger:1', containerPort: 9000 });
+    ledger.allowEgressTo(Peer.internet(), Port.tcp(443));
+    NetworkModel.of(app).forbidInternetEgress({ except: [Peer.cidr('203.0.113.0/24')], reason: 'egress goes through the proxy' });
+    const message = synthError(app);
+    expect(message).toContain('is violated by payments/Deployment/ledger -> cidr:0.0.0.0/0 except ');
+    expect(message).toContain('is violated by payments/Deployment/ledger -> cidr:::/0 except ');
   });
 });

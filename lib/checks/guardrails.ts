@@ -75,6 +75,16 @@ export function peerMatches(peer: GuardrailPeer, e: Endpoint): boolean {
   return Object.keys(wanted).every((k) => has[k] === wanted[k]);
 }
 
+/**
+ * Whether every address of an ip-block endpoint is among a guardrail peer's: what an exception
+ * excepts. A block that only overlaps the peer's ranges reaches addresses outside them.
+ */
+function peerContains(peer: GuardrailPeer, e: Endpoint): boolean {
+  const range = cidrOf(e.id);
+  return range !== undefined && (peer.cidrs ?? []).some((c) => rangeContains(parseCidr(c), range))
+    && !(peer.except ?? []).some((c) => rangesOverlap(parseCidr(c), range));
+}
+
 /** Whether a destination id is an address on the internet, or a DNS name outside the cluster (Cilium `toFQDNs`). */
 function isInternet(id: string): boolean {
   if (id.startsWith('fqdn:')) return true;
@@ -116,7 +126,8 @@ export function checkGuardrails(
       }
     } else {
       const except = g.except ?? [];
-      const exempt = (e: Endpoint | undefined) => e !== undefined && except.some((p) => peerMatches(p, e));
+      const exempt = (e: Endpoint | undefined) => e !== undefined
+        && except.some((p) => (e.type === 'ip-block' ? peerContains(p, e) : peerMatches(p, e)));
       for (const f of subject.flows) {
         const from = endpoints.get(f.from);
         if (!from || from.type === 'ip-block' || !isInternet(f.to) || exempt(from) || exempt(endpoints.get(f.to))) continue;
