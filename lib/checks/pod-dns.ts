@@ -2,8 +2,9 @@
  * `pod-dns-policy`: a workload in a zero-trust namespace whose `dnsPolicy` sends its lookups
  * elsewhere than the cluster DNS its namespace allows. Kubernetes ("DNS for Services and Pods",
  * Pod's DNS Policy): `Default` inherits the node's resolv.conf; `None` uses `dnsConfig.nameservers`
- * only; `ClusterFirst` on a host-network pod falls back to `Default`; `ClusterFirstWithHostNet`
- * is `ClusterFirst` for any pod (kubelet `getPodDNSType`). A zero-trust namespace allows DNS egress to
+ * only; `ClusterFirstWithHostNet` is `ClusterFirst` (kubelet `getPodDNSType`). Host-network pods
+ * are left out: no NetworkPolicy governs them on most CNIs (`pod-networkpolicy` says so), so none
+ * drops their lookups, and `ClusterFirst` there falls back to the node's resolver by design. A zero-trust namespace allows DNS egress to
  * the cluster DNS pods (and `dns.cidrs`) only, so such lookups are dropped unless a flow allows the
  * nameserver; and on Cilium, `toFQDNs` learns a name's addresses only from the lookups its DNS proxy
  * sees, which the library's DNS rule sends there for the cluster DNS pods alone.
@@ -41,11 +42,7 @@ type Resolver =
 /** The resolver of a pod spec (undefined for a dnsPolicy the API server refuses). */
 function resolverOf(spec: any): Resolver | undefined {
   const policy = spec?.dnsPolicy ?? 'ClusterFirst';
-  const hostNetwork = spec?.hostNetwork === true;
-  if (policy === 'ClusterFirstWithHostNet') return { kind: 'cluster' };
-  if (policy === 'ClusterFirst') {
-    return hostNetwork ? { kind: 'node', why: 'on a host-network pod falls back to the node\'s resolver' } : { kind: 'cluster' };
-  }
+  if (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet') return { kind: 'cluster' };
   if (policy === 'Default') return { kind: 'node', why: 'makes the pods use the node\'s resolver' };
   if (policy === 'None') {
     const servers: unknown = spec?.dnsConfig?.nameservers;
@@ -88,6 +85,8 @@ export function podDnsPolicy(context: CheckContext, zeroTrust: ReadonlySet<strin
   for (const t of context.templates) {
     if (!zeroTrust.has(t.namespace)) continue;
     const spec = podTemplateOf(t.object.json)?.spec;
+    // Host-network pods: no NetworkPolicy drops their lookups (pod-networkpolicy reports that they are not governed).
+    if (spec?.hostNetwork === true) continue;
     const resolver = resolverOf(spec);
     if (!resolver || resolver.kind === 'cluster') continue;
     const named = cilium ? [...new Set(flows.filter((f) => f.to.fqdns?.length && selects(f, t)).flatMap((f) => f.to.fqdns!))].sort() : [];
@@ -98,7 +97,7 @@ export function podDnsPolicy(context: CheckContext, zeroTrust: ReadonlySet<strin
       ? `; on Cilium, toFQDNs learns the addresses of ${named.join(', ')} only from the lookups its DNS proxy sees, which are those to the `
         + `cluster DNS pods, so the flows to them are ${outcome}`
       : '');
-    const fix = 'leave dnsPolicy at ClusterFirst (the default; ClusterFirstWithHostNet for host-network pods) and set options such as ndots in '
+    const fix = 'leave dnsPolicy at ClusterFirst (the default) and set options such as ndots in '
       + 'dnsConfig, which ClusterFirst merges';
     if (resolver.kind === 'node') {
       const severity = named.length ? 'error' : 'warning';
