@@ -8,6 +8,7 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { NetworkModel, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
+import { ValidationError } from '../lib/util/errors';
 import { shop } from './cli.fixtures';
 import { synth, synthError, testApp } from './util';
 
@@ -16,7 +17,9 @@ describe('forbid()', () => {
     const app = shop(fs.mkdtempSync(path.join(require('os').tmpdir(), 'guard-')));
     NetworkModel.of(app).forbid({ from: Peer.namespace('production'), to: Peer.namespace('payments'), reason: 'PCI scope' });
     const message = synthError(app);
-    expect(message).toContain('1 guardrail violation found at synth; no file was written');
+    // The files already in the output folder were left as they were; a ValidationError is printed once, without a stack trace.
+    expect(message).toContain(`1 guardrail violation found at synth; no file was written; the files already in ${app.outdir}/ were left as they were.`);
+    expect(() => app.synth()).toThrow(ValidationError);
     expect(message).toContain('guardrail forbid(production -> payments) (declared at cdk8s-networking; reason: PCI scope) is violated by '
       + 'production/Deployment/api -> payments/Deployment/ledger on TCP 9000, declared by shop/ledger');
   });

@@ -138,9 +138,16 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
 function failOnErrors(model: NetworkModel, findings: readonly Finding[]): void {
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length === 0) return;
+  throw synthFailure(model, `${errors.length} problem${errors.length === 1 ? '' : 's'}`, errors.map(formatFinding));
+}
+
+/**
+ * The error that fails synth, printed once without a stack trace: `<what> found at synth`, what
+ * became of the output under this way of running, and one line per problem.
+ */
+function synthFailure(model: NetworkModel, what: string, lines: readonly string[]): ValidationError {
   const outdir = currentSynthCall().method === 'synth' ? (model.node.root as { outdir?: string }).outdir : undefined;
-  throw new ValidationError(`cdk8s-networking: ${errors.length} problem${errors.length === 1 ? '' : 's'} found at synth; ${outputNote(outdir)}.\n`
-    + errors.map((f) => `  - ${formatFinding(f)}`).join('\n'));
+  return new ValidationError(`cdk8s-networking: ${what} found at synth; ${outputNote(outdir)}.\n` + lines.map((l) => `  - ${l}`).join('\n'));
 }
 
 /**
@@ -182,9 +189,7 @@ function checkModelGuardrails(model: NetworkModel, input: BuildReportInput): Net
   const policies = new Map(input.context.ofKind('NetworkPolicy').map((p) => [`${namespaceOf(p)}/${p.json?.metadata?.name}`, p.path]));
   const violations = checkGuardrails(model._guardrails, report, (policy) => `${policies.get(policy) ?? policy} (NetworkPolicy ${policy})`);
   if (violations.length > 0) {
-    const count = `${violations.length} guardrail violation${violations.length === 1 ? '' : 's'}`;
-    throw new Error(`cdk8s-networking: ${count} found at synth; no file was written.\n`
-      + violations.map((v) => `  - ${formatViolation(v)}`).join('\n'));
+    throw synthFailure(model, `${violations.length} guardrail violation${violations.length === 1 ? '' : 's'}`, violations.map(formatViolation));
   }
   return report;
 }
