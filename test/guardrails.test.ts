@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { NetworkModel, Peer, Port, WebApp, ZeroTrustNamespace } from '../lib';
+import { NetworkModel, Peer, Port, SKIP_CHECKS_ANNOTATION, WebApp, ZeroTrustNamespace } from '../lib';
 import { ValidationError } from '../lib/util/errors';
 import { shop } from './cli.fixtures';
 import { synth, synthError, testApp } from './util';
@@ -102,6 +102,43 @@ describe('forbid() towards addresses', () => {
     expect(synthError(forbidApp('10.0.0.0/8', Peer.cidr('10.0.0.0/8', ['10.20.0.0/16'])))).toContain(
       'guardrail forbid(payments -> 10.0.0.0/8 except 10.20.0.0/16) (declared at cdk8s-networking; reason: no egress there) is violated by '
       + 'payments/Deployment/ledger -> cidr:10.0.0.0/8 on TCP 443');
+  });
+});
+
+describe('forbid() and namespaces matched by labels', () => {
+  /** payments/ledger, a guardrail forbidding public -> payments, and a hand-written policy admitting namespaces labelled team=web. */
+  function labelledApp(publicLabels?: Record<string, string>, namespaceSelector: object = { matchLabels: { team: 'web' } }) {
+    const app = testApp();
+    const chart = new Chart(app, 'shop');
+    const pay = new ZeroTrustNamespace(chart, 'payments');
+    new WebApp(chart, 'ledger', { namespace: pay, image: 'ledger:1', containerPort: 9000 });
+    if (publicLabels) new ApiObject(chart, 'public', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'public', labels: publicLabels } });
+    NetworkModel.of(app).forbid({ from: Peer.namespace('public'), to: Peer.namespace(pay), reason: 'PCI scope' });
+    new ApiObject(chart, 'np', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      metadata: { name: 'from-web-teams', namespace: 'payments', annotations: { [SKIP_CHECKS_ANNOTATION]: 'undeclared-flow' } },
+      spec: { podSelector: { matchLabels: { app: 'ledger' } }, policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector }], ports: [{ port: 9000 }] }] } });
+    return app;
+  }
+
+  test('a namespace the app does not define may carry the labels: the guardrail fails synth and says why', () => {
+    expect(synthError(labelledApp())).toContain('guardrail forbid(public -> payments) (declared at cdk8s-networking; reason: PCI scope) is violated '
+      + 'by [namespaces team=web]/Peer/* -> payments/Deployment/ledger on TCP 9000 (namespace public is not the app\'s, so it may carry those '
+      + 'labels), declared by shop/np (NetworkPolicy payments/from-web-teams)');
+  });
+
+  test('a namespace the app defines is judged by its own labels', () => {
+    expect(() => synth(labelledApp({ team: 'shop' }))).not.toThrow();
+    const message = synthError(labelledApp({ team: 'web' }));
+    expect(message).toContain('is violated by public/Peer/* -> payments/Deployment/ledger on TCP 9000, declared by shop/np');
+    expect(message).not.toContain('may carry those labels');
+  });
+
+  test('where the guardrail\'s own namespace is admitted already, the namespaces matched by labels add nothing', () => {
+    const notKubeSystem = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] };
+    const message = synthError(labelledApp(undefined, notKubeSystem));
+    expect(message).toContain('1 guardrail violation found at synth');
+    expect(message).toContain('is violated by public/Peer/* -> payments/Deployment/ledger on TCP 9000, declared by shop/np');
   });
 });
 

@@ -85,6 +85,19 @@ function peerContains(peer: GuardrailPeer, e: Endpoint): boolean {
     && !(peer.except ?? []).some((c) => rangesOverlap(parseCidr(c), range));
 }
 
+/** The prefix of the namespaces the exposure analysis makes for a namespaceSelector by labels (`[namespaces team=web]`). */
+const LABELLED_NAMESPACES = '[namespaces ';
+
+/**
+ * Whether an endpoint standing for pods of namespaces matched by labels (`[namespaces team=web]`)
+ * may be among a guardrail peer's pods: the peer names a namespace whose labels the app does not
+ * define (it has no Namespace object for it), so it may carry those labels.
+ */
+function mayMatch(peer: GuardrailPeer, e: Endpoint, labelled: ReadonlySet<string>): boolean {
+  if (peer.namespace === undefined || labelled.has(peer.namespace) || !e.namespace?.startsWith(LABELLED_NAMESPACES)) return false;
+  return peerMatches({ ...peer, namespace: e.namespace }, e);
+}
+
 /** Whether a destination id is an address on the internet, or a DNS name outside the cluster (Cilium `toFQDNs`). */
 function isInternet(id: string): boolean {
   if (id.startsWith('fqdn:')) return true;
@@ -94,10 +107,13 @@ function isInternet(id: string): boolean {
 
 /**
  * Checks guardrails on a report. `owner(policy)` names the construct of a policy that allows an
- * undeclared flow (at synth); without it the policy name is given.
+ * undeclared flow (at synth); without it the policy name is given. `labelled` names the namespaces
+ * whose labels the app defines (its Namespace objects): any other namespace a guardrail names may
+ * carry the labels a namespaceSelector asks for.
  */
 export function checkGuardrails(
   guardrails: readonly Guardrail[], subject: GuardrailSubject, owner: (policy: string) => string = (p) => p,
+  labelled: ReadonlySet<string> = new Set(),
 ): GuardrailViolation[] {
   const endpoints = new Map(subject.endpoints.map((e) => [e.id, e]));
   const out: GuardrailViolation[] = [];
@@ -107,11 +123,27 @@ export function checkGuardrails(
     const violation = (flow: string, declaredBy: readonly string[]) =>
       out.push({ guardrail: g.name, reason: g.reason, guardrailDeclaredBy: g.declaredBy, flow, declaredBy });
     if (g.kind === 'forbid') {
+      // Flows from or to namespaces matched by labels count where the guardrail's namespace may carry them, unless the
+      // guardrail is broken already by its own namespace (the same policy admits it by name or by every namespace).
+      const possible: (() => void)[] = [];
+      let broken = false;
       for (const f of subject.flows) {
         const from = endpoints.get(f.from);
         const to = endpoints.get(f.to);
-        if (from && to && g.from && g.to && peerMatches(g.from, from) && peerMatches(g.to, to)) violation(flowText(f), blame(f));
+        if (!from || !to || !g.from || !g.to) continue;
+        const sure = [peerMatches(g.from, from), peerMatches(g.to, to)];
+        if (sure[0] && sure[1]) {
+          violation(flowText(f), blame(f));
+          broken = true;
+          continue;
+        }
+        const maybe = [!sure[0] && mayMatch(g.from, from, labelled), !sure[1] && mayMatch(g.to, to, labelled)];
+        if (!(sure[0] || maybe[0]) || !(sure[1] || maybe[1])) continue;
+        const unknown = [g.from, g.to].filter((_, i) => maybe[i]).map((p) => p.namespace);
+        possible.push(() => violation(`${flowText(f)} (namespace ${[...new Set(unknown)].join(', ')} is not the app's, so it may carry those `
+          + 'labels)', blame(f)));
       }
+      if (!broken) possible.forEach((report) => report());
       // Pods no policy isolates for ingress accept connections from anyone: the report lists no flow for them.
       for (const e of subject.endpoints) {
         if (g.to && e.type === 'workload' && e.isolated && !e.isolated.ingress && peerMatches(g.to, e)) {

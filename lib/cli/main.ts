@@ -189,7 +189,9 @@ function runDiff(args: readonly string[], options: Options, io: Io, cwd: string,
     ({ before, after, notes } = alignSides(old, now, (which, extra) => sideOf(paths[which], options.only, extra).report));
   }
   const diff = diffReports(before, after);
-  const violations = checkGuardrails(guardrailsOf(before, after), after);
+  // The report does not carry namespace labels: only zero-trust namespaces (a ZeroTrustNamespace writes its Namespace) are known.
+  const labelled = new Set(after.namespaces.filter((n) => n.zeroTrust).map((n) => n.name));
+  const violations = checkGuardrails(guardrailsOf(before, after), after, undefined, labelled);
   if (options.format === 'json') {
     io.stdout(JSON.stringify(diffJson(diff, violations, changedEndpoints(diff, before, after), notes), undefined, 2) + '\n');
   } else {

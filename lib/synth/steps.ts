@@ -187,7 +187,8 @@ function guardrailEndpoints(guardrails: readonly Guardrail[]): Endpoint[] {
 function checkModelGuardrails(model: NetworkModel, input: BuildReportInput): NetworkReport {
   const report = buildReport(input);
   const policies = new Map(input.context.ofKind('NetworkPolicy').map((p) => [`${namespaceOf(p)}/${p.json?.metadata?.name}`, p.path]));
-  const violations = checkGuardrails(model._guardrails, report, (policy) => `${policies.get(policy) ?? policy} (NetworkPolicy ${policy})`);
+  const labelled = new Set(input.context.ofKind('Namespace').map((n) => String(n.json?.metadata?.name)));
+  const violations = checkGuardrails(model._guardrails, report, (policy) => `${policies.get(policy) ?? policy} (NetworkPolicy ${policy})`, labelled);
   if (violations.length > 0) {
     throw synthFailure(model, `${violations.length} guardrail violation${violations.length === 1 ? '' : 's'}`, violations.map(formatViolation));
   }
