@@ -579,6 +579,16 @@ describe('8b. a declared peer outside the app that a hand-written policy may sel
       namespace: cilium.prod, controller: IngressController.nginx({ hostNetwork: true }), tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }),
     }).addRoute({ host: 'shop.example.com', backend: cilium.web });
     expect(mayDeny(cilium.app)).toEqual([]);
+    // The same outside the zero-trust namespaces, next to a policy isolating other pods there: Cilium judges the entities.
+    const edge = shop();
+    NetworkModel.of(edge.app).configure({ cni: Cni.cilium() });
+    const site = new WebApp(edge.chart, 'site', { namespace: 'edge', image: 'ghcr.io/acme/site:1.0.0', containerPort: 8080 });
+    new ApiGateway(edge.chart, 'gateway', {
+      namespace: 'edge', controller: IngressController.nginx({ hostNetwork: true }), tls: Tls.certManager({ clusterIssuer: 'letsencrypt' }),
+    }).addRoute({ host: 'site.example.com', backend: site });
+    new k8s.KubeNetworkPolicy(edge.chart, 'edge-internal', { metadata: { name: 'edge-internal', namespace: 'edge' },
+      spec: { podSelector: { matchLabels: { tier: 'internal' } }, policyTypes: ['Ingress'] } });
+    expect(mayDeny(edge.app)).toEqual([]);
   });
 });
 
