@@ -3,11 +3,11 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  DEFAULT_SYNC_WAVES, NetworkModel, ServiceType, SYNC_WAVE_ANNOTATION, SyncWaves, WebApp, ZeroTrustNamespace,
+  Cni, DEFAULT_SYNC_WAVES, NetworkModel, Peer, Port, ServiceType, SYNC_WAVE_ANNOTATION, SyncWaves, WebApp, ZeroTrustNamespace,
   SynthPhase,
 } from '../lib';
 import { buildApp } from '../apps/main';
-import { expectWarnings, synth, testApp } from './util';
+import { expectWarnings, find, synth, testApp } from './util';
 
 const wave = (o: any): string | undefined => o.metadata?.annotations?.[SYNC_WAVE_ANNOTATION];
 
@@ -58,6 +58,21 @@ describe('sync waves', () => {
     expect(order('Service')).toBeLessThan(order('Deployment'));
     expect(order('Deployment')).toBeLessThan(order('Ingress'));
     expect(order('Deployment')).toBeLessThan(order('HTTPRoute'));
+  });
+
+  test('on Cilium, the CiliumNetworkPolicies are in the NetworkPolicies\' wave, before the workloads', () => {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni: Cni.cilium() });
+    const { api } = shop(app);
+    api.allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
+    api.allowEgressTo(Peer.kubeApiServer(), Port.tcp(443));
+    const { objects } = synth(app);
+    const cilium = objects.filter((o) => o.kind === 'CiliumNetworkPolicy');
+    expect(cilium.map((o) => o.metadata.name).sort()).toEqual(['allow-api-egress-to-fqdn-api-stripe-com', 'allow-api-egress-to-kube-apiserver']);
+    expect(new Set(cilium.map(wave))).toEqual(new Set(['-2']));
+    expect(wave(find(objects, 'NetworkPolicy', 'default-deny', 'production'))).toBe('-2');
+    expect(wave(find(objects, 'Deployment', 'api', 'production'))).toBe('0');
+    expect([DEFAULT_SYNC_WAVES.CiliumNetworkPolicy, DEFAULT_SYNC_WAVES.CiliumClusterwideNetworkPolicy]).toEqual([-2, -2]);
   });
 
   test('keeps a wave the object already has', () => {

@@ -21,8 +21,13 @@ export const DEFAULT_SYNC_WAVES: Readonly<Record<string, number>> = Object.freez
   // The namespaces, and the CRDs that objects of later waves may be instances of.
   Namespace: -3,
   CustomResourceDefinition: -3,
-  // Isolation before anything runs.
+  // Isolation before anything runs. Cilium's policies too: they carry the flows a NetworkPolicy cannot
+  // (toFQDNs, entities, Cilium's Ingress), and Argo CD applies a kind it does not know last within
+  // its wave (gitops-engine pkg/sync/sync_tasks.go: kindOrder gives unknown kinds 0, after every
+  // listed kind), so in the workloads' wave they would arrive after the pods.
   NetworkPolicy: -2,
+  CiliumNetworkPolicy: -2,
+  CiliumClusterwideNetworkPolicy: -2,
   // What pods need before they start, and the stable names they are reached by.
   ResourceQuota: -1,
   LimitRange: -1,
