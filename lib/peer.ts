@@ -49,6 +49,11 @@ export interface IWorkloadMetadata {
 export interface IWorkloadPodMetadata {
   /** The value of a pod template label, if set. */
   getLabel(key: string): string | undefined;
+  /**
+   * The metadata as Kubernetes JSON: its `labels` select the pods of a workload without a selector
+   * (a cdk8s-plus Job or CronJob).
+   */
+  toJson?(): unknown;
 }
 
 /** A container of a workload, for its ports (a cdk8s-plus `Container` fits). */
@@ -58,13 +63,17 @@ export interface IWorkloadContainer {
 }
 
 /**
- * What `Peer.workload()` reads from a workload. Any cdk8s-plus Deployment, StatefulSet, DaemonSet or
- * Job (cdk8s-plus-27 through cdk8s-plus-33) fits as it is; so does anything else with these members.
+ * What `Peer.workload()` reads from a workload. Any cdk8s-plus Deployment, StatefulSet, DaemonSet,
+ * Job or CronJob (cdk8s-plus-27 through cdk8s-plus-33) fits as it is; so does anything else with
+ * these members.
  */
 export interface IWorkload extends IConstruct {
   /** The workload's metadata: its name and namespace. */
   readonly metadata: IWorkloadMetadata;
-  /** The labels the workload selects its pods by (`spec.selector.matchLabels`). */
+  /**
+   * The labels the workload selects its pods by (`spec.selector.matchLabels`); none for a workload
+   * without a selector (a Job or CronJob), whose pods are selected by their pod template's labels.
+   */
   readonly matchLabels: { [key: string]: string };
   /** The pod template's metadata: each selector label must be on it. */
   readonly podMetadata: IWorkloadPodMetadata;
@@ -80,6 +89,14 @@ function workloadPort(p: WorkloadPort): Port | undefined {
     case 'SCTP': return Port.sctp(p.number);
     default: return undefined;
   }
+}
+
+/** The string labels of a workload's pod template, when its metadata renders to JSON (cdk8s's does). */
+function templateLabels(workload: IWorkload): Record<string, string> {
+  const meta = workload.podMetadata;
+  const labels = typeof meta.toJson === 'function' ? (meta.toJson() as { labels?: unknown } | null | undefined)?.labels : undefined;
+  if (labels === null || typeof labels !== 'object') return {};
+  return Object.fromEntries(Object.entries(labels as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /** Options of `Peer.pods()`. */
@@ -147,8 +164,9 @@ export class Peer {
   }
 
   /**
-   * The pods of a workload the user already has: a cdk8s-plus Deployment, StatefulSet, DaemonSet
-   * or Job of any cdk8s-plus from 27 to 33 (see `IWorkload`). Its pod selector labels are used, and
+   * The pods of a workload the user already has: a cdk8s-plus Deployment, StatefulSet, DaemonSet,
+   * Job or CronJob of any cdk8s-plus from 27 to 33 (see `IWorkload`). Its pod selector labels are
+   * used (for a workload without a selector, such as a Job or CronJob, its pod template's labels), and
    * its container ports are the default ports (read again at synth, so containers added after the
    * flow is declared count too). The workload must set `metadata.namespace` (directly
    * or through its Chart) and belong to the same cdk8s App as the construct declaring the flow.
@@ -163,7 +181,16 @@ export class Peer {
         throw invalid(scope, field, where, 'a workload peer must have metadata.namespace (set it on the workload or its Chart)');
       }
       if (Object.keys(labels).length === 0) {
-        throw invalid(scope, field, where, 'a workload peer must select its pods by matchLabels');
+        // No selector (cdk8s-plus builds Jobs and CronJobs with `select: false`): the pod template's
+        // labels select exactly the pods it makes (cdk8s-plus gives each workload's template a label
+        // of its own, cdk8s.io/metadata.addr). The labels the Job controller adds (job-name,
+        // controller-uid) are not in the manifest, so nothing here relies on them.
+        Object.assign(labels, templateLabels(workload));
+        if (Object.keys(labels).length === 0) {
+          throw invalid(scope, field, where, 'a workload peer must select its pods, and the workload has no selector (matchLabels) '
+            + 'and no pod template labels to select them by; give its pods a label before declaring the flow '
+            + '(job.podMetadata.addLabel(\'app\', \'migrate\')), or name them with Peer.pods({ namespace, labels })');
+        }
       }
       const missing = Object.keys(labels).filter((k) => workload.podMetadata.getLabel(k) !== labels[k]);
       if (missing.length > 0) {

@@ -9,7 +9,7 @@
  *
  * In each: one copy of cdk8s, constructs and the project's cdk8s-plus (cdk8s-plus-27 is an optional
  * peer: the template project gets no second cdk8s-plus), `tsc` type-checks the README tutorial and a
- * `Peer.workload()` of the project's own cdk8s-plus workloads, the installed
+ * `Peer.workload()` of the project's own cdk8s-plus workloads (a Job among them), the installed
  * `cdk8s-networking/register` hook synthesizes them, and every object is schema-validated.
  * The installs run in parallel and from the npm cache (`--prefer-offline`).
  */
@@ -109,9 +109,15 @@ const dns = new kplus.DaemonSet(chart, 'resolver', {
   metadata: { name: 'resolver', namespace: 'production' },
   containers: [{ image: 'coredns/coredns:1.11.1', ports: [{ number: 53, protocol: kplus.Protocol.UDP }], securityContext: { ensureNonRoot: true } }],
 });
+// A Job has no selector (cdk8s-plus builds it with select: false): its pod template's labels select its pods.
+const migrate = new kplus.Job(chart, 'migrate', {
+  metadata: { name: 'migrate', namespace: 'production' },
+  containers: [{ image: 'ghcr.io/acme/migrate:1', securityContext: { ensureNonRoot: true } }],
+});
 api.allowTo(Peer.workload(cache));
 api.allowTo(Peer.workload(dns));
 api.allowFrom(Peer.workload(cache), { ports: [Port.tcp(3000)] });
+api.allowFrom(Peer.workload(migrate));
 app.synth();
 `;
 
@@ -248,7 +254,11 @@ describe.each(CONSUMERS.map((c) => [c.name, c] as const))('consumer project %s',
       { to: [{ podSelector: { matchLabels: selector('DaemonSet', 'resolver') } }], ports: [{ protocol: 'UDP', port: 53 }] },
     ]);
     expect(policy('allow-cache-to-api').ingress).toEqual([{ from: [{ podSelector: { matchLabels: selector('Deployment', 'cache') } }], ports: [{ port: 3000 }] }]);
-    expect(ofKind(objects, 'NetworkPolicy').length).toBe(8);
+    const jobLabels = find(objects, 'Job', 'migrate').spec.template.metadata.labels;
+    expect(Object.keys(jobLabels)).toEqual(['cdk8s.io/metadata.addr']);
+    expect(policy('allow-migrate-to-api').ingress).toEqual([{ from: [{ podSelector: { matchLabels: jobLabels } }], ports: [{ port: 3000 }] }]);
+    expect(policy('allow-migrate-egress-to-api').podSelector).toEqual({ matchLabels: jobLabels });
+    expect(ofKind(objects, 'NetworkPolicy').length).toBe(10);
     // Container and pod fields typed with the project's cdk8s-plus, converted to Kubernetes JSON.
     const pod = find(objects, 'Deployment', 'api').spec.template.spec;
     expect(pod.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);

@@ -1,5 +1,6 @@
-import { Chart } from 'cdk8s';
+import { Chart, Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as kplus33 from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import type { IWorkload } from '../lib';
 import { NetworkModel, Peer, PodSecurityLevel, Port, Protocol, WebApp, ZeroTrustNamespace } from '../lib';
@@ -243,6 +244,85 @@ describe('declared flows', () => {
     });
   });
 
+  // cdk8s-plus builds Jobs and CronJobs with no selector (select: false): their pod template's labels select their pods.
+  test.each([['cdk8s-plus-27', kplus], ['cdk8s-plus-33', kplus33 as unknown as typeof kplus]])(
+    'a Job and a CronJob of %s are peers through their pod template\'s labels', (_, plus) => {
+      let migrate!: kplus.Job;
+      const objects = expectWarnings(['[pod-security] test/migrate/Resource', '[pod-security] test/report/Resource'], () => build((chart) => {
+        const prod = new ZeroTrustNamespace(chart, 'production');
+        const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+        migrate = new plus.Job(chart, 'migrate', {
+          metadata: { name: 'migrate', namespace: 'production' },
+          containers: [{ image: 'ghcr.io/acme/migrate:1', securityContext: { ensureNonRoot: true } }],
+        });
+        migrate.podMetadata.addLabel('app', 'migrate');
+        const report = new plus.CronJob(chart, 'report', {
+          metadata: { name: 'report', namespace: 'production' }, schedule: Cron.daily(),
+          containers: [{ image: 'ghcr.io/acme/report:1', portNumber: 9100, securityContext: { ensureNonRoot: true } }],
+        });
+        api.allowFrom(Peer.workload(migrate));
+        api.allowTo(Peer.workload(report));
+      }));
+      expect(migrate.matchLabels).toEqual({});
+      const jobLabels = find(objects, 'Job', 'migrate').spec.template.metadata.labels;
+      const cronLabels = find(objects, 'CronJob', 'report').spec.jobTemplate.spec.template.metadata.labels;
+      // cdk8s-plus's own label of the workload, and the one added before the flow was declared.
+      expect(jobLabels).toEqual({ 'app': 'migrate', 'cdk8s.io/metadata.addr': expect.stringMatching(/^test-migrate-c8[0-9a-f]{6}$/) });
+      expect(Object.keys(cronLabels)).toEqual(['cdk8s.io/metadata.addr']);
+      expect(find(objects, 'Job', 'migrate').spec.selector).toBeUndefined();
+      expect(policy(objects, 'allow-migrate-to-api').spec).toEqual({
+        podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: jobLabels } }], ports: [{ port: 3000 }] }],
+      });
+      expect(policy(objects, 'allow-migrate-egress-to-api').spec).toEqual({
+        podSelector: { matchLabels: jobLabels }, policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 3000 }] }],
+      });
+      expect(policy(objects, 'allow-api-to-report').spec).toEqual({
+        podSelector: { matchLabels: cronLabels }, policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9100 }] }],
+      });
+      expect(policy(objects, 'allow-api-egress-to-report').spec.egress).toEqual([
+        { to: [{ podSelector: { matchLabels: cronLabels } }], ports: [{ port: 9100 }] },
+      ]);
+    });
+
+  test('a workload with no selector and no pod template labels is refused, saying what to do', () => {
+    const bare = (chart: Chart, id: string, podMetadata: IWorkload['podMetadata']): IWorkload => Object.assign(new Construct(chart, id), {
+      metadata: { name: id, namespace: 'production' }, matchLabels: {}, podMetadata, containers: [],
+    });
+    const message = (id: string) => `test/api: allowFrom "test/${id}" is invalid: a workload peer must select its pods, and the workload `
+      + 'has no selector (matchLabels) and no pod template labels to select them by; give its pods a label before declaring the flow '
+      + '(job.podMetadata.addLabel(\'app\', \'migrate\')), or name them with Peer.pods({ namespace, labels })';
+    for (const [id, podMetadata] of [
+      ['nolabels', { getLabel: () => undefined, toJson: () => ({ name: 'x' }) }],
+      ['nullish', { getLabel: () => undefined, toJson: () => ({ labels: null }) }],
+      ['nojson', { getLabel: () => undefined }],
+    ] as const) {
+      expect(() => build((chart) => {
+        const prod = new ZeroTrustNamespace(chart, 'production');
+        const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+        api.allowFrom(Peer.workload(bare(chart, id, podMetadata)));
+      })).toThrow(message(id));
+    }
+  });
+
+  test('a structural workload with no selector is selected by the string labels of its pod template', () => {
+    const objects = build((chart) => {
+      const prod = new ZeroTrustNamespace(chart, 'production');
+      const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
+      const task = Object.assign(new Construct(chart, 'task'), {
+        metadata: { name: 'task', namespace: 'infra' }, matchLabels: {}, containers: [],
+        podMetadata: { getLabel: (k: string) => ({ app: 'task' } as Record<string, string>)[k], toJson: () => ({ labels: { app: 'task', weight: 3 } }) },
+      });
+      api.allowFrom(Peer.workload(task));
+    });
+    expect(policy(objects, 'allow-task-to-api').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'infra' } }, podSelector: { matchLabels: { app: 'task' } } }],
+      ports: [{ port: 3000 }],
+    }]);
+  });
+
   test('a workload peer is read structurally: any object with the IWorkload members, UDP and SCTP ports kept', () => {
     // What a workload of another cdk8s-plus major looks like to the library: no cdk8s-plus-27 class.
     const objects = build((chart) => {
@@ -251,7 +331,11 @@ describe('declared flows', () => {
       const dns = Object.assign(new Construct(chart, 'resolver'), {
         metadata: { name: 'resolver', namespace: 'infra' },
         matchLabels: { app: 'resolver' },
-        podMetadata: { getLabel: (k: string) => ({ app: 'resolver', tier: 'infra' } as Record<string, string>)[k] },
+        // A workload with a selector is selected by it alone, not by every label of its pod template.
+        podMetadata: {
+          getLabel: (k: string) => ({ app: 'resolver', tier: 'infra' } as Record<string, string>)[k],
+          toJson: () => ({ labels: { app: 'resolver', tier: 'infra' } }),
+        },
         containers: [{ ports: [{ number: 53, protocol: 'UDP' }, { number: 53 }] }, { ports: [{ number: 3868, protocol: 'SCTP' }] }],
       });
       const workload: IWorkload = dns;
