@@ -282,9 +282,14 @@ export class Peer {
    * on a generic CNI synth fails and says to allow the service's published ranges with `Peer.cidr()`.
    *
    * A name of the cluster is refused: one under the cluster domain (`*.svc.cluster.local`), one
-   * ending in `.svc`, or `<service>.<namespace>` of a Service of the app (the pods' DNS search path
-   * resolves it first). Cilium's `toFQDNs` selects only peers outside the cluster, so the flow would
-   * be dead: name the pods instead (the WebApp, `Peer.workload()`, `Peer.pods()`).
+   * ending in `.svc`, or `<service>.<namespace>` of a Service that exists: one of the app (its
+   * constructs' and those written by hand with cdk8s or cdk8s-plus), `kubernetes.default` (the API
+   * server: use `Peer.kubeApiServer()`) or `kube-dns.kube-system`. The pods' DNS search path
+   * (`ndots:5`) tries every name with fewer than five dots as `<name>.svc.<cluster domain>` first.
+   * Cilium's `toFQDNs` selects only peers outside the cluster, so the flow would be dead: name the
+   * pods instead (the WebApp, `Peer.workload()`, `Peer.pods()`). On Cilium, a `<name>.<namespace>`
+   * whose last label is no top-level domain (`postgres.legacy`), or is a namespace of the app or of
+   * every cluster, is a `cni-unsupported-feature` warning: a Service of that name may exist.
    */
   public static fqdn(name: string): IPeer {
     return new FnPeer((scope: IConstruct, field: string): Endpoint => {

@@ -99,17 +99,22 @@ describe('DNS-name flows to the cluster\'s own names', () => {
     s.api.allowEgressTo(Peer.fqdn('*.stripe.com'), Port.tcp(443));
     // One label before .local: it can match the zone apex cluster.local, never a Service's name.
     s.api.allowEgressTo(Peer.fqdn('*.local'), Port.tcp(443));
-    // <name>.<namespace> with no Service of that name there: the search path finds nothing, the name itself answers.
-    s.api.allowEgressTo(Peer.fqdn('billing.payments'), Port.tcp(443));
+    // Two labels, the last a top-level domain and no namespace of the app: a name of the Internet.
+    s.api.allowEgressTo(Peer.fqdn('github.com'), Port.tcp(443));
+    s.api.allowEgressTo(Peer.fqdn('acme.app'), Port.tcp(443));
+    // A label that is no DNS label ("_") can name no namespace nor Service.
+    s.api.allowEgressTo(Peer.fqdn('_dmarc.legacy'), Port.tcp(443));
     s.api.allowTo(new ExternalService(s.chart, 'db', { namespace: s.prod, externalName: 'ledger.payments', ports: [Port.tcp(5432)] }));
+    // A CNAME target is absolute: no search path, so neither a known Service nor a namespace of every cluster counts.
+    s.api.allowTo(new ExternalService(s.chart, 'apiserver', { namespace: s.prod, externalName: 'kubernetes.default', ports: [Port.tcp(443)] }));
     const { result, warnings } = captureWarnings(() => synth(s.app));
     expect(warnings).toEqual([]);
     const names = ofKind(result.objects, 'CiliumNetworkPolicy').flatMap((p) => p.spec.egress.flatMap((r: any) => r.toFQDNs ?? []));
     expect(names).toEqual(expect.arrayContaining([
-      { matchName: 'api.stripe.com' }, { matchPattern: '*.stripe.com' }, { matchPattern: '*.local' }, { matchName: 'billing.payments' },
-      { matchName: 'ledger.payments' },
+      { matchName: 'api.stripe.com' }, { matchPattern: '*.stripe.com' }, { matchPattern: '*.local' }, { matchName: 'github.com' },
+      { matchName: 'acme.app' }, { matchName: '_dmarc.legacy' }, { matchName: 'ledger.payments' }, { matchName: 'kubernetes.default' },
     ]));
-    expect(names).toHaveLength(5);
+    expect(names).toHaveLength(8);
   });
 
   test('on Cilium, a pattern that may also match names under the cluster domain is a warning', () => {
@@ -123,10 +128,97 @@ describe('DNS-name flows to the cluster\'s own names', () => {
       + 'the flow to them: the WebApp (allowTo(app)), Peer.workload(...) or Peer.pods({ namespace, labels })']);
   });
 
+  const SEARCH = (name: string) => `the pods' DNS search path tries "${name}.svc.cluster.local" before "${name}" itself`;
+  const DEAD_ON_ANY = '; a DNS-name rule (Cilium\'s toFQDNs) selects only peers outside the cluster and never matches pods, which the traffic '
+    + 'reaches once the Service\'s ClusterIP is translated, and a standard NetworkPolicy matches no names, so the flow would be dead on any CNI; ';
+  const API_SERVER = 'the API server\'s Service "kubernetes" in namespace "default", which every cluster has';
+  const USE_API_SERVER = 'for the API server declare the flow to Peer.kubeApiServer(), which renders it as the API server\'s endpoints (or '
+    + 'Cilium\'s kube-apiserver entity)';
+  const KUBE_DNS = 'the cluster DNS Service "kube-dns" in namespace "kube-system" (the name CoreDNS keeps on kubeadm, EKS, GKE, AKS and k3s)';
+  const USE_DNS = 'lookups to the cluster DNS need no flow: every ZeroTrustNamespace allows them to its DNS pods (allowDns, dns); for other '
+    + 'traffic to those pods declare the flow to them: Peer.pods({ namespace: \'kube-system\', labels: { \'k8s-app\': \'kube-dns\' } })';
+
+  test.each([['Cilium', Cni.cilium()], ['a generic CNI', Cni.generic()]])('the Services every cluster has are refused by their short names on %s', (_, cni) => {
+    const s = shop(cni);
+    s.api.allowEgressTo(Peer.fqdn('kubernetes.default'), Port.tcp(443));
+    s.api.allowEgressTo(Peer.fqdn('kube-dns.kube-system'), Port.udp(53));
+    s.api.allowEgressTo(Peer.fqdn('kubernetes.default.svc'), Port.tcp(443));
+    s.api.allowEgressTo(Peer.fqdn('kubernetes.default.svc.cluster.local'), Port.tcp(443));
+    expect(synthError(s.app).split('\n').sort()).toEqual([
+      `shop/api: allowEgressTo Peer.fqdn("kubernetes.default") is invalid: it is ${API_SERVER}: ${SEARCH('kubernetes.default')}, and the cluster `
+        + `DNS answers it with the Service's address${DEAD_ON_ANY}${USE_API_SERVER}`,
+      `shop/api: allowEgressTo Peer.fqdn("kube-dns.kube-system") is invalid: it is ${KUBE_DNS}: ${SEARCH('kube-dns.kube-system')}, and the `
+        + `cluster DNS answers it with the Service's address${DEAD_ON_ANY}${USE_DNS}`,
+      `shop/api: allowEgressTo Peer.fqdn("kubernetes.default.svc") is invalid: it ends in ".svc" (it is ${API_SERVER}), and the pods' DNS search `
+        + 'path completes it to "kubernetes.default.svc.cluster.local", which the cluster DNS answers with the address of a Service or pod of the '
+        + `cluster${DEAD_ON_ANY}${USE_API_SERVER}`,
+      'shop/api: allowEgressTo Peer.fqdn("kubernetes.default.svc.cluster.local") is invalid: it is under the cluster domain "cluster.local" '
+        + `(it is ${API_SERVER})${ANSWERS}${DEAD_ON_ANY}${USE_API_SERVER}`,
+    ].sort());
+  });
+
+  test('Services written by hand (cdk8s, cdk8s-plus) are refused by their short names too; one with no namespace is in "default"', () => {
+    const s = shop();
+    new ApiObject(s.chart, 'legacy-db', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'postgres', namespace: 'legacy' },
+      spec: { type: 'ExternalName', externalName: 'db.example.com' },
+    });
+    new kplus.Service(s.chart, 'cache', { metadata: { name: 'redis', namespace: 'legacy' }, ports: [{ port: 6379 }] });
+    new ApiObject(s.chart, 'nowhere', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'queue' }, spec: { ports: [{ port: 5672 }] } });
+    s.api.allowEgressTo(Peer.fqdn('postgres.legacy'), Port.tcp(5432));
+    s.api.allowEgressTo(Peer.fqdn('redis.legacy'), Port.tcp(6379));
+    s.api.allowEgressTo(Peer.fqdn('queue.default'), Port.tcp(5672));
+    s.api.allowEgressTo(Peer.fqdn('redis.legacy.svc.cluster.local'), Port.tcp(6379));
+    const service = (name: string, path: string) => `shop/api: allowEgressTo Peer.fqdn("${name}") is invalid: it is the Service of ${path}: `
+      + `${SEARCH(name)}, and the cluster DNS answers it with the Service's address${DEAD}`;
+    expect(synthError(s.app).split('\n').sort()).toEqual([
+      service('postgres.legacy', 'shop/legacy-db'),
+      service('redis.legacy', 'shop/cache/Resource'),
+      service('queue.default', 'shop/nowhere'),
+      'shop/api: allowEgressTo Peer.fqdn("redis.legacy.svc.cluster.local") is invalid: it is under the cluster domain "cluster.local" (it is the '
+        + `Service of shop/cache/Resource)${ANSWERS}${DEAD}`,
+    ].sort());
+  });
+
+  test('on Cilium, <name>.<namespace> that the search path may complete to a Service the app does not know is a warning', () => {
+    const s = shop();
+    const payments = new ZeroTrustNamespace(s.chart, 'payments');
+    new WebApp(s.chart, 'ledger', { namespace: payments, image: 'a:1', containerPort: 9000 });
+    // "shop" is a top-level domain, and a namespace of the app (its ConfigMap is there).
+    new kplus.ConfigMap(s.chart, 'settings', { metadata: { name: 'settings', namespace: 'shop' }, data: { LEVEL: 'info' } });
+    s.api.allowEgressTo(Peer.fqdn('postgres.legacy'), Port.tcp(5432));
+    s.api.allowEgressTo(Peer.fqdn('billing.payments'), Port.tcp(443));
+    s.api.allowEgressTo(Peer.fqdn('metrics-server.kube-system'), Port.tcp(443));
+    s.api.allowEgressTo(Peer.fqdn('web.shop'), Port.tcp(443));
+    // A ConfigMap's name is no Service's.
+    s.api.allowEgressTo(Peer.fqdn('settings.shop'), Port.tcp(443));
+    const { result, warnings } = captureWarnings(() => synth(s.app));
+    const warning = (name: string, svc: string, ns: string, why: string) => `[cni-unsupported-feature] shop/api: flow api -> ${name} may not `
+      + `match as declared on Cilium: ${SEARCH(name)} (ndots:5: a name with fewer than five dots is tried with each search domain first), and `
+      + `${why}: if a Service "${svc}" exists in namespace "${ns}" (the app has none), the cluster DNS answers it with the Service's address, and `
+      + 'toFQDNs selects only peers outside the cluster (it never matches pods, which the traffic reaches once a Service\'s ClusterIP is '
+      + `translated), so the flow would be dead. Fix: if it names a Service of the cluster, declare the flow to its pods: Peer.pods({ namespace: `
+      + `'${ns}', labels }) or Peer.workload(...); if it names a host outside the cluster, give its full name in the DNS (ending in a top-level `
+      + 'domain), which no Service\'s name can be';
+    expect(warnings.sort()).toEqual([
+      warning('postgres.legacy', 'postgres', 'legacy', '"legacy" is no top-level domain of the DNS, so it can only be a name of a private zone '
+        + 'or a namespace'),
+      warning('billing.payments', 'billing', 'payments', '"payments" is a namespace of the app'),
+      warning('metrics-server.kube-system', 'metrics-server', 'kube-system', '"kube-system" is a namespace of every cluster'),
+      warning('web.shop', 'web', 'shop', '"shop" is a namespace of the app'),
+      warning('settings.shop', 'settings', 'shop', '"shop" is a namespace of the app'),
+    ].sort());
+    // Rendered as declared: a warning, not an error.
+    const names = ofKind(result.objects, 'CiliumNetworkPolicy').flatMap((p) => p.spec.egress.flatMap((r: any) => r.toFQDNs ?? []));
+    expect(names.map((n: any) => n.matchName).sort()).toEqual(['billing.payments', 'metrics-server.kube-system', 'postgres.legacy', 'settings.shop',
+      'web.shop']);
+  });
+
   describe('clusterNameVerdict', () => {
     const names: ClusterNames = {
       domains: ['cluster.local', 'corp.example.com'],
       serviceAt: (ns, name) => (ns === 'payments' && name === 'ledger' ? 'shop/ledger' : undefined),
+      hasNamespace: (name) => name === 'payments' || name === 'shop',
     };
     const verdict = (name: string, searchPath = true) => {
       const v = clusterNameVerdict(name, searchPath, names);
@@ -136,14 +228,21 @@ describe('DNS-name flows to the cluster\'s own names', () => {
       ['cluster.local', 'cluster'], ['a.b.svc.cluster.local', 'cluster'], ['*.cluster.local', 'cluster'], ['**.cluster.local', 'cluster'],
       ['*.svc.cluster.local', 'cluster'], ['api.*.svc.cluster.local', 'cluster'], ['CLUSTER.LOCAL.', 'cluster'], ['x.corp.example.com', 'cluster'],
       ['**.local', 'maybe'], ['*.*.local', 'maybe'], ['a.c*.local', 'maybe'], ['**.example.com', 'maybe'], ['**.com', 'maybe'],
-      ['*.local', 'outside'], ['local.cluster', 'outside'], ['a.cluster.locals', 'outside'], ['*.example.com', 'outside'],
-      ['a.b.local', 'outside'], ['x.clusterlocal', 'outside'], ['api.stripe.com', 'outside'], ['*.c*r.local', 'maybe'], ['a.x*.local', 'outside'],
-      ['ledger.payments', 'cluster'], ['ledger.other', 'outside'], ['other.payments', 'outside'], ['a.b.svc', 'cluster'], ['*.svc', 'cluster'],
-      ['svc.example', 'outside'], ['*.payments', 'outside'],
+      ['*.local', 'outside'], ['a.cluster.locals', 'outside'], ['*.example.com', 'outside'],
+      ['a.b.local', 'outside'], ['api.stripe.com', 'outside'], ['*.c*r.local', 'maybe'], ['a.x*.local', 'outside'],
+      ['ledger.payments', 'cluster'], ['a.b.svc', 'cluster'], ['*.svc', 'cluster'], ['*.payments', 'outside'],
+      // Two labels through the search path: a Service every cluster has; a last label that is no top-level domain, or a namespace.
+      ['kubernetes.default', 'cluster'], ['KUBE-DNS.kube-system.', 'cluster'], ['kubernetes.default.svc', 'cluster'],
+      ['kube-dns.kube-system.svc.cluster.local', 'cluster'], ['other.default', 'maybe'], ['x.kube-public', 'maybe'], ['x.kube-node-lease', 'maybe'],
+      ['local.cluster', 'maybe'], ['x.clusterlocal', 'maybe'], ['ledger.other', 'maybe'], ['other.payments', 'maybe'], ['svc.example', 'maybe'],
+      ['web.shop', 'maybe'], ['github.com', 'outside'], ['acme.app', 'outside'], ['x.xn--p1ai', 'outside'], ['x.team-1', 'maybe'],
+      ['a_b.legacy', 'outside'], ['a.-legacy', 'outside'], ['a.b.legacy', 'outside'], ['*.legacy', 'outside'], ['**.legacy', 'outside'],
+      ['kubernetes.*', 'outside'],
     ])('%s: %s', (name, expected) => expect(verdict(name)).toBe(expected));
 
     test('without the search path (an ExternalService\'s CNAME target), only the cluster domains count', () => {
       expect([verdict('ledger.payments', false), verdict('a.b.svc', false), verdict('a.b.svc.cluster.local', false)]).toEqual(['outside', 'outside', 'cluster']);
+      expect([verdict('kubernetes.default', false), verdict('postgres.legacy', false), verdict('web.shop', false)]).toEqual(['outside', 'outside', 'outside']);
     });
   });
 });

@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
 import { Cni } from '../cni';
 import type { DnsTarget } from './flows/cilium';
 import { ciliumPolicySides } from './flows/cilium';
@@ -217,10 +218,36 @@ export class NetworkModel extends Construct {
   public get _clusterNames(): ClusterNames {
     const report = this.synthOptions.report;
     const first = (report ? report.clusterDomain : undefined) ?? 'cluster.local';
+    // The app's objects, read once and only when a name needs them (hand-written Services, namespaces).
+    let objects: { services: Map<string, string>; namespaces: Set<string> } | undefined;
+    const appObjects = () => objects ??= this.appObjects();
     return {
       domains: [...new Set([first, 'cluster.local', ...[...this.clusterDomains].sort()])],
-      serviceAt: (namespace, name) => this.claimed.get(`${namespace}/Service/${name}`),
+      serviceAt: (namespace, name) => this.claimed.get(`${namespace}/Service/${name}`) ?? appObjects().services.get(`${namespace}/${name}`),
+      hasNamespace: (name) => this.zeroTrust.has(name) || appObjects().namespaces.has(name),
     };
+  }
+
+  /**
+   * The Services of the app by `namespace/name` (construct path of each, those made by hand with
+   * cdk8s or cdk8s-plus included) and the namespaces it creates or has objects in. An object with
+   * no namespace lands in `default`, as the checks read it.
+   */
+  private appObjects(): { services: Map<string, string>; namespaces: Set<string> } {
+    const services = new Map<string, string>();
+    const namespaces = new Set<string>();
+    for (const c of this.node.root.node.findAll()) {
+      if (!ApiObject.isApiObject(c)) continue;
+      const ns = c.metadata.namespace || 'default';
+      if (c.kind === 'Namespace' && c.apiVersion === 'v1') {
+        if (c.name) namespaces.add(c.name);
+        continue;
+      }
+      namespaces.add(ns);
+      const key = `${ns}/${c.name}`;
+      if (c.kind === 'Service' && c.apiVersion === 'v1' && !services.has(key)) services.set(key, c.node.path);
+    }
+    return { services, namespaces };
   }
 
   /**

@@ -85,24 +85,48 @@ export function cniFindings(model: NetworkModel, context?: CheckContext): Findin
 }
 
 /**
- * On Cilium, a DNS-name pattern that may match names of the cluster as well as names outside it
- * (`**.local`): toFQDNs never matches the cluster's Services and pods, so the flow to those is dead.
- * A name or pattern that only matches the cluster's names is refused when the flows are rendered.
+ * On Cilium, a DNS name or pattern that may name the cluster's Services and pods as well as names
+ * outside it: a pattern that may match names under the cluster domain (`**.local`), or a short
+ * `Peer.fqdn` name that the pods' search path may complete to a Service the app does not know
+ * (`postgres.legacy`). toFQDNs never matches the cluster's Services and pods, so the flow to those is
+ * dead. A name or pattern that only matches the cluster's names is refused when the flows are rendered.
  */
 function clusterPatternFindings(model: NetworkModel): Finding[] {
   const names = model._clusterNames;
-  return model._renderedFlows.flatMap((flow) => (flow.to.fqdns ?? []).flatMap((n): Finding[] => {
-    const verdict = clusterNameVerdict(n, false, names);
-    if (!verdict || verdict.certain) return [];
-    return [{
-      check: CNI_UNSUPPORTED_FEATURE, severity: 'warning', related: [],
-      message: `${flow.declaredBy.join(', ')}: flow ${flow.from.name} -> ${n} may not match as declared on Cilium: the pattern ${verdict.reason}, `
-        + 'names of Services and pods of the cluster, and toFQDNs selects only peers outside the cluster (it never matches pods, which '
-        + 'the traffic reaches once a Service\'s ClusterIP is translated), so the flow to those names is dead',
-      fix: `narrow the pattern to names outside the cluster domain (say "**.example.com" rather than "**.com"); for pods of the cluster `
-        + 'declare the flow to them: the WebApp (allowTo(app)), Peer.workload(...) or Peer.pods({ namespace, labels })',
-    }];
-  }));
+  return model._graph.flows.flatMap((flow) => {
+    const wk = flow.to.wellKnown?.kind === 'fqdn' ? flow.to.wellKnown : undefined;
+    return (wk?.names ?? []).flatMap((n): Finding[] => {
+      const verdict = clusterNameVerdict(n, wk?.searchPath === true, names);
+      if (!verdict || verdict.certain) return [];
+      if (verdict.service) return [searchPathFinding(flow, n, verdict.reason, verdict.service)];
+      return [clusterPatternFinding(flow, n, verdict.reason)];
+    });
+  });
+}
+
+/** A pattern that may match names under a cluster domain. */
+function clusterPatternFinding(flow: Flow, n: string, reason: string): Finding {
+  return {
+    check: CNI_UNSUPPORTED_FEATURE, severity: 'warning', related: [],
+    message: `${flow.declaredBy.join(', ')}: flow ${flow.from.name} -> ${n} may not match as declared on Cilium: the pattern ${reason}, `
+      + 'names of Services and pods of the cluster, and toFQDNs selects only peers outside the cluster (it never matches pods, which '
+      + 'the traffic reaches once a Service\'s ClusterIP is translated), so the flow to those names is dead',
+    fix: `narrow the pattern to names outside the cluster domain (say "**.example.com" rather than "**.com"); for pods of the cluster `
+      + 'declare the flow to them: the WebApp (allowTo(app)), Peer.workload(...) or Peer.pods({ namespace, labels })',
+  };
+}
+
+/** A `<name>.<namespace>` name that the pods' search path may complete to a Service the app does not know. */
+function searchPathFinding(flow: Flow, n: string, reason: string, service: { namespace: string; name: string }): Finding {
+  return {
+    check: CNI_UNSUPPORTED_FEATURE, severity: 'warning', related: [],
+    message: `${flow.declaredBy.join(', ')}: flow ${flow.from.name} -> ${n} may not match as declared on Cilium: ${reason}, and toFQDNs `
+      + 'selects only peers outside the cluster (it never matches pods, which the traffic reaches once a Service\'s ClusterIP is translated), '
+      + 'so the flow would be dead',
+    fix: `if it names a Service of the cluster, declare the flow to its pods: Peer.pods({ namespace: '${service.namespace}', labels }) or `
+      + 'Peer.workload(...); if it names a host outside the cluster, give its full name in the DNS (ending in a top-level domain), which '
+      + 'no Service\'s name can be',
+  };
 }
 
 /**

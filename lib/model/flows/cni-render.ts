@@ -60,8 +60,9 @@ function refuseClusterNames(flow: Flow, names: ClusterNames): void {
   throw new ValidationError(`${declaredAs(flow)} ${wk.subject ?? wk.description} is invalid: it ${found.reason}; a DNS-name rule `
     + '(Cilium\'s toFQDNs) selects only peers outside the cluster and never matches pods, which the traffic reaches once the Service\'s '
     + 'ClusterIP is translated, and a standard NetworkPolicy '
-    + 'matches no names, so the flow would be dead on any CNI; declare the flow to the pods themselves: the WebApp (allowTo(app)), '
-    + 'Peer.workload(...) or Peer.pods({ namespace, labels })');
+    + 'matches no names, so the flow would be dead on any CNI; '
+    + (found.instead ?? 'declare the flow to the pods themselves: the WebApp (allowTo(app)), Peer.workload(...) or '
+      + 'Peer.pods({ namespace, labels })'));
 }
 
 /** Sorts one flow into `out`, or throws the ValidationError that refuses it. */
