@@ -8,7 +8,7 @@
  * translated to a pod before policy applies ("Layer 4 policies apply to ports after service port
  * mapping"), so a flow to it is dead.
  */
-import { TOP_LEVEL_DOMAINS } from './tlds';
+import { isTopLevelDomain } from './tlds';
 
 /** What the app knows of the cluster's names: its DNS domains, the Services and the namespaces it has. @internal */
 export interface ClusterNames {
@@ -142,7 +142,7 @@ export function clusterNameVerdict(name: string, searchPath: boolean, names: Clu
     if (!possible && DNS_LABEL.test(svc) && DNS_LABEL.test(ns)) {
       const why = CLUSTER_NAMESPACES.has(ns) ? `"${ns}" is a namespace of every cluster`
         : names.hasNamespace(ns) ? `"${ns}" is a namespace of the app`
-          : !TOP_LEVEL_DOMAINS.has(ns) ? `"${ns}" is no top-level domain of the DNS, so it can only be a name of a private zone or a namespace`
+          : !isTopLevelDomain(ns) ? `"${ns}" is no top-level domain of the DNS, so it can only be a name of a private zone or a namespace`
             : undefined;
       if (why) {
         possible = {
