@@ -68,8 +68,8 @@ describe('routeRules', () => {
     const [, , , first, second, third] = rules;
     expect(first.namespace).toBe('default');
     expect(first.parents).toEqual([
-      { namespace: 'infra', name: 'edge', sectionName: 'https' },
-      { namespace: 'default', name: 'local', port: 8443 },
+      { field: 'spec.parentRefs[0]', namespace: 'infra', name: 'edge', sectionName: 'https' },
+      { field: 'spec.parentRefs[1]', namespace: 'default', name: 'local', port: 8443 },
     ]);
     expect(first.hosts).toEqual(['a.example.com', 'b.example.com']);
     expect(first.matches.map((m) => [m.field, m.path, m.pathType, m.method, m.headers])).toEqual([

@@ -37,7 +37,7 @@ export interface GuardrailSubject {
   }[];
   readonly entryPoints: readonly {
     readonly namespace: string; readonly via: string; readonly path: string; readonly host: string;
-    readonly match: string; readonly backend: string; readonly tls: string;
+    readonly match: string; readonly backend: string; readonly tls: string; readonly tlsNote?: string;
   }[];
 }
 
@@ -153,7 +153,8 @@ export function checkGuardrails(
     } else if (g.kind === 'require-tls') {
       for (const e of subject.entryPoints) {
         if (e.tls === 'off' && !e.backend.startsWith('redirect ')) {
-          violation(`entry point ${e.host} ${e.match} -> ${e.backend} (${e.via} in ${e.namespace}) without TLS`, [e.path]);
+          violation(`entry point ${e.host} ${e.match} -> ${e.backend} (${e.via} in ${e.namespace}) without TLS${e.tlsNote ? `, ${e.tlsNote}` : ''}`,
+            [e.path]);
         }
       }
     } else {

@@ -20,12 +20,14 @@ import { networkPolicyPeerTargetsPod, networkPolicyTargetsPod } from './rules/ne
 import { podNetworkPolicy } from './rules/pod-networkpolicy';
 import { policyUnverified } from './rules/policy-unverified';
 import { podSecurity } from './rules/pod-security';
+import { routeNotAttached } from './rules/route-not-attached';
 import { serviceTargetPort } from './rules/service-target-port';
 import { serviceTargetsPod } from './rules/service-targets-pod';
 import { CNI_CHECK_NAMES } from './cni';
 import { FLOW_CHECK_NAMES } from './flow-checks';
 import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, SHARED_POD_LABELS, UNDECLARED_FLOW } from './verify';
 import { EXPOSURE_UNVERIFIED } from './exposure';
+import { TLS_UNVERIFIED } from './tls-unverified';
 import { UNSKIPPABLE_CHECKS, UNSKIPPABLE_REASON } from './unskippable';
 
 /**
@@ -45,6 +47,7 @@ export const CHECKS: readonly ICheck[] = [
   duplicatePortName,
   ingressTargetsService,
   duplicateRoute,
+  routeNotAttached,
   ingressHostMatchTls,
   duplicateNodePort,
   networkPolicyTargetsPod,
@@ -60,7 +63,7 @@ export const SKIP_CHECKS_CHECK = 'skip-checks';
 /** Every check's name: what findings carry, and what the skip annotation and `skipChecks` accept (but `networkpolicy-port` and `container-port`). */
 export const CHECK_NAMES: readonly string[] = [
   ...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW, CILIUM_POLICY_WIDENS, CILIUM_POLICY_UNVERIFIED, SHARED_POD_LABELS,
-  EXPOSURE_UNVERIFIED,
+  EXPOSURE_UNVERIFIED, TLS_UNVERIFIED,
   ...CNI_CHECK_NAMES,
   ...FLOW_CHECK_NAMES,
 ].sort();

@@ -52,6 +52,10 @@ export interface RouteMatch {
  * @jsii ignore
  */
 export interface RouteParent {
+  /** Where the reference is: `spec.parentRefs[0]`. */
+  readonly field: string;
+  /** The referent's kind, when not a Gateway (`Service` for a mesh route). */
+  readonly kind?: string;
   readonly namespace: string;
   readonly name: string;
   readonly sectionName?: string;
@@ -132,15 +136,26 @@ function ingressRules(ing: ManifestObject): RouteRule[] {
   return out;
 }
 
+/** The parents an HTTPRoute names (`spec.parentRefs`), with the API's defaults: a Gateway in the route's namespace. */
+export function routeParents(route: ManifestObject): RouteParent[] {
+  const namespace = namespaceOf(route);
+  return (route.json?.spec?.parentRefs ?? []).map((p: any, i: number) => {
+    const gateway = (p?.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && (p?.kind ?? 'Gateway') === 'Gateway';
+    return {
+      field: `spec.parentRefs[${i}]`,
+      ...(gateway ? {} : { kind: String(p?.kind ?? 'Gateway') }),
+      namespace: String(p?.namespace ?? namespace),
+      name: String(p?.name),
+      ...(p?.sectionName ? { sectionName: String(p.sectionName) } : {}),
+      ...(p?.port ? { port: p.port } : {}),
+    };
+  });
+}
+
 function httpRouteRules(route: ManifestObject): RouteRule[] {
   const namespace = namespaceOf(route);
   const spec = route.json?.spec ?? {};
-  const parents: RouteParent[] = (spec.parentRefs ?? []).map((p: any) => ({
-    namespace: String(p?.namespace ?? namespace),
-    name: String(p?.name),
-    ...(p?.sectionName ? { sectionName: String(p.sectionName) } : {}),
-    ...(p?.port ? { port: p.port } : {}),
-  }));
+  const parents = routeParents(route);
   const hosts: string[] = (spec.hostnames ?? []).map(String);
   return (spec.rules ?? []).map((rule: any, r: number): RouteRule => {
     const field = `spec.rules[${r}]`;

@@ -12,6 +12,7 @@ import { isRepresentativeNamespace } from '../checks/exposure';
 import { compare, namespaceOf } from '../checks/objects';
 import type { RouteBackend } from '../checks/routes';
 import { tlsHostCovers } from '../checks/routes';
+import { gatewaysOf, routeTls } from '../checks/listeners';
 import type { NetworkView } from '../checks/verify';
 import { formatPorts, pairKey } from '../checks/verify';
 import type { Guardrail } from '../checks/guardrails';
@@ -86,10 +87,16 @@ export interface ReportEntryPoint {
   readonly backend: string;
   /** Endpoint ids of the pods behind the backend Service. */
   readonly targets: readonly string[];
-  /** TLS on this host: `on`, `off`, or `unknown` when the Gateway is not in the app. */
+  /**
+   * TLS on this host: `on`, `off`, or `unknown`. For an HTTPRoute, from the listeners of its
+   * Gateways that take it (sectionName, port, hostname, allowedRoutes): `off` when one of them is
+   * plain HTTP, `on` when all are HTTPS, `unknown` when the Gateway is not in the app.
+   */
   readonly tls: 'on' | 'off' | 'unknown';
   /** The certificate Secret, when known. */
   readonly tlsSecret?: string;
+  /** Why an HTTPRoute's TLS is off (the plain-HTTP listeners serving it) or unknown (what the library cannot see). */
+  readonly tlsNote?: string;
 }
 
 /**
@@ -302,7 +309,7 @@ function reportEntryPoints(context: CheckContext, selected: SelectedBy): ReportE
     const svc = b.kind === 'Service' ? context.service(b.namespace, String(b.name)) : undefined;
     return svc ? selected(b.namespace, svc.json?.spec?.selector) : [];
   };
-  const gateways = new Map(context.ofKind('Gateway').map((g) => [`${namespaceOf(g)}/${g.json?.metadata?.name}`, g]));
+  const gateways = gatewaysOf(context);
   for (const rule of context.routes) {
     const ns = rule.namespace;
     const base = { namespace: ns, via: `${rule.kind}/${rule.object.json?.metadata?.name}`, path: rule.object.path };
@@ -326,18 +333,9 @@ function reportEntryPoints(context: CheckContext, selected: SelectedBy): ReportE
       continue;
     }
     const gateway = rule.parents.map((p) => `${p.namespace}/${p.name}${p.sectionName ? `#${p.sectionName}` : ''}`).join(', ');
-    const listeners = rule.parents.flatMap((p) => {
-      const gw = gateways.get(`${p.namespace}/${p.name}`);
-      if (!gw) return [undefined];
-      const all: any[] = gw.json?.spec?.listeners ?? [];
-      return p.sectionName ? all.filter((l) => l?.name === p.sectionName) : all;
-    });
-    const tlsState = (): Pick<ReportEntryPoint, 'tls' | 'tlsSecret'> => {
-      if (listeners.length === 0 || listeners.some((l) => l === undefined)) return { tls: 'unknown' };
-      const secure = listeners.filter((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS');
-      if (secure.length === 0) return { tls: 'off' };
-      const secret = secure[0]?.tls?.certificateRefs?.[0]?.name;
-      return { tls: secure.length === listeners.length ? 'on' : 'unknown', ...(secret ? { tlsSecret: String(secret) } : {}) };
+    const tlsState = (host: string | undefined): Pick<ReportEntryPoint, 'tls' | 'tlsSecret' | 'tlsNote'> => {
+      const t = routeTls(context, gateways, ns, rule.parents, host);
+      return { tls: t.tls, ...(t.secret ? { tlsSecret: t.secret } : {}), ...(t.note ? { tlsNote: t.note } : {}) };
     };
     const r = rule.redirect;
     const redirectTo = r && `${r.scheme ?? ''}${r.scheme ? '://' : ''}${r.hostname ?? '(same host)'}${r.port ? `:${r.port}` : ''}`;
@@ -345,9 +343,10 @@ function reportEntryPoints(context: CheckContext, selected: SelectedBy): ReportE
       ? [{ backend: `redirect ${redirectTo}`, targets: [] as string[] }]
       : rule.backends.map((b) => ({ backend: `${b.namespace !== ns ? `${b.namespace}/` : ''}${b.name}:${b.port ?? '?'}`, targets: targetsOf(b) }));
     for (const host of rule.hosts.length ? rule.hosts : ['*']) {
+      const tls = tlsState(host === '*' ? undefined : host);
       for (const m of rule.matches) {
         const match = `${m.path} (${m.pathType})${m.method ? ` ${m.method}` : ''}${m.headers ? ' +headers' : ''}`;
-        for (const b of backends) out.push({ ...base, gateway, host, match, ...b, ...tlsState() });
+        for (const b of backends) out.push({ ...base, gateway, host, match, ...b, ...tls });
       }
     }
   }

@@ -18,6 +18,7 @@ import { externalServiceClients } from '../checks/external-clients';
 import { routeBackendClients } from '../checks/route-clients';
 import { checkDeclaredFlows } from '../checks/flow-checks';
 import { podDnsPolicy } from '../checks/pod-dns';
+import { tlsUnverified } from '../checks/tls-unverified';
 import { CniKind } from '../cni';
 import type { NetworkModel } from '../model/network-model';
 import { SynthPhase } from '../model/network-model';
@@ -120,6 +121,8 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
     ...routeBackendClients(context, verified.view, zeroTrust, model._renderedFlows),
     ...cniFindings(model, context),
     ...podDnsPolicy(context, zeroTrust, model._renderedFlows, model.cni.kind === CniKind.CILIUM),
+    // What requireTls() cannot see: a warning, where the guardrail fails synth on what is known to be plain HTTP.
+    ...(model._guardrails.some((g) => g.kind === 'require-tls') ? tlsUnverified(context) : []),
   ];
   const flowResults = applyOptOuts([...verified.findings, ...flowChecks], objects, runOptions);
   const findings = [...checks.findings, ...flowResults.findings];
