@@ -195,7 +195,7 @@ export class ApiGateway extends Construct {
     this.output.create(rawAnnotations);
     this.ingress = this.output.ingress;
     this.gateway = this.output.gateway;
-    if (api.kind === 'ingress' && this.tls.mode === 'cert-manager' && this.tls.http01Solver) this.allowAcmeSolver();
+    if (this.tls.mode === 'cert-manager' && this.tls.http01Solver) this.allowAcmeSolver();
 
     this.node.addValidation({
       validate: () => (this.routes.length === 0
@@ -255,12 +255,16 @@ export class ApiGateway extends Construct {
   }
 
   /**
-   * cert-manager answers ACME HTTP-01 challenges with solver pods in the Ingress's namespace, which
-   * the ingress controller must reach on port 8089; behind default-deny the certificate is never
-   * issued otherwise.
+   * cert-manager answers ACME HTTP-01 challenges with solver pods in the Challenge's namespace, the
+   * Certificate's: the Ingress's (ingress-shim) or the Gateway's (gateway-shim). The proxy that
+   * serves the challenge route (the solver Ingress, or the `gatewayHTTPRoute` HTTPRoute the issuer
+   * attaches to the Gateway) must reach them on port 8089; behind default-deny the certificate is
+   * never issued otherwise. cert-manager `pkg/issuer/acme/http/pod.go` (pods in `ch.Namespace`),
+   * `httproute.go` (the HTTPRoute in `ch.Namespace`, backend port 8089), `pkg/controller/acmeorders/util.go`
+   * (the Challenge in the Order's namespace).
    */
   private allowAcmeSolver(): void {
-    const solver = podsEndpoint(ACME_SOLVER_NAME, this.namespace, { [ACME_SOLVER_LABEL]: 'true' }, [Port.tcp(ACME_SOLVER_PORT)]);
+    const solver = podsEndpoint(ACME_SOLVER_NAME, this.output.certificateNamespace, { [ACME_SOLVER_LABEL]: 'true' }, [Port.tcp(ACME_SOLVER_PORT)]);
     declareFlow(this, 'tls', this.controller.source, solver, undefined, 'gateway');
   }
 }

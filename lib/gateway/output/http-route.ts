@@ -230,6 +230,13 @@ export class HttpRouteOutput implements GatewayOutput {
     const allowedRoutes = gatewayNamespace === namespace
       ? { namespaces: { from: 'Same' } }
       : { namespaces: { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } } };
+    // cert-manager's HTTP-01 challenge HTTPRoute is created in the Certificate's namespace, the Gateway's:
+    // the http listener, which serves it, admits that namespace too.
+    const httpAllowedRoutes = gatewayNamespace !== namespace && tls.mode === 'cert-manager' && tls.http01Solver
+      ? { namespaces: { from: 'Selector', selector: { matchExpressions: [
+        { key: NAMESPACE_NAME_LABEL, operator: 'In', values: [namespace, gatewayNamespace].sort() },
+      ] } } }
+      : allowedRoutes;
     const annotations = { ...tls.annotations };
     return new PlainApiObject(scope, 'Gateway', {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -244,7 +251,7 @@ export class HttpRouteOutput implements GatewayOutput {
         produce: () => ({
           gatewayClassName: create.gatewayClassName,
           listeners: [
-            { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes },
+            { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: httpAllowedRoutes },
             ...(tls.mode === 'none' ? [] : hostsOf(routes).map((host) => ({
               name: `https-${hostFragment(host)}`,
               hostname: host,
