@@ -21,11 +21,14 @@ export interface CertManagerTlsOptions {
   readonly secretName?: string;
   /**
    * Whether the issuer answers ACME HTTP-01 challenges. cert-manager then runs solver pods
-   * (`acme.cert-manager.io/http01-solver: "true"`, port 8089) in the Ingress's namespace, and the
-   * ingress controller must reach them: in a `ZeroTrustNamespace` the gateway declares that flow
-   * (a gateway flow in the report). Set `false` for an issuer that solves DNS-01 only.
-   * Gateway API output (`GatewayApi.httpRoute()`) declares no such flow: there the solver is
-   * cert-manager's `gatewayHTTPRoute`, routed by the Gateway implementation.
+   * (`acme.cert-manager.io/http01-solver: "true"`, port 8089) in the Certificate's namespace: the
+   * Ingress's, or with `RoutingApi.httpRoute()` the created Gateway's (gateway-shim). The
+   * controller's proxy, which serves the challenge, must reach them: the gateway declares that flow
+   * (a gateway flow in the report), so a `ZeroTrustNamespace` there admits it. With Gateway API
+   * output the issuer's solver must be `http01.gatewayHTTPRoute` with `parentRefs` naming the
+   * Gateway (`[{ name: <gateway name>, sectionName: http }]`; without a namespace the reference
+   * resolves in the challenge HTTPRoute's namespace, the Gateway's); the created Gateway's `http`
+   * listener admits routes from that namespace. Set `false` for an issuer that solves DNS-01 only.
    * @default true
    */
   readonly http01Solver?: boolean;
