@@ -10,7 +10,8 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import type { checks } from '../lib';
 import { ApiGateway, IngressController, NetworkModel, RoutingApi, Tls, WebApp, ZeroTrustNamespace } from '../lib';
 import { CheckContext } from '../lib/checks/context';
-import { hostnamesIntersect, listenersOf, listenerVerdict } from '../lib/checks/listeners';
+import { tlsUnverified } from '../lib/checks/tls-unverified';
+import { gatewaysOf, hostnamesIntersect, listenersOf, listenerVerdict, routeTls } from '../lib/checks/listeners';
 import { captureWarnings, find, synth, synthError, testApp } from './util';
 
 const ENVOY = IngressController.custom({ name: 'envoy-gateway', pods: { namespace: 'envoy-gateway-system', labels: { 'app.kubernetes.io/name': 'envoy' } } });
@@ -114,6 +115,55 @@ describe('tls-unverified: what requireTls() cannot see', () => {
   });
 });
 
+describe('a Gateway written by hand', () => {
+  /** Gateway `edge` in production: plain HTTP for plain.example.com only, HTTPS for every host, and HTTPS for namespaces labelled team=shop. */
+  function edgeApp(): { app: App; chart: Chart } {
+    const { app, chart } = shopApp();
+    new ApiObject(chart, 'edge', {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'production' },
+      spec: {
+        gatewayClassName: 'eg',
+        listeners: [
+          { name: 'http', port: 80, protocol: 'HTTP', hostname: 'plain.example.com' },
+          { name: 'https', port: 443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'edge-tls' }] } },
+          { name: 'teams', port: 8443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'teams-tls' }] },
+            allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'shop' } } } } },
+        ],
+      },
+    });
+    return { app, chart };
+  }
+
+  test('no sectionName: a hostname the plain listener does not take is served with TLS only', () => {
+    const { app, chart } = edgeApp();
+    route(chart, { parentRefs: [{ name: 'edge' }], hostnames: ['secure.example.com', 'plain.example.com'] }, 'both');
+    expect(synthError(app).split('\n').slice(1)).toEqual([`  - ${GUARDRAIL}plain.example.com / (PathPrefix) -> web:80 (HTTPRoute/both in `
+      + 'production) without TLS, served by the plain-HTTP listener production/edge#http (HTTP 80), declared by shop/both']);
+
+    // Each parentRef is judged alone: the port-80 one attaches nowhere, though the other one does.
+    const other = edgeApp();
+    route(other.chart, { parentRefs: [{ name: 'edge', sectionName: 'https' }, { name: 'edge', port: 80 }], hostnames: ['secure.example.com'] });
+    expect(synthError(other.app)).toContain('[route-not-attached] shop/admin: HTTPRoute production/admin spec.parentRefs[1] {"name":"edge","port":80} is '
+      + 'invalid: no listener of Gateway production/edge takes it: production/edge#http (HTTP 80): its hostname plain.example.com does not intersect '
+      + 'secure.example.com; production/edge#https (HTTPS 443): it listens on port 443, not 80; production/edge#teams (HTTPS 8443): it listens on '
+      + 'port 8443, not 80; the Gateway does not accept the route there');
+  });
+
+  test('a listener selecting labels of a namespace the app does not create: unknown, so not detached, and tls-unverified says why', () => {
+    const { app, chart } = edgeApp();
+    route(chart, { parentRefs: [{ name: 'edge', namespace: 'production', sectionName: 'teams' }], hostnames: ['team.example.com'] }, 'team', 'legacy');
+    const { warnings } = captureWarnings(() => synth(app));
+    expect(warnings.filter((w) => w.startsWith('[tls-unverified]'))).toEqual([
+      '[tls-unverified] shop/team: HTTPRoute legacy/team spec.hostnames ["team.example.com"] is accepted, but: requireTls() cannot verify that it '
+      + 'is served with TLS only: whether listener production/edge#teams (HTTPS 8443) takes it is unknown: its allowedRoutes.namespaces.selector '
+      + 'names labels of namespace legacy, whose Namespace is not in the app. Fix: put the Gateway in the app (RoutingApi.httpRoute({ createGateway }), '
+      + 'or an ApiObject of it) so that its listeners are checked, or check them yourself and accept this warning (to accept it, annotate HTTPRoute '
+      + 'legacy/team with cdk8s-networking.io/skip-checks: tls-unverified)',
+    ]);
+    expect(warnings.filter((w) => w.startsWith('[route-not-attached]'))).toEqual([]);
+  });
+});
+
 describe('route-not-attached', () => {
   test('a sectionName naming no listener, and a namespace the listeners do not admit, each with the reasons', () => {
     const { app, chart } = shopApp({ requireTls: false });
@@ -184,6 +234,33 @@ describe('listener verdicts', () => {
     });
     expect(listenerVerdict(ctx, named, parent, 'shop', [])).toEqual({ takes: 'yes' });
     expect(listenerVerdict(ctx, named, parent, 'owned', [])).toEqual({ takes: 'no', why: 'its allowedRoutes.namespaces.selector does not select namespace owned' });
+  });
+
+  test('TLS of a host: off as soon as a plain listener takes it, even when another verdict is unknown; unknown when none takes it', () => {
+    const gateways = gatewaysOf(ctx);
+    expect(routeTls(ctx, gateways, 'infra', [parent], 'a.example.com')).toEqual({ tls: 'off', note: 'served by the plain-HTTP listener infra/edge#web (HTTP 80)' });
+    expect(routeTls(ctx, gateways, 'infra', [parent], 'a.example.net')).toEqual({
+      tls: 'unknown', note: 'whether listener infra/edge#team (HTTPS 443) takes it is unknown: its allowedRoutes.namespaces.selector names labels of '
+        + 'namespace infra, whose Namespace is not in the app',
+    });
+    expect(routeTls(ctx, gateways, 'shop', [{ ...parent, sectionName: 'tls' }], 'a.example.com')).toEqual({ tls: 'unknown', note: 'no listener of its Gateways takes it' });
+    expect(routeTls(ctx, gateways, 'shop', [{ ...parent, sectionName: 'named' }], 'a.example.com')).toEqual({ tls: 'on' });
+    expect(routeTls(ctx, gateways, 'shop', [{ ...parent, kind: 'Service' }], 'a.example.com')).toEqual({ tls: 'unknown', note: 'its parent infra/edge is a Service, not a Gateway' });
+  });
+
+  test('tls-unverified names only the hosts whose TLS is unknown, not those known to be off', () => {
+    const httpRoute = {
+      path: 'r',
+      json: {
+        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'infra' },
+        spec: { parentRefs: [{ name: 'edge' }], hostnames: ['a.example.com', 'a.example.net'], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] },
+      },
+    };
+    expect(tlsUnverified(new CheckContext({ objects: [gateway, namespace, httpRoute] })).map((f) => [f.check, f.severity, f.message])).toEqual([[
+      'tls-unverified', 'warning', 'r: HTTPRoute infra/r spec.hostnames ["a.example.net"] is invalid: requireTls() cannot verify that it is served with '
+        + 'TLS only: whether listener infra/edge#team (HTTPS 443) takes it is unknown: its allowedRoutes.namespaces.selector names labels of namespace '
+        + 'infra, whose Namespace is not in the app',
+    ]]);
   });
 
   test('sectionName, port, protocol and kinds', () => {
