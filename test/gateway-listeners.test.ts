@@ -6,8 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart } from 'cdk8s';
-import type { checks } from '../lib';
+import type { App } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { ApiGateway, IngressController, NetworkModel, RoutingApi, Tls, WebApp, ZeroTrustNamespace } from '../lib';
 import { CheckContext } from '../lib/checks/context';
 import { tlsUnverified } from '../lib/checks/tls-unverified';
@@ -46,7 +46,7 @@ function route(chart: Chart, spec: Record<string, unknown>, name = 'admin', name
   });
 }
 
-function report(app: App): checks.ManifestObject[] & any {
+function report(app: App): any {
   return JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8'));
 }
 

@@ -117,7 +117,8 @@ function namespaceRefusal(ctx: CheckContext, l: GatewayListener, namespace: stri
   const { labels, complete } = namespaceLabels(ctx, namespace);
   const keys = [...selector.matchLabels.map(([k]) => k), ...selector.matchExpressions.map((r) => r.key)];
   if (!complete && keys.some((k) => k !== NAMESPACE_NAME_LABEL)) {
-    return { takes: 'unknown', why: `its allowedRoutes.namespaces.selector names labels of namespace ${namespace}, whose Namespace is not in the app` };
+    const why = `its allowedRoutes.namespaces.selector names labels of namespace ${namespace}, whose Namespace is not in the app`;
+    return { takes: 'unknown', why };
   }
   return matchesSelector(selector, labels)
     ? { takes: 'yes' } : { takes: 'no', why: `its allowedRoutes.namespaces.selector does not select namespace ${namespace}` };
@@ -127,9 +128,12 @@ function namespaceRefusal(ctx: CheckContext, l: GatewayListener, namespace: stri
  * Whether listener `l` takes an HTTPRoute of `namespace` through `parent`, for `hosts` (the route's
  * hostnames, or one of them; empty: every host).
  */
-export function listenerVerdict(ctx: CheckContext, l: GatewayListener, parent: RouteParent, namespace: string, hosts: readonly string[]): ListenerVerdict {
+export function listenerVerdict(
+  ctx: CheckContext, l: GatewayListener, parent: RouteParent, namespace: string, hosts: readonly string[],
+): ListenerVerdict {
   if (parent.sectionName !== undefined && parent.sectionName !== l.name) return { takes: 'no', why: `sectionName is ${parent.sectionName}` };
-  if (parent.port !== undefined && parent.port !== l.port) return { takes: 'no', why: `it listens on port ${l.port ?? '(none)'}, not ${parent.port}` };
+  const port = `it listens on port ${l.port ?? '(none)'}, not ${parent.port}`;
+  if (parent.port !== undefined && parent.port !== l.port) return { takes: 'no', why: port };
   const kinds: any[] = l.allowedRoutes?.kinds ?? [];
   if (kinds.length > 0) {
     if (!kinds.some((k) => (k?.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k?.kind === 'HTTPRoute')) {
@@ -195,7 +199,8 @@ export function routeTls(ctx: CheckContext, gateways: ReadonlyMap<string, Manife
       else if (v.takes === 'yes') (l.protocol === 'HTTP' ? plain : secure).push(l);
     }
   }
-  if (plain.length > 0) return { tls: 'off', note: `served by the plain-HTTP listener${plain.length > 1 ? 's' : ''} ${plain.map(describeListener).join(', ')}` };
+  const served = `served by the plain-HTTP listener${plain.length > 1 ? 's' : ''} ${plain.map(describeListener).join(', ')}`;
+  if (plain.length > 0) return { tls: 'off', note: served };
   if (unknown.length > 0) return { tls: 'unknown', note: unknown.join('; ') };
   if (secure.length === 0) return { tls: 'unknown', note: 'no listener of its Gateways takes it' };
   return { tls: 'on', ...(secure[0].secret ? { secret: secure[0].secret } : {}) };

@@ -28,9 +28,11 @@ export const routeNotAttached: ICheck = {
         const verdicts = listeners.map((l) => ({ l, v: listenerVerdict(ctx, l, parent, namespaceOf(route), hosts) }));
         if (verdicts.some(({ v }) => v.takes !== 'no')) return;
         const named = parent.sectionName !== undefined && !listeners.some((l) => l.name === parent.sectionName);
+        const id = `${parent.namespace}/${parent.name}`;
+        const reasons = verdicts.map(({ l, v }) => `${describeListener(l)}: ${v.takes === 'yes' ? '' : v.why}`);
         const why = named
-          ? `Gateway ${parent.namespace}/${parent.name} has no listener named ${parent.sectionName} (it has ${listeners.map((l) => l.name).join(', ') || 'none'})`
-          : `no listener of Gateway ${parent.namespace}/${parent.name} takes it: ${verdicts.map(({ l, v }) => `${describeListener(l)}: ${v.takes === 'yes' ? '' : v.why}`).join('; ')}`;
+          ? `Gateway ${id} has no listener named ${parent.sectionName} (it has ${listeners.map((l) => l.name).join(', ') || 'none'})`
+          : `no listener of Gateway ${id} takes it: ${reasons.join('; ')}`;
         out.push(problem(refOf(route), parent.field, route.json.spec.parentRefs[i],
           `${why}; the Gateway does not accept the route there, so it serves nothing through it`,
           'attach it to a listener that takes it: a sectionName (or port) of a listener whose hostname intersects the route\'s hostnames and whose '
