@@ -54,7 +54,8 @@ describe('requireTls() on HTTPRoutes: TLS from the listeners that take the route
   test('no sectionName: a hostname only the plain http listener takes is served without TLS', () => {
     const { app, chart } = shopApp();
     route(chart, { parentRefs: [{ name: 'public' }], hostnames: ['admin.example.com'] });
-    expect(synthError(app)).toBe('cdk8s-networking: 1 guardrail violation found at synth; no file was written.\n'
+    expect(synthError(app)).toBe('cdk8s-networking: 1 guardrail violation found at synth; no file was written; the files already in '
+      + `${app.outdir}/ were left as they were.\n`
       + `  - ${GUARDRAIL}admin.example.com / (PathPrefix) -> web:80 (HTTPRoute/admin in production) without TLS, served by the `
       + 'plain-HTTP listener production/public#http (HTTP 80), declared by shop/admin');
   });
