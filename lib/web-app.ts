@@ -18,6 +18,8 @@ import {
   check, cidr, dns1035Label, dns1123Subdomain, ianaSvcName, intInRange, invalid, labelValue, oneOf, portNumber, yamlSafeText,
 } from './util/validation';
 import { PlainApiObject } from './util/api-object';
+import type { Loosening } from './util/pod-security';
+import { BASELINE_CAPABILITIES, podContainers, podSecurityViolations } from './util/pod-security';
 
 /** How a WebApp's Service is exposed. */
 export enum ServiceType {
@@ -221,7 +223,9 @@ export interface WebAppProps {
    */
   readonly clusterDomain?: string;
   /**
-   * Make the root filesystem writable: an explicit opt-out of a secure default.
+   * Make the root filesystem writable: an explicit opt-out of a secure default. It covers every
+   * container of the pod: the app's own, and those given in `podSpec` (`initContainers`, sidecars),
+   * which then default to a writable root filesystem and may set `readOnlyRootFilesystem: false`.
    * @default false
    */
   readonly writableRootFilesystem?: boolean;
@@ -256,7 +260,73 @@ export interface WebAppProps {
    * @default - none
    */
   readonly podSpec?: { [key: string]: any };
+  /**
+   * Named opt-outs of the pod's isolation, for the settings `podSpec` may give that Pod Security
+   * "baseline" or "restricted" forbids: `hostPid`, `hostIpc`, `hostPath` volumes, and in the
+   * containers given there (`initContainers`, sidecars) `privileged`, `hostPort`, added
+   * capabilities beyond NET_BIND_SERVICE, seccomp `Unconfined`, `allowPrivilegeEscalation: true`,
+   * `runAsUser: 0` or `runAsNonRoot: false`. Without the opt-out each is an error naming the field.
+   * The containers given in `podSpec` get the app container's defaults (no privilege escalation,
+   * capabilities `drop: [ALL]`, not privileged, a read-only root filesystem unless
+   * `writableRootFilesystem`) under the fields they set themselves.
+   *
+   * An opt-out does not lower the namespace's Pod Security level: a `ZeroTrustNamespace` enforces
+   * restricted unless its `podSecurity` says otherwise, and `pod-security` warns when it would reject the pods.
+   * @default - none: the pod meets Pod Security restricted
+   */
+  readonly securityOptOuts?: WebAppSecurityOptOuts;
 }
+
+/**
+ * The loosenings of a WebApp's pod below Pod Security "baseline" or "restricted" that its
+ * `podSpec` may make, each named. Only the app container's own settings have props of their own
+ * (`writableRootFilesystem`, `runAsUser`); its `securityContext` cannot be given.
+ */
+export interface WebAppSecurityOptOuts {
+  /**
+   * Allow `podSpec.hostPid: true`: the pods share the node's process namespace. With a privileged
+   * container (or one with CAP_SYS_ADMIN) they can enter the node's network namespace, where no
+   * NetworkPolicy applies (`pod-networkpolicy` warns).
+   * @default false
+   */
+  readonly hostPid?: boolean;
+  /** Allow `podSpec.hostIpc: true`: the pods share the node's IPC namespace. @default false */
+  readonly hostIpc?: boolean;
+  /** Allow `hostPath` volumes in `podSpec.volumes`: the node's filesystem in the pods. @default false */
+  readonly hostPath?: boolean;
+  /** Allow `hostPort` on the ports of containers given in `podSpec`. @default false */
+  readonly hostPort?: boolean;
+  /** Allow `securityContext.privileged: true` on containers given in `podSpec`. @default false */
+  readonly privileged?: boolean;
+  /**
+   * The capabilities beyond NET_BIND_SERVICE that containers given in `podSpec` may add, e.g. `['NET_ADMIN']`.
+   * @default - none
+   */
+  readonly addCapabilities?: string[];
+  /** Allow `seccompProfile: { type: 'Unconfined' }` on containers given in `podSpec`. @default false */
+  readonly unconfinedSeccomp?: boolean;
+  /** Allow `allowPrivilegeEscalation: true` on containers given in `podSpec`. @default false */
+  readonly allowPrivilegeEscalation?: boolean;
+  /** Allow `runAsUser: 0` and `runAsNonRoot: false` on containers given in `podSpec`. @default false */
+  readonly runAsRoot?: boolean;
+}
+
+/** The boolean opt-outs of `WebAppSecurityOptOuts`. */
+type FlagOptOut = Exclude<keyof WebAppSecurityOptOuts, 'addCapabilities'>;
+
+/** Why each loosening is refused without its opt-out, and the Pod Security level it breaks. */
+const LOOSENINGS: Readonly<Record<keyof WebAppSecurityOptOuts, { level: 'baseline' | 'restricted'; why: string }>> = {
+  hostPid: { level: 'baseline', why: 'the pods would share the node\'s process namespace, and with a privileged container enter the node\'s '
+    + 'network namespace (nsenter -t 1 -n), where no NetworkPolicy applies' },
+  hostIpc: { level: 'baseline', why: 'the pods would share the node\'s IPC namespace and its shared memory' },
+  hostPath: { level: 'baseline', why: 'a hostPath volume puts the node\'s filesystem in the pods' },
+  hostPort: { level: 'baseline', why: 'a host port opens the pod on a port of the node\'s own address' },
+  privileged: { level: 'baseline', why: 'a privileged container has every capability and the node\'s devices' },
+  addCapabilities: { level: 'restricted', why: 'each capability widens what the container may do to the node\'s kernel' },
+  unconfinedSeccomp: { level: 'baseline', why: 'without a seccomp profile every system call reaches the node\'s kernel' },
+  allowPrivilegeEscalation: { level: 'restricted', why: 'a process could gain more privileges than its parent (setuid binaries)' },
+  runAsRoot: { level: 'restricted', why: 'a process that runs as root in the container is root on the node once it escapes' },
+};
 
 /** The container fields WebApp sets itself. */
 const OWNED_CONTAINER_FIELDS = [
@@ -456,7 +526,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
         ...(props.runAsUser !== undefined ? { runAsUser: props.runAsUser } : {}),
       },
     };
-    return new PlainApiObject(this, 'Deployment', {
+    const deployment = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: this.name, namespace: this.namespace, labels: { ...this.podLabels } },
@@ -479,7 +549,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
             restartPolicy: 'Always',
             setHostnameAsFQDN: false,
             terminationGracePeriodSeconds: 30,
-            ...kubeFields(this, 'podSpec', 'PodSpec', props.podSpec),
+            ...withContainerDefaults(kubeFields(this, 'podSpec', 'PodSpec', props.podSpec), props.writableRootFilesystem ?? false),
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             containers: [container],
             securityContext: {
@@ -492,7 +562,9 @@ export class WebApp extends Construct implements IPeer, IBackend {
           },
         },
       },
-    });
+    };
+    checkIsolation(this, deployment.spec.template.spec, props);
+    return new PlainApiObject(this, 'Deployment', deployment);
   }
 
   private makeService(props: WebAppProps, type: ServiceType): ApiObject {
@@ -600,7 +672,114 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
     throw invalid(scope, 'podSpec.hostNetwork', true, 'must not be true: NetworkPolicies do not apply to pods on the host network, so the app\'s '
       + 'default-deny, its declared flows and their proof would not hold; run such a workload with cdk8s-plus and Peer.nodes()');
   }
+  validateOptOuts(scope, props.securityOptOuts);
   return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain, namedPorts };
+}
+
+const OPT_OUTS = Object.keys(LOOSENINGS) as (keyof WebAppSecurityOptOuts)[];
+
+function validateOptOuts(scope: Construct, optOuts: WebAppSecurityOptOuts | undefined): void {
+  if (optOuts === undefined) return;
+  if (optOuts === null || typeof optOuts !== 'object' || Array.isArray(optOuts)) {
+    throw invalid(scope, 'securityOptOuts', optOuts, `must be an object of ${OPT_OUTS.join(', ')}`);
+  }
+  for (const [key, value] of Object.entries(optOuts)) {
+    if (!(OPT_OUTS as string[]).includes(key)) {
+      throw invalid(scope, `securityOptOuts.${key}`, value, `is not an opt-out: the opt-outs are ${OPT_OUTS.join(', ')}`);
+    }
+    if (key === 'addCapabilities') {
+      if (!Array.isArray(value)) {
+        throw invalid(scope, 'securityOptOuts.addCapabilities', value, 'must be a list of capability names, e.g. ["NET_ADMIN"]');
+      }
+      value.forEach((c, i) => {
+        if (typeof c !== 'string' || !/^[A-Z][A-Z_]*$/.test(c)) {
+          throw invalid(scope, `securityOptOuts.addCapabilities[${i}]`, c, 'must be a capability name in capitals, e.g. "NET_ADMIN"');
+        }
+      });
+    } else if (typeof value !== 'boolean') {
+      throw invalid(scope, `securityOptOuts.${key}`, value, 'must be true or false');
+    }
+  }
+}
+
+/**
+ * The containers given in `podSpec` with the app container's secure defaults under their own
+ * securityContext. Privilege escalation stays unset for a privileged container or one that adds
+ * CAP_SYS_ADMIN: the API server refuses `allowPrivilegeEscalation: false` next to either.
+ */
+function withContainerDefaults(pod: Record<string, unknown>, writable: boolean): Record<string, unknown> {
+  const out = { ...pod };
+  for (const key of ['initContainers', 'ephemeralContainers']) {
+    if (!Array.isArray(out[key])) continue;
+    out[key] = (out[key] as any[]).map((c) => {
+      const sc = c.securityContext ?? {};
+      const added: unknown[] = Array.isArray(sc.capabilities?.add) ? sc.capabilities.add : [];
+      const escalates = sc.privileged === true || added.includes('SYS_ADMIN') || added.includes('CAP_SYS_ADMIN');
+      return {
+        ...c,
+        securityContext: {
+          ...(escalates ? {} : { allowPrivilegeEscalation: false }),
+          privileged: false,
+          readOnlyRootFilesystem: !writable,
+          ...sc,
+          capabilities: { drop: ['ALL'], ...sc.capabilities },
+        },
+      };
+    });
+  }
+  return out;
+}
+
+/** The violations WebApp leaves alone (see checkIsolation). */
+const NOT_OPTED: ReadonlySet<Loosening> = new Set(['hostNetwork', 'volumeType', 'seccompUnset']);
+
+/** The JSON names of the pod spec whose cdk8s-plus names differ. */
+const GIVEN_POD_FIELDS: Readonly<Record<string, string>> = { hostPID: 'hostPid', hostIPC: 'hostIpc' };
+
+/**
+ * Refuses what makes the pod less isolated than Pod Security restricted (and the read-only root
+ * filesystem) without its named opt-out. The rules are the `pod-security` check's (util/pod-security.ts),
+ * run over the pod WebApp writes; the app container's own settings pass them by construction.
+ */
+function checkIsolation(scope: Construct, pod: any, props: WebAppProps): void {
+  const optOuts = props.securityOptOuts ?? {};
+  const field = (f: string) => `podSpec.${f.replace(/^[A-Za-z]+/, (top) => GIVEN_POD_FIELDS[top] ?? top)}`;
+  const refuse = (f: string, value: unknown, rule: string, key: keyof WebAppSecurityOptOuts, allow: string, level = LOOSENINGS[key].level) =>
+    invalid(scope, field(f), value,
+      `${rule} (Pod Security "${level}"): ${LOOSENINGS[key].why}; to allow it, set securityOptOuts: { ${key}: ${allow} }`);
+  for (const v of podSecurityViolations(pod, 'restricted')) {
+    const key = v.loosening;
+    // Not a WebApp opt-out: hostNetwork is refused in validateProps; volume types other than hostPath give no host access (the
+    // namespace's level judges them); the pod's seccomp RuntimeDefault covers every container (a container's own Unconfined is unconfinedSeccomp).
+    if (NOT_OPTED.has(key)) continue;
+    if (key === 'addCapabilities') {
+      const allowed = new Set(['NET_BIND_SERVICE', ...optOuts.addCapabilities ?? []]);
+      const extra = (v.value as unknown[]).map(String).filter((c) => !allowed.has(c));
+      if (extra.length > 0) {
+        const level = extra.every((c) => BASELINE_CAPABILITIES.has(c)) ? 'restricted' : 'baseline';
+        const allow = JSON.stringify([...optOuts.addCapabilities ?? [], ...extra]);
+        throw refuse(v.field, v.value, `must not add ${extra.join(', ')}`, 'addCapabilities', allow, level);
+      }
+    } else if (key === 'dropCapabilities') {
+      throw invalid(scope, field(v.field), v.value, 'must include ALL, as Pod Security "restricted" requires: add back what the container needs '
+        + 'in capabilities.add (and securityOptOuts.addCapabilities)');
+    } else if (key === 'allowPrivilegeEscalation' && v.value === undefined) {
+      continue; // left unset next to privileged or CAP_SYS_ADMIN (withContainerDefaults), which are judged themselves
+    } else if (!optOuts[key as FlagOptOut]) {
+      throw refuse(v.field, v.value, v.rule.replace('(or the pod\'s) ', ''), key as FlagOptOut, 'true');
+    }
+  }
+  for (const { container, at } of podContainers(pod)) {
+    const sc = container?.securityContext ?? {};
+    if (sc.readOnlyRootFilesystem === false && !props.writableRootFilesystem) {
+      throw invalid(scope, field(`${at}.securityContext.readOnlyRootFilesystem`), false,
+        'must not be false: containers run with a read-only root filesystem; to allow it, set writableRootFilesystem: true');
+    }
+    if ((sc.runAsUser ?? pod.securityContext?.runAsUser) === 0 && (sc.runAsNonRoot ?? pod.securityContext?.runAsNonRoot) === true) {
+      throw invalid(scope, field(`${at}.securityContext.runAsUser`), 0,
+        'cannot start: the pod\'s runAsNonRoot true stops a container that runs as root; set runAsNonRoot: false on the container as well');
+    }
+  }
 }
 
 /** The extra ports and the metrics port: valid, named apart from `http`, numbers not reused. */

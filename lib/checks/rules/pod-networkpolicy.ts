@@ -3,9 +3,10 @@ import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import { refOf } from '../objects';
+import { hostNetworkEscape } from '../../util/pod-security';
 
-/** Where a kind keeps `hostNetwork`, when not in `spec.template.spec`. */
-const HOST_NETWORK_FIELD: Readonly<Record<string, string>> = { Pod: 'spec.hostNetwork', CronJob: 'spec.jobTemplate.spec.template.spec.hostNetwork' };
+/** Where a kind keeps its pod spec, when not in `spec.template.spec`. */
+const POD_SPEC_FIELD: Readonly<Record<string, string>> = { Pod: 'spec', CronJob: 'spec.jobTemplate.spec.template.spec' };
 
 /** A workload whose pods no NetworkPolicy isolates, for ingress or for egress, or whose pods policies cannot see (host network). */
 export const podNetworkPolicy: ICheck = {
@@ -20,12 +21,23 @@ export const podNetworkPolicy: ICheck = {
       const ref = refOf(t.object);
       const isolation = ctx.evaluator.isolation({ id: ref.path, namespace: t.namespace, labels: { ...t.labels } });
       const open = [...(isolation.ingress ? [] : ['ingress']), ...(isolation.egress ? [] : ['egress'])];
+      const spec = podTemplateOf(t.object.json)?.spec;
+      const at = POD_SPEC_FIELD[ref.kind] ?? 'spec.template.spec';
       // Whether or not a policy selects them: as peers too, most CNIs see host-network pods as their node.
-      if (podTemplateOf(t.object.json)?.spec?.hostNetwork === true) {
-        out.push(problem(ref, HOST_NETWORK_FIELD[ref.kind] ?? 'spec.template.spec.hostNetwork', true,
+      if (spec?.hostNetwork === true) {
+        out.push(problem(ref, `${at}.hostNetwork`, true,
           'Kubernetes leaves NetworkPolicy on host-network pods undefined and most CNIs treat their traffic as the node\'s: policies neither ' +
             'isolate them nor match them as peers, so flows declared to or from them may be dropped and undeclared ones admitted',
           'drop hostNetwork, or declare the flows of the nodes (Peer.nodes()) instead of these pods, outside the zero-trust namespaces'));
+        continue;
+      }
+      // Whatever the namespace's Pod Security level: a process of theirs can leave the pod's network namespace for the node's.
+      const escape = hostNetworkEscape(spec);
+      if (escape) {
+        out.push(problem(ref, `${at}.hostPID`, true,
+          `with ${at}.${escape} the pods can enter the node's network namespace (nsenter -t 1 -n into the node's PID 1), where no ` +
+            'NetworkPolicy isolates them: their traffic from there is the node\'s, so undeclared connections may be admitted',
+          'drop hostPID or the privilege (privileged, CAP_SYS_ADMIN), or declare the flows of the nodes (Peer.nodes()) instead of these pods'));
         continue;
       }
       if (open.length === 0) continue;
