@@ -254,7 +254,8 @@ export interface WebAppProps {
    * More fields of the pod spec (`volumes`, `nodeSelector`, `tolerations`, `serviceAccountName`,
    * `imagePullSecrets`, ...), named as in cdk8s-plus's generated `k8s.PodSpec`. WebApp's own `containers`, `securityContext` and
    * `automountServiceAccountToken` cannot be given here, nor `hostNetwork: true` (NetworkPolicies do
-   * not apply to host-network pods). A field the converter does not know
+   * not apply to host-network pods); what Pod Security forbids (`hostPid`, `hostIpc`, `hostPath`
+   * volumes, privileged or root containers, ...) needs its opt-out in `securityOptOuts`. A field the converter does not know
    * (`hostPID` for `hostPid`, a nested typo) is an error, not left out, and so is a value the
    * Kubernetes API's PodSpec schema refuses (`terminationGracePeriodSeconds: 'soon'`, `volumes: 'x'`).
    * @default - none
@@ -705,7 +706,8 @@ function validateOptOuts(scope: Construct, optOuts: WebAppSecurityOptOuts | unde
 /**
  * The containers given in `podSpec` with the app container's secure defaults under their own
  * securityContext. Privilege escalation stays unset for a privileged container or one that adds
- * CAP_SYS_ADMIN: the API server refuses `allowPrivilegeEscalation: false` next to either.
+ * CAP_SYS_ADMIN: the API server refuses `allowPrivilegeEscalation: false` next to privileged or
+ * `CAP_SYS_ADMIN` (ValidateSecurityContext), and Kubernetes documents escalation as always allowed with either.
  */
 function withContainerDefaults(pod: Record<string, unknown>, writable: boolean): Record<string, unknown> {
   const out = { ...pod };
