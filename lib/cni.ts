@@ -21,8 +21,11 @@ export interface GenericCniOptions {
    * their addresses from on EKS and on Azure CNI). On a CNI other than Cilium an ipBlock matches pod
    * addresses too, so a flow to or from a block that covers them admits pods no flow declares:
    * with the pod CIDRs, synth warns exactly where a block covers them (`ipblock-may-match-pods`).
+   * On an IPv4-only cluster give its IPv4 ranges alone: no IPv6 block covers them, so
+   * `Peer.internet()`'s IPv6 half is then known to hold no pod.
    * @default - unknown: synth warns on every block that reaches into a private range
-   * (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7), where pods usually live
+   * (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7), where pods usually live,
+   * or over global unicast IPv6 (2000::/3), where pods of IPv6 clusters may have public addresses
    */
   readonly podCidrs?: string[];
 }

@@ -603,8 +603,49 @@ describe('on a generic CNI', () => {
         expect.stringContaining('ipBlock 0.0.0.0/0 reaches the pods in 10.244.0.0/16 as well')]);
     });
 
-    test('Peer.internet(), the API server\'s addresses, DNS, pods outside zero-trust namespaces and Cilium: no warning', () => {
-      expect(withBlock((api) => api.allowEgressTo(Peer.internet(), Port.tcp(443)))).toEqual([]);
+    test('without the pod CIDRs, Peer.internet()\'s IPv6 half may match pods with public IPv6 addresses: one warning per flow, in full', () => {
+      const fix = 'Fix: give the pod CIDRs with Cni.generic({ podCidrs: [...] }) to have synth check them exactly (on an IPv4-only cluster its '
+        + 'IPv4 pod CIDRs alone, which no IPv6 block covers); narrow the block to the addresses meant (a load balancer\'s own subnets, say) or '
+        + 'take the pod CIDRs out of it (Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()';
+      const why = 'it covers 2000::/3, global unicast IPv6, where pods of IPv6 and dual-stack clusters may take public addresses (EKS IPv6 '
+        + 'clusters, GKE dual-stack on subnets with external IPv6), and the library does not know whether this cluster\'s pods have public IPv6 '
+        + 'addresses, and on a CNI other than Cilium an ipBlock matches pod addresses too; the library does not know this cluster\'s pod CIDRs. ';
+      expect(withBlock((api) => {
+        api.allowIngressFrom(Peer.internet());
+        api.allowEgressTo(Peer.internet(), Port.tcp(443));
+      })).toEqual([
+        '[ipblock-may-match-pods] c/api: flow api -> internet ipBlock ::/0 except ::1/128,fc00::/7,fe80::/10 may reach pods as well: ' + why + fix,
+        '[ipblock-may-match-pods] c/api: flow internet -> api ipBlock ::/0 except ::1/128,fc00::/7,fe80::/10 may admit pods as well: ' + why + fix,
+      ]);
+      // A public IPv6 block; both kinds of range at once (::/0 covers fc00::/7 and 2000::/3).
+      expect(withBlock((api) => api.allowEgressTo(Peer.cidr('2001:db8::/32'), Port.tcp(443)))).toEqual([
+        '[ipblock-may-match-pods] c/api: flow api -> cidr-2001-db8-32 ipBlock 2001:db8::/32 may reach pods as well: ' + why + fix]);
+      expect(withBlock((api) => api.allowEgressTo(Peer.cidr('::/0'), Port.tcp(443)))).toEqual([
+        '[ipblock-may-match-pods] c/api: flow api -> cidr-0 ipBlock ::/0 may reach pods as well: it overlaps fc00::/7, a private range where pods '
+        + 'usually live; it also covers 2000::/3, global unicast IPv6, where pods of IPv6 and dual-stack clusters may take public addresses (EKS '
+        + 'IPv6 clusters, GKE dual-stack on subnets with external IPv6), and the library does not know whether this cluster\'s pods have public '
+        + 'IPv6 addresses, and on a CNI other than Cilium an ipBlock matches pod addresses too; the library does not know this cluster\'s pod '
+        + 'CIDRs. ' + fix]);
+      // An IPv6 block outside global unicast and the private ranges says nothing.
+      expect(withBlock((api) => api.allowEgressTo(Peer.cidr('4000::/3'), Port.tcp(443)))).toEqual([]);
+    });
+
+    test('IPv4-only pod CIDRs clear Peer.internet()\'s IPv6 half; IPv6 pod CIDRs in 2000::/3 name it exactly', () => {
+      expect(withBlock((api) => {
+        api.allowIngressFrom(Peer.internet());
+        api.allowEgressTo(Peer.internet(), Port.tcp(443));
+      }, ['10.244.0.0/16'])).toEqual([]);
+      expect(withBlock((api) => api.allowEgressTo(Peer.internet(), Port.tcp(443)), ['10.244.0.0/16', '2600:1f18:1234:5600::/56'])).toEqual([
+        '[ipblock-may-match-pods] c/api: flow api -> internet ipBlock ::/0 except ::1/128,fc00::/7,fe80::/10 reaches the pods in '
+        + '2600:1f18:1234:5600::/56 as well (the pod CIDRs of Cni.generic({ podCidrs })): on a CNI other than Cilium an ipBlock matches pod '
+        + 'addresses too, and no flow declares those pods. Fix: narrow the block to the addresses meant (a load balancer\'s own subnets, say) '
+        + 'or take the pod CIDRs out of it (Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
+      ]);
+    });
+
+    test('IPv4 blocks outside the private ranges, the API server\'s addresses, DNS, pods outside zero-trust namespaces and Cilium: no warning', () => {
+      expect(withBlock((api) => api.allowEgressTo(Peer.cidr('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10']),
+        Port.tcp(443)))).toEqual([]);
       expect(withBlock((api) => api.allowEgressTo(Peer.kubeApiServer({ endpoints: ['10.0.0.10/32'], endpointPort: 443 })))).toEqual([]);
       expect(withBlock((api) => api.allowEgressTo(Peer.cidr('203.0.113.0/24'), Port.tcp(443)))).toEqual([]);
       const app = testApp();

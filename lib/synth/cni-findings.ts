@@ -13,6 +13,8 @@ import { cidrContains } from '../util/validation';
 
 /** Private and shared ranges: where nodes and pods live, and where Cilium's ipBlock does not see them. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+/** Global unicast IPv6, where pods of IPv6 and dual-stack clusters (EKS IPv6, GKE dual-stack) may take public addresses. */
+const GLOBAL_UNICAST_V6 = '2000::/3';
 
 type Block = { readonly cidr: string; readonly except?: readonly string[] };
 
@@ -175,7 +177,10 @@ function duplicateNamedPortFindings(model: NetworkModel, context: CheckContext):
  * CNI; Calico, Antrea and the EKS VPC CNI match them), so a flow between a zero-trust pod and a
  * block that covers pod addresses admits (or reaches) pods that no flow declares. With the pod CIDRs
  * (`Cni.generic({ podCidrs })`) the finding names the ones a block covers; without them, every block
- * reaching into a private range may. The flow's own endpoints are what it declares: the kube-apiserver
+ * reaching into a private range may, and so may every block over global unicast IPv6 (2000::/3,
+ * `Peer.internet()`'s IPv6 half among them): pods of IPv6 clusters may take public addresses there (EKS
+ * IPv6 clusters from the subnets' IPv6 CIDRs, GKE dual-stack on subnets with external IPv6), and the
+ * library cannot tell such a cluster from an IPv4-only one. The flow's own endpoints are what it declares: the kube-apiserver
  * endpoint's addresses and the cluster DNS flows are not pod addresses, and are left out.
  */
 function ipBlockPodFindings(model: NetworkModel, podCidrs: readonly string[] | undefined): Finding[] {
@@ -187,14 +192,25 @@ function ipBlockPodFindings(model: NetworkModel, podCidrs: readonly string[] | u
       if (!zeroTrust(pod.namespace)) continue;
       // Peer.kubeApiServer()'s addresses are the API server's, never a pod's: only Peer.nodes() among the well-known peers.
       const blocks: readonly Block[] = ep.ipBlocks ?? (ep.wellKnown?.kind === 'nodes' ? (ep.wellKnown.cidrs ?? []).map((c) => ({ cidr: c })) : []);
-      const hits = blocks.map((b) => ({ block: b, pods: overlaps(b, podCidrs ?? PRIVATE_RANGES) })).filter((h) => h.pods.length > 0);
+      const hits = blocks.map((b) => ({ block: b, pods: overlaps(b, podCidrs ?? [...PRIVATE_RANGES, GLOBAL_UNICAST_V6]) }))
+        .filter((h) => h.pods.length > 0);
       if (hits.length === 0) continue;
       const verb = ep === flow.from ? 'admits' : 'reaches';
       const text = hits.map((h) => h.block.cidr + (h.block.except?.length ? ` except ${h.block.except.join(',')}` : '')).join(', ');
       const where = `${flow.declaredBy.join(', ')}: flow ${flow.from.name} -> ${flow.to.name} ipBlock ${text}`;
       const covered = [...new Set(hits.flatMap((h) => h.pods))];
       const inside = covered.join(', ');
-      const privateRanges = covered.length === 1 ? 'a private range' : 'private ranges';
+      const privateCovered = covered.filter((r) => r !== GLOBAL_UNICAST_V6);
+      const publicV6 = covered.length > privateCovered.length;
+      const privateText = `${privateCovered.join(', ')}, ${privateCovered.length === 1 ? 'a private range' : 'private ranges'}`;
+      const overlapsText = [
+        ...(privateCovered.length ? [`it overlaps ${privateText} where pods usually live`] : []),
+        ...(publicV6
+          ? [`it ${privateCovered.length ? 'also covers' : 'covers'} ${GLOBAL_UNICAST_V6}, global unicast IPv6, where pods of IPv6 and `
+            + 'dual-stack clusters may take public addresses (EKS IPv6 clusters, GKE dual-stack on subnets with external IPv6), and the '
+            + 'library does not know whether this cluster\'s pods have public IPv6 addresses']
+          : []),
+      ].join('; ');
       out.push({
         check: IPBLOCK_MAY_MATCH_PODS,
         severity: 'warning',
@@ -202,9 +218,10 @@ function ipBlockPodFindings(model: NetworkModel, podCidrs: readonly string[] | u
         message: podCidrs
           ? `${where} ${verb} the pods in ${inside} as well (the pod CIDRs of Cni.generic({ podCidrs })): on a CNI other than Cilium `
             + 'an ipBlock matches pod addresses too, and no flow declares those pods'
-          : `${where} may ${verb === 'admits' ? 'admit' : 'reach'} pods as well: it overlaps ${inside}, ${privateRanges} where pods usually live, `
+          : `${where} may ${verb === 'admits' ? 'admit' : 'reach'} pods as well: ${overlapsText}, `
             + 'and on a CNI other than Cilium an ipBlock matches pod addresses too; the library does not know this cluster\'s pod CIDRs',
-        fix: `${podCidrs ? '' : 'give the pod CIDRs with Cni.generic({ podCidrs: [...] }) to have synth check them exactly; '}`
+        fix: `${podCidrs ? '' : `give the pod CIDRs with Cni.generic({ podCidrs: [...] }) to have synth check them exactly${publicV6
+          ? ' (on an IPv4-only cluster its IPv4 pod CIDRs alone, which no IPv6 block covers)' : ''}; `}`
           + 'narrow the block to the addresses meant (a load balancer\'s own subnets, say) or take the pod CIDRs out of it '
           + '(Peer.cidr(block, [podCidr])); for pods use Peer.pods() or Peer.namespace()',
       });
