@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ipBlockEndpoint, podsEndpoint } from './model/flows/endpoint';
 import type { INamespace } from './namespace';
 import { NetworkModel } from './model/network-model';
-import { Port } from './port';
+import { Port, Protocol, validatePorts } from './port';
 import type { Rule } from './util/validation';
 import { check, checkLabels, cidr, dns1123Label, invalid, oneOf } from './util/validation';
 import { PlainApiObject } from './util/api-object';
@@ -36,6 +36,36 @@ export interface DnsOptions {
    * @default - none
    */
   readonly cidrs?: string[];
+  /**
+   * The ports the DNS pods listen on: the container ports, not the Service's. A NetworkPolicy sees
+   * a connection after the Service has sent it to a pod, so a Service that maps 53 to another
+   * port (OpenShift's `dns-default` maps 53 to 5353) needs that port here, or every lookup is
+   * dropped. Port numbers over UDP or TCP only: a name (`Port.named()`) is refused, since the DNS
+   * pods are outside the app and not every CNI resolves a port name in an egress rule; a range,
+   * since a DNS server listens on one port. `dns.cidrs` keep 53 UDP and TCP: a resolver at an
+   * address (NodeLocal DNSCache's) is queried on 53, with no Service in between.
+   * @default [Port.udp(53), Port.tcp(53)]
+   */
+  readonly ports?: Port[];
+}
+
+/** The port DNS clients query (resolv.conf has no port): the DNS pods' unless dns.ports says otherwise, and dns.cidrs'. */
+const DNS_PORTS = [Port.udp(53), Port.tcp(53)];
+
+/** A DNS port: a number over UDP or TCP. */
+const dnsPort: Rule<Port> = (p) => {
+  if (p.isNamed) {
+    return 'must be a port number: the DNS pods are outside the app, so the number a name stands for is unknown here, and not every '
+      + 'CNI resolves a port name in an egress rule; give the number the DNS pods listen on (5353 on OpenShift)';
+  }
+  if (p.endPort !== undefined && p.endPort !== p.number) return 'must be one port, not a range: a DNS server listens on one port per protocol';
+  if (p.protocol !== Protocol.UDP && p.protocol !== Protocol.TCP) return 'must be UDP or TCP: DNS runs over those two';
+  return undefined;
+};
+
+/** The text form of a port list, order aside. */
+function portsKey(ports: readonly Port[]): string {
+  return ports.map((p) => p.toString()).sort().join(',');
 }
 
 /** Props of a `ZeroTrustNamespace`. */
@@ -54,7 +84,7 @@ export interface ZeroTrustNamespaceProps {
    */
   readonly labels?: Record<string, string>;
   /**
-   * Allow every pod to query the cluster DNS on port 53 UDP and TCP. Turning it off breaks every
+   * Allow every pod to query the cluster DNS (on 53 UDP and TCP unless `dns.ports` says otherwise). Turning it off breaks every
    * DNS lookup in the namespace unless you allow DNS yourself.
    * @default true
    */
@@ -142,6 +172,16 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     }
     checkLabels(this, 'dns.podLabels', dnsLabels);
     for (const c of props.dns?.cidrs ?? []) check(this, 'dns.cidrs', c, cidr);
+    const dnsPorts = props.dns?.ports === undefined ? DNS_PORTS : validatePorts(this, 'dns.ports', props.dns.ports);
+    if (dnsPorts.length === 0) {
+      throw invalid(this, 'dns.ports', dnsPorts, 'must list at least one port: a NetworkPolicy rule without ports allows every port');
+    }
+    dnsPorts.forEach((p, i) => check(this, `dns.ports[${i}]`, p.toString(), () => dnsPort(p)));
+    if (props.dns?.ports === undefined && dnsNamespace === 'openshift-dns') {
+      throw invalid(this, 'dns.namespace', dnsNamespace, 'needs dns.ports: OpenShift\'s DNS pods (the dns-default DaemonSet) listen on 5353, '
+        + 'where the dns-default Service sends port 53, and a NetworkPolicy sees the pods\' port, so the default 53 would drop every lookup; '
+        + 'give dns.ports: [Port.udp(5353), Port.tcp(5353)]');
+    }
 
     const model = NetworkModel.of(this);
     model.registerZeroTrustNamespace(this);
@@ -172,17 +212,21 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     if (props.allowDns ?? true) {
       const dnsPods = podsEndpoint('kube-dns', dnsNamespace, dnsLabels);
       const dnsCidrs = (props.dns?.cidrs ?? []).map((c) => ({ cidr: c }));
+      // Qualified, so that when the DNS namespace is itself zero-trust, the ingress policies
+      // that every namespace's DNS flow renders there have distinct names.
+      const from = podsEndpoint('all-pods', this.name, undefined, undefined, `${this.name}-all-pods`);
+      const dnsFlow = { from, kind: 'dns' as const, declaredBy: [this.node.path], calls: [`${this.node.path}.allowDns`] };
+      // dns.cidrs are queried on 53; with the DNS pods on other ports they get a policy of their own.
+      const together = dnsCidrs.length > 0 && portsKey(dnsPorts) === portsKey(DNS_PORTS);
       model._addFlow({
-        // Qualified, so that when the DNS namespace is itself zero-trust, the ingress policies
-        // that every namespace's DNS flow renders there have distinct names.
-        from: podsEndpoint('all-pods', this.name, undefined, undefined, `${this.name}-all-pods`),
-        to: dnsCidrs.length ? { ...dnsPods, key: `${dnsPods.key};${ipBlockEndpoint('dns', dnsCidrs).key}`, ipBlocks: dnsCidrs } : dnsPods,
-        ports: [Port.udp(53), Port.tcp(53)],
-        kind: 'dns',
-        declaredBy: [this.node.path],
-        calls: [`${this.node.path}.allowDns`],
+        ...dnsFlow,
+        to: together ? { ...dnsPods, key: `${dnsPods.key};${ipBlockEndpoint('dns', dnsCidrs).key}`, ipBlocks: dnsCidrs } : dnsPods,
+        ports: dnsPorts,
         egressPolicyName: 'allow-dns-egress',
       });
+      if (dnsCidrs.length > 0 && !together) {
+        model._addFlow({ ...dnsFlow, to: ipBlockEndpoint('dns', dnsCidrs), ports: DNS_PORTS, egressPolicyName: 'allow-dns-egress-cidrs' });
+      }
     }
   }
 }

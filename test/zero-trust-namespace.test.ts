@@ -1,10 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as kplus33 from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import type { IWorkload } from '../lib';
-import { NetworkModel, Peer, PodSecurityLevel, Port, Protocol, WebApp, ZeroTrustNamespace } from '../lib';
-import { expectWarnings, find, ofKind, synth, testApp } from './util';
+import { Cni, NetworkModel, Peer, PodSecurityLevel, Port, Protocol, WebApp, ZeroTrustNamespace } from '../lib';
+import { captureWarnings, expectWarnings, find, ofKind, synth, testApp } from './util';
 
 function build(fn: (chart: Chart) => void, chartNamespace?: string) {
   const app = testApp();
@@ -85,6 +87,121 @@ describe('ZeroTrustNamespace', () => {
       ['allow-staging-all-pods-to-kube-dns', [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'staging' } } }], ports: dnsPorts }]],
     ]);
     expect(ingress.every((p) => JSON.stringify(p.spec.podSelector) === JSON.stringify({ matchLabels: { 'k8s-app': 'kube-dns' } }))).toBe(true);
+  });
+});
+
+describe('dns.ports: DNS pods that listen on another port than 53', () => {
+  const OPENSHIFT = { namespace: 'openshift-dns', podLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' } };
+  const nsSelector = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+
+  test('OpenShift: allow-dns-egress opens 5353 to the dns-default pods, synth passes with no finding, and the report says so', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    const prod = new ZeroTrustNamespace(chart, 'production', { dns: { ...OPENSHIFT, ports: [Port.udp(5353), Port.tcp(5353)] } });
+    new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 8080 });
+    const { result, warnings } = captureWarnings(() => synth(app));
+    expect(warnings).toEqual([]);
+    expect(policy(result.objects, 'allow-dns-egress').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ ...nsSelector('openshift-dns'), podSelector: { matchLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' } } }],
+        ports: [{ port: 5353 }, { protocol: 'UDP', port: 5353 }],
+      }],
+    });
+    expect(ofKind(result.objects, 'NetworkPolicy').map((p) => p.metadata.name).sort()).toEqual(['allow-dns-egress', 'default-deny']);
+    const md = fs.readFileSync(path.join(app.outdir, 'network-report.md'), 'utf8');
+    expect(md).toContain('DNS: the workload resolves names through openshift-dns/kube-dns (outside the app) on TCP 5353, UDP 5353 (left out of the diagram).');
+    expect(md).toContain('| api | openshift-dns/kube-dns (outside the app) | TCP 5353, UDP 5353 | allow-dns-egress | dns |');
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8'));
+    expect(report.findings).toEqual([]);
+  });
+
+  test('openshift-dns without dns.ports is refused: the default 53 would drop every lookup', () => {
+    const chart = new Chart(testApp(), 'test');
+    expect(() => new ZeroTrustNamespace(chart, 'production', { dns: OPENSHIFT })).toThrow(new Error(
+      'test/production: dns.namespace "openshift-dns" is invalid: needs dns.ports: OpenShift\'s DNS pods (the dns-default DaemonSet) listen on '
+      + '5353, where the dns-default Service sends port 53, and a NetworkPolicy sees the pods\' port, so the default 53 would drop every lookup; '
+      + 'give dns.ports: [Port.udp(5353), Port.tcp(5353)]'));
+    // Given explicitly, even 53 is the user's word; other namespaces keep the default silently (k3s, EKS, GKE and AKS run CoreDNS on 53).
+    expect(() => new ZeroTrustNamespace(chart, 'a', { dns: { ...OPENSHIFT, ports: [Port.udp(53), Port.tcp(53)] } })).not.toThrow();
+    expect(() => new ZeroTrustNamespace(chart, 'b', { dns: { namespace: 'dns', podLabels: { app: 'coredns' } } })).not.toThrow();
+  });
+
+  test('dns.cidrs keep 53 in a policy of their own when the DNS pods listen elsewhere; with the default ports, one policy', () => {
+    const objects = build((chart) => new ZeroTrustNamespace(chart, 'production', {
+      dns: { namespace: 'dns', podLabels: { app: 'coredns' }, ports: [Port.udp(1053), Port.tcp(1053)], cidrs: ['169.254.20.10/32'] },
+    }));
+    expect(policy(objects, 'allow-dns-egress').spec.egress).toEqual([{
+      to: [{ ...nsSelector('dns'), podSelector: { matchLabels: { app: 'coredns' } } }],
+      ports: [{ port: 1053 }, { protocol: 'UDP', port: 1053 }],
+    }]);
+    expect(policy(objects, 'allow-dns-egress-cidrs').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '169.254.20.10/32' } }], ports: [{ port: 53 }, { protocol: 'UDP', port: 53 }] }],
+    });
+    // The default ports given explicitly, in another order: the single policy of before.
+    const same = build((chart) => new ZeroTrustNamespace(chart, 'production', {
+      dns: { cidrs: ['169.254.20.10/32'], ports: [Port.tcp(53), Port.udp(53)] },
+    }));
+    expect(ofKind(same, 'NetworkPolicy').map((p) => p.metadata.name).sort()).toEqual(['allow-dns-egress', 'default-deny']);
+    expect(policy(same, 'allow-dns-egress').spec.egress[0].to).toEqual([
+      { ...nsSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }, { ipBlock: { cidr: '169.254.20.10/32' } },
+    ]);
+  });
+
+  test('a zero-trust DNS namespace admits the queries on dns.ports, and synth passes against CoreDNS on 5353', () => {
+    const objects = build((chart) => {
+      const dns = { namespace: 'dns', ports: [Port.udp(5353), Port.tcp(5353)] };
+      new ZeroTrustNamespace(chart, 'production', { dns });
+      new ZeroTrustNamespace(chart, 'dns', { dns, podSecurity: PodSecurityLevel.BASELINE });
+      new kplus.Deployment(chart, 'coredns', {
+        metadata: { namespace: 'dns' }, podMetadata: { labels: { 'k8s-app': 'kube-dns' } },
+        containers: [{ image: 'coredns/coredns:1.11.3', ports: [{ number: 5353, protocol: kplus.Protocol.UDP }, { number: 5353 }], securityContext: { ensureNonRoot: false } }],
+      });
+    });
+    expect(policy(objects, 'allow-production-all-pods-to-kube-dns', 'dns').spec.ingress).toEqual([
+      { from: [nsSelector('production')], ports: [{ port: 5353 }, { protocol: 'UDP', port: 5353 }] },
+    ]);
+  });
+
+  test('on Cilium, the DNS visibility rule of a DNS-name flow names the DNS pods\' ports', () => {
+    const app = testApp();
+    NetworkModel.of(app).configure({ cni: Cni.cilium() });
+    const chart = new Chart(app, 'test');
+    const prod = new ZeroTrustNamespace(chart, 'production', { dns: { ...OPENSHIFT, ports: [Port.tcp(5353), Port.udp(5353)] } });
+    new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 8080 }).allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
+    // With dns.cidrs as well (their own flow on 53), the rule still names the DNS pods, and the NodeLocal DNSCache warning stands.
+    const staging = new ZeroTrustNamespace(chart, 'staging', { dns: { ...OPENSHIFT, ports: [Port.udp(5353), Port.tcp(5353)], cidrs: ['169.254.20.10/32'] } });
+    new WebApp(chart, 'web', { namespace: staging, image: 'a:1', containerPort: 8080 }).allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
+    const { result: { objects }, warnings } = captureWarnings(() => synth(app));
+    expect(warnings).toEqual(['[cni-unsupported-feature] test/web: flow web -> api.stripe.com may not match as declared on Cilium: '
+      + 'namespace "staging" also sends DNS to addresses outside the pod network (NodeLocal DNSCache), whose lookups Cilium\'s DNS proxy does '
+      + 'not see, so the name\'s addresses may never be learned. Fix: route NodeLocal DNSCache through a CiliumLocalRedirectPolicy to the '
+      + 'node-local DNS pods, or drop dns.cidrs from the namespace']);
+    for (const ns of ['production', 'staging']) {
+      const name = `allow-${ns === 'production' ? 'api' : 'web'}-egress-to-fqdn-api-stripe-com`;
+      expect(find(objects, 'CiliumNetworkPolicy', name, ns).spec.egress[1]).toEqual({
+        toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'openshift-dns', 'dns.operator.openshift.io/daemonset-dns': 'default' } }],
+        toPorts: [{ ports: [{ port: '5353', protocol: 'UDP' }, { port: '5353', protocol: 'TCP' }], rules: { dns: [{ matchPattern: '*' }] } }],
+      });
+    }
+  });
+
+  test('dns.ports takes port numbers over UDP or TCP, at least one; each error names the entry and why', () => {
+    const make = (ports: unknown) => () => new ZeroTrustNamespace(new Chart(testApp(), 'test'), 'production', { dns: { ports: ports as Port[] } });
+    expect(make([Port.named('dns', Protocol.UDP)])).toThrow(new Error('test/production: dns.ports[0] "UDP/dns" is invalid: must be a port number: '
+      + 'the DNS pods are outside the app, so the number a name stands for is unknown here, and not every CNI resolves a port name in an egress '
+      + 'rule; give the number the DNS pods listen on (5353 on OpenShift)'));
+    expect(make([Port.udp(53), Port.tcpRange(53, 60)])).toThrow(new Error(
+      'test/production: dns.ports[1] "TCP/53-60" is invalid: must be one port, not a range: a DNS server listens on one port per protocol'));
+    expect(make([Port.sctp(53)])).toThrow(new Error('test/production: dns.ports[0] "SCTP/53" is invalid: must be UDP or TCP: DNS runs over those two'));
+    expect(make([])).toThrow(new Error(
+      'test/production: dns.ports [] is invalid: must list at least one port: a NetworkPolicy rule without ports allows every port'));
+    expect(make([53])).toThrow(new Error(
+      'test/production: dns.ports[0] 53 is invalid: must be a Port such as Port.tcp(443), Port.udpRange(5000, 5010) or Port.named("http")'));
+    expect(make([Port.udp(0)])).toThrow(new Error('test/production: dns.ports[0] 0 is invalid: must be a port number from 1 to 65535'));
   });
 });
 

@@ -7,7 +7,9 @@
  * drops their lookups, and `ClusterFirst` there falls back to the node's resolver by design. A zero-trust namespace allows DNS egress to
  * the cluster DNS pods (and `dns.cidrs`) only, so such lookups are dropped unless a flow allows the
  * nameserver; and on Cilium, `toFQDNs` learns a name's addresses only from the lookups its DNS proxy
- * sees, which the library's DNS rule sends there for the cluster DNS pods alone.
+ * sees, which the library's DNS rule sends there for the cluster DNS pods alone. Port 53 here is the
+ * resolver's: resolv.conf names addresses, never ports, so a pod queries each nameserver on 53
+ * (`dns.ports`, the DNS pods' own port behind the cluster DNS Service, does not apply to them).
  */
 import { podTemplateOf } from '../evaluator/workloads';
 import type { PodGroup, Protocol } from '../evaluator/types';

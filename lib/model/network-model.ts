@@ -391,8 +391,10 @@ export class NetworkModel extends Construct {
     const egressPorts = egressPortResolver(this.node.root, (ns) => isZeroTrust(ns) && !shared.has(ns));
     for (const flow of flows.standard) for (const side of policySides(flow, isZeroTrust, egressPorts)) add(side, 'NetworkPolicy');
     const dnsOf = (ns: string): DnsTarget | undefined => {
-      const dns = this._graph.flows.find((f: Flow) => f.kind === 'dns' && f.from.namespace === ns && f.from.podLabels === undefined);
-      return dns?.to.namespace !== undefined ? { namespace: dns.to.namespace, podLabels: dns.to.podLabels } : undefined;
+      // The flow to the DNS pods, not the one to dns.cidrs alone (when the pods listen on other ports).
+      const dns = this._graph.flows.find((f: Flow) => f.kind === 'dns' && f.from.namespace === ns && f.from.podLabels === undefined
+        && f.to.namespace !== undefined);
+      return dns?.to.namespace !== undefined ? { namespace: dns.to.namespace, podLabels: dns.to.podLabels, ports: dns.ports } : undefined;
     };
     for (const flow of flows.cilium) for (const side of ciliumPolicySides(flow, isZeroTrust, dnsOf)) add(side, 'CiliumNetworkPolicy');
   }

@@ -14,13 +14,17 @@ export const CILIUM_NAMESPACE_LABEL = 'k8s:io.kubernetes.pod.namespace';
 export interface DnsTarget {
   readonly namespace: string;
   readonly podLabels?: Readonly<Record<string, string>>;
+  /** The ports the DNS pods listen on (`dns.ports`), as `allow-dns-egress` opens them. */
+  readonly ports: readonly Port[];
 }
 
 /**
  * The CiliumNetworkPolicies a flow to or from a Cilium-only peer needs: one selecting the pods
  * end, where it lives in a zero-trust namespace. An FQDN egress carries the DNS rule Cilium's DNS
- * proxy needs to learn the name's addresses: egress to the namespace's DNS pods on 53 UDP and TCP
- * (exactly what `allow-dns-egress` already allows, so it widens nothing) with `rules.dns`.
+ * proxy needs to learn the name's addresses: egress to the namespace's DNS pods on their ports
+ * (`dns.ports`, 53 UDP and TCP by default: exactly what `allow-dns-egress` already allows, so it
+ * widens nothing) with `rules.dns`. Cilium applies policy after a Service's translation, so the
+ * pods' port is the one its DNS proxy must see (5353 behind OpenShift's dns-default Service).
  * @param dnsOf the DNS pods of a namespace, undefined when its DNS egress is off
  * @internal
  */
@@ -77,7 +81,9 @@ function dnsRule(dns: DnsTarget): Record<string, unknown> {
   return {
     toEndpoints: [{ matchLabels: { [CILIUM_NAMESPACE_LABEL]: dns.namespace, ...sortedLabels(dns.podLabels ?? {}) } }],
     toPorts: [{
-      ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }],
+      // UDP first, DNS's own transport (the order carries no meaning).
+      ports: [...dns.ports].sort((a, b) => Number(a.protocol !== Protocol.UDP) - Number(b.protocol !== Protocol.UDP))
+        .map((p) => ({ port: String(p.number), protocol: p.protocol })),
       rules: { dns: [{ matchPattern: '*' }] },
     }],
   };
