@@ -8,7 +8,7 @@ import { NetworkModel } from './model/network-model';
 import type { IPeer } from './peer';
 import type { Port } from './port';
 import { validatePorts } from './port';
-import { check, dns1035Label, dnsNameNotIp, formatValue, invalid } from './util/validation';
+import { check, checkProps, dns1035Label, dnsNameNotIp, formatValue, invalid } from './util/validation';
 import { PlainApiObject } from './util/api-object';
 
 /** Props of an `ExternalService`. */
@@ -62,9 +62,10 @@ export class ExternalService extends Construct implements IPeer {
 
   public constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
+    checkProps(this, 'props', props, 'namespace, externalName');
     this.name = check(this, 'name', props.name ?? id, dns1035Label);
     this.namespace = namespaceName(this, 'namespace', props.namespace);
-    this.externalName = check(this, 'externalName', props.externalName?.replace(/\.$/, ''), dnsNameNotIp);
+    this.externalName = check(this, 'externalName', typeof props.externalName === 'string' ? props.externalName.replace(/\.$/, '') : props.externalName, dnsNameNotIp);
     const domain = check(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dnsNameNotIp);
     NetworkModel.of(this)._addClusterDomain(domain);
     this.dnsName = `${this.name}.${this.namespace}.svc.${domain}`;

@@ -1,12 +1,14 @@
 import type { IConstruct } from 'constructs';
 import type { Endpoint } from './model/flows/endpoint';
 import type { IPeer } from './model/peer';
-import { ipBlockEndpoint, nameFragment, podsEndpoint, wellKnownEndpoint } from './model/flows/endpoint';
+import { cidrNameFragment, ipBlockEndpoint, nameFragment, podsEndpoint, wellKnownEndpoint } from './model/flows/endpoint';
 import type { NamespaceRef } from './namespace';
 import { namespaceName } from './namespace';
 import { Port } from './port';
 import type { Rule } from './util/validation';
-import { check, checkLabels, checkSameApp, cidr, cidrContains, invalid, parseCidr, parseIp, portNumber } from './util/validation';
+import {
+  check, checkLabels, checkList, checkObject, checkProps, checkSameApp, cidrContains, invalid, parseCidr, parseIp, portNumber, validCidr,
+} from './util/validation';
 
 export type { IPeer } from './model/peer';
 
@@ -173,6 +175,10 @@ export class Peer {
    */
   public static workload(workload: IWorkload): IPeer {
     return new FnPeer((scope: IConstruct, field: string): Endpoint => {
+      if (typeof workload !== 'object' || workload === null || typeof workload.node?.path !== 'string' || typeof workload.metadata !== 'object') {
+        throw invalid(scope, field, typeof workload === 'object' && workload !== null ? String(workload) : workload,
+          'Peer.workload() must be given a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job (see IWorkload)');
+      }
       checkSameApp(scope, field, workload, OTHER_APP);
       const where = workload.node.path;
       const labels: Record<string, string> = { ...workload.matchLabels };
@@ -218,6 +224,8 @@ export class Peer {
   /** Pods selected by labels, in the given namespace or the declaring app's namespace. */
   public static pods(options: PodsPeerOptions): IPeer {
     return new FnPeer((scope: IConstruct, field: string, contextNamespace: string): Endpoint => {
+      checkProps(scope, `${field} Peer.pods() options`, options, 'labels');
+      checkObject(scope, `${field} labels`, options.labels, 'a map of label keys to values');
       const labels = options.labels ?? {};
       if (Object.keys(labels).length === 0) {
         throw invalid(scope, `${field} labels`, labels, 'Peer.pods() needs at least one label; use Peer.namespace() for every pod of a namespace');
@@ -239,16 +247,22 @@ export class Peer {
    */
   public static cidr(block: string, exceptions: string[] = []): IPeer {
     return new FnPeer((scope: IConstruct, field: string): Endpoint => {
-      check(scope, field, block, cidr);
+      // One block has one text (RFC 5952 for IPv6): two spellings are one peer with one policy name.
+      const canonical = validCidr(scope, field, block);
+      checkList(scope, `${field} except`, exceptions, 'CIDRs inside the block');
+      const except = new Set<string>();
       for (const e of exceptions) {
-        check(scope, `${field} except`, e, cidr);
+        except.add(validCidr(scope, `${field} except`, e));
         // The API server refuses an except that is not a strict subset of the block.
         if (!cidrContains(block, e) || parseCidr(e)!.prefix <= parseCidr(block)!.prefix) {
           const rule = `must be a block strictly inside ${JSON.stringify(block)} (the API server refuses the policy otherwise)`;
           throw invalid(scope, `${field} except`, e, rule);
         }
       }
-      return ipBlockEndpoint(`cidr-${nameFragment(block)}`, [{ cidr: block, except: [...exceptions].sort() }]);
+      // The exceptions are part of the name, as of the identity: the block with and without them are two peers.
+      const sorted = [...except].sort();
+      const name = ['cidr', canonical, ...(sorted.length ? ['except', ...sorted] : [])].map(cidrNameFragment).join('-');
+      return ipBlockEndpoint(name, [{ cidr: canonical, except: sorted }]);
     });
   }
 
@@ -314,6 +328,8 @@ export class Peer {
    */
   public static kubeApiServer(options: KubeApiServerPeerOptions = {}): IPeer {
     return new FnPeer((scope: IConstruct, field: string): Endpoint => {
+      checkObject(scope, `${field} Peer.kubeApiServer() options`, options, 'an object { endpoints, endpointPort }, or left out');
+      options = options ?? {};
       const endpoints = validCidrs(scope, `${field} endpoints`, options.endpoints);
       const ports = options.endpointPort !== undefined
         ? [Port.tcp(check(scope, `${field} endpointPort`, options.endpointPort, portNumber))]
@@ -368,7 +384,7 @@ const fqdnPattern: Rule<string> = (v) => {
 /** Optional CIDRs: each valid, sorted and unique. */
 function validCidrs(scope: IConstruct, field: string, blocks: string[] | undefined): string[] | undefined {
   if (blocks === undefined) return undefined;
-  if (!Array.isArray(blocks) || blocks.length === 0) throw invalid(scope, field, blocks, 'must list at least one CIDR, or be left out');
-  blocks.forEach((b, i) => check(scope, `${field}[${i}]`, b, cidr));
-  return [...new Set(blocks)].sort();
+  checkList(scope, field, blocks, 'CIDRs, or be left out');
+  if (blocks.length === 0) throw invalid(scope, field, blocks, 'must list at least one CIDR, or be left out');
+  return [...new Set(blocks.map((b, i) => validCidr(scope, `${field}[${i}]`, b)))].sort();
 }

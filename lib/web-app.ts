@@ -15,7 +15,8 @@ import { resolvePeer } from './peer';
 import { Port, Protocol } from './port';
 import { kubeFields } from './util/kube-fields';
 import {
-  check, cidr, dns1035Label, dns1123Subdomain, ianaSvcName, intInRange, invalid, labelValue, oneOf, portNumber, yamlSafeText,
+  check, checkList, checkProps, dns1035Label, dns1123Subdomain, ianaSvcName, intInRange, invalid, labelValue, oneOf, portNumber, validCidr,
+  yamlSafeText,
 } from './util/validation';
 import { PlainApiObject } from './util/api-object';
 import type { Loosening } from './util/pod-security';
@@ -363,6 +364,8 @@ export class WebApp extends Construct implements IPeer, IBackend {
   public readonly namedPorts: WebAppPort[];
   /** The Service type. */
   public readonly serviceType: ServiceType;
+  /** `loadBalancerSourceRanges`, canonical. */
+  private readonly sourceRanges?: string[];
   /** The pod labels; `app` is the selector. */
   public readonly podLabels: Readonly<Record<string, string>>;
   /**
@@ -380,6 +383,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
 
   public constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
+    checkProps(this, 'props', props, 'namespace, image, containerPort');
     const p = validateProps(this, id, props);
     this.name = p.name;
     this.serviceName = p.serviceName;
@@ -388,6 +392,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
     this.servicePort = p.servicePort;
     this.serviceType = p.serviceType;
     this.namedPorts = p.namedPorts;
+    this.sourceRanges = p.sourceRanges;
     this.dnsName = `${p.serviceName}.${p.namespace}.svc.${p.clusterDomain}`;
     this.podLabels = {
       'app': p.name,
@@ -408,10 +413,10 @@ export class WebApp extends Construct implements IPeer, IBackend {
     for (const k of Object.keys(props.env ?? {}).sort()) {
       model._addresses.uses.push({ path: this.node.path, field: `env[${JSON.stringify(k)}]`, value: props.env![k], endpoint: this._endpoint() });
     }
-    if (props.loadBalancerSourceRanges && props.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL) {
+    if (p.sourceRanges && props.externalTrafficPolicy === ExternalTrafficPolicy.LOCAL) {
       // The pods see the client address: the ranges the load balancer admits are the app's clients,
       // on every port the Service forwards (the named ports too, which flows otherwise open one by one).
-      const blocks = [...new Set(props.loadBalancerSourceRanges)].sort().map((c) => ({ cidr: c }));
+      const blocks = [...new Set(p.sourceRanges)].sort().map((c) => ({ cidr: c }));
       declareFlow(this, 'loadBalancerSourceRanges', ipBlockEndpoint('load-balancer-clients', blocks), this._endpoint(), this.targetPorts());
     }
     if (props.metrics) {
@@ -589,7 +594,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
           targetPort: np.port,
           ...(np.protocol && np.protocol !== Protocol.TCP ? { protocol: np.protocol } : {}),
         }))],
-        ...(props.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...props.loadBalancerSourceRanges] } : {}),
+        ...(this.sourceRanges ? { loadBalancerSourceRanges: [...this.sourceRanges] } : {}),
         ...(externallyReachable && props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
       },
     });
@@ -639,13 +644,15 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
     if (serviceType !== ServiceType.LOAD_BALANCER) {
       throw invalid(scope, 'loadBalancerSourceRanges', props.loadBalancerSourceRanges, `only applies to LoadBalancer services, not ${serviceType}`);
     }
+    checkList(scope, 'loadBalancerSourceRanges', props.loadBalancerSourceRanges, 'CIDRs');
     if (props.loadBalancerSourceRanges.length === 0) {
       // Kubernetes reads an empty list as no restriction: a computed allowlist that came out empty would open the load balancer to everyone.
       throw invalid(scope, 'loadBalancerSourceRanges', [],
         'must list at least one CIDR; an empty list lets every client through the load balancer (leave the option out for the provider default)');
     }
-    props.loadBalancerSourceRanges.forEach((c, i) => check(scope, `loadBalancerSourceRanges[${i}]`, c, cidr));
   }
+  // Canonical (RFC 5952 for IPv6), as the API server wants them in spec.loadBalancerSourceRanges.
+  const sourceRanges = props.loadBalancerSourceRanges?.map((c, i) => validCidr(scope, `loadBalancerSourceRanges[${i}]`, c));
   if (props.externalTrafficPolicy !== undefined) {
     if (!external) throw invalid(scope, 'externalTrafficPolicy', props.externalTrafficPolicy,
       `only applies to NodePort and LoadBalancer services, not ${serviceType}`);
@@ -674,7 +681,7 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
       + 'default-deny, its declared flows and their proof would not hold; run such a workload with cdk8s-plus and Peer.nodes()');
   }
   validateOptOuts(scope, props.securityOptOuts);
-  return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain, namedPorts };
+  return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain, namedPorts, sourceRanges };
 }
 
 const OPT_OUTS = Object.keys(LOOSENINGS) as (keyof WebAppSecurityOptOuts)[];

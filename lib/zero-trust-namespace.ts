@@ -5,7 +5,7 @@ import type { INamespace } from './namespace';
 import { NetworkModel } from './model/network-model';
 import { Port, Protocol, validatePorts } from './port';
 import type { Rule } from './util/validation';
-import { check, checkLabels, cidr, dns1123Label, invalid, oneOf } from './util/validation';
+import { check, checkLabels, checkList, checkObject, dns1123Label, invalid, oneOf, validCidr } from './util/validation';
 import { PlainApiObject } from './util/api-object';
 
 /** Pod Security Admission levels. */
@@ -154,6 +154,12 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
 
   public constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     super(scope, id);
+    checkObject(this, 'props', props, 'an object of ZeroTrustNamespaceProps, or left out');
+    props = props ?? {};
+    checkObject(this, 'labels', props.labels, 'a map of label keys to values');
+    checkObject(this, 'dns', props.dns, 'DNS options { namespace, podLabels, cidrs }');
+    checkObject(this, 'dns.podLabels', props.dns?.podLabels, 'a map of label keys to values');
+    checkList(this, 'dns.cidrs', props.dns?.cidrs, 'CIDRs');
     this.name = check(this, 'name', props.name ?? id, dns1123Label, notSystemNamespace);
     const level = check(this, 'podSecurity', props.podSecurity ?? PodSecurityLevel.RESTRICTED, oneOf(Object.values(PodSecurityLevel)));
     checkLabels(this, 'labels', props.labels ?? {});
@@ -171,7 +177,8 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
         'must have at least one label: an empty selector would open port 53 to every pod of the DNS namespace');
     }
     checkLabels(this, 'dns.podLabels', dnsLabels);
-    for (const c of props.dns?.cidrs ?? []) check(this, 'dns.cidrs', c, cidr);
+    // Canonical (RFC 5952 for IPv6): the API server warns for other spellings in an ipBlock.
+    const dnsCidrs = (props.dns?.cidrs ?? []).map((c, i) => ({ cidr: validCidr(this, `dns.cidrs[${i}]`, c) }));
     const dnsPorts = props.dns?.ports === undefined ? DNS_PORTS : validatePorts(this, 'dns.ports', props.dns.ports);
     if (dnsPorts.length === 0) {
       throw invalid(this, 'dns.ports', dnsPorts, 'must list at least one port: a NetworkPolicy rule without ports allows every port');
@@ -211,7 +218,6 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
 
     if (props.allowDns ?? true) {
       const dnsPods = podsEndpoint('kube-dns', dnsNamespace, dnsLabels);
-      const dnsCidrs = (props.dns?.cidrs ?? []).map((c) => ({ cidr: c }));
       // Qualified, so that when the DNS namespace is itself zero-trust, the ingress policies
       // that every namespace's DNS flow renders there have distinct names.
       const from = podsEndpoint('all-pods', this.name, undefined, undefined, `${this.name}-all-pods`);

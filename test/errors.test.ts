@@ -31,6 +31,16 @@ const PROGRAMS: Record<string, string> = {
     new WebApp(chart, 'api', { namespace: new ZeroTrustNamespace(chart, 'production'), image: 'a:1', containerPort: 3000 });
     new k8s.KubeService(chart, 'typo', { metadata: { name: 'typo', namespace: 'production' }, spec: { selector: { app: 'apii' }, ports: [{ port: 80 }] } });
     app.synth();`,
+  // A wrong-typed value from a config file (a string where a list belongs), as JavaScript passes it.
+  'config-string': `
+    import { App, Chart } from 'cdk8s';
+    import { ExternalTrafficPolicy, ServiceType, WebApp, ZeroTrustNamespace } from ${LIB};
+    const app = new App();
+    const chart = new Chart(app, 'shop');
+    const cfg: any = { sourceRanges: '203.0.113.0/24' };
+    new WebApp(chart, 'web', { namespace: new ZeroTrustNamespace(chart, 'production'), image: 'a:1', containerPort: 8080,
+      serviceType: ServiceType.LOAD_BALANCER, externalTrafficPolicy: ExternalTrafficPolicy.LOCAL, loadBalancerSourceRanges: cfg.sourceRanges });
+    app.synth();`,
   // Not an input mistake (after one that was caught): Node's own report, stack included.
   'bug': `
     import { App, Chart } from 'cdk8s';
@@ -109,6 +119,14 @@ describe('an input mistake, run as a program', () => {
       expect(stderr).toContain('`cdk8s synth` removed dist/ before it ran the app');
       expect(stderr).not.toMatch(/^\s+at /m);
     }
+  });
+
+  test('a string where a list belongs is named, without a stack trace', () => {
+    const { status, stderr } = runProgram('config-string');
+    expect(status).toBe(1);
+    expect(count(stderr, 'shop/web: loadBalancerSourceRanges "203.0.113.0/24" is invalid: must be a list of CIDRs')).toBe(1);
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(stderr).not.toMatch(/TypeError|forEach/);
   });
 
   test('an error that is not an input mistake keeps its stack trace', () => {

@@ -211,14 +211,19 @@ describe('CIDR endpoints', () => {
     const { app, client } = dnsWorld();
     client.allowEgressTo(Peer.cidr('10.0.0.0/8', ['10.1.0.0/16']), Port.tcp(443));
     client.allowEgressTo(Peer.cidr('10.0.0.0/8', ['10.2.0.0/16']), Port.tcp(443));
-    expect(() => app.synth()).toThrow(/NetworkPolicy name "allow-client-egress-to-cidr-10-0-0-0-8" is invalid: it clashes/);
+    // Two peers, two policies, each with its own except (the names carry the exceptions).
+    const { objects } = synth(app);
+    expect(find(objects, 'NetworkPolicy', 'allow-client-egress-to-cidr-10-0-0-0-8-except-10-1-0-0-16', 'production').spec.egress[0].to)
+      .toEqual([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }]);
+    expect(find(objects, 'NetworkPolicy', 'allow-client-egress-to-cidr-10-0-0-0-8-except-10-2-0-0-16', 'production').spec.egress[0].to)
+      .toEqual([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.2.0.0/16'] } }]);
   });
 
   test('one CIDR with its except: the excluded range stays denied', () => {
     const { app, client } = dnsWorld();
     client.allowEgressTo(Peer.cidr('10.0.0.0/8', ['10.1.0.0/16']), Port.tcp(443));
     const { objects } = synth(app);
-    const egress = find(objects, 'NetworkPolicy', 'allow-client-egress-to-cidr-10-0-0-0-8', 'production');
+    const egress = find(objects, 'NetworkPolicy', 'allow-client-egress-to-cidr-10-0-0-0-8-except-10-1-0-0-16', 'production');
     expect(egress.spec.egress[0].to).toEqual([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }]);
     const evaluator = NetworkPolicyEvaluator.fromManifests(objects);
     const group = NetworkPolicyEvaluator.podGroupsFromManifests(objects).find((g) => g.id === 'production/Deployment/client')!;

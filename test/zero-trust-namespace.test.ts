@@ -274,7 +274,7 @@ describe('declared flows', () => {
       api.allowIngressFrom(Peer.namespace('ops'), Port.tcpRange(9000, 9100));
       api.allowEgressTo(Peer.pods({ labels: { app: 'statsd' } }), Port.udp(8125));
     });
-    expect(policy(objects, 'allow-web-egress-to-cidr-203-0-113-0-24').spec.egress).toEqual([
+    expect(policy(objects, 'allow-web-egress-to-cidr-203-0-113-0-24-except-203-0-113-128-25').spec.egress).toEqual([
       { to: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }], ports: [{ port: 443 }] },
     ]);
     expect(policy(objects, 'allow-monitoring-prometheus-to-api').spec.ingress[0]).toEqual({

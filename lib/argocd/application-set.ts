@@ -3,7 +3,7 @@ import { Lazy } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { NetworkModel } from '../model/network-model';
-import { check, checkLabels, invalid } from '../util/validation';
+import { check, checkLabels, checkProps, invalid } from '../util/validation';
 import type { ArgoCdSourceOptions, ArgoCdSyncOptions } from './common';
 import {
   applicationName, ARGOCD_NAMESPACE,
@@ -63,6 +63,7 @@ class ListGenerator extends ClusterGenerator {
     }
     const names = new Set<string>();
     const elements = this.clusters.map((c, i) => {
+      checkProps(scope, `generator clusters[${i}]`, c, 'name, server');
       check(scope, `generator clusters[${i}].name`, c.name, applicationName);
       check(scope, `Application name for generator clusters[${i}]`, `${c.name}-${app}`, applicationName);
       check(scope, `generator clusters[${i}].server`, c.server, serverUrl);
@@ -136,6 +137,7 @@ export class ArgoCdApplicationSet extends Construct {
 
   public constructor(scope: Construct, id: string, props: ArgoCdApplicationSetProps) {
     super(scope, id);
+    checkProps(this, 'props', props, 'repoURL, path, generator');
     this.name = check(this, 'name', props.name ?? id, applicationName);
     this.namespace = optionalNamespace(this, 'namespace', props.namespace) ?? ARGOCD_NAMESPACE;
     const app = check(this, 'applicationName', props.applicationName ?? this.name, applicationName);

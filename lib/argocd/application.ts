@@ -2,7 +2,7 @@ import type { ApiObject } from 'cdk8s';
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkModel } from '../model/network-model';
-import { check } from '../util/validation';
+import { check, checkProps } from '../util/validation';
 import type { ArgoCdDestination, ArgoCdSourceOptions, ArgoCdSyncOptions } from './common';
 import {
   applicationName, ARGOCD_NAMESPACE,
@@ -55,6 +55,7 @@ export class ArgoCdApplication extends Construct {
 
   public constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
+    checkProps(this, 'props', props, 'repoURL, path');
     this.name = check(this, 'name', props.name ?? id, applicationName);
     this.namespace = optionalNamespace(this, 'namespace', props.namespace) ?? ARGOCD_NAMESPACE;
     const sync = resolveSync(this, props);

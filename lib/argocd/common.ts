@@ -2,7 +2,7 @@ import { Chart, YamlOutputType } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { appOf, argoCdOutputPatterns, chartOutputPatterns, hasFolders } from '../output/layout';
 import type { Rule } from '../util/validation';
-import { check, dns1123Label, invalid, objectName } from '../util/validation';
+import { check, checkList, dns1123Label, invalid, objectName } from '../util/validation';
 
 /** The namespace Argo CD watches for Applications in a default installation. */
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -215,6 +215,7 @@ export function resolveSource(scope: IConstruct, props: ArgoCdSourceOptions): Re
   }
   const charts = props.charts;
   if (charts !== undefined) {
+    checkList(scope, 'charts', charts, 'cdk8s Charts');
     if (props.kustomize) throw invalid(scope, 'charts', charts.map((c) => c?.node?.path),
       'cannot select files of a Kustomize path; list them in the kustomization instead');
     if (charts.length === 0) throw invalid(scope, 'charts', [], 'must name at least one chart, or be left out to deploy every chart');

@@ -7,7 +7,7 @@ import type { NamespaceRef } from '../namespace';
 import { namespaceName } from '../namespace';
 import { Port } from '../port';
 import { ACME_SOLVER_LABEL, ACME_SOLVER_NAME, ACME_SOLVER_PORT } from '../util/well-known-pods';
-import { check, dns1123Subdomain, invalid, oneOf } from '../util/validation';
+import { check, checkList, checkProps, dns1123Subdomain, invalid, oneOf } from '../util/validation';
 import { validateAnnotations } from './annotations';
 import type { IBackend } from './backend';
 import { resolveBackend } from './backend';
@@ -153,6 +153,7 @@ export class ApiGateway extends Construct {
 
   public constructor(scope: Construct, id: string, props: ApiGatewayProps) {
     super(scope, id);
+    checkProps(this, 'props', props, 'namespace, controller, tls');
     this.name = check(this, 'name', props.name ?? id, dns1123Subdomain);
     this.namespace = namespaceName(this, 'namespace', props.namespace);
     if (!(props.controller instanceof IngressController)) {
@@ -203,6 +204,7 @@ export class ApiGateway extends Construct {
         : []),
     });
 
+    checkList(this, 'routes', props.routes, 'route options { host, path, backend }');
     (props.routes ?? []).forEach((r, i) => this.add(r, `routes[${i}]`));
   }
 

@@ -1,6 +1,6 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { check, cidr, intInRange, invalid } from '../util/validation';
+import { check, checkList, cidr, intInRange, invalid } from '../util/validation';
 import { corsOrigin, httpHeaderName, httpMethod } from './rules';
 
 /** Proxy timeouts towards the backends, in seconds. */
@@ -97,6 +97,9 @@ export function validateFeatures(scope: IConstruct, f: GatewayFeatures): void {
       throw invalid(scope, 'cors.allowOrigins', c.allowOrigins, 'must list at least one origin, or "*"');
     }
     c.allowOrigins.forEach((o, i) => check(scope, `cors.allowOrigins[${i}]`, o, corsOrigin));
+    checkList(scope, 'cors.allowMethods', c.allowMethods, 'HTTP methods');
+    checkList(scope, 'cors.allowHeaders', c.allowHeaders, 'HTTP header names');
+    checkList(scope, 'cors.exposeHeaders', c.exposeHeaders, 'HTTP header names');
     (c.allowMethods ?? []).forEach((m, i) => check(scope, `cors.allowMethods[${i}]`, m, httpMethod));
     (c.allowHeaders ?? []).forEach((h, i) => check(scope, `cors.allowHeaders[${i}]`, h, httpHeaderName));
     (c.exposeHeaders ?? []).forEach((h, i) => check(scope, `cors.exposeHeaders[${i}]`, h, httpHeaderName));
@@ -110,6 +113,7 @@ export function validateFeatures(scope: IConstruct, f: GatewayFeatures): void {
     check(scope, 'rateLimit.requestsPerSecond', f.rateLimit.requestsPerSecond, intInRange(1, 1_000_000, 'a whole number of requests'));
   }
   if (f.sourceAllowlist !== undefined) {
+    checkList(scope, 'sourceAllowlist', f.sourceAllowlist, 'CIDRs');
     if (f.sourceAllowlist.length === 0) {
       throw invalid(scope, 'sourceAllowlist', [],
         'must list at least one CIDR; an empty allowlist would mean everyone to some controllers and no one to others');

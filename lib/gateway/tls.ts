@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import { check, invalid, objectName } from '../util/validation';
+import { check, checkList, invalid, objectName } from '../util/validation';
 
 /** Options of `Tls.certManager()`: exactly one of `clusterIssuer` and `issuer`. */
 export interface CertManagerTlsOptions {
@@ -111,6 +111,7 @@ export abstract class Tls {
     return new (class extends Tls {
       public readonly mode = 'acm' as const;
       public _bind(scope: IConstruct, field: string): BoundTls {
+        checkList(scope, `${field} certificateArns`, options.certificateArns, 'ACM certificate ARNs');
         const arns = options.certificateArns ?? [];
         arns.forEach((a, i) => {
           if (typeof a !== 'string' || !ACM_ARN.test(a)) {

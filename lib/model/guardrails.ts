@@ -4,7 +4,7 @@
  */
 import type { IConstruct } from 'constructs';
 import type { Guardrail, GuardrailPeer } from '../util/guardrail';
-import { invalid } from '../util/validation';
+import { checkList, checkObject, checkProps, invalid } from '../util/validation';
 import type { IPeer } from './peer';
 
 
@@ -85,6 +85,7 @@ function reasonOf(scope: IConstruct, field: string, reason: unknown): string {
 
 /** Resolves `forbid()`. */
 export function forbidGuardrail(scope: IConstruct, options: ForbidOptions): Guardrail {
+  checkProps(scope, 'forbid() options', options, 'from, to, reason');
   const from = guardrailPeer(scope, 'forbid() from', options.from);
   const to = guardrailPeer(scope, 'forbid() to', options.to);
   const reason = reasonOf(scope, 'forbid() reason', options.reason);
@@ -93,12 +94,17 @@ export function forbidGuardrail(scope: IConstruct, options: ForbidOptions): Guar
 
 /** Resolves `requireTls()`. */
 export function requireTlsGuardrail(scope: IConstruct, options: RequireTlsOptions = {}): Guardrail {
+  checkObject(scope, 'requireTls() options', options, 'an object { reason }, or left out');
+  options = options ?? {};
   const reason = options.reason === undefined ? 'entry points must use TLS' : reasonOf(scope, 'requireTls() reason', options.reason);
   return { kind: 'require-tls', name: 'requireTls()', reason, declaredBy: scope.node.path };
 }
 
 /** Resolves `forbidInternetEgress()`. */
 export function forbidInternetEgressGuardrail(scope: IConstruct, options: ForbidInternetEgressOptions = {}): Guardrail {
+  checkObject(scope, 'forbidInternetEgress() options', options, 'an object { except, reason }, or left out');
+  options = options ?? {};
+  checkList(scope, 'forbidInternetEgress() except', options.except, 'peers, e.g. [Peer.cidr(\'203.0.113.0/24\')]');
   const except = (options.except ?? []).map((p, i) => guardrailPeer(scope, `forbidInternetEgress() except[${i}]`, p));
   const reason = options.reason === undefined ? 'no egress to the internet' : reasonOf(scope, 'forbidInternetEgress() reason', options.reason);
   const name = `forbidInternetEgress(${except.length ? `except ${except.map(peerName).join(', ')}` : ''})`;

@@ -143,6 +143,37 @@ export const labelValue: Rule<string> = (v) => {
   return undefined;
 };
 
+/**
+ * Throws the library's error unless `value` is a list (a JavaScript array): from JavaScript or a
+ * config file a single value may come where a list belongs, and iterating a string would check its
+ * characters one by one. `items` says what the list holds ("CIDRs"). `undefined` and `null` pass:
+ * an optional list left out (callers read it with `?? []`).
+ */
+export function checkList(scope: IConstruct, field: string, value: unknown, items: string): void {
+  if (value != null && !Array.isArray(value)) throw invalid(scope, field, value, `must be a list of ${items}`);
+}
+
+/**
+ * Throws the library's error unless `value` is an object (not a list); `undefined` and `null` pass
+ * (an optional object left out). `what` says what the object holds ("a map of label keys to values").
+ */
+export function checkObject(scope: IConstruct, field: string, value: unknown, what: string): void {
+  if (value != null && (typeof value !== 'object' || Array.isArray(value))) {
+    throw invalid(scope, field, value, `must be ${what}`);
+  }
+}
+
+/**
+ * Throws the library's error unless a required object of options was given (a construct's `props`,
+ * `forbid()`'s options): from JavaScript a call may leave it out, and reading a field of undefined
+ * would fail with a bare TypeError. `required` lists the fields it must set ("namespace, image, containerPort").
+ */
+export function checkProps(scope: IConstruct, field: string, value: unknown, required: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid(scope, field, value, `must be an object: { ${required} } are required`);
+  }
+}
+
 /** Validates every key and value of a label map. */
 export function checkLabels(scope: IConstruct, field: string, labels: Record<string, string>): void {
   for (const [k, v] of Object.entries(labels)) {
@@ -198,6 +229,45 @@ export const cidr: Rule<string> = (v) => {
   }
   return undefined;
 };
+
+/**
+ * The canonical text of a CIDR that `cidr` accepts: the form the API server writes back and warns
+ * for when it gets another (KEP-4858: "IPv6 address ... should be in RFC 5952 canonical format").
+ * IPv6 per RFC 5952 as Go's `netip.Prefix.String()` writes it: lowercase hex, no leading zeros in a
+ * group, the longest run of two or more zero groups (the first of equal runs) as `::`, and a dotted
+ * tail only for an IPv4-mapped address. Two spellings of one block get the same text, so they are
+ * one peer, one policy name and one rendered `cidr`. Returns the input unchanged when it is not a CIDR.
+ */
+export function canonicalCidr(v: string): string {
+  const parsed = parseCidr(v);
+  if (!parsed) return v;
+  return `${formatIp(parsed.value, parsed.bits)}/${parsed.prefix}`;
+}
+
+/** Formats an address parsed by `parseIp` canonically (see `canonicalCidr`). */
+export function formatIp(value: bigint, bits: 32 | 128): string {
+  const dotted = (v: bigint) => [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 0xffn)).join('.');
+  if (bits === 32) return dotted(value);
+  if (value >> 32n === 0xffffn) return `::ffff:${dotted(value & 0xffffffffn)}`;
+  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(16 * (7 - i))) & 0xffffn));
+  // The longest run of zero groups, of at least two; the first one wins a tie.
+  let best = { start: -1, length: 1 };
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j;
+  }
+  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(':');
+  if (best.start < 0) return hex(groups);
+  return `${hex(groups.slice(0, best.start))}::${hex(groups.slice(best.start + best.length))}`;
+}
+
+/** Checks `value` with the `cidr` rule and returns its canonical text (see `canonicalCidr`). */
+export function validCidr(scope: IConstruct, field: string, value: string): string {
+  return canonicalCidr(check(scope, field, value, cidr));
+}
 
 /** True when `inner` lies inside `outer` (same family). */
 export function cidrContains(outer: string, inner: string): boolean {

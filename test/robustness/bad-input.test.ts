@@ -88,8 +88,8 @@ const cases: Case[] = [
   { name: 'namespace label key with two slashes', build: (c) => { new ZeroTrustNamespace(c.chart, 'ns', { labels: { 'a/b/c': 'x' } }); }, path: 'test/ns', field: 'labels key', value: '"a/b/c"', rule: 'at most one "/"' },
   { name: 'podSecurity capitalized', build: (c) => { new ZeroTrustNamespace(c.chart, 'ns', { podSecurity: 'Restricted' as PodSecurityLevel }); }, path: 'test/ns', field: 'podSecurity', value: '"Restricted"', rule: 'must be one of "restricted", "baseline", "privileged"' },
   { name: 'dns.namespace uppercase', build: (c) => { new ZeroTrustNamespace(c.chart, 'ns', { dns: { namespace: 'Kube-System' } }); }, path: 'test/ns', field: 'dns.namespace', value: '"Kube-System"', rule: 'DNS-1123 label' },
-  { name: 'dns.cidrs with host bits set', build: (c) => { new ZeroTrustNamespace(c.chart, 'ns', { dns: { cidrs: ['169.254.20.10/24'] } }); }, path: 'test/ns', field: 'dns.cidrs', value: '"169.254.20.10/24"', rule: 'host bits zero' },
-  { name: 'dns.cidrs IPv6 with a zone', build: (c) => { new ZeroTrustNamespace(c.chart, 'ns', { dns: { cidrs: ['fe80::1%eth0/64'] } }); }, path: 'test/ns', field: 'dns.cidrs', value: '"fe80::1%eth0/64"', rule: 'IPv4 or IPv6 CIDR' },
+  { name: 'dns.cidrs with host bits set', build: (c) => { new ZeroTrustNamespace(c.chart, 'ns', { dns: { cidrs: ['169.254.20.10/24'] } }); }, path: 'test/ns', field: 'dns.cidrs[0]', value: '"169.254.20.10/24"', rule: 'host bits zero' },
+  { name: 'dns.cidrs IPv6 with a zone', build: (c) => { new ZeroTrustNamespace(c.chart, 'ns', { dns: { cidrs: ['fe80::1%eth0/64'] } }); }, path: 'test/ns', field: 'dns.cidrs[0]', value: '"fe80::1%eth0/64"', rule: 'IPv4 or IPv6 CIDR' },
   { name: 'dns.podLabels empty', build: (c) => { new ZeroTrustNamespace(c.chart, 'ns', { dns: { podLabels: {} } }); }, path: 'test/ns', field: 'dns.podLabels', value: '{}', rule: 'open port 53 to every pod' },
   { name: 'dns.podLabels with an empty key', build: (c) => { new ZeroTrustNamespace(c.chart, 'ns', { dns: { podLabels: { '': 'kube-dns' } } }); }, path: 'test/ns', field: 'dns.podLabels key', value: '""', rule: 'non-empty label key' },
 

@@ -24,7 +24,7 @@ describe('regressions', () => {
     const egress = 'allow-notification-dispatcher-egress-to-payment-processor-service';
     expect(egress.length).toBeGreaterThan(63);
     expect(find(objects, 'NetworkPolicy', egress, 'production').spec.egress[0].ports).toEqual([{ port: 8080 }]);
-    expect(find(objects, 'NetworkPolicy', 'allow-notification-dispatcher-egress-to-cidr-2001-db8-1234-5678-64', 'production')).toBeDefined();
+    expect(find(objects, 'NetworkPolicy', 'allow-notification-dispatcher-egress-to-cidr-2001-db8-1234-5678---64', 'production')).toBeDefined();
   });
 
   test('the generated HTTPRoute names of a long host label are object names too', () => {
@@ -141,7 +141,7 @@ describe('regressions: output the API server would refuse', () => {
     const prod = new ZeroTrustNamespace(chart, 'production');
     const api = new WebApp(chart, 'api', { namespace: prod, image: 'a:1', containerPort: 3000 });
     api.allowEgressTo(Peer.cidr('2001:db8::/32', ['2001:db8:ff::/48']), Port.tcp(443));
-    const policy = find(synth(app).objects, 'NetworkPolicy', 'allow-api-egress-to-cidr-2001-db8-32', 'production');
+    const policy = find(synth(app).objects, 'NetworkPolicy', 'allow-api-egress-to-cidr-2001-db8---32-except-2001-db8-ff---48', 'production');
     expect(policy.spec.egress[0].to).toEqual([{ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:ff::/48'] } }]);
   });
 });

@@ -3,7 +3,7 @@ import type { Endpoint } from '../../model/flows/endpoint';
 import type { GatewayFeatures } from '../features';
 import type { PathType } from '../rules';
 import type { BoundTls } from '../tls';
-import { check, checkLabels, cidr, dns1123Label, invalid, parseCidr } from '../../util/validation';
+import { check, checkLabels, dns1123Label, invalid, parseCidr, validCidr } from '../../util/validation';
 
 /**
  * What a gateway needs from its controller: the controller's dialect, validated for one gateway.
@@ -61,14 +61,14 @@ export function validateCidrs(scope: IConstruct, field: string, blocks: string[]
   if (!Array.isArray(blocks) || blocks.length === 0) {
     throw invalid(scope, field, blocks, 'must list the CIDRs the load balancer sends from (its subnets or the VPC)');
   }
-  blocks.forEach((b, i) => {
-    check(scope, `${field}[${i}]`, b, cidr);
+  return [...new Set(blocks.map((b, i) => {
+    const canonical = validCidr(scope, `${field}[${i}]`, b);
     if (parseCidr(b)!.prefix === 0) {
       throw invalid(scope, `${field}[${i}]`, b,
         'must be the load balancer\'s subnets or VPC, not every address: it would let anything reach the backends');
     }
-  });
-  return [...new Set(blocks)].sort();
+    return canonical;
+  }))].sort();
 }
 
 /** An error for a controller that serves certificates from Secrets when given ACM. @internal */

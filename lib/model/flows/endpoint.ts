@@ -110,6 +110,16 @@ export function nameFragment(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
+/**
+ * @internal The policy-name fragment of a canonical CIDR (`canonicalCidr`): each `:`, `.` and `/`
+ * becomes `-`, so `::` shows as `--` (`2001:db8::1/128` is `2001-db8--1-128`, `2001:db8:1::/128` is
+ * `2001-db8-1---128`). One character for one character keeps distinct blocks apart; `nameFragment`
+ * would fold `::` into one `-`.
+ */
+export function cidrNameFragment(canonical: string): string {
+  return canonical.toLowerCase().replace(/[:./]/g, '-');
+}
+
 /** @internal Builds an endpoint for a peer that is rendered per CNI. */
 export function wellKnownEndpoint(name: string, peer: WellKnownPeer, ports?: readonly Port[]): Endpoint {
   // The name is part of the identity: a host-network controller and Peer.nodes() stand for the same
