@@ -619,7 +619,7 @@ describe('on a generic CNI', () => {
       ]);
       // A public IPv6 block; both kinds of range at once (::/0 covers fc00::/7 and 2000::/3).
       expect(withBlock((api) => api.allowEgressTo(Peer.cidr('2001:db8::/32'), Port.tcp(443)))).toEqual([
-        '[ipblock-may-match-pods] c/api: flow api -> cidr-2001-db8-32 ipBlock 2001:db8::/32 may reach pods as well: ' + why + fix]);
+        '[ipblock-may-match-pods] c/api: flow api -> cidr-2001-db8---32 ipBlock 2001:db8::/32 may reach pods as well: ' + why + fix]);
       expect(withBlock((api) => api.allowEgressTo(Peer.cidr('::/0'), Port.tcp(443)))).toEqual([
         '[ipblock-may-match-pods] c/api: flow api -> cidr-0 ipBlock ::/0 may reach pods as well: it overlaps fc00::/7, a private range where pods '
         + 'usually live; it also covers 2000::/3, global unicast IPv6, where pods of IPv6 and dual-stack clusters may take public addresses (EKS '
