@@ -621,7 +621,7 @@ describe('on a generic CNI', () => {
       expect(withBlock((api) => api.allowEgressTo(Peer.cidr('2001:db8::/32'), Port.tcp(443)))).toEqual([
         '[ipblock-may-match-pods] c/api: flow api -> cidr-2001-db8---32 ipBlock 2001:db8::/32 may reach pods as well: ' + why + fix]);
       expect(withBlock((api) => api.allowEgressTo(Peer.cidr('::/0'), Port.tcp(443)))).toEqual([
-        '[ipblock-may-match-pods] c/api: flow api -> cidr-0 ipBlock ::/0 may reach pods as well: it overlaps fc00::/7, a private range where pods '
+        '[ipblock-may-match-pods] c/api: flow api -> cidr----0 ipBlock ::/0 may reach pods as well: it overlaps fc00::/7, a private range where pods '
         + 'usually live; it also covers 2000::/3, global unicast IPv6, where pods of IPv6 and dual-stack clusters may take public addresses (EKS '
         + 'IPv6 clusters, GKE dual-stack on subnets with external IPv6), and the library does not know whether this cluster\'s pods have public '
         + 'IPv6 addresses, and on a CNI other than Cilium an ipBlock matches pod addresses too; the library does not know this cluster\'s pod '
