@@ -185,10 +185,17 @@ export interface WebAppProps {
   /**
    * Client CIDRs allowed through the load balancer (LoadBalancer services only).
    *
-   * With `externalTrafficPolicy: Local` the pods see the client's own address, so in a
+   * With `externalTrafficPolicy: Local` kube-proxy keeps the client's address, so in a
    * `ZeroTrustNamespace` these ranges are also declared as a flow to the app (a NetworkPolicy
    * ipBlock on every container port the Service forwards to). With `Cluster` the client is SNATed to a node address: declare
    * the node CIDRs yourself (`allowIngressFrom(Peer.cidr(...))`).
+   *
+   * That holds for a load balancer that sends to the node ports. One that sends straight to the pod
+   * IPs bypasses kube-proxy, and the pods see whatever source it keeps: an AWS NLB with IP targets
+   * (AWS Load Balancer Controller, `aws-load-balancer-nlb-target-type: ip`) shows its own private
+   * addresses unless the target group preserves the client IP (`preserve_client_ip.enabled=true`), so
+   * admit its subnets (`allowIngressFrom(Peer.cidr(<subnet>))`) or turn preservation on
+   * (`external-client-lb-snat` warns when neither is done).
    * @default - the cloud provider's default, usually everyone
    */
   readonly loadBalancerSourceRanges?: string[];

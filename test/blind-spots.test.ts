@@ -814,6 +814,92 @@ describe('2b. clients\' IP blocks behind externalTrafficPolicy Cluster, which SN
   });
 });
 
+describe('2c. an AWS NLB that targets the pods by IP shows them its own addresses unless client IP preservation is on (external-client-lb-snat)', () => {
+  const NLB = 'service.beta.kubernetes.io/aws-load-balancer-';
+  function nlb(annotations: Record<string, string>, props: Partial<ConstructorParameters<typeof WebApp>[2]> = {}) {
+    const s = shop();
+    const lb = new WebApp(s.chart, 'public', {
+      namespace: s.prod, image: 'ghcr.io/acme/public:1.0.0', containerPort: 8443, servicePort: 443, serviceType: ServiceType.LOAD_BALANCER,
+      externalTrafficPolicy: ExternalTrafficPolicy.LOCAL, loadBalancerSourceRanges: ['203.0.113.0/24'], ...props,
+    });
+    // Added after construction, as users do: the check reads the final Service.
+    for (const [k, v] of Object.entries(annotations)) lb.service.metadata.addAnnotation(k, v);
+    return { ...s, lb };
+  }
+  const lbSnat = (app: App) => warningsOf(app, 'external-client-lb-snat');
+  /** Both checks' warnings of one synth (a synthesized app does not print its warnings again). */
+  function both(app: App) {
+    const { warnings } = captureWarnings(() => synth(app));
+    return { lb: warnings.filter((l) => l.startsWith('[external-client-lb-snat]')), snat: warnings.filter((l) => l.startsWith('[external-client-snat]')) };
+  }
+  const ipTargets = { [`${NLB}type`]: 'external', [`${NLB}nlb-target-type`]: 'ip' };
+
+  test('the declared flow from the source ranges is named dead, with both ways out', () => {
+    const s = nlb(ipTargets);
+    const { result: { objects }, warnings } = captureWarnings(() => synth(s.app));
+    expect(find(objects, 'Service', 'public').metadata.annotations).toMatchObject(ipTargets);
+    expect(warnings.filter((l) => l.startsWith('[external-client-lb-snat]'))).toEqual([
+      '[external-client-lb-snat] shop/public/Service: Service production/public metadata.annotations'
+        + '["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"] "ip" is accepted, but: makes the AWS Load Balancer Controller\'s '
+        + 'NLB send to the pod IPs of production/Deployment/public without client IP preservation (off by default for IP targets over TCP) '
+        + 'on port 443/TCP: the pods see the NLB\'s private addresses in its subnets, not the clients\', so the flows from 203.0.113.0/24 '
+        + 'admit none of those clients, no flow admits a private range the subnets could be in, and default-deny drops them (proxy '
+        + 'protocol v2 hands the client address to the application, not to NetworkPolicies). Fix: admit the NLB\'s subnets: '
+        + 'allowIngressFrom(Peer.cidr(\'<VPC subnet CIDR>\')) on the app public for each subnet the NLB is in; or keep the clients\' '
+        + 'addresses: annotate Service production/public with service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: '
+        + 'preserve_client_ip.enabled=true (to accept it, annotate Service production/public with cdk8s-networking.io/skip-checks: '
+        + 'external-client-lb-snat)',
+    ]);
+  });
+
+  test('the legacy nlb-ip type, with Cluster: named by this check, not external-client-snat (kube-proxy is bypassed)', () => {
+    const s = nlb({ [`${NLB}type`]: 'nlb-ip' }, { externalTrafficPolicy: undefined, loadBalancerSourceRanges: undefined,
+      ports: [{ name: 'grpc', port: 9090 }, { name: 'dns', port: 5353, protocol: Protocol.UDP }] });
+    s.lb.allowIngressFrom(Peer.internet(), Port.tcp(8443), Port.tcp(9090), Port.udp(5353));
+    const { lb: [line, ...rest], snat } = both(s.app);
+    expect(rest).toEqual([]);
+    expect(snat).toEqual([]);
+    expect(line).toContain('Service production/public metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"] "nlb-ip" is accepted');
+    // UDP target groups always keep the client address; Peer.internet() leaves the private ranges out.
+    expect(line).toContain('over TCP) on ports 443/TCP, 9090/TCP: the pods see');
+    expect(line).toContain('the flows from 0.0.0.0/0 except 10.0.0.0/8,');
+  });
+
+  test('a port whose own attributes turn preservation off is named even when the Service\'s turn it on', () => {
+    const s = nlb({ ...ipTargets, [`${NLB}target-group-attributes`]: 'stickiness.enabled=true, preserve_client_ip.enabled=true',
+      [`${NLB}target-group-attributes.9090`]: 'preserve_client_ip.enabled=false', [`${NLB}target-group-attributes.443`]: 'preserve_client_ip.enabled=' },
+    { ports: [{ name: 'grpc', port: 9090 }] });
+    expect(lbSnat(s.app)[0]).toContain('over TCP) on port 9090/TCP: the pods see');
+  });
+
+  test.each([
+    ['client IP preservation on for the Service', { ...ipTargets, [`${NLB}target-group-attributes`]: 'preserve_client_ip.enabled=True' }, () => undefined],
+    ['client IP preservation on for its one port', { ...ipTargets, [`${NLB}target-group-attributes.443`]: 'preserve_client_ip.enabled=1' }, () => undefined],
+    ['the NLB\'s subnets admitted', ipTargets, (lb: WebApp) => lb.allowIngressFrom(Peer.cidr('10.0.0.0/16'))],
+    ['the node subnets admitted (the NLB may share them)', ipTargets, (lb: WebApp) => lb.allowIngressFrom(Peer.nodes(['172.20.0.0/16']))],
+    ['instance targets (kube-proxy keeps the address with Local)', { [`${NLB}type`]: 'external', [`${NLB}nlb-target-type`]: 'instance' }, () => undefined],
+    ['no AWS annotation', {}, () => undefined],
+  ])('nothing is named with %s', (_name, annotations, extra) => {
+    const s = nlb(annotations);
+    extra(s.lb);
+    expect(both(s.app)).toEqual({ lb: [], snat: [] });
+  });
+
+  test('a NodePort Service gets no NLB: the annotations leave it to external-client-snat', () => {
+    const s = nlb(ipTargets, { serviceType: ServiceType.NODE_PORT, externalTrafficPolicy: undefined, loadBalancerSourceRanges: undefined });
+    s.lb.allowIngressFrom(Peer.cidr('203.0.113.0/24'));
+    const { lb, snat } = both(s.app);
+    expect(lb).toEqual([]);
+    expect(snat).toHaveLength(1);
+  });
+
+  test('proxy protocol v2 does not clear it, nor a public block', () => {
+    const s = nlb({ ...ipTargets, [`${NLB}proxy-protocol`]: '*' });
+    s.lb.allowIngressFrom(Peer.cidr('198.51.100.0/24'));
+    expect(lbSnat(s.app)[0]).toContain('the flows from 198.51.100.0/24, 203.0.113.0/24 admit none of those clients');
+  });
+});
+
 describe('3. a headless WebApp\'s url', () => {
   test('names the container port: a headless Service translates no port', () => {
     const s = shop();

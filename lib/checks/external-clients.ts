@@ -2,7 +2,10 @@
  * Clients outside the cluster of a NodePort or LoadBalancer Service in a zero-trust namespace:
  * - `external-service-unreachable`: default-deny drops them unless a flow from an IP block admits them;
  * - `external-client-snat`: with `externalTrafficPolicy: Cluster` they reach the pods from a node
- *   address, so flows from their IP blocks admit them only if the nodes are admitted too.
+ *   address, so flows from their IP blocks admit them only if the nodes are admitted too;
+ * - `external-client-lb-snat`: an AWS NLB that targets the pods by IP (AWS Load Balancer Controller)
+ *   bypasses kube-proxy, and unless client IP preservation is on the pods see the NLB's own private
+ *   addresses, so flows from the clients' IP blocks admit them only if the NLB's subnets are admitted.
  */
 import { getOrCreate } from '../evaluator/util';
 import type { CheckContext } from './context';
@@ -13,11 +16,23 @@ import { problem } from './finding';
 import { namespaceOf, refOf } from './objects';
 import type { NetworkView } from './verify';
 import { cidrId } from './verify';
+import { cidrContains } from '../util/validation';
 
 /** Check name of an external Service whose pods admit no client from outside the cluster. */
 export const EXTERNAL_SERVICE_UNREACHABLE = 'external-service-unreachable';
 /** Check name of an external Service whose clients' flows SNAT to node addresses makes dead. */
 export const EXTERNAL_CLIENT_SNAT = 'external-client-snat';
+
+/** Check name of an external Service whose load balancer, targeting pods by IP, hides the clients' addresses. */
+export const EXTERNAL_CLIENT_LB_SNAT = 'external-client-lb-snat';
+
+/** The AWS Load Balancer Controller's annotations (docs/guide/service/annotations.md). */
+const AWS_LB = 'service.beta.kubernetes.io/aws-load-balancer-';
+/**
+ * Private and shared ranges: a VPC's subnets, and so an NLB's own addresses, lie in them (the check
+ * takes a flow from a block reaching into one as possibly admitting the NLB).
+ */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 
 /** Source ids that are the nodes whatever the CNI: Cilium's entities for them. */
 const NODE_ENTITIES = ['entity:host', 'entity:remote-node'];
@@ -64,6 +79,28 @@ export function externalServiceClients(
       });
       continue;
     }
+    // Only a LoadBalancer Service gets an NLB; a NodePort one keeps kube-proxy on the path.
+    const ipTargets = type === 'LoadBalancer' ? awsIpTargets(svc.json?.metadata?.annotations ?? {}) : undefined;
+    if (ipTargets) {
+      // The NLB sends straight to the pod IPs: kube-proxy and externalTrafficPolicy play no part.
+      const hidden = portsWithoutClientIp(svc.json);
+      const sources = [...new Set(ids.flatMap((id) => fromOutside.get(id) ?? []))];
+      if (hidden.length === 0 || sources.some(mayAdmitLoadBalancer)) continue;
+      out.push({
+        ...problem(refOf(svc), `metadata.annotations["${ipTargets.annotation}"]`, ipTargets.value,
+          `makes the AWS Load Balancer Controller's NLB send to the pod IPs of ${ids.join(', ')} without client IP preservation `
+            + `(off by default for IP targets over TCP) on ${hidden.length > 1 ? 'ports' : 'port'} ${hidden.join(', ')}: the pods see the NLB's private addresses in its `
+            + `subnets, not the clients', so the flows from ${clients.map((c) => c.slice('cidr:'.length)).join(', ')} admit none of `
+            + 'those clients, no flow admits a private range the subnets could be in, and default-deny drops them '
+            + '(proxy protocol v2 hands the client address to the application, not to NetworkPolicies)',
+          `admit the NLB's subnets: allowIngressFrom(Peer.cidr('<VPC subnet CIDR>')) on the app ${name} for each subnet the NLB is in; `
+            + `or keep the clients' addresses: annotate Service ${ns}/${name} with ${AWS_LB}target-group-attributes: preserve_client_ip.enabled=true`,
+          related),
+        check: EXTERNAL_CLIENT_LB_SNAT,
+        severity: 'warning',
+      });
+      continue;
+    }
     const policy = svc.json?.spec?.externalTrafficPolicy;
     if (policy === 'Local' || ids.some((id) => nodesReach.has(id))) continue;
     out.push({
@@ -79,4 +116,54 @@ export function externalServiceClients(
     });
   }
   return out;
+}
+
+/**
+ * The annotation that makes the AWS Load Balancer Controller register the pods by IP: the target type
+ * `ip`, or the legacy load balancer type `nlb-ip` (docs/guide/service/annotations.md "lb-type",
+ * "nlb-target-type"; pkg/service/model_build_target_group.go buildTargetType).
+ */
+function awsIpTargets(annotations: Record<string, unknown>): { annotation: string; value: string } | undefined {
+  const targetType = `${AWS_LB}nlb-target-type`;
+  if (annotations[targetType] === 'ip') return { annotation: targetType, value: 'ip' };
+  const lbType = `${AWS_LB}type`;
+  if (annotations[lbType] === 'nlb-ip') return { annotation: lbType, value: 'nlb-ip' };
+  return undefined;
+}
+
+/** `key=value,key=value`, the controller's stringMap annotation format. */
+function attributes(text: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (typeof text !== 'string') return out;
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    if (at > 0) out.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * The Service's TCP ports (`443/TCP`) whose target group does not preserve the client address: for
+ * IP targets `preserve_client_ip.enabled` is false unless the target group attributes say true, a
+ * port's own annotation (`...target-group-attributes.<port>`, when not empty) over the Service's;
+ * UDP always keeps it (pkg/service/model_build_target_group.go buildPreserveClientIPFlag).
+ */
+function portsWithoutClientIp(service: any): string[] {
+  const annotations = service?.metadata?.annotations ?? {};
+  const key = 'preserve_client_ip.enabled';
+  const base = attributes(annotations[`${AWS_LB}target-group-attributes`]).get(key);
+  const ports: any[] = Array.isArray(service?.spec?.ports) ? service.spec.ports : [];
+  return ports.filter((p) => (p?.protocol ?? 'TCP') === 'TCP').filter((p) => {
+    const own = attributes(annotations[`${AWS_LB}target-group-attributes.${p?.port}`]).get(key);
+    const value = own || base;
+    return !['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value ?? '');
+  }).map((p) => `${p?.port}/TCP`);
+}
+
+/** Whether the source id of an IP block (`cidr:<cidr>[ except a,b]`) may admit an NLB's private addresses. */
+function mayAdmitLoadBalancer(id: string): boolean {
+  const [block, except = ''] = id.slice('cidr:'.length).split(' except ');
+  const taken = except ? except.split(',') : [];
+  return PRIVATE_RANGES.some((r) => (cidrContains(r, block) || cidrContains(block, r))
+    && !taken.some((e) => cidrContains(e, r) || cidrContains(e, block)));
 }
