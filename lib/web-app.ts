@@ -110,6 +110,19 @@ export interface WebAppMetrics {
    * @default 'metrics'
    */
   readonly name?: string;
+  /**
+   * Publish the metrics port on the app's NodePort or LoadBalancer Service, and open it to the
+   * load balancer's clients (`loadBalancerSourceRanges` with `Local`): an explicit opt-in to
+   * serving the metrics outside the cluster.
+   *
+   * By default an externally exposed app keeps the metrics port off that Service (a load balancer
+   * forwards every Service port, and a NodePort Service opens each on every node) and off the
+   * source-range flow; it goes on a ClusterIP Service of its own, `<serviceName>-metrics`, for a
+   * ServiceMonitor to select (Prometheus scrapes the pod IPs either way). A ClusterIP or headless
+   * app has the metrics port on its own Service.
+   * @default false
+   */
+  readonly exposeExternally?: boolean;
 }
 
 /** Props of a `WebApp`. */
@@ -137,8 +150,11 @@ export interface WebAppProps {
    */
   readonly ports?: WebAppPort[];
   /**
-   * A metrics port and who scrapes it: adds the named port (`metrics`) to the container and the
-   * Service, and declares the flow from `scrapedBy` to it.
+   * A metrics port and who scrapes it: adds the named port (`metrics`) to the container and a
+   * Service, and declares the flow from `scrapedBy` to it. The Service is the app's own when it is
+   * ClusterIP or headless; a NodePort or LoadBalancer app gets a ClusterIP Service
+   * `<serviceName>-metrics` for it instead, so the metrics are not served outside the cluster
+   * (`metrics.exposeExternally` opts in).
    * @default - none
    */
   readonly metrics?: WebAppMetrics;
@@ -187,8 +203,9 @@ export interface WebAppProps {
    *
    * With `externalTrafficPolicy: Local` kube-proxy keeps the client's address, so in a
    * `ZeroTrustNamespace` these ranges are also declared as a flow to the app (a NetworkPolicy
-   * ipBlock on every container port the Service forwards to). With `Cluster` the client is SNATed to a node address: declare
-   * the node CIDRs yourself (`allowIngressFrom(Peer.cidr(...))`).
+   * ipBlock on every container port the Service forwards to, so not on a `metrics` port kept off
+   * it). With `Cluster` the client is SNATed to a node address: declare the node CIDRs yourself
+   * (`allowIngressFrom(Peer.cidr(...))`).
    *
    * That holds for a load balancer that sends to the node ports. One that sends straight to the pod
    * IPs bypasses kube-proxy, and the pods see whatever source it keeps: an AWS NLB with IP targets
@@ -383,6 +400,11 @@ export class WebApp extends Construct implements IPeer, IBackend {
   /** The Service API object. */
   public readonly service: ApiObject;
   /**
+   * The ClusterIP Service `<serviceName>-metrics` that carries the metrics port of a NodePort or
+   * LoadBalancer app (see `WebAppMetrics.exposeExternally`); undefined otherwise.
+   */
+  public readonly metricsService?: ApiObject;
+  /**
    * The Service's cluster DNS name, e.g. `api.production.svc.cluster.local`. For a headless Service
    * it resolves to the pod IPs: connect to the container port, as `url` does.
    */
@@ -412,9 +434,13 @@ export class WebApp extends Construct implements IPeer, IBackend {
     model._addClusterDomain(p.clusterDomain);
     model.claimName(this, props.serviceName ? 'serviceName' : 'name', 'Service', p.namespace, p.serviceName);
     model.claimName(this, 'name', 'Deployment', p.namespace, p.name);
+    if (p.metricsServiceName) model.claimName(this, 'metrics', 'Service', p.namespace, p.metricsServiceName);
 
     this.deployment = this.makeDeployment(props, p.replicas);
-    this.service = this.makeService(props, p.serviceType);
+    // Off the externally exposed Service, the metrics port is off the source-range flow too.
+    const external = p.metricsServiceName ? this.namedPorts.filter((np) => np.name !== p.metricsPortName) : this.namedPorts;
+    this.service = this.makeService(props, p.serviceType, external);
+    if (p.metricsServiceName) this.metricsService = this.makeMetricsService(p.metricsServiceName, props.metrics!.port, p.metricsPortName!);
     const names = [this.dnsName, `${p.serviceName}.${p.namespace}.svc`, `${p.serviceName}.${p.namespace}`];
     model._addresses.addresses.push({ path: this.node.path, names, endpoint: this._endpoint() });
     for (const k of Object.keys(props.env ?? {}).sort()) {
@@ -424,7 +450,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
       // The pods see the client address: the ranges the load balancer admits are the app's clients,
       // on every port the Service forwards (the named ports too, which flows otherwise open one by one).
       const blocks = [...new Set(p.sourceRanges)].sort().map((c) => ({ cidr: c }));
-      declareFlow(this, 'loadBalancerSourceRanges', ipBlockEndpoint('load-balancer-clients', blocks), this._endpoint(), this.targetPorts());
+      declareFlow(this, 'loadBalancerSourceRanges', ipBlockEndpoint('load-balancer-clients', blocks), this._endpoint(), this.targetPorts(external));
     }
     if (props.metrics) {
       const scrapedBy = this.resolve(props.metrics.scrapedBy, 'metrics.scrapedBy');
@@ -465,10 +491,10 @@ export class WebApp extends Construct implements IPeer, IBackend {
     declareFlow(this, 'allowEgressTo', this._endpoint(), this.resolve(peer, 'allowEgressTo'), ports);
   }
 
-  /** The container ports the Service forwards to: the main port and every named one. */
-  private targetPorts(): Port[] {
+  /** The container ports the Service forwards to: the main port and the named ones on it. */
+  private targetPorts(onService: readonly WebAppPort[]): Port[] {
     const byProtocol = { [Protocol.TCP]: Port.tcp, [Protocol.UDP]: Port.udp, [Protocol.SCTP]: Port.sctp };
-    return [Port.tcp(this.containerPort), ...this.namedPorts.map((np) => byProtocol[np.protocol ?? Protocol.TCP](np.port))];
+    return [Port.tcp(this.containerPort), ...onService.map((np) => byProtocol[np.protocol ?? Protocol.TCP](np.port))];
   }
 
   /** @internal */
@@ -580,7 +606,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
     return new PlainApiObject(this, 'Deployment', deployment);
   }
 
-  private makeService(props: WebAppProps, type: ServiceType): ApiObject {
+  private makeService(props: WebAppProps, type: ServiceType, namedPorts: readonly WebAppPort[]): ApiObject {
     const externallyReachable = type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER;
     const service = new PlainApiObject(this, 'Service', {
       apiVersion: 'v1',
@@ -595,7 +621,7 @@ export class WebApp extends Construct implements IPeer, IBackend {
           port: this.servicePort,
           targetPort: this.containerPort,
           ...(props.nodePort !== undefined ? { nodePort: props.nodePort } : {}),
-        }, ...this.namedPorts.map((np) => ({
+        }, ...namedPorts.map((np) => ({
           name: np.name,
           port: np.servicePort ?? np.port,
           targetPort: np.port,
@@ -606,6 +632,18 @@ export class WebApp extends Construct implements IPeer, IBackend {
       },
     });
     recordServiceType(service, type === ServiceType.HEADLESS ? 'ClusterIP' : type);
+    return service;
+  }
+
+  /** The ClusterIP Service of the metrics port of an externally exposed app. */
+  private makeMetricsService(name: string, port: number, portName: string): ApiObject {
+    const service = new PlainApiObject(this, 'MetricsService', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: this.namespace, labels: this.podLabels },
+      spec: { type: 'ClusterIP', selector: { app: this.name }, ports: [{ name: portName, port, targetPort: port }] },
+    });
+    recordServiceType(service, 'ClusterIP');
     return service;
   }
 }
@@ -672,6 +710,22 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
   }
   if (props.healthCheckPath !== undefined) check(scope, 'healthCheckPath', props.healthCheckPath, yamlSafeText);
   const namedPorts = validatePorts(scope, props, servicePort);
+  const exposeMetrics = props.metrics?.exposeExternally;
+  if (exposeMetrics !== undefined && typeof exposeMetrics !== 'boolean') {
+    throw invalid(scope, 'metrics.exposeExternally', exposeMetrics, 'must be true or false');
+  }
+  if (exposeMetrics && !external) {
+    throw invalid(scope, 'metrics.exposeExternally', exposeMetrics,
+      `only applies to NodePort and LoadBalancer services, not ${serviceType}: the metrics port is on the app's own Service already`);
+  }
+  // An externally exposed app keeps the metrics port on a ClusterIP Service of its own.
+  const metricsServiceName = props.metrics && external && !exposeMetrics ? `${serviceName}-metrics` : undefined;
+  if (metricsServiceName !== undefined && metricsServiceName.length > 63) {
+    throw invalid(scope, props.serviceName ? 'serviceName' : 'name', serviceName,
+      `is too long for the metrics Service "${metricsServiceName}" (at most 63 characters; a NodePort or LoadBalancer app `
+        + 'serves its metrics port on a ClusterIP Service <serviceName>-metrics): shorten it to 55 characters or fewer');
+  }
+  const metricsPortName = props.metrics ? props.metrics.name ?? 'metrics' : undefined;
   const partOf = check(scope, 'partOf', props.partOf ?? namespace, labelValue);
   const clusterDomain = check(scope, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dns1123Subdomain);
   if (props.runAsUser !== undefined) check(scope, 'runAsUser', props.runAsUser, intInRange(1, 2147483647, 'a non-root user id'));
@@ -688,7 +742,7 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
       + 'default-deny, its declared flows and their proof would not hold; run such a workload with cdk8s-plus and Peer.nodes()');
   }
   validateOptOuts(scope, props.securityOptOuts);
-  return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain, namedPorts, sourceRanges };
+  return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain, namedPorts, sourceRanges, metricsServiceName, metricsPortName };
 }
 
 const OPT_OUTS = Object.keys(LOOSENINGS) as (keyof WebAppSecurityOptOuts)[];

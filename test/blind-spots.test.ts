@@ -900,6 +900,81 @@ describe('2c. an AWS NLB that targets the pods by IP shows them its own addresse
   });
 });
 
+describe('2d. the metrics port of a NodePort or LoadBalancer app stays inside the cluster unless exposed on purpose', () => {
+  const PROMETHEUS = Peer.pods({ namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } });
+  const LABELS = {
+    'app': 'web', 'app.kubernetes.io/managed-by': 'cdk8s-networking', 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/part-of': 'production',
+  };
+  function exposed(props: Partial<ConstructorParameters<typeof WebApp>[2]> = {}, metrics: object = {}) {
+    const app = testApp();
+    const chart = new Chart(app, 'shop');
+    const prod = new ZeroTrustNamespace(chart, 'production');
+    const web = new WebApp(chart, 'web', {
+      namespace: prod, image: 'ghcr.io/acme/web:1.0.0', containerPort: 8080, servicePort: 443, serviceType: ServiceType.LOAD_BALANCER,
+      externalTrafficPolicy: ExternalTrafficPolicy.LOCAL, loadBalancerSourceRanges: ['203.0.113.0/24'],
+      metrics: { port: 9102, scrapedBy: PROMETHEUS, ...metrics }, ...props,
+    });
+    return { app, chart, prod, web };
+  }
+  const lbClients = (objects: any[]) => find(objects, 'NetworkPolicy', 'allow-load-balancer-clients-to-web').spec.ingress;
+
+  test.each([
+    ['LoadBalancer', {}],
+    ['NodePort', { serviceType: ServiceType.NODE_PORT, loadBalancerSourceRanges: undefined }],
+  ])('%s: the metrics port is on a ClusterIP Service <name>-metrics, not the exposed one, nor opened to the source ranges', (type, props) => {
+    const s = exposed(props);
+    const { objects } = captureWarnings(() => synth(s.app)).result;
+    expect(find(objects, 'Service', 'web').spec.type).toBe(type);
+    expect(find(objects, 'Service', 'web').spec.ports).toEqual([{ name: 'http', port: 443, targetPort: 8080 }]);
+    expect(find(objects, 'Service', 'web-metrics')).toEqual({
+      apiVersion: 'v1', kind: 'Service',
+      metadata: { name: 'web-metrics', namespace: 'production', labels: LABELS, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
+      spec: { type: 'ClusterIP', selector: { app: 'web' }, ports: [{ name: 'metrics', port: 9102, targetPort: 9102 }] },
+    });
+    expect(s.web.metricsService?.name).toBe('web-metrics');
+    expect(find(objects, 'Deployment', 'web').spec.template.spec.containers[0].ports).toEqual([
+      { containerPort: 8080, name: 'http' }, { containerPort: 9102, name: 'metrics' },
+    ]);
+    // Prometheus still reaches the metrics port, which the pods serve either way.
+    expect(find(objects, 'NetworkPolicy', 'allow-monitoring-prometheus-to-web').spec.ingress[0].ports).toEqual([{ port: 9102 }]);
+    if (type === 'LoadBalancer') expect(lbClients(objects)).toEqual([{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 8080 }] }]);
+  });
+
+  test('metrics.exposeExternally publishes it on the load balancer and opens it to the source ranges, as asked', () => {
+    const s = exposed({}, { exposeExternally: true, name: 'prom' });
+    const { objects } = synth(s.app);
+    expect(find(objects, 'Service', 'web').spec.ports).toEqual([
+      { name: 'http', port: 443, targetPort: 8080 }, { name: 'prom', port: 9102, targetPort: 9102 },
+    ]);
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toEqual(['web']);
+    expect(s.web.metricsService).toBeUndefined();
+    expect(lbClients(objects)).toEqual([{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 8080 }, { port: 9102 }] }]);
+  });
+
+  test('a ClusterIP app keeps the metrics port on its own Service', () => {
+    const s = exposed({ serviceType: undefined, externalTrafficPolicy: undefined, loadBalancerSourceRanges: undefined });
+    const { objects } = captureWarnings(() => synth(s.app)).result;
+    expect(find(objects, 'Service', 'web').spec.ports).toEqual([
+      { name: 'http', port: 443, targetPort: 8080 }, { name: 'metrics', port: 9102, targetPort: 9102 },
+    ]);
+    expect(s.web.metricsService).toBeUndefined();
+  });
+
+  test('bad input names the field, the value and what is allowed', () => {
+    expect(() => exposed({ serviceType: ServiceType.HEADLESS, externalTrafficPolicy: undefined, loadBalancerSourceRanges: undefined },
+      { exposeExternally: true })).toThrow('shop/web: metrics.exposeExternally true is invalid: only applies to NodePort and LoadBalancer '
+      + 'services, not Headless: the metrics port is on the app\'s own Service already');
+    expect(() => exposed({}, { exposeExternally: 'yes' })).toThrow('shop/web: metrics.exposeExternally "yes" is invalid: must be true or false');
+    const long = 'a'.repeat(56);
+    expect(() => exposed({ serviceName: long })).toThrow(`shop/web: serviceName "${long}" is invalid: is too long for the metrics Service "${long}-metrics" `
+      + '(at most 63 characters; a NodePort or LoadBalancer app serves its metrics port on a ClusterIP Service <serviceName>-metrics): '
+      + 'shorten it to 55 characters or fewer');
+    const s = exposed();
+    expect(() => new WebApp(s.chart, 'web-metrics', { namespace: s.prod, image: 'a:1', containerPort: 8080 })).toThrow(
+      'shop/web-metrics: name "web-metrics" is invalid: a Service named "web-metrics" already exists in namespace "production" (declared at shop/web)');
+  });
+});
+
 describe('3. a headless WebApp\'s url', () => {
   test('names the container port: a headless Service translates no port', () => {
     const s = shop();

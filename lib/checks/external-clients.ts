@@ -89,9 +89,10 @@ export function externalServiceClients(
       out.push({
         ...problem(refOf(svc), `metadata.annotations["${ipTargets.annotation}"]`, ipTargets.value,
           `makes the AWS Load Balancer Controller's NLB send to the pod IPs of ${ids.join(', ')} without client IP preservation `
-            + `(off by default for IP targets over TCP) on ${hidden.length > 1 ? 'ports' : 'port'} ${hidden.join(', ')}: the pods see the NLB's private addresses in its `
-            + `subnets, not the clients', so the flows from ${clients.map((c) => c.slice('cidr:'.length)).join(', ')} admit none of `
-            + 'those clients, no flow admits a private range the subnets could be in, and default-deny drops them '
+            + `(off by default for IP targets over TCP) on ${hidden.length > 1 ? 'ports' : 'port'} ${hidden.join(', ')}: `
+            + 'the pods see the NLB\'s private addresses in its subnets, not the clients\', so the flows from '
+            + `${clients.map((c) => c.slice('cidr:'.length)).join(', ')} admit none of those clients, `
+            + 'no flow admits a private range the subnets could be in, and default-deny drops them '
             + '(proxy protocol v2 hands the client address to the application, not to NetworkPolicies)',
           `admit the NLB's subnets: allowIngressFrom(Peer.cidr('<VPC subnet CIDR>')) on the app ${name} for each subnet the NLB is in; `
             + `or keep the clients' addresses: annotate Service ${ns}/${name} with ${AWS_LB}target-group-attributes: preserve_client_ip.enabled=true`,

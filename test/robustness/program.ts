@@ -558,6 +558,11 @@ function normalize(raw: {
     const external = a.serviceType === 'NodePort' || a.serviceType === 'LoadBalancer';
     const nodePort = external && a.nodePort !== undefined && !usedNodePorts.has(a.nodePort) ? a.nodePort : undefined;
     if (nodePort !== undefined) usedNodePorts.add(nodePort);
+    // An exposed app serves its metrics port on a ClusterIP Service <name>-metrics: a valid program
+    // keeps that name a free DNS-1035 label.
+    const metricsService = `${ns}/${a.name}-metrics`;
+    const metricsOk = !external || (a.name.length <= 55 && !seenApps.has(metricsService));
+    if (external && metricsOk && a.metricsPort !== undefined) seenApps.add(metricsService);
     apps.push({
       id: `app${apps.length}`,
       name: a.name,
@@ -575,7 +580,7 @@ function normalize(raw: {
       ...(a.serviceType === 'LoadBalancer' && a.sourceRanges && !(cni === 'cilium' ? a.sourceRanges.some(overlapsPrivate) : a.sourceRanges.some(overlapsPods))
         ? { loadBalancerSourceRanges: a.sourceRanges } : {}),
       env: a.env,
-      ...appPortsOf(a),
+      ...appPortsOf(metricsOk ? a : { ...a, metricsPort: undefined }),
     });
   }
 
@@ -1139,11 +1144,12 @@ function declarations(p: Program): Declaration[] {
       }
     }
   }
-  // Clients declared by loadBalancerSourceRanges reach every port the Service forwards; others, the main port.
+  // Clients declared by loadBalancerSourceRanges reach every port the Service forwards (not the
+  // metrics port, which a LoadBalancer app keeps on a ClusterIP Service of its own); others, the main port.
   for (const c of externalClients(p)) {
     const a = p.apps[c.app];
     const ports = a.loadBalancerSourceRanges && a.externalTrafficPolicy === 'Local'
-      ? appListens(a).map((q) => ({ protocol: q.protocol, port: q.number })) : appPort(c.app);
+      ? appListens(a).filter((q) => q.name !== 'metrics').map((q) => ({ protocol: q.protocol, port: q.number })) : appPort(c.app);
     for (const cidr of c.sources) out.push({ from: { cidr }, to: app(c.app), ports });
   }
   p.apps.forEach((a, i) => {
