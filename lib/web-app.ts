@@ -742,7 +742,10 @@ function validateProps(scope: Construct, id: string, props: WebAppProps) {
       + 'default-deny, its declared flows and their proof would not hold; run such a workload with cdk8s-plus and Peer.nodes()');
   }
   validateOptOuts(scope, props.securityOptOuts);
-  return { name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain, namedPorts, sourceRanges, metricsServiceName, metricsPortName };
+  return {
+    name, serviceName, namespace, servicePort, replicas, serviceType, partOf, clusterDomain, namedPorts, sourceRanges, metricsServiceName,
+    metricsPortName,
+  };
 }
 
 const OPT_OUTS = Object.keys(LOOSENINGS) as (keyof WebAppSecurityOptOuts)[];
