@@ -763,11 +763,19 @@ export const PROMETHEUS: PodGroup = {
 };
 
 /**
- * cert-manager's ACME HTTP-01 solver pods: one group in each namespace holding an Ingress gateway
- * with `Tls.certManager()` (the gateway declares the flow from its controller to them on 8089).
+ * Whether a gateway has cert-manager's HTTP-01 solver pods next to it: `Tls.certManager()` on Ingress
+ * output, or on HTTPRoute output with the Gateway it creates (in its own namespace here).
+ */
+function hasAcmeSolver(g: GatewayData): boolean {
+  return g.tls === 'cert-manager' && (g.api === 'ingress' || g.api === 'httpRoute+gateway');
+}
+
+/**
+ * cert-manager's ACME HTTP-01 solver pods: one group in each namespace holding a gateway with them
+ * (the gateway declares the flow from its controller to them on 8089).
  */
 export function acmeSolverPods(p: Program): PodGroup[] {
-  const namespaces = new Set(p.gateways.filter((g) => g.tls === 'cert-manager' && g.api === 'ingress').map((g) => p.namespaces[g.ns].name));
+  const namespaces = new Set(p.gateways.filter(hasAcmeSolver).map((g) => p.namespaces[g.ns].name));
   return [...namespaces].sort().map((ns) => ({
     id: `${ns}/Pod/acme-solver`, namespace: ns, labels: { 'acme.cert-manager.io/http01-solver': 'true' }, ports: [{ containerPort: 8089 }],
   }));
@@ -1124,11 +1132,11 @@ function declarations(p: Program): Declaration[] {
   for (const g of p.gateways) {
     for (const from of controllerSources(g)) for (const r of g.routes) out.push({ from, to: app(r.backend), ports: appPort(r.backend) });
   }
-  // Tls.certManager() on an Ingress gateway: its controller reaches the HTTP-01 solver pods on 8089.
+  // Tls.certManager() (Ingress, or a created Gateway): the controller reaches the HTTP-01 solver pods on 8089.
   const solvers = new Map(acmeSolverPods(p).map((g) => [g.namespace, g]));
   for (const g of p.gateways) {
     const solver = solvers.get(ns(g.ns));
-    if (!solver || g.tls !== 'cert-manager' || g.api !== 'ingress') continue;
+    if (!solver || !hasAcmeSolver(g)) continue;
     for (const from of controllerSources(g)) out.push({ from, to: { ns: solver.namespace, labels: solver.labels }, ports: [{ protocol: 'TCP', port: 8089 }] });
   }
   // Well-known peers: the API server on its Service and endpoint ports unless given.

@@ -26,7 +26,8 @@ import { ciliumAllows } from '../../lib/evaluator/cilium';
 import { readOutput } from '../util';
 import type { Program } from './program';
 import {
-  addressProbes, build, expectedEdges, namespaceNameArb, portStrings, programArb, programGroups, unverifiedPortFlows, zeroTrustGroupIds,
+  acmeSolverPods, addressProbes, build, expectedEdges, namespaceNameArb, portStrings, programArb, programGroups, unverifiedPortFlows,
+  zeroTrustGroupIds,
 } from './program';
 
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
@@ -227,6 +228,21 @@ describe('random valid programs', () => {
       flows: [], namespaceFlows: [], cidrs: [{ cidr: '::/16' }], egress: [], gateways: [], workloads: [], workloadFlows: [], cni: 'generic', wellKnown: [],
     };
     expect(programGroups(program).synthesized.map((g) => g.id)).toEqual(['app0/Deployment/a']);
+    checkProgram(program, 0); // throws on any broken property
+  });
+
+  // Regression: HTTPRoute output with a created Gateway and Tls.certManager() now declares the flow from
+  // the controller to cert-manager's HTTP-01 solver pods, as Ingress output does; the model did not
+  // (CI's random seed -2061429000 found it).
+  test('cert-manager over a created Gateway: the controller reaches the solver pods (seed -2061429000)', () => {
+    const program: Program = {
+      namespaces: [{ name: '0', labels: {}, dns: 'default', zeroTrust: true }],
+      apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {}, extraPorts: [] }],
+      flows: [], namespaceFlows: [], cidrs: [{ cidr: '0.0.0.0/8' }], egress: [], workloads: [], workloadFlows: [], cni: 'generic', wellKnown: [],
+      gateways: [{ name: 'gw1', ns: 0, controller: 'envoy', tls: 'cert-manager', api: 'httpRoute+gateway', routesInProps: false,
+        routes: [{ host: 'a.a', path: '/A', pathType: 'Prefix', backend: 0 }] }],
+    };
+    expect(acmeSolverPods(program).map((g) => g.id)).toEqual(['0/Pod/acme-solver']);
     checkProgram(program, 0); // throws on any broken property
   });
 
