@@ -19,7 +19,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from 'cdk8s';
 import fc from 'fast-check';
-import { WARNING_METADATA } from '../../lib';
+import { PathType, WARNING_METADATA } from '../../lib';
 import type { PodGroup } from '../../lib/evaluator';
 import { NetworkPolicyEvaluator } from '../../lib/evaluator';
 import { ciliumAllows } from '../../lib/evaluator/cilium';
@@ -240,7 +240,7 @@ describe('random valid programs', () => {
       apps: [{ id: 'app0', name: 'a', ns: 0, containerPort: 1, servicePort: 1, serviceType: 'ClusterIP', env: {}, extraPorts: [] }],
       flows: [], namespaceFlows: [], cidrs: [{ cidr: '0.0.0.0/8' }], egress: [], workloads: [], workloadFlows: [], cni: 'generic', wellKnown: [],
       gateways: [{ name: 'gw1', ns: 0, controller: 'envoy', tls: 'cert-manager', api: 'httpRoute+gateway', routesInProps: false,
-        routes: [{ host: 'a.a', path: '/A', pathType: 'Prefix', backend: 0 }] }],
+        routes: [{ host: 'a.a', path: '/A', pathType: PathType.PREFIX, backend: 0 }] }],
     };
     expect(acmeSolverPods(program).map((g) => g.id)).toEqual(['0/Pod/acme-solver']);
     checkProgram(program, 0); // throws on any broken property
