@@ -16,7 +16,7 @@ import { problem } from './finding';
 import { namespaceOf, refOf } from './objects';
 import type { NetworkView } from './verify';
 import { cidrId } from './verify';
-import { cidrContains } from '../util/validation';
+import { PRIVATE_RANGES, rangesReached } from '../util/validation';
 
 /** Check name of an external Service whose pods admit no client from outside the cluster. */
 export const EXTERNAL_SERVICE_UNREACHABLE = 'external-service-unreachable';
@@ -28,11 +28,6 @@ export const EXTERNAL_CLIENT_LB_SNAT = 'external-client-lb-snat';
 
 /** The AWS Load Balancer Controller's annotations (docs/guide/service/annotations.md). */
 const AWS_LB = 'service.beta.kubernetes.io/aws-load-balancer-';
-/**
- * Private and shared ranges: a VPC's subnets, and so an NLB's own addresses, lie in them (the check
- * takes a flow from a block reaching into one as possibly admitting the NLB).
- */
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 
 /** Source ids that are the nodes whatever the CNI: Cilium's entities for them. */
 const NODE_ENTITIES = ['entity:host', 'entity:remote-node'];
@@ -163,8 +158,6 @@ function portsWithoutClientIp(service: any): string[] {
 
 /** Whether the source id of an IP block (`cidr:<cidr>[ except a,b]`) may admit an NLB's private addresses. */
 function mayAdmitLoadBalancer(id: string): boolean {
-  const [block, except = ''] = id.slice('cidr:'.length).split(' except ');
-  const taken = except ? except.split(',') : [];
-  return PRIVATE_RANGES.some((r) => (cidrContains(r, block) || cidrContains(block, r))
-    && !taken.some((e) => cidrContains(e, r) || cidrContains(e, block)));
+  const [cidr, except = ''] = id.slice('cidr:'.length).split(' except ');
+  return rangesReached({ cidr, except: except ? except.split(',') : [] }, PRIVATE_RANGES).length > 0;
 }

@@ -13,7 +13,7 @@
  */
 import { podTemplateOf } from '../evaluator/workloads';
 import type { PodGroup, Protocol } from '../evaluator/types';
-import { cidrContains, parseIp } from '../util/validation';
+import { cidrContains, parseIp, PRIVATE_RANGES } from '../util/validation';
 import type { CheckContext } from './context';
 import type { DeclaredFlow } from './declared';
 import type { Finding } from './finding';
@@ -24,8 +24,6 @@ import { refOf } from './objects';
 /** Check name of a workload whose DNS policy takes its lookups off the DNS egress its zero-trust namespace allows. */
 export const POD_DNS_POLICY = 'pod-dns-policy';
 
-/** Private and shared ranges, where a cluster's Service addresses (the cluster DNS Service's among them) live. */
-const SERVICE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 /** Loopback: a resolver inside the pod itself (a DNS sidecar), which no policy governs. */
 const LOOPBACK = ['127.0.0.0/8', '::1/128'];
 
@@ -115,7 +113,7 @@ export function podDnsPolicy(context: CheckContext, zeroTrust: ReadonlySet<strin
       address,
       dropped: (['UDP', 'TCP'] as const)
         .filter((p) => parseIp(address) === undefined || !context.evaluator.check(group, { cidr: address }, 53, p).allowed),
-      maybeService: within(SERVICE_RANGES, address),
+      maybeService: within(PRIVATE_RANGES, address), // where Service addresses (the cluster DNS's) live
     }));
     if (servers.length === 0 && resolver.nameservers.length > 0) continue; // only a resolver inside the pod
     const dropped = servers.filter((s) => s.dropped.length > 0 && !s.maybeService);

@@ -9,27 +9,15 @@ import { clusterNameVerdict } from '../model/flows/cluster-names';
 import type { Flow } from '../model/flows/flow-graph';
 import type { NetworkModel } from '../model/network-model';
 import { Protocol } from '../port';
-import { cidrContains } from '../util/validation';
+import type { CidrBlock } from '../util/validation';
+import { PRIVATE_RANGES, rangesReached } from '../util/validation';
 
-/** Private and shared ranges: where nodes and pods live, and where Cilium's ipBlock does not see them. */
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 /** Global unicast IPv6, where pods of IPv6 and dual-stack clusters (EKS IPv6, GKE dual-stack) may take public addresses. */
 const GLOBAL_UNICAST_V6 = '2000::/3';
 
-type Block = { readonly cidr: string; readonly except?: readonly string[] };
-
-/**
- * The ranges of `ranges` that a block reaches into where its exceptions do not take them out
- * (CIDRs either nest or are disjoint: the common part is the smaller one).
- */
-function overlaps(block: Block, ranges: readonly string[]): string[] {
-  return ranges.filter((r) => (cidrContains(r, block.cidr) || cidrContains(block.cidr, r))
-    && !(block.except ?? []).some((e) => cidrContains(e, r) || cidrContains(e, block.cidr)));
-}
-
 /** Whether a block reaches into a private range that its exceptions do not take out (`Peer.internet()` does not). */
-function overlapsPrivate(block: Block): boolean {
-  return overlaps(block, PRIVATE_RANGES).length > 0;
+function overlapsPrivate(block: CidrBlock): boolean {
+  return rangesReached(block, PRIVATE_RANGES).length > 0;
 }
 
 /**
@@ -191,8 +179,9 @@ function ipBlockPodFindings(model: NetworkModel, podCidrs: readonly string[] | u
     for (const [ep, pod] of [[flow.from, flow.to], [flow.to, flow.from]] as const) {
       if (!zeroTrust(pod.namespace)) continue;
       // Peer.kubeApiServer()'s addresses are the API server's, never a pod's: only Peer.nodes() among the well-known peers.
-      const blocks: readonly Block[] = ep.ipBlocks ?? (ep.wellKnown?.kind === 'nodes' ? (ep.wellKnown.cidrs ?? []).map((c) => ({ cidr: c })) : []);
-      const hits = blocks.map((b) => ({ block: b, pods: overlaps(b, podCidrs ?? [...PRIVATE_RANGES, GLOBAL_UNICAST_V6]) }))
+      const blocks: readonly CidrBlock[] = ep.ipBlocks
+        ?? (ep.wellKnown?.kind === 'nodes' ? (ep.wellKnown.cidrs ?? []).map((c) => ({ cidr: c })) : []);
+      const hits = blocks.map((b) => ({ block: b, pods: rangesReached(b, podCidrs ?? [...PRIVATE_RANGES, GLOBAL_UNICAST_V6]) }))
         .filter((h) => h.pods.length > 0);
       if (hits.length === 0) continue;
       const verb = ep === flow.from ? 'admits' : 'reaches';

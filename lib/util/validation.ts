@@ -269,6 +269,27 @@ export function validCidr(scope: IConstruct, field: string, value: string): stri
   return canonicalCidr(check(scope, field, value, cidr));
 }
 
+/**
+ * Private and shared address ranges (RFC 1918, RFC 6598 shared space, IPv6 unique local): where
+ * nodes, pods and Service addresses usually live, and what a load balancer's own subnets use.
+ */
+export const PRIVATE_RANGES: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+
+/** An IP block: a CIDR and the ranges it leaves out. */
+export interface CidrBlock {
+  readonly cidr: string;
+  readonly except?: readonly string[];
+}
+
+/**
+ * The ranges of `ranges` that a block reaches into where its exceptions do not take them out
+ * (CIDRs either nest or are disjoint: the common part is the smaller one).
+ */
+export function rangesReached(block: CidrBlock, ranges: readonly string[]): string[] {
+  return ranges.filter((r) => (cidrContains(r, block.cidr) || cidrContains(block.cidr, r))
+    && !(block.except ?? []).some((e) => cidrContains(e, r) || cidrContains(e, block.cidr)));
+}
+
 /** True when `inner` lies inside `outer` (same family). */
 export function cidrContains(outer: string, inner: string): boolean {
   const o = parseCidr(outer);
