@@ -804,7 +804,7 @@ function withContainerDefaults(pod: Record<string, unknown>, writable: boolean):
 }
 
 /** The violations WebApp leaves alone (see checkIsolation). */
-const NOT_OPTED: ReadonlySet<Loosening> = new Set(['hostNetwork', 'volumeType', 'seccompUnset']);
+const NOT_OPTED: ReadonlySet<Loosening> = new Set(['hostNetwork', 'volumeTypes', 'seccompUnset', 'unsafeSysctls', 'unmaskedProcMount', 'seLinuxOptions', 'unconfinedAppArmor', 'probeHost', 'windowsHostProcess']);
 
 /** The JSON names of the pod spec whose cdk8s-plus names differ. */
 const GIVEN_POD_FIELDS: Readonly<Record<string, string>> = { hostPID: 'hostPid', hostIPC: 'hostIpc' };

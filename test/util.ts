@@ -49,7 +49,8 @@ function validateCrd(obj: any, id: string, file: string): void {
 
 /**
  * The JSON field names of the core Kubernetes API, and the names of map-valued fields (labels,
- * selectors of Services, resource limits, ...), read from cdk8s-plus-27's generated converters:
+ * selectors of Services, resource limits, ...), read from cdk8s-plus-27's and cdk8s-plus-33's
+ * generated converters (1.33 added fields such as `appArmorProfile` and the `image` volume):
  * kubernetes-models accepts fields its schema does not know, which the API server's strict field
  * validation rejects (`setHostnameAsFqdn` for `setHostnameAsFQDN`).
  */
@@ -58,7 +59,7 @@ const CORE_API_VERSIONS = new Set(['v1', 'apps/v1', 'batch/v1', 'networking.k8s.
 
 function coreFields(): { fields: Set<string>; maps: Set<string> } {
   if (!coreFieldNames) {
-    const source = fs.readFileSync(require.resolve('cdk8s-plus-27/lib/imports/k8s.js'), 'utf8');
+    const source = ['cdk8s-plus-27', 'cdk8s-plus-33'].map((pkg) => fs.readFileSync(require.resolve(`${pkg}/lib/imports/k8s.js`), 'utf8')).join('\n');
     const fields = new Set<string>();
     const maps = new Set<string>();
     for (const m of source.matchAll(/^ +'([^']+)': (.*)$/gm)) {

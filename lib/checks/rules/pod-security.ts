@@ -7,6 +7,14 @@ import { podSecurityViolations } from '../../util/pod-security';
 
 /** The label on a Namespace that sets the Pod Security level the API server enforces. */
 export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+/** The label on a Namespace that pins the Kubernetes version of the enforced level's rules (`v1.29`; `latest` when unset). */
+export const POD_SECURITY_ENFORCE_VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version';
+
+/** The Kubernetes minor version an `enforce-version` label pins (`v1.29` -> 29), or undefined for `latest` (the newest rules). */
+export function enforceVersion(label: unknown): number | undefined {
+  const m = /^v1\.(\d+)$/.exec(String(label ?? ''));
+  return m ? Number(m[1]) : undefined;
+}
 
 /** A workload whose pods the Pod Security level of their namespace rejects. */
 export const podSecurity: ICheck = {
@@ -19,16 +27,22 @@ export const podSecurity: ICheck = {
     'kube-linter privilege-escalation-container, run-as-non-root', 'Checkov CKV_K8S_20, CKV_K8S_23, CKV_K8S_28, CKV_K8S_31',
   ],
   run(ctx) {
-    const levels = new Map<string, string>();
+    const levels = new Map<string, { level: 'baseline' | 'restricted'; version?: number }>();
     for (const ns of ctx.ofKind('Namespace')) {
-      const level = ns.json?.metadata?.labels?.[POD_SECURITY_ENFORCE_LABEL];
-      if (level === 'baseline' || level === 'restricted') levels.set(String(ns.json?.metadata?.name), level);
+      const labels = ns.json?.metadata?.labels;
+      const level = labels?.[POD_SECURITY_ENFORCE_LABEL];
+      if (level === 'baseline' || level === 'restricted') {
+        levels.set(String(ns.json?.metadata?.name), { level, version: enforceVersion(labels?.[POD_SECURITY_ENFORCE_VERSION_LABEL]) });
+      }
     }
     const out: Problem[] = [];
     for (const t of ctx.templates) {
-      const level = levels.get(t.namespace) as 'baseline' | 'restricted' | undefined;
+      const { level, version } = levels.get(t.namespace) ?? {};
       if (!level) continue;
-      const violations = podSecurityViolations(podTemplateOf(t.object.json)?.spec, level).map((v) => `spec.${v.field} ${v.rule}`);
+      const template = podTemplateOf(t.object.json);
+      const violations = podSecurityViolations(template?.spec, level, { annotations: template?.metadata?.annotations, version })
+        // An annotation's field is the pod's metadata; every other one is in its spec.
+        .map((v) => `${v.field.startsWith('metadata.') ? '' : 'spec.'}${v.field} ${v.rule}`);
       if (violations.length === 0) continue;
       const ref = refOf(t.object);
       const prefix = t.object.json?.kind === 'Pod' ? '' : 'spec.template.';
