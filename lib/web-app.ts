@@ -287,11 +287,14 @@ export interface WebAppProps {
    */
   readonly podSpec?: { [key: string]: any };
   /**
-   * Named opt-outs of the pod's isolation, for the settings `podSpec` may give that Pod Security
-   * "baseline" or "restricted" forbids: `hostPid`, `hostIpc`, `hostPath` volumes, and in the
-   * containers given there (`initContainers`, sidecars) `privileged`, `hostPort`, added
-   * capabilities beyond NET_BIND_SERVICE, seccomp `Unconfined`, `allowPrivilegeEscalation: true`,
-   * `runAsUser: 0` or `runAsNonRoot: false`. Without the opt-out each is an error naming the field.
+   * Named opt-outs of the pod's isolation, for the settings `podSpec` and `container` may give that Pod Security
+   * "baseline" or "restricted" forbids: `hostPid`, `hostIpc`, `hostPath` volumes, volume types
+   * beyond restricted's, and in the containers given there (`initContainers`, sidecars) `privileged`,
+   * `hostPort`, added capabilities beyond NET_BIND_SERVICE, seccomp `Unconfined`, AppArmor
+   * `Unconfined`, SELinux options, an unmasked `procMount`, `allowPrivilegeEscalation: true`,
+   * `runAsUser: 0` or `runAsNonRoot: false`, and in any container a probe or lifecycle hook with a
+   * `host`. Without the opt-out each is an error naming the field. Windows `hostProcess` has none: it
+   * needs the host network, which WebApp refuses.
    * The containers given in `podSpec` get the app container's defaults (no privilege escalation,
    * capabilities `drop: [ALL]`, not privileged, a read-only root filesystem unless
    * `writableRootFilesystem`) under the fields they set themselves.
@@ -335,6 +338,30 @@ export interface WebAppSecurityOptOuts {
   readonly allowPrivilegeEscalation?: boolean;
   /** Allow `runAsUser: 0` and `runAsNonRoot: false` on containers given in `podSpec`. @default false */
   readonly runAsRoot?: boolean;
+  /**
+   * Allow volume types in `podSpec.volumes` beyond the ones Pod Security "restricted" allows
+   * (configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected,
+   * secret): `nfs`, `iscsi`, `rbd`, `gitRepo`, ..., which the node itself mounts.
+   * @default false
+   */
+  readonly volumeTypes?: boolean;
+  /** Allow `securityContext.procMount` other than `Default` (`Unmasked`) on containers given in `podSpec`. @default false */
+  readonly unmaskedProcMount?: boolean;
+  /**
+   * Allow `securityContext.seLinuxOptions` on containers given in `podSpec` with a `user`, a `role`,
+   * or a `type` other than container_t, container_init_t, container_kvm_t and container_engine_t.
+   * @default false
+   */
+  readonly seLinuxOptions?: boolean;
+  /** Allow `securityContext.appArmorProfile` of a type other than `RuntimeDefault` or `Localhost` on containers given in `podSpec`. @default false */
+  readonly unconfinedAppArmor?: boolean;
+  /**
+   * Allow a `host` in the `httpGet` or `tcpSocket` of a probe (`startupProbe`, or a container's given
+   * in `podSpec`) or a lifecycle hook (`container.lifecycle`, or a container's given in `podSpec`):
+   * the kubelet would connect from the node to that host, outside every NetworkPolicy.
+   * @default false
+   */
+  readonly probeHost?: boolean;
 }
 
 /** The boolean opt-outs of `WebAppSecurityOptOuts`. */
@@ -352,6 +379,11 @@ const LOOSENINGS: Readonly<Record<keyof WebAppSecurityOptOuts, { level: 'baselin
   unconfinedSeccomp: { level: 'baseline', why: 'without a seccomp profile every system call reaches the node\'s kernel' },
   allowPrivilegeEscalation: { level: 'restricted', why: 'a process could gain more privileges than its parent (setuid binaries)' },
   runAsRoot: { level: 'restricted', why: 'a process that runs as root in the container is root on the node once it escapes' },
+  volumeTypes: { level: 'restricted', why: 'the node itself mounts such a volume, with its own kernel drivers and credentials' },
+  unmaskedProcMount: { level: 'baseline', why: 'an unmasked /proc shows the container the node\'s kernel settings (/proc/sys, /proc/sysrq-trigger)' },
+  seLinuxOptions: { level: 'baseline', why: 'a custom SELinux type, user or role can lift the container out of the container_t confinement' },
+  unconfinedAppArmor: { level: 'baseline', why: 'without an AppArmor profile the container loses the runtime\'s default confinement' },
+  probeHost: { level: 'baseline', why: 'the kubelet would connect from the node to that host, a connection no NetworkPolicy governs' },
 };
 
 /** The container fields WebApp sets itself. */
@@ -804,7 +836,7 @@ function withContainerDefaults(pod: Record<string, unknown>, writable: boolean):
 }
 
 /** The violations WebApp leaves alone (see checkIsolation). */
-const NOT_OPTED: ReadonlySet<Loosening> = new Set(['hostNetwork', 'volumeTypes', 'seccompUnset', 'unsafeSysctls', 'unmaskedProcMount', 'seLinuxOptions', 'unconfinedAppArmor', 'probeHost', 'windowsHostProcess']);
+const NOT_OPTED: ReadonlySet<Loosening> = new Set(['hostNetwork', 'seccompUnset', 'unsafeSysctls']);
 
 /** The JSON names of the pod spec whose cdk8s-plus names differ. */
 const GIVEN_POD_FIELDS: Readonly<Record<string, string>> = { hostPID: 'hostPid', hostIPC: 'hostIpc' };
@@ -816,15 +848,21 @@ const GIVEN_POD_FIELDS: Readonly<Record<string, string>> = { hostPID: 'hostPid',
  */
 function checkIsolation(scope: Construct, pod: any, props: WebAppProps): void {
   const optOuts = props.securityOptOuts ?? {};
-  const field = (f: string) => `podSpec.${f.replace(/^[A-Za-z]+/, (top) => GIVEN_POD_FIELDS[top] ?? top)}`;
+  // containers[0] is the app container, whose extras come from `container`.
+  const field = (f: string) => (f.startsWith('containers[0].') ? `container.${f.slice('containers[0].'.length)}`
+    : `podSpec.${f.replace(/^[A-Za-z]+/, (top) => GIVEN_POD_FIELDS[top] ?? top)}`);
   const refuse = (f: string, value: unknown, rule: string, key: keyof WebAppSecurityOptOuts, allow: string, level = LOOSENINGS[key].level) =>
     invalid(scope, field(f), value,
       `${rule} (Pod Security "${level}"): ${LOOSENINGS[key].why}; to allow it, set securityOptOuts: { ${key}: ${allow} }`);
   for (const v of podSecurityViolations(pod, 'restricted')) {
     const key = v.loosening;
-    // Not a WebApp opt-out: hostNetwork is refused in validateProps; volume types other than hostPath give no host access (the
-    // namespace's level judges them); the pod's seccomp RuntimeDefault covers every container (a container's own Unconfined is unconfinedSeccomp).
+    // Not a WebApp opt-out: hostNetwork is refused in validateProps; the pod's seccomp RuntimeDefault covers every container (a
+    // container's own Unconfined is unconfinedSeccomp); sysctls are the pod's securityContext, which WebApp writes itself.
     if (NOT_OPTED.has(key)) continue;
+    if (key === 'windowsHostProcess') {
+      throw invalid(scope, field(v.field), v.value, `${v.rule} (Pod Security "baseline"): a HostProcess container runs on the node, and the API `
+        + 'server requires hostNetwork with it, where NetworkPolicies do not apply; run such a workload with cdk8s-plus and Peer.nodes()');
+    }
     if (key === 'addCapabilities') {
       const allowed = new Set(['NET_BIND_SERVICE', ...optOuts.addCapabilities ?? []]);
       const extra = (v.value as unknown[]).map(String).filter((c) => !allowed.has(c));

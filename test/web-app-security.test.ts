@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import type { WebAppProps } from '../lib';
 import { PodSecurityLevel, WebApp, ZeroTrustNamespace } from '../lib';
 import { podSecurityViolations } from '../lib/util/pod-security';
@@ -29,6 +30,8 @@ function refusal(extras: Partial<WebAppProps>): string {
   throw new Error('expected the WebApp to be refused');
 }
 
+const ALL_OPT_OUTS = 'hostPid, hostIpc, hostPath, hostPort, privileged, addCapabilities, unconfinedSeccomp, allowPrivilegeEscalation, runAsRoot, '
+  + 'volumeTypes, unmaskedProcMount, seLinuxOptions, unconfinedAppArmor, probeHost';
 const side = (securityContext: object, more: object = {}) => ({ initContainers: [{ name: 'side', image: 'b:1', restartPolicy: 'Always', securityContext, ...more }] });
 const OPT = (key: string, allow = 'true') => `; to allow it, set securityOptOuts: { ${key}: ${allow} }`;
 const NSENTER = 'the pods would share the node\'s process namespace, and with a privileged container enter the node\'s network namespace '
@@ -100,6 +103,44 @@ const CASES: { name: string; podSpec: object; message: string; optOut: WebAppPro
     lands: (pod) => pod.initContainers[0].securityContext.runAsUser, expected: 0,
     message: 'test/w: podSpec.initContainers[0].securityContext.runAsNonRoot false is invalid: must be true (Pod Security "restricted"): a process '
       + `that runs as root in the container is root on the node once it escapes${OPT('runAsRoot')}`,
+  },
+  {
+    name: 'volumeTypes', podSpec: { volumes: [{ name: 'share', nfs: { server: 'nfs', path: '/x' } }] }, optOut: { volumeTypes: true },
+    lands: (pod) => pod.volumes, expected: [{ name: 'share', nfs: { server: 'nfs', path: '/x' } }],
+    message: 'test/w: podSpec.volumes[0].nfs {"path":"/x","server":"nfs"} is invalid: must be one of configMap, csi, downwardAPI, emptyDir, ephemeral, '
+      + 'image, persistentVolumeClaim, projected, secret (Pod Security "restricted"): the node itself mounts such a volume, with its own kernel drivers '
+      + `and credentials${OPT('volumeTypes')}`,
+  },
+  {
+    name: 'unmaskedProcMount', podSpec: side({ procMount: 'Unmasked' }), optOut: { unmaskedProcMount: true },
+    lands: (pod) => pod.initContainers[0].securityContext.procMount, expected: 'Unmasked',
+    message: 'test/w: podSpec.initContainers[0].securityContext.procMount "Unmasked" is invalid: must be Default (Pod Security "baseline"): an unmasked '
+      + `/proc shows the container the node's kernel settings (/proc/sys, /proc/sysrq-trigger)${OPT('unmaskedProcMount')}`,
+  },
+  {
+    name: 'seLinuxOptions (type)', podSpec: side({ seLinuxOptions: { type: 'spc_t' } }), optOut: { seLinuxOptions: true },
+    lands: (pod) => pod.initContainers[0].securityContext.seLinuxOptions, expected: { type: 'spc_t' },
+    message: 'test/w: podSpec.initContainers[0].securityContext.seLinuxOptions.type "spc_t" is invalid: must be unset or one of container_t, '
+      + 'container_init_t, container_kvm_t, container_engine_t (Pod Security "baseline"): a custom SELinux type, user or role can lift the container '
+      + `out of the container_t confinement${OPT('seLinuxOptions')}`,
+  },
+  {
+    name: 'seLinuxOptions (user)', podSpec: side({ seLinuxOptions: { user: 'system_u' } }), optOut: { seLinuxOptions: true },
+    lands: (pod) => pod.initContainers[0].securityContext.seLinuxOptions, expected: { user: 'system_u' },
+    message: 'test/w: podSpec.initContainers[0].securityContext.seLinuxOptions.user "system_u" is invalid: must not be set (Pod Security "baseline"): '
+      + `a custom SELinux type, user or role can lift the container out of the container_t confinement${OPT('seLinuxOptions')}`,
+  },
+  {
+    name: 'unconfinedAppArmor', podSpec: side({ appArmorProfile: { type: 'Unconfined' } }), optOut: { unconfinedAppArmor: true },
+    lands: (pod) => pod.initContainers[0].securityContext.appArmorProfile, expected: { type: 'Unconfined' },
+    message: 'test/w: podSpec.initContainers[0].securityContext.appArmorProfile.type "Unconfined" is invalid: must be RuntimeDefault or Localhost '
+      + `(Pod Security "baseline"): without an AppArmor profile the container loses the runtime's default confinement${OPT('unconfinedAppArmor')}`,
+  },
+  {
+    name: 'probeHost', podSpec: side({}, { startupProbe: { httpGet: { host: '169.254.169.254', port: k8s.IntOrString.fromNumber(80) } } }), optOut: { probeHost: true },
+    lands: (pod) => pod.initContainers[0].startupProbe, expected: { httpGet: { host: '169.254.169.254', port: 80 } },
+    message: 'test/w: podSpec.initContainers[0].startupProbe.httpGet.host "169.254.169.254" is invalid: must be unset or "" (Pod Security "baseline"): '
+      + `the kubelet would connect from the node to that host, a connection no NetworkPolicy governs${OPT('probeHost')}`,
   },
 ];
 
@@ -176,16 +217,48 @@ describe('WebApp refuses podSpec settings below Pod Security baseline or restric
     expect(warnings).toEqual([ESCAPE('test/w/Deployment', 'Deployment prod/w', 'spec.template.spec', 'initContainers[0].securityContext.privileged')]);
   });
 
+  test('the app container\'s own extras: a lifecycle hook or startup probe with a host needs probeHost, named by its container field', () => {
+    const port = (n: number) => k8s.IntOrString.fromNumber(n);
+    const container = { lifecycle: { preStop: { tcpSocket: { host: 'db', port: port(5432) } } }, startupProbe: { httpGet: { host: 'x', port: port(80) } } };
+    expect(refusal({ container })).toBe('test/w: container.startupProbe.httpGet.host "x" is invalid: must be unset or "" (Pod Security "baseline"): '
+      + `the kubelet would connect from the node to that host, a connection no NetworkPolicy governs${OPT('probeHost')}`);
+    const { pod, warnings } = build({ container, securityOptOuts: { probeHost: true } });
+    expect(pod.containers[0].lifecycle).toEqual({ preStop: { tcpSocket: { host: 'db', port: 5432 } } });
+    expect(pod.containers[0].startupProbe).toEqual({ httpGet: { host: 'x', port: 80 } });
+    expect(warnings).toEqual([]);
+    // Baseline itself rejects it: the namespace's check says so even with the opt-out.
+    expect(build({ container, securityOptOuts: { probeHost: true } }, PodSecurityLevel.BASELINE).warnings).toEqual([
+      '[pod-security] test/w/Deployment: Deployment prod/w spec.template.spec "w" is accepted, but: namespace "prod" enforces Pod Security "baseline" '
+      + 'and the API server rejects these pods: spec.containers[0].startupProbe.httpGet.host must be unset or ""; spec.containers[0].lifecycle.preStop.'
+      + 'tcpSocket.host must be unset or "". Fix: set those fields (with cdk8s-plus: securityContext { ensureNonRoot: true, allowPrivilegeEscalation: '
+      + 'false }, and ApiObject.of(workload).addJsonPatch() for capabilities.drop ["ALL"] and seccompProfile RuntimeDefault), or lower the namespace\'s '
+      + 'level (ZeroTrustNamespace podSecurity) (to accept it, annotate Deployment prod/w with cdk8s-networking.io/skip-checks: pod-security)',
+    ]);
+  });
+
+  test('Windows hostProcess has no opt-out: it needs the host network, which WebApp refuses', () => {
+    const message = 'test/w: podSpec.initContainers[0].securityContext.windowsOptions.hostProcess true is invalid: must not be true (Pod Security '
+      + '"baseline"): a HostProcess container runs on the node, and the API server requires hostNetwork with it, where NetworkPolicies do not apply; '
+      + 'run such a workload with cdk8s-plus and Peer.nodes()';
+    expect(refusal({ podSpec: side({ windowsOptions: { hostProcess: true } }) })).toBe(message);
+    expect(refusal({ podSpec: side({ windowsOptions: { hostProcess: true } }), securityOptOuts: { privileged: true, hostPath: true } })).toBe(message);
+  });
+
+  test('sysctls are the pod\'s securityContext, which WebApp writes itself', () => {
+    expect(refusal({ podSpec: { securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] } } })).toBe('test/w: podSpec.securityContext '
+      + '{"sysctls":[{"name":"kernel.msgmax","value":"1"}]} is invalid: is set by WebApp itself (through its own props): containers, securityContext, '
+      + 'automountServiceAccountToken cannot be given in podSpec');
+  });
+
   test('the opt-outs are checked', () => {
     expect(refusal({ securityOptOuts: { hostPID: true } as any })).toBe('test/w: securityOptOuts.hostPID true is invalid: is not an opt-out: the opt-outs '
-      + 'are hostPid, hostIpc, hostPath, hostPort, privileged, addCapabilities, unconfinedSeccomp, allowPrivilegeEscalation, runAsRoot');
+      + `are ${ALL_OPT_OUTS}`);
     expect(refusal({ securityOptOuts: { privileged: 'yes' } as any })).toBe('test/w: securityOptOuts.privileged "yes" is invalid: must be true or false');
     expect(refusal({ securityOptOuts: { addCapabilities: 'NET_ADMIN' } as any }))
       .toBe('test/w: securityOptOuts.addCapabilities "NET_ADMIN" is invalid: must be a list of capability names, e.g. ["NET_ADMIN"]');
     expect(refusal({ securityOptOuts: { addCapabilities: ['net_admin'] } }))
       .toBe('test/w: securityOptOuts.addCapabilities[0] "net_admin" is invalid: must be a capability name in capitals, e.g. "NET_ADMIN"');
-    expect(refusal({ securityOptOuts: [] as any })).toBe('test/w: securityOptOuts [] is invalid: must be an object of hostPid, hostIpc, hostPath, hostPort, '
-      + 'privileged, addCapabilities, unconfinedSeccomp, allowPrivilegeEscalation, runAsRoot');
+    expect(refusal({ securityOptOuts: [] as any })).toBe(`test/w: securityOptOuts [] is invalid: must be an object of ${ALL_OPT_OUTS}`);
     // An opt-out that is false allows nothing.
     expect(refusal({ podSpec: { hostPid: true }, securityOptOuts: { hostPid: false } })).toBe(CASES[0].message);
   });
