@@ -151,6 +151,9 @@ describe('pod-security: the restricted controls', () => {
     expect(warnings({ ...spec, hostUsers: false }, R)).toEqual([]);
     expect(warnings({ ...spec, hostUsers: false }, R, { version: 'v1.34' }))
       .toEqual([WARNING('restricted', ['spec.securityContext.runAsNonRoot must not be false', 'spec.securityContext.runAsUser must not be 0'])]);
+    // The pod's false is the pod's violation, not each container's too.
+    expect(warnings({ securityContext: { runAsNonRoot: false }, containers: [ok({}, { runAsNonRoot: undefined })] }, R))
+      .toEqual([WARNING('restricted', ['spec.securityContext.runAsNonRoot must not be false'])]);
     // The pod's runAsNonRoot true covers a container that does not say.
     expect(warnings({ securityContext: { runAsNonRoot: true }, containers: [ok({}, { runAsNonRoot: undefined })] }, R)).toEqual([]);
   });
