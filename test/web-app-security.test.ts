@@ -240,8 +240,9 @@ describe('WebApp refuses podSpec settings below Pod Security baseline or restric
     const message = 'test/w: podSpec.initContainers[0].securityContext.windowsOptions.hostProcess true is invalid: must not be true (Pod Security '
       + '"baseline"): a HostProcess container runs on the node, and the API server requires hostNetwork with it, where NetworkPolicies do not apply; '
       + 'run such a workload with cdk8s-plus and Peer.nodes()';
-    expect(refusal({ podSpec: side({ windowsOptions: { hostProcess: true } }) })).toBe(message);
-    expect(refusal({ podSpec: side({ windowsOptions: { hostProcess: true } }), securityOptOuts: { privileged: true, hostPath: true } })).toBe(message);
+    const podSpec = side({ windowsOptions: { hostProcess: true } });
+    expect(refusal({ podSpec })).toBe(message);
+    expect(refusal({ podSpec, securityOptOuts: { privileged: true, hostPath: true } })).toBe(message);
   });
 
   test('sysctls are the pod\'s securityContext, which WebApp writes itself', () => {
