@@ -98,7 +98,7 @@ describe('the check table', () => {
       expect(c.description.length).toBeGreaterThan(20);
     }
     expect(checks.CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name))
-      .toEqual(['duplicate-port-name', 'pod-networkpolicy', 'pod-security', 'policy-unverified']);
+      .toEqual(['duplicate-port-name', 'pod-networkpolicy', 'pod-security', 'policy-unverified', 'sync-wave-order']);
   });
 
   test('lib/checks/README.md documents every check with its severity', () => {

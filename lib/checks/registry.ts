@@ -23,6 +23,7 @@ import { podSecurity } from './rules/pod-security';
 import { routeNotAttached } from './rules/route-not-attached';
 import { serviceTargetPort } from './rules/service-target-port';
 import { serviceTargetsPod } from './rules/service-targets-pod';
+import { syncWaveOrder } from './rules/sync-wave-order';
 import { CNI_CHECK_NAMES } from './cni';
 import { FLOW_CHECK_NAMES } from './flow-checks';
 import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, SHARED_POD_LABELS, UNDECLARED_FLOW } from './verify';
@@ -55,6 +56,7 @@ export const CHECKS: readonly ICheck[] = [
   podNetworkPolicy,
   podSecurity,
   policyUnverified,
+  syncWaveOrder,
 ];
 
 /** Name of the finding for a skip annotation that names an unknown check. */
