@@ -82,8 +82,9 @@ function selects(policy: ManifestObject, t: PodTemplate): boolean {
   try {
     if (kind === 'NetworkPolicy') return matchesSelector(parseSelector(policy.json?.spec?.podSelector, 'podSelector'), t.labels);
     const specs = [policy.json?.spec, ...(Array.isArray(policy.json?.specs) ? policy.json.specs : [])].filter((s) => s && typeof s === 'object');
-    return specs.some((s: any) => s.endpointSelector !== undefined && matchesSelector(parseSelector(stripSource(s.endpointSelector), 'endpointSelector'),
-      { ...t.labels, [NAMESPACE_KEY]: t.namespace }));
+    const labels = { ...t.labels, [NAMESPACE_KEY]: t.namespace };
+    return specs.some((s: any) => s.endpointSelector !== undefined
+      && matchesSelector(parseSelector(stripSource(s.endpointSelector), 'endpointSelector'), labels));
   } catch {
     return false; // a selector the API server refuses: other checks say so
   }
