@@ -74,6 +74,16 @@ describe('sync-wave-order', () => {
     expect(find(objects, 'NetworkPolicy', 'default-deny').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('5');
   });
 
+  test('a late policy selects pods of its own namespace only: one in another namespace that selects every pod is no finding', () => {
+    const s = shop();
+    new ApiObject(s.chart, 'staging-late', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      metadata: { name: 'late', namespace: 'staging', annotations: { 'argocd.argoproj.io/sync-wave': '5' } },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+    expect(warningsOf(s.app)).toEqual([]);
+  });
+
   test('NetworkPolicies in the workloads\' wave are applied first (kind order); CiliumNetworkPolicies there are applied last', () => {
     const same = shop();
     SyncWaves.of(same.app).configure({ waves: { NetworkPolicy: 0 } });

@@ -75,9 +75,8 @@ function before(a: SyncPosition, b: SyncPosition): boolean {
   return a.phase - b.phase < 0 || (a.phase === b.phase && (a.wave - b.wave < 0 || (a.wave === b.wave && a.kind - b.kind < 0)));
 }
 
-/** Whether a network policy selects the template's pods (NetworkPolicy podSelector, CiliumNetworkPolicy endpointSelector in its namespace). */
+/** Whether a network policy of the template's namespace selects its pods (NetworkPolicy podSelector, CiliumNetworkPolicy endpointSelector). */
 function selects(policy: ManifestObject, t: PodTemplate): boolean {
-  if (namespaceOf(policy) !== t.namespace) return false;
   const kind = policy.json?.kind;
   try {
     if (kind === 'NetworkPolicy') return matchesSelector(parseSelector(policy.json?.spec?.podSelector, 'podSelector'), t.labels);
@@ -113,13 +112,22 @@ export const syncWaveOrder: ICheck = {
     + 'or, in the same wave, as an earlier kind.',
   equivalents: ['none (Argo CD orders a sync by phase, wave and kind: gitops-engine pkg/sync/sync_tasks.go)'],
   run(ctx) {
-    const policies = [...ctx.ofKind('NetworkPolicy').filter((p) => p.json?.apiVersion === 'networking.k8s.io/v1'),
-      ...ctx.ofKind('CiliumNetworkPolicy')].map((p) => ({ p, at: syncPosition(p) }));
+    // A policy selects pods of its own namespace only: compare each workload with its namespace's policies.
+    const byNamespace = new Map<string, { p: ManifestObject; at: SyncPosition; ordered: boolean }[]>();
+    const standard = ctx.ofKind('NetworkPolicy').filter((o) => o.json?.apiVersion === 'networking.k8s.io/v1');
+    const policies = [...standard, ...ctx.ofKind('CiliumNetworkPolicy')];
+    for (const p of policies) {
+      const list = byNamespace.get(namespaceOf(p)) ?? [];
+      list.push({ p, at: syncPosition(p), ordered: ordered(p) });
+      byNamespace.set(namespaceOf(p), list);
+    }
     const out: Problem[] = [];
     for (const t of ctx.templates) {
       const at = syncPosition(t.object);
       if (at.phase === undefined) continue; // never started by a sync that succeeds
-      const late = policies.filter(({ p, at: pat }) => (ordered(t.object) || ordered(p)) && !before(pat, at) && selects(p, t));
+      const workloadOrdered = ordered(t.object);
+      const late = (byNamespace.get(t.namespace) ?? [])
+        .filter(({ p, at: pat, ordered: o }) => (workloadOrdered || o) && !before(pat, at) && selects(p, t));
       if (late.length === 0) continue;
       const ref = refOf(t.object);
       const related: ObjectRef[] = late.map(({ p }) => refOf(p));
