@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cli, json, OPEN_LEDGER_POLICY, synthShop } from './cli.fixtures';
+import { validateManifest } from './util';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-networking-${prefix}-`));
 
@@ -146,6 +147,89 @@ describe('diff', () => {
     const payments = json(['diff', base, head, '--only', 'payments']);
     expect(payments.opened).toHaveLength(1);
     expect(payments.changed).toEqual([]);
+  });
+});
+
+describe('diff and redirects: only a redirect to https keeps the client on TLS', () => {
+  /** A hand-written redirect HTTPRoute `name` for shop.example.com (path `/<name>` unless told), on the plain-HTTP listener unless told. */
+  interface Redirect { readonly name: string; readonly redirect: Record<string, unknown>; readonly path?: string; readonly listener?: 'http' | 'https' }
+
+  /** The shop's output with a Gateway `edge` (HTTP 80, HTTPS 443) written by hand next to it, and the redirect HTTPRoutes. */
+  function withRedirects(...redirects: Redirect[]): string {
+    const out = synthShop();
+    const docs = [
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'production' }, spec: {
+        gatewayClassName: 'eg', listeners: [
+          { name: 'http', port: 80, protocol: 'HTTP' },
+          { name: 'https', port: 443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'edge-tls' }] } },
+        ] } },
+      ...redirects.map((r) => ({
+        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: r.name, namespace: 'production' }, spec: {
+          parentRefs: [{ name: 'edge', sectionName: r.listener ?? 'http' }], hostnames: ['shop.example.com'],
+          rules: [{ matches: [{ path: { type: 'PathPrefix', value: r.path ?? `/${r.name}` } }], filters: [{ type: 'RequestRedirect', requestRedirect: r.redirect }] }],
+        } })),
+    ];
+    docs.forEach(validateManifest);
+    fs.writeFileSync(path.join(out, 'edge.yaml'), docs.map((d) => JSON.stringify(d)).join('\n---\n'));
+    return out;
+  }
+
+  test('added on plain HTTP: a redirect keeping the scheme and one to http count as tls-off, one to https does not', () => {
+    const head = withRedirects(
+      { name: 'same', redirect: {} },
+      { name: 'plain', redirect: { scheme: 'http', hostname: 'www.example.com' } },
+      { name: 'secure', redirect: { scheme: 'https' } },
+      // Two routes on one path merge into one entry point: the one keeping plain HTTP makes it tls-off.
+      { name: 'moved-a', path: '/moved', redirect: { scheme: 'https' } },
+      { name: 'moved-b', path: '/moved', redirect: { hostname: 'www.example.com' } },
+    );
+    const d = json(['diff', base, head]);
+    expect(d.entryPoints.added.map((e: any) => [e.via, e.match, e.backend, e.tls])).toEqual([
+      ['HTTPRoute/moved-a, HTTPRoute/moved-b', '/moved (PathPrefix)', 'redirect https://(same host), redirect www.example.com', 'off'],
+      ['HTTPRoute/plain', '/plain (PathPrefix)', 'redirect http://www.example.com', 'off'],
+      ['HTTPRoute/same', '/same (PathPrefix)', 'redirect (same host)', 'off'],
+      ['HTTPRoute/secure', '/secure (PathPrefix)', 'redirect https://(same host)', 'off'],
+    ]);
+    expect(d.summary).toBe('Network changes: 4 entry points added, 3 entry points without TLS.');
+    expect(cli(['diff', base, head, '--fail-on', 'tls-off']).code).toBe(1);
+    const md = cli(['diff', base, head]).stdout;
+    expect(md.split('\n').filter((l) => l.includes('HTTPRoute/')).map((l) => l.split(' | ').slice(0, 2).join(' | '))).toEqual([
+      '| added, **TLS off** | production',
+      '| added, **TLS off** | production',
+      '| added, **TLS off** | production',
+      '| added | production',
+    ]);
+    const secure = withRedirects({ name: 'secure', redirect: { scheme: 'https' } }, { name: 'kept', redirect: {}, listener: 'https' });
+    expect(json(['diff', base, secure]).summary).toBe('Network changes: 2 entry points added.');
+    expect(cli(['diff', base, secure, '--fail-on', 'tls-off']).code).toBe(0);
+  });
+
+  test('changed: a redirect from https to http (or to the request\'s plain scheme) loses TLS; the way back does not', () => {
+    const cases: [Redirect[], Redirect[], string][] = [
+      [[{ name: 'moved', redirect: { scheme: 'https' } }], [{ name: 'moved', redirect: { scheme: 'http' } }],
+        'backend redirect https://(same host) -> redirect http://(same host)'],
+      [[{ name: 'moved', redirect: { scheme: 'https' } }], [{ name: 'moved', redirect: {} }],
+        'backend redirect https://(same host) -> redirect (same host)'],
+      // On the HTTPS listener a redirect keeping the scheme stays on TLS; one to http does not.
+      [[{ name: 'moved', redirect: {}, listener: 'https' }], [{ name: 'moved', redirect: { scheme: 'http' }, listener: 'https' }],
+        'backend redirect (same host) -> redirect http://(same host)'],
+      // Merged: one of the two routes now keeps plain HTTP.
+      [[{ name: 'moved-a', path: '/moved', redirect: { scheme: 'https' } }, { name: 'moved-b', path: '/moved', redirect: { scheme: 'https', hostname: 'www.example.com' } }],
+        [{ name: 'moved-a', path: '/moved', redirect: { scheme: 'https' } }, { name: 'moved-b', path: '/moved', redirect: { hostname: 'www.example.com' } }],
+        'backend redirect https://(same host), redirect https://www.example.com -> redirect https://(same host), redirect www.example.com'],
+    ];
+    for (const [before, after, change] of cases) {
+      const secure = withRedirects(...before);
+      const plain = withRedirects(...after);
+      const d = json(['diff', secure, plain]);
+      expect(d.entryPoints.changed).toEqual([expect.objectContaining({ tlsOff: true, changes: [change] })]);
+      expect(d.summary).toBe('Network changes: 1 entry point changed, 1 entry point without TLS.');
+      expect(cli(['diff', secure, plain, '--fail-on', 'tls-off']).code).toBe(1);
+      const back = json(['diff', plain, secure]);
+      expect(back.entryPoints.changed).toEqual([expect.objectContaining({ tlsOff: false })]);
+      expect(back.summary).toBe('Network changes: 1 entry point changed.');
+      expect(cli(['diff', plain, secure, '--fail-on', 'tls-off']).code).toBe(0);
+    }
   });
 });
 

@@ -97,6 +97,47 @@ describe('requireTls() on HTTPRoutes: TLS from the listeners that take the route
   });
 });
 
+describe('requireTls() on redirects: only a redirect to https passes', () => {
+  /** A hand-written redirect HTTPRoute `name` for shop.example.com/<name>, on the plain-HTTP listener unless told. */
+  function redirect(chart: Chart, name: string, requestRedirect: Record<string, unknown>, parent: Record<string, unknown> = { name: 'public', sectionName: 'http' }) {
+    route(chart, { parentRefs: [parent], hostnames: ['shop.example.com'], rules: [{
+      matches: [{ path: { type: 'PathPrefix', value: `/${name}` } }], filters: [{ type: 'RequestRedirect', requestRedirect }],
+    }] }, name);
+  }
+
+  test('on the plain-HTTP listener: no scheme keeps http, so it fails like a route, and so does http to another host; https passes', () => {
+    const { app, chart } = shopApp();
+    // Gateway API HTTPRequestRedirectFilter.Scheme: "When empty, the scheme of the request is used".
+    redirect(chart, 'same', { statusCode: 301 });
+    redirect(chart, 'plain', { scheme: 'http', hostname: 'www.example.com' });
+    redirect(chart, 'secure', { scheme: 'https', hostname: 'www.example.com', port: 8443 });
+    expect(synthError(app)).toBe('cdk8s-networking: 2 guardrail violations found at synth; no file was written; the files already in '
+      + `${app.outdir}/ were left as they were.\n`
+      + `  - ${GUARDRAIL}shop.example.com /plain (PathPrefix) -> redirect http://www.example.com (HTTPRoute/plain in production) without TLS, `
+      + 'served by the plain-HTTP listener production/public#http (HTTP 80), declared by shop/plain\n'
+      + `  - ${GUARDRAIL}shop.example.com /same (PathPrefix) -> redirect (same host) (HTTPRoute/same in production) without TLS, `
+      + 'served by the plain-HTTP listener production/public#http (HTTP 80), declared by shop/same');
+  });
+
+  test('on the HTTPS listener: a redirect to http sends the client to plain HTTP and fails; one keeping the scheme stays on TLS', () => {
+    const { app, chart } = shopApp();
+    const https = { name: 'public', sectionName: 'https-shop.example.com' };
+    redirect(chart, 'down', { scheme: 'http' }, https);
+    redirect(chart, 'moved', { hostname: 'www.example.com' }, https);
+    expect(synthError(app).split('\n').slice(1)).toEqual([`  - ${GUARDRAIL}shop.example.com /down (PathPrefix) -> redirect http://(same host) `
+      + '(HTTPRoute/down in production) redirecting to plain HTTP, declared by shop/down']);
+    const ok = shopApp();
+    redirect(ok.chart, 'moved', { hostname: 'www.example.com' }, https);
+    redirect(ok.chart, 'secure', { scheme: 'https' });
+    synth(ok.app);
+    expect(report(ok.app).entryPoints.filter((e: any) => ['HTTPRoute/moved', 'HTTPRoute/secure'].includes(e.via))
+      .map((e: any) => [e.via, e.backend, e.tls])).toEqual([
+      ['HTTPRoute/moved', 'redirect www.example.com', 'on'],
+      ['HTTPRoute/secure', 'redirect https://(same host)', 'off'],
+    ]);
+  });
+});
+
 describe('tls-unverified: what requireTls() cannot see', () => {
   test('a Gateway not in the app: a warning naming the hosts and why, not a violation; none without requireTls()', () => {
     const { app } = shopApp({ createGateway: false });
@@ -113,6 +154,24 @@ describe('tls-unverified: what requireTls() cannot see', () => {
     });
     const quiet = shopApp({ createGateway: false, requireTls: false }).app;
     expect(captureWarnings(() => synth(quiet)).warnings).toEqual([]);
+  });
+});
+
+describe('tls-unverified and redirects', () => {
+  test('a redirect keeping the scheme on a Gateway not in the app is unverified too; one naming its scheme is not', () => {
+    const { app, chart } = shopApp({ createGateway: false });
+    for (const [name, requestRedirect] of [['same', {}], ['secure', { scheme: 'https' }]] as const) {
+      route(chart, { parentRefs: [{ name: 'public' }], hostnames: ['old.example.com'], rules: [{
+        matches: [{ path: { type: 'PathPrefix', value: `/${name}` } }], filters: [{ type: 'RequestRedirect', requestRedirect }],
+      }] }, name);
+    }
+    const { warnings } = captureWarnings(() => synth(app));
+    expect(warnings.filter((w) => !w.includes('gateway-shop.example.com'))).toEqual([
+      '[tls-unverified] shop/same: HTTPRoute production/same spec.hostnames ["old.example.com"] is accepted, but: requireTls() cannot verify that '
+      + 'it is served with TLS only: Gateway production/public is not in the app, so the library cannot see its listeners. Fix: put the Gateway in '
+      + 'the app (RoutingApi.httpRoute({ createGateway }), or an ApiObject of it) so that its listeners are checked, or check them yourself and '
+      + 'accept this warning (to accept it, annotate HTTPRoute production/same with cdk8s-networking.io/skip-checks: tls-unverified)',
+    ]);
   });
 });
 

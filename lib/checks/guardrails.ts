@@ -106,6 +106,33 @@ function isInternet(id: string): boolean {
 }
 
 /**
+ * The scheme a redirect entry point sends the client to, read from its backend as the report
+ * writes it (`redirect https://(same host)`, `redirect http://a.example.com`, `redirect (same host)`):
+ * `https`, `http`, or `same` when the redirect names no scheme, which keeps the request's
+ * (Gateway API HTTPRequestRedirectFilter: "When empty, the scheme of the request is used").
+ * Undefined for an entry point that is not a redirect.
+ */
+export function redirectScheme(backend: string): 'https' | 'http' | 'same' | undefined {
+  if (!backend.startsWith('redirect ')) return undefined;
+  const scheme = /^redirect (https?):\/\//.exec(backend)?.[1];
+  return scheme === 'https' || scheme === 'http' ? scheme : 'same';
+}
+
+/**
+ * Whether an entry point lets a client talk plain HTTP, what `requireTls()` forbids and
+ * `diff --fail-on tls-off` looks for: a route served without TLS; a redirect to `http://`, wherever
+ * it is served; a redirect that keeps the scheme, served without TLS. A redirect to `https://`
+ * sends the client to TLS, whatever it was asked over. A backend listing several (the entry
+ * points `diff` merges) lets plain HTTP through when one of them does.
+ */
+export function allowsPlainHttp(e: { readonly tls: string; readonly backend: string }): boolean {
+  return e.backend.split(', ').some((backend) => {
+    const scheme = redirectScheme(backend);
+    return scheme === 'http' || (scheme !== 'https' && e.tls === 'off');
+  });
+}
+
+/**
  * Checks guardrails on a report. `owner(policy)` names the construct of a policy that allows an
  * undeclared flow (at synth); without it the policy name is given. `labelled` names the namespaces
  * whose labels the app defines (its Namespace objects): any other namespace a guardrail names may
@@ -152,10 +179,9 @@ export function checkGuardrails(
       }
     } else if (g.kind === 'require-tls') {
       for (const e of subject.entryPoints) {
-        if (e.tls === 'off' && !e.backend.startsWith('redirect ')) {
-          violation(`entry point ${e.host} ${e.match} -> ${e.backend} (${e.via} in ${e.namespace}) without TLS${e.tlsNote ? `, ${e.tlsNote}` : ''}`,
-            [e.path]);
-        }
+        if (!allowsPlainHttp(e)) continue;
+        const what = e.tls === 'off' ? `without TLS${e.tlsNote ? `, ${e.tlsNote}` : ''}` : 'redirecting to plain HTTP';
+        violation(`entry point ${e.host} ${e.match} -> ${e.backend} (${e.via} in ${e.namespace}) ${what}`, [e.path]);
       }
     } else {
       const except = g.except ?? [];

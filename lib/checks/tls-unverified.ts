@@ -14,12 +14,17 @@ import { refOf } from './objects';
 /** Check name of an HTTPRoute whose TLS `requireTls()` cannot verify. */
 export const TLS_UNVERIFIED = 'tls-unverified';
 
-/** One warning per HTTPRoute and reason, naming the hosts whose TLS is unknown. Redirect rules serve nothing, so they are left out. */
+/**
+ * One warning per HTTPRoute and reason, naming the hosts whose TLS is unknown. A redirect rule that
+ * names its scheme is left out: to `https` it serves nothing over plain HTTP, to `http` the
+ * guardrail refuses it whatever the listener. One that names none keeps the request's scheme, so
+ * it is plain HTTP on a plain-HTTP listener, which the library cannot see either.
+ */
 export function tlsUnverified(ctx: CheckContext): Finding[] {
   const gateways = gatewaysOf(ctx);
   const byRoute = new Map<ManifestObject, Map<string, string[]>>();
   for (const rule of ctx.routes) {
-    if (rule.kind !== 'HTTPRoute' || rule.redirect) continue;
+    if (rule.kind !== 'HTTPRoute' || rule.redirect?.scheme !== undefined) continue;
     let notes = byRoute.get(rule.object);
     for (const host of rule.hosts.length ? rule.hosts : ['*']) {
       const t = routeTls(ctx, gateways, rule.namespace, rule.parents, host === '*' ? undefined : host);

@@ -3,6 +3,7 @@
  * ports; entry points added, removed or changed (TLS on or off); workloads added or removed;
  * zero-trust workloads newly reachable from outside their namespace or the app.
  */
+import { allowsPlainHttp, redirectScheme } from '../checks/guardrails';
 import { compare } from '../checks/objects';
 import type { PortRange, Protocol } from '../evaluator';
 import type { PortSet } from '../evaluator/port-set';
@@ -33,7 +34,10 @@ export interface EntryPointChange {
   readonly after: ReportEntryPoint;
   /** What changed: `tls on -> off`, `backend a:80 -> b:80`, ... */
   readonly changes: readonly string[];
-  /** TLS went from on to off (or unknown). */
+  /**
+   * TLS went from on to off (or unknown); for a redirect, from sending the client to TLS
+   * (`https://`, or keeping the scheme of a request made with TLS) to not.
+   */
   readonly tlsOff: boolean;
 }
 
@@ -134,6 +138,17 @@ function entryKey(e: ReportEntryPoint): string {
   return [e.namespace, e.host, e.match, e.backend.startsWith('redirect ') ? 'redirect' : 'route'].join('\u0000');
 }
 
+/**
+ * Whether an entry point keeps its clients on TLS: served with TLS, or a redirect to `https://`, or
+ * a redirect keeping the scheme of a request made with TLS (every backend, when merged).
+ */
+function keepsTls(e: ReportEntryPoint): boolean {
+  return e.backend.split(', ').every((backend) => {
+    const scheme = redirectScheme(backend);
+    return scheme === 'https' || (scheme !== 'http' && e.tls === 'on');
+  });
+}
+
 /** The state of the entry points of one key (an HTTPRoute rule may split between backends). */
 function merged(list: readonly ReportEntryPoint[]): ReportEntryPoint {
   if (list.length === 1) return list[0];
@@ -173,7 +188,7 @@ function diffEntryPoints(before: readonly ReportEntryPoint[], after: readonly Re
     field('via', prior.via, e.via);
     field('gateway', prior.gateway, e.gateway);
     if (e.tls === 'on' && prior.tls === 'on') field('tls secret', prior.tlsSecret ?? '', e.tlsSecret ?? '');
-    if (changes.length) changed.push({ before: prior, after: e, changes, tlsOff: prior.tls === 'on' && e.tls !== 'on' });
+    if (changes.length) changed.push({ before: prior, after: e, changes, tlsOff: keepsTls(prior) && !keepsTls(e) });
   }
   return { added, removed, changed };
 }
@@ -269,11 +284,11 @@ export function hasCategory(diff: ReportDiff, category: FailOn): boolean {
   }
 }
 
-/** Entry points that lost TLS, and new entry points without it. */
+/** Entry points that lost TLS, and new entry points that let a client talk plain HTTP (`allowsPlainHttp`). */
 export function tlsOff(diff: Omit<ReportDiff, 'summary'>): ReportEntryPoint[] {
   return [
     ...diff.entryPoints.changed.filter((c) => c.tlsOff).map((c) => c.after),
-    ...diff.entryPoints.added.filter((e) => e.tls === 'off' && !e.backend.startsWith('redirect ')),
+    ...diff.entryPoints.added.filter(allowsPlainHttp),
   ];
 }
 

@@ -7,6 +7,7 @@ import type { NetworkReport, ReportEndpoint, ReportEntryPoint } from '../report/
 import { mermaidLabel } from '../report/mermaid';
 import type { FlowChange, ReportDiff } from './diff';
 import type { GuardrailViolation } from '../checks/guardrails';
+import { allowsPlainHttp } from '../checks/guardrails';
 
 /** Options of {@link renderDiffMarkdown}. */
 export interface DiffMarkdownOptions {
@@ -65,7 +66,7 @@ export function renderDiffMarkdown(diff: ReportDiff, before: NetworkReport, afte
     out.push('#### Entry points', '');
     const row = (change: string, x: ReportEntryPoint) => [change, x.namespace, x.host, x.match, x.backend, x.tls, `${x.via} (${x.path})`];
     out.push(...table(['Change', 'Namespace', 'Host', 'Path', 'Backend', 'TLS', 'Via'], [
-      ...e.added.map((x) => row(x.tls === 'off' && !x.backend.startsWith('redirect ') ? 'added, **TLS off**' : 'added', x)),
+      ...e.added.map((x) => row(allowsPlainHttp(x) ? 'added, **TLS off**' : 'added', x)),
       ...e.removed.map((x) => row('removed', x)),
       ...e.changed.map((c) => row(c.tlsOff ? `**TLS off**: ${c.changes.join('; ')}` : c.changes.join('; '), c.after)),
     ]), '');

@@ -263,7 +263,11 @@ export class NetworkModel extends Construct {
     this.addGuardrail(forbidGuardrail(this, options));
   }
 
-  /** A guardrail: every entry point (Ingress or HTTPRoute rule) must serve TLS. */
+  /**
+   * A guardrail: every entry point (Ingress or HTTPRoute rule) must serve TLS. An HTTPRoute
+   * redirect passes when it sends the client to `https`; one to `http`, or one without a scheme
+   * (which keeps the request's) served on a plain-HTTP listener, is a violation.
+   */
   public requireTls(options: RequireTlsOptions = {}): void {
     this.addGuardrail(requireTlsGuardrail(this, options));
   }
