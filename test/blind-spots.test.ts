@@ -1005,8 +1005,8 @@ describe('5. Pod Security of every workload against its namespace\'s enforced le
     const [line, ...rest] = warningsOf(s.app, 'pod-security');
     expect(rest).toEqual([]);
     expect(line).toContain('shop/cache/Resource: Deployment production/cache spec.template.spec "cache" is accepted, but: namespace "production" enforces Pod Security "restricted"');
-    expect(line).toContain('spec.containers[0].securityContext.capabilities.drop must include ALL');
-    expect(line).toContain('spec.containers[0].securityContext.seccompProfile.type (or the pod\'s) must be RuntimeDefault or Localhost');
+    expect(line).toContain('spec.template.spec.containers[0].securityContext.capabilities.drop must include ALL');
+    expect(line).toContain('spec.template.spec.containers[0].securityContext.seccompProfile.type (or the pod\'s) must be RuntimeDefault or Localhost');
     expect(line).not.toContain('runAsNonRoot');
   });
 
@@ -1029,7 +1029,40 @@ describe('5. Pod Security of every workload against its namespace\'s enforced le
     NetworkModel.of(app).configure({ strict: true, skipChecks: ['pod-networkpolicy'] });
     expect(() => synth(app)).not.toThrow();
     ApiObject.of(agent).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
-    expect(linesOf(synthError(app), 'pod-security')[0]).toContain('namespace "ops" enforces Pod Security "baseline" and the API server rejects these pods: spec.hostNetwork must not be true');
+    expect(linesOf(synthError(app), 'pod-security')[0]).toContain('namespace "ops" enforces Pod Security "baseline" and the API server rejects these pods: spec.template.spec.hostNetwork must not be true');
+  });
+});
+
+describe('5b. pod-security names the pod spec where each workload kind keeps it', () => {
+  /** A pod spec that meets "restricted" but for hostIPC. */
+  const podSpec = (restartPolicy?: string) => ({
+    hostIPC: true, ...(restartPolicy ? { restartPolicy } : {}),
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [{ name: 'main', image: 'a:1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+  });
+  const labels = { app: 'w' };
+  const template = (restartPolicy?: string) => ({ metadata: { labels }, spec: podSpec(restartPolicy) });
+  const KINDS: [string, string, string, Record<string, unknown>][] = [
+    ['Deployment', 'spec.template.spec', 'apps/v1', { selector: { matchLabels: labels }, template: template() }],
+    ['StatefulSet', 'spec.template.spec', 'apps/v1', { serviceName: 'w', selector: { matchLabels: labels }, template: template() }],
+    ['DaemonSet', 'spec.template.spec', 'apps/v1', { selector: { matchLabels: labels }, template: template() }],
+    ['ReplicaSet', 'spec.template.spec', 'apps/v1', { selector: { matchLabels: labels }, template: template() }],
+    ['ReplicationController', 'spec.template.spec', 'v1', { selector: labels, template: template() }],
+    ['Job', 'spec.template.spec', 'batch/v1', { template: template('Never') }],
+    ['CronJob', 'spec.jobTemplate.spec.template.spec', 'batch/v1', { schedule: '0 * * * *', jobTemplate: { spec: { template: template('Never') } } }],
+    ['Pod', 'spec', 'v1', podSpec()],
+  ];
+
+  test.each(KINDS)('%s: the pod spec at %s', (kind, at, apiVersion, spec) => {
+    const app = testApp();
+    const chart = new Chart(app, 'ops');
+    new ZeroTrustNamespace(chart, 'ops');
+    new ApiObject(chart, 'w', { apiVersion, kind, metadata: { name: 'w', namespace: 'ops', ...(kind === 'Pod' ? { labels } : {}) }, spec });
+    expect(warningsOf(app, 'pod-security')).toEqual([`[pod-security] ops/w: ${kind} ops/w ${at} "w" is accepted, but: namespace "ops" enforces `
+      + `Pod Security "restricted" and the API server rejects these pods: ${at}.hostIPC must not be true. Fix: set those fields (with cdk8s-plus: `
+      + 'securityContext { ensureNonRoot: true, allowPrivilegeEscalation: false }, and ApiObject.of(workload).addJsonPatch() for capabilities.drop '
+      + '["ALL"] and seccompProfile RuntimeDefault), or lower the namespace\'s level (ZeroTrustNamespace podSecurity) (to accept it, annotate '
+      + `${kind} ops/w with cdk8s-networking.io/skip-checks: pod-security)`]);
   });
 });
 

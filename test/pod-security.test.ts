@@ -33,9 +33,13 @@ function warnings(spec: object, level: PodSecurityLevel, opts: { version?: strin
   return captureWarnings(() => synth(app)).warnings.filter((w) => !w.startsWith('[pod-networkpolicy]'));
 }
 
-/** The whole `pod-security` warning for Deployment prod/agent with these violations. */
+/**
+ * The whole `pod-security` warning for Deployment prod/agent with these violations, each given by its
+ * path in the pod template (`spec.hostNetwork`); the message names them in the Deployment (`spec.template.spec.hostNetwork`).
+ */
 const WARNING = (level: string, violations: string[]) => '[pod-security] test/agent: Deployment prod/agent spec.template.spec "agent" is accepted, '
-  + `but: namespace "prod" enforces Pod Security "${level}" and the API server rejects these pods: ${violations.join('; ')}. Fix: set those fields `
+  + `but: namespace "prod" enforces Pod Security "${level}" and the API server rejects these pods: `
+  + `${violations.map((v) => `spec.template.${v}`).join('; ')}. Fix: set those fields `
   + '(with cdk8s-plus: securityContext { ensureNonRoot: true, allowPrivilegeEscalation: false }, and ApiObject.of(workload).addJsonPatch() for '
   + 'capabilities.drop ["ALL"] and seccompProfile RuntimeDefault), or lower the namespace\'s level (ZeroTrustNamespace podSecurity) (to accept it, '
   + 'annotate Deployment prod/agent with cdk8s-networking.io/skip-checks: pod-security)';

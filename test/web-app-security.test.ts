@@ -158,7 +158,7 @@ describe('WebApp refuses podSpec settings below Pod Security baseline or restric
   test('the restricted defaults of a ZeroTrustNamespace still judge an opted-out pod: pod-security warns', () => {
     const { warnings } = build({ podSpec: { hostIpc: true }, securityOptOuts: { hostIpc: true } }, PodSecurityLevel.RESTRICTED);
     expect(warnings).toEqual(['[pod-security] test/w/Deployment: Deployment prod/w spec.template.spec "w" is accepted, but: namespace "prod" enforces '
-      + 'Pod Security "restricted" and the API server rejects these pods: spec.hostIPC must not be true. Fix: set those fields (with cdk8s-plus: '
+      + 'Pod Security "restricted" and the API server rejects these pods: spec.template.spec.hostIPC must not be true. Fix: set those fields (with cdk8s-plus: '
       + 'securityContext { ensureNonRoot: true, allowPrivilegeEscalation: false }, and ApiObject.of(workload).addJsonPatch() for capabilities.drop '
       + '["ALL"] and seccompProfile RuntimeDefault), or lower the namespace\'s level (ZeroTrustNamespace podSecurity) (to accept it, annotate '
       + 'Deployment prod/w with cdk8s-networking.io/skip-checks: pod-security)']);
@@ -229,8 +229,8 @@ describe('WebApp refuses podSpec settings below Pod Security baseline or restric
     // Baseline itself rejects it: the namespace's check says so even with the opt-out.
     expect(build({ container, securityOptOuts: { probeHost: true } }, PodSecurityLevel.BASELINE).warnings).toEqual([
       '[pod-security] test/w/Deployment: Deployment prod/w spec.template.spec "w" is accepted, but: namespace "prod" enforces Pod Security "baseline" '
-      + 'and the API server rejects these pods: spec.containers[0].startupProbe.httpGet.host must be unset or ""; spec.containers[0].lifecycle.preStop.'
-      + 'tcpSocket.host must be unset or "". Fix: set those fields (with cdk8s-plus: securityContext { ensureNonRoot: true, allowPrivilegeEscalation: '
+      + 'and the API server rejects these pods: spec.template.spec.containers[0].startupProbe.httpGet.host must be unset or ""; '
+      + 'spec.template.spec.containers[0].lifecycle.preStop.tcpSocket.host must be unset or "". Fix: set those fields (with cdk8s-plus: securityContext { ensureNonRoot: true, allowPrivilegeEscalation: '
       + 'false }, and ApiObject.of(workload).addJsonPatch() for capabilities.drop ["ALL"] and seccompProfile RuntimeDefault), or lower the namespace\'s '
       + 'level (ZeroTrustNamespace podSecurity) (to accept it, annotate Deployment prod/w with cdk8s-networking.io/skip-checks: pod-security)',
     ]);

@@ -1,4 +1,4 @@
-import { podTemplateOf } from '../../evaluator/workloads';
+import { podTemplateOf, podTemplatePath } from '../../evaluator/workloads';
 import type { ICheck } from '../check';
 import type { Problem} from '../finding';
 import { problem } from '../finding';
@@ -39,14 +39,16 @@ export const podSecurity: ICheck = {
     for (const t of ctx.templates) {
       const { level, version } = levels.get(t.namespace) ?? {};
       if (!level) continue;
+      // The pod template's path in the object: `` (Pod), `spec.template`, `spec.jobTemplate.spec.template` (CronJob).
+      const base = podTemplatePath(t.object.json?.kind) ?? [];
+      const at = [...base, 'spec'].join('.');
       const template = podTemplateOf(t.object.json);
       const violations = podSecurityViolations(template?.spec, level, { annotations: template?.metadata?.annotations, version })
         // An annotation's field is the pod's metadata; every other one is in its spec.
-        .map((v) => `${v.field.startsWith('metadata.') ? '' : 'spec.'}${v.field} ${v.rule}`);
+        .map((v) => `${v.field.startsWith('metadata.') ? [...base, v.field].join('.') : `${at}.${v.field}`} ${v.rule}`);
       if (violations.length === 0) continue;
       const ref = refOf(t.object);
-      const prefix = t.object.json?.kind === 'Pod' ? '' : 'spec.template.';
-      out.push(problem(ref, `${prefix}spec`, ref.name,
+      out.push(problem(ref, at, ref.name,
         `namespace "${t.namespace}" enforces Pod Security "${level}" and the API server rejects these pods: ${violations.join('; ')}`,
         'set those fields (with cdk8s-plus: securityContext { ensureNonRoot: true, allowPrivilegeEscalation: false }, and '
         + 'ApiObject.of(workload).addJsonPatch() for capabilities.drop ["ALL"] and seccompProfile RuntimeDefault), '
