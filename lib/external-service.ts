@@ -8,8 +8,22 @@ import { NetworkModel } from './model/network-model';
 import type { IPeer } from './peer';
 import type { Port } from './port';
 import { validatePorts } from './port';
+import type { Rule } from './util/validation';
 import { check, checkProps, dns1035Label, dnsNameNotIp, formatValue, invalid } from './util/validation';
 import { PlainApiObject } from './util/api-object';
+
+/**
+ * A CNAME target of one label (`db`) never names the host meant: the API server takes it (a DNS-1123
+ * subdomain), but the cluster DNS answers the Service's name with a CNAME to the absolute name `db.`
+ * (CoreDNS makes the target fully qualified: plugin/etcd/msg/service.go NewCNAME, and resolves a
+ * target outside its zones upstream: plugin/backend_lookup.go), so no search path completes it;
+ * it is looked up as a top-level domain, and top-level domains carry no address records (ICANN
+ * prohibits dotless domain names for new gTLDs, 2013). A flow to it (toFQDNs `db`) matches nothing.
+ */
+const twoLabels: Rule<string> = (v) => (v.includes('.') ? undefined
+  : `must have at least two labels (a name such as "${v}.example.com"): the cluster DNS answers the Service's name with a CNAME to the `
+    + `absolute name "${v}.", which no DNS search path completes and which is looked up as a top-level domain, never the host meant; for a `
+    + 'Service of the cluster, declare the flow to its pods instead (the WebApp, Peer.workload(), Peer.pods())');
 
 /** Props of an `ExternalService`. */
 export interface ExternalServiceProps {
@@ -20,7 +34,11 @@ export interface ExternalServiceProps {
    * @default - the construct id
    */
   readonly name?: string;
-  /** The external DNS name the Service is a CNAME for, e.g. `api.payments.example`. Not an IP. */
+  /**
+   * The external DNS name the Service is a CNAME for, e.g. `api.payments.example`. Not an IP, and
+   * of two labels at least: the cluster DNS resolves a CNAME target as an absolute name, so `db`
+   * would be a top-level domain, never a host of the pods' search domains.
+   */
   readonly externalName: string;
   /**
    * The cluster DNS domain, for `dnsName`.
@@ -65,7 +83,8 @@ export class ExternalService extends Construct implements IPeer {
     checkProps(this, 'props', props, 'namespace, externalName');
     this.name = check(this, 'name', props.name ?? id, dns1035Label);
     this.namespace = namespaceName(this, 'namespace', props.namespace);
-    this.externalName = check(this, 'externalName', typeof props.externalName === 'string' ? props.externalName.replace(/\.$/, '') : props.externalName, dnsNameNotIp);
+    this.externalName = check(this, 'externalName', typeof props.externalName === 'string' ? props.externalName.replace(/\.$/, '') : props.externalName,
+      dnsNameNotIp, twoLabels);
     const domain = check(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local', dnsNameNotIp);
     NetworkModel.of(this)._addClusterDomain(domain);
     this.dnsName = `${this.name}.${this.namespace}.svc.${domain}`;

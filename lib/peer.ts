@@ -371,7 +371,14 @@ const fqdnPattern: Rule<string> = (v) => {
   if (parseIp(n) !== undefined) return 'must be a DNS name, not an IP address: use Peer.cidr() for addresses';
   if (n.length === 0 || n.length > 253) return 'must be a DNS name of 1 to 253 characters';
   const labels = n.split('.');
-  if (labels.length < 2) return 'must have at least two labels (a name such as "api.stripe.com"); a bare pattern would match every name';
+  if (labels.length < 2 && labels[0].includes('*')) {
+    return 'must have at least two labels (a name such as "api.stripe.com"); a bare pattern would match every name';
+  }
+  if (labels.length < 2) {
+    return 'must have at least two labels (a name such as "api.stripe.com"): the pods\' DNS search path completes a name of one label to a '
+      + 'Service of the cluster or a name of the nodes\' search domains, and tries it as a top-level domain last, which has no address, so '
+      + 'toFQDNs matching the name itself never matches';
+  }
   if (labels.some((l) => !/^(\*|\*\*|[a-z0-9_*]([-a-z0-9_*]{0,61}[a-z0-9_*])?)$/.test(l))) {
     return 'must be DNS labels of letters, digits, "-" and "_", where "*" matches characters within one label';
   }

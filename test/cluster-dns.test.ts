@@ -34,6 +34,27 @@ const DEAD = '; a DNS-name rule (Cilium\'s toFQDNs) selects only peers outside t
 const ANSWERS = ', so the cluster DNS answers it with the address of a Service or pod of the cluster';
 
 describe('DNS-name flows to the cluster\'s own names', () => {
+  test('a one-label externalName is refused at once: the cluster DNS makes a CNAME target absolute, a top-level domain', () => {
+    const s = shop();
+    expect(() => new ExternalService(s.chart, 'db', { namespace: s.prod, externalName: 'db', ports: [Port.tcp(5432)] })).toThrow(new Error(
+      'shop/db: externalName "db" is invalid: must have at least two labels (a name such as "db.example.com"): the cluster DNS answers the '
+      + 'Service\'s name with a CNAME to the absolute name "db.", which no DNS search path completes and which is looked up as a top-level '
+      + 'domain, never the host meant; for a Service of the cluster, declare the flow to its pods instead (the WebApp, Peer.workload(), Peer.pods())'));
+    // The trailing dot is trimmed first, as the API server does; two labels pass.
+    expect(() => new ExternalService(s.chart, 'db2', { namespace: s.prod, externalName: 'db.' })).toThrow('shop/db2: externalName "db" is invalid: must have at least two labels');
+    expect(new ExternalService(s.chart, 'db3', { namespace: s.prod, externalName: 'db.corp' }).externalName).toBe('db.corp');
+  });
+
+  test('Peer.fqdn of one label is refused: the search path completes it first, and as itself it is a top-level domain', () => {
+    const s = shop();
+    expect(() => s.api.allowEgressTo(Peer.fqdn('db'), Port.tcp(5432))).toThrow(new Error('shop/api: allowEgressTo "db" is invalid: must have at '
+      + 'least two labels (a name such as "api.stripe.com"): the pods\' DNS search path completes a name of one label to a Service of the cluster '
+      + 'or a name of the nodes\' search domains, and tries it as a top-level domain last, which has no address, so toFQDNs matching the name '
+      + 'itself never matches'));
+    expect(() => s.api.allowEgressTo(Peer.fqdn('*'), Port.tcp(443))).toThrow(new Error('shop/api: allowEgressTo "*" is invalid: must have at '
+      + 'least two labels (a name such as "api.stripe.com"); a bare pattern would match every name'));
+  });
+
   test.each([['Cilium', Cni.cilium()], ['a generic CNI', Cni.generic()]])('an ExternalService aliasing a Service of the cluster is refused on %s', (_, cni) => {
     const s = shop(cni);
     const db = new ExternalService(s.chart, 'db', { namespace: s.prod, externalName: 'postgres.legacy.svc.cluster.local', ports: [Port.tcp(5432)] });
