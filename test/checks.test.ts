@@ -128,9 +128,12 @@ describe('service-targets-pod', () => {
     service(s.chart, 'typo', { selector: { app: 'apii' }, ports: [{ port: 80, targetPort: k8s.IntOrString.fromNumber(3000) }] });
     const lines = linesOf(synthError(s.app), 'service-targets-pod');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('test/typo: Service production/typo spec.selector "{app=apii}" is invalid: it matches no pod template in namespace "production"');
-    expect(lines[0]).toContain('Deployment api {app=api');
-    expect(lines[0]).toContain('Fix: make the selector match');
+    const labels = (app: string) => `{app=${app}, app.kubernetes.io/managed-by=cdk8s-networking, app.kubernetes.io/name=${app}, app.kubernetes.io/part-of=production}`;
+    expect(lines[0]).toBe('  - [service-targets-pod] test/typo: Service production/typo spec.selector "{app=apii}" is invalid: it matches no pod '
+      + `template in namespace "production", so the Service has no endpoints (pod templates in "production": Deployment api ${labels('api')}; `
+      + `Deployment web ${labels('web')}). Fix: make the selector match the labels of the workload's pod template (spec.template.metadata.labels; `
+      + 'a CronJob\'s spec.jobTemplate.spec.template.metadata.labels, a Pod\'s metadata.labels), or remove the Service (to accept it, annotate '
+      + 'Service production/typo with cdk8s-networking.io/skip-checks: service-targets-pod)');
   });
 
   test('a second Service selecting the app\'s pods passes; ExternalName and selector-less Services are not judged', () => {

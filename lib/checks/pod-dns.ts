@@ -11,7 +11,7 @@
  * resolver's: resolv.conf names addresses, never ports, so a pod queries each nameserver on 53
  * (`dns.ports`, the DNS pods' own port behind the cluster DNS Service, does not apply to them).
  */
-import { podTemplateOf } from '../evaluator/workloads';
+import { podSpecField, podTemplateOf } from '../evaluator/workloads';
 import type { PodGroup, Protocol } from '../evaluator/types';
 import { cidrContains, parseIp, PRIVATE_RANGES } from '../util/validation';
 import type { CheckContext } from './context';
@@ -53,9 +53,7 @@ function resolverOf(spec: any): Resolver | undefined {
 
 /** The field of a template's dnsPolicy in its object. */
 function fieldOf(kind: string, name: string): string {
-  if (kind === 'Pod') return `spec.${name}`;
-  if (kind === 'CronJob') return `spec.jobTemplate.spec.template.spec.${name}`;
-  return `spec.template.spec.${name}`;
+  return `${podSpecField(kind)}.${name}`;
 }
 
 /** Whether a flow's source selects the template's pods. */

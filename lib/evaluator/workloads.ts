@@ -48,6 +48,14 @@ export function podTemplatePath(kind: unknown): readonly string[] | undefined {
   return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATHS, kind) ? POD_TEMPLATE_PATHS[kind] : undefined;
 }
 
+/**
+ * The field path of a workload's pod spec, for messages: `spec` (Pod), `spec.template.spec`,
+ * `spec.jobTemplate.spec.template.spec` (CronJob); `spec.template.spec` for a kind it does not know.
+ */
+export function podSpecField(kind: unknown): string {
+  return [...podTemplatePath(kind) ?? ['spec', 'template'], 'spec'].join('.');
+}
+
 /** The pod template (`{ metadata, spec }`) of a workload manifest, or undefined for other kinds. */
 export function podTemplateOf(manifest: any): any | undefined {
   const path = POD_TEMPLATE_PATHS[manifest?.kind];

@@ -1,12 +1,10 @@
-import { podTemplateOf } from '../../evaluator/workloads';
+import { podSpecField, podTemplateOf } from '../../evaluator/workloads';
 import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import { refOf } from '../objects';
 import { hostNetworkEscape } from '../../util/pod-security';
 
-/** Where a kind keeps its pod spec, when not in `spec.template.spec`. */
-const POD_SPEC_FIELD: Readonly<Record<string, string>> = { Pod: 'spec', CronJob: 'spec.jobTemplate.spec.template.spec' };
 
 /** A workload whose pods no NetworkPolicy isolates, for ingress or for egress, or whose pods policies cannot see (host network). */
 export const podNetworkPolicy: ICheck = {
@@ -22,7 +20,7 @@ export const podNetworkPolicy: ICheck = {
       const isolation = ctx.evaluator.isolation({ id: ref.path, namespace: t.namespace, labels: { ...t.labels } });
       const open = [...(isolation.ingress ? [] : ['ingress']), ...(isolation.egress ? [] : ['egress'])];
       const spec = podTemplateOf(t.object.json)?.spec;
-      const at = POD_SPEC_FIELD[ref.kind] ?? 'spec.template.spec';
+      const at = podSpecField(ref.kind);
       // Whether or not a policy selects them: as peers too, most CNIs see host-network pods as their node.
       if (spec?.hostNetwork === true) {
         out.push(problem(ref, `${at}.hostNetwork`, true,

@@ -23,7 +23,8 @@ export const serviceTargetsPod: ICheck = {
         : `pod templates in "${ns}": ${inNamespace.slice(0, 5).map(templateText).join('; ')}${inNamespace.length > 5 ? '; ...' : ''}`;
       out.push(problem(refOf(svc), 'spec.selector', formatLabels(selector),
         `it matches no pod template in namespace "${ns}", so the Service has no endpoints (${seen})`,
-        'make the selector match the labels of the workload\'s pod template (spec.template.metadata.labels), or remove the Service'));
+        'make the selector match the labels of the workload\'s pod template (spec.template.metadata.labels; a CronJob\'s '
+          + 'spec.jobTemplate.spec.template.metadata.labels, a Pod\'s metadata.labels), or remove the Service'));
     }
     return out;
   },
