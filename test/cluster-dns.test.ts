@@ -396,6 +396,35 @@ describe('pod-dns-policy', () => {
     ]);
   });
 
+  test('the field is named where each kind keeps its pod spec: a CronJob\'s under jobTemplate, a bare Pod\'s at spec', () => {
+    const s = shop(Cni.generic());
+    const podSpec = {
+      dnsPolicy: 'Default', restartPolicy: 'Never',
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'c', image: 'ghcr.io/acme/job:1.0.0',
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+      }],
+    };
+    new ApiObject(s.chart, 'nightly', {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'production' },
+      spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { metadata: { labels: { app: 'nightly' } }, spec: podSpec } } } },
+    });
+    new ApiObject(s.chart, 'debug', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'production', labels: { app: 'debug' } }, spec: podSpec,
+    });
+    const { warnings } = captureWarnings(() => synth(s.app));
+    const warning = (path: string, ref: string, field: string) => `[pod-dns-policy] ${path}: ${ref} ${field} "Default" is accepted, but: makes the `
+      + 'pods use the node\'s resolver, an address the library cannot know and which is not the cluster DNS: its lookups '
+      + `leave ${EGRESS}, and are dropped unless a flow allows that address on port 53 UDP and TCP, so the pods may resolve no name. Fix: ${FIX}; `
+      + 'or allow the node\'s resolver with allowEgressTo(Peer.cidr(\'<resolver>/32\'), Port.udp(53)) and Port.tcp(53) (to accept it, annotate '
+      + `${ref} with cdk8s-networking.io/skip-checks: pod-dns-policy)`;
+    expect(warnings.filter((w) => w.startsWith('[pod-dns-policy]'))).toEqual([
+      warning('shop/debug', 'Pod production/debug', 'spec.dnsPolicy'),
+      warning('shop/nightly', 'CronJob production/nightly', 'spec.jobTemplate.spec.template.spec.dnsPolicy'),
+    ]);
+  });
+
   test('only the workload\'s own DNS-name flows make it an error', () => {
     const s = shop(Cni.cilium());
     stripe(s);
