@@ -270,3 +270,41 @@ describe('many paths to one backend', () => {
         + 'HTTPRoute (routes to one backend without a rewrite share a rule, 8 paths each)');
   });
 });
+
+describe('which controllers serve HTTPRoutes', () => {
+  const api = RoutingApi.httpRoute({ gateway: { name: 'public', namespace: 'infra' } });
+  const nginxRefusal = (name: string) => `test/gateway: api "RoutingApi.httpRoute()" is invalid: controller ${name} (ingress-nginx) implements the `
+    + 'Ingress API only, not the Gateway API (NGINX Gateway Fabric is a separate project with its own proxy pods): no '
+    + `${name} pod serves an HTTPRoute, so the flows the gateway declares from them would leave every route dead; use RoutingApi.ingress() with `
+    + 'IngressController.nginx(), or for HTTPRoutes the controller of your Gateway API implementation: IngressController.traefik(), '
+    + 'IngressController.cilium(), or IngressController.custom({ name, pods }) naming its proxy pods';
+
+  test('ingress-nginx does not implement the Gateway API: an error, with an existing or a created Gateway, in-cluster or host-network', () => {
+    expect(() => gateway(shop(), { controller: IngressController.nginx(), tls: Tls.secret('x'), api })).toThrow(nginxRefusal('ingress-nginx'));
+    expect(() => gateway(shop(), {
+      controller: IngressController.nginx({ name: 'edge', hostNetwork: true }), tls: Tls.none(),
+      api: RoutingApi.httpRoute({ gateway: { name: 'public' }, createGateway: { gatewayClassName: 'nginx' } }),
+    })).toThrow(nginxRefusal('edge'));
+  });
+
+  test('ingress-nginx still writes an Ingress', () => {
+    const s = shop();
+    gateway(s, { controller: IngressController.nginx(), tls: Tls.secret('x') }).addRoute({ host: 'app.example.com', backend: s.frontend });
+    expect(find(objectsOf(s), 'Ingress', 'gateway', 'production').spec.ingressClassName).toBe('nginx');
+  });
+
+  test('Traefik serves HTTPRoutes from its own pods: the flow is from them', () => {
+    const s = shop();
+    gateway(s, { controller: IngressController.traefik(), tls: Tls.secret('x'), api }).addRoute({ host: 'app.example.com', backend: s.frontend });
+    const objects = objectsOf(s);
+    expect(find(objects, 'HTTPRoute', 'gateway-app.example.com', 'production').spec.parentRefs)
+      .toEqual([{ name: 'public', namespace: 'infra', sectionName: 'https' }]);
+    expect(find(objects, 'NetworkPolicy', 'allow-traefik-to-frontend', 'production').spec.ingress).toEqual([{
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } },
+      }],
+      ports: [{ port: 8080 }],
+    }]);
+  });
+});

@@ -407,7 +407,10 @@ describe('report details', () => {
     const prod = new ZeroTrustNamespace(chart, 'production');
     const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 8080 });
     const gw = new ApiGateway(chart, 'gateway', {
-      namespace: prod, controller: IngressController.nginx(), tls: Tls.certManager({ clusterIssuer: 'le' }),
+      namespace: prod,
+      // NGINX Gateway Fabric (GatewayClass nginx): its own proxy pods, not ingress-nginx's.
+      controller: IngressController.custom({ name: 'nginx-gateway', pods: { namespace: 'gateways', labels: { 'gateway.networking.k8s.io/gateway-name': 'public' } } }),
+      tls: Tls.certManager({ clusterIssuer: 'le' }),
       api: RoutingApi.httpRoute({ gateway: { name: 'public', namespace: 'gateways' }, createGateway: { gatewayClassName: 'nginx' } }),
     });
     gw.addRoute({ host: 'shop.example.com', backend: web });

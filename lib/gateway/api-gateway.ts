@@ -168,6 +168,9 @@ export class ApiGateway extends Construct {
     if (!(api instanceof RoutingApi)) throw invalid(this, 'api', String(api), 'must be RoutingApi.ingress() or RoutingApi.httpRoute()');
     this.controller = props.controller._bind(this, 'controller');
     this.controllerName = this.controller.name;
+    if (api.kind === 'httpRoute' && this.controller.gatewayApiRefusal !== undefined) {
+      throw invalid(this, 'api', 'RoutingApi.httpRoute()', this.controller.gatewayApiRefusal);
+    }
     const routing = api._bind(this, 'api', this.namespace, props.tls.mode !== 'none');
     checkCiliumClass(this, this.controller, api.kind === 'ingress' ? this.controller.className : undefined, routing.gatewayClassName);
     this.tls = props.tls._bind(this, 'tls', routing.certificateOwner ?? this.name);

@@ -14,15 +14,20 @@ import { TraefikController } from './controllers/traefik';
 /**
  * The Ingress controller that serves a gateway: its IngressClass, where its proxied traffic comes
  * from (for the NetworkPolicy allows), and how it spells TLS, redirects and the typed features.
+ * Which routing API (`RoutingApi`) each serves:
  *
  * - `nginx()`: ingress-nginx, pods `app.kubernetes.io/name: ingress-nginx` in `ingress-nginx`;
- * - `traefik()`: Traefik, pods `app.kubernetes.io/name: traefik` in `traefik`;
+ *   Ingress output only (ingress-nginx does not implement the Gateway API);
+ * - `traefik()`: Traefik, pods `app.kubernetes.io/name: traefik` in `traefik`; Ingress and
+ *   HTTPRoute output (its Gateway API provider runs in the same pods);
  * - `awsAlb({ vpcCidrs })`: the AWS Load Balancer Controller with target type `ip`; the ALB sits
  *   outside the cluster, so the allow is an ipBlock of its CIDRs;
  * - `cilium()`: Cilium's own Ingress controller and Gateway API implementation (`Cni.cilium()` only):
  *   its Envoy reaches the backends as Cilium's reserved identity `ingress`, allowed by a
- *   CiliumNetworkPolicy with `fromEntities: [ingress]`;
- * - `custom({ name, className, pods | cidrs })`: anything else; no typed features.
+ *   CiliumNetworkPolicy with `fromEntities: [ingress]`; Ingress and HTTPRoute output;
+ * - `custom({ name, className, pods | cidrs })`: anything else; no typed features; Ingress and
+ *   HTTPRoute output (for HTTPRoutes, name the proxy pods of your Gateway API implementation, e.g.
+ *   Envoy Gateway's or NGINX Gateway Fabric's).
  *
  * Options are validated when a gateway uses the controller, so errors name the gateway. Each
  * controller is one class in `controllers/`.
@@ -33,6 +38,10 @@ export class IngressController {
    * default `ssl-redirect` (a 308 for every host in `spec.tls`); no annotation is emitted, so a
    * cluster-wide `ssl-redirect: "false"` in the controller ConfigMap would turn it off.
    * Exact and Prefix paths follow strict path validation (v1.12+).
+   *
+   * Ingress output only: ingress-nginx does not implement the Gateway API, so with
+   * `RoutingApi.httpRoute()` the gateway is an error (for HTTPRoutes served by NGINX Gateway Fabric,
+   * a separate project with its own proxy pods, use `custom({ name, pods })`).
    */
   public static nginx(options: NginxControllerOptions = {}): IngressController {
     return new IngressController(options?.name ?? 'ingress-nginx', (scope, field) => NginxController.bind(scope, field, options));
@@ -43,6 +52,9 @@ export class IngressController {
    * entryPoint only, with `router.tls: "true"`; redirecting HTTP is the `web` entryPoint's job
    * (Helm `ports.web.redirections.entryPoint.to: websecure`), since a per-Ingress redirect needs a
    * RedirectScheme Middleware CRD. Typed features that need Middlewares are errors.
+   *
+   * Ingress and HTTPRoute output: Traefik's Gateway API provider (`kubernetesGateway`) runs in the
+   * same pods, so the flows from them hold for HTTPRoutes too.
    */
   public static traefik(options: TraefikControllerOptions = {}): IngressController {
     return new IngressController(options?.name ?? 'traefik', (scope, field) => TraefikController.bind(scope, field, options));
@@ -76,12 +88,18 @@ export class IngressController {
    * (cert-manager/cert-manager#6805), and `force-https` may redirect the challenge
    * (cilium/cilium#35347); add `acme.cert-manager.io/http01-edit-in-place: "true"` with `annotations`,
    * or issue with DNS-01 (`http01Solver: false`).
+   *
+   * Ingress and HTTPRoute output (GatewayClass `gatewayClassName`, default `cilium`).
    */
   public static cilium(options: CiliumControllerOptions = {}): IngressController {
     return new IngressController(options?.name ?? 'cilium-ingress', (scope, field) => CiliumController.bind(scope, field, options));
   }
 
-  /** Any other controller: its class, and where its traffic comes from. */
+  /**
+   * Any other controller: its class, and where its traffic comes from. Ingress and HTTPRoute output:
+   * for HTTPRoutes, `pods` names the proxy pods of the Gateway API implementation that serves the
+   * Gateway (Envoy Gateway, NGINX Gateway Fabric, ...), or `cidrs` a load balancer that targets pod IPs.
+   */
   public static custom(options: CustomControllerOptions): IngressController {
     return new IngressController(options?.name, (scope, field) => CustomController.bind(scope, field, options));
   }

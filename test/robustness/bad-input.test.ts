@@ -60,7 +60,10 @@ function gateway(c: Ctx, props: Partial<ApiGatewayProps> = {}, routes: Partial<R
 }
 const route = (r: Partial<RouteOptions>, props: Partial<ApiGatewayProps> = {}) => (c: Ctx) => { gateway(c, props, [r]); };
 const gw = (props: Partial<ApiGatewayProps>) => (c: Ctx) => { gateway(c, props); };
-const httpRoute = (props: Partial<ApiGatewayProps> = {}) => ({ api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }), ...props });
+/** Gateway API output, served by Traefik (ingress-nginx serves Ingresses only). */
+const httpRoute = (props: Partial<ApiGatewayProps> = {}) => ({
+  controller: IngressController.traefik(), api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }), ...props,
+});
 
 const REPO = 'https://github.com/acme/platform.git';
 /** Argo CD objects live in a chart of their own, `argocd`. */
@@ -286,12 +289,13 @@ const cases: Case[] = [
   // ApiGateway: Gateway API output ------------------------------------------------------------
   { name: 'an ImplementationSpecific path on an HTTPRoute', build: route({ path: '/api', pathType: PathType.IMPLEMENTATION_SPECIFIC }, httpRoute()), path: 'test/gw', field: 'routes[0] pathType', value: '"ImplementationSpecific"', rule: 'no portable Gateway API match' },
   { name: 'a named backend port on an HTTPRoute', build: route({ backend: Backend.service('ledger', 'http') }, httpRoute()), path: 'test/gw', field: 'routes[0] backend port', value: '"http"', rule: 'must be a number' },
+  { name: 'ingress-nginx for HTTPRoutes', build: gw(httpRoute({ controller: IngressController.nginx() })), path: 'test/gw', field: 'api', value: '"RoutingApi.httpRoute()"', rule: 'implements the Ingress API only, not the Gateway API' },
   { name: 'ACM on an HTTPRoute', build: gw(httpRoute({ tls: Tls.acm() })), path: 'test/gw', field: 'tls', value: '"Tls.acm()"', rule: 'a Gateway terminates TLS with certificateRefs' },
   { name: 'cert-manager for a Gateway the gateway does not create', build: gw(httpRoute({ tls: Tls.certManager({ clusterIssuer: 'le' }) })), path: 'test/gw', field: 'tls', value: '"Tls.certManager()"', rule: 'set createGateway' },
   { name: 'a typed feature on an HTTPRoute', build: gw(httpRoute({ sourceAllowlist: ['10.0.0.0/8'] })), path: 'test/gw', field: 'sourceAllowlist', value: '["10.0.0.0/8"]', rule: 'Gateway API output (HTTPRoute) cannot express sourceAllowlist' },
-  { name: 'sectionName with createGateway', build: gw({ api: RoutingApi.httpRoute({ gateway: { name: 'shared', sectionName: 'https' }, createGateway: { gatewayClassName: 'eg' } }) }), path: 'test/gw', field: 'api gateway.sectionName', value: '"https"', rule: 'must not be set with createGateway' },
-  { name: 'Gateway name uppercase', build: gw({ api: RoutingApi.httpRoute({ gateway: { name: 'Shared' } }) }), path: 'test/gw', field: 'api gateway.name', value: '"Shared"', rule: 'DNS-1123 subdomain' },
-  { name: 'the HTTPS and HTTP listeners are one', build: gw({ api: RoutingApi.httpRoute({ gateway: { name: 'shared', sectionName: 'web', httpSectionName: 'web' } }) }), path: 'test/gw', field: 'api gateway.sectionName', value: '"web"', rule: 'must differ from httpSectionName' },
+  { name: 'sectionName with createGateway', build: gw(httpRoute({ api: RoutingApi.httpRoute({ gateway: { name: 'shared', sectionName: 'https' }, createGateway: { gatewayClassName: 'eg' } }) })), path: 'test/gw', field: 'api gateway.sectionName', value: '"https"', rule: 'must not be set with createGateway' },
+  { name: 'Gateway name uppercase', build: gw(httpRoute({ api: RoutingApi.httpRoute({ gateway: { name: 'Shared' } }) })), path: 'test/gw', field: 'api gateway.name', value: '"Shared"', rule: 'DNS-1123 subdomain' },
+  { name: 'the HTTPS and HTTP listeners are one', build: gw(httpRoute({ api: RoutingApi.httpRoute({ gateway: { name: 'shared', sectionName: 'web', httpSectionName: 'web' } }) })), path: 'test/gw', field: 'api gateway.sectionName', value: '"web"', rule: 'must differ from httpSectionName' },
   { name: 'two hosts with one HTTPRoute name', build: (c) => { gateway(c, httpRoute(), [{ host: '*.example.com' }, { host: 'wildcard.example.com' }]); }, path: 'test/gw', field: 'routes[1] host', value: '"wildcard.example.com"', rule: 'gives the HTTPRoute name "gw-wildcard.example.com"' },
   {
     name: 'seventeen rewritten routes on one host',

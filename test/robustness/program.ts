@@ -627,7 +627,8 @@ function normalize(raw: {
   for (const g of raw.gateways) {
     const ns = apps[g.ns % apps.length].ns;
     const controller = g.controller;
-    const api = controller === 'alb' ? 'ingress' : g.api;
+    // Neither ingress-nginx nor the ALB (target type ip) serves HTTPRoutes: ApiGateway refuses both.
+    const api = controller === 'alb' || controller === 'nginx' ? 'ingress' : g.api;
     let tls: TlsData = g.tls;
     if (controller === 'alb') tls = tls === 'none' ? 'none' : 'acm';
     else if (tls === 'acm') tls = 'secret';

@@ -34,7 +34,7 @@ describe('regressions', () => {
     const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 3000 });
     const host = `${'customer-self-service-portal-for-the-european-region'}.example.com`;
     new ApiGateway(chart, 'storefront', {
-      namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('storefront-cert'),
+      namespace: prod, controller: IngressController.traefik(), tls: Tls.secret('storefront-cert'),
       api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }),
       routes: [{ host, backend: web }],
     });
@@ -54,7 +54,7 @@ describe('regressions', () => {
     const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 3000 });
     const host = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(50)}.com`;
     const gw = new ApiGateway(chart, 'storefront', {
-      namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('storefront-cert'),
+      namespace: prod, controller: IngressController.traefik(), tls: Tls.secret('storefront-cert'),
       api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }),
     });
     expect(() => gw.addRoute({ host, backend: web })).toThrow(
@@ -178,7 +178,7 @@ describe('regressions: two objects with one name', () => {
     const prod = new ZeroTrustNamespace(chart, 'production');
     const web = new WebApp(chart, 'web', { namespace: prod, image: 'a:1', containerPort: 3000 });
     const gw = new ApiGateway(chart, 'gw', {
-      namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('gw-cert'),
+      namespace: prod, controller: IngressController.traefik(), tls: Tls.secret('gw-cert'),
       api: RoutingApi.httpRoute({ gateway: { name: 'gw' }, createGateway: { gatewayClassName: 'eg' } }),
     });
     gw.addRoute({ host: first, backend: web });

@@ -129,7 +129,7 @@ describe.each(READERS)('read back by %s: the strings the program gave', (version
     routes: [{ host: 'app.example.com', backend: api }],
   });
   new ApiGateway(chart, 'routes', {
-    namespace: prod, controller: IngressController.nginx(), tls: Tls.secret('routes-cert'), annotations,
+    namespace: prod, controller: IngressController.traefik(), tls: Tls.secret('routes-cert'), annotations,
     api: RoutingApi.httpRoute({ gateway: { name: 'shared' } }),
     routes: [{ host: 'api.example.com', backend: api }],
   });

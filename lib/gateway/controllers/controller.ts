@@ -24,6 +24,12 @@ export interface BoundController {
   readonly ciliumIngress?: boolean;
   /** Where the proxied traffic comes from. */
   readonly source: Endpoint;
+  /**
+   * Why the controller cannot serve Gateway API HTTPRoutes (`RoutingApi.httpRoute()`), when it cannot:
+   * the flows from its `source` would then reach no route. Undefined for a controller that implements
+   * the Gateway API (Traefik, Cilium) or whose source the user names (`custom()`).
+   */
+  readonly gatewayApiRefusal?: string;
   /** Annotations for TLS and the HTTP->HTTPS redirect; throws when the TLS choice does not fit. */
   tlsAnnotations(scope: IConstruct, field: string, tls: BoundTls): Record<string, string>;
   /** Annotations for the typed features; throws for a feature the controller cannot express. */

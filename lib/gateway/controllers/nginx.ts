@@ -29,9 +29,18 @@ export class NginxController implements BoundController {
   }
 
   public readonly rewrite: IngressRewrite;
+  /**
+   * ingress-nginx reads Ingresses only: the Gateway API's implementations list (kubernetes-sigs/gateway-api
+   * site-src/implementations.md) has NGINX Gateway Fabric, a separate project whose own proxy pods serve the routes.
+   */
+  public readonly gatewayApiRefusal: string;
 
   private constructor(public readonly name: string, public readonly className: string, public readonly source: Endpoint) {
     this.rewrite = nginxRewrite(name);
+    this.gatewayApiRefusal = `controller ${name} (ingress-nginx) implements the Ingress API only, not the Gateway API (NGINX Gateway Fabric is a `
+      + `separate project with its own proxy pods): no ${name} pod serves an HTTPRoute, so the flows the gateway declares from them would leave `
+      + 'every route dead; use RoutingApi.ingress() with IngressController.nginx(), or for HTTPRoutes the controller of your Gateway API '
+      + 'implementation: IngressController.traefik(), IngressController.cilium(), or IngressController.custom({ name, pods }) naming its proxy pods';
   }
 
   public tlsAnnotations(scope: IConstruct, field: string, tls: BoundTls): Record<string, string> {
