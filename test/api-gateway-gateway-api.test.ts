@@ -293,6 +293,31 @@ describe('which controllers serve HTTPRoutes', () => {
     expect(find(objectsOf(s), 'Ingress', 'gateway', 'production').spec.ingressClassName).toBe('nginx');
   });
 
+  test('the AWS Load Balancer Controller: its Gateway API targets are instances by default, so an error', () => {
+    const alb = IngressController.awsAlb({ vpcCidrs: ['10.0.0.0/16'] });
+    const refusal = 'test/gateway: api "RoutingApi.httpRoute()" is invalid: controller aws-alb (AWS Load Balancer Controller) reaches the '
+      + 'backends from vpcCidrs only with IP targets, and its Gateway API support defaults to instance targets (the nodes\' NodePorts; it '
+      + 'refuses ClusterIP Services there) unless a TargetGroupConfiguration sets targetType: ip, while the scheme, ACM certificates and '
+      + 'target type of an ALB Gateway are LoadBalancerConfiguration and TargetGroupConfiguration resources, not the Ingress annotations '
+      + 'awsAlb() writes; use RoutingApi.ingress() with IngressController.awsAlb(), or for HTTPRoutes on an ALB Gateway whose default '
+      + 'TargetGroupConfiguration sets targetType: ip, IngressController.custom({ name, cidrs }) with the ALB\'s subnet CIDRs';
+    expect(() => gateway(shop(), { controller: alb, tls: Tls.none(), api })).toThrow(refusal);
+    // The refusal comes before the HTTPRoute output's own refusal of ACM.
+    expect(() => gateway(shop(), { controller: alb, tls: Tls.acm(), api })).toThrow(refusal);
+  });
+
+  test('an ALB Gateway with IP targets: custom({ cidrs }), the flow from the ALB subnets', () => {
+    const s = shop();
+    gateway(s, { controller: IngressController.custom({ name: 'alb-gateway', cidrs: ['10.0.0.0/20'] }), tls: Tls.none(), api })
+      .addRoute({ host: 'app.example.com', backend: s.frontend });
+    const objects = objectsOf(s);
+    expect(find(objects, 'HTTPRoute', 'gateway-app.example.com', 'production').spec.rules).toEqual([
+      { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'frontend', port: 80 }] },
+    ]);
+    expect(find(objects, 'NetworkPolicy', 'allow-alb-gateway-to-frontend', 'production').spec.ingress)
+      .toEqual([{ from: [{ ipBlock: { cidr: '10.0.0.0/20' } }], ports: [{ port: 8080 }] }]);
+  });
+
   test('Traefik serves HTTPRoutes from its own pods: the flow is from them', () => {
     const s = shop();
     gateway(s, { controller: IngressController.traefik(), tls: Tls.secret('x'), api }).addRoute({ host: 'app.example.com', backend: s.frontend });

@@ -21,7 +21,7 @@ import { TraefikController } from './controllers/traefik';
  * - `traefik()`: Traefik, pods `app.kubernetes.io/name: traefik` in `traefik`; Ingress and
  *   HTTPRoute output (its Gateway API provider runs in the same pods);
  * - `awsAlb({ vpcCidrs })`: the AWS Load Balancer Controller with target type `ip`; the ALB sits
- *   outside the cluster, so the allow is an ipBlock of its CIDRs;
+ *   outside the cluster, so the allow is an ipBlock of its CIDRs; Ingress output only;
  * - `cilium()`: Cilium's own Ingress controller and Gateway API implementation (`Cni.cilium()` only):
  *   its Envoy reaches the backends as Cilium's reserved identity `ingress`, allowed by a
  *   CiliumNetworkPolicy with `fromEntities: [ingress]`; Ingress and HTTPRoute output;
@@ -64,6 +64,12 @@ export class IngressController {
    * The AWS Load Balancer Controller (an ALB per Ingress, target type `ip`): TLS with ACM
    * (`Tls.acm()`), listeners on 80 and 443 with `ssl-redirect: '443'`. IngressGroups
    * (`group.name`) are not modelled: one ALB per gateway.
+   *
+   * Ingress output only: the controller's Gateway API support defaults to instance targets, from
+   * which the flow from `vpcCidrs` does not hold, and an ALB Gateway takes its scheme, certificates
+   * and target type from LoadBalancerConfiguration and TargetGroupConfiguration resources, not from
+   * these annotations. For HTTPRoutes on an ALB Gateway whose default TargetGroupConfiguration sets
+   * `targetType: ip`, use `custom({ name, cidrs })` with the ALB's subnet CIDRs.
    */
   public static awsAlb(options: AwsAlbControllerOptions): IngressController {
     return new IngressController(options?.name ?? 'aws-alb', (scope, field) => AwsAlbController.bind(scope, field, options));

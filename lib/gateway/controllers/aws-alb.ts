@@ -48,7 +48,7 @@ const ALB = 'alb.ingress.kubernetes.io/';
 /**
  * The AWS Load Balancer Controller (an ALB per Ingress, target type `ip`), bound to one gateway:
  * the allow is an ipBlock of the ALB's CIDRs, TLS is ACM, and the features an ALB has are
- * annotations. @internal
+ * annotations. Ingress output only (`gatewayApiRefusal`). @internal
  */
 export class AwsAlbController implements BoundController {
   public static bind(scope: IConstruct, field: string, options: AwsAlbControllerOptions): AwsAlbController {
@@ -64,11 +64,26 @@ export class AwsAlbController implements BoundController {
   }
 
   public readonly rewriteRefusal = 'an ALB forwards the path unchanged; rewrite in the backend or use another controller';
+  /**
+   * The flow from `vpcCidrs` holds for IP targets only. The controller's Gateway API support defaults to
+   * instance targets (docs/deploy/configurations.md `default-target-type` instance; docs/guide/gateway/targetgroupconfig.md,
+   * "Controller defaults"), and with them refuses a ClusterIP backend (pkg/gateway/model/model_build_target_group.go: "When
+   * using Instance targets, your service must be of type 'NodePort' or 'LoadBalancer'"). Target type, scheme and
+   * certificates of an ALB Gateway are LoadBalancerConfiguration and TargetGroupConfiguration resources, usually the
+   * platform's defaults for the GatewayClass, not the Ingress annotations this controller writes.
+   */
+  public readonly gatewayApiRefusal: string;
   private readonly who: string;
 
   private constructor(public readonly name: string, public readonly className: string, private readonly scheme: AlbScheme,
     public readonly source: Endpoint) {
     this.who = `controller ${name} (AWS Load Balancer Controller)`;
+    this.gatewayApiRefusal = `${this.who} reaches the backends from vpcCidrs only with IP targets, and its Gateway API support defaults to `
+      + 'instance targets (the nodes\' NodePorts; it refuses ClusterIP Services there) unless a TargetGroupConfiguration sets targetType: ip, '
+      + 'while the scheme, ACM certificates and target type of an ALB Gateway are LoadBalancerConfiguration and TargetGroupConfiguration '
+      + 'resources, not the Ingress annotations awsAlb() writes; use RoutingApi.ingress() with IngressController.awsAlb(), or for HTTPRoutes '
+      + 'on an ALB Gateway whose default TargetGroupConfiguration sets targetType: ip, IngressController.custom({ name, cidrs }) with the '
+      + 'ALB\'s subnet CIDRs';
   }
 
   public tlsAnnotations(scope: IConstruct, field: string, tls: BoundTls): Record<string, string> {
