@@ -900,3 +900,87 @@ describe('duplicate-port-name (a warning)', () => {
     ]);
   });
 });
+
+describe('policy-not-applied', () => {
+  /** A NetworkPolicy admitting web to api on 3000 (what the declared flow opens), with these annotations. */
+  function webToApi(chart: Chart, id: string, annotations: Record<string, string>): ApiObject {
+    return new ApiObject(chart, id, {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      metadata: { name: id, namespace: 'production', annotations },
+      spec: {
+        podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 3000 }] }],
+      },
+    });
+  }
+  const tail = 'yet the flow verification and the report count this policy: the flows it allows are dead in the cluster, and the pods it isolates '
+    + 'stay open to what it denies. Fix: remove the hook annotations (order the policy with argocd.argoproj.io/sync-wave instead), or leave the '
+    + 'policy out of the manifests';
+
+  test('a policy Argo CD skips fails synth: the whole finding', () => {
+    const s = shop();
+    webToApi(s.chart, 'skipped', { 'argocd.argoproj.io/hook': 'Skip' });
+    expect(linesOf(synthError(s.app), 'policy-not-applied')).toEqual([
+      '  - [policy-not-applied] test/skipped: NetworkPolicy production/skipped metadata.annotations["argocd.argoproj.io/hook"] "Skip" is invalid: '
+        + `Argo CD skips an object whose only hook is Skip: no sync ever applies it, ${tail} (to accept it, annotate NetworkPolicy `
+        + 'production/skipped with cdk8s-networking.io/skip-checks: policy-not-applied)',
+    ]);
+  });
+
+  test('a SyncFail hook, a hook Argo CD does not know, a Helm hook it does not run, a hook deleted once it succeeds', () => {
+    const s = shop();
+    webToApi(s.chart, 'on-failure', { 'argocd.argoproj.io/hook': 'SyncFail' });
+    webToApi(s.chart, 'unknown', { 'argocd.argoproj.io/hook': 'PreSynch' });
+    webToApi(s.chart, 'helm', { 'helm.sh/hook': 'pre-delete' });
+    webToApi(s.chart, 'deleted', { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' });
+    webToApi(s.chart, 'helm-deleted', { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-succeeded' });
+    const lines = linesOf(synthError(s.app), 'policy-not-applied').map((l) => l.slice(0, l.indexOf(`, ${tail}`)));
+    expect(lines).toEqual([
+      '  - [policy-not-applied] test/deleted: NetworkPolicy production/deleted metadata.annotations["argocd.argoproj.io/hook-delete-policy"] '
+        + '"HookSucceeded" is invalid: Argo CD deletes this PostSync hook as soon as it succeeds, which an applied policy does at once: it is not in '
+        + 'the cluster after the sync',
+      '  - [policy-not-applied] test/helm-deleted: NetworkPolicy production/helm-deleted metadata.annotations["helm.sh/hook-delete-policy"] '
+        + '"hook-succeeded" is invalid: Argo CD deletes this PostSync hook as soon as it succeeds, which an applied policy does at once: it is not in '
+        + 'the cluster after the sync',
+      '  - [policy-not-applied] test/helm: NetworkPolicy production/helm metadata.annotations["helm.sh/hook"] "pre-delete" is invalid: it makes the '
+        + 'object an Argo CD hook of no phase a sync runs (Argo CD runs PreSync, Sync, PostSync and SyncFail hooks, and of Helm\'s only '
+        + 'pre-install, pre-upgrade, post-install and post-upgrade): no sync applies it',
+      '  - [policy-not-applied] test/on-failure: NetworkPolicy production/on-failure metadata.annotations["argocd.argoproj.io/hook"] "SyncFail" is '
+        + 'invalid: Argo CD applies a SyncFail hook only when a sync fails, never in a sync that succeeds',
+      '  - [policy-not-applied] test/unknown: NetworkPolicy production/unknown metadata.annotations["argocd.argoproj.io/hook"] "PreSynch" is '
+        + 'invalid: it makes the object an Argo CD hook of no phase a sync runs (Argo CD runs PreSync, Sync, PostSync and SyncFail hooks, and of '
+        + 'Helm\'s only pre-install, pre-upgrade, post-install and post-upgrade): no sync applies it',
+    ]);
+  });
+
+  test('what Argo CD applies and keeps passes: sync waves, hooks of a sync phase, Skip with another hook, crd-install, other delete policies', () => {
+    const s = shop();
+    const kept: Record<string, string>[] = [
+      { 'argocd.argoproj.io/sync-wave': '-5' },
+      { 'argocd.argoproj.io/hook': 'PreSync' },
+      { 'argocd.argoproj.io/hook': 'Skip, PostSync' },
+      { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookFailed' },
+      { 'helm.sh/hook': 'crd-install' },
+      { 'helm.sh/hook': 'pre-upgrade', 'helm.sh/hook-delete-policy': 'before-hook-creation' },
+      // Argo CD's annotation wins over Helm's: a valid Argo CD hook type, so the Helm hook is not read.
+      { 'argocd.argoproj.io/hook': 'Sync', 'helm.sh/hook': 'test' },
+    ];
+    kept.forEach((annotations, i) => webToApi(s.chart, `kept${i}`, annotations));
+    passes(s.app, kept.map((_, i) => `NetworkPolicy/production/kept${i}`));
+  });
+
+  test('CiliumNetworkPolicies too; other policy APIs are policy-unverified\'s', () => {
+    const cnp = (name: string, apiVersion = 'cilium.io/v2') => ({
+      json: {
+        apiVersion, kind: 'CiliumNetworkPolicy', metadata: { name, namespace: 'production', annotations: { 'argocd.argoproj.io/hook': 'Skip' } },
+        spec: { endpointSelector: { matchLabels: { app: 'api' } } },
+      },
+      path: `test/${name}`,
+    });
+    const found = checks.runChecks({ objects: [cnp('skipped'), cnp('other', 'cilium.io/v3')] }).findings
+      .filter((f) => f.check === 'policy-not-applied');
+    expect(found.map((f) => [f.severity, f.message.slice(0, f.message.indexOf(' is invalid'))])).toEqual([
+      ['error', 'test/skipped: CiliumNetworkPolicy production/skipped metadata.annotations["argocd.argoproj.io/hook"] "Skip"'],
+    ]);
+  });
+});

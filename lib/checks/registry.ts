@@ -18,6 +18,7 @@ import { metadataNamespace } from './rules/metadata-namespace';
 import { networkPolicyPort } from './rules/networkpolicy-port';
 import { networkPolicyPeerTargetsPod, networkPolicyTargetsPod } from './rules/networkpolicy-targets-pod';
 import { podNetworkPolicy } from './rules/pod-networkpolicy';
+import { policyNotApplied } from './rules/policy-not-applied';
 import { policyUnverified } from './rules/policy-unverified';
 import { podSecurity } from './rules/pod-security';
 import { routeNotAttached } from './rules/route-not-attached';
@@ -57,6 +58,7 @@ export const CHECKS: readonly ICheck[] = [
   podSecurity,
   policyUnverified,
   syncWaveOrder,
+  policyNotApplied,
 ];
 
 /** Name of the finding for a skip annotation that names an unknown check. */
