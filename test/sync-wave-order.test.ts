@@ -6,6 +6,7 @@
 import type { App } from 'cdk8s';
 import { ApiObject, Chart } from 'cdk8s';
 import { Cni, NetworkModel, Peer, Port, SyncWaves, WebApp, ZeroTrustNamespace } from '../lib';
+import { syncPosition } from '../lib/checks/argocd-hooks';
 import { captureWarnings, find, synth, testApp } from './util';
 
 const RULE = 'Argo CD starts the pods, and waits for them to be healthy, before it applies the policy, so during a sync that creates or changes it '
@@ -143,5 +144,32 @@ describe('sync-wave-order', () => {
     cilium.web.allowEgressTo(Peer.fqdn('api.stripe.com'), Port.tcp(443));
     SyncWaves.of(cilium.app).disable();
     expect(warningsOf(cilium.app)).toEqual([]);
+  });
+});
+
+describe('syncPosition: where Argo CD applies an object, read as gitops-engine reads hooks', () => {
+  const at = (annotations: Record<string, string>, kind = 'Deployment') =>
+    syncPosition({ path: 'x', json: { apiVersion: 'v1', kind, metadata: { name: 'x', annotations } } });
+
+  test('a regular resource is in the Sync phase at its wave (the hook weight when no sync-wave); a NetworkPolicy ranks before a Deployment', () => {
+    expect(at({ 'argocd.argoproj.io/sync-wave': '3' })).toEqual({ phase: 0, wave: 3, kind: -5, text: 'wave 3' });
+    expect(at({ 'helm.sh/hook-weight': '-1' }, 'NetworkPolicy')).toEqual({ phase: 0, wave: -1, kind: -31, text: 'wave -1' });
+    expect(at({}, 'NetworkPolicy').kind).toBeLessThan(at({}).kind);
+    expect(at({}, 'CiliumNetworkPolicy').kind).toBeGreaterThan(at({}).kind);
+    // helm.sh/hook crd-install makes no hook.
+    expect(at({ 'helm.sh/hook': 'crd-install' }).phase).toBe(0);
+  });
+
+  test('hooks of a phase: the earliest of their types; Helm pre-install runs as PreSync', () => {
+    expect(at({ 'argocd.argoproj.io/hook': 'PostSync,PreSync' })).toMatchObject({ phase: -1, text: 'hook PreSync, wave 0' });
+    expect(at({ 'helm.sh/hook': 'pre-install' })).toMatchObject({ phase: -1, text: 'hook PreSync, wave 0' });
+    expect(at({ 'argocd.argoproj.io/hook': 'Skip,Sync' })).toMatchObject({ phase: 0, text: 'hook Sync, wave 0' });
+  });
+
+  test('never applied by a sync that succeeds: Skip alone, SyncFail, a value Argo CD does not know, a Helm hook it does not run', () => {
+    expect(at({ 'argocd.argoproj.io/hook': 'Skip' })).toMatchObject({ phase: undefined, text: 'hook Skip (never applied by a sync that succeeds)' });
+    expect(at({ 'argocd.argoproj.io/hook': 'SyncFail' })).toMatchObject({ phase: undefined, text: 'hook SyncFail (never applied by a sync that succeeds)' });
+    expect(at({ 'argocd.argoproj.io/hook': 'PreSnyc' })).toMatchObject({ phase: undefined, text: 'hook PreSnyc (never applied by a sync that succeeds)' });
+    expect(at({ 'helm.sh/hook': 'test' })).toMatchObject({ phase: undefined, text: 'hook test (never applied by a sync that succeeds)' });
   });
 });

@@ -3,70 +3,10 @@ import { matchesSelector, parseSelector } from '../../evaluator/selector';
 import type { ICheck } from '../check';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
+import type { SyncPosition } from '../argocd-hooks';
+import { ORDERING_ANNOTATIONS, ordered, syncPosition } from '../argocd-hooks';
 import type { ManifestObject, ObjectRef, PodTemplate } from '../objects';
-import { annotation, commaList, describeRef, namespaceOf, refOf } from '../objects';
-
-/**
- * When Argo CD applies an object during a sync, as gitops-engine orders it (pkg/sync/sync_tasks.go
- * `Less`): by phase (PreSync, Sync, PostSync: `syncPhaseOrder`), then by wave, then by kind
- * (`kindOrder`: NetworkPolicy before the workload kinds, kinds it does not list, such as
- * CiliumNetworkPolicy, last), each kind of a wave applied before the next kind's
- * (pkg/sync/sync_context.go `runTasks`). @internal
- */
-export interface SyncPosition {
-  /** -1 PreSync, 0 Sync, 1 PostSync; undefined when Argo CD never applies the object (hook `Skip`). */
-  readonly phase?: number;
-  readonly wave: number;
-  readonly kind: number;
-  /** How the object got there, for messages: `hook PreSync`, `wave 5`. */
-  readonly text: string;
-}
-
-const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-const HOOK = 'argocd.argoproj.io/hook';
-const HELM_HOOK = 'helm.sh/hook';
-const HELM_WEIGHT = 'helm.sh/hook-weight';
-
-/** gitops-engine pkg/sync/sync_tasks.go `syncPhaseOrder`; SyncFail hooks run only when a sync fails, after the rest. */
-const PHASES: Readonly<Record<string, number>> = { PreSync: -1, Sync: 0, PostSync: 1 };
-/** gitops-engine pkg/sync/hook/helm/type.go: Helm hooks Argo CD runs, by phase. */
-const HELM_PHASES: Readonly<Record<string, string>> = {
-  'pre-install': 'PreSync', 'pre-upgrade': 'PreSync', 'post-install': 'PostSync', 'post-upgrade': 'PostSync',
-};
-/** The start of gitops-engine's `kindOrder` (pkg/sync/sync_tasks.go), down to the last kind that runs pods; a kind it lacks ranks after all. */
-const KIND_ORDER = ['Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget', 'ServiceAccount',
-  'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition', 'ClusterRole',
-  'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service',
-  'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob'];
-
-/** Go's strconv.Atoi on an annotation: a whole number, else undefined. */
-function atoi(text: string | undefined): number | undefined {
-  return text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
-}
-
-/** Whether Argo CD's (or Helm's) ordering annotations are on the object: without any, nothing says the app is synced in waves. */
-function ordered(obj: ManifestObject): boolean {
-  return [SYNC_WAVE, HOOK, HELM_HOOK, HELM_WEIGHT].some((k) => annotation(obj, k) !== undefined);
-}
-
-/** Where Argo CD applies the object in a sync (gitops-engine pkg/sync/sync_phase.go, hook/hook.go, syncwaves/waves.go). @internal */
-export function syncPosition(obj: ManifestObject): SyncPosition {
-  const rank = KIND_ORDER.indexOf(String(obj.json?.kind));
-  const kind = rank < 0 ? 0 : rank - KIND_ORDER.length;
-  const argo = commaList(annotation(obj, HOOK));
-  const hooks = argo.some((h) => ['PreSync', 'Sync', 'PostSync', 'SyncFail', 'Skip'].includes(h)) ? argo
-    : commaList(annotation(obj, HELM_HOOK)).map((h) => HELM_PHASES[h]).filter((h): h is string => h !== undefined);
-  const wave = atoi(annotation(obj, SYNC_WAVE)) ?? atoi(annotation(obj, HELM_WEIGHT)) ?? 0;
-  if (hooks.length === 0) return { phase: 0, wave, kind, text: `wave ${wave}` };
-  const phases = hooks.map((h) => PHASES[h]).filter((p): p is number => p !== undefined);
-  if (phases.length === 0) {
-    // Skip alone: never applied; SyncFail alone: applied only when the sync fails.
-    return { phase: undefined, wave, kind, text: `hook ${hooks.join(',')} (never applied by a sync that succeeds)` };
-  }
-  const phase = Math.min(...phases);
-  const name = Object.keys(PHASES).find((k) => PHASES[k] === phase)!;
-  return { phase, wave, kind, text: `hook ${name}, wave ${wave}` };
-}
+import { annotation, describeRef, namespaceOf, refOf } from '../objects';
 
 /** Whether `a` is applied strictly before `b` in a sync. */
 function before(a: SyncPosition, b: SyncPosition): boolean {
@@ -91,11 +31,11 @@ function selects(policy: ManifestObject, t: PodTemplate): boolean {
 
 /** The field of the workload that put it where it is. */
 function fieldOf(obj: ManifestObject): { field: string; value: unknown } {
-  for (const key of [HOOK, HELM_HOOK, SYNC_WAVE, HELM_WEIGHT]) {
+  for (const key of ORDERING_ANNOTATIONS) {
     const v = annotation(obj, key);
     if (v !== undefined) return { field: `metadata.annotations[${JSON.stringify(key)}]`, value: v };
   }
-  return { field: `metadata.annotations[${JSON.stringify(SYNC_WAVE)}]`, value: undefined };
+  return { field: 'metadata.annotations["argocd.argoproj.io/sync-wave"]', value: undefined };
 }
 
 /**
