@@ -376,7 +376,7 @@ describe('bad input: one clear error, exit 2, never a stack trace', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('/no/such/folder: no such file or folder');
     expect(cli(['frobnicate']).stderr).toContain('unknown command "frobnicate"');
-    expect(cli(['diff', base, base, '--fail-on', 'everything']).stderr).toContain('--fail-on "everything" is invalid: must be one of opened, exposure, tls-off');
+    expect(cli(['diff', base, base, '--fail-on', 'everything']).stderr).toContain('--fail-on "everything" is invalid: must be one of opened, exposure, tls-off, tls-unverified');
     expect(cli(['diff', base, base, '--bogus']).code).toBe(2);
     expect(cli(['diff', base]).stderr).toContain('diff needs OLD and NEW');
   });

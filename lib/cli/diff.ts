@@ -1,6 +1,6 @@
 /**
  * The semantic difference between two network reports: flows opened, closed or with changed
- * ports; entry points added, removed or changed (TLS on or off); workloads added or removed;
+ * ports; entry points added, removed or changed (TLS on, off or unverified); workloads added or removed;
  * zero-trust workloads newly reachable from outside their namespace or the app.
  */
 import { allowsPlainHttp, redirectScheme } from '../checks/guardrails';
@@ -35,10 +35,12 @@ export interface EntryPointChange {
   /** What changed: `tls on -> off`, `backend a:80 -> b:80`, ... */
   readonly changes: readonly string[];
   /**
-   * TLS went from on to off (or unknown); for a redirect, from sending the client to TLS
-   * (`https://`, or keeping the scheme of a request made with TLS) to not.
+   * TLS is off now and was not (on, or unknown), or was on and is unknown now: the TLS a reviewer relied on
+   * is gone or unproven. For a redirect, TLS is where it sends the client ({@link tlsState}).
    */
   readonly tlsOff: boolean;
+  /** TLS is unknown now and was not (the report could not tell, e.g. the route's Gateway is not in the app): unverified, not on. */
+  readonly tlsUnverified: boolean;
 }
 
 /** A workload added or removed. */
@@ -74,8 +76,13 @@ export interface ReportDiff {
   readonly exposure: { readonly widened: readonly ExposureChange[]; readonly narrowed: readonly ExposureChange[] };
 }
 
-/** The categories `--fail-on` accepts. */
-export const FAIL_ON = ['opened', 'exposure', 'tls-off'] as const;
+/**
+ * The categories `--fail-on` accepts. `tls-off` fails on TLS known to be off where it was not, and
+ * on TLS that was on and is now unknown (a change of this output that removed the proof); an entry
+ * point added with unknown TLS is called out as unverified and fails `tls-unverified` only, so a
+ * route onto a platform team's Gateway (outside the app) does not fail every pull request.
+ */
+export const FAIL_ON = ['opened', 'exposure', 'tls-off', 'tls-unverified'] as const;
 export type FailOn = typeof FAIL_ON[number];
 
 const key = (from: string, to: string) => `${from}\u0000${to}`;
@@ -149,6 +156,15 @@ function keepsTls(e: ReportEntryPoint): boolean {
   });
 }
 
+/**
+ * Where an entry point leaves its clients: `on` when it keeps them on TLS, `off` when it lets them
+ * talk plain HTTP (`allowsPlainHttp`: served without TLS, or a redirect to `http://`), `unknown`
+ * when the report cannot tell (TLS unknown, and not a redirect to `https://`).
+ */
+export function tlsState(e: ReportEntryPoint): 'on' | 'off' | 'unknown' {
+  return keepsTls(e) ? 'on' : allowsPlainHttp(e) ? 'off' : 'unknown';
+}
+
 /** The state of the entry points of one key (an HTTPRoute rule may split between backends). */
 function merged(list: readonly ReportEntryPoint[]): ReportEntryPoint {
   if (list.length === 1) return list[0];
@@ -188,7 +204,12 @@ function diffEntryPoints(before: readonly ReportEntryPoint[], after: readonly Re
     field('via', prior.via, e.via);
     field('gateway', prior.gateway, e.gateway);
     if (e.tls === 'on' && prior.tls === 'on') field('tls secret', prior.tlsSecret ?? '', e.tlsSecret ?? '');
-    if (changes.length) changed.push({ before: prior, after: e, changes, tlsOff: keepsTls(prior) && !keepsTls(e) });
+    if (changes.length) {
+      const [was, now] = [tlsState(prior), tlsState(e)];
+      const tlsUnverified = now === 'unknown' && was !== 'unknown';
+      const tlsOff = (now === 'off' && was !== 'off') || (tlsUnverified && was === 'on');
+      changed.push({ before: prior, after: e, changes, tlsOff, tlsUnverified });
+    }
   }
   return { added, removed, changed };
 }
@@ -281,14 +302,23 @@ export function hasCategory(diff: ReportDiff, category: FailOn): boolean {
     case 'opened': return diff.opened.length > 0 || diff.changed.some((c) => c.added.length > 0);
     case 'exposure': return diff.exposure.widened.length > 0;
     case 'tls-off': return tlsOff(diff).length > 0;
+    case 'tls-unverified': return tlsUnverified(diff).length > 0;
   }
 }
 
-/** Entry points that lost TLS, and new entry points that let a client talk plain HTTP (`allowsPlainHttp`). */
+/** Entry points that lost TLS (off now, or on before and unknown now), and new entry points that let a client talk plain HTTP. */
 export function tlsOff(diff: Omit<ReportDiff, 'summary'>): ReportEntryPoint[] {
   return [
     ...diff.entryPoints.changed.filter((c) => c.tlsOff).map((c) => c.after),
     ...diff.entryPoints.added.filter(allowsPlainHttp),
+  ];
+}
+
+/** Entry points whose TLS the new report cannot tell and could before (or that are new): unverified, not on. */
+export function tlsUnverified(diff: Omit<ReportDiff, 'summary'>): ReportEntryPoint[] {
+  return [
+    ...diff.entryPoints.changed.filter((c) => c.tlsUnverified).map((c) => c.after),
+    ...diff.entryPoints.added.filter((e) => tlsState(e) === 'unknown'),
   ];
 }
 
@@ -309,8 +339,11 @@ function summarize(diff: Omit<ReportDiff, 'summary'>): string {
   if (e.added.length) parts.push(`${n(e.added.length, 'entry point')} added`);
   if (e.removed.length) parts.push(`${n(e.removed.length, 'entry point')} removed`);
   if (e.changed.length) parts.push(`${n(e.changed.length, 'entry point')} changed`);
-  const off = tlsOff(diff).length;
+  // Known off, then unknown (one that was on and is unknown now fails tls-off, but is not said to be without TLS).
+  const off = tlsOff(diff).filter((e) => tlsState(e) === 'off').length;
   if (off) parts.push(`${n(off, 'entry point')} without TLS`);
+  const unverified = tlsUnverified(diff).length;
+  if (unverified) parts.push(`${n(unverified, 'entry point')} with TLS unverified`);
   if (diff.workloads.added.length) parts.push(`${n(diff.workloads.added.length, 'workload')} added`);
   if (diff.workloads.removed.length) parts.push(`${n(diff.workloads.removed.length, 'workload')} removed`);
   if (diff.exposure.widened.length) parts.push(`exposure widened for ${n(diff.exposure.widened.length, 'workload')}`);

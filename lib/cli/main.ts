@@ -32,7 +32,8 @@ export const USAGE = `Usage:
 Options:
   --only NAMESPACE        only flows, entry points and Services of this namespace
   --format md|json        output format (default md); --json is --format json
-  --fail-on CATEGORIES    diff: exit 1 only for changes of these comma-separated categories: opened, exposure, tls-off
+  --fail-on CATEGORIES    diff: exit 1 only for changes of these comma-separated categories: opened, exposure, tls-off,
+                          tls-unverified (tls-off: TLS off, or on before and unknown now; tls-unverified: unknown, added or changed)
   --app COMMAND           diff --base: the command that synthesizes the app (default: app in cdk8s.yaml)
   -h, --help              this help
 

@@ -6,8 +6,8 @@ import { compare } from '../checks/objects';
 import type { NetworkReport, ReportEndpoint, ReportEntryPoint } from '../report/model';
 import { mermaidLabel } from '../report/mermaid';
 import type { FlowChange, ReportDiff } from './diff';
+import { tlsState } from './diff';
 import type { GuardrailViolation } from '../checks/guardrails';
-import { allowsPlainHttp } from '../checks/guardrails';
 
 /** Options of {@link renderDiffMarkdown}. */
 export interface DiffMarkdownOptions {
@@ -64,11 +64,14 @@ export function renderDiffMarkdown(diff: ReportDiff, before: NetworkReport, afte
   const e = diff.entryPoints;
   if (e.added.length + e.removed.length + e.changed.length) {
     out.push('#### Entry points', '');
-    const row = (change: string, x: ReportEntryPoint) => [change, x.namespace, x.host, x.match, x.backend, x.tls, `${x.via} (${x.path})`];
+    // Unknown TLS says why (the report's tlsNote): a reviewer must see it is unverified, not on.
+    const tls = (x: ReportEntryPoint) => (x.tls === 'unknown' && x.tlsNote ? `unknown: ${x.tlsNote}` : x.tls);
+    const row = (change: string, x: ReportEntryPoint) => [change, x.namespace, x.host, x.match, x.backend, tls(x), `${x.via} (${x.path})`];
+    const flag = (x: ReportEntryPoint) => (tlsState(x) === 'off' ? '**TLS off**' : '**TLS unverified**');
     out.push(...table(['Change', 'Namespace', 'Host', 'Path', 'Backend', 'TLS', 'Via'], [
-      ...e.added.map((x) => row(allowsPlainHttp(x) ? 'added, **TLS off**' : 'added', x)),
+      ...e.added.map((x) => row(tlsState(x) === 'on' ? 'added' : `added, ${flag(x)}`, x)),
       ...e.removed.map((x) => row('removed', x)),
-      ...e.changed.map((c) => row(c.tlsOff ? `**TLS off**: ${c.changes.join('; ')}` : c.changes.join('; '), c.after)),
+      ...e.changed.map((c) => row(c.tlsOff || c.tlsUnverified ? `${flag(c.after)}: ${c.changes.join('; ')}` : c.changes.join('; '), c.after)),
     ]), '');
   }
   if (diff.exposure.widened.length) {
