@@ -478,8 +478,19 @@ describe('8. exposure to pods the app does not know', () => {
         { key: 'team', operator: 'In', values: ['payments', 'shop'] }, { key: 'team', operator: 'NotIn', values: ['payments'] }] } });
       const lines = linesOf(synthError(s.app), 'undeclared-flow');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain(': [namespaces team in (payments,shop), team notin (payments)]/Peer/* (any pod in every namespace labelled '
-        + 'team in (payments,shop), team notin (payments)) -> production/Deployment/orders on TCP 4000.');
+      // The stand-in is named by the labels it carries: the same endpoint as a rule from namespaces labelled team=shop.
+      expect(lines[0]).toContain(': [namespaces team=shop]/Peer/* (any pod in every namespace labelled team=shop) '
+        + '-> production/Deployment/orders on TCP 4000.');
+    });
+
+    test('namespaces labelled team In (payments, shop): a stand-in per value, each named by its labels', () => {
+      const s = shop();
+      fromPeer(s, { namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In', values: ['shop', 'payments'] }] } });
+      const lines = linesOf(synthError(s.app), 'undeclared-flow');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(': [namespaces team=payments]/Peer/* (any pod in every namespace labelled team=payments) '
+        + '-> production/Deployment/orders on TCP 4000; [namespaces team=shop]/Peer/* (any pod in every namespace labelled team=shop) '
+        + '-> production/Deployment/orders on TCP 4000.');
     });
 
     test('requirements no value meets together select nothing: no stand-in, synth passes', () => {

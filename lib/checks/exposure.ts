@@ -33,6 +33,8 @@ export function isRepresentativeNamespace(namespace: string): boolean {
 interface KeyChoice {
   readonly key: string;
   readonly values: readonly string[];
+  /** The value standing for "any value" when only `Exists` (and `NotIn`) constrain the key. */
+  readonly any?: string;
 }
 
 /** The value standing for "any value" of a key that only `Exists` (and `NotIn`) constrain. */
@@ -76,16 +78,15 @@ function keyChoices(selector: any): KeyChoice[] | undefined {
   for (const [key, values] of allowed) {
     if (absent.has(key)) return undefined;
     const not = excluded.get(key) ?? new Set<string>();
-    let left: string[];
     if (values) {
-      left = [...values].filter((v) => !not.has(v)).sort();
+      const left = [...values].filter((v) => !not.has(v)).sort();
+      if (left.length === 0) return undefined;
+      choices.push({ key, values: left });
     } else {
       let any = ANY_VALUE;
       for (let n = 2; not.has(any); n++) any = `${ANY_VALUE}-${n}`;
-      left = [any];
+      choices.push({ key, values: [any], any });
     }
-    if (left.length === 0) return undefined;
-    choices.push({ key, values: left });
   }
   return choices;
 }
@@ -132,6 +133,16 @@ function combinations(dims: readonly (readonly string[])[]): { rows: string[][];
 /** Label maps from rows of {@link combinations} over the given key choices, starting at column `from`. */
 function labelsOf(choices: readonly KeyChoice[], row: readonly string[], from = 0): Record<string, string> {
   return Object.fromEntries(choices.map((c, k) => [c.key, row[from + k]]));
+}
+
+/**
+ * The labels of a representative namespace as text, by key: `team=payments`, `team` for a key any
+ * value meets (`Exists`: the stand-in's value is one no rule names), `env=prod, team=payments`.
+ * It names the namespace (`[namespaces team=payments]`), so a stand-in is the same endpoint in
+ * every output whose selectors admit the same labels, whichever selector spelled them.
+ */
+function namespaceLabelsText(choices: readonly KeyChoice[], row: readonly string[]): string {
+  return choices.map((c, k) => (row[k] === c.any ? c.key : `${c.key}=${row[k]}`)).sort().join(', ');
 }
 
 /**
@@ -216,7 +227,12 @@ export function exposureGroups(
     const id = `${ns}/Peer/${key || '*'}`;
     if (groups.has(id) || covered(ns, labels)) return;
     const pods = key ? `pods labelled ${selectorText(podSelector)}` : 'any pod';
-    groups.set(id, { group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true });
+    // A representative namespace's labels (`[namespaces team=x]`: team=x), for another analysis to evaluate the stand-in.
+    const nsLabels = isRepresentativeNamespace(ns) ? namespaces.get(ns)?.metadata.labels : undefined;
+    groups.set(id, {
+      group: { id, namespace: ns, labels, ports: [] }, name: `${pods} in ${nsText}`, kind: 'Peer', exposure: true,
+      ...(nsLabels ? { namespaceLabels: { ...nsLabels } } : {}),
+    });
   };
   // The pods a policy of a zero-trust namespace selects, when pods outside the app may carry those labels: the policy
   // opens them as it opens the app's pods (`ingress: [{}]` admits everything), but only the app's pods have groups.
@@ -264,11 +280,13 @@ export function exposureGroups(
       const podChoices = keyChoices(peer.podSelector ?? {});
       if (!nsChoices || !podChoices) continue;
       // Every namespace a `kubernetes.io/metadata.name in (a, b)` names, not only the first; the other namespace labels
-      // take their first value (a namespace outside the app may carry any label).
+      // take their first value there (a namespace outside the app may carry any label). Without a name, one stand-in
+      // namespace per combination of the labels' values: `team in (a, b)` admits namespaces labelled team=b too.
       const name = nsChoices.find((c) => c.key === NAMESPACE_NAME_LABEL);
       const nsLabels = labelsOf(nsChoices, nsChoices.map((c) => c.values[0]));
-      const named = name ? 1 : 0;
-      const { rows, total } = combinations([...(name ? [name.values] : []), ...podChoices.map((c) => c.values)]);
+      const nsDims = !hasNamespaces ? [] : name ? [name] : nsChoices;
+      const named = nsDims.length;
+      const { rows, total } = combinations([...nsDims.map((c) => c.values), ...podChoices.map((c) => c.values)]);
       if (rows.length < total) {
         const text = [...(hasNamespaces ? [`namespaces ${selectorText(peer.namespaceSelector) || '*'}`] : []),
           `pods ${selectorText(peer.podSelector) || '*'}`];
@@ -288,9 +306,9 @@ export function exposureGroups(
           }
           add(ns, `namespace ${ns}`, peer.podSelector, podLabels);
         } else {
-          const text = selectorText(peer.namespaceSelector);
+          const text = namespaceLabelsText(nsDims, row);
           const ns = text ? `[namespaces ${text}]` : '[any other namespace]';
-          if (!namespaces.has(ns)) namespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: nsLabels } });
+          if (!namespaces.has(ns)) namespaces.set(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: labelsOf(nsDims, row) } });
           add(ns, text ? `every namespace labelled ${text}` : 'any other namespace', peer.podSelector, podLabels);
         }
       }

@@ -20,6 +20,8 @@ export interface GroupInfo {
    * selector admits (see `exposure.ts`); its `name` says what the rule admits.
    */
   readonly exposure?: boolean;
+  /** The labels of the representative namespace of an exposure group (`[namespaces team=x]`: team=x), as the evaluator gave them. */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 /** The groups of each workload object (one per pod template), in the order given. */

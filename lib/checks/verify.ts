@@ -87,6 +87,12 @@ export interface VerifyInput {
    * @default - none
    */
   readonly peers?: readonly DeclaredEndpoint[];
+  /**
+   * Namespace manifests of representative namespaces that `peers` name (`[namespaces team=x]`, whose
+   * labels another analysis's exposure stand-in gave), for the evaluator's namespaceSelectors.
+   * @default - none
+   */
+  readonly namespaces?: readonly any[];
 }
 
 /** Key of an ordered pair of endpoint ids. */
@@ -223,8 +229,9 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
     { zeroTrust, libraryPolicies: input.libraryPolicies });
   exposure.groups.forEach((g) => index.add(g));
   // Representative namespaces matched by labels need those labels in the evaluator (the policies are parsed once).
-  const evaluator: NetworkPolicyEvaluator = exposure.namespaces.length === 0 ? context.evaluator
-    : context.evaluator.withNamespaces(exposure.namespaces);
+  const extraNamespaces = [...input.namespaces ?? [], ...exposure.namespaces];
+  const evaluator: NetworkPolicyEvaluator = extraNamespaces.length === 0 ? context.evaluator
+    : context.evaluator.withNamespaces(extraNamespaces);
   const groups = [...workloads, ...peers, ...exposure.groups].sort((a, b) => compare(a.group.id, b.group.id));
   const groupById = new Map(groups.map((g) => [g.group.id, g]));
 

@@ -11,7 +11,7 @@
  */
 import { compare } from '../checks/objects';
 import type { NetworkReport, ReportEndpoint } from '../report/model';
-import { standIns } from './analyze';
+import { standIns, unlabelledStandIns } from './analyze';
 import type { Side } from './side';
 
 /** Which side of a diff. */
@@ -36,18 +36,28 @@ export function missingStandIns(report: NetworkReport, other: NetworkReport): Re
  * side's endpoints of pods outside the app is computed again with them (`again`), in the main
  * thread, whatever thread computed it first. A side read from a `network-report.json` alone cannot
  * be: its flows are compared by id, and a note says which endpoints it lacks, when the other side
- * has flows for them.
+ * has flows for them. Nor can a stand-in of namespaces matched by labels (`[namespaces team=x]`)
+ * that a report of an older version gives without `namespaceLabels`: a note names those too.
  */
 export function alignSides(before: Side, after: Side, again: (which: Which, extra: readonly ReportEndpoint[]) => NetworkReport): Aligned {
   const notes: string[] = [];
   const align = (which: Which, own: Side, other: Side): NetworkReport => {
+    const [self, them] = which === 'before' ? ['OLD', 'NEW'] : ['NEW', 'OLD'];
+    // The other side's stand-ins of namespaces matched by labels that its report gives without the labels: not computable here.
+    const has = new Set(own.report.endpoints.map((e) => e.id));
+    const used = new Set(other.report.flows.flatMap((f) => [f.from, f.to]));
+    const unlabelled = unlabelledStandIns(other.report).map((e) => e.id).filter((id) => !has.has(id) && used.has(id));
+    if (unlabelled.length) {
+      notes.push(`${them} is a network report without the labels of the namespaces its ${unlabelled.length === 1 ? 'endpoint' : 'endpoints'} `
+        + `${unlabelled.map((id) => `\`${id}\``).join(', ')} stand${unlabelled.length === 1 ? 's' : ''} for (written by an older version), `
+        + `so ${self} cannot compute their flows: they are compared by endpoint id and may be listed as opened or closed although `
+        + 'the same namespaces are admitted through another endpoint.');
+    }
     const extra = missingStandIns(own.report, other.report);
     if (extra.length === 0) return own.report;
     if (own.manifests) return again(which, extra);
-    const used = new Set(other.report.flows.flatMap((f) => [f.from, f.to]));
     const ids = extra.map((e) => e.id).filter((id) => used.has(id));
     if (ids.length) {
-      const [self, them] = which === 'before' ? ['OLD', 'NEW'] : ['NEW', 'OLD'];
       notes.push(`${self} is a network report without manifests: the flows of ${ids.length === 1 ? 'the endpoint' : 'the endpoints'} `
         + `${ids.map((id) => `\`${id}\``).join(', ')}, which only ${them} names, cannot be computed for it, so they are compared by endpoint id `
         + 'and may be listed as opened or closed although the same pods are admitted through another endpoint.');

@@ -64,7 +64,10 @@ function compute(objects: readonly ManifestObject[], prior: NetworkReport | unde
   // The library's report carries the findings of its synth, with construct paths: no need to run the checks again.
   const checks = prior ? { findings: [], suppressed: [] } : runChecks(context);
   const peers = [...policyPeers(objects), ...(prior ? reportPeers(prior) : []), ...extra.map(endpointPeer)];
-  const verified = verifyFlows({ context, flows: [], zeroTrust, ownedNamespaces: zeroTrust, peers });
+  // The stand-ins of namespaces matched by labels that the other output's exposure analysis made carry those labels here too.
+  const namespaces = extra.filter((e) => e.namespaceLabels && e.namespace !== undefined && isRepresentativeNamespace(e.namespace))
+    .map((e) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: e.namespace, labels: { ...e.namespaceLabels } } }));
+  const verified = verifyFlows({ context, flows: [], zeroTrust, ownedNamespaces: zeroTrust, peers, namespaces });
   const view: NetworkView = prior ? { ...verified.view, ...declarationsOf(prior) } : verified.view;
   const computed = buildReport({ context, view, zeroTrust, findings: checks.findings, suppressed: checks.suppressed });
   return { report: prior ? withPaths(computed, prior) : computed, context, view };
@@ -163,14 +166,24 @@ export const ANY_OTHER_NAMESPACE = '[any other namespace]';
 
 /**
  * The endpoints of a report that stand for pods outside the app (`ns/Peer/<labels>`, `ns/Peer/*`)
- * and that another analysis can compute the flows of exactly: those in a real namespace, and
- * those in `[any other namespace]` (a namespace labelled with its name only). Not those of a
- * representative namespace matched by other labels (`[namespaces team=x]`): its labels are the
- * exposure analysis's, not the report's.
+ * and that another analysis can compute the flows of exactly: those in a real namespace, those in
+ * `[any other namespace]` (a namespace labelled with its name only), and those of a representative
+ * namespace matched by other labels (`[namespaces team=x]`) whose labels the report gives
+ * (`namespaceLabels`; a report of an older version lacks them, and they compare by id).
  */
 export function standIns(report: NetworkReport): ReportEndpoint[] {
   return report.endpoints.filter((e) => STAND_IN_TYPES.has(e.type) && e.namespace !== undefined
-    && e.id.startsWith(`${e.namespace}/Peer/`) && (!isRepresentativeNamespace(e.namespace) || e.namespace === ANY_OTHER_NAMESPACE));
+    && e.id.startsWith(`${e.namespace}/Peer/`)
+    && (!isRepresentativeNamespace(e.namespace) || e.namespace === ANY_OTHER_NAMESPACE || e.namespaceLabels !== undefined));
+}
+
+/**
+ * The stand-ins of namespaces matched by labels that a report gives without those labels (a
+ * report of an older version, read alone): no other analysis can compute their flows.
+ */
+export function unlabelledStandIns(report: NetworkReport): ReportEndpoint[] {
+  return report.endpoints.filter((e) => STAND_IN_TYPES.has(e.type) && e.namespace !== undefined && e.id.startsWith(`${e.namespace}/Peer/`)
+    && isRepresentativeNamespace(e.namespace) && e.namespace !== ANY_OTHER_NAMESPACE && e.namespaceLabels === undefined);
 }
 
 /** What the library's report says was declared, for the flows computed again. */

@@ -45,6 +45,11 @@ export interface ReportEndpoint {
   readonly labels?: Readonly<Record<string, string>>;
   /** Whether NetworkPolicies isolate the pods (workloads only). */
   readonly isolated?: { readonly ingress: boolean; readonly egress: boolean };
+  /**
+   * The labels of the representative namespace of an `exposure` endpoint (`[namespaces team=x]`:
+   * `{ team: 'x' }`), so that `diff` evaluates the same stand-in against another output's policies.
+   */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -197,6 +202,7 @@ export function buildReport(input: BuildReportInput): NetworkReport {
       name: g.name,
       labels: Object.fromEntries(Object.keys(g.group.labels).sort(compare).map((k) => [k, g.group.labels[k]])),
       ...(workload ? { kind: g.kind, path: g.object!.path, isolated: { ingress: isolation!.ingress, egress: isolation!.egress } } : {}),
+      ...(g.namespaceLabels ? { namespaceLabels: sortedLabels(g.namespaceLabels) } : {}),
     });
   }
   const flows = view.edges.map((e) => reportFlow(e, view));
@@ -243,6 +249,10 @@ export function buildReport(input: BuildReportInput): NetworkReport {
     suppressed: input.suppressed.map(findingOf),
     ...(input.guardrails?.length ? { guardrails: [...input.guardrails] } : {}),
   };
+}
+
+function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.keys(labels).sort(compare).map((k) => [k, labels[k]]));
 }
 
 /** An endpoint that is not pods: an IP block, a DNS name or a Cilium entity. */
