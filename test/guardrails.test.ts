@@ -107,7 +107,7 @@ describe('forbid() towards addresses', () => {
 
 describe('forbid() and namespaces matched by labels', () => {
   /** payments/ledger, a guardrail forbidding public -> payments, and a hand-written policy admitting namespaces labelled team=web. */
-  function labelledApp(publicLabels?: Record<string, string>, namespaceSelector: object = { matchLabels: { team: 'web' } }) {
+  function labelledApp(publicLabels?: Record<string, string>, namespaceSelector: object | object[] = { matchLabels: { team: 'web' } }) {
     const app = testApp();
     const chart = new Chart(app, 'shop');
     const pay = new ZeroTrustNamespace(chart, 'payments');
@@ -117,7 +117,7 @@ describe('forbid() and namespaces matched by labels', () => {
     new ApiObject(chart, 'np', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
       metadata: { name: 'from-web-teams', namespace: 'payments', annotations: { [SKIP_CHECKS_ANNOTATION]: 'undeclared-flow' } },
       spec: { podSelector: { matchLabels: { app: 'ledger' } }, policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector }], ports: [{ port: 9000 }] }] } });
+        ingress: [{ from: [namespaceSelector].flat().map((selector) => ({ namespaceSelector: selector })), ports: [{ port: 9000 }] }] } });
     return app;
   }
 
@@ -135,8 +135,9 @@ describe('forbid() and namespaces matched by labels', () => {
   });
 
   test('where the guardrail\'s own namespace is admitted already, the namespaces matched by labels add nothing', () => {
+    // Every namespace but kube-system (public among them), and namespaces labelled team=web, which public may carry too.
     const notKubeSystem = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] };
-    const message = synthError(labelledApp(undefined, notKubeSystem));
+    const message = synthError(labelledApp(undefined, [notKubeSystem, { matchLabels: { team: 'web' } }]));
     expect(message).toContain('1 guardrail violation found at synth');
     expect(message).toContain('is violated by public/Peer/* -> payments/Deployment/ledger on TCP 9000, declared by shop/np');
   });
