@@ -222,6 +222,8 @@ export interface WebAppProps {
    * `Cluster` spreads traffic over every pod but SNATs it: the pods, and NetworkPolicies, see a node
    * address instead of the client's, so an `allowIngressFrom(Peer.cidr(<clients>))` admits nothing
    * and the node CIDRs must be allowed instead (`external-client-snat` warns when they are not).
+   * kube-proxy masquerades the connections of pods to the node ports and load-balancer address too,
+   * so admitting the nodes admits every pod of the cluster (`external-service-pod-clients` warns).
    * `Local` keeps the client address (only pods on the node that received the traffic serve it), so
    * policies can name the clients.
    * @default - the cluster default, Cluster

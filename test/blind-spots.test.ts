@@ -775,7 +775,8 @@ describe('2b. clients\' IP blocks behind externalTrafficPolicy Cluster, which SN
         + 'but: makes kube-proxy rewrite the source of every connection through the Service\'s node ports to a node address, and no flow admits '
         + 'the nodes to production/Deployment/public: the flows from 203.0.113.0/24 admit those clients only if the ranges include the nodes\' '
         + 'addresses, and default-deny drops them otherwise. Fix: set externalTrafficPolicy: Local on the app public (its pods then see the '
-        + 'client\'s own address), or admit the nodes: allowIngressFrom(Peer.nodes([\'<node CIDR>\'])) on the app public (to accept it, annotate '
+        + 'client\'s own address), or admit the nodes: allowIngressFrom(Peer.nodes([\'<node CIDR>\'])) on the app public, which admits every pod '
+        + 'of the cluster too, through the node ports (to accept it, annotate '
         + 'Service production/public with cdk8s-networking.io/skip-checks: external-client-snat)',
     ]);
     // Not also "unreachable": the clients are declared.
@@ -822,6 +823,95 @@ describe('2b. clients\' IP blocks behind externalTrafficPolicy Cluster, which SN
     const app = make();
     expect(snat(app)).toEqual([]);
     expect(warningsOf(app, 'external-service-unreachable')).toEqual([]);
+  });
+});
+
+describe('2e. the nodes admitted behind externalTrafficPolicy Cluster admit every pod of the cluster through the node ports (external-service-pod-clients)', () => {
+  // kube-proxy (kubernetes pkg/proxy/iptables/proxier.go) marks every connection to a Service's node
+  // ports and load-balancer address for masquerade when externalTrafficPolicy is Cluster ("masquerade
+  // traffic for ... external destinations"), a pod's included; with Local a local pod's connection
+  // skips it ("pod traffic for ... external destinations"). So a flow from the nodes admits any pod.
+  function external(props: Partial<ConstructorParameters<typeof WebApp>[2]> = {}, cni?: Cni) {
+    const s = shop();
+    if (cni) NetworkModel.of(s.app).configure({ cni });
+    const lb = new WebApp(s.chart, 'public', { namespace: s.prod, image: 'ghcr.io/acme/public:1.0.0', containerPort: 8443, serviceType: ServiceType.LOAD_BALANCER, ...props });
+    lb.allowIngressFrom(Peer.cidr('203.0.113.0/24'));
+    return { ...s, lb };
+  }
+  const podClients = (app: App) => warningsOf(app, 'external-service-pod-clients');
+
+  test('the nodes admitted on the port the Service forwards: named, with the pods and the port; an error under strict', () => {
+    const s = external();
+    s.lb.allowIngressFrom(Peer.nodes(['10.0.0.0/16']), Port.tcp(8443));
+    expect(podClients(s.app)).toEqual([
+      '[external-service-pod-clients] shop/public/Service: Service production/public spec.externalTrafficPolicy "Cluster (the default)" is '
+        + 'accepted, but: makes kube-proxy masquerade every connection to the Service\'s node ports and load-balancer address to a node address, '
+        + 'a pod\'s included, and flows admit the nodes to production/Deployment/public on TCP/8443: every pod of the cluster, in any namespace, '
+        + 'reaches them that way as a node, which no flow declares. Fix: set externalTrafficPolicy: Local on the app public (a pod\'s connection '
+        + 'then keeps its own address and default-deny judges it; clients outside the cluster keep theirs, so declare their CIDRs), or admit '
+        + 'the nodes only on ports the Service does not forward (to accept it, annotate Service production/public with '
+        + 'cdk8s-networking.io/skip-checks: external-service-pod-clients)',
+    ]);
+    const strict = external({ serviceType: ServiceType.NODE_PORT });
+    strict.lb.allowIngressFrom(Peer.nodes(['10.0.0.0/16']));
+    NetworkModel.of(strict.app).configure({ strict: true });
+    expect(linesOf(synthError(strict.app), 'external-service-pod-clients')[0]).toContain(
+      'Service production/public spec.externalTrafficPolicy "Cluster (the default)" is invalid');
+  });
+
+  test('on Cilium the nodes are the host and remote-node entities: named the same way', () => {
+    const s = external({ externalTrafficPolicy: ExternalTrafficPolicy.CLUSTER }, Cni.cilium());
+    s.lb.allowIngressFrom(Peer.nodes(), Port.tcp(8443));
+    const [line, ...rest] = podClients(s.app);
+    expect(rest).toEqual([]);
+    expect(line).toContain('Service production/public spec.externalTrafficPolicy "Cluster" is accepted');
+    expect(line).toContain('flows admit the nodes to production/Deployment/public on TCP/8443: every pod of the cluster');
+  });
+
+  test('a hand-written Service: a named targetPort resolves against the pods\' container ports, a missing one is the port', () => {
+    const s = external({ serviceType: ServiceType.CLUSTER_IP, ports: [{ name: 'grpc', port: 9090 }, { name: 'admin', port: 9091 }] });
+    s.lb.allowIngressFrom(Peer.nodes(['10.0.0.0/16']), Port.tcp(9090), Port.tcp(8443));
+    new ApiObject(s.chart, 'public-nodeport', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'public-nodeport', namespace: 'production' },
+      spec: { type: 'NodePort', selector: { app: 'public' }, ports: [{ name: 'grpc', port: 9090 }, { name: 'web', port: 80, targetPort: 'http' }, { name: 'admin', port: 9091 }] },
+    });
+    const [line, ...rest] = podClients(s.app);
+    expect(rest).toEqual([]);
+    expect(line).toContain('shop/public-nodeport: Service production/public-nodeport spec.externalTrafficPolicy "Cluster (the default)" is accepted');
+    expect(line).toContain('flows admit the nodes to production/Deployment/public on TCP/9090, TCP/8443: every pod');
+  });
+
+  test.each([
+    ['externalTrafficPolicy Local', () => {
+      const s = external({ externalTrafficPolicy: ExternalTrafficPolicy.LOCAL });
+      s.lb.allowIngressFrom(Peer.nodes(['10.0.0.0/16']), Port.tcp(8443));
+      return s.app;
+    }],
+    ['the nodes admitted on a port the Service does not forward only', () => {
+      const s = external({ metrics: { port: 9100, scrapedBy: Peer.nodes(['10.0.0.0/16']) } });
+      return s.app;
+    }],
+    ['the nodes admitted over UDP on the number of a TCP port the Service forwards', () => {
+      const s = external({ serviceType: ServiceType.CLUSTER_IP, ports: [{ name: 'quic', port: 8443, protocol: Protocol.UDP }] });
+      s.lb.allowIngressFrom(Peer.nodes(['10.0.0.0/16']), Port.udp(8443));
+      new ApiObject(s.chart, 'public-nodeport', {
+        apiVersion: 'v1', kind: 'Service', metadata: { name: 'public-nodeport', namespace: 'production' },
+        spec: { type: 'NodePort', selector: { app: 'public' }, ports: [{ port: 443, targetPort: 8443 }] },
+      });
+      return s.app;
+    }],
+    ['the nodes admitted on the same port to another app only', () => {
+      const s = external({ containerPort: 4000 });
+      s.orders.allowIngressFrom(Peer.nodes(['10.0.0.0/16']), Port.tcp(4000));
+      return s.app;
+    }],
+    ['a ClusterIP app admitting the nodes', () => {
+      const s = external({ serviceType: ServiceType.CLUSTER_IP });
+      s.lb.allowIngressFrom(Peer.nodes(['10.0.0.0/16']), Port.tcp(8443));
+      return s.app;
+    }],
+  ])('nothing is named with %s', (_name, make) => {
+    expect(podClients(make())).toEqual([]);
   });
 });
 

@@ -9,6 +9,8 @@
  */
 import { getOrCreate } from '../evaluator/util';
 import type { CheckContext } from './context';
+import type { ReachabilityEdge } from '../evaluator';
+import type { GroupInfo } from './group-info';
 import { groupsByObject, selectedGroups } from './group-info';
 import type { DeclaredFlow } from './declared';
 import type { Finding } from './finding';
@@ -25,6 +27,9 @@ export const EXTERNAL_CLIENT_SNAT = 'external-client-snat';
 
 /** Check name of an external Service whose load balancer, targeting pods by IP, hides the clients' addresses. */
 export const EXTERNAL_CLIENT_LB_SNAT = 'external-client-lb-snat';
+
+/** Check name of an external Service through whose node ports every pod of the cluster reaches the pods as a node. */
+export const EXTERNAL_SERVICE_POD_CLIENTS = 'external-service-pod-clients';
 
 /** The AWS Load Balancer Controller's annotations (docs/guide/service/annotations.md). */
 const AWS_LB = 'service.beta.kubernetes.io/aws-load-balancer-';
@@ -47,6 +52,7 @@ export function externalServiceClients(
   for (const e of view.edges) if (e.from.startsWith('cidr:')) getOrCreate(fromOutside, e.to, () => []).push(e.from);
   const nodeIds = new Set([...NODE_ENTITIES, ...flows.flatMap((f) => (f.from.nodes ? (f.from.ipBlocks ?? []).map(cidrId) : []))]);
   const nodesReach = new Set(view.edges.filter((e) => nodeIds.has(e.from) || EVERY_ADDRESS.has(e.from)).map((e) => e.to));
+  const nodeEdges = view.edges.filter((e) => nodeIds.has(e.from));
   for (const svc of context.ofKind('Service')) {
     const type = svc.json?.spec?.type;
     const ns = namespaceOf(svc);
@@ -59,6 +65,23 @@ export function externalServiceClients(
     const related = groups.map((g) => refOf(g.object!));
     const name = String(svc.json?.metadata?.name);
     const clients = [...new Set(ids.flatMap((id) => (fromOutside.get(id) ?? []).filter((c) => !nodeIds.has(c))))].sort();
+    if (svc.json?.spec?.externalTrafficPolicy !== 'Local') {
+      const viaNodes = nodePortsAdmitted(svc.json, groups, nodeEdges);
+      if (viaNodes.length) {
+        out.push({
+          ...problem(refOf(svc), 'spec.externalTrafficPolicy', svc.json?.spec?.externalTrafficPolicy ?? 'Cluster (the default)',
+            'makes kube-proxy masquerade every connection to the Service\'s node ports and load-balancer address to a node address, '
+              + 'a pod\'s included, and flows admit the nodes to '
+              + `${viaNodes.map((v) => `${v.id} on ${v.ports.join(', ')}`).join('; ')}: every pod of the cluster, in any namespace, `
+              + 'reaches them that way as a node, which no flow declares',
+            `set externalTrafficPolicy: Local on the app ${name} (a pod's connection then keeps its own address and default-deny judges it; `
+              + 'clients outside the cluster keep theirs, so declare their CIDRs), or admit the nodes only on ports the Service does not forward',
+            related),
+          check: EXTERNAL_SERVICE_POD_CLIENTS,
+          severity: 'warning',
+        });
+      }
+    }
     if (clients.length === 0) {
       if (ids.some((id) => fromOutside.has(id))) continue;
       out.push({
@@ -105,11 +128,39 @@ export function externalServiceClients(
           + `admits the nodes to ${ids.join(', ')}: the flows from ${clients.map((c) => c.slice('cidr:'.length)).join(', ')} admit `
           + 'those clients only if the ranges include the nodes\' addresses, and default-deny drops them otherwise',
         `set externalTrafficPolicy: Local on the app ${name} (its pods then see the client's own address), or admit the nodes: `
-          + `allowIngressFrom(Peer.nodes(['<node CIDR>'])) on the app ${name}`,
+          + `allowIngressFrom(Peer.nodes(['<node CIDR>'])) on the app ${name}, which admits every pod of the cluster too, `
+          + 'through the node ports',
         related),
       check: EXTERNAL_CLIENT_SNAT,
       severity: 'warning',
     });
+  }
+  return out;
+}
+
+/**
+ * The pod groups of an external Service that flows from the nodes admit on a port the Service
+ * forwards to (its `targetPort`, by number or by the name the group's containers give it; the port
+ * itself when omitted), with those ports (`TCP/8443`).
+ */
+function nodePortsAdmitted(
+  service: any, groups: readonly GroupInfo[], nodeEdges: readonly ReachabilityEdge[],
+): { id: string; ports: string[] }[] {
+  const ports: any[] = Array.isArray(service?.spec?.ports) ? service.spec.ports : [];
+  const out: { id: string; ports: string[] }[] = [];
+  for (const g of groups) {
+    const forwarded = ports.flatMap((p) => {
+      const protocol = p?.protocol ?? 'TCP';
+      const target = p?.targetPort ?? p?.port;
+      const number = typeof target === 'number' ? target
+        : (g.group.ports ?? []).find((c) => c.name === target && (c.protocol ?? 'TCP') === protocol)?.containerPort;
+      return number === undefined ? [] : [{ protocol, number }];
+    });
+    const edges = nodeEdges.filter((e) => e.to === g.group.id);
+    const admitted = forwarded.filter((f) => edges.some((e) => e.ports.some((r) =>
+      r.protocol === f.protocol && r.from <= f.number && f.number <= r.to)));
+    const labels = [...new Set(admitted.map((a) => `${a.protocol}/${a.number}`))];
+    if (labels.length) out.push({ id: g.group.id, ports: labels });
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import { formatValue } from '../util/validation';
 import type { AddressUse, DeclaredEndpoint as Endpoint, DeclaredFlow as Flow, ServiceAddress } from './declared';
 import type { Finding, Severity } from './finding';
-import { EXTERNAL_CLIENT_LB_SNAT, EXTERNAL_CLIENT_SNAT, EXTERNAL_SERVICE_UNREACHABLE } from './external-clients';
+import { EXTERNAL_CLIENT_LB_SNAT, EXTERNAL_CLIENT_SNAT, EXTERNAL_SERVICE_POD_CLIENTS, EXTERNAL_SERVICE_UNREACHABLE } from './external-clients';
 import { ROUTE_BACKEND_UNREACHABLE } from './route-clients';
 import { declaredByText, FLOW_PORT_UNVERIFIED, FLOW_TARGET_PORT } from './flow-ports';
 import { DECLARED_FLOW_MAY_BE_DENIED } from './peer-policies';
@@ -74,6 +74,11 @@ export const FLOW_CHECKS: readonly FlowCheckInfo[] = [
     name: EXTERNAL_CLIENT_LB_SNAT, severity: 'warning',
     description: 'a LoadBalancer Service whose AWS NLB targets the pods by IP without client IP preservation, whose pods admit clients\' '
       + 'IP blocks but no private range the NLB\'s subnets could be in',
+  },
+  {
+    name: EXTERNAL_SERVICE_POD_CLIENTS, severity: 'warning',
+    description: 'a NodePort or LoadBalancer Service with externalTrafficPolicy Cluster whose pods admit the nodes on a port it forwards: '
+      + 'kube-proxy masquerades pods\' connections to its node ports too, so every pod of the cluster reaches them as a node',
   },
 ];
 
