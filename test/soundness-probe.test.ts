@@ -386,3 +386,107 @@ describe('a workload that carries the labels selecting a WebApp\'s pods (shared-
     expect(report.flows.length).toBeGreaterThan(0);
   });
 });
+
+describe('a pod template in an object of a kind the verification does not read, labelled as a WebApp\'s pods (pod-template-unverified)', () => {
+  // A KEDA ScaledJob makes a Job per event from spec.jobTargetRef.template, a Job's pod template
+  // (keda.sh/docs/latest/reference/scaledjob-spec; CRD config/crd/bases/keda.sh_scaledjobs.yaml):
+  // its pods carry the template's labels, so api's policies and Service select them too.
+  function scaledJob(chart: Chart, name: string, labels: Record<string, string>, namespace = 'production', annotations?: Record<string, string>): ApiObject {
+    return new ApiObject(chart, `sj-${namespace}-${name}`, {
+      apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob',
+      metadata: { name, namespace, ...(annotations ? { annotations } : {}) },
+      spec: {
+        jobTargetRef: { template: { metadata: { labels }, spec: { containers: [{ name, image: 'ghcr.io/acme/reindex:1.0.0' }] } } },
+        triggers: [{ type: 'rabbitmq', metadata: { queueName: 'reindex', mode: 'QueueLength', value: '1' } }],
+      },
+    });
+  }
+  const unverified = (warnings: string[]) => warnings.filter((w) => w.startsWith('[pod-template-unverified]'));
+
+  test('a ScaledJob whose template carries api\'s labels (and more) is named with the path, the labels and the way out', () => {
+    const s = shop();
+    scaledJob(s.chart, 'reindex', { app: 'api', job: 'reindex' });
+    // synth() validates every manifest written, the ScaledJob against a schema derived from KEDA's CRD.
+    const { warnings, result } = captureWarnings(() => synth(s.app));
+    expect(result.objects.filter((o) => o.kind === 'ScaledJob').map((o) => o.metadata.name)).toEqual(['reindex']);
+    expect(unverified(warnings)).toEqual([
+      '[pod-template-unverified] shop/sj-production-reindex: ScaledJob production/reindex spec.jobTargetRef.template.metadata.labels '
+        + '{"app":"api"} is accepted, but: a ScaledJob is not a workload kind the verification reads, but this pod template\'s labels select '
+        + 'the pods of Deployment production/api in declared flows: pods made from it carry them, so the NetworkPolicies rendered for api\'s '
+        + 'flows and its Service select those pods too, and they take traffic that no flow declares for them. Fix: give the template labels '
+        + 'of its own, which select no other workload\'s pods (WebApps select app: <name>); if the ScaledJob makes no pods from it, or they '
+        + 'share api\'s traffic on purpose, accept it with the skip annotation (to accept it, annotate ScaledJob production/reindex with '
+        + 'cdk8s-networking.io/skip-checks: pod-template-unverified)',
+    ]);
+    // Under strict it fails synth.
+    const strict = shop();
+    scaledJob(strict.chart, 'reindex', { app: 'api' });
+    NetworkModel.of(strict.app).configure({ strict: true });
+    expect(linesOf(synthError(strict.app), 'pod-template-unverified')[0]).toContain(
+      'ScaledJob production/reindex spec.jobTargetRef.template.metadata.labels {"app":"api"} is invalid: a ScaledJob is not a workload kind');
+  });
+
+  test('templates in a list and in another zero-trust namespace: a RayCluster\'s worker groups; each named once, with its index', () => {
+    const s = shop();
+    const mk = (name: string, labels: Record<string, string>) => ({ metadata: { labels }, spec: { containers: [{ name, image: 'rayproject/ray:2.9.0' }] } });
+    new ApiObject(s.chart, 'ray', {
+      apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'ray', namespace: 'production' },
+      spec: {
+        headGroupSpec: { rayStartParams: {}, template: mk('head', { ray: 'head' }) },
+        workerGroupSpecs: [
+          { groupName: 'cpu', minReplicas: 1, maxReplicas: 2, rayStartParams: {}, template: mk('cpu', { ray: 'worker' }) },
+          { groupName: 'gpu', minReplicas: 0, maxReplicas: 2, rayStartParams: {}, template: mk('gpu', { app: 'worker', ray: 'worker' }) },
+        ],
+      },
+    });
+    // The same labels in another zero-trust namespace select none of worker's pods.
+    new ZeroTrustNamespace(s.chart, 'jobs');
+    scaledJob(s.chart, 'burst', { app: 'worker' }, 'jobs');
+    const lines = unverified(captureWarnings(() => synth(s.app)).warnings);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('shop/ray: RayCluster production/ray spec.workerGroupSpecs[1].template.metadata.labels {"app":"worker"} is accepted, '
+      + 'but: a RayCluster is not a workload kind the verification reads, but this pod template\'s labels select the pods of Deployment production/worker');
+  });
+
+  test('the worker\'s labels are named too: every end of a declared flow counts', () => {
+    const s = shop();
+    scaledJob(s.chart, 'burst', { app: 'worker' });
+    const lines = unverified(captureWarnings(() => synth(s.app)).warnings);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('this pod template\'s labels select the pods of Deployment production/worker in declared flows');
+  });
+
+  test('accepted with the skip annotation, it synthesizes and the report lists the accepted finding', () => {
+    const s = shop();
+    scaledJob(s.chart, 'reindex', { app: 'api' }, 'production', { 'cdk8s-networking.io/skip-checks': 'pod-template-unverified' });
+    const { warnings } = captureWarnings(() => synth(s.app));
+    expect(unverified(warnings)).toEqual([]);
+    const report = JSON.parse(fs.readFileSync(path.join(s.app.outdir, 'network-report.json'), 'utf8'));
+    expect(report.suppressed.map((f: any) => [f.check, f.severity, f.object])).toEqual([['pod-template-unverified', 'warning', 'shop/sj-production-reindex']]);
+  });
+
+  test('labels of its own, part of api\'s labels, another namespace, a PodTemplate, and the kinds shared-pod-labels reads are not named', () => {
+    const s = shop();
+    scaledJob(s.chart, 'reindex', { app: 'reindex' });
+    scaledJob(s.chart, 'partial', { job: 'partial' });
+    const legacy = new WebApp(s.chart, 'billing', { namespace: 'legacy', image: 'a:1', containerPort: 80 });
+    s.api.allowFrom(legacy);
+    scaledJob(s.chart, 'billing-jobs', { app: 'billing' }, 'legacy');
+    scaledJob(s.chart, 'api-jobs', { app: 'api' }, 'legacy');
+    // A PodTemplate makes no pods.
+    new ApiObject(s.chart, 'api-template', {
+      apiVersion: 'v1', kind: 'PodTemplate', metadata: { name: 'api-template', namespace: 'production' },
+      template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'a:1' }] } },
+    });
+    // A Deployment labelled app=api is shared-pod-labels' (accepted here as a canary), not this check's.
+    new ApiObject(s.chart, 'api-canary', {
+      apiVersion: 'apps/v1', kind: 'Deployment',
+      metadata: { name: 'api-canary', namespace: 'production', annotations: { 'cdk8s-networking.io/skip-checks': 'shared-pod-labels,pod-security' } },
+      spec: { selector: { matchLabels: { app: 'api', track: 'canary' } }, template: { metadata: { labels: { app: 'api', track: 'canary' } }, spec: {
+        containers: [{ name: 'api', image: 'a:1', ports: [{ containerPort: 3000 }] }] } } },
+    });
+    const { warnings, result } = captureWarnings(() => synth(s.app));
+    expect(result.objects.filter((o) => o.kind === 'ScaledJob')).toHaveLength(4);
+    expect(unverified(warnings)).toEqual([]);
+  });
+});

@@ -27,7 +27,9 @@ import { serviceTargetsPod } from './rules/service-targets-pod';
 import { syncWaveOrder } from './rules/sync-wave-order';
 import { CNI_CHECK_NAMES } from './cni';
 import { FLOW_CHECK_NAMES } from './flow-checks';
-import { CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, SHARED_POD_LABELS, UNDECLARED_FLOW } from './verify';
+import {
+  CILIUM_POLICY_UNVERIFIED, CILIUM_POLICY_WIDENS, DECLARED_FLOW_DENIED, POD_TEMPLATE_UNVERIFIED, SHARED_POD_LABELS, UNDECLARED_FLOW,
+} from './verify';
 import { EXPOSURE_UNVERIFIED } from './exposure';
 import { TLS_UNVERIFIED } from './tls-unverified';
 import { UNSKIPPABLE_CHECKS, UNSKIPPABLE_REASON } from './unskippable';
@@ -67,7 +69,7 @@ export const SKIP_CHECKS_CHECK = 'skip-checks';
 /** Every check's name: what findings carry, and what the skip annotation and `skipChecks` accept (but `networkpolicy-port` and `container-port`). */
 export const CHECK_NAMES: readonly string[] = [
   ...CHECKS.map((c) => c.name), DECLARED_FLOW_DENIED, UNDECLARED_FLOW, CILIUM_POLICY_WIDENS, CILIUM_POLICY_UNVERIFIED, SHARED_POD_LABELS,
-  EXPOSURE_UNVERIFIED, TLS_UNVERIFIED,
+  POD_TEMPLATE_UNVERIFIED, EXPOSURE_UNVERIFIED, TLS_UNVERIFIED,
   ...CNI_CHECK_NAMES,
   ...FLOW_CHECK_NAMES,
 ].sort();

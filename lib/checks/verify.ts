@@ -22,7 +22,8 @@ import type { Finding, Severity } from './finding';
 import { problem } from './finding';
 import type { GroupInfo } from './group-info';
 import type { ManifestObject, PodTemplate } from './objects';
-import { compare, refOf, skippedChecks } from './objects';
+import { compare, namespaceOf, refOf, skippedChecks } from './objects';
+import { podTemplatePath } from '../evaluator/workloads';
 import { exposureGroups } from './exposure';
 import { checkFlowPorts } from './flow-ports';
 import { peerPolicyFindings } from './peer-policies';
@@ -38,6 +39,8 @@ export const CILIUM_POLICY_WIDENS = 'cilium-policy-widens';
 export const CILIUM_POLICY_UNVERIFIED = 'cilium-policy-unverified';
 /** Check name of a workload whose pods carry the labels that select another workload's pods in declared flows. */
 export const SHARED_POD_LABELS = 'shared-pod-labels';
+/** Check name of a pod template, in an object of a kind the verification does not read, whose labels select a workload's pods in declared flows. */
+export const POD_TEMPLATE_UNVERIFIED = 'pod-template-unverified';
 
 /** Whether an endpoint id names a peer only a CiliumNetworkPolicy can name (`fqdn:`, `entity:`). */
 export function isCiliumPeerId(id: string): boolean {
@@ -372,6 +375,7 @@ export function verifyFlows(input: VerifyInput): { findings: Finding[]; view: Ne
   }
 
   findings.push(...sharedPodLabels(flows, zeroTrust, index));
+  findings.push(...unreadPodTemplates(context, flows, zeroTrust));
 
   // 4. A zero-trust pod no policy isolates (its default-deny patched or replaced) admits every pod and address: the
   //    reachability lists only pairs a policy governs, so these connections are nowhere above.
@@ -427,6 +431,59 @@ function sharedPodLabels(flows: readonly DeclaredFlow[], zeroTrust: ReadonlySet<
     }
   }
   return findings;
+}
+
+/**
+ * Pod templates in objects of kinds the verification does not read as workloads (a KEDA ScaledJob's
+ * `spec.jobTargetRef.template`, a Knative Service's `spec.template`, an operator's own workload), in a
+ * zero-trust namespace, whose labels select a workload's pods in declared flows: if the object makes
+ * pods from the template, they carry those labels, so the policies rendered for that workload's flows
+ * and its Service select them too. `shared-pod-labels` for the kinds the library does not know; a
+ * warning, since whether and how such an object makes pods is the kind's own business.
+ */
+function unreadPodTemplates(context: CheckContext, flows: readonly DeclaredFlow[], zeroTrust: ReadonlySet<string>): Finding[] {
+  const owners = new Map<string, { namespace: string; labels: Readonly<Record<string, string>>; kind: string; name: string }>();
+  for (const ep of flows.flatMap((f) => [f.from, f.to])) {
+    if (!ep.workload || !ep.podLabels || ep.namespace === undefined || !zeroTrust.has(ep.namespace)) continue;
+    owners.set(`${ep.namespace}/${ep.workload.kind}/${ep.workload.name}`,
+      { namespace: ep.namespace, labels: ep.podLabels, kind: ep.workload.kind, name: ep.workload.name });
+  }
+  if (owners.size === 0) return [];
+  const findings: Finding[] = [];
+  for (const obj of context.objects) {
+    const kind = obj.json?.kind;
+    // The kinds read as workloads are shared-pod-labels' (a PodTemplate, which makes no pods, has its template beside spec).
+    if (podTemplatePath(kind) !== undefined || !zeroTrust.has(namespaceOf(obj))) continue;
+    for (const template of podTemplatesIn(obj.json?.spec, 'spec', 0)) {
+      for (const owner of owners.values()) {
+        if (owner.namespace !== namespaceOf(obj)) continue;
+        if (!Object.entries(owner.labels).every(([k, v]) => template.labels[k] === v)) continue;
+        findings.push({
+          ...problem(refOf(obj), `${template.path}.metadata.labels`, owner.labels,
+            `a ${String(kind)} is not a workload kind the verification reads, but this pod template's labels select the pods of `
+              + `${owner.kind} ${owner.namespace}/${owner.name} in declared flows: pods made from it carry them, so the NetworkPolicies `
+              + `rendered for ${owner.name}'s flows and its Service select those pods too, and they take traffic that no flow declares for them`,
+            `give the template labels of its own, which select no other workload's pods (WebApps select app: <name>); if the ${String(kind)} `
+              + `makes no pods from it, or they share ${owner.name}'s traffic on purpose, accept it with the skip annotation`),
+          check: POD_TEMPLATE_UNVERIFIED,
+          severity: 'warning',
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+/** The pod templates (`{ metadata, spec: { containers: [...] } }`) below `node`, with their paths, at most 8 levels down. */
+function podTemplatesIn(node: unknown, path: string, depth: number): { path: string; labels: Record<string, unknown> }[] {
+  if (depth > 8 || node === null || typeof node !== 'object') return [];
+  if (Array.isArray(node)) return node.flatMap((item, i) => podTemplatesIn(item, `${path}[${i}]`, depth + 1));
+  const record = node as { spec?: { containers?: unknown }; metadata?: { labels?: unknown }; [key: string]: unknown };
+  if (Array.isArray(record.spec?.containers)) {
+    const labels = record.metadata?.labels;
+    return [{ path, labels: labels !== null && typeof labels === 'object' ? labels as Record<string, unknown> : {} }];
+  }
+  return Object.keys(record).sort().flatMap((key) => podTemplatesIn(record[key], `${path}.${key}`, depth + 1));
 }
 
 /**
