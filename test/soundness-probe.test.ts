@@ -448,6 +448,19 @@ describe('a pod template in an object of a kind the verification does not read, 
       + 'but: a RayCluster is not a workload kind the verification reads, but this pod template\'s labels select the pods of Deployment production/worker');
   });
 
+  test('a kind of another API group named like a workload kind (Volcano\'s Job, tasks[].template) is walked too', () => {
+    const s = shop();
+    new ApiObject(s.chart, 'vcjob', {
+      apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'train', namespace: 'production' },
+      spec: { minAvailable: 1, schedulerName: 'volcano', tasks: [{ name: 'trainer', replicas: 2, template: {
+        metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'trainer', image: 'ghcr.io/acme/trainer:1.0.0' }] } } }] },
+    });
+    const lines = unverified(captureWarnings(() => synth(s.app)).warnings);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('shop/vcjob: Job production/train spec.tasks[0].template.metadata.labels {"app":"api"} is accepted, but: a Job is '
+      + 'not a workload kind the verification reads');
+  });
+
   test('the worker\'s labels are named too: every end of a declared flow counts', () => {
     const s = shop();
     scaledJob(s.chart, 'burst', { app: 'worker' });

@@ -35,6 +35,7 @@ const CRD_SCHEMAS: Record<string, string> = {
   'cilium.io/v2/CiliumNetworkPolicy': 'ciliumnetworkpolicy.v2.schema.json',
   'keda.sh/v1alpha1/ScaledJob': 'scaledjob.keda.v1alpha1.schema.json',
   'ray.io/v1/RayCluster': 'raycluster.ray.v1.schema.json',
+  'batch.volcano.sh/v1alpha1/Job': 'job.volcano.v1alpha1.schema.json',
 };
 const crdValidators = new Map<string, ValidateFunction>();
 
