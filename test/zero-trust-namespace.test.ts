@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Cron } from 'cdk8s';
+import { ApiObject, Chart, Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as kplus33 from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
@@ -87,6 +87,63 @@ describe('ZeroTrustNamespace', () => {
       ['allow-staging-all-pods-to-kube-dns', [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'staging' } } }], ports: dnsPorts }]],
     ]);
     expect(ingress.every((p) => JSON.stringify(p.spec.podSelector) === JSON.stringify({ matchLabels: { 'k8s-app': 'kube-dns' } }))).toBe(true);
+  });
+});
+
+describe('a zero-trust DNS namespace isolates the DNS pods for egress too (dns-server-isolated)', () => {
+  // CoreDNS answers the cluster's names from the API server, which its kubernetes plugin watches
+  // (coredns plugin/kubernetes/README.md), and forwards other names upstream (plugin/forward): with
+  // default-deny egress and nothing else, neither is reachable and every lookup fails.
+  function dnsApp(opts: { zeroTrust?: boolean; egress?: boolean } = {}) {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    if (opts.zeroTrust ?? true) {
+      const dns = new ZeroTrustNamespace(chart, 'dns', { dns: { namespace: 'dns' }, podSecurity: PodSecurityLevel.BASELINE });
+      // Another app in the namespace, with a way out of its own: not a DNS pod, so no way out for them.
+      const ui = new WebApp(chart, 'dns-ui', { namespace: dns, image: 'ghcr.io/acme/dns-ui:1.0.0', containerPort: 8080 });
+      ui.allowEgressTo(Peer.cidr('203.0.113.0/24'), Port.tcp(443));
+    }
+    new kplus.Deployment(chart, 'coredns', {
+      metadata: { name: 'coredns', namespace: 'dns' }, podMetadata: { labels: { 'k8s-app': 'kube-dns' } },
+      containers: [{ image: 'coredns/coredns:1.11.3', ports: [{ number: 53, protocol: kplus.Protocol.UDP }, { number: 53 }], securityContext: { ensureNonRoot: false } }],
+    });
+    const prod = new ZeroTrustNamespace(chart, 'production', { dns: { namespace: 'dns' } });
+    const api = new WebApp(chart, 'api', { namespace: prod, image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 });
+    api.allowEgressTo(Peer.cidr('203.0.113.0/24'), Port.tcp(443));
+    if (opts.egress) {
+      new ApiObject(chart, 'coredns-egress', {
+        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+        metadata: { name: 'coredns-egress', namespace: 'dns', annotations: { 'cdk8s-networking.io/skip-checks': 'undeclared-flow' } },
+        spec: { podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, policyTypes: ['Egress'],
+          egress: [{ to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ port: 6443 }] }, { to: [{ ipBlock: { cidr: '10.0.0.2/32' } }], ports: [{ port: 53, protocol: 'UDP' }] }] },
+      });
+    }
+    return app;
+  }
+  const isolated = (warnings: string[]) => warnings.filter((w) => w.startsWith('[dns-server-isolated]'));
+
+  test('the DNS pods reach nothing but themselves: one warning naming the namespaces using it, the pods and the way out', () => {
+    const app = dnsApp();
+    const { warnings, result } = captureWarnings(() => synth(app));
+    expect(isolated(warnings)).toEqual([
+      '[dns-server-isolated] test/dns, test/production: dns.namespace "dns" is accepted, but: it is a zero-trust namespace, whose default-deny '
+        + 'isolates the DNS pods there (dns/Deployment/coredns) for egress, and no policy lets them reach anything but themselves: not the '
+        + 'Kubernetes API server, which CoreDNS watches for the cluster\'s names, nor an upstream resolver for any other name. The lookups the '
+        + 'DNS flows admit then fail, so every flow that names its peer by a DNS name (a Service name, Peer.fqdn()) is dead, though its '
+        + 'policies allow it. Fix: keep the DNS server\'s namespace out of the zero-trust namespaces, or let its pods out with a NetworkPolicy '
+        + 'of your own in "dns" (egress to the API server\'s endpoints on 443/6443 and to the upstream resolvers on 53), accepted with the skip '
+        + 'annotation (cdk8s-networking.io/skip-checks: undeclared-flow)',
+    ]);
+    // The policies that isolate them: default-deny, and allow-dns-egress towards the DNS pods themselves.
+    expect(policy(result.objects, 'allow-dns-egress', 'dns').spec.egress[0].to).toEqual([{ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }]);
+    const strict = dnsApp();
+    NetworkModel.of(strict).configure({ strict: true });
+    expect(() => strict.synth()).toThrow(/\[dns-server-isolated\] test\/dns, test\/production: dns.namespace "dns" is invalid: it is a zero-trust namespace/);
+  });
+
+  test('cleared by an egress policy of the user\'s own for the DNS pods; never named for a DNS namespace that is not zero-trust', () => {
+    expect(isolated(captureWarnings(() => synth(dnsApp({ egress: true }))).warnings)).toEqual([]);
+    expect(isolated(captureWarnings(() => synth(dnsApp({ zeroTrust: false }))).warnings)).toEqual([]);
   });
 });
 

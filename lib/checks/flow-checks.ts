@@ -5,6 +5,7 @@
 import { formatValue } from '../util/validation';
 import type { AddressUse, DeclaredEndpoint as Endpoint, DeclaredFlow as Flow, ServiceAddress } from './declared';
 import type { Finding, Severity } from './finding';
+import { DNS_SERVER_ISOLATED } from './dns-server';
 import { EXTERNAL_CLIENT_LB_SNAT, EXTERNAL_CLIENT_SNAT, EXTERNAL_SERVICE_POD_CLIENTS, EXTERNAL_SERVICE_UNREACHABLE } from './external-clients';
 import { ROUTE_BACKEND_UNREACHABLE } from './route-clients';
 import { declaredByText, FLOW_PORT_UNVERIFIED, FLOW_TARGET_PORT } from './flow-ports';
@@ -74,6 +75,11 @@ export const FLOW_CHECKS: readonly FlowCheckInfo[] = [
     name: EXTERNAL_CLIENT_LB_SNAT, severity: 'warning',
     description: 'a LoadBalancer Service whose AWS NLB targets the pods by IP without client IP preservation, whose pods admit clients\' '
       + 'IP blocks but no private range the NLB\'s subnets could be in',
+  },
+  {
+    name: DNS_SERVER_ISOLATED, severity: 'warning',
+    description: 'the DNS pods of a zero-trust namespace named as dns.namespace, which no policy lets reach anything but themselves: '
+      + 'neither the API server nor an upstream resolver, so lookups fail',
   },
   {
     name: EXTERNAL_SERVICE_POD_CLIENTS, severity: 'warning',

@@ -15,6 +15,7 @@ import { UNSKIPPABLE_CHECKS, UNSKIPPABLE_REASON } from '../checks/unskippable';
 import type { NetworkView } from '../checks/verify';
 import { verifyFlows } from '../checks/verify';
 import { externalServiceClients } from '../checks/external-clients';
+import { dnsServerIsolated } from '../checks/dns-server';
 import { routeBackendClients } from '../checks/route-clients';
 import { checkDeclaredFlows } from '../checks/flow-checks';
 import { podDnsPolicy } from '../checks/pod-dns';
@@ -118,6 +119,7 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
   const flowChecks = [
     ...checkDeclaredFlows({ flows: model._renderedFlows, zeroTrust, addresses: model._addresses, appNamespaces, createdNamespaces: created }),
     ...externalServiceClients(context, verified.view, zeroTrust, model._renderedFlows),
+    ...dnsServerIsolated(verified.view, zeroTrust, model._renderedFlows),
     ...routeBackendClients(context, verified.view, zeroTrust, model._renderedFlows),
     ...cniFindings(model, context),
     ...podDnsPolicy(context, zeroTrust, model._renderedFlows, model.cni.kind === CniKind.CILIUM),
