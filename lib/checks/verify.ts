@@ -433,6 +433,11 @@ function sharedPodLabels(flows: readonly DeclaredFlow[], zeroTrust: ReadonlySet<
   return findings;
 }
 
+/** Kinds whose APIs hold no pod template, most of an app's objects: not walked (a Knative `Service`, serving.knative.dev's, is). */
+const NO_POD_TEMPLATE: ReadonlySet<string> = new Set(['v1/Service', 'v1/ConfigMap', 'v1/Secret', 'v1/ServiceAccount', 'v1/Namespace',
+  'networking.k8s.io/v1/NetworkPolicy', 'networking.k8s.io/v1/Ingress', 'cilium.io/v2/CiliumNetworkPolicy',
+  'gateway.networking.k8s.io/v1/HTTPRoute', 'gateway.networking.k8s.io/v1/Gateway']);
+
 /**
  * Pod templates in objects of kinds the verification does not read as workloads (a KEDA ScaledJob's
  * `spec.jobTargetRef.template`, a Knative Service's `spec.template`, an operator's own workload), in a
@@ -455,6 +460,7 @@ function unreadPodTemplates(context: CheckContext, flows: readonly DeclaredFlow[
     // Workloads the evaluator reads are shared-pod-labels': those whose pod template it finds. The evaluator knows kinds by
     // name alone, so a kind of another API group with such a name (Volcano's Job, batch.volcano.sh) is walked here.
     // A PodTemplate, which makes no pods, has its template beside spec.
+    if (NO_POD_TEMPLATE.has(`${obj.json?.apiVersion}/${kind}`)) continue;
     if (Array.isArray(podTemplateOf(obj.json)?.spec?.containers) || !zeroTrust.has(namespaceOf(obj))) continue;
     for (const template of podTemplatesIn(obj.json?.spec, 'spec', 0)) {
       for (const owner of owners.values()) {
