@@ -61,10 +61,14 @@ export const syncWaveOrder: ICheck = {
       list.push({ p, at: syncPosition(p), ordered: ordered(p) });
       byNamespace.set(namespaceOf(p), list);
     }
+    // The namespace's last policy to be applied: a workload after it comes after all of them (the order is by phase, wave, kind).
+    const last = new Map([...byNamespace].map(([ns, list]) => [ns, list.reduce((m, x) => (before(m.at, x.at) ? x : m)).at]));
     const out: Problem[] = [];
     for (const t of ctx.templates) {
       const at = syncPosition(t.object);
       if (at.phase === undefined) continue; // never started by a sync that succeeds
+      const lastPolicy = last.get(t.namespace);
+      if (lastPolicy === undefined || before(lastPolicy, at)) continue;
       const workloadOrdered = ordered(t.object);
       const late = (byNamespace.get(t.namespace) ?? [])
         .filter(({ p, at: pat, ordered: o }) => (workloadOrdered || o) && !before(pat, at) && selects(p, t));
