@@ -99,6 +99,14 @@ export interface ZeroTrustNamespaceProps {
    * @default PodSecurityLevel.RESTRICTED
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * The Kubernetes version whose Pod Security rules the API server applies (`v1.30`), written as the
+   * `pod-security.kubernetes.io/enforce-version` label (and `audit-version`, `warn-version`). Set it to
+   * the cluster's version where the rules changed since (a probe's `host` is refused from 1.34 on):
+   * the `pod-security` check judges the namespace's workloads at this version.
+   * @default - the labels are not written: the API server applies `latest`, and the check the newest rules the library knows
+   */
+  readonly podSecurityVersion?: string;
 }
 
 /**
@@ -116,12 +124,23 @@ function notSystemNamespace(name: string): string | undefined {
     : undefined;
 }
 
+/**
+ * A Pod Security version label's value: `latest` or `v1.<minor>` (the API server refuses other values:
+ * pod-security-admission api/helpers.go `ParseVersion`).
+ */
+function podSecurityVersion(value: string): string | undefined {
+  return typeof value === 'string' && /^(latest|v1\.(0|[1-9]\d*))$/.test(value) ? undefined : 'must be "latest" or "v1.<minor>", such as "v1.30"';
+}
+
 /** The Namespace object; cluster-scoped, so it never carries `metadata.namespace`. */
 /** The labels the Namespace gets whatever `labels` says: a user value for them would be dropped. */
-function ownedLabel(key: string, level: PodSecurityLevel, name: string): Rule<string> {
+function ownedLabel(key: string, level: PodSecurityLevel, name: string, version: string | undefined): Rule<string> {
   return (value) => {
     if (/^pod-security\.kubernetes\.io\/(enforce|audit|warn)$/.test(key)) {
       return `is set from podSecurity (${JSON.stringify(level)}) on enforce, audit and warn alike: choose the level with podSecurity`;
+    }
+    if (version !== undefined && /^pod-security\.kubernetes\.io\/(enforce|audit|warn)-version$/.test(key)) {
+      return `is set from podSecurityVersion (${JSON.stringify(version)}) on enforce, audit and warn alike: give the version there only`;
     }
     if (key === 'app.kubernetes.io/managed-by') return 'is set to "cdk8s-networking" by ZeroTrustNamespace';
     if (key === 'kubernetes.io/metadata.name' && value !== name) return `is set by the API server to the namespace name ${JSON.stringify(name)}`;
@@ -162,9 +181,11 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
     checkList(this, 'dns.cidrs', props.dns?.cidrs, 'CIDRs');
     this.name = check(this, 'name', props.name ?? id, dns1123Label, notSystemNamespace);
     const level = check(this, 'podSecurity', props.podSecurity ?? PodSecurityLevel.RESTRICTED, oneOf(Object.values(PodSecurityLevel)));
+    const version = props.podSecurityVersion === undefined ? undefined
+      : check(this, 'podSecurityVersion', props.podSecurityVersion, podSecurityVersion);
     checkLabels(this, 'labels', props.labels ?? {});
     for (const [key, value] of Object.entries(props.labels ?? {})) {
-      check(this, `labels[${JSON.stringify(key)}]`, value, ownedLabel(key, level, this.name));
+      check(this, `labels[${JSON.stringify(key)}]`, value, ownedLabel(key, level, this.name, version));
     }
     if (props.allowDns === false && props.dns !== undefined) {
       throw invalid(this, 'dns', props.dns,
@@ -204,6 +225,11 @@ export class ZeroTrustNamespace extends Construct implements INamespace {
           'pod-security.kubernetes.io/enforce': level,
           'pod-security.kubernetes.io/audit': level,
           'pod-security.kubernetes.io/warn': level,
+          ...version === undefined ? {} : {
+            'pod-security.kubernetes.io/enforce-version': version,
+            'pod-security.kubernetes.io/audit-version': version,
+            'pod-security.kubernetes.io/warn-version': version,
+          },
         },
       },
     });

@@ -21,7 +21,7 @@ function warnings(spec: object, level: PodSecurityLevel, opts: { version?: strin
   const app = testApp();
   const chart = new Chart(app, 'test');
   new ZeroTrustNamespace(chart, 'prod', {
-    podSecurity: level, ...opts.version ? { labels: { 'pod-security.kubernetes.io/enforce-version': opts.version } } : {},
+    podSecurity: level, ...opts.version ? { podSecurityVersion: opts.version } : {},
   });
   new ApiObject(chart, 'agent', {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'agent', namespace: 'prod' },
@@ -186,6 +186,34 @@ describe('the rules by Kubernetes version', () => {
     expect([enforceVersion('v1.29'), enforceVersion('latest'), enforceVersion(undefined), enforceVersion('1.29'), enforceVersion('v2.1')])
       .toEqual([29, undefined, undefined, undefined, undefined]);
     expect(NEWEST_KUBERNETES_MINOR).toBe(36);
+  });
+
+  test('ZeroTrustNamespace podSecurityVersion writes the three version labels; without it none (latest); the label alone works too', () => {
+    const app = testApp();
+    const chart = new Chart(app, 'test');
+    new ZeroTrustNamespace(chart, 'old', { podSecurityVersion: 'v1.30' });
+    new ZeroTrustNamespace(chart, 'new');
+    new ZeroTrustNamespace(chart, 'labelled', { labels: { 'pod-security.kubernetes.io/enforce-version': 'v1.33' } });
+    const labels = (name: string) => synth(app).objects.find((o) => o.kind === 'Namespace' && o.metadata.name === name)!.metadata.labels;
+    expect(labels('old')).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.30',
+      'pod-security.kubernetes.io/audit-version': 'v1.30', 'pod-security.kubernetes.io/warn-version': 'v1.30',
+    });
+    expect(Object.keys(labels('new')).filter((k) => k.endsWith('-version'))).toEqual([]);
+    expect(labels('labelled')['pod-security.kubernetes.io/enforce-version']).toBe('v1.33');
+  });
+
+  test('podSecurityVersion: "latest" or "v1.<minor>", as the API server parses it; not also in labels', () => {
+    const chart = new Chart(testApp(), 'test');
+    for (const bad of ['1.30', 'v1.030', 'v2.1', 'v1.x']) {
+      expect(() => new ZeroTrustNamespace(chart, `ns-${bad.replace(/\W/g, '')}`, { podSecurityVersion: bad })).toThrow(
+        `test/ns-${bad.replace(/\W/g, '')}: podSecurityVersion ${JSON.stringify(bad)} is invalid: must be "latest" or "v1.<minor>", such as "v1.30"`);
+    }
+    expect(() => new ZeroTrustNamespace(chart, 'latest', { podSecurityVersion: 'latest' })).not.toThrow();
+    expect(() => new ZeroTrustNamespace(chart, 'both', {
+      podSecurityVersion: 'v1.30', labels: { 'pod-security.kubernetes.io/warn-version': 'v1.31' },
+    })).toThrow('test/both: labels["pod-security.kubernetes.io/warn-version"] "v1.31" is invalid: is set from podSecurityVersion ("v1.30") '
+      + 'on enforce, audit and warn alike: give the version there only');
   });
 
   test('the safe sysctls and SELinux types grow at the versions upstream added them', () => {
