@@ -461,6 +461,35 @@ describe('a pod template in an object of a kind the verification does not read, 
       + 'not a workload kind the verification reads');
   });
 
+  test('a Volcano Job in a zero-trust namespace is no workload of the verification: no pod group, none of the workload checks', () => {
+    // Volcano's Job (batch.volcano.sh/v1alpha1) keeps its pod templates under spec.tasks[].template (CRD
+    // config/crd/volcano/bases/batch.volcano.sh_jobs.yaml): the evaluator reads Jobs of the batch group only.
+    const volcano = (labels: Record<string, string>) => {
+      const s = shop();
+      new ApiObject(s.chart, 'vcjob', {
+        apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'train', namespace: 'production' },
+        spec: { minAvailable: 1, schedulerName: 'volcano', tasks: [{ name: 'trainer', replicas: 2, template: {
+          metadata: { labels }, spec: { containers: [{ name: 'trainer', image: 'ghcr.io/acme/trainer:1.0.0' }] } } }] },
+      });
+      const { warnings, result } = captureWarnings(() => synth(s.app));
+      const report = JSON.parse(fs.readFileSync(path.join(s.app.outdir, 'network-report.json'), 'utf8'));
+      return { warnings, objects: result.objects, report };
+    };
+    // Labels of its own: nothing to say. It is no pod group (the report lists the two WebApps only), and no check of
+    // workloads (pod-networkpolicy, pod-security) takes it for a batch/v1 Job.
+    const own = volcano({ app: 'trainer' });
+    expect(own.objects.filter((o) => o.kind === 'Job').map((o) => o.apiVersion)).toEqual(['batch.volcano.sh/v1alpha1']);
+    expect(own.warnings).toEqual([]);
+    expect(own.report.findings).toEqual([]);
+    const production = own.report.namespaces.find((n: any) => n.name === 'production');
+    expect(production.workloads).toEqual(['production/Deployment/api', 'production/Deployment/worker']);
+    expect(own.report.endpoints.map((e: any) => e.id).filter((id: string) => id.includes('/Job/'))).toEqual([]);
+    // api's labels: pod-template-unverified names the task's template, and still no group stands for the Job.
+    const api = volcano({ app: 'api' });
+    expect(api.warnings.map((w) => w.split(' ')[0])).toEqual(['[pod-template-unverified]']);
+    expect(api.report.endpoints.map((e: any) => e.id).filter((id: string) => id.includes('/Job/'))).toEqual([]);
+  });
+
   test('the worker\'s labels are named too: every end of a declared flow counts', () => {
     const s = shop();
     scaledJob(s.chart, 'burst', { app: 'worker' });

@@ -52,8 +52,8 @@ function resolverOf(spec: any): Resolver | undefined {
 }
 
 /** The field of a template's dnsPolicy in its object. */
-function fieldOf(kind: string, name: string): string {
-  return `${podSpecField(kind)}.${name}`;
+function fieldOf(t: PodTemplate, name: string): string {
+  return `${podSpecField(t.object.json)}.${name}`;
 }
 
 /** Whether a flow's source selects the template's pods. */
@@ -102,7 +102,7 @@ export function podDnsPolicy(context: CheckContext, zeroTrust: ReadonlySet<strin
       const rule = `${resolver.why}, an address the library cannot know and which is not the cluster DNS: its lookups leave ${dns}`
         + (named.length ? fqdnHarm('dead')
           : ', and are dropped unless a flow allows that address on port 53 UDP and TCP, so the pods may resolve no name');
-      out.push({ ...problem(ref, fieldOf(ref.kind, 'dnsPolicy'), policy, rule, `${fix}; or allow the node's resolver with `
+      out.push({ ...problem(ref, fieldOf(t, 'dnsPolicy'), policy, rule, `${fix}; or allow the node's resolver with `
         + 'allowEgressTo(Peer.cidr(\'<resolver>/32\'), Port.udp(53)) and Port.tcp(53)'), check: POD_DNS_POLICY, severity });
       continue;
     }
@@ -142,7 +142,7 @@ export function podDnsPolicy(context: CheckContext, zeroTrust: ReadonlySet<strin
     const allow = dropped.length ? `; or allow ${dropped.length === 1 ? 'the nameserver' : 'each nameserver'} with allowEgressTo(Peer.cidr(`
       + `'${dropped[0].address}/${dropped[0].address.includes(':') ? 128 : 32}'), Port.udp(53)) and Port.tcp(53)` : '';
     out.push({
-      ...problem(ref, fieldOf(ref.kind, 'dnsConfig'), value, rule,
+      ...problem(ref, fieldOf(t, 'dnsConfig'), value, rule,
         named.length ? `${fix}, so that the lookups go to the cluster DNS pods` : `${fix}${allow}`),
       check: POD_DNS_POLICY, severity,
     });

@@ -23,7 +23,7 @@ import { problem } from './finding';
 import type { GroupInfo } from './group-info';
 import type { ManifestObject, PodTemplate } from './objects';
 import { compare, namespaceOf, refOf, skippedChecks } from './objects';
-import { podTemplateOf } from '../evaluator/workloads';
+import { podTemplatePath } from '../evaluator/workloads';
 import { exposureGroups } from './exposure';
 import { checkFlowPorts } from './flow-ports';
 import { peerPolicyFindings } from './peer-policies';
@@ -457,11 +457,11 @@ function unreadPodTemplates(context: CheckContext, flows: readonly DeclaredFlow[
   const findings: Finding[] = [];
   for (const obj of context.objects) {
     const kind = obj.json?.kind;
-    // Workloads the evaluator reads are shared-pod-labels': those whose pod template it finds. The evaluator knows kinds by
-    // name alone, so a kind of another API group with such a name (Volcano's Job, batch.volcano.sh) is walked here.
-    // A PodTemplate, which makes no pods, has its template beside spec.
+    // The kinds the evaluator reads as workloads are shared-pod-labels'. It knows them by API group and kind, so a kind of
+    // another group with such a name (Volcano's Job, batch.volcano.sh) is walked here. A PodTemplate, which makes no pods,
+    // has its template beside spec.
     if (NO_POD_TEMPLATE.has(`${obj.json?.apiVersion}/${kind}`)) continue;
-    if (Array.isArray(podTemplateOf(obj.json)?.spec?.containers) || !zeroTrust.has(namespaceOf(obj))) continue;
+    if (podTemplatePath(obj.json) !== undefined || !zeroTrust.has(namespaceOf(obj))) continue;
     for (const template of podTemplatesIn(obj.json?.spec, 'spec', 0)) {
       for (const owner of owners.values()) {
         if (owner.namespace !== namespaceOf(obj)) continue;

@@ -4,6 +4,7 @@
  */
 import { NetworkPolicyEvaluator } from '../../lib/evaluator';
 import { matchLabels, namespace, netpol } from './helpers/builders';
+import { validateManifest } from '../util';
 
 const podSpec = (ports: any[], extra: Record<string, unknown> = {}) => ({
   containers: [{ name: 'main', image: 'img', ports }],
@@ -50,6 +51,7 @@ describe('podGroupsFromManifests', () => {
 
   test('ports come from every container (and sidecar init containers), protocol defaulting to TCP', () => {
     const deployment = {
+      apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'app', namespace: 'ns' },
       spec: {
@@ -66,6 +68,35 @@ describe('podGroupsFromManifests', () => {
       { name: 'http', containerPort: 80, protocol: 'TCP' },
       { name: 'dns', containerPort: 53, protocol: 'UDP' },
       { name: 'proxy', containerPort: 15001, protocol: 'TCP' },
+    ]);
+  });
+
+  test('kinds are known by API group and kind: another group\'s Job, Pod or Deployment, or a kind with no apiVersion, is no pod group', () => {
+    // Volcano's Job (batch.volcano.sh) keeps its pod templates under spec.tasks[].template; the test validates it against a
+    // schema derived from Volcano's CRD. The others have a pod template where the core kinds keep theirs, and are not read either.
+    const volcano = {
+      apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'train', namespace: 'ml' },
+      spec: { minAvailable: 1, schedulerName: 'volcano', tasks: [{ name: 'trainer', replicas: 2, template: template({ app: 'trainer' }, podSpec([])) }] },
+    };
+    validateManifest(volcano);
+    const others = [
+      volcano,
+      { apiVersion: 'acme.io/v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ml', labels: { app: 'p' } }, spec: podSpec([{ containerPort: 80 }]), status: { podIP: '10.0.0.7' } },
+      workload('acme.io/v1', 'Deployment', 'ml', 'd', { app: 'd' }),
+      workload('acme.io/v1', 'CronJob', 'ml', 'c', { app: 'c' }),
+      { kind: 'Pod', metadata: { name: 'bare', namespace: 'ml', labels: { app: 'bare' } }, spec: podSpec([]) },
+      { kind: 'Deployment', metadata: { name: 'bare', namespace: 'ml' }, spec: { template: template({ app: 'bare' }, podSpec([])) } },
+    ];
+    expect(NetworkPolicyEvaluator.podGroupsFromManifests(others)).toEqual([]);
+    // Every version of the known groups keeps the template where v1 does (apps/v1beta2, batch/v1beta1 CronJob, argoproj.io/v1alpha1 Rollout).
+    const versions = [
+      workload('apps/v1beta2', 'Deployment', 'ml', 'old', { app: 'old' }),
+      workload('argoproj.io/v1alpha1', 'Rollout', 'ml', 'canary', { app: 'canary' }),
+      { apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'ml' },
+        spec: { schedule: '@daily', jobTemplate: { spec: { template: template({ job: 'nightly' }, podSpec([])) } } } },
+    ];
+    expect(NetworkPolicyEvaluator.podGroupsFromManifests(versions).map((g) => [g.id, g.labels])).toEqual([
+      ['ml/Deployment/old', { app: 'old' }], ['ml/Rollout/canary', { app: 'canary' }], ['ml/CronJob/nightly', { job: 'nightly' }],
     ]);
   });
 

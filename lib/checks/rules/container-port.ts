@@ -19,7 +19,7 @@ interface ContainerAt {
 
 /** The containers of a workload, regular ones first, then init containers, as the API server lists them. */
 function containersOf(obj: ManifestObject): ContainerAt[] {
-  const path = podTemplatePath(obj.json?.kind);
+  const path = podTemplatePath(obj.json);
   const spec = podTemplateOf(obj.json)?.spec;
   if (!path || !spec) return [];
   const at = [...path, 'spec'].join('.');

@@ -20,7 +20,7 @@ export const podNetworkPolicy: ICheck = {
       const isolation = ctx.evaluator.isolation({ id: ref.path, namespace: t.namespace, labels: { ...t.labels } });
       const open = [...(isolation.ingress ? [] : ['ingress']), ...(isolation.egress ? [] : ['egress'])];
       const spec = podTemplateOf(t.object.json)?.spec;
-      const at = podSpecField(ref.kind);
+      const at = podSpecField(t.object.json);
       // Whether or not a policy selects them: as peers too, most CNIs see host-network pods as their node.
       if (spec?.hostNetwork === true) {
         out.push(problem(ref, `${at}.hostNetwork`, true,

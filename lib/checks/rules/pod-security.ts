@@ -40,7 +40,7 @@ export const podSecurity: ICheck = {
       const { level, version } = levels.get(t.namespace) ?? {};
       if (!level) continue;
       // The pod template's path in the object: `` (Pod), `spec.template`, `spec.jobTemplate.spec.template` (CronJob).
-      const base = podTemplatePath(t.object.json?.kind) ?? [];
+      const base = podTemplatePath(t.object.json) ?? [];
       const at = [...base, 'spec'].join('.');
       const template = podTemplateOf(t.object.json);
       const violations = podSecurityViolations(template?.spec, level, { annotations: template?.metadata?.annotations, version })
