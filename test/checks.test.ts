@@ -98,7 +98,7 @@ describe('the check table', () => {
       expect(c.description.length).toBeGreaterThan(20);
     }
     expect(checks.CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name))
-      .toEqual(['duplicate-port-name', 'pod-networkpolicy', 'pod-security', 'policy-unverified', 'sync-wave-order']);
+      .toEqual(['metadata-namespace-unverified', 'duplicate-port-name', 'pod-networkpolicy', 'pod-security', 'policy-unverified', 'sync-wave-order']);
   });
 
   test('lib/checks/README.md documents every check with its severity', () => {
@@ -484,15 +484,82 @@ describe('metadata-namespace', () => {
     const scoped = new Chart(s.app, 'scoped', { namespace: 'production' });
     new k8s.KubeConfigMap(scoped, 'settings', { metadata: { name: 'settings' }, data: { a: 'b' } });
     passes(s.app, ['ConfigMap/production/settings']);
-    const objects = [
+  });
+
+  // Scope by API group and kind: a name starting with Cluster says nothing (CloudNativePG's Cluster is namespaced).
+  const judged = (objects: any[]) => checks.runChecks({ objects: objects.map((json, i) => ({ json, path: `t/${i}` })) }).findings
+    .filter((f) => f.check.startsWith('metadata-namespace')).map((f) => `${f.check} ${f.object?.kind} ${f.object?.name}`);
+
+  test('known kinds by API group: the built-in APIs and the custom APIs the library works with; a CRD of the app says its kind\'s scope', () => {
+    expect(judged([
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } },
-      { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'le' } },
       { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' } },
-      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'tenants.acme.io' }, spec: { scope: 'Cluster', names: { kind: 'Tenant' } } },
+      { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv' } },
+      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'hook' } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'cilium' } },
+      { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'le' } },
+      { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'ccnp' } },
+      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'tenants.acme.io' },
+        spec: { group: 'acme.io', scope: 'Cluster', names: { kind: 'Tenant' } } },
       { apiVersion: 'acme.io/v1', kind: 'Tenant', metadata: { name: 't' } },
-      { apiVersion: 'acme.io/v1', kind: 'Widget', metadata: { name: 'w' } },
-    ].map((json, i) => ({ json, path: `t/${i}` }));
-    expect(checks.runChecks({ objects }).findings.filter((f) => f.check === 'metadata-namespace').map((f) => f.object?.name)).toEqual(['w']);
+      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'clusters.postgresql.cnpg.io' },
+        spec: { group: 'postgresql.cnpg.io', scope: 'Namespaced', names: { kind: 'Cluster' } } },
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rb' } },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'route' } },
+      { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'self' } },
+      // The Tenant CRD names acme.io's Tenant: another group's Tenant is not what it says.
+      { apiVersion: 'other.io/v1', kind: 'Tenant', metadata: { name: 'o' } },
+      // A kind of a known custom API that the library does not list: new ones come with each release.
+      { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumLoadBalancerIPPool', metadata: { name: 'pool' } },
+    ])).toEqual([
+      'metadata-namespace Cluster db', 'metadata-namespace Deployment d', 'metadata-namespace RoleBinding rb',
+      'metadata-namespace HTTPRoute route', 'metadata-namespace Issuer self', 'metadata-namespace-unverified Tenant o',
+      'metadata-namespace-unverified CiliumLoadBalancerIPPool pool',
+    ]);
+  });
+
+  test('duplicate-object keys objects by the same scope: a cluster-scoped kind by name alone, a namespaced Cluster by namespace too', () => {
+    const duplicates = (objects: any[]) => checks.runChecks({ objects: objects.map((json, i) => ({ json, path: `t/${i}` })) }).findings
+      .filter((f) => f.check === 'duplicate-object').map((f) => `${f.object?.kind} ${f.object?.namespace ?? ''}/${f.object?.name}`);
+    // A Chart's namespace stamped on a ClusterRole (cdk8s-team/cdk8s#2170) does not make it another object.
+    expect(duplicates([
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', namespace: 'production' } },
+    ])).toEqual(['ClusterRole production/reader']);
+    // Two CloudNativePG Clusters of one name in two namespaces are two objects (the Cluster... name once made them one).
+    expect(duplicates([
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', namespace: 'production' }, spec: { instances: 1 } },
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', namespace: 'staging' }, spec: { instances: 1 } },
+    ])).toEqual([]);
+  });
+
+  test('a namespaced CRD named Cluster... without a namespace is no longer taken as cluster-scoped: a warning names its kind', () => {
+    const s = shop();
+    // CloudNativePG's Cluster (postgresql.cnpg.io/v1, scope: Namespaced in its CRD) took the Cluster... naming convention for
+    // cluster-scoped and passed; without its CRD in the app the library cannot know, and says so. (synth() validates it against
+    // a schema derived from CloudNativePG's CRD.)
+    new ApiObject(s.chart, 'pg', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'orders-db' }, spec: { instances: 3, storage: { size: '1Gi' } } });
+    const { warnings } = captureWarnings(() => synth(s.app));
+    expect(warnings).toEqual([
+      '[metadata-namespace-unverified] test/pg: Cluster orders-db metadata.namespace undefined is accepted, but: the library does not know '
+        + 'whether a Cluster of postgresql.cnpg.io/v1 is namespaced (its CustomResourceDefinition is not in the app): if it is, kubectl puts it '
+        + 'in the default namespace and Argo CD in its Application\'s destination namespace, not where its pods and policies are meant to be. '
+        + 'Fix: set the namespace on the object, or on its Chart (new Chart(app, id, { namespace })); if a Cluster is cluster-scoped, accept '
+        + 'it with the skip annotation (to accept it, annotate Cluster orders-db with cdk8s-networking.io/skip-checks: metadata-namespace-unverified)',
+    ]);
+    // Under strict it fails synth; with its namespace, or accepted with the skip annotation, it passes.
+    const strict = shop();
+    NetworkModel.of(strict.app).configure({ strict: true });
+    new ApiObject(strict.chart, 'pg', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'orders-db' }, spec: { instances: 3, storage: { size: '1Gi' } } });
+    expect(linesOf(synthError(strict.app), 'metadata-namespace-unverified')).toHaveLength(1);
+    const set = shop();
+    new ApiObject(set.chart, 'pg', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'orders-db', namespace: 'production' },
+      spec: { instances: 3, storage: { size: '1Gi' } } });
+    new ApiObject(set.chart, 'accepted', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'accepted',
+      annotations: { [SKIP_CHECKS_ANNOTATION]: 'metadata-namespace-unverified' } }, spec: { instances: 1 } });
+    passes(set.app, ['Cluster/production/orders-db', 'Cluster//accepted'], { suppressed: ['metadata-namespace-unverified'] });
   });
 });
 

@@ -38,25 +38,6 @@ export const SKIP_CHECKS_ANNOTATION = 'cdk8s-networking.io/skip-checks';
  */
 export const EXTERNAL_BACKENDS_ANNOTATION = 'cdk8s-networking.io/external-backends';
 
-/**
- * Kinds that are cluster-scoped: they never carry `metadata.namespace`. Any other kind is taken as
- * namespaced, except kinds whose name starts with `Cluster` (the convention of ClusterIssuer,
- * ClusterSecretStore, ClusterPolicy...) and custom kinds whose CustomResourceDefinition in the app
- * says `scope: Cluster`.
- */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'APIService', 'CertificateSigningRequest', 'ComponentStatus', 'CSIDriver', 'CSINode',
-  'CustomResourceDefinition', 'FlowSchema', 'GatewayClass', 'IngressClass', 'IPAddress',
-  'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'MutatingWebhookConfiguration',
-  'Namespace', 'Node', 'PersistentVolume', 'PodSecurityPolicy', 'PriorityClass',
-  'PriorityLevelConfiguration', 'RuntimeClass', 'SelfSubjectAccessReview', 'SelfSubjectReview',
-  'SelfSubjectRulesReview', 'ServiceCIDR', 'StorageClass', 'TokenReview',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration',
-  'VolumeAttachment', 'VolumeAttributesClass', 'DeviceClass', 'ResourceSlice',
-  // Policies of other network APIs (the policy-unverified check names them).
-  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy',
-]);
-
 /** The reference of an object, for findings. */
 export function refOf(obj: ManifestObject): ObjectRef {
   const ns = obj.json?.metadata?.namespace;

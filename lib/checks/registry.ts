@@ -14,7 +14,7 @@ import { duplicateObject } from './rules/duplicate-object';
 import { duplicateRoute } from './rules/duplicate-route';
 import { ingressHostMatchTls } from './rules/ingress-host-match-tls';
 import { ingressTargetsService } from './rules/ingress-targets-service';
-import { metadataNamespace } from './rules/metadata-namespace';
+import { metadataNamespace, metadataNamespaceUnverified } from './rules/metadata-namespace';
 import { networkPolicyPort } from './rules/networkpolicy-port';
 import { networkPolicyPeerTargetsPod, networkPolicyTargetsPod } from './rules/networkpolicy-targets-pod';
 import { podNetworkPolicy } from './rules/pod-networkpolicy';
@@ -45,6 +45,7 @@ export const API_CHECKS: readonly ICheck[] = [networkPolicyPort, containerPort];
 export const CHECKS: readonly ICheck[] = [
   ...API_CHECKS,
   metadataNamespace,
+  metadataNamespaceUnverified,
   duplicateObject,
   serviceTargetsPod,
   serviceTargetPort,

@@ -1,14 +1,11 @@
+import { apiGroupOf } from '../../evaluator/workloads';
 import type { ICheck } from '../check';
 import type { Problem} from '../finding';
 import { problem } from '../finding';
 import type { ManifestObject} from '../objects';
-import { CLUSTER_SCOPED_KINDS, compare, refOf } from '../objects';
+import { compare, refOf } from '../objects';
+import { scopeReader } from '../scope';
 
-/** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> core). */
-function apiGroup(apiVersion: unknown): string {
-  const text = String(apiVersion ?? '');
-  return text.includes('/') ? text.split('/')[0] : '';
-}
 
 /**
  * Two objects with the same kind (and API group), namespace and name: at apply one silently
@@ -22,13 +19,14 @@ export const duplicateObject: ICheck = {
   equivalents: ['kustomize ("may not add resource with an already registered id")'],
   run(ctx) {
     const byKey = new Map<string, ManifestObject[]>();
+    const scopeOf = scopeReader(ctx.objects);
     for (const obj of ctx.objects) {
       const kind = String(obj.json?.kind ?? '');
       const name = obj.json?.metadata?.name;
       if (!kind || typeof name !== 'string') continue;
-      const clusterScoped = CLUSTER_SCOPED_KINDS.has(kind) || kind.startsWith('Cluster');
-      const ns = clusterScoped ? '' : String(obj.json?.metadata?.namespace || 'default');
-      const key = `${apiGroup(obj.json?.apiVersion)}|${kind}|${ns}|${name}`;
+      // A kind of unknown scope is keyed as namespaced: two objects in different namespaces are told apart.
+      const ns = scopeOf(obj) === 'Cluster' ? '' : String(obj.json?.metadata?.namespace || 'default');
+      const key = `${apiGroupOf(obj.json?.apiVersion) ?? ''}|${kind}|${ns}|${name}`;
       const list = byKey.get(key) ?? [];
       list.push(obj);
       byKey.set(key, list);
