@@ -21,6 +21,7 @@ const MODEL_MODULES: Record<string, () => ModelModule> = {
   'apps/v1': () => require('kubernetes-models/apps/v1'),
   'batch/v1': () => require('kubernetes-models/batch/v1'),
   'networking.k8s.io/v1': () => require('kubernetes-models/networking.k8s.io/v1'),
+  'discovery.k8s.io/v1': () => require('kubernetes-models/discovery.k8s.io/v1'),
   'gateway.networking.k8s.io/v1': () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1'),
   'gateway.networking.k8s.io/v1beta1': () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1'),
   'argoproj.io/v1alpha1': () => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1'),
@@ -59,7 +60,7 @@ function validateCrd(obj: any, id: string, file: string): void {
  * validation rejects (`setHostnameAsFqdn` for `setHostnameAsFQDN`).
  */
 let coreFieldNames: { fields: Set<string>; maps: Set<string> } | undefined;
-const CORE_API_VERSIONS = new Set(['v1', 'apps/v1', 'batch/v1', 'networking.k8s.io/v1']);
+const CORE_API_VERSIONS = new Set(['v1', 'apps/v1', 'batch/v1', 'networking.k8s.io/v1', 'discovery.k8s.io/v1']);
 
 function coreFields(): { fields: Set<string>; maps: Set<string> } {
   if (!coreFieldNames) {

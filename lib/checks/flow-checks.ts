@@ -7,7 +7,7 @@ import type { AddressUse, DeclaredEndpoint as Endpoint, DeclaredFlow as Flow, Se
 import type { Finding, Severity } from './finding';
 import { DNS_SERVER_ISOLATED } from './dns-server';
 import { EXTERNAL_CLIENT_LB_SNAT, EXTERNAL_CLIENT_SNAT, EXTERNAL_SERVICE_POD_CLIENTS, EXTERNAL_SERVICE_UNREACHABLE } from './external-clients';
-import { ROUTE_BACKEND_UNREACHABLE } from './route-clients';
+import { ROUTE_BACKEND_UNREACHABLE, ROUTE_BACKEND_UNVERIFIED } from './route-clients';
 import { declaredByText, FLOW_PORT_UNVERIFIED, FLOW_TARGET_PORT } from './flow-ports';
 import { DECLARED_FLOW_MAY_BE_DENIED } from './peer-policies';
 import { POD_DNS_POLICY } from './pod-dns';
@@ -60,6 +60,11 @@ export const FLOW_CHECKS: readonly FlowCheckInfo[] = [
   {
     name: ROUTE_BACKEND_UNREACHABLE, severity: 'warning',
     description: 'an Ingress or HTTPRoute backend whose pods, in a zero-trust namespace, admit no connection from outside it on the target port',
+  },
+  {
+    name: ROUTE_BACKEND_UNVERIFIED, severity: 'warning',
+    description: 'an Ingress or HTTPRoute backend Service without a selector whose endpoints the library cannot tie to pods of the app, '
+      + 'while a zero-trust namespace may drop the controller serving the route',
   },
   {
     name: POD_DNS_POLICY, severity: 'error',

@@ -120,7 +120,7 @@ function runSynthChecks(model: NetworkModel, pipeline: SynthPipeline): CheckOutc
     ...checkDeclaredFlows({ flows: model._renderedFlows, zeroTrust, addresses: model._addresses, appNamespaces, createdNamespaces: created }),
     ...externalServiceClients(context, verified.view, zeroTrust, model._renderedFlows),
     ...dnsServerIsolated(verified.view, zeroTrust, model._renderedFlows),
-    ...routeBackendClients(context, verified.view, zeroTrust, model._renderedFlows),
+    ...routeBackendClients(context, verified.view, zeroTrust, model._renderedFlows, model.cni.podCidrs),
     ...cniFindings(model, context),
     ...podDnsPolicy(context, zeroTrust, model._renderedFlows, model.cni.kind === CniKind.CILIUM),
     // What requireTls() cannot see: a warning, where the guardrail fails synth on what is known to be plain HTTP.
