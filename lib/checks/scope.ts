@@ -60,6 +60,7 @@ const CUSTOM_SCOPES: Readonly<Record<string, { readonly cluster: readonly string
     cluster: ['ClusterAnalysisTemplate'],
     namespaced: ['AnalysisRun', 'AnalysisTemplate', 'Application', 'ApplicationSet', 'AppProject', 'Experiment', 'Rollout'],
   },
+  'apps.kruise.io': { cluster: [], namespaced: ['CloneSet', 'DaemonSet', 'StatefulSet'] },
   'policy.networking.k8s.io': { cluster: ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'], namespaced: [] },
   'projectcalico.org': {
     cluster: ['GlobalNetworkPolicy', 'GlobalNetworkSet', 'StagedGlobalNetworkPolicy', 'Tier'],

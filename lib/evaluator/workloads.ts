@@ -18,6 +18,10 @@ const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   '/ReplicationController': ['spec', 'template'],
   // Argo Rollouts' Deployment replacement, common where Argo CD deploys.
   'argoproj.io/Rollout': ['spec', 'template'],
+  // OpenKruise's workloads (config/crd/bases/apps.kruise.io_{clonesets,statefulsets,daemonsets}.yaml at 07169cf: spec.template).
+  'apps.kruise.io/CloneSet': ['spec', 'template'],
+  'apps.kruise.io/StatefulSet': ['spec', 'template'],
+  'apps.kruise.io/DaemonSet': ['spec', 'template'],
   'batch/Job': ['spec', 'template'],
   'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
   '/Pod': [],

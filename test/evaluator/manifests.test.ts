@@ -92,11 +92,16 @@ describe('podGroupsFromManifests', () => {
     const versions = [
       workload('apps/v1beta2', 'Deployment', 'ml', 'old', { app: 'old' }),
       workload('argoproj.io/v1alpha1', 'Rollout', 'ml', 'canary', { app: 'canary' }),
+      // OpenKruise's workloads keep theirs at spec.template too.
+      workload('apps.kruise.io/v1alpha1', 'CloneSet', 'ml', 'clones', { app: 'clones' }),
+      workload('apps.kruise.io/v1beta1', 'StatefulSet', 'ml', 'db', { app: 'db' }),
+      workload('apps.kruise.io/v1alpha1', 'DaemonSet', 'ml', 'agent', { app: 'agent' }),
       { apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'ml' },
         spec: { schedule: '@daily', jobTemplate: { spec: { template: template({ job: 'nightly' }, podSpec([])) } } } },
     ];
     expect(NetworkPolicyEvaluator.podGroupsFromManifests(versions).map((g) => [g.id, g.labels])).toEqual([
-      ['ml/Deployment/old', { app: 'old' }], ['ml/Rollout/canary', { app: 'canary' }], ['ml/CronJob/nightly', { job: 'nightly' }],
+      ['ml/Deployment/old', { app: 'old' }], ['ml/Rollout/canary', { app: 'canary' }], ['ml/CloneSet/clones', { app: 'clones' }],
+      ['ml/StatefulSet/db', { app: 'db' }], ['ml/DaemonSet/agent', { app: 'agent' }], ['ml/CronJob/nightly', { job: 'nightly' }],
     ]);
   });
 
