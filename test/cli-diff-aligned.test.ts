@@ -71,6 +71,7 @@ describe('Prometheus and its namespace: each output computes the other\'s endpoi
     expect(between(aligned.before, MONITORING, API)).toEqual([]);
     expect(aligned.before.endpoints.find((e) => e.id === MONITORING)).toEqual({
       id: MONITORING, type: 'external-pods', namespace: 'monitoring', name: 'any pod in monitoring', labels: {},
+      isolated: { ingress: false, egress: false },
     });
     // After: Prometheus, an endpoint of the old output only, is admitted by the new namespace policy.
     expect(between(aligned.after, PROM, API)).toEqual([['TCP 3000']]);
@@ -248,7 +249,7 @@ describe('namespaces matched by labels: a stand-in per label value, evaluated by
     expect(d.exposure).toEqual({ widened: exposed([stand('team=dev')]), narrowed: [] });
     expect(d.endpoints[stand('team=dev')]).toEqual({
       id: stand('team=dev'), type: 'exposure', namespace: '[namespaces team=dev]', name: 'any pod in every namespace labelled team=dev',
-      labels: {}, namespaceLabels: { team: 'dev' },
+      labels: {}, isolated: { ingress: false, egress: false }, namespaceLabels: { team: 'dev' },
     });
     expect(d.notes).toBeUndefined();
     expect(cli(['diff', ops, wide, '--fail-on', 'opened']).code).toBe(1);

@@ -46,13 +46,15 @@ export interface ShopVariant {
   readonly addWorkload?: boolean;
   /** The guardrail `forbid(ingress-nginx -> payments)`. */
   readonly guardrail?: boolean;
+  /** production a plain namespace (no ZeroTrustNamespace): its pods isolated by no policy. */
+  readonly plainProduction?: boolean;
 }
 
 /** The shop: production/{web, api} and payments/ledger, web -> api -> ledger, a TLS gateway to web. */
 export function shop(outdir: string, variant: ShopVariant = {}): App {
   const app = new App({ outdir });
   const chart = new Chart(app, 'shop');
-  const prod = new ZeroTrustNamespace(chart, 'production');
+  const prod = variant.plainProduction ? 'production' : new ZeroTrustNamespace(chart, 'production');
   const payments = new ZeroTrustNamespace(chart, 'payments');
   const image = 'ghcr.io/acme/app:1.0.0';
   const api = new WebApp(chart, 'api', { namespace: prod, image, containerPort: variant.apiPort ?? 3000 });

@@ -8,7 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cli, json, OPEN_LEDGER_POLICY, synthShop } from './cli.fixtures';
-import { validateManifest } from './util';
+import { readOutput, validateManifest } from './util';
+import { diffReports, hasCategory, hasChanges } from '../lib/cli/diff';
+import type { NetworkReport, ReportEndpoint, ReportFlow } from '../lib/report/model';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-networking-${prefix}-`));
 
@@ -139,6 +141,81 @@ describe('diff', () => {
     expect(chart).toContain('n_production__Deployment__web -->|"opened: TCP 9000"| n_payments__Deployment__ledger');
     expect(chart).toContain('n_production__Deployment__api -.->|"closed: TCP 9000"| n_payments__Deployment__ledger');
     expect(chart.match(/-->|-\.->/g)).toHaveLength(2);
+  });
+
+  test('a namespace no longer zero-trust: isolation lost and exposure widened, not flows closed; --fail-on opened and exposure fail', () => {
+    const head = synthShop({ plainProduction: true });
+    const d = json(['diff', base, head]);
+    expect(d.code).toBe(1);
+    // No policy governs web -> api, web's DNS or the controller -> web now: still allowed, so not closed (the report lists governed flows only).
+    expect(d.closed).toEqual([]);
+    // In a plain namespace pods the app does not define may carry app=api: the ledger admits them too.
+    expect(d.opened).toEqual([expect.objectContaining({ from: 'production/Peer/app=api', to: LEDGER, ports: ['TCP 9000'] })]);
+    expect(d.isolation).toEqual({
+      lost: [
+        { workload: API, path: 'shop/api/Deployment', directions: ['ingress', 'egress'] },
+        { workload: WEB, path: 'shop/web/Deployment', directions: ['ingress', 'egress'] },
+      ],
+      gained: [],
+    });
+    const open = 'any pod or address (ingress not isolated)';
+    expect(d.exposure.widened).toEqual([
+      { workload: LEDGER, path: 'shop/ledger/Deployment', sources: ['production/Peer/app=api'] },
+      { workload: API, path: 'shop/api/Deployment', sources: [open] },
+      { workload: WEB, path: 'shop/web/Deployment', sources: [open] },
+    ]);
+    expect(d.summary).toBe('Network changes: 1 flow opened, exposure widened for 3 workloads, isolation lost for 2 workloads.');
+    expect(cli(['diff', base, head, '--fail-on', 'opened']).code).toBe(1);
+    expect(cli(['diff', base, head, '--fail-on', 'exposure']).code).toBe(1);
+    expect(cli(['diff', base, head, '--fail-on', 'tls-off']).code).toBe(0);
+    const md = cli(['diff', base, head]).stdout;
+    expect(md).toContain('| **isolation lost** | production/api | ingress: any pod or address can connect to it; '
+      + 'egress: it can connect to any pod or address | shop/api/Deployment |');
+    expect(md).not.toContain('#### Flows closed');
+    // The manifests of the plain namespace are valid as well.
+    readOutput(head);
+  });
+
+  test('a namespace made zero-trust: isolation gained, and the flows it now governs were allowed before, so none opened', () => {
+    const before = synthShop({ plainProduction: true });
+    const d = json(['diff', before, base, '--fail-on', 'opened,exposure']);
+    expect(d.code).toBe(0);
+    expect(d.opened).toEqual([]);
+    expect(d.closed).toEqual([expect.objectContaining({ from: 'production/Peer/app=api', to: LEDGER, ports: ['TCP 9000'] })]);
+    expect(d.isolation).toEqual({
+      lost: [],
+      gained: [
+        { workload: API, path: 'shop/api/Deployment', directions: ['ingress', 'egress'] },
+        { workload: WEB, path: 'shop/web/Deployment', directions: ['ingress', 'egress'] },
+      ],
+    });
+    expect(d.summary).toBe('Network changes: 1 flow closed, isolation gained for 2 workloads.');
+  });
+
+  test('hand-written manifests: a deleted default-deny is isolation lost, where the diff saw no change before', () => {
+    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: ns }\n';
+    const deployment = (name: string) => `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: ns }\nspec:\n`
+      + `  selector: { matchLabels: { app: ${name} } }\n  template:\n    metadata: { labels: { app: ${name} } }\n`
+      + `    spec: { containers: [ { name: c, image: x, ports: [ { containerPort: 8080 } ] } ] }\n`;
+    const aToB = '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: a-to-b, namespace: ns }\n'
+      + 'spec:\n  podSelector: { matchLabels: { app: b } }\n  ingress: [ { from: [ { podSelector: { matchLabels: { app: a } } } ], ports: [ { port: 8080 } ] } ]\n';
+    const deny = '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: default-deny, namespace: ns }\n'
+      + 'spec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n'
+      + '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: a-egress, namespace: ns }\n'
+      + 'spec:\n  podSelector: { matchLabels: { app: a } }\n  policyTypes: [Egress]\n  egress: [ { to: [ { podSelector: { matchLabels: { app: b } } } ], ports: [ { port: 8080 } ] } ]\n';
+    const old = tmp('deny-old');
+    const now = tmp('deny-new');
+    fs.writeFileSync(path.join(old, 'all.yaml'), ns + deployment('a') + deployment('b') + aToB + deny);
+    fs.writeFileSync(path.join(now, 'all.yaml'), ns + deployment('a') + deployment('b') + aToB);
+    for (const dir of [old, now]) readOutput(dir);
+    const d = json(['diff', old, now, '--fail-on', 'exposure']);
+    expect(d.code).toBe(1);
+    expect(d.isolation.lost).toEqual([
+      { workload: 'ns/Deployment/a', path: 'all.yaml#2', directions: ['ingress', 'egress'] },
+      { workload: 'ns/Deployment/b', path: 'all.yaml#3', directions: ['egress'] },
+    ]);
+    expect(d.exposure.widened).toEqual([{ workload: 'ns/Deployment/a', path: 'all.yaml#2', sources: ['any pod or address (ingress not isolated)'] }]);
+    expect(d.summary).toBe('Network changes: exposure widened for 1 workload, isolation lost for 2 workloads.');
   });
 
   test('--only keeps one namespace', () => {
@@ -379,5 +456,55 @@ describe('bad input: one clear error, exit 2, never a stack trace', () => {
     expect(cli(['diff', base, base, '--fail-on', 'everything']).stderr).toContain('--fail-on "everything" is invalid: must be one of opened, exposure, tls-off, tls-unverified');
     expect(cli(['diff', base, base, '--bogus']).code).toBe(2);
     expect(cli(['diff', base]).stderr).toContain('diff needs OLD and NEW');
+  });
+});
+
+describe('diff of reports: a flow no policy governs is allowed, though no report lists it', () => {
+  type Iso = { ingress: boolean; egress: boolean } | undefined;
+  const workload = (name: string, isolated: Iso): ReportEndpoint => ({
+    id: `ns/Deployment/${name}`, type: 'workload', namespace: 'ns', name, kind: 'Deployment', path: `app/${name}`, ...(isolated ? { isolated } : {}),
+  });
+  const flow = (from: string, to: string): ReportFlow => ({
+    from, to, ports: ['TCP 80'], allowedBy: ['ns/p'], declared: [], declaredBy: [], calls: [], policyKind: 'NetworkPolicy',
+  });
+  const report = (endpoints: ReportEndpoint[], flows: ReportFlow[]): NetworkReport => ({
+    version: 1, namespaces: [{ name: 'ns', zeroTrust: false, inApp: true, workloads: endpoints.filter((e) => e.type === 'workload').map((e) => e.id) }],
+    endpoints, flows, entryPoints: [], services: [], findings: [], suppressed: [],
+  });
+  const A = 'ns/Deployment/a';
+  const B = 'ns/Deployment/b';
+  const CIDR: ReportEndpoint = { id: 'cidr:203.0.113.0/24', type: 'ip-block', name: '203.0.113.0/24' };
+  const both = { ingress: true, egress: true };
+
+  test('closed only when the new output governs an end: the source isolated for egress, whatever its ingress', () => {
+    const before = report([workload('a', both), workload('b', both)], [flow(A, B)]);
+    const egressOnly = report([workload('a', { ingress: false, egress: true }), workload('b', { ingress: false, egress: false })], []);
+    expect(diffReports(before, egressOnly).closed).toEqual([expect.objectContaining({ from: A, to: B })]);
+    const ingressOnly = report([workload('a', { ingress: false, egress: false }), workload('b', { ingress: true, egress: false })], []);
+    expect(diffReports(before, ingressOnly).closed).toEqual([expect.objectContaining({ from: A, to: B })]);
+    const neither = report([workload('a', { ingress: false, egress: false }), workload('b', { ingress: false, egress: false })], []);
+    expect(diffReports(before, neither).closed).toEqual([]);
+  });
+
+  test('an address has no side; pods whose isolation the report does not give count as governed', () => {
+    const before = report([workload('a', both), CIDR], [flow(A, CIDR.id)]);
+    const open = report([workload('a', { ingress: true, egress: false }), CIDR], []);
+    expect(diffReports(before, open).closed).toEqual([]);
+    const older = report([workload('a', undefined), CIDR], []);
+    expect(diffReports(before, older).closed).toEqual([expect.objectContaining({ from: A, to: CIDR.id })]);
+  });
+
+  test('egress isolation lost alone widens no exposure, yet fails --fail-on opened; isolation gained alone is a change', () => {
+    const before = report([workload('a', both)], []);
+    const after = report([workload('a', { ingress: true, egress: false })], []);
+    const lost = diffReports(before, after);
+    expect(lost.isolation).toEqual({ lost: [{ workload: A, path: 'app/a', directions: ['egress'] }], gained: [] });
+    expect(lost.summary).toBe('Network changes: isolation lost for 1 workload.');
+    expect(hasCategory(lost, 'opened')).toBe(true);
+    expect(hasCategory(lost, 'exposure')).toBe(false);
+    const gained = diffReports(after, before);
+    expect(gained.isolation).toEqual({ lost: [], gained: [{ workload: A, path: 'app/a', directions: ['egress'] }] });
+    expect(hasChanges(gained)).toBe(true);
+    expect(hasCategory(gained, 'opened')).toBe(false);
   });
 });

@@ -60,6 +60,20 @@ export interface ExposureChange {
   readonly sources: readonly string[];
 }
 
+/**
+ * A workload of both outputs that a NetworkPolicy isolated in a direction and no longer does (`lost`),
+ * or the other way round (`gained`). A workload no policy isolates for ingress takes every
+ * connection, and one none isolates for egress opens any; the report lists only flows some policy
+ * governs, so without this a change that drops isolation (a default-deny deleted, a namespace no
+ * longer zero-trust) read as flows closed, or as no change at all.
+ */
+export interface IsolationChange {
+  readonly workload: string;
+  readonly path?: string;
+  /** The directions that changed: `ingress`, `egress` or both, in that order. */
+  readonly directions: readonly ('ingress' | 'egress')[];
+}
+
 /** The whole difference. */
 export interface ReportDiff {
   /** One line for a pull request comment. */
@@ -74,6 +88,7 @@ export interface ReportDiff {
   };
   readonly workloads: { readonly added: readonly WorkloadChange[]; readonly removed: readonly WorkloadChange[] };
   readonly exposure: { readonly widened: readonly ExposureChange[]; readonly narrowed: readonly ExposureChange[] };
+  readonly isolation: { readonly lost: readonly IsolationChange[]; readonly gained: readonly IsolationChange[] };
 }
 
 /**
@@ -91,13 +106,16 @@ const key = (from: string, to: string) => `${from}\u0000${to}`;
 export function diffReports(before: NetworkReport, after: NetworkReport): ReportDiff {
   const old = new Map(before.flows.map((f) => [key(f.from, f.to), f]));
   const now = new Map(after.flows.map((f) => [key(f.from, f.to), f]));
+  const beforeEndpoints = new Map(before.endpoints.map((e) => [e.id, e]));
+  const afterEndpoints = new Map(after.endpoints.map((e) => [e.id, e]));
   const opened: FlowChange[] = [];
   const closed: FlowChange[] = [];
   const changed: PortChange[] = [];
   for (const [k, f] of now) {
     const prior = old.get(k);
     if (!prior) {
-      opened.push(flowChange(f));
+      // Allowed before too if no policy governed either end: not listed then, but not opened now.
+      if (!ungoverned(f, beforeEndpoints)) opened.push(flowChange(f));
       continue;
     }
     const a = portSet(prior.ports);
@@ -107,13 +125,31 @@ export function diffReports(before: NetworkReport, after: NetworkReport): Report
     if (isEmpty(added) && isEmpty(removed)) continue;
     changed.push({ ...flowChange(f), before: [...prior.ports], added: portStrings(added), removed: portStrings(removed) });
   }
-  for (const [k, f] of old) if (!now.has(k)) closed.push(flowChange(f));
+  // Still allowed if no policy governs either end now: not listed, but not closed.
+  for (const [k, f] of old) if (!now.has(k) && !ungoverned(f, afterEndpoints)) closed.push(flowChange(f));
 
   const entryPoints = diffEntryPoints(before.entryPoints, after.entryPoints);
   const workloads = diffWorkloads(before, after);
   const exposure = diffExposure(before, after);
-  const diff = { opened, closed, changed, entryPoints, workloads, exposure };
+  const isolation = diffIsolation(before, after);
+  const diff = { opened, closed, changed, entryPoints, workloads, exposure, isolation };
   return { summary: summarize(diff), ...diff };
+}
+
+/**
+ * Whether `report` shows both ends of a flow and no NetworkPolicy governing it: the source (pods) not
+ * isolated for egress and the destination (pods) not isolated for ingress; an address has no side.
+ * Such a flow is allowed there though the report does not list it (it lists governed flows only).
+ * Pods whose isolation the report does not give (a report of an older version) are taken as governed.
+ */
+function ungoverned(f: ReportFlow, endpoints: ReadonlyMap<string, ReportEndpoint>): boolean {
+  const open = (id: string, direction: 'ingress' | 'egress'): boolean => {
+    const e = endpoints.get(id);
+    if (!e) return false;
+    if (e.type === 'ip-block' || e.type === 'fqdn' || e.type === 'entity') return true;
+    return e.isolated !== undefined && !e.isolated[direction];
+  };
+  return open(f.from, 'egress') && open(f.to, 'ingress');
 }
 
 function flowChange(f: ReportFlow): FlowChange {
@@ -236,13 +272,17 @@ function entrySource(e: ReportEntryPoint): string {
   return `entry point ${e.host}${e.match.split(' ')[0]} (${e.via})`;
 }
 
-/** Sources that reach each zero-trust workload from outside its namespace, by workload id. */
-export function exposureOf(report: NetworkReport): Map<string, Set<string>> {
+/**
+ * Sources that reach each zero-trust workload from outside its namespace, by workload id; `also`
+ * names more workloads to compute them for (those zero-trust in the other report of a diff, so a
+ * namespace that is no longer zero-trust still shows what its workloads are open to now).
+ */
+export function exposureOf(report: NetworkReport, also: ReadonlySet<string> = new Set()): Map<string, Set<string>> {
   const endpoints = new Map(report.endpoints.map((e) => [e.id, e]));
   const zeroTrust = new Set(report.namespaces.filter((n) => n.zeroTrust).map((n) => n.name));
   const out = new Map<string, Set<string>>();
   for (const e of report.endpoints) {
-    if (e.type !== 'workload' || !zeroTrust.has(e.namespace ?? '')) continue;
+    if (e.type !== 'workload' || !(zeroTrust.has(e.namespace ?? '') || also.has(e.id))) continue;
     out.set(e.id, new Set(e.isolated && !e.isolated.ingress ? ['any pod or address (ingress not isolated)'] : []));
   }
   for (const f of report.flows) {
@@ -261,7 +301,7 @@ export function exposureOf(report: NetworkReport): Map<string, Set<string>> {
 
 function diffExposure(before: NetworkReport, after: NetworkReport): ReportDiff['exposure'] {
   const old = exposureOf(before);
-  const now = exposureOf(after);
+  const now = exposureOf(after, new Set(old.keys()));
   const paths = new Map(after.endpoints.map((e) => [e.id, e.path]));
   const widened: ExposureChange[] = [];
   const narrowed: ExposureChange[] = [];
@@ -277,6 +317,25 @@ function diffExposure(before: NetworkReport, after: NetworkReport): ReportDiff['
   return { widened, narrowed };
 }
 
+function diffIsolation(before: NetworkReport, after: NetworkReport): ReportDiff['isolation'] {
+  const old = new Map(before.endpoints.filter((e) => e.type === 'workload').map((e) => [e.id, e]));
+  const lost: IsolationChange[] = [];
+  const gained: IsolationChange[] = [];
+  for (const e of after.endpoints) {
+    const prior = old.get(e.id);
+    if (e.type !== 'workload' || !prior?.isolated || !e.isolated) continue;
+    const directions = (['ingress', 'egress'] as const);
+    const was = prior.isolated;
+    const now = e.isolated;
+    const change = (list: IsolationChange[], dirs: ('ingress' | 'egress')[]) => {
+      if (dirs.length) list.push({ workload: e.id, ...(e.path ? { path: e.path } : {}), directions: dirs });
+    };
+    change(lost, directions.filter((d) => was[d] && !now[d]));
+    change(gained, directions.filter((d) => !was[d] && now[d]));
+  }
+  return { lost, gained };
+}
+
 /**
  * The endpoints the changes name (flow ends, exposed workloads and their new sources), by id, as
  * the reports describe them (the new report first): what a reader of the JSON needs to show
@@ -287,6 +346,7 @@ export function changedEndpoints(diff: ReportDiff, before: NetworkReport, after:
   const ids = new Set([
     ...[...diff.opened, ...diff.closed, ...diff.changed].flatMap((f) => [f.from, f.to]),
     ...[...diff.exposure.widened, ...diff.exposure.narrowed].flatMap((x) => [x.workload, ...x.sources]),
+    ...[...diff.isolation.lost, ...diff.isolation.gained].map((x) => x.workload),
   ]);
   const out: Record<string, ReportEndpoint> = {};
   for (const id of [...ids].sort(compare)) {
@@ -299,7 +359,8 @@ export function changedEndpoints(diff: ReportDiff, before: NetworkReport, after:
 /** Whether the diff holds a change of a `--fail-on` category. */
 export function hasCategory(diff: ReportDiff, category: FailOn): boolean {
   switch (category) {
-    case 'opened': return diff.opened.length > 0 || diff.changed.some((c) => c.added.length > 0);
+    // A workload no longer isolated takes (ingress) or opens (egress) every connection.
+    case 'opened': return diff.opened.length > 0 || diff.changed.some((c) => c.added.length > 0) || diff.isolation.lost.length > 0;
     case 'exposure': return diff.exposure.widened.length > 0;
     case 'tls-off': return tlsOff(diff).length > 0;
     case 'tls-unverified': return tlsUnverified(diff).length > 0;
@@ -326,7 +387,7 @@ export function tlsUnverified(diff: Omit<ReportDiff, 'summary'>): ReportEntryPoi
 export function hasChanges(diff: ReportDiff): boolean {
   const e = diff.entryPoints;
   return diff.opened.length + diff.closed.length + diff.changed.length + e.added.length + e.removed.length + e.changed.length
-    + diff.workloads.added.length + diff.workloads.removed.length > 0;
+    + diff.workloads.added.length + diff.workloads.removed.length + diff.isolation.lost.length + diff.isolation.gained.length > 0;
 }
 
 function summarize(diff: Omit<ReportDiff, 'summary'>): string {
@@ -347,5 +408,7 @@ function summarize(diff: Omit<ReportDiff, 'summary'>): string {
   if (diff.workloads.added.length) parts.push(`${n(diff.workloads.added.length, 'workload')} added`);
   if (diff.workloads.removed.length) parts.push(`${n(diff.workloads.removed.length, 'workload')} removed`);
   if (diff.exposure.widened.length) parts.push(`exposure widened for ${n(diff.exposure.widened.length, 'workload')}`);
+  if (diff.isolation.lost.length) parts.push(`isolation lost for ${n(diff.isolation.lost.length, 'workload')}`);
+  if (diff.isolation.gained.length) parts.push(`isolation gained for ${n(diff.isolation.gained.length, 'workload')}`);
   return parts.length ? `Network changes: ${parts.join(', ')}.` : 'No network changes: connectivity and entry points are the same.';
 }

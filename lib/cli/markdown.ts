@@ -86,6 +86,17 @@ export function renderDiffMarkdown(diff: ReportDiff, before: NetworkReport, afte
       name(x.workload), x.sources.map((s) => (endpoints.has(s) ? name(s) : s)).join(', '),
     ])), '');
   }
+  const iso = diff.isolation;
+  if (iso.lost.length + iso.gained.length) {
+    // What no policy governs the report does not list as flows: say what losing isolation opens.
+    const opens = { ingress: 'ingress: any pod or address can connect to it', egress: 'egress: it can connect to any pod or address' };
+    const gains = { ingress: 'ingress: only what a policy allows can connect to it', egress: 'egress: it can connect only where a policy allows' };
+    out.push('#### Isolation', '');
+    out.push(...table(['Change', 'Workload', 'Now', 'Construct'], [
+      ...iso.lost.map((x) => ['**isolation lost**', name(x.workload), x.directions.map((d) => opens[d]).join('; '), x.path ?? '-']),
+      ...iso.gained.map((x) => ['isolation gained', name(x.workload), x.directions.map((d) => gains[d]).join('; '), x.path ?? '-']),
+    ]), '');
+  }
   const w = diff.workloads;
   if (w.added.length + w.removed.length) {
     out.push('#### Workloads', '');

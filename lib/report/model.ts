@@ -43,7 +43,11 @@ export interface ReportEndpoint {
   readonly path?: string;
   /** The pod labels (workloads and pods outside the app), for rules that select by label. */
   readonly labels?: Readonly<Record<string, string>>;
-  /** Whether NetworkPolicies isolate the pods (workloads only). */
+  /**
+   * Whether NetworkPolicies of the app isolate the pods, per direction: for workloads, and for pods
+   * outside the app and exposure stand-ins as the verification took them (isolated only by policies
+   * of the app). `diff` reads it to tell a flow that closed from one that no policy governs any more.
+   */
   readonly isolated?: { readonly ingress: boolean; readonly egress: boolean };
   /**
    * The labels of the representative namespace of an `exposure` endpoint (`[namespaces team=x]`:
@@ -194,14 +198,15 @@ export function buildReport(input: BuildReportInput): NetworkReport {
   const endpoints = new Map<string, ReportEndpoint>();
   for (const g of view.groups) {
     const workload = g.object !== undefined;
-    const isolation = workload ? context.evaluator.isolation(g.group) : undefined;
+    const isolation = context.evaluator.isolation(g.group);
     endpoints.set(g.group.id, {
       id: g.group.id,
       type: workload ? 'workload' : g.exposure ? 'exposure' : 'external-pods',
       namespace: g.group.namespace,
       name: g.name,
       labels: Object.fromEntries(Object.keys(g.group.labels).sort(compare).map((k) => [k, g.group.labels[k]])),
-      ...(workload ? { kind: g.kind, path: g.object!.path, isolated: { ingress: isolation!.ingress, egress: isolation!.egress } } : {}),
+      ...(workload ? { kind: g.kind, path: g.object!.path } : {}),
+      isolated: { ingress: isolation.ingress, egress: isolation.egress },
       ...(g.namespaceLabels ? { namespaceLabels: sortedLabels(g.namespaceLabels) } : {}),
     });
   }
