@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { ArgoCdApplication, KUSTOMIZATION_FILE, WebApp, writeKustomization, ZeroTrustNamespace } from '../lib';
 import { buildApp } from '../apps/main';
-import { parseYaml, readOutput, testApp } from './util';
+import { parseYaml, readOutput, synthError, testApp } from './util';
 
 /** `kubectl kustomize <dir>` as objects, or undefined (with a logged note) when kubectl is not installed. */
 function kustomize(dir: string): any[] | undefined {
@@ -171,5 +171,60 @@ describe('output layout', () => {
     const { files, objects } = readOutput(app.outdir);
     expect(Object.keys(files)).toHaveLength(objects.length);
     expect(Object.keys(files).filter((f) => f.startsWith('argocd/'))).toEqual(['argocd/Application.platform.k8s.yaml']);
+  });
+});
+
+describe('several Apps of one program in one output folder', () => {
+  /** An App with one zero-trust namespace and one app, named after its chart. */
+  const team = (outdir: string, name: string): App => {
+    const app = new App({ outdir });
+    const chart = new Chart(app, name);
+    const ns = new ZeroTrustNamespace(chart, name);
+    new WebApp(chart, 'api', { namespace: ns, image: 'ghcr.io/acme/api:1.0.0', containerPort: 3000 });
+    return app;
+  };
+
+  test('a second App that would leave the first\'s manifests beside its own fails synth, naming them; the folder keeps the first\'s report', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'two-apps-'));
+    team(outdir, 'one').synth();
+    const one = readOutput(outdir);
+    const report = fs.readFileSync(path.join(outdir, 'network-report.json'), 'utf8');
+    expect(synthError(team(outdir, 'two'))).toBe(`App: outdir ${JSON.stringify(outdir)} is invalid: another cdk8s App of this program `
+      + 'synthesized into it, and its manifests (one.k8s.yaml) are still there. The checks, the flow verification and the network report '
+      + 'of each App cover its own objects only, so the folder would hold objects never checked together, and its network report would '
+      + 'describe this App\'s alone; give each App its own outdir (new App({ outdir: \'dist/<name>\' })), or put the charts in one App');
+    expect(fs.readdirSync(outdir).sort()).toEqual(['network-report.json', 'network-report.md', 'one.k8s.yaml']);
+    expect(fs.readFileSync(path.join(outdir, 'network-report.json'), 'utf8')).toBe(report);
+    expect(one.objects.map((o) => o.metadata.namespace ?? o.metadata.name)).toContain('one');
+  });
+
+  test('no error when the second App replaces every file of the first, the first\'s files are gone, the App is the same, or the folders differ', () => {
+    const same = fs.mkdtempSync(path.join(os.tmpdir(), 'two-apps-'));
+    team(same, 'one').synth();
+    team(same, 'one').synth(); // a fresh App with the same charts rewrites the same files (a test run, a watch loop)
+    expect(readOutput(same).files).toEqual({ 'one.k8s.yaml': expect.any(String) });
+    // The same App synthesized again after a chart was removed leaves that chart's file: its own, not another App's.
+    const again = team(same, 'one');
+    new Chart(again, 'extra');
+    new ZeroTrustNamespace(again.node.findChild('extra') as Chart, 'extra');
+    again.synth();
+    again.node.tryRemoveChild('extra');
+    again.synth();
+    expect(Object.keys(readOutput(same).files).sort()).toEqual(['extra.k8s.yaml', 'one.k8s.yaml']);
+    const gone = fs.mkdtempSync(path.join(os.tmpdir(), 'two-apps-'));
+    team(gone, 'one').synth();
+    fs.rmSync(path.join(gone, 'one.k8s.yaml'));
+    team(gone, 'two').synth();
+    expect(Object.keys(readOutput(gone).files)).toEqual(['two.k8s.yaml']);
+    const apart = fs.mkdtempSync(path.join(os.tmpdir(), 'two-apps-'));
+    team(path.join(apart, 'one'), 'one').synth();
+    team(path.join(apart, 'two'), 'two').synth();
+    expect(Object.keys(readOutput(apart).files).sort()).toEqual(['one/one.k8s.yaml', 'two/two.k8s.yaml']);
+  });
+
+  test('synthYaml() writes nothing, so it neither fails nor records', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'two-apps-'));
+    team(outdir, 'one').synth();
+    expect(team(outdir, 'two').synthYaml()).toContain('name: two');
   });
 });

@@ -27,6 +27,36 @@ const written = new WeakMap<App, readonly string[]>();
  */
 export function recordWrittenManifests(app: App, files: readonly string[]): void {
   written.set(app, [...files]);
+  byOutdir.set(path.resolve(app.outdir), { app: appIds.get(app) ?? newAppId(app), files: [...files] });
+}
+
+/**
+ * The manifests the last `App.synth()` into each output folder (resolved) wrote, and which App wrote
+ * them (by a number: holding the App would keep every App of a long test run alive).
+ */
+const byOutdir = new Map<string, { readonly app: number; readonly files: readonly string[] }>();
+const appIds = new WeakMap<App, number>();
+let nextAppId = 0;
+
+function newAppId(app: App): number {
+  const id = nextAppId++;
+  appIds.set(app, id);
+  return id;
+}
+
+/**
+ * The manifests another App of this program wrote into `app`'s output folder by `App.synth()` that
+ * are still there and that `app`'s synth, writing `files`, leaves in place (relative to the folder).
+ * Each App's checks, flow verification and network report cover its own objects only, so such a
+ * folder holds objects nothing checked together, and a report that describes some of them.
+ * @internal
+ */
+export function otherAppsManifests(app: App, files: readonly string[]): string[] {
+  const outdir = path.resolve(app.outdir);
+  const prior = byOutdir.get(outdir);
+  if (!prior || prior.app === appIds.get(app)) return [];
+  const own = new Set(files);
+  return prior.files.filter((f) => !own.has(f) && fs.existsSync(path.join(outdir, f)));
 }
 
 /**

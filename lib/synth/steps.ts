@@ -24,6 +24,7 @@ import { CniKind } from '../cni';
 import type { NetworkModel } from '../model/network-model';
 import { SynthPhase } from '../model/network-model';
 import { checkOutputLayout, manifestFiles } from '../output/layout';
+import { otherAppsManifests } from '../output/kustomization';
 import type { BuildReportInput, NetworkReport } from '../report/model';
 import type { NetworkReportOptions } from '../report/options';
 import { buildReport } from '../report/model';
@@ -66,7 +67,14 @@ export function addDefaultSteps(model: NetworkModel): void {
   model.addSynthStep({ name: 'cdk8s-networking:policies', phase: SynthPhase.RENDER, run: () => model.renderPolicies() });
   const app = model.node.root;
   if (app instanceof App) {
-    model.addSynthStep({ name: 'output-layout', phase: SynthPhase.LAYOUT, run: () => checkOutputLayout(app) });
+    model.addSynthStep({
+      name: 'output-layout',
+      phase: SynthPhase.LAYOUT,
+      run: () => {
+        checkOutputLayout(app);
+        if (currentSynthCall().method === 'synth') checkSharedOutdir(app);
+      },
+    });
   }
   SyncWaves.of(model)._deferToModel();
   model.addSynthStep({ name: 'argocd-sync-waves', phase: SynthPhase.ANNOTATE, run: () => SyncWaves._apply(model) });
@@ -227,6 +235,23 @@ function checkReportFiles(model: NetworkModel, outdir: string, options: NetworkR
     }
     taken.set(full, `report.${field}`);
   }
+}
+
+/**
+ * Another cdk8s App of this program synthesized into the same output folder, and this one would
+ * leave its manifests there: each App's checks and network report cover its own objects only, so
+ * the folder (what Argo CD or `kubectl apply -f` deploys) would hold objects never checked
+ * together (a duplicate, a hand-written policy of one opening the other's pods), and its
+ * `network-report.md` and `.json` would describe this App alone, replacing the other's.
+ */
+function checkSharedOutdir(app: App): void {
+  const left = otherAppsManifests(app, manifestFiles(app));
+  if (left.length === 0) return;
+  const shown = left.slice(0, 5).join(', ') + (left.length > 5 ? `, and ${left.length - 5} more` : '');
+  throw new ValidationError(`App: outdir ${formatValue(app.outdir)} is invalid: another cdk8s App of this program synthesized into it, `
+    + `and its manifests (${shown}) are still there. The checks, the flow verification and the network report of each App cover `
+    + 'its own objects only, so the folder would hold objects never checked together, and its network report would describe '
+    + `this App's alone; give each App its own outdir (new App({ outdir: 'dist/<name>' })), or put the charts in one App`);
 }
 
 /** Options naming checks or namespaces that do not exist would silently do nothing. */
