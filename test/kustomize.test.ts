@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { ArgoCdApplication, KUSTOMIZATION_FILE, WebApp, writeKustomization, ZeroTrustNamespace } from '../lib';
 import { buildApp } from '../apps/main';
+import { ValidationError } from '../lib/util/errors';
 import { parseYaml, readOutput, synthError, testApp } from './util';
 
 /** `kubectl kustomize <dir>` as objects, or undefined (with a logged note) when kubectl is not installed. */
@@ -125,6 +126,8 @@ describe('kustomization', () => {
     const message = `${earlier.outdir}: writeKustomization(app) is invalid before app.synth(): it lists the manifests that synth wrote `
       + 'into the output folder (not the files it finds there); call app.synth() first';
     expect(() => writeKustomization(before)).toThrow(message);
+    // A usage mistake: the house ValidationError, printed once without a stack trace when uncaught.
+    expect(() => writeKustomization(before)).toThrow(ValidationError);
     before.synthYaml(); // writes nothing
     expect(() => writeKustomization(before)).toThrow(message);
     const never = buildApp(new App({ outdir: path.join(os.tmpdir(), `never-synthesized-${process.pid}`) }));

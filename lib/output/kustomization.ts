@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from 'cdk8s';
 import { Yaml } from 'cdk8s';
+import { ValidationError } from '../util/errors';
 
 /** The file Kustomize (and Argo CD's tool detection) looks for. */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
@@ -77,25 +78,25 @@ export function writeKustomization(app: App, options: KustomizationOptions = {})
   const outdir = app.outdir;
   const files = written.get(app);
   if (files === undefined) {
-    throw new Error(`${outdir}: writeKustomization(app) is invalid before app.synth(): it lists the manifests that synth wrote `
+    throw new ValidationError(`${outdir}: writeKustomization(app) is invalid before app.synth(): it lists the manifests that synth wrote `
       + 'into the output folder (not the files it finds there); call app.synth() first');
   }
   const resources: string[] = [];
   for (const file of files) {
     const full = path.join(outdir, file);
     if (file === KUSTOMIZATION_FILE) {
-      throw new Error(`${full}: kustomization resource ${JSON.stringify(file)} is invalid: it is the file writeKustomization(app) writes, so the `
-        + 'manifest would be replaced by a kustomization listing itself; rename the chart (or choose another outputFileExtension)');
+      throw new ValidationError(`${full}: kustomization resource ${JSON.stringify(file)} is invalid: it is the file writeKustomization(app) `
+        + 'writes, so the manifest would be replaced by a kustomization listing itself; rename the chart (or choose another outputFileExtension)');
     }
     if (!fs.existsSync(full)) {
-      throw new Error(`${full}: kustomization resource ${JSON.stringify(file)} is invalid: app.synth() wrote it, but it is gone; `
+      throw new ValidationError(`${full}: kustomization resource ${JSON.stringify(file)} is invalid: app.synth() wrote it, but it is gone; `
         + 'run app.synth() again');
     }
     const docs = Yaml.load(full).filter((d) => d !== null && d !== undefined);
     const argo = docs.filter((d) => typeof d?.apiVersion === 'string' && d.apiVersion.startsWith('argoproj.io/'));
     if (!options.includeArgoCdObjects && argo.length > 0) {
       if (argo.length === docs.length) continue;
-      throw new Error(`${path.join(outdir, file)}: kustomization resource ${JSON.stringify(file)} is invalid: it holds Argo CD objects `
+      throw new ValidationError(`${path.join(outdir, file)}: kustomization resource ${JSON.stringify(file)} is invalid: it holds Argo CD objects `
         + `(${argo.map((d) => `${d.kind} ${d.metadata?.name}`).join(', ')}) and other objects in one file; put the Argo CD objects in a chart of ` +
           `their own, `
         + 'or pass { includeArgoCdObjects: true }');
@@ -103,7 +104,8 @@ export function writeKustomization(app: App, options: KustomizationOptions = {})
     resources.push(file);
   }
   if (resources.length === 0) {
-    throw new Error(`${outdir}: no manifests to list in ${KUSTOMIZATION_FILE}: app.synth() wrote none${files.length ? ' but Argo CD objects' : ''}`);
+    throw new ValidationError(`${outdir}: no manifests to list in ${KUSTOMIZATION_FILE}: app.synth() wrote none`
+      + `${files.length ? ' but Argo CD objects' : ''}`);
   }
   const text = [
     'apiVersion: kustomize.config.k8s.io/v1beta1',
