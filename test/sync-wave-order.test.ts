@@ -83,6 +83,16 @@ describe('sync-wave-order', () => {
       spec: { podSelector: {}, policyTypes: ['Ingress'] },
     });
     expect(warningsOf(s.app)).toEqual([]);
+    // With a late policy of its own namespace too, the workload's warning names that one only.
+    new ApiObject(s.chart, 'api-late', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      metadata: { name: 'api-late', namespace: 'production', annotations: { 'argocd.argoproj.io/sync-wave': '5' } },
+      spec: { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'] },
+    });
+    expect(warningsOf(s.app)).toEqual([
+      '[sync-wave-order] shop/api/Deployment: Deployment production/api metadata.annotations["argocd.argoproj.io/sync-wave"] "0" is accepted, but: '
+        + `puts its pods in wave 0, before NetworkPolicy production/api-late (wave 5), which selects them: ${RULE}. ${FIX}${skip('Deployment production/api')}`,
+    ]);
   });
 
   test('NetworkPolicies in the workloads\' wave are applied first (kind order); CiliumNetworkPolicies there are applied last', () => {
