@@ -412,6 +412,104 @@ spec:
     expect(md).toContain('| web | api | TCP 3000 | api-from-web | not declared |');
   });
 
+  test('hand-written manifests get the reach checks synth runs: a route whose zero-trust backend no controller may reach', () => {
+    const dir = tmp('reach');
+    const manifests = (allow: string) => `apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: shop }
+spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: "ghcr.io/acme/web:1.0.0", ports: [{ containerPort: 8080 }] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec: { selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: shop }
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
+${allow}`;
+    fs.writeFileSync(path.join(dir, 'app.yaml'), manifests(''));
+    readOutput(dir); // schema-validated
+    const report = json(['analyze', dir]);
+    expect(report.code).toBe(0);
+    expect(report.findings).toEqual([{
+      check: 'route-backend-unreachable', severity: 'warning', object: 'app.yaml#5',
+      message: 'app.yaml#5: Ingress shop/web spec.rules[0].http.paths[0].backend.service.name "web" is accepted, but: its pods '
+        + '(shop/Deployment/web) are in zero-trust namespace "shop" and admit no connection from outside it on TCP 8080, so the controller '
+        + 'serving this route, which runs in a namespace of its own, cannot reach them and the route fails',
+      fix: 'declare the controller\'s flow, e.g. allowIngressFrom(Peer.pods({ namespace: \'ingress-nginx\', labels: { '
+        + '\'app.kubernetes.io/name\': \'ingress-nginx\' } }), Port.tcp(8080)) on the app web, or route through an ApiGateway, which declares it',
+    }]);
+    // A policy admitting the controller's pods on the container port clears it.
+    fs.writeFileSync(path.join(dir, 'app.yaml'), manifests(`---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web-from-ingress-nginx, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{ namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ingress-nginx } } }]
+      ports: [{ port: 8080 }]
+`));
+    readOutput(dir);
+    expect(json(['analyze', dir]).findings).toEqual([]);
+  });
+
+  test('and a NodePort Service in a default-deny namespace that no client outside the cluster may reach', () => {
+    const dir = tmp('nodeport');
+    fs.writeFileSync(path.join(dir, 'app.yaml'), `apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: shop }
+spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: "ghcr.io/acme/web:1.0.0", ports: [{ containerPort: 8080 }] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
+`);
+    readOutput(dir); // schema-validated
+    expect(json(['analyze', dir]).findings).toEqual([{
+      check: 'external-service-unreachable', severity: 'warning', object: 'app.yaml#4',
+      message: 'app.yaml#4: Service shop/web spec.type "NodePort" is accepted, but: default-deny in zero-trust namespace "shop" drops every '
+        + 'client outside the cluster, and no flow from an IP block admits one to shop/Deployment/web',
+      fix: 'declare where the clients come from: allowIngressFrom(Peer.cidr(\'<client CIDR>\')) on the app web; with externalTrafficPolicy '
+        + 'Cluster the source is SNATed to a node address, so allow the node CIDRs; with Local, loadBalancerSourceRanges are declared for you; '
+        + 'or put the app behind an ApiGateway',
+    }]);
+  });
+
   test('the library output analyzed from its manifests gives the report written at synth', () => {
     const written = JSON.parse(fs.readFileSync(path.join(base, 'network-report.json'), 'utf8'));
     const { code, ...analyzed } = json(['analyze', base]);

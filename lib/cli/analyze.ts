@@ -9,7 +9,9 @@ import { CheckContext } from '../checks/context';
 import { isRepresentativeNamespace } from '../checks/exposure';
 import type { ManifestObject } from '../checks/objects';
 import { namespaceOf } from '../checks/objects';
-import { runChecks } from '../checks/registry';
+import { applyOptOuts, runChecks } from '../checks/registry';
+import { externalServiceClients } from '../checks/external-clients';
+import { routeBackendClients } from '../checks/route-clients';
 import type { NetworkView } from '../checks/verify';
 import { pairKey, verifyFlows } from '../checks/verify';
 import { parsePolicy } from '../evaluator/policy';
@@ -69,7 +71,13 @@ function compute(objects: readonly ManifestObject[], prior: NetworkReport | unde
     .map((e) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: e.namespace, labels: { ...e.namespaceLabels } } }));
   const verified = verifyFlows({ context, flows: [], zeroTrust, ownedNamespaces: zeroTrust, peers, namespaces });
   const view: NetworkView = prior ? { ...verified.view, ...declarationsOf(prior) } : verified.view;
-  const computed = buildReport({ context, view, zeroTrust, findings: checks.findings, suppressed: checks.suppressed });
+  // The checks over what the policies allow that need no declared flows: routes whose backends no controller
+  // may reach, NodePort/LoadBalancer Services no client outside the cluster may reach (synth runs them too).
+  const reach = prior ? { findings: [], suppressed: [] }
+    : applyOptOuts([...routeBackendClients(context, view, zeroTrust), ...externalServiceClients(context, view, zeroTrust)], objects);
+  const computed = buildReport({
+    context, view, zeroTrust, findings: [...checks.findings, ...reach.findings], suppressed: [...checks.suppressed, ...reach.suppressed],
+  });
   return { report: prior ? withPaths(computed, prior) : computed, context, view };
 }
 
