@@ -98,7 +98,8 @@ describe('the check table', () => {
       expect(c.description.length).toBeGreaterThan(20);
     }
     expect(checks.CHECKS.filter((c) => c.severity === 'warning').map((c) => c.name))
-      .toEqual(['metadata-namespace-unverified', 'duplicate-port-name', 'pod-networkpolicy', 'pod-security', 'policy-unverified', 'sync-wave-order']);
+      .toEqual(['metadata-namespace-unverified', 'duplicate-port-name', 'pod-networkpolicy', 'pod-security', 'policy-unverified', 'sync-wave-order',
+        'policy-as-hook']);
   });
 
   test('lib/checks/README.md documents every check with its severity', () => {
@@ -1020,6 +1021,7 @@ describe('policy-not-applied', () => {
     ]);
   });
 
+  const WARNED = ['policy-as-hook', 'policy-as-hook', 'policy-as-hook', 'policy-as-hook', 'policy-as-hook', 'sync-wave-order'];
   test('what Argo CD applies and keeps passes: sync waves, hooks of a sync phase, Skip with another hook, crd-install, other delete policies', () => {
     const s = shop();
     const kept: Record<string, string>[] = [
@@ -1033,8 +1035,35 @@ describe('policy-not-applied', () => {
       { 'argocd.argoproj.io/hook': 'Sync', 'helm.sh/hook': 'test' },
     ];
     kept.forEach((annotations, i) => webToApi(s.chart, `kept${i}`, annotations));
-    // Applied and kept, so no policy-not-applied; the PostSync one comes after api's pods start, which sync-wave-order warns about.
-    passes(s.app, kept.map((_, i) => `NetworkPolicy/production/kept${i}`), { warnings: ['sync-wave-order'] });
+    // Applied and kept, so no policy-not-applied. The five hooks are policy-as-hook's (below); the PostSync one comes after api's
+    // pods start, which sync-wave-order warns about.
+    passes(s.app, kept.map((_, i) => `NetworkPolicy/production/kept${i}`), { warnings: WARNED });
+  });
+
+  test('policy-as-hook: a policy that is a hook Argo CD keeps is applied, but not compared with the cluster and re-created at each sync', () => {
+    const s = shop();
+    webToApi(s.chart, 'presync', { 'argocd.argoproj.io/hook': 'PreSync' });
+    webToApi(s.chart, 'waved', { 'argocd.argoproj.io/sync-wave': '-2' });
+    const { warnings } = captureWarnings(() => synth(s.app));
+    expect(warnings.filter((w) => w.startsWith('[policy-as-hook]'))).toEqual([
+      '[policy-as-hook] test/presync: NetworkPolicy production/presync metadata.annotations["argocd.argoproj.io/hook"] "PreSync" is accepted, '
+        + 'but: makes the policy an Argo CD PreSync hook: Argo CD leaves hooks out of its comparison with the cluster, so self-heal does not '
+        + 'restore it if anyone deletes it, and with the default delete policy (BeforeHookCreation) deletes it before it creates it again at '
+        + 'each sync: in both gaps the pods it selects run without it, which the flow verification does not see. Fix: remove the hook '
+        + 'annotations and order the policy with argocd.argoproj.io/sync-wave (SyncWaves puts NetworkPolicies in wave -2) (to accept it, '
+        + `annotate NetworkPolicy production/presync with ${SKIP_CHECKS_ANNOTATION}: policy-as-hook)`,
+    ]);
+    // A hook Argo CD never applies is policy-not-applied's alone.
+    const hooked = (name: string, hook: string) => ({
+      json: {
+        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+        metadata: { name, namespace: 'production', annotations: { 'argocd.argoproj.io/hook': hook } }, spec: { podSelector: {} },
+      },
+      path: `test/${name}`,
+    });
+    const found = checks.runChecks({ objects: [hooked('skipped', 'Skip'), hooked('on-failure', 'SyncFail'), hooked('before', 'PreSync')] }).findings
+      .filter((f) => f.check === 'policy-as-hook' || f.check === 'policy-not-applied').map((f) => `${f.check} ${f.object?.name}`);
+    expect(found).toEqual(['policy-not-applied on-failure', 'policy-not-applied skipped', 'policy-as-hook before']);
   });
 
   test('CiliumNetworkPolicies too; other policy APIs are policy-unverified\'s', () => {

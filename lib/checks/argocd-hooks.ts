@@ -84,6 +84,19 @@ export function notApplied(obj: ManifestObject): { field: string; value: string 
 }
 
 /**
+ * The hook annotation of an object Argo CD applies as a hook of a sync phase and keeps (not one
+ * {@link notApplied} reports), with its phases; undefined for a regular resource. Argo CD leaves
+ * hooks out of its comparison with the cluster (gitops-engine pkg/sync/reconcile.go `splitHooks`)
+ * and, by default, deletes one before it creates it again at each sync (hook/delete_policy.go:
+ * `BeforeHookCreation` when no delete policy is given). @internal
+ */
+export function keptHook(obj: ManifestObject): { field: string; value: string | undefined; phases: string[] } | undefined {
+  if (!isHook(obj) || notApplied(obj)) return undefined;
+  const phases = hookTypes(obj).filter((t) => PHASES[t] !== undefined);
+  return { ...hookField(obj, annotation(obj, HOOK) !== undefined ? HOOK : HELM_HOOK), phases };
+}
+
+/**
  * When Argo CD applies an object during a sync, as gitops-engine orders it (pkg/sync/sync_tasks.go
  * `Less`): by phase (PreSync, Sync, PostSync: `syncPhaseOrder`), then by wave, then by kind
  * (`kindOrder`: NetworkPolicy before the workload kinds, kinds it does not list, such as

@@ -18,6 +18,7 @@ import { metadataNamespace, metadataNamespaceUnverified } from './rules/metadata
 import { networkPolicyPort } from './rules/networkpolicy-port';
 import { networkPolicyPeerTargetsPod, networkPolicyTargetsPod } from './rules/networkpolicy-targets-pod';
 import { podNetworkPolicy } from './rules/pod-networkpolicy';
+import { policyAsHook } from './rules/policy-as-hook';
 import { policyNotApplied } from './rules/policy-not-applied';
 import { policyUnverified } from './rules/policy-unverified';
 import { podSecurity } from './rules/pod-security';
@@ -62,6 +63,7 @@ export const CHECKS: readonly ICheck[] = [
   policyUnverified,
   syncWaveOrder,
   policyNotApplied,
+  policyAsHook,
 ];
 
 /** Name of the finding for a skip annotation that names an unknown check. */

@@ -1,8 +1,18 @@
 import type { ICheck } from '../check';
+import type { CheckContext } from '../context';
 import type { Problem } from '../finding';
 import { problem } from '../finding';
 import { notApplied } from '../argocd-hooks';
+import type { ManifestObject } from '../objects';
 import { refOf } from '../objects';
+
+/** The network policies the flow verification counts: `networking.k8s.io/v1` NetworkPolicies and `cilium.io/v2` CiliumNetworkPolicies. */
+export function countedPolicies(ctx: CheckContext): ManifestObject[] {
+  return [
+    ...ctx.ofKind('NetworkPolicy').filter((p) => p.json?.apiVersion === 'networking.k8s.io/v1'),
+    ...ctx.ofKind('CiliumNetworkPolicy').filter((p) => p.json?.apiVersion === 'cilium.io/v2'),
+  ];
+}
 
 /**
  * A NetworkPolicy or CiliumNetworkPolicy that the flow verification counts but that Argo CD never keeps
@@ -18,11 +28,7 @@ export const policyNotApplied: ICheck = {
   equivalents: ['none (Argo CD reads hooks in gitops-engine pkg/sync/hook/hook.go and pkg/sync/sync_phase.go)'],
   run(ctx) {
     const out: Problem[] = [];
-    const policies = [
-      ...ctx.ofKind('NetworkPolicy').filter((p) => p.json?.apiVersion === 'networking.k8s.io/v1'),
-      ...ctx.ofKind('CiliumNetworkPolicy').filter((p) => p.json?.apiVersion === 'cilium.io/v2'),
-    ];
-    for (const p of policies) {
+    for (const p of countedPolicies(ctx)) {
       const gone = notApplied(p);
       if (!gone) continue;
       out.push(problem(refOf(p), gone.field, gone.value,
