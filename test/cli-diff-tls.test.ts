@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cli, json } from './cli.fixtures';
+import { cli, json, shopDeployment } from './cli.fixtures';
 import { readOutput } from './util';
 
 /** Where the route to web goes: the app's Gateway on HTTPS or HTTP, a Gateway outside the app, or nowhere. */
@@ -44,16 +44,7 @@ spec: { gatewayClassName: cilium, listeners: [${GATEWAY[tls]}] }
   fs.writeFileSync(path.join(dir, 'app.yaml'), `apiVersion: v1
 kind: Namespace
 metadata: { name: shop }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "ghcr.io/acme/web:1.0.0", ports: [{ containerPort: 8080 }] }] }
----
+${shopDeployment('web', 8080)}---
 apiVersion: v1
 kind: Service
 metadata: { name: web, namespace: shop }

@@ -150,14 +150,19 @@ metadata: { name: web-egress, namespace: shop }
 spec: { podSelector: { matchLabels: { app: web } }, policyTypes: [Egress], egress: [{}] }
 `;
 
-/**
- * Hand-written manifests in a new folder (no network report): a default-deny namespace shop with
- * api on 3000 (and, with `web`, web on 3000, free to connect anywhere), and api's ingress `rules`
- * (YAML flow mappings); `extra` is appended (more documents). Validated against the schema.
- */
-export function handWrittenShop(rules: readonly string[], options: { web?: boolean; extra?: string } = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-yaml-'));
-  const deployment = (name: string) => `---
+/** Hand-written YAML: namespace shop and its default-deny (no trailing newline). */
+export const SHOP_DEFAULT_DENY = `apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: shop }
+spec: { podSelector: {}, policyTypes: [Ingress, Egress] }`;
+
+/** Hand-written YAML: a document separator and Deployment `name` in shop (pods `app: name`, one container port). */
+export function shopDeployment(name: string, containerPort = 3000): string {
+  return `---
 apiVersion: apps/v1
 kind: Deployment
 metadata: { name: ${name}, namespace: shop }
@@ -165,17 +170,19 @@ spec:
   selector: { matchLabels: { app: ${name} } }
   template:
     metadata: { labels: { app: ${name} } }
-    spec: { containers: [{ name: ${name}, image: "ghcr.io/acme/${name}:1.0.0", ports: [{ containerPort: 3000 }] }] }
+    spec: { containers: [{ name: ${name}, image: "ghcr.io/acme/${name}:1.0.0", ports: [{ containerPort: ${containerPort} }] }] }
 `;
-  fs.writeFileSync(path.join(dir, 'app.yaml'), `apiVersion: v1
-kind: Namespace
-metadata: { name: shop }
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: default-deny, namespace: shop }
-spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
-${deployment('api')}${options.web ? `${deployment('web')}${WEB_EGRESS}` : ''}---
+}
+
+/**
+ * Hand-written manifests in a new folder (no network report): a default-deny namespace shop with
+ * api on 3000 (and, with `web`, web on 3000, free to connect anywhere), and api's ingress `rules`
+ * (YAML flow mappings); `extra` is appended (more documents). Validated against the schema.
+ */
+export function handWrittenShop(rules: readonly string[], options: { web?: boolean; extra?: string } = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-networking-yaml-'));
+  fs.writeFileSync(path.join(dir, 'app.yaml'), `${SHOP_DEFAULT_DENY}
+${shopDeployment('api')}${options.web ? `${shopDeployment('web')}${WEB_EGRESS}` : ''}---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: api-ingress, namespace: shop }

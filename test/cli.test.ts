@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cli, json, OPEN_LEDGER_POLICY, synthShop } from './cli.fixtures';
+import { cli, json, OPEN_LEDGER_POLICY, SHOP_DEFAULT_DENY, shopDeployment, synthShop } from './cli.fixtures';
 import { readOutput, validateManifest } from './util';
 import { diffReports, hasCategory, hasChanges } from '../lib/cli/diff';
 import type { NetworkReport, ReportEndpoint, ReportFlow } from '../lib/report/model';
@@ -412,30 +412,17 @@ spec:
     expect(md).toContain('| web | api | TCP 3000 | api-from-web | not declared |');
   });
 
-  test('hand-written manifests get the reach checks synth runs: a route whose zero-trust backend no controller may reach', () => {
-    const dir = tmp('reach');
-    const manifests = (allow: string) => `apiVersion: v1
-kind: Namespace
-metadata: { name: shop }
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: default-deny, namespace: shop }
-spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "ghcr.io/acme/web:1.0.0", ports: [{ containerPort: 8080 }] }] }
----
+  /** Namespace shop with its default-deny, Deployment web (container port 8080) and Service web 80 -> 8080 (`spec` starting with `type`). */
+  const webBehindDefaultDeny = (type: string) => `${SHOP_DEFAULT_DENY}
+${shopDeployment('web', 8080)}---
 apiVersion: v1
 kind: Service
 metadata: { name: web, namespace: shop }
-spec: { selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
+spec: { ${type}selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }`;
+
+  test('hand-written manifests get the reach checks synth runs: a route whose zero-trust backend no controller may reach', () => {
+    const dir = tmp('reach');
+    const manifests = (allow: string) => `${webBehindDefaultDeny('')}
 ---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -476,29 +463,7 @@ spec:
 
   test('and a NodePort Service in a default-deny namespace that no client outside the cluster may reach', () => {
     const dir = tmp('nodeport');
-    fs.writeFileSync(path.join(dir, 'app.yaml'), `apiVersion: v1
-kind: Namespace
-metadata: { name: shop }
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: default-deny, namespace: shop }
-spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "ghcr.io/acme/web:1.0.0", ports: [{ containerPort: 8080 }] }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
-`);
+    fs.writeFileSync(path.join(dir, 'app.yaml'), `${webBehindDefaultDeny('type: NodePort, ')}\n`);
     readOutput(dir); // schema-validated
     expect(json(['analyze', dir]).findings).toEqual([{
       check: 'external-service-unreachable', severity: 'warning', object: 'app.yaml#4',
