@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { NetworkModel } from '../model/network-model';
 import { recordWrittenManifests } from '../output/kustomization';
 import { appOf, manifestFiles } from '../output/layout';
+import { acceptsYamlDocuments, asYamlDocument, yamlWriter } from '../output/yaml';
 import { currentSynthCall } from './call';
 
 /** The construct id of the pipeline under the network model. */
@@ -30,6 +31,8 @@ export class SynthPipeline extends Construct {
   private renderOnceActive = false;
   /** Written once the app is valid and `App.synth()` starts writing manifests. */
   private pendingWrites: (() => void)[] = [];
+  /** Whether cdk8s writes this synth's objects with the library's YAML text (`output/yaml.ts`), and whether it compares it with its own. */
+  private yamlText: 'library' | 'check' | undefined;
 
   private constructor(private readonly model: NetworkModel) {
     super(model, PIPELINE_ID);
@@ -48,7 +51,8 @@ export class SynthPipeline extends Construct {
         value: () => {
           delete (obj as { toJson?: unknown }).toJson;
           this.flushWrites();
-          return json;
+          // cdk8s writes what it gets here with `Yaml.stringify`, next.
+          return this.yamlText ? asYamlDocument(json, this.yamlText === 'check') : json;
         },
         configurable: true,
         writable: true,
@@ -73,6 +77,10 @@ export class SynthPipeline extends Construct {
     if (call.method && call.perChart) return [];
     this.reset();
     this.renderOnceActive = call.method !== undefined;
+    if (this.renderOnceActive) {
+      const writer = yamlWriter();
+      this.yamlText = writer !== 'cdk8s' && acceptsYamlDocuments() ? writer : undefined;
+    }
     try {
       for (const step of this.model.synthSteps) step.run(this.model);
     } catch (e) {
@@ -99,5 +107,6 @@ export class SynthPipeline extends Construct {
     this.cached = [];
     this.pendingWrites = [];
     this.renderOnceActive = false;
+    this.yamlText = undefined;
   }
 }

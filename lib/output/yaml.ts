@@ -1,0 +1,258 @@
+/**
+ * The manifests' YAML text, written by the library for cdk8s.
+ *
+ * `App.synth()` writes every object with cdk8s's `Yaml.stringify`: the `yaml` package (2.x) with
+ * `{ keepUndefined: true, lineWidth: 0, version: '1.1' }`, which builds a document tree of every
+ * object and walks it twice. That is about 40% of a synth's time, as much as everything else
+ * cdk8s and this library do together. Manifests are plain JSON data, so the same text can be
+ * written in one walk: `emitYaml()` writes it, byte for byte what `Yaml.stringify` writes, and
+ * returns `undefined` for anything it does not cover (multi-line strings, shared references,
+ * values that are not JSON, ...), which cdk8s then writes as before.
+ *
+ * The text reaches cdk8s without changing it: `yaml` writes any value that identifies itself as
+ * a yaml `Document` (`Symbol.for('yaml.node.type')`) by calling its `toString(options)`.
+ * `asYamlDocument()` gives an object that identity for the one call in which cdk8s writes it,
+ * and only once `acceptsYamlDocuments()` has shown, in this process, that the installed cdk8s
+ * writes such an object through it with exactly those options and that `emitYaml()` gives the
+ * installed cdk8s's own text for a sample of the cases it covers. Anything else (an older cdk8s
+ * with other options, another YAML writer) leaves cdk8s's writer in place.
+ *
+ * `CDK8S_NETWORKING_YAML_WRITER=cdk8s` turns this off; `=check` writes every object both ways
+ * and fails on the first difference (the test suite runs so).
+ */
+import { Yaml } from 'cdk8s';
+import { ValidationError } from '../util/errors';
+
+/** The environment variable that selects the YAML writer. */
+export const YAML_WRITER_ENV = 'CDK8S_NETWORKING_YAML_WRITER';
+/** Its values: `library` (the default), `cdk8s` (cdk8s's own writer), `check` (both, compared). */
+export type YamlWriter = 'library' | 'cdk8s' | 'check';
+const WRITERS: readonly YamlWriter[] = ['library', 'cdk8s', 'check'];
+
+/** The identity `yaml` 2.x reads to tell a `Document` (nodes/identity.js: `isDocument`). */
+const YAML_NODE_TYPE = Symbol.for('yaml.node.type');
+const YAML_DOCUMENT = Symbol.for('yaml.document');
+/** The options cdk8s's `Yaml.stringify` passes to `yaml` (cdk8s lib/yaml.js), which `emitYaml()` reproduces. */
+const CDK8S_OPTIONS: Readonly<Record<string, unknown>> = { keepUndefined: true, lineWidth: 0, version: '1.1' };
+
+/** The writer chosen by `CDK8S_NETWORKING_YAML_WRITER`. */
+export function yamlWriter(env: NodeJS.ProcessEnv = process.env): YamlWriter {
+  const value = env[YAML_WRITER_ENV];
+  if (value === undefined || value === '') return 'library';
+  if ((WRITERS as readonly string[]).includes(value)) return value as YamlWriter;
+  throw new ValidationError(`${YAML_WRITER_ENV}: value ${JSON.stringify(value)} is invalid: use one of ${WRITERS.join(', ')}`);
+}
+
+/** Thrown inside the walk when a value is outside what `emitYaml()` covers. */
+const UNSUPPORTED: unique symbol = Symbol('unsupported');
+
+/**
+ * Strings `yaml` writes plain (unquoted) under YAML 1.1 without asking its schema: a letter first,
+ * then letters, digits and `_ . / : -`, not ending in `:` (stringifyString.js `plainString`).
+ * The schema's tests that such a string can still match are the booleans, null and `floatExp`.
+ */
+const PLAIN = /^[A-Za-z][\w./:-]*$/;
+/** YAML 1.1's booleans and nulls (yaml schema/yaml-1.1/bool.js, schema/common/null.js). */
+const WORDS = new Set([
+  'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
+  'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF',
+  'null', 'Null', 'NULL',
+]);
+/** yaml-1.1 `floatExp` without a mantissa, the one number form that starts with a letter: `e1`, `E-5`. */
+const EXPONENT = /^[eE][-+]?\d+$/;
+/** A key or a document-level scalar starting with these is written by depth; left to cdk8s (stringifyString.js `containsDocumentMarker`). */
+const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/;
+/** `yaml` writes a key longer than this as an explicit key (`? key`); left to cdk8s (stringifyPair.js). */
+const MAX_IMPLICIT_KEY = 1024;
+
+/** Strings cdk8s's writer had to quote or escape, as it writes them in a value and as a key. */
+const quotedValues = new Map<string, string | typeof UNSUPPORTED>();
+const quotedKeys = new Map<string, string | typeof UNSUPPORTED>();
+
+/** How `yaml` writes a one-line string in a block map or sequence: the same at every depth. */
+function scalarText(s: string, key: boolean): string {
+  if (PLAIN.test(s) && !s.endsWith(':') && !WORDS.has(s) && !EXPONENT.test(s)) {
+    if (key && s.length > MAX_IMPLICIT_KEY) throw UNSUPPORTED;
+    return s;
+  }
+  const cache = key ? quotedKeys : quotedValues;
+  let text = cache.get(s);
+  if (text === undefined) {
+    text = askCdk8s(s, key);
+    cache.set(s, text);
+  }
+  if (text === UNSUPPORTED) throw UNSUPPORTED;
+  return text;
+}
+
+/** The text cdk8s's writer gives a string, read off a one-pair document; UNSUPPORTED where it depends on the depth. */
+function askCdk8s(s: string, key: boolean): string | typeof UNSUPPORTED {
+  if (s.includes('\n') || s.includes('\r') || DOCUMENT_MARKER.test(s)) return UNSUPPORTED;
+  const text = key ? Yaml.stringify({ [s]: 0 }) : Yaml.stringify({ k: s });
+  const [head, tail] = key ? ['', ': 0\n'] : ['k: ', '\n'];
+  if (!text.startsWith(head) || !text.endsWith(tail)) return UNSUPPORTED;
+  const inner = text.slice(head.length, text.length - tail.length);
+  if (inner.includes('\n') || inner.startsWith('? ') || (key && inner.length > MAX_IMPLICIT_KEY)) return UNSUPPORTED;
+  return inner;
+}
+
+function scalar(v: unknown): string {
+  switch (typeof v) {
+    case 'string': return scalarText(v, false);
+    case 'boolean': return v ? 'true' : 'false';
+    case 'number':
+      // yaml writes -0 as `-0`, infinities and NaN as `.inf`/`.nan`: left to cdk8s.
+      if (!Number.isFinite(v) || Object.is(v, -0)) throw UNSUPPORTED;
+      return String(v);
+    case 'object':
+      if (v === null) return 'null';
+  }
+  // undefined (kept as a key by `keepUndefined`), bigint, functions, symbols: left to cdk8s.
+  throw UNSUPPORTED;
+}
+
+/** One walk over a document, with the objects it met: `yaml` writes a second reference as an alias. */
+class Walk {
+  public readonly out: string[] = [];
+  private readonly seen = new Set<object>();
+
+  /** A block map's lines; `lead` is what goes before the first key (the indent, or `- ` inside a sequence). */
+  public map(o: Record<string, unknown>, indent: string, lead: string): void {
+    for (const k in o) {
+      this.out.push(lead, scalarText(k, true));
+      lead = indent;
+      this.value(o[k], indent);
+    }
+  }
+
+  /** A block sequence's lines (yaml's `indentSeq`: items two spaces in from their key). */
+  public seq(a: readonly unknown[], indent: string, lead: string): void {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      this.out.push(lead);
+      lead = indent;
+      const kind = this.collection(v);
+      if (kind === 'empty-seq') this.out.push('- []\n');
+      else if (kind === 'empty-map') this.out.push('- {}\n');
+      else if (kind === 'seq') this.seq(v as unknown[], indent + '  ', '- ');
+      else if (kind === 'map') this.map(v as Record<string, unknown>, indent + '  ', '- ');
+      else this.out.push('- ', scalar(v), '\n');
+    }
+  }
+
+  /** The rest of a map entry after its key. */
+  private value(v: unknown, indent: string): void {
+    const kind = this.collection(v);
+    const inner = indent + '  ';
+    if (kind === 'empty-seq') this.out.push(': []\n');
+    else if (kind === 'empty-map') this.out.push(': {}\n');
+    else if (kind === 'seq') { this.out.push(':\n'); this.seq(v as unknown[], inner, inner); }
+    else if (kind === 'map') { this.out.push(':\n'); this.map(v as Record<string, unknown>, inner, inner); }
+    else this.out.push(': ', scalar(v), '\n');
+  }
+
+  /** What kind of collection a value is, if any; only plain objects and arrays, each met once. */
+  public collection(v: unknown): 'map' | 'seq' | 'empty-map' | 'empty-seq' | undefined {
+    if (v === null || typeof v !== 'object') return undefined;
+    if (this.seen.has(v)) throw UNSUPPORTED;
+    this.seen.add(v);
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Array.prototype) return (v as unknown[]).length === 0 ? 'empty-seq' : 'seq';
+    if (proto !== Object.prototype && proto !== null) throw UNSUPPORTED; // Date, Map, class instances, toJSON()
+    return Object.keys(v).length === 0 ? 'empty-map' : 'map';
+  }
+}
+
+/**
+ * The YAML text cdk8s's `Yaml.stringify(doc)` gives a manifest, or `undefined` where `doc` holds
+ * something this writer leaves to cdk8s. `doc` must be a non-empty plain object.
+ */
+export function emitYaml(doc: unknown): string | undefined {
+  const walk = new Walk();
+  try {
+    if (walk.collection(doc) !== 'map') return undefined;
+    walk.map(doc as Record<string, unknown>, '', '');
+  } catch (e) {
+    if (e === UNSUPPORTED) return undefined;
+    throw e;
+  }
+  return walk.out.length === 0 ? undefined : walk.out.join('');
+}
+
+function isCdk8sOptions(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null) return false;
+  const keys = Object.keys(options);
+  return keys.length === Object.keys(CDK8S_OPTIONS).length
+    && keys.every((k) => (options as Record<string, unknown>)[k] === CDK8S_OPTIONS[k]);
+}
+
+/** Documents the installed cdk8s wrote through the library's text: a sample of what `emitYaml()` covers. */
+const SAMPLE = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'sample', labels: { 'app.kubernetes.io/name': 'web', 'on': 'yes', 'e1': 'null' }, annotations: {} },
+  spec: {
+    podSelector: {},
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+      ports: [{ port: 53, protocol: 'UDP' }],
+    }],
+    egress: [[], ['a', ['b', 'c']], { ports: [] }],
+    values: [0, -1, 1.5, 1e21, true, false, null, '', '1.0', '0x1F', 'E-5', 'a: b', 'x #y', "it's", 'say "hi"', '-', 'é', ' pad', 'tab\tin', 'N'],
+  },
+};
+
+let accepts: boolean | undefined;
+
+/**
+ * Whether cdk8s, as installed, writes an `asYamlDocument()` object through its `toString` with
+ * the options `emitYaml()` reproduces, and whether `emitYaml()` gives cdk8s's own text for the
+ * sample: checked once per process.
+ */
+export function acceptsYamlDocuments(): boolean {
+  if (accepts === undefined) accepts = probe();
+  return accepts;
+}
+
+function probe(): boolean {
+  const sample = JSON.parse(JSON.stringify(SAMPLE));
+  if (emitYaml(sample) !== Yaml.stringify(sample)) return false;
+  let options: unknown;
+  const marked = { ...sample };
+  Object.defineProperty(marked, YAML_NODE_TYPE, { value: YAML_DOCUMENT });
+  Object.defineProperty(marked, 'toString', { value: (o: unknown) => { options = o; return 'library\n'; } });
+  return Yaml.stringify(marked) === 'library\n' && isCdk8sOptions(options);
+}
+
+/**
+ * Marks `json` so that cdk8s's next `Yaml.stringify` of it writes the library's text (or cdk8s's
+ * own, where `emitYaml()` leaves it to cdk8s). The mark lasts one write: afterwards `json` is
+ * plain data again. Use only where cdk8s writes the object next, and only once
+ * `acceptsYamlDocuments()` is true. With `check`, both texts are compared.
+ */
+export function asYamlDocument<T extends object>(json: T, check = false): T {
+  Object.defineProperty(json, YAML_NODE_TYPE, { value: YAML_DOCUMENT, configurable: true });
+  Object.defineProperty(json, 'toString', {
+    configurable: true,
+    value(options?: unknown): string {
+      delete (json as Record<symbol, unknown>)[YAML_NODE_TYPE];
+      delete (json as { toString?: unknown }).toString;
+      if (!isCdk8sOptions(options)) {
+        throw new Error(`cdk8s-networking: an object marked for cdk8s's YAML writer was written with other options (${JSON.stringify(options)}); ` +
+          `set ${YAML_WRITER_ENV}=cdk8s and report this`);
+      }
+      const text = emitYaml(json);
+      if (text === undefined) return Yaml.stringify(json);
+      if (check) {
+        const theirs = Yaml.stringify(json);
+        if (theirs !== text) {
+          throw new Error(`${YAML_WRITER_ENV}=check: the library's YAML differs from cdk8s's for ${JSON.stringify(json)}:\n` +
+            `library:\n${text}cdk8s:\n${theirs}`);
+        }
+      }
+      return text;
+    },
+  });
+  return json;
+}
