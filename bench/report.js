@@ -177,7 +177,26 @@ function diffSection(diff) {
     + `| diff of two N = ${diff.n} outputs < 2 s | ${f0(diff.median)} | ${diff.times.map(f0).join(', ')} | ${f0(diff.cpuMs)} | ${diff.n >= 1000 ? pass(diff.median < 2000) : 'not at N = 1000'} |`;
 }
 
-function render({ machine, gateway, check, sizes, cli, diff, profile, quick }) {
+function partsSection(parts) {
+  if (!parts?.length) return '(not measured in this run)';
+  const rows = parts.map((r) => {
+    const proof = r.oursCdk8sYaml.timeMs - r.oursNoProof.timeMs;
+    const writer = r.oursCdk8sYaml.timeMs - r.ours.timeMs;
+    return `| ${r.n} | ${r.layout} | ${f0(r.ours.timeMs)} | ${f0(r.oursCdk8sYaml.timeMs)} | ${f0(r.oursNoProof.timeMs)} | ${f0(r.plus.timeMs)} | `
+      + `${f0(writer)} | ${f0(proof)} | ${f2(r.ours.timeMs / r.plus.timeMs)} | ${f2(r.oursCdk8sYaml.timeMs / r.plus.timeMs)} | ${f2(r.ours.cpuMs / r.plus.cpuMs)} |`;
+  });
+  return 'Each variant a fresh process, interleaved run by run (medians of the runs; ms = construct + synth). (a) writes the manifests\' YAML '
+    + 'with its own writer (`lib/output/yaml.ts`, byte for byte what cdk8s\'s writer gives); "(a), cdk8s\'s writer" is the same program with '
+    + '`CDK8S_NETWORKING_YAML_WRITER=cdk8s`; "(a) without the proof" leaves out the checks, the flow verification and the report '
+    + '(`workloads/ours-noproof.js`, for this decomposition only; it writes with cdk8s\'s writer, since the objects reach the library\'s writer '
+    + 'through the rendering the checks step does, so "the proof costs" compares it with "(a), cdk8s\'s writer").\n\n'
+    + '| N | charts | (a) ms | (a), cdk8s\'s writer ms | (a) without the proof ms | (b) cdk8s-plus ms | the writer saves ms | the proof costs ms '
+    + '| (a)/(b) | (a), cdk8s\'s writer/(b) | (a)/(b) CPU |\n'
+    + '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+    + rows.join('\n');
+}
+
+function render({ machine, gateway, check, sizes, cli, diff, parts, profile, quick }) {
   const rows = sizes.map(summarizeRow);
   const g = growth(rows);
   const table = mainTable(rows);
@@ -234,6 +253,10 @@ ${growthTable(g)}
 ## Targets
 
 ${targets(rows, g, cli)}
+
+## What (a) is made of: the YAML writer and the proof
+
+${partsSection(parts)}
 
 ## \`cdk8s-networking diff\` (reviewing a pull request)
 

@@ -329,6 +329,37 @@ function runDiff(gateway) {
   return { n, times, median, cpuMs: cpu.length ? stats.median(cpu) : NaN, bytes: bytes(baseDir) + bytes(head.outdir), summary, error };
 }
 
+/**
+ * What (a)'s time is made of, at N = 1000 (100 in QUICK mode), both layouts: (a) as shipped, (a)
+ * with cdk8s's own YAML writer (`CDK8S_NETWORKING_YAML_WRITER=cdk8s`), (a) without the proof
+ * (`ours-noproof`: no checks, verification or report) and (b), interleaved run by run.
+ */
+const PARTS = [
+  { key: 'ours', impl: 'ours', env: {} },
+  { key: 'oursCdk8sYaml', impl: 'ours', env: { CDK8S_NETWORKING_YAML_WRITER: 'cdk8s' } },
+  { key: 'oursNoProof', impl: 'ours-noproof', env: {} },
+  { key: 'plus', impl: 'plus', env: {} },
+];
+function runParts(gateway) {
+  const n = QUICK ? 100 : 1000;
+  const rows = [];
+  for (const layout of ['per-namespace', 'single']) {
+    const samples = Object.fromEntries(PARTS.map((p) => [p.key, []]));
+    for (let rep = 0; rep < WARMUP + RUNS; rep++) {
+      for (const part of PARTS) {
+        const r = measure(part.impl, n, layout, gateway, [], part.env);
+        if (rep >= WARMUP) samples[part.key].push(r);
+      }
+    }
+    const median = (key, field) => stats.median(samples[key].map((r) => (field === 'cpu' ? r.cpuUserMs + r.cpuSystemMs : r[field])));
+    rows.push({
+      n, layout,
+      ...Object.fromEntries(PARTS.map((p) => [p.key, { timeMs: median(p.key, 'timeMs'), cpuMs: median(p.key, 'cpu'), runs: samples[p.key].map((r) => r.timeMs) }])),
+    });
+  }
+  return rows;
+}
+
 function runProfile(gateway) {
   const dir = path.join(RUN, 'prof');
   rmrf(dir);
@@ -375,6 +406,8 @@ function main() {
   const sizes = runSizes(gateway);
   log('cdk8s-networking diff of two outputs ...');
   const diff = runDiff(gateway);
+  log('what (a) is made of: the YAML writer and the proof ...');
+  const parts = runParts(gateway);
   log('example app (cold processes) ...');
   const cli = process.env.BENCH_NO_CLI === '1' ? [] : runCli(built.srcRoot);
   log(`profiling (a) at N=${PROFILE_N} ...`);
@@ -392,7 +425,7 @@ function main() {
     date: new Date().toISOString(),
     minutes: (Date.now() - started) / 60000,
   };
-  const raw = { machine, gateway, check, sizes, cli, diff, profile, quick: QUICK };
+  const raw = { machine, gateway, check, sizes, cli, diff, parts, profile, quick: QUICK };
   fs.writeFileSync(path.join(TMP, QUICK ? 'raw-quick.json' : 'raw.json'), JSON.stringify(raw));
   const report = require('./report').render(raw);
   console.log(report.table);
