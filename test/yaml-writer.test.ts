@@ -9,6 +9,7 @@ import * as path from 'path';
 import { ApiObject, Chart, Testing, Yaml, YamlOutputType } from 'cdk8s';
 import type { App } from 'cdk8s';
 import type * as Cdk8s from 'cdk8s';
+import type * as Lib from '../lib';
 import type { Construct } from 'constructs';
 import fc from 'fast-check';
 import { buildApp } from '../apps/main';
@@ -308,6 +309,51 @@ describe('App.synth() with the library\'s YAML writer', () => {
       // The ConfigMap's multi-line value was left to cdk8s's writer, in a block scalar.
       expect(Object.values(ours.files).join('')).toContain('nginx.conf: |\n');
     });
+
+  test('with CDK8S_NETWORKING_YAML_WRITER=check, synth fails where the two writers differ', () => {
+    const saved = process.env[YAML_WRITER_ENV];
+    process.env[YAML_WRITER_ENV] = 'check';
+    const real = Yaml.stringify;
+    // cdk8s's writer, as the comparison calls it (the object no longer marked), gives other text for one object.
+    const spy = jest.spyOn(Yaml, 'stringify').mockImplementation((...args: any[]) =>
+      (args[0]?.kind === 'ConfigMap' || args[0]?.[YAML_NODE_TYPE] || args[0]?.metadata?.name !== 'api' ? real(...args) : 'other: text\n'));
+    try {
+      const app = testApp();
+      program(app);
+      expect(() => app.synth()).toThrow(/CDK8S_NETWORKING_YAML_WRITER=check: the library's YAML differs from cdk8s's for \{"apiVersion":"[^"]+","kind":"(Deployment|Service)"/);
+    } finally {
+      spy.mockRestore();
+      if (saved === undefined) delete process.env[YAML_WRITER_ENV];
+      else process.env[YAML_WRITER_ENV] = saved;
+    }
+  });
+
+  test('with a cdk8s that fails the probe, cdk8s writes every object itself', () => {
+    jest.isolateModules(() => {
+      // Fresh modules: the probe runs once per module instance, against this cdk8s.
+      const fresh = require('cdk8s') as typeof Cdk8s;
+      const lib = require('../lib') as typeof Lib;
+      const real = fresh.Yaml.stringify;
+      let marked = 0;
+      let written = 0;
+      jest.spyOn(fresh.Yaml, 'stringify').mockImplementation((...docs: any[]) => {
+        for (const d of docs) {
+          if (d?.kind !== undefined) written++;
+          if (d?.[YAML_NODE_TYPE]) marked++;
+        }
+        const text = real(...docs);
+        // This cdk8s writes the probe's sample otherwise than the library would.
+        return docs[0]?.metadata?.name === 'sample' ? text.replace('name: sample', 'name: "sample"') : text;
+      });
+      const app = fresh.Testing.app({ outdir: testApp().outdir });
+      const chart = new fresh.Chart(app, 'shop');
+      new lib.WebApp(chart, 'api', { namespace: new lib.ZeroTrustNamespace(chart, 'shop'), image: 'api:1.0', containerPort: 8080 });
+      app.synth();
+      expect(written).toBeGreaterThanOrEqual(4);
+      expect(marked).toBe(0);
+      expect(fs.readFileSync(path.join(app.outdir, 'shop.k8s.yaml'), 'utf8')).toContain('kind: NetworkPolicy');
+    });
+  });
 
   test('the example app writes the same files with either writer', () => {
     const run = (writer: string) => {
