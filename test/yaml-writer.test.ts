@@ -27,7 +27,7 @@ const TRICKY = [
   '-', '-a', '- a', '?', '?a', '? a', ':', ':a', '.', '..', '...', '...a', '---', '---a', '%a', '@a', '`a', '!a', '&a', '*a', '|a', '>a',
   "'a'", '"a"', "it's", 'say "hi"', 'both \' and "', '[a]', '{a}', 'a,b', ' lead', 'trail ', 'tab\tin', '\ttab',
   'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON',
-  'off', 'Off', 'OFF', 'null', 'Null', 'NULL', '~', 'nulls', 'yess', 'Onion', 'offset', 'True1',
+  'off', 'Off', 'OFF', 'null', 'Null', 'NULL', '~', 'nulls', 'yess', 'Onion', 'offset', 'True1', 'oFF', 'nO', 'fALSE', 'yEs', 'tRUE', 'nULL',
   'e1', 'E5', 'e+3', 'e-12', 'E-5', 'e', 'e1a', 'ee1', 'e1.5', '1e3', '.5', '5.', '1_000', '0b101', '0o17', '017', '0x1F', '0x1f_ff', '+1', '-1',
   '1:30', '1:30:59', '1:30.5', '190:20:30.15', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '.inf', '-.Inf', '.nan', '.NaN', '<<', '=',
   'a\nb', 'a\r\nb', '\n', 'a \nb', 'é', 'ü:x', '日本', '\u0000', '\u0007', 'a\u0085b', 'a\u2028b', '\uD800', 'a\\b', 'x'.repeat(1100),
@@ -165,6 +165,17 @@ describe('emitYaml', () => {
 
   test('leaves anything but a non-empty plain object at the top to cdk8s', () => {
     for (const doc of [{}, [], [1], 'a', 1, null, undefined, new Date(0)]) expect(emitYaml(doc)).toBeUndefined();
+  });
+});
+
+test('asks the installed cdk8s how to write a boolean or null word in any case (yaml 2.3 quotes `oFF`, 2.9 does not)', () => {
+  jest.isolateModules(() => {
+    const fresh = require('cdk8s') as typeof Cdk8s;
+    const real = fresh.Yaml.stringify;
+    jest.spyOn(fresh.Yaml, 'stringify').mockImplementation((...docs: any[]) =>
+      (docs[0]?.k === 'oFF' ? 'k: "oFF"\n' : real(...docs)));
+    const fresh2 = require('../lib/output/yaml') as typeof YamlModule;
+    expect(fresh2.emitYaml({ a: 'oFF', b: 'offset' })).toBe('a: "oFF"\nb: offset\n');
   });
 });
 

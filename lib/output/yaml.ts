@@ -49,17 +49,15 @@ const UNSUPPORTED: unique symbol = Symbol('unsupported');
 /**
  * Strings `yaml` writes plain (unquoted) under YAML 1.1 without asking its schema: a letter first,
  * then letters, digits and `_ . / : -`, not ending in `:` (stringifyString.js `plainString`).
- * The schema's tests that such a string can still match are the booleans, null and `floatExp`.
  */
 const PLAIN = /^[A-Za-z][\w./:-]*$/;
-/** YAML 1.1's booleans and nulls (yaml schema/yaml-1.1/bool.js, schema/common/null.js). */
-const WORDS = new Set([
-  'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
-  'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF',
-  'null', 'Null', 'NULL',
-]);
-/** yaml-1.1 `floatExp` without a mantissa, the one number form that starts with a letter: `e1`, `E-5`. */
-const EXPONENT = /^[eE][-+]?\d+$/;
+/**
+ * The schema's tests that such a string can still match: YAML 1.1's booleans and null
+ * (schema/yaml-1.1/bool.js, schema/common/null.js) and `floatExp` without a mantissa (`e1`, `E-5`).
+ * Matched in any case: yaml 2.3 tests the false words case-insensitively (`oFF`), 2.9 does not; such
+ * a string is written as the installed cdk8s writes it.
+ */
+const SCHEMA_WORD = /^(?:y|yes|n|no|true|false|on|off|null|e[-+]?\d+)$/i;
 /** A key or a document-level scalar starting with these is written by depth; left to cdk8s (stringifyString.js `containsDocumentMarker`). */
 const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/;
 /** `yaml` writes a key longer than this as an explicit key (`? key`); left to cdk8s (stringifyPair.js). */
@@ -71,7 +69,7 @@ const quotedKeys = new Map<string, string | typeof UNSUPPORTED>();
 
 /** How `yaml` writes a one-line string in a block map or sequence: the same at every depth. */
 function scalarText(s: string, key: boolean): string {
-  if (PLAIN.test(s) && !s.endsWith(':') && !WORDS.has(s) && !EXPONENT.test(s)) {
+  if (PLAIN.test(s) && !s.endsWith(':') && !SCHEMA_WORD.test(s)) {
     if (key && s.length > MAX_IMPLICIT_KEY) throw UNSUPPORTED;
     return s;
   }
