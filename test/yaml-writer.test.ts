@@ -321,6 +321,32 @@ describe('App.synth() with the library\'s YAML writer', () => {
       expect(Object.values(ours.files).join('')).toContain('nginx.conf: |\n');
     });
 
+  test('app.synthYaml() gives the same text with either writer', () => {
+    let marked = 0;
+    const text = (writer: string) => {
+      const saved = process.env[YAML_WRITER_ENV];
+      process.env[YAML_WRITER_ENV] = writer;
+      const real = Yaml.stringify;
+      const spy = jest.spyOn(Yaml, 'stringify').mockImplementation((...args: any[]) => {
+        marked += args.filter((d) => d?.[YAML_NODE_TYPE]).length;
+        return real(...args);
+      });
+      try {
+        const app = testApp();
+        program(app);
+        return app.synthYaml();
+      } finally {
+        spy.mockRestore();
+        if (saved === undefined) delete process.env[YAML_WRITER_ENV];
+        else process.env[YAML_WRITER_ENV] = saved;
+      }
+    };
+    const ours = text('library');
+    expect(ours).toContain('kind: NetworkPolicy');
+    expect(marked).toBeGreaterThanOrEqual(8);
+    expect(ours).toBe(text('cdk8s'));
+  });
+
   test('with CDK8S_NETWORKING_YAML_WRITER=check, synth fails where the two writers differ', () => {
     const saved = process.env[YAML_WRITER_ENV];
     process.env[YAML_WRITER_ENV] = 'check';

@@ -17,6 +17,10 @@
  * installed cdk8s's own text for a sample of the cases it covers. Anything else (an older cdk8s
  * with other options, another YAML writer) leaves cdk8s's writer in place.
  *
+ * yaml 2.6 to 2.9 write what `emitYaml()` covers alike (their stringify/ and YAML 1.1 schema differ
+ * only in -0, block scalars, comments and flow collections, all left to cdk8s); before 2.6,
+ * `stringify` has no `Document` shortcut, so the probe keeps cdk8s's writer (cdk8s 2.64 bundles 2.3).
+ *
  * `CDK8S_NETWORKING_YAML_WRITER=cdk8s` turns this off; `=check` writes every object both ways
  * and fails on the first difference (the test suite runs so).
  */
