@@ -180,18 +180,27 @@ test('asks the installed cdk8s how to write a boolean or null word in any case (
 });
 
 describe('asYamlDocument', () => {
-  test('cdk8s writes a marked object through the library, once; afterwards the object is plain data again', () => {
+  test('gives cdk8s a copy that it writes through the library; the object itself is not changed', () => {
     const json = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'yes' } };
     const before = JSON.stringify(json);
-    asYamlDocument(json);
-    expect(Object.keys(json)).toEqual(['apiVersion', 'kind', 'metadata', 'data']);
-    expect((json as any)[YAML_NODE_TYPE]).toBe(Symbol.for('yaml.document'));
-    const text = Yaml.stringify(json);
-    expect(text).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "yes"\n');
+    const doc = asYamlDocument(json);
+    expect(doc).not.toBe(json);
+    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'metadata', 'data']);
+    expect(JSON.stringify(doc)).toBe(before);
+    expect((doc as any)[YAML_NODE_TYPE]).toBe(Symbol.for('yaml.document'));
     expect((json as any)[YAML_NODE_TYPE]).toBeUndefined();
-    expect(Object.prototype.hasOwnProperty.call(json, 'toString')).toBe(false);
-    expect(JSON.stringify(json)).toBe(before);
+    const text = Yaml.stringify(doc);
+    expect(text).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "yes"\n');
     expect(Yaml.stringify(json)).toBe(text);
+    // A copy of the copy is plain data: cdk8s writes it itself, the same text.
+    expect(({ ...doc } as any)[YAML_NODE_TYPE]).toBeUndefined();
+    expect(Yaml.stringify({ ...doc })).toBe(text);
+    expect(JSON.stringify(json)).toBe(before);
+  });
+
+  test('leaves anything but a plain object as it is', () => {
+    const list = [1];
+    expect(asYamlDocument(list)).toBe(list);
   });
 
   test('an object the library does not cover is written by cdk8s', () => {
@@ -269,14 +278,16 @@ function synthWith(writer: string, outputType?: App['yamlOutputType']): { files:
   const saved = process.env[YAML_WRITER_ENV];
   process.env[YAML_WRITER_ENV] = writer;
   // Which objects cdk8s was handed marked (written by the library), seen when it writes them.
-  const docs = new Set<object>();
-  const marked = new Set<object>();
+  // By kind and name: cdk8s gets a marked copy, and a fallback writes the object itself.
+  const docs = new Set<string>();
+  const marked = new Set<string>();
   const real = Yaml.stringify;
   const spy = jest.spyOn(Yaml, 'stringify').mockImplementation((...args: any[]) => {
     for (const d of args) {
       if (d?.kind === undefined) continue;
-      docs.add(d);
-      if (d[YAML_NODE_TYPE] !== undefined) marked.add(d);
+      const key = `${d.kind}/${d.metadata?.namespace}/${d.metadata?.name}`;
+      docs.add(key);
+      if (d[YAML_NODE_TYPE] !== undefined) marked.add(key);
     }
     return real(...args);
   });

@@ -11,8 +11,8 @@
  *
  * The text reaches cdk8s without changing it: `yaml` writes any value that identifies itself as
  * a yaml `Document` (`Symbol.for('yaml.node.type')`) by calling its `toString(options)`.
- * `asYamlDocument()` gives an object that identity for the one call in which cdk8s writes it,
- * and only once `acceptsYamlDocuments()` has shown, in this process, that the installed cdk8s
+ * `asYamlDocument()` gives a shallow copy of the object that identity, handed to cdk8s for the
+ * write it makes of the object, and only once `acceptsYamlDocuments()` has shown, in this process, that the installed cdk8s
  * writes such an object through it with exactly those options and that `emitYaml()` gives the
  * installed cdk8s's own text for a sample of the cases it covers. Anything else (an older cdk8s
  * with other options, another YAML writer) leaves cdk8s's writer in place.
@@ -228,33 +228,34 @@ function probe(): boolean {
 }
 
 /**
- * Marks `json` so that cdk8s's next `Yaml.stringify` of it writes the library's text (or cdk8s's
- * own, where `emitYaml()` leaves it to cdk8s). The mark lasts one write: afterwards `json` is
- * plain data again. Use only where cdk8s writes the object next, and only once
+ * What to hand cdk8s instead of `json` where it writes it next: a shallow copy of it that cdk8s's
+ * `Yaml.stringify` writes with the library's text (or cdk8s's own, where `emitYaml()` leaves the
+ * object to cdk8s). `json` itself is not changed, and the copy is plain data to anything but
+ * `yaml`: a copy of the copy (`{ ...doc }`) loses the mark and is written by cdk8s. Use only once
  * `acceptsYamlDocuments()` is true. With `check`, both texts are compared.
  */
 export function asYamlDocument<T extends object>(json: T, check = false): T {
-  Object.defineProperty(json, YAML_NODE_TYPE, { value: YAML_DOCUMENT, configurable: true });
-  Object.defineProperty(json, 'toString', {
-    configurable: true,
-    value(options?: unknown): string {
-      delete (json as Record<symbol, unknown>)[YAML_NODE_TYPE];
-      delete (json as { toString?: unknown }).toString;
-      if (!isCdk8sOptions(options)) {
-        throw new Error(`cdk8s-networking: an object marked for cdk8s's YAML writer was written with other options (${JSON.stringify(options)}); ` +
-          `set ${YAML_WRITER_ENV}=cdk8s and report this`);
-      }
-      const text = emitYaml(json);
-      if (text === undefined) return Yaml.stringify(json);
-      if (check) {
-        const theirs = Yaml.stringify(json);
-        if (theirs !== text) {
-          throw new Error(`${YAML_WRITER_ENV}=check: the library's YAML differs from cdk8s's for ${JSON.stringify(json)}:\n` +
-            `library:\n${text}cdk8s:\n${theirs}`);
-        }
-      }
-      return text;
-    },
-  });
-  return json;
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json;
+  const doc = { ...json };
+  Object.defineProperty(doc, YAML_NODE_TYPE, { value: YAML_DOCUMENT });
+  Object.defineProperty(doc, 'toString', { value: (options?: unknown) => documentText(json, options, check) });
+  return doc;
+}
+
+/** The text of `json` as cdk8s writes it (`options` are what cdk8s passed to `yaml`). */
+function documentText(json: object, options: unknown, check: boolean): string {
+  if (!isCdk8sOptions(options)) {
+    throw new Error(`cdk8s-networking: an object marked for cdk8s's YAML writer was written with other options (${JSON.stringify(options)}); ` +
+      `set ${YAML_WRITER_ENV}=cdk8s and report this`);
+  }
+  const text = emitYaml(json);
+  if (text === undefined) return Yaml.stringify(json);
+  if (check) {
+    const theirs = Yaml.stringify(json);
+    if (theirs !== text) {
+      throw new Error(`${YAML_WRITER_ENV}=check: the library's YAML differs from cdk8s's for ${JSON.stringify(json)}:\n` +
+        `library:\n${text}cdk8s:\n${theirs}`);
+    }
+  }
+  return text;
 }
