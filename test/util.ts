@@ -38,6 +38,7 @@ const CRD_SCHEMAS: Record<string, string> = {
   'ray.io/v1/RayCluster': 'raycluster.ray.v1.schema.json',
   'batch.volcano.sh/v1alpha1/Job': 'job.volcano.v1alpha1.schema.json',
   'postgresql.cnpg.io/v1/Cluster': 'cluster.cnpg.v1.schema.json',
+  'serving.knative.dev/v1/Service': 'service.knative.v1.schema.json',
 };
 const crdValidators = new Map<string, ValidateFunction>();
 

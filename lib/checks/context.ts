@@ -7,6 +7,7 @@ import { LabelIndex } from '../evaluator/label-index';
 import { parsePolicy } from '../evaluator/policy';
 import type { Selector } from '../evaluator/selector';
 import { parseSelector } from '../evaluator/selector';
+import { apiGroupOf } from '../evaluator/workloads';
 import { ValidationError } from '../util/errors';
 import type { ManifestObject, PodTemplate } from './objects';
 import { namespaceOf, podTemplate } from './objects';
@@ -41,6 +42,24 @@ export interface CheckInput {
 }
 
 /**
+ * The API groups of the kinds the checks read by name. Another group's kind of the same name is
+ * another resource: Knative's `Service` (serving.knative.dev) is no core Service, Calico's
+ * `NetworkPolicy` (projectcalico.org) no networking.k8s.io one. `extensions` held Ingress and
+ * NetworkPolicy before Kubernetes 1.22 and 1.16.
+ */
+const KIND_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  Namespace: [''],
+  Service: [''],
+  Endpoints: [''],
+  EndpointSlice: ['discovery.k8s.io'],
+  NetworkPolicy: ['networking.k8s.io', 'extensions'],
+  Ingress: ['networking.k8s.io', 'extensions'],
+  Gateway: ['gateway.networking.k8s.io'],
+  HTTPRoute: ['gateway.networking.k8s.io'],
+  CiliumNetworkPolicy: ['cilium.io'],
+};
+
+/**
  * The indexed view of the objects that checks share.
  * @jsii ignore
  */
@@ -50,6 +69,7 @@ export class CheckContext {
   public readonly externalBackends: ReadonlySet<string>;
   public readonly libraryPolicies: ReadonlySet<string>;
   private readonly byKind = new Map<string, ManifestObject[]>();
+  private readonly byApiKind = new Map<string, readonly ManifestObject[]>();
   private templateIndex?: Map<string, LabelIndex<PodTemplate>>;
   private templateList?: PodTemplate[];
   private serviceIndex?: Map<string, ManifestObject>;
@@ -69,9 +89,19 @@ export class CheckContext {
     }
   }
 
-  /** Every object of a kind (of any API group). */
+  /**
+   * Every object of a kind, in the kind's own API group where the checks know it (`KIND_GROUPS`:
+   * a Knative `Service` is not a `Service`), of any group for other kinds.
+   */
   public ofKind(kind: string): readonly ManifestObject[] {
-    return this.byKind.get(kind) ?? [];
+    let list = this.byApiKind.get(kind);
+    if (!list) {
+      const all = this.byKind.get(kind) ?? [];
+      const groups = KIND_GROUPS[kind];
+      list = groups === undefined ? all : all.filter((o) => groups.includes(apiGroupOf(o.json?.apiVersion) ?? ''));
+      this.byApiKind.set(kind, list);
+    }
+    return list;
   }
 
   /** Every rule of the app's Ingresses and HTTPRoutes, normalised (see `routes.ts`). */
