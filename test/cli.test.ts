@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cli, json, OPEN_LEDGER_POLICY, SHOP_DEFAULT_DENY, shopDeployment, synthShop } from './cli.fixtures';
-import { readOutput, validateManifest } from './util';
+import { readOutput, testApp, validateManifest } from './util';
+import { buildApp } from '../apps/main';
 import { diffReports, hasCategory, hasChanges } from '../lib/cli/diff';
 import type { NetworkReport, ReportEndpoint, ReportFlow } from '../lib/report/model';
 
@@ -84,9 +85,56 @@ describe('diff', () => {
       { from: NGINX, to: LEDGER, ports: ['TCP 9000'], allowedBy: ['payments/open-ledger'], declared: [], declaredBy: [], calls: [] },
       expect.objectContaining({ from: 'kube-system/Peer/k8s-app=kube-dns', to: LEDGER, allowedBy: ['payments/open-ledger'] }),
     ]);
-    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop/ledger/Deployment', sources: [ANY, NGINX, 'kube-system/Peer/k8s-app=kube-dns'] }]);
+    // The report beside head was written for the manifests before the hand-written file: its construct paths are not used.
+    expect(d.exposure.widened).toEqual([{ workload: LEDGER, path: 'shop.k8s.yaml#16', sources: [ANY, NGINX, 'kube-system/Peer/k8s-app=kube-dns'] }]);
     expect(cli(['diff', base, head, '--fail-on', 'exposure']).code).toBe(1);
     expect(cli(['diff', base, head, '--fail-on', 'tls-off']).code).toBe(0);
+  });
+
+  test('the example app\'s output read back from its files (in file-name order, not synth\'s) has the digest its report records', () => {
+    const app = buildApp(testApp());
+    app.synth();
+    // Synth renders seed, shop, argocd; the folder lists argocd first.
+    expect(fs.readdirSync(app.outdir).filter((f) => f.endsWith('.k8s.yaml')).sort()).toEqual(['argocd.k8s.yaml', 'seed.k8s.yaml', 'shop.k8s.yaml']);
+    const written = JSON.parse(fs.readFileSync(path.join(app.outdir, 'network-report.json'), 'utf8')) as NetworkReport;
+    const read = JSON.parse(cli(['analyze', app.outdir, '--format', 'json']).stdout) as NetworkReport;
+    expect(read.manifests).toEqual(written.manifests);
+    expect(read.findings.map((f) => f.check)).not.toContain('report-outdated');
+  });
+
+  test('analyze uses the report beside the manifests only for the manifests it was written with', () => {
+    const head = synthShop();
+    const written = JSON.parse(fs.readFileSync(path.join(head, 'network-report.json'), 'utf8')) as NetworkReport;
+    expect(written.manifests).toEqual({ objects: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // As written: the synth's findings and construct paths, and the same digest.
+    const same = JSON.parse(cli(['analyze', head, '--format', 'json']).stdout) as NetworkReport;
+    expect(same.manifests).toEqual(written.manifests);
+    expect(same.findings.map((f) => f.check)).not.toContain('report-outdated');
+    expect(same.endpoints.find((e) => e.id === LEDGER)?.path).toBe('shop/ledger/Deployment');
+    // A hand-written policy beside it: the report is outdated, and says so.
+    fs.writeFileSync(path.join(head, 'open-ledger.yaml'), OPEN_LEDGER_POLICY);
+    const edited = JSON.parse(cli(['analyze', head, '--format', 'json']).stdout) as NetworkReport;
+    expect(edited.manifests!.objects).toBe(written.manifests!.objects + 1);
+    expect(edited.endpoints.find((e) => e.id === LEDGER)?.path).toBe('shop.k8s.yaml#16');
+    const outdated = edited.findings.filter((f) => f.check === 'report-outdated');
+    expect(outdated).toEqual([{
+      check: 'report-outdated',
+      severity: 'warning',
+      message: `network-report.json was written at synth for ${written.manifests!.objects} objects (sha256 ${written.manifests!.sha256.slice(0, 12)}), `
+        + `and the manifests beside it are ${edited.manifests!.objects} objects (sha256 ${edited.manifests!.sha256.slice(0, 12)}): objects were `
+        + 'edited, added or removed after synth, so the report\'s findings, construct paths and declared flows are not used; the checks ran on '
+        + 'the manifests as they are, and zero-trust namespaces are those a default-deny policy isolates',
+      fix: 'synthesize again (cdk8s synth) and commit the output as it is written, or make the change in the program instead of the YAML',
+    }]);
+    // An object edited in place (same count) is caught too.
+    fs.rmSync(path.join(head, 'open-ledger.yaml'));
+    const file = path.join(head, 'shop.k8s.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('replicas: 2');
+    fs.writeFileSync(file, text.replace('replicas: 2', 'replicas: 3'));
+    const inPlace = JSON.parse(cli(['analyze', head, '--format', 'json']).stdout) as NetworkReport;
+    expect(inPlace.manifests!.objects).toBe(written.manifests!.objects);
+    expect(inPlace.findings.map((f) => f.check)).toContain('report-outdated');
   });
 
   test('guardrails recorded in the report fail the diff of a later output that breaks them, whatever --fail-on says', () => {

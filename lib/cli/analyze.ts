@@ -18,10 +18,14 @@ import { parsePolicy } from '../evaluator/policy';
 import type { Endpoint } from '../model/flows/endpoint';
 import { labelsKey } from '../model/flows/endpoint';
 import type { FlowKind } from '../model/flows/flow-graph';
+import type { Finding } from '../checks/finding';
+import type { ReportManifests } from '../report/digest';
+import { manifestDigest } from '../report/digest';
 import type { NetworkReport, ReportEndpoint } from '../report/model';
 import { buildReport } from '../report/model';
 import { CliError } from './errors';
 import type { Input } from './load';
+import { REPORT_FILE } from './load';
 
 /** The label every namespace carries with its name. */
 const NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -58,7 +62,11 @@ export function analyzeObjects(objects: readonly ManifestObject[], prior?: Netwo
   }
 }
 
-function compute(objects: readonly ManifestObject[], prior: NetworkReport | undefined, extra: readonly ReportEndpoint[]): Analysis {
+function compute(objects: readonly ManifestObject[], written: NetworkReport | undefined, extra: readonly ReportEndpoint[]): Analysis {
+  // The library's report describes the manifests it was written with; beside other ones (edited, added or removed
+  // after synth) its findings, construct paths and declared flows would describe what is no longer there.
+  const outdated = written?.manifests !== undefined ? outdatedReport(written.manifests, manifestDigest(objects)) : undefined;
+  const prior = outdated ? undefined : written;
   const zeroTrust = prior
     ? new Set(prior.namespaces.filter((n) => n.zeroTrust).map((n) => n.name))
     : defaultDenyNamespaces(objects);
@@ -76,9 +84,28 @@ function compute(objects: readonly ManifestObject[], prior: NetworkReport | unde
   const reach = prior ? { findings: [], suppressed: [] }
     : applyOptOuts([...routeBackendClients(context, view, zeroTrust), ...externalServiceClients(context, view, zeroTrust)], objects);
   const computed = buildReport({
-    context, view, zeroTrust, findings: [...checks.findings, ...reach.findings], suppressed: [...checks.suppressed, ...reach.suppressed],
+    context, view, zeroTrust, findings: [...(outdated ? [outdated] : []), ...checks.findings, ...reach.findings],
+    suppressed: [...checks.suppressed, ...reach.suppressed],
   });
   return { report: prior ? withPaths(computed, prior) : computed, context, view };
+}
+
+/** The check name of a `network-report.json` beside manifests other than those it was written with. */
+export const REPORT_OUTDATED = 'report-outdated';
+
+/** The finding for a report written with other manifests than these, or undefined when they are the same. */
+function outdatedReport(written: ReportManifests, here: ReportManifests): Finding | undefined {
+  if (written.sha256 === here.sha256 && written.objects === here.objects) return undefined;
+  return {
+    check: REPORT_OUTDATED,
+    severity: 'warning',
+    related: [],
+    message: `${REPORT_FILE} was written at synth for ${written.objects} objects (sha256 ${written.sha256.slice(0, 12)}), and the manifests `
+      + `beside it are ${here.objects} objects (sha256 ${here.sha256.slice(0, 12)}): objects were edited, added or removed after synth, so `
+      + 'the report\'s findings, construct paths and declared flows are not used; the checks ran on the manifests as they are, and '
+      + 'zero-trust namespaces are those a default-deny policy isolates',
+    fix: 'synthesize again (cdk8s synth) and commit the output as it is written, or make the change in the program instead of the YAML',
+  };
 }
 
 /** Malformed NetworkPolicies, named by file and document, before the evaluator sees them. */

@@ -203,6 +203,10 @@ export function checkReport(file: string, json: unknown): NetworkReport {
   for (const key of ['namespaces', 'endpoints', 'flows', 'entryPoints', 'services', 'findings']) {
     if (!Array.isArray(r[key])) throw new CliError(`${file}: not a network report: "${key}" is ${r[key] === undefined ? 'missing' : 'not a list'}`);
   }
+  const m = r.manifests as { objects?: unknown; sha256?: unknown } | undefined;
+  if (m !== undefined && (typeof m !== 'object' || m === null || !Number.isInteger(m.objects) || !/^[0-9a-f]{64}$/.test(String(m.sha256)))) {
+    throw new CliError(`${file}: manifests ${JSON.stringify(m)} is invalid: needs objects (a whole number) and sha256 (64 hex digits)`);
+  }
   (r.flows as any[]).forEach((f, i) => {
     if (typeof f?.from !== 'string' || typeof f?.to !== 'string' || !Array.isArray(f?.ports)) {
       throw new CliError(`${file}: flows[${i}] is invalid: needs from, to and ports`);

@@ -8,6 +8,7 @@ export type {
   BuildReportInput, NetworkReport, ReportEndpoint, ReportEntryPoint, ReportFinding, ReportFlow, ReportNamespace, ReportService,
 } from './model';
 export type { NetworkReportOptions } from './options';
+export type { ReportManifests } from './digest';
 export type { Guardrail, GuardrailKind, GuardrailPeer } from '../util/guardrail';
 export { htmlFileOf, reportFiles, reportJson, writeReport } from './write';
 export { DEFAULT_DIAGRAM_BUDGET, estimateWidth, fitDiagram, mermaidFence, mermaidId, mermaidSource } from './diagram';

@@ -16,6 +16,8 @@ import { gatewaysOf, routeTls } from '../checks/listeners';
 import type { NetworkView } from '../checks/verify';
 import { formatPorts, pairKey } from '../checks/verify';
 import type { Guardrail } from '../checks/guardrails';
+import type { ReportManifests } from './digest';
+import { manifestDigest } from './digest';
 
 /** Version of the JSON layout; bumped on incompatible changes. */
 export const REPORT_VERSION = 1;
@@ -172,6 +174,12 @@ export interface NetworkReport {
   readonly suppressed: readonly ReportFinding[];
   /** The app's guardrails, which `cdk8s-networking diff` checks on another output too; absent when there are none. */
   readonly guardrails?: readonly Guardrail[];
+  /**
+   * The objects the report was computed from (their number and digest): `cdk8s-networking analyze`
+   * and `diff` take the findings, construct paths and declared flows of a report only for the
+   * manifests it was written with. Absent in reports written before it was added.
+   */
+  readonly manifests?: ReportManifests;
 }
 
 /**
@@ -253,6 +261,7 @@ export function buildReport(input: BuildReportInput): NetworkReport {
     findings: input.findings.map(findingOf),
     suppressed: input.suppressed.map(findingOf),
     ...(input.guardrails?.length ? { guardrails: [...input.guardrails] } : {}),
+    manifests: manifestDigest(context.objects),
   };
 }
 
