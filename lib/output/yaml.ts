@@ -11,11 +11,12 @@
  *
  * The text reaches cdk8s without changing it: `yaml` writes any value that identifies itself as
  * a yaml `Document` (`Symbol.for('yaml.node.type')`) by calling its `toString(options)`.
- * `asYamlDocument()` gives a shallow copy of the object that identity, handed to cdk8s for the
- * write it makes of the object, and only once `acceptsYamlDocuments()` has shown, in this process, that the installed cdk8s
- * writes such an object through it with exactly those options and that `emitYaml()` gives the
- * installed cdk8s's own text for a sample of the cases it covers. Anything else (an older cdk8s
- * with other options, another YAML writer) leaves cdk8s's writer in place.
+ * `asYamlDocument()` gives a shallow copy of the object that identity; the synth pipeline hands
+ * it to cdk8s for the write it makes of the object. It does so only once `acceptsYamlDocuments()`
+ * has shown, in this process, that the installed cdk8s writes such an object through it with
+ * exactly those options, and that `emitYaml()` gives the installed cdk8s's own text for a sample
+ * of the cases it covers. Anything else (an older cdk8s with other options, another YAML writer)
+ * leaves cdk8s's writer in place.
  *
  * yaml 2.6 to 2.9 write what `emitYaml()` covers alike (their stringify/ and YAML 1.1 schema differ
  * only in -0, block scalars, comments and flow collections, all left to cdk8s); before 2.6,
