@@ -500,6 +500,10 @@ describe('metadata-namespace', () => {
       { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'cilium' } },
       { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'le' } },
       { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'ccnp' } },
+      { apiVersion: 'cilium.io/v2', kind: 'CiliumCIDRGroup', metadata: { name: 'partners' } },
+      { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: 'cnp' } },
+      { apiVersion: 'crd.projectcalico.org/v1', kind: 'HostEndpoint', metadata: { name: 'node-1-eth0' } },
+      { apiVersion: 'projectcalico.org/v3', kind: 'IPPool', metadata: { name: 'pool' } },
       { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'tenants.acme.io' },
         spec: { group: 'acme.io', scope: 'Cluster', names: { kind: 'Tenant' } } },
       { apiVersion: 'acme.io/v1', kind: 'Tenant', metadata: { name: 't' } },
@@ -510,13 +514,16 @@ describe('metadata-namespace', () => {
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rb' } },
       { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'route' } },
       { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'self' } },
+      { apiVersion: 'cilium.io/v2', kind: 'CiliumNodeConfig', metadata: { name: 'cfg' } },
+      { apiVersion: 'projectcalico.org/v3', kind: 'NetworkSet', metadata: { name: 'set' } },
       // The Tenant CRD names acme.io's Tenant: another group's Tenant is not what it says.
       { apiVersion: 'other.io/v1', kind: 'Tenant', metadata: { name: 'o' } },
       // A kind of a known custom API that the library does not list: new ones come with each release.
       { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumLoadBalancerIPPool', metadata: { name: 'pool' } },
     ])).toEqual([
       'metadata-namespace Cluster db', 'metadata-namespace Deployment d', 'metadata-namespace RoleBinding rb',
-      'metadata-namespace HTTPRoute route', 'metadata-namespace Issuer self', 'metadata-namespace-unverified Tenant o',
+      'metadata-namespace HTTPRoute route', 'metadata-namespace Issuer self', 'metadata-namespace CiliumNodeConfig cfg',
+      'metadata-namespace NetworkSet set', 'metadata-namespace-unverified Tenant o',
       'metadata-namespace-unverified CiliumLoadBalancerIPPool pool',
     ]);
   });

@@ -43,8 +43,20 @@ const BUILT_IN_CLUSTER_SCOPED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Calico's kinds, the same in its v3 API (projectcalico.org, `+genclient:nonNamespaced` in
+ * projectcalico/api pkg/apis/projectcalico/v3) and its CRDs (crd.projectcalico.org, calico
+ * libcalico-go/config/crd): its policies and the cluster-wide configuration a platform app may hold.
+ */
+const CALICO = {
+  cluster: ['BGPConfiguration', 'BGPFilter', 'BGPPeer', 'CalicoNodeStatus', 'ClusterInformation', 'FelixConfiguration', 'GlobalNetworkPolicy',
+    'GlobalNetworkSet', 'HostEndpoint', 'IPPool', 'IPReservation', 'KubeControllersConfiguration', 'StagedGlobalNetworkPolicy', 'Tier'],
+  namespaced: ['NetworkPolicy', 'NetworkSet', 'StagedKubernetesNetworkPolicy', 'StagedNetworkPolicy'],
+};
+
+/**
  * Kinds of custom APIs the library renders, reads or names, by group, with their scope (from their
- * CustomResourceDefinitions). Other kinds of these groups are not known: new ones appear with each release.
+ * CustomResourceDefinitions; checked against each project's CRDs on 2026-12-03). Other kinds of these
+ * groups are not known: new ones appear with each release.
  */
 const CUSTOM_SCOPES: Readonly<Record<string, { readonly cluster: readonly string[]; readonly namespaced: readonly string[] }>> = {
   'gateway.networking.k8s.io': {
@@ -52,8 +64,9 @@ const CUSTOM_SCOPES: Readonly<Record<string, { readonly cluster: readonly string
     namespaced: ['BackendTLSPolicy', 'Gateway', 'GRPCRoute', 'HTTPRoute', 'ListenerSet', 'ReferenceGrant', 'TCPRoute', 'TLSRoute', 'UDPRoute'],
   },
   'cilium.io': {
-    cluster: ['CiliumClusterwideEnvoyConfig', 'CiliumClusterwideNetworkPolicy', 'CiliumIdentity', 'CiliumNode'],
-    namespaced: ['CiliumEndpoint', 'CiliumEnvoyConfig', 'CiliumLocalRedirectPolicy', 'CiliumNetworkPolicy'],
+    cluster: ['CiliumCIDRGroup', 'CiliumClusterwideEnvoyConfig', 'CiliumClusterwideNetworkPolicy', 'CiliumEgressGatewayPolicy', 'CiliumIdentity',
+      'CiliumNode'],
+    namespaced: ['CiliumEndpoint', 'CiliumEnvoyConfig', 'CiliumLocalRedirectPolicy', 'CiliumNetworkPolicy', 'CiliumNodeConfig'],
   },
   'cert-manager.io': { cluster: ['ClusterIssuer'], namespaced: ['Certificate', 'CertificateRequest', 'Issuer'] },
   'argoproj.io': {
@@ -61,15 +74,10 @@ const CUSTOM_SCOPES: Readonly<Record<string, { readonly cluster: readonly string
     namespaced: ['AnalysisRun', 'AnalysisTemplate', 'Application', 'ApplicationSet', 'AppProject', 'Experiment', 'Rollout'],
   },
   'apps.kruise.io': { cluster: [], namespaced: ['CloneSet', 'DaemonSet', 'StatefulSet'] },
-  'policy.networking.k8s.io': { cluster: ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'], namespaced: [] },
-  'projectcalico.org': {
-    cluster: ['GlobalNetworkPolicy', 'GlobalNetworkSet', 'StagedGlobalNetworkPolicy', 'Tier'],
-    namespaced: ['NetworkPolicy', 'NetworkSet', 'StagedKubernetesNetworkPolicy', 'StagedNetworkPolicy'],
-  },
-  'crd.projectcalico.org': {
-    cluster: ['GlobalNetworkPolicy', 'GlobalNetworkSet', 'StagedGlobalNetworkPolicy', 'Tier'],
-    namespaced: ['NetworkPolicy', 'NetworkSet', 'StagedKubernetesNetworkPolicy', 'StagedNetworkPolicy'],
-  },
+  // AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1) were removed upstream for ClusterNetworkPolicy (network-policy-api 63b3bb3).
+  'policy.networking.k8s.io': { cluster: ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'], namespaced: [] },
+  'projectcalico.org': CALICO,
+  'crd.projectcalico.org': CALICO,
 };
 
 /** The scope of a kind of an API group the library knows, or undefined. */
