@@ -327,6 +327,26 @@ function reportService(s: ManifestObject, selected: SelectedBy, domain: string):
   };
 }
 
+/** Go's `strconv.ParseBool`, which ingress-nginx reads boolean annotations with; undefined for anything else (the default applies). */
+function goBool(value: unknown): boolean | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  return undefined;
+}
+
+/**
+ * Why ingress-nginx serves an Ingress's TLS hosts over plain HTTP as well, or undefined: it
+ * redirects HTTP to HTTPS for a host with a certificate unless `ssl-redirect` is false, and always
+ * with `force-ssl-redirect` (ingress-nginx `internal/ingress/annotations/rewrite`, read with Go's
+ * ParseBool; an invalid value keeps the default, true).
+ */
+function nginxServesPlainHttp(annotations: Record<string, unknown> | undefined): string | undefined {
+  const key = 'nginx.ingress.kubernetes.io/ssl-redirect';
+  if (goBool(annotations?.[key]) !== false || goBool(annotations?.['nginx.ingress.kubernetes.io/force-ssl-redirect']) === true) return undefined;
+  return `${key}: ${JSON.stringify(annotations?.[key])}: ingress-nginx serves it over plain HTTP too, without redirecting to HTTPS`;
+}
+
 function reportEntryPoints(context: CheckContext, selected: SelectedBy): ReportEntryPoint[] {
   const out: ReportEntryPoint[] = [];
   const targetsOf = (b: RouteBackend): string[] => {
@@ -339,10 +359,13 @@ function reportEntryPoints(context: CheckContext, selected: SelectedBy): ReportE
     const base = { namespace: ns, via: `${rule.kind}/${rule.object.json?.metadata?.name}`, path: rule.object.path };
     if (rule.kind === 'Ingress') {
       const tls: any[] = rule.object.json?.spec?.tls ?? [];
-      const tlsFor = (host: string) => {
+      const plain = nginxServesPlainHttp(rule.object.json?.metadata?.annotations);
+      const tlsFor = (host: string): Pick<ReportEntryPoint, 'tls' | 'tlsSecret' | 'tlsNote'> => {
         const entry = tls.find((t) => (t?.hosts ?? []).some((h: string) => h === host || (host !== '*' && tlsHostCovers(h, host))))
           ?? (host === '*' ? tls.find((t) => !(t?.hosts ?? []).length) : undefined);
-        return entry ? { tls: 'on' as const, ...(entry.secretName ? { tlsSecret: String(entry.secretName) } : {}) } : { tls: 'off' as const };
+        if (!entry) return { tls: 'off' };
+        const secret = entry.secretName ? { tlsSecret: String(entry.secretName) } : {};
+        return plain ? { tls: 'off', ...secret, tlsNote: plain } : { tls: 'on', ...secret };
       };
       const host = rule.hosts[0] ?? '*';
       for (const m of rule.matches) {
